@@ -1,0 +1,227 @@
+"""The DuckDB warehouse: one file, one schema, one way to write.
+
+All writes go through :func:`transaction`, which commits or rolls back and re-raises, so a
+load that fails part-way leaves the warehouse exactly as it was. Measures read it through
+Ibis (:func:`ibis_backend`), so the same expressions can run on Spark.
+
+Examples:
+    >>> from pathlib import Path
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "w.duckdb"
+    >>> with open_warehouse(path) as con:
+    ...     con.execute("select count(*) from street_crime").fetchone()
+    (0,)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+SCHEMA_VERSION = 1
+
+# The tables every part of CSP Hub relies on. Loaders may add tables; they change these
+# columns only by bumping SCHEMA_VERSION with a migration below.
+SCHEMA: list[str] = [
+    "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)",
+    # --- geography -------------------------------------------------------------------
+    # One row per LSOA per lookup vintage: LSOA (2011 or 2021) -> ward (of a given year)
+    # -> local authority. Several vintages live side by side.
+    """CREATE TABLE IF NOT EXISTS lsoa_ward_lookup (
+        lsoa_code VARCHAR NOT NULL,
+        lsoa_name VARCHAR,
+        lsoa_vintage VARCHAR NOT NULL,   -- '2011' or '2021'
+        ward_code VARCHAR NOT NULL,
+        ward_name VARCHAR,
+        ward_vintage VARCHAR NOT NULL,   -- year of the ward boundaries, e.g. '2022', '2023'
+        lad_code VARCHAR NOT NULL,
+        lad_name VARCHAR,
+        lad_vintage VARCHAR,
+        source_file VARCHAR,
+        PRIMARY KEY (lsoa_code, lsoa_vintage, ward_vintage)
+    )""",
+    # ONS LSOA 2011 -> LSOA 2021 best-fit lookup (splits and merges: change_code S/M/X/U).
+    """CREATE TABLE IF NOT EXISTS lsoa11_lsoa21 (
+        lsoa11_code VARCHAR NOT NULL,
+        lsoa11_name VARCHAR,
+        lsoa21_code VARCHAR NOT NULL,
+        lsoa21_name VARCHAR,
+        change_code VARCHAR,
+        lad_code VARCHAR,
+        lad_name VARCHAR,
+        PRIMARY KEY (lsoa11_code, lsoa21_code)
+    )""",
+    """CREATE TABLE IF NOT EXISTS population (
+        lsoa_code VARCHAR NOT NULL,
+        year INTEGER NOT NULL,
+        population DOUBLE NOT NULL,
+        source VARCHAR,
+        PRIMARY KEY (lsoa_code, year)
+    )""",
+    # Boundaries in WGS84 as WKB (shapely reads them; no DuckDB spatial extension needed).
+    """CREATE TABLE IF NOT EXISTS boundaries (
+        kind VARCHAR NOT NULL,           -- 'lsoa' or 'ward'
+        code VARCHAR NOT NULL,
+        name VARCHAR,
+        vintage VARCHAR NOT NULL,
+        lad_code VARCHAR,
+        geometry_wkb BLOB NOT NULL,
+        source_file VARCHAR,
+        PRIMARY KEY (kind, code, vintage)
+    )""",
+    # A partnership's area: a name and the local authority districts it covers.
+    """CREATE TABLE IF NOT EXISTS areas (
+        area_name VARCHAR NOT NULL,
+        lad_code VARCHAR NOT NULL,
+        PRIMARY KEY (area_name, lad_code)
+    )""",
+    # --- loads -----------------------------------------------------------------------
+    "CREATE SEQUENCE IF NOT EXISTS source_file_ids START 1",
+    # One row per file loaded. A file with the same content (sha256) is never loaded twice;
+    # a re-issued file for the same kind, force and month replaces the earlier one.
+    """CREATE TABLE IF NOT EXISTS source_files (
+        file_id INTEGER PRIMARY KEY DEFAULT nextval('source_file_ids'),
+        kind VARCHAR NOT NULL,           -- 'street', 'outcomes', 'stop-and-search', 'offence-counts'
+        force VARCHAR,                   -- data.police.uk force slug, e.g. 'kent'
+        month DATE,                      -- first day of the month the file covers
+        path VARCHAR NOT NULL,
+        sha256 VARCHAR NOT NULL,
+        rows_loaded BIGINT NOT NULL,
+        rows_quarantined BIGINT NOT NULL,
+        loaded_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+    )""",
+    # Rejected input rows: nothing is lost, everything says why.
+    """CREATE TABLE IF NOT EXISTS quarantine (
+        file_id INTEGER,
+        file VARCHAR NOT NULL,
+        line INTEGER,
+        field VARCHAR,
+        value VARCHAR,
+        reason VARCHAR NOT NULL,
+        raw_row VARCHAR,                 -- the whole row as JSON
+        quarantined_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+    )""",
+    # --- police.uk -------------------------------------------------------------------
+    # Street-level crime and ASB (ASB is crime_type 'Anti-social behaviour').
+    """CREATE TABLE IF NOT EXISTS street_crime (
+        file_id INTEGER NOT NULL,
+        line INTEGER NOT NULL,
+        crime_id VARCHAR,
+        month DATE NOT NULL,
+        force VARCHAR NOT NULL,
+        reported_by VARCHAR,
+        falls_within VARCHAR,
+        longitude DOUBLE,
+        latitude DOUBLE,
+        location VARCHAR,
+        lsoa_code VARCHAR,
+        lsoa_name VARCHAR,
+        crime_type VARCHAR NOT NULL,
+        last_outcome VARCHAR,
+        context VARCHAR
+    )""",
+    """CREATE TABLE IF NOT EXISTS outcomes (
+        file_id INTEGER NOT NULL,
+        line INTEGER NOT NULL,
+        crime_id VARCHAR,
+        month DATE NOT NULL,
+        force VARCHAR NOT NULL,
+        reported_by VARCHAR,
+        falls_within VARCHAR,
+        longitude DOUBLE,
+        latitude DOUBLE,
+        location VARCHAR,
+        lsoa_code VARCHAR,
+        lsoa_name VARCHAR,
+        outcome_type VARCHAR NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS stop_search (
+        file_id INTEGER NOT NULL,
+        line INTEGER NOT NULL,
+        month DATE NOT NULL,
+        force VARCHAR NOT NULL,
+        search_type VARCHAR,
+        searched_at TIMESTAMP,
+        part_of_policing_operation VARCHAR,
+        policing_operation VARCHAR,
+        latitude DOUBLE,
+        longitude DOUBLE,
+        gender VARCHAR,
+        age_range VARCHAR,
+        self_defined_ethnicity VARCHAR,
+        officer_defined_ethnicity VARCHAR,
+        legislation VARCHAR,
+        object_of_search VARCHAR,
+        outcome VARCHAR,
+        outcome_linked_to_object VARCHAR,
+        removal_of_more_than_outer_clothing VARCHAR
+    )""",
+    # Home Office offence-code-level counts (e.g. the PRC tables), for the exact CSS.
+    """CREATE TABLE IF NOT EXISTS offence_counts (
+        file_id INTEGER NOT NULL,
+        line INTEGER,
+        area_code VARCHAR,               -- LAD or police force area code where known
+        area_name VARCHAR NOT NULL,      -- e.g. 'Kent' (police force area) or 'Medway'
+        area_type VARCHAR NOT NULL,      -- 'pfa', 'lad' or 'csp'
+        financial_year VARCHAR NOT NULL, -- e.g. '2017/18'
+        quarter INTEGER,                 -- 1..4 within the financial year, NULL for a whole year
+        offence_code VARCHAR NOT NULL,
+        offence_description VARCHAR,
+        offence_group VARCHAR,
+        offence_subgroup VARCHAR,
+        count BIGINT NOT NULL
+    )""",
+]
+
+
+def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse file, creating it and its schema if needed."""
+    path = Path(path)
+    if read_only:
+        if not path.exists():
+            raise FileNotFoundError(f"no warehouse at {path}: load some data first")
+        return duckdb.connect(str(path), read_only=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path))
+    ensure_schema(con)
+    return con
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create any missing table; record the schema version once."""
+    for statement in SCHEMA:
+        con.execute(statement)
+    if con.execute("select count(*) from schema_version").fetchone() == (0,):
+        con.execute("insert into schema_version values (?)", [SCHEMA_VERSION])
+
+
+@contextmanager
+def open_warehouse(path: Path | str, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the warehouse for the length of a ``with`` block, then close it."""
+    con = connect(path, read_only=read_only)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Run a block as one transaction: commit on success, roll back and re-raise on error."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+def ibis_backend(con: duckdb.DuckDBPyConnection):
+    """Wrap an open DuckDB connection as an Ibis backend for measures."""
+    import ibis
+
+    return ibis.duckdb.from_connection(con)
