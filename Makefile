@@ -31,7 +31,7 @@ demo: install ## Install, then build and load the demo partnership (start here)
 	$(BIN)/csphub demo
 
 lint: install ## ruff and mypy
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests $(wildcard benchmarks/*.py)
 	$(BIN)/mypy
 
 test-sqlite: install system-deps ## The whole suite on the embedded default (SQLite, DuckDB)
