@@ -102,7 +102,7 @@ def _jittered_nodes(rng: np.random.Generator, cols: int, rows: int) -> np.ndarra
     jitter = rng.uniform(-0.2, 0.2, size=(cols + 1, rows + 1, 2))
     lon = ORIGIN_LON + (i + jitter[..., 0]) * CELL_LON
     lat = ORIGIN_LAT + (j + jitter[..., 1]) * CELL_LAT
-    return np.stack([lon, lat], axis=-1)
+    return np.round(np.stack([lon, lat], axis=-1), 6)
 
 
 def build_county(seed: int = 2024) -> County:
