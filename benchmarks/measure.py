@@ -1,0 +1,114 @@
+"""One benchmark measurement, run in its own process so its peak memory is its own.
+
+Usage: ``python benchmarks/measure.py NAME ARCHIVE_DIR WAREHOUSE`` where NAME is one of
+``ingest``, ``count``, ``pandas`` or ``bare``. Prints one JSON line: seconds, rows, peak_mb and
+extras; ``count`` and ``pandas`` also write their month x crime type x ward table to
+``ARCHIVE_DIR/results/NAME.parquet`` so the run can check they agree.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+
+def _files(archive: Path) -> list[Path]:
+    manifest = json.loads((archive / "manifest.json").read_text())
+    return [archive / p for p in manifest["files"]]
+
+
+def _lad_codes(archive: Path) -> list[str]:
+    return sorted(pd.read_csv(archive / "lookup.csv", usecols=["LAD23CD"])["LAD23CD"].unique())
+
+
+def measure_ingest(archive: Path, warehouse: Path) -> dict:
+    """CSP Hub's own path: load the lookup, then ingest every street file into a new warehouse."""
+    from csphub.analytics.geography import load_lookup
+    from csphub.analytics.police_uk import ingest_police_uk
+    from csphub.analytics.warehouse import connect
+
+    warehouse.unlink(missing_ok=True)
+    con = connect(warehouse)
+    started = time.perf_counter()
+    load_lookup(con, archive / "lookup.csv")
+    lookup_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    summary = ingest_police_uk(con, _files(archive))
+    seconds = time.perf_counter() - started
+    con.close()
+    return {"seconds": seconds, "rows": summary.rows_loaded, "lookup_seconds": lookup_seconds,
+            "quarantined": summary.rows_quarantined, "files": summary.files_loaded}
+
+
+def measure_count(archive: Path, warehouse: Path) -> dict:
+    """A month x crime type x ward count over every authority, through ``count_by``."""
+    from csphub.analytics.areas import Area
+    from csphub.analytics.counts import count_by
+    from csphub.analytics.warehouse import connect
+
+    con = connect(warehouse)
+    area = Area(name="England and Wales (synthetic)", lad_codes=tuple(_lad_codes(archive)))
+    started = time.perf_counter()
+    rows = count_by(con, area, None, None, ["month", "crime_type", "ward"])
+    seconds = time.perf_counter() - started
+    con.close()
+    table = pd.DataFrame(rows)
+    table["month"] = table["month"].astype(str).str[:7]
+    _save(archive, "count", table[["month", "crime_type", "ward_code", "count"]])
+    return {"seconds": seconds, "rows": int(table["count"].sum()), "groups": len(table)}
+
+
+def measure_pandas(archive: Path, warehouse: Path) -> dict:
+    """The analyst's way today: read every CSV, concatenate, join the lookup, group."""
+    started = time.perf_counter()
+    frames = [pd.read_csv(path) for path in _files(archive)]
+    crimes = pd.concat(frames, ignore_index=True)
+    lookup = pd.read_csv(archive / "lookup.csv")
+    placed = crimes.merge(lookup, left_on="LSOA code", right_on="LSOA21CD")
+    grouped = placed.groupby(["Month", "Crime type", "WD23CD"]).size()
+    seconds = time.perf_counter() - started
+    table = grouped.reset_index()
+    table.columns = ["month", "crime_type", "ward_code", "count"]
+    _save(archive, "pandas", table)
+    return {"seconds": seconds, "rows": len(crimes), "groups": len(table)}
+
+
+def measure_bare(archive: Path, warehouse: Path) -> dict:
+    """DuckDB's bare ``read_csv`` over every file and ``count(*)``: the practical limit."""
+    import duckdb
+
+    con = duckdb.connect()
+    started = time.perf_counter()
+    (rows,) = con.execute("select count(*) from read_csv(?)",
+                          [[str(p) for p in _files(archive)]]).fetchone()
+    return {"seconds": time.perf_counter() - started, "rows": rows}
+
+
+def _save(archive: Path, name: str, table: pd.DataFrame) -> None:
+    (archive / "results").mkdir(exist_ok=True)
+    table.to_parquet(archive / "results" / f"{name}.parquet", index=False)
+
+
+MEASUREMENTS = {
+    "ingest": measure_ingest,
+    "count": measure_count,
+    "pandas": measure_pandas,
+    "bare": measure_bare,
+}
+
+
+def main(argv: list[str]) -> int:
+    name, archive, warehouse = argv[1], Path(argv[2]), Path(argv[3])
+    result = MEASUREMENTS[name](archive, warehouse)
+    result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    sys.stdout.write(json.dumps(result) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
