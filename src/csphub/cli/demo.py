@@ -1,0 +1,239 @@
+"""``csphub demo``: build the fictional partnership of Riverford and load it like real data.
+
+The demo is a list of named steps (:data:`DEMO_STEPS`), each a callable taking the shared
+:class:`DemoContext`, so later work can append its own (seeding casework, writing a sample
+assessment) without touching the ones before.
+
+Examples:
+    >>> [name for name, _ in DEMO_STEPS][:2]
+    ['Write the source files', 'Load the ward lookup']
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+import duckdb
+from rich.console import Console
+from rich.progress import Progress
+
+from csphub.analytics.synthetic import DEMO_AREA, DEMO_LAD, DemoSources, write_demo_sources
+from csphub.analytics.synthetic.demo_sources import DEFAULT_FORCE_NAME
+from csphub.analytics.synthetic.places import AUTHORITIES
+from csphub.settings import load_settings
+
+POPULATION_SOURCE = "Fictional mid-year estimate (CSP Hub demo)"
+DEMO_LSOA_PREFIX = "E01999"
+DEMO_WARD_PREFIX = "E05999"
+
+
+@dataclass
+class DemoContext:
+    """Everything the steps share: where things go, the options, and what each step did."""
+
+    data_dir: Path
+    con: duckdb.DuckDBPyConnection
+    console: Console
+    seed: int = 2024
+    years: int = 5
+    end_month: date | None = None
+    force_name: str = DEFAULT_FORCE_NAME
+    sources: DemoSources | None = None
+    results: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def source_dir(self) -> Path:
+        return self.data_dir / "demo" / "source"
+
+    def require_sources(self) -> DemoSources:
+        if self.sources is None:
+            raise RuntimeError("the source files are written by the first demo step")
+        return self.sources
+
+
+def write_sources(ctx: DemoContext) -> str:
+    ctx.sources = write_demo_sources(ctx.source_dir, ctx.seed, ctx.years, ctx.end_month,
+                                     ctx.force_name)
+    return f"{len(ctx.sources.street_files)} monthly street files, {ctx.sources.rows_written:,} rows"
+
+
+def load_ward_lookup(ctx: DemoContext) -> str:
+    from csphub.analytics.geography import load_lookup
+
+    summary = load_lookup(ctx.con, ctx.require_sources().lookup)
+    ctx.results["lookup"] = summary
+    return str(summary)
+
+
+def load_population_estimates(ctx: DemoContext) -> str:
+    from csphub.analytics.geography import load_population
+
+    sources = ctx.require_sources()
+    summary = load_population(ctx.con, sources.population, sources.population_year,
+                              POPULATION_SOURCE)
+    ctx.results["population"] = summary
+    return str(summary)
+
+
+def load_boundary_files(ctx: DemoContext) -> str:
+    from csphub.analytics.geography import load_boundaries
+
+    sources = ctx.require_sources()
+    summaries = [load_boundaries(ctx.con, p) for p in (sources.lsoa_boundaries,
+                                                       sources.ward_boundaries)]
+    ctx.results["boundaries"] = summaries
+    return "; ".join(str(s) for s in summaries)
+
+
+def ingest_street_files(ctx: DemoContext) -> str:
+    from csphub.analytics.police_uk import ingest_police_uk
+
+    files = ctx.require_sources().street_files
+    with Progress(console=ctx.console, transient=True) as progress:
+        task = progress.add_task("Ingesting police.uk files", total=len(files))
+        summary = ingest_police_uk(
+            ctx.con, files, progress=lambda done, total: progress.update(task, completed=done,
+                                                                       total=total)
+        )
+    ctx.results["ingest"] = summary
+    return (f"{summary.files_loaded} files loaded, {summary.files_skipped} already loaded, "
+            f"{summary.files_replaced} replaced; {summary.rows_loaded:,} rows loaded, "
+            f"{summary.rows_quarantined:,} quarantined")
+
+
+def define_areas(ctx: DemoContext) -> str:
+    from csphub.analytics.areas import add_area
+
+    for authority in AUTHORITIES:
+        add_area(ctx.con, authority.name, [authority.code])
+    return f"areas {', '.join(a.name for a in AUTHORITIES)} (Riverford's neighbours are its peers)"
+
+
+DemoStep = Callable[[DemoContext], str]
+
+#: The demo, in order. Append ``(name, step)`` to add a step; each returns a one-line result.
+DEMO_STEPS: list[tuple[str, DemoStep]] = [
+    ("Write the source files", write_sources),
+    ("Load the ward lookup", load_ward_lookup),
+    ("Load the population", load_population_estimates),
+    ("Load the boundaries", load_boundary_files),
+    ("Ingest the police.uk street files", ingest_street_files),
+    ("Define the areas", define_areas),
+]
+
+
+def wipe_previous_demo(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
+    """Remove the demo's files and every warehouse row it loaded; real data is left alone."""
+    from csphub.analytics.warehouse import transaction
+
+    source = str(data_dir / "demo" / "source")
+    demo_lads = [a.code for a in AUTHORITIES]
+    files = "select file_id from source_files where path like ? || '%'"
+    with transaction(con):
+        for table in ("street_crime", "outcomes", "stop_search", "quarantine"):
+            con.execute(f"delete from {table} where file_id in ({files})", [source])
+        con.execute("delete from source_files where path like ? || '%'", [source])
+        con.execute("delete from lsoa_ward_lookup where lad_code in (select unnest(?))",
+                    [demo_lads])
+        con.execute("delete from population where lsoa_code like ? || '%'", [DEMO_LSOA_PREFIX])
+        con.execute("delete from boundaries where code like ? || '%' or code like ? || '%'",
+                    [DEMO_LSOA_PREFIX, DEMO_WARD_PREFIX])
+        con.execute("delete from areas where lad_code in (select unnest(?))", [demo_lads])
+    shutil.rmtree(data_dir / "demo", ignore_errors=True)
+
+
+def _last_financial_year(sources: DemoSources) -> tuple[date, date, str]:
+    start, end = sources.months[-12], sources.months[-1]
+    return start, end, f"{start.year}/{(start.year + 1) % 100:02d}"
+
+
+def _headline(ctx: DemoContext) -> list[str]:
+    """The last financial year in three lines, counted through the same code as `csphub counts`."""
+    from csphub.analytics.areas import resolve_area
+    from csphub.analytics.counts import count_by
+
+    sources = ctx.require_sources()
+    start, end, label = _last_financial_year(sources)
+    area = resolve_area(ctx.con, DEMO_AREA)
+    by_type = count_by(ctx.con, area, start, end, ["crime_type"])
+    asb = sum(r["count"] for r in by_type if r["crime_type"] == "Anti-social behaviour")
+    crime = sum(r["count"] for r in by_type) - asb
+    population = sources.county.population_of(DEMO_LAD)
+    ctx.results["headline"] = {"year": label, "crime": crime, "asb": asb}
+    return [
+        f"Riverford ({DEMO_LAD}): a fictional unitary authority of {population:,} residents, "
+        f"20 wards, 120 LSOAs, policed by {sources.force_name}.",
+        f"In {label}: {crime:,} recorded crimes ({1000 * crime / population:.1f} per 1,000) "
+        f"and {asb:,} ASB incidents ({1000 * asb / population:.1f} per 1,000).",
+    ]
+
+
+def _next_steps(ctx: DemoContext) -> list[str]:
+    start, end, label = _last_financial_year(ctx.require_sources())
+    period = f"--from {start:%Y-%m} --to {end:%Y-%m}"
+    return [
+        f"csphub counts --area {DEMO_AREA} {period} --by crime_type",
+        f"csphub counts --area {DEMO_AREA} {period} --by ward "
+        "--crime-type 'Anti-social behaviour'",
+        f"csphub counts --area {DEMO_AREA} --from {ctx.require_sources().months[0]:%Y-%m} "
+        f"--to {end:%Y-%m} --by month --format csv",
+        f"csphub coverage --area {DEMO_AREA}",
+        f"csphub assess --area {DEMO_AREA} --year {label} --out out/riverford",
+        "csphub serve",
+    ]
+
+
+def run_demo(ctx: DemoContext, steps: list[tuple[str, DemoStep]] | None = None) -> DemoContext:
+    """Run every step in order, printing each one's result."""
+    for number, (name, step) in enumerate(steps or DEMO_STEPS, start=1):
+        with ctx.console.status(f"{name}..."):
+            outcome = step(ctx)
+        ctx.console.print(f"[green]{number}.[/green] {name}: {outcome}")
+    return ctx
+
+
+@click.command()
+@click.option("--seed", type=int, default=2024, show_default=True,
+              help="Random seed: the same seed writes the same files.")
+@click.option("--years", type=click.IntRange(1, 10), default=5, show_default=True,
+              help="Financial years of crime and ASB, ending with the last complete one.")
+@click.option("--force-name", default=DEFAULT_FORCE_NAME, show_default=True,
+              help="Name of the fictional police force (its file name form is derived).")
+@click.option("--fresh", is_flag=True,
+              help="Remove a previous demo (its files and warehouse rows) before building.")
+def demo(seed: int, years: int, force_name: str, fresh: bool) -> None:
+    """Build and load a fictional partnership, Riverford, to try everything on.
+
+    Writes ONS-style lookup, population and boundary files and five financial years of
+    data.police.uk street files for the fictional county of Aldshire under
+    CSPHUB_DATA_DIR/demo/source, then loads them through the same loaders as real files.
+    Riverford (E06999001, about 150,000 residents) is the partnership; its neighbours Wendle
+    Vale and Kingsmere are there as peers. Running it again adds nothing (loads are
+    idempotent); --fresh starts over. Needs no network.
+    """
+    from csphub.analytics.warehouse import connect
+
+    settings = load_settings()
+    console = Console()
+    con = connect(settings.warehouse_path)
+    try:
+        if fresh:
+            wipe_previous_demo(con, settings.data_dir)
+            console.print("Removed the previous demo.")
+        ctx = DemoContext(data_dir=settings.data_dir, con=con, console=console, seed=seed,
+                          years=years, force_name=force_name)
+        run_demo(ctx)
+        console.print()
+        for line in _headline(ctx):
+            console.print(line)
+        console.print(f"\nData directory: {settings.data_dir}\n\nWhat to try next:")
+        for command in _next_steps(ctx):
+            console.print(f"  {command}", markup=False, highlight=False)
+    finally:
+        con.close()
