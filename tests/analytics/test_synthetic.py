@@ -217,3 +217,40 @@ def test_financial_year_helpers():
     assert force_slug("Aldshire Police") == "aldshire"
     assert force_slug("Avon and Somerset Constabulary") == "avon-and-somerset"
     assert re.fullmatch(r"[a-z-]+", force_slug("Devon & Cornwall Police"))
+
+
+def _national():
+    import importlib.util
+    import sys
+
+    from ..conftest import PROJECT_ROOT
+
+    if "benchmarks_national" in sys.modules:
+        return sys.modules["benchmarks_national"]
+    spec = importlib.util.spec_from_file_location("benchmarks_national", PROJECT_ROOT / "benchmarks" /
+                                                  "national.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["benchmarks_national"] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_national_archive_has_every_force_and_the_rows_asked_for(tmp_path):
+    national = _national()
+    archive = national.generate(tmp_path, rows=20_000, forces=43, months=2)
+    assert len(archive.street_files) == 86
+    assert {p.name.split("-", 2)[2].removesuffix("-street.csv") for p in archive.street_files} == {
+        slug for slug, _, _ in national.FORCES
+    }
+    street = pd.concat([pd.read_csv(p, dtype=str, keep_default_na=False)
+                        for p in archive.street_files])
+    assert len(street) == 20_000
+    lookup = pd.read_csv(archive.lookup, dtype=str)
+    assert 34_000 < len(lookup) < 36_000
+    assert 6_500 < lookup["WD23CD"].nunique() < 7_500
+    placed = street[street["LSOA code"] != ""]
+    assert placed["LSOA code"].isin(lookup["LSOA21CD"]).all()
+    met = street[street["Reported by"] == "Metropolitan Police Service"]
+    assert 0.12 < len(met) / len(street) < 0.18
+    again = national.generate(tmp_path, rows=20_000, forces=43, months=2)
+    assert again.street_files == archive.street_files  # reused, not rewritten
