@@ -98,6 +98,10 @@ def test_street_files_follow_police_uk_conventions(sources, street):
     assert (street.loc[nowhere, ["Longitude", "Latitude", "LSOA code"]] == "").all().all()
     assert street.loc[~nowhere, "Location"].str.startswith("On or near ").all()
     assert street.loc[~nowhere, "LSOA code"].str.fullmatch(r"E01\d{6}").all()
+    longitude = street.loc[~nowhere, "Longitude"].astype(float)
+    latitude = street.loc[~nowhere, "Latitude"].astype(float)
+    assert longitude.between(-6, 2).all() and latitude.between(50, 56).all()  # in England
+    assert (street.loc[~nowhere, "Longitude"].str.split(".").str[1].str.len() <= 6).all()
 
 
 def test_coordinates_lie_inside_their_lsoa(sources):
@@ -194,15 +198,16 @@ def test_asb_is_concentrated_in_the_town_centre_wards(riverford):
 def test_getis_ord_finds_the_town_centre_cluster(sources, riverford):
     import geopandas as gpd
     from esda.getisord import G_Local
-    from libpysal.weights import Queen
+    from libpysal.weights import Queen, fill_diagonal
 
     cells = gpd.read_file(sources.lsoa_boundaries)
     cells = cells[cells["LADCD_ACTIVE"] == RIVERFORD].reset_index(drop=True)
     last_year = riverford[(riverford["Crime type"] == ASB) & (riverford["financial_year"] == 2024)]
     counts = last_year.groupby("LSOA code").size()
     values = cells["LSOA21CD"].map(counts).fillna(0).to_numpy(dtype=float)
-    gi = G_Local(values, Queen.from_dataframe(cells, use_index=False), star=True,
-                 permutations=499, seed=1)
+    weights = fill_diagonal(Queen.from_dataframe(cells, use_index=False), 1.0)  # Gi*: self in
+    gi = G_Local(values, weights, star=None, transform="R", permutations=499, seed=1,
+                 alternative="two-sided")
     ward = cells["LSOA21CD"].map(dict(zip(riverford["LSOA21CD"], riverford["WD23NM"], strict=False)))
     hot = (gi.Zs > 0) & (gi.p_sim < 0.05)
     assert hot[ward.isin(["Town Centre", "Riverside"]).to_numpy()].sum() >= 4
