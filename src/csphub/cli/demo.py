@@ -134,11 +134,11 @@ def wipe_previous_demo(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
 
     source = str(data_dir / "demo" / "source")
     demo_lads = [a.code for a in AUTHORITIES]
-    files = "select file_id from source_files where path like ? || '%'"
+    files = "select file_id from source_files where starts_with(path, ?)"
     with transaction(con):
         for table in ("street_crime", "outcomes", "stop_search", "quarantine"):
             con.execute(f"delete from {table} where file_id in ({files})", [source])
-        con.execute("delete from source_files where path like ? || '%'", [source])
+        con.execute("delete from source_files where starts_with(path, ?)", [source])
         con.execute("delete from lsoa_ward_lookup where lad_code in (select unnest(?))",
                     [demo_lads])
         con.execute("delete from population where lsoa_code like ? || '%'", [DEMO_LSOA_PREFIX])
