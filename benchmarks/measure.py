@@ -1,7 +1,7 @@
 """One benchmark measurement, run in its own process so its peak memory is its own.
 
 Usage: ``python benchmarks/measure.py NAME ARCHIVE_DIR WAREHOUSE`` where NAME is one of
-``ingest``, ``count``, ``pandas`` or ``bare``. Prints one JSON line: seconds, rows, peak_mb and
+``ingest``, ``count``, ``pandas``, ``bare`` or ``bare-load``. Prints one JSON line: seconds, rows, peak_mb and
 extras; ``count`` and ``pandas`` also write their month x crime type x ward table to
 ``ARCHIVE_DIR/results/NAME.parquet`` so the run can check they agree.
 """
@@ -28,7 +28,7 @@ def _lad_codes(archive: Path) -> list[str]:
 
 def measure_ingest(archive: Path, warehouse: Path) -> dict:
     """CSP Hub's own path: load the lookup, then ingest every street file into a new warehouse."""
-    from csphub.analytics.geography import load_lookup
+    from csphub.analytics.geography import load_lookup  # noqa: I001 (sorted; modules of helper A)
     from csphub.analytics.police_uk import ingest_police_uk
     from csphub.analytics.warehouse import connect
 
@@ -47,7 +47,7 @@ def measure_ingest(archive: Path, warehouse: Path) -> dict:
 
 def measure_count(archive: Path, warehouse: Path) -> dict:
     """A month x crime type x ward count over every authority, through ``count_by``."""
-    from csphub.analytics.areas import Area
+    from csphub.analytics.areas import Area  # noqa: I001 (sorted; modules of helper A)
     from csphub.analytics.counts import count_by
     from csphub.analytics.warehouse import connect
 
@@ -89,6 +89,24 @@ def measure_bare(archive: Path, warehouse: Path) -> dict:
     return {"seconds": time.perf_counter() - started, "rows": rows}
 
 
+def measure_bare_load(archive: Path, warehouse: Path) -> dict:
+    """DuckDB copying every file, as text, into a table of a new database file: the floor
+    for any loader that keeps the rows (no validation, no types, no lookup)."""
+    import duckdb
+
+    target = warehouse.with_name("bare-load.duckdb")
+    target.unlink(missing_ok=True)
+    con = duckdb.connect(str(target))
+    started = time.perf_counter()
+    con.execute("create table street as select * from read_csv(?, all_varchar = true, "
+                "filename = true)", [[str(p) for p in _files(archive)]])
+    (rows,) = con.execute("select count(*) from street").fetchone()
+    con.close()
+    seconds = time.perf_counter() - started
+    target.unlink(missing_ok=True)
+    return {"seconds": seconds, "rows": rows}
+
+
 def _save(archive: Path, name: str, table: pd.DataFrame) -> None:
     (archive / "results").mkdir(exist_ok=True)
     table.to_parquet(archive / "results" / f"{name}.parquet", index=False)
@@ -99,6 +117,7 @@ MEASUREMENTS = {
     "count": measure_count,
     "pandas": measure_pandas,
     "bare": measure_bare,
+    "bare-load": measure_bare_load,
 }
 
 
