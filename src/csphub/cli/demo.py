@@ -161,16 +161,23 @@ def _headline(ctx: DemoContext) -> list[str]:
     sources = ctx.require_sources()
     start, end, label = _last_financial_year(sources)
     area = resolve_area(ctx.con, DEMO_AREA)
-    by_type = count_by(ctx.con, area, start, end, ["crime_type"])
-    asb = sum(r["count"] for r in by_type if r["crime_type"] == "Anti-social behaviour")
-    crime = sum(r["count"] for r in by_type) - asb
+    by_type_ward = count_by(ctx.con, area, start, end, ["crime_type", "ward"])
+    asb_by_ward: dict[str, int] = {}
+    for row in by_type_ward:
+        if row["crime_type"] == "Anti-social behaviour":
+            asb_by_ward[row["ward_name"]] = asb_by_ward.get(row["ward_name"], 0) + row["count"]
+    asb = sum(asb_by_ward.values())
+    crime = sum(r["count"] for r in by_type_ward) - asb
+    top = sorted(asb_by_ward.items(), key=lambda item: -item[1])[:3]
+    top_share = sum(count for _, count in top) / asb if asb else 0.0
     population = sources.county.population_of(DEMO_LAD)
-    ctx.results["headline"] = {"year": label, "crime": crime, "asb": asb}
+    ctx.results["headline"] = {"year": label, "crime": crime, "asb": asb, "top_wards": top}
     return [
         f"Riverford ({DEMO_LAD}): a fictional unitary authority of {population:,} residents, "
         f"20 wards, 120 LSOAs, policed by {sources.force_name}.",
         f"In {label}: {crime:,} recorded crimes ({1000 * crime / population:.1f} per 1,000) "
         f"and {asb:,} ASB incidents ({1000 * asb / population:.1f} per 1,000).",
+        f"ASB is concentrated: {', '.join(name for name, _ in top)} hold {top_share:.0%} of it.",
     ]
 
 
