@@ -1,0 +1,61 @@
+"""Helpers shared by the analytics commands: the warehouse, dates, and output formats."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+
+import click
+import duckdb
+from rich.console import Console
+from rich.table import Table
+
+from csphub.settings import load_settings
+
+FORMATS = click.Choice(["table", "csv", "json"])
+
+
+@contextmanager
+def warehouse() -> Iterator[duckdb.DuckDBPyConnection]:
+    """The warehouse named by the settings (CSPHUB_DATA_DIR / CSPHUB_WAREHOUSE)."""
+    from csphub.analytics.warehouse import open_warehouse
+
+    with open_warehouse(load_settings().warehouse_path) as con:
+        yield con
+
+
+def parse_month(value: str | None, option: str) -> date | None:
+    """'2024-01' -> date(2024, 1, 1); a clear usage error otherwise."""
+    if value is None:
+        return None
+    try:
+        year, month = value.split("-")
+        return date(int(year), int(month), 1)
+    except ValueError as e:
+        raise click.BadParameter(f"expected YYYY-MM, got {value!r}", param_hint=option) from e
+
+
+def emit(rows: list[dict], output_format: str, title: str | None = None) -> None:
+    """Print rows as a rich table, CSV or JSON (a list of objects)."""
+    if output_format == "json":
+        click.echo(json.dumps(rows, indent=2, default=str))
+        return
+    columns = list(rows[0]) if rows else []
+    if output_format == "csv":
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        click.echo(buffer.getvalue(), nl=False)
+        return
+    table = Table(title=title)
+    for column in columns:
+        table.add_column(column, justify="right" if isinstance(rows[0][column], int) else "left")
+    for row in rows:
+        table.add_row(*("" if v is None else f"{v:,}" if isinstance(v, int) and not isinstance(v, bool)
+                        else str(v) for v in row.values()))
+    Console().print(table if rows else "(no rows)")
