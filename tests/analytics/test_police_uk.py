@@ -1,0 +1,166 @@
+"""Ingesting police.uk files: validation into quarantine, bad files, idempotency, atomicity."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+
+import pytest
+
+from csphub.analytics.police_uk import ingest_police_uk
+from csphub.analytics.warehouse import open_warehouse
+from csphub.errors import InputFileError
+
+from .police_uk_files import ASB, street_row, write_street
+
+
+@pytest.fixture
+def con(tmp_path):
+    with open_warehouse(tmp_path / "w.duckdb") as connection:
+        yield connection
+
+
+def _table(con, name):
+    return sorted(con.execute(f"select * exclude (loaded_at) from {name}").fetchall()
+                  if name == "source_files" else con.execute(f"select * from {name}").fetchall(),
+                  key=repr)
+
+
+def test_each_kind_of_bad_row_is_quarantined_and_good_rows_load(con, tmp_path):
+    rows = [
+        street_row(),                                   # line 2: good
+        street_row(crime_type=ASB),                     # line 3: good ASB
+        street_row(month="2024-1"),                     # line 4: month not YYYY-MM
+        street_row(month="2024-02"),                    # line 5: month not the file's
+        street_row(crime_type="Jaywalking"),            # line 6: unknown crime type
+        street_row(lon="", lat="51.4"),                 # line 7: half a coordinate
+        street_row(lon="east", lat="51.4"),             # line 8: longitude not a number
+        street_row(lat="12.0"),                         # line 9: latitude outside the UK
+        street_row(lsoa="X0100001"),                    # line 10: malformed LSOA code
+        street_row(lon="", lat="", lsoa=""),            # line 11: good "No Location" row
+    ]
+    path = write_street(tmp_path, "2024-01", rows)
+    summary = ingest_police_uk(con, [path])
+    assert (summary.rows_loaded, summary.rows_quarantined) == (3, 7)
+    quarantined = con.execute(
+        "select line, field, value, reason from quarantine order by line").fetchall()
+    assert [(line, field, value) for line, field, value, _ in quarantined] == [
+        (4, "Month", "2024-1"),
+        (5, "Month", "2024-02"),
+        (6, "Crime type", "Jaywalking"),
+        (7, "Longitude", None),
+        (8, "Longitude", "east"),
+        (9, "Latitude", "12.0"),
+        (10, "LSOA code", "X0100001"),
+    ]
+    assert "YYYY-MM" in quarantined[0][3]
+    assert "file name" in quarantined[1][3]
+    assert "categories" in quarantined[2][3]
+    raw = con.execute("select raw_row from quarantine where line = 6").fetchone()[0]
+    assert json.loads(raw)["Crime type"] == "Jaywalking"
+    assert con.execute("select count(*), count(lsoa_code) from street_crime").fetchone() == (3, 2)
+
+
+def test_a_truncated_file_names_the_file_and_line(con, tmp_path):
+    path = write_street(tmp_path, "2024-01", [street_row(), street_row()])
+    text = path.read_text()
+    path.write_text(text[: text.rindex(",Kent Police")])  # cut the last line short
+    with pytest.raises(InputFileError) as error:
+        ingest_police_uk(con, [path])
+    assert str(path) in str(error.value)
+    assert "columns" in str(error.value)
+    assert con.execute("select count(*) from street_crime").fetchone() == (0,)
+
+
+def test_a_wrongly_encoded_file_gives_a_clear_error(con, tmp_path):
+    path = write_street(tmp_path, "2024-01", [street_row()])
+    path.write_bytes(path.read_bytes().replace(b"High Street", "Caf\u00e9 Street".encode("latin-1")))
+    with pytest.raises(InputFileError) as error:
+        ingest_police_uk(con, [path])
+    assert str(path) in str(error.value) and "UTF-8" in str(error.value)
+
+
+def test_a_wrong_header_names_the_expected_columns(con, tmp_path):
+    path = tmp_path / "2024-01-kent-street.csv"
+    path.write_text("Crime ID,Month,Crime type\n,2024-01,Burglary\n")
+    with pytest.raises(InputFileError, match="Last outcome category"):
+        ingest_police_uk(con, [path])
+
+
+def test_a_file_name_that_is_not_police_uk_is_refused(con, tmp_path):
+    path = tmp_path / "january.csv"
+    path.write_text("x\n")
+    with pytest.raises(InputFileError, match="YYYY-MM-<force>-street.csv"):
+        ingest_police_uk(con, [path])
+
+
+def test_loading_the_same_file_twice_adds_nothing(con, tmp_path):
+    path = write_street(tmp_path, "2024-01", [street_row(), street_row(month="bad")])
+    first = ingest_police_uk(con, [path])
+    second = ingest_police_uk(con, [tmp_path])  # the same file, found through its folder
+    assert (first.files_loaded, second.files_loaded, second.files_skipped) == (1, 0, 1)
+    assert con.execute("select count(*) from street_crime").fetchone() == (1,)
+    assert con.execute("select count(*) from quarantine").fetchone() == (1,)
+
+
+def test_a_reissued_month_replaces_the_earlier_file(con, tmp_path):
+    write_street(tmp_path / "v1", "2024-01", [street_row(), street_row(month="bad")])
+    write_street(tmp_path / "v2", "2024-01", [street_row(), street_row(), street_row(crime_type=ASB)])
+    ingest_police_uk(con, [tmp_path / "v1"])
+    summary = ingest_police_uk(con, [tmp_path / "v2"])
+    assert summary.files_replaced == 1
+    assert con.execute("select count(*) from street_crime").fetchone() == (3,)
+    assert con.execute("select count(*) from quarantine").fetchone() == (0,)
+    assert con.execute("select count(*) from source_files").fetchone() == (1,)
+
+
+def test_a_failure_mid_load_leaves_no_trace(con, tmp_path):
+    write_street(tmp_path / "before", "2023-12", [street_row(month="2023-12")])
+    ingest_police_uk(con, [tmp_path / "before"])
+    before = {t: _table(con, t) for t in ("street_crime", "quarantine", "source_files")}
+    good = write_street(tmp_path / "load", "2024-01", [street_row(), street_row(month="bad")])
+    reissue = write_street(tmp_path / "load", "2023-12", [street_row(month="2023-12")] * 2)
+    broken = tmp_path / "load" / "2024-02-kent-street.csv"
+    broken.write_text("not,a,police.uk,header\n")
+
+    calls = []
+
+    def fail_after_first_file(done, total):
+        calls.append(done)
+
+    with pytest.raises(InputFileError):
+        ingest_police_uk(con, [good, reissue, broken], progress=fail_after_first_file)
+    assert calls == [1, 2]  # two files had been written inside the transaction
+    after = {t: _table(con, t) for t in ("street_crime", "quarantine", "source_files")}
+    assert after == before
+
+
+def test_archive_zips_and_other_file_kinds_load(con, tmp_path):
+    street = write_street(tmp_path / "src", "2024-01", [street_row(), street_row(crime_type=ASB)])
+    outcomes = tmp_path / "src" / "2024-01" / "2024-01-kent-outcomes.csv"
+    outcomes.write_text(
+        "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Outcome type\n"
+        f"{'b' * 64},2024-01,Kent Police,Kent Police,0.5,51.4,On or near X,E01000001,A 001A,"
+        "Investigation complete; no suspect identified\n"
+    )
+    stops = tmp_path / "src" / "2024-01" / "2024-01-kent-stop-and-search.csv"
+    stops.write_text(
+        "Type,Date,Part of a policing operation,Policing operation,Latitude,Longitude,Gender,"
+        "Age range,Self-defined ethnicity,Officer-defined ethnicity,Legislation,Object of search,"
+        "Outcome,Outcome linked to object of search,Removal of more than just outer clothing\n"
+        "Person search,2024-01-05T10:00:00+00:00,False,,51.4,0.5,Male,18-24,,White,"
+        "Misuse of Drugs Act 1971 (section 23),Controlled drugs,Arrest,True,False\n"
+        "Person search,2023-12-31T10:00:00+00:00,False,,51.4,0.5,Male,18-24,,White,"
+        "Misuse of Drugs Act 1971 (section 23),Controlled drugs,Arrest,True,False\n"
+    )
+    archive = tmp_path / "2024-01.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for f in (street, outcomes, stops):
+            z.write(f, f"2024-01/{f.name}")
+    summary = ingest_police_uk(con, [archive])
+    assert summary.files_loaded == 3
+    assert con.execute("select count(*) from street_crime").fetchone() == (2,)
+    assert con.execute("select outcome_type from outcomes").fetchone()[0].startswith("Investigation")
+    assert con.execute("select count(*) from stop_search").fetchone() == (1,)
+    assert con.execute("select field, file like '%2024-01.zip!%' from quarantine").fetchall() == [
+        ("Date", True)]
