@@ -12,7 +12,8 @@ Examples:
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -63,10 +64,25 @@ def write_sources(ctx: DemoContext) -> str:
     return f"{len(ctx.sources.street_files)} monthly street files, {ctx.sources.rows_written:,} rows"
 
 
+@contextmanager
+def keeping_real_rows(con: duckdb.DuckDBPyConnection, table: str, demo_rows: str) -> Iterator[None]:
+    """Put back any non-demo rows a load replaced: a lookup load replaces its whole vintage and
+    a population load its whole year, which would drop a real partnership's rows."""
+    con.execute(f"create or replace temp table demo_kept as select * from {table} "
+                f"where not ({demo_rows})")
+    try:
+        yield
+    finally:
+        con.execute(f"insert or ignore into {table} select * from demo_kept")
+        con.execute("drop table demo_kept")
+
+
 def load_ward_lookup(ctx: DemoContext) -> str:
     from csphub.analytics.geography import load_lookup
 
-    summary = load_lookup(ctx.con, ctx.require_sources().lookup)
+    demo_lads = ", ".join(f"'{a.code}'" for a in AUTHORITIES)
+    with keeping_real_rows(ctx.con, "lsoa_ward_lookup", f"lad_code in ({demo_lads})"):
+        summary = load_lookup(ctx.con, ctx.require_sources().lookup)
     ctx.results["lookup"] = summary
     return str(summary)
 
@@ -75,8 +91,9 @@ def load_population_estimates(ctx: DemoContext) -> str:
     from csphub.analytics.geography import load_population
 
     sources = ctx.require_sources()
-    summary = load_population(ctx.con, sources.population, sources.population_year,
-                              POPULATION_SOURCE)
+    with keeping_real_rows(ctx.con, "population", f"lsoa_code like '{DEMO_LSOA_PREFIX}%'"):
+        summary = load_population(ctx.con, sources.population, sources.population_year,
+                                  POPULATION_SOURCE)
     ctx.results["population"] = summary
     return str(summary)
 
