@@ -259,3 +259,28 @@ def test_national_archive_has_every_force_and_the_rows_asked_for(tmp_path):
     assert 0.12 < len(met) / len(street) < 0.18
     again = national.generate(tmp_path, rows=20_000, forces=43, months=2)
     assert again.street_files == archive.street_files  # reused, not rewritten
+
+
+@pytest.mark.slow
+def test_benchmark_quick_run_measures_everything_and_agrees_with_pandas(tmp_path):
+    """A small run of benchmarks/run.py: every measurement runs, and CSP Hub's month x crime
+    type x ward counts equal pandas' on the same 86 files (timings are not judged here)."""
+    import subprocess
+    import sys
+
+    from ..conftest import PROJECT_ROOT
+
+    out = tmp_path / "figures.json"
+    done = subprocess.run(
+        [sys.executable, str(PROJECT_ROOT / "benchmarks" / "run.py"), "--rows", "30000",
+         "--months", "2", "--work", str(tmp_path), "--json", str(out)],
+        capture_output=True, text=True, check=False, timeout=120,
+    )
+    assert done.returncode in (0, 1), done.stdout + done.stderr
+    figures = json.loads(out.read_text())
+    assert set(figures["results"]) == {"ingest", "count", "pandas", "bare", "bare-load"}
+    assert [name for name, r in figures["results"].items() if "failed" in r] == []
+    assert figures["results"]["ingest"]["rows"] == 30_000
+    assert figures["results"]["bare"]["rows"] == 30_000
+    verdicts = {target: passed for target, _, passed in figures["targets"]}
+    assert verdicts["CSP Hub's counts equal pandas' counts"] is True
