@@ -218,7 +218,7 @@ def run_demo(ctx: DemoContext, steps: list[tuple[str, DemoStep]] | None = None) 
     for number, (name, step) in enumerate(steps or DEMO_STEPS, start=1):
         with ctx.console.status(f"{name}..."):
             outcome = step(ctx)
-        ctx.console.print(f"[green]{number}.[/green] {name}: {outcome}")
+        ctx.console.print(f"[green]{number}.[/green] {name}: {outcome}", soft_wrap=True)
     return ctx
 
 
@@ -255,9 +255,9 @@ def demo(seed: int, years: int, force_name: str, fresh: bool) -> None:
         run_demo(ctx)
         console.print()
         for line in _headline(ctx):
-            console.print(line)
+            console.print(line, soft_wrap=True)
         console.print(f"\nData directory: {settings.data_dir}\n\nWhat to try next:")
         for command in _next_steps(ctx):
-            console.print(f"  {command}", markup=False, highlight=False)
+            console.print(f"  {command}", markup=False, highlight=False, soft_wrap=True)
     finally:
         con.close()
