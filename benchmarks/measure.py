@@ -1,9 +1,10 @@
 """One benchmark measurement, run in its own process so its peak memory is its own.
 
 Usage: ``python benchmarks/measure.py NAME ARCHIVE_DIR WAREHOUSE`` where NAME is one of
-``ingest``, ``count``, ``pandas``, ``bare`` or ``bare-load``. Prints one JSON line: seconds, rows, peak_mb and
-extras; ``count`` and ``pandas`` also write their month x crime type x ward table to
-``ARCHIVE_DIR/results/NAME.parquet`` so the run can check they agree.
+``ingest``, ``count``, ``pandas``, ``bare`` or ``bare-load``. Prints one JSON line: seconds,
+rows, peak_mb and extras; ``count`` and ``pandas`` also write their month x crime type x ward
+table to ``results/NAME.parquet`` beside WAREHOUSE (one folder per run) so the run can check
+they agree.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ def measure_count(archive: Path, warehouse: Path) -> dict:
     con.close()
     table = pd.DataFrame(rows)
     table["month"] = table["month"].astype(str).str[:7]
-    _save(archive, "count", table[["month", "crime_type", "ward_code", "count"]])
+    _save(warehouse, "count", table[["month", "crime_type", "ward_code", "count"]])
     return {"seconds": seconds, "rows": int(table["count"].sum()), "groups": len(table)}
 
 
@@ -74,7 +75,7 @@ def measure_pandas(archive: Path, warehouse: Path) -> dict:
     seconds = time.perf_counter() - started
     table = grouped.reset_index()
     table.columns = ["month", "crime_type", "ward_code", "count"]
-    _save(archive, "pandas", table)
+    _save(warehouse, "pandas", table)
     return {"seconds": seconds, "rows": len(crimes), "groups": len(table)}
 
 
@@ -107,9 +108,9 @@ def measure_bare_load(archive: Path, warehouse: Path) -> dict:
     return {"seconds": seconds, "rows": rows}
 
 
-def _save(archive: Path, name: str, table: pd.DataFrame) -> None:
-    (archive / "results").mkdir(exist_ok=True)
-    table.to_parquet(archive / "results" / f"{name}.parquet", index=False)
+def _save(warehouse: Path, name: str, table: pd.DataFrame) -> None:
+    (warehouse.parent / "results").mkdir(exist_ok=True)
+    table.to_parquet(warehouse.parent / "results" / f"{name}.parquet", index=False)
 
 
 MEASUREMENTS = {

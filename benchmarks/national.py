@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -187,10 +188,13 @@ def generate(
         manifest = json.loads(manifest_path.read_text())
         return NationalArchive(directory, directory / "lookup.csv",
                                [directory / p for p in manifest["files"]], rows, forces, labels)
-    shutil.rmtree(directory, ignore_errors=True)
-    directory.mkdir(parents=True)
+    # Write into a staging folder and rename it at the end, so a run reading the archive
+    # never sees half of it.
+    staging = work / f"{directory.name}.partial-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
     allocation = _lsoa_allocation(forces)
-    _write_lookup(directory / "lookup.csv", int(allocation.sum()))
+    _write_lookup(staging / "lookup.csv", int(allocation.sum()))
     files: list[Path] = []
     first_lsoa, done, total_files = 0, 0, forces * months
     for f, (slug, per_month) in enumerate(force_plan(rows, forces, months)):
@@ -202,12 +206,15 @@ def generate(
             counts, no_location = _month_counts(rng, per_month[m], lsoa_weights)
             columns = month_rows(rng, street_map, counts, no_location, label, FORCES[f][1],
                                  months_before_extract=months - 1 - m)
-            path = street_file_path(directory / "archive", label, slug)
+            path = street_file_path(staging / "archive", label, slug)
             write_street_csv(path, columns)
             files.append(path)
             done += 1
             if progress:
                 progress(done, total_files)
-    manifest = {"params": wanted, "files": [str(p.relative_to(directory)) for p in files]}
-    manifest_path.write_text(json.dumps(manifest))
-    return NationalArchive(directory, directory / "lookup.csv", files, rows, forces, labels)
+    relative = [str(p.relative_to(staging)) for p in files]
+    (staging / "manifest.json").write_text(json.dumps({"params": wanted, "files": relative}))
+    shutil.rmtree(directory, ignore_errors=True)
+    staging.rename(directory)
+    return NationalArchive(directory, directory / "lookup.csv", [directory / p for p in relative],
+                           rows, forces, labels)

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import shutil
 import subprocess
 import sys
 import time
@@ -76,8 +78,8 @@ def _measure(name: str, archive: national.NationalArchive, warehouse: Path) -> d
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def _results_agree(archive: national.NationalArchive) -> bool | None:
-    folder = archive.directory / "results"
+def _results_agree(run_dir: Path) -> bool | None:
+    folder = run_dir / "results"
     if not (folder / "count.parquet").exists() or not (folder / "pandas.parquet").exists():
         return None
     keys = ["month", "crime_type", "ward_code"]
@@ -147,12 +149,17 @@ def ceiling_note(results: dict[str, dict]) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     args = _arguments(argv)
     archive = _generate(args)
-    warehouse = args.work / "bench-warehouse.duckdb"
+    # One folder per run, so runs started side by side never share a warehouse or results.
+    run_dir = args.work / f"run-{os.getpid()}"
+    run_dir.mkdir(parents=True, exist_ok=True)
     names = ["bare", "bare-load", "ingest", "count"] + ([] if args.skip_pandas else ["pandas"])
-    results = {name: _measure(name, archive, warehouse) for name in names}
+    try:
+        results = {name: _measure(name, archive, run_dir / "warehouse.duckdb") for name in names}
+        agree = _results_agree(run_dir)
+    finally:
+        shutil.rmtree(run_dir, ignore_errors=True)
     console.print(_table(results))
     checks = targets(results)
-    agree = _results_agree(archive)
     if agree is not None:
         checks.append(("CSP Hub's counts equal pandas' counts", "compared", agree))
     verdicts = Table(title="Targets")
