@@ -54,6 +54,7 @@ FILE_NAME = re.compile(r"^(\d{4})-(\d{2})-(.+)-(street|outcomes|stop-and-search)
 
 # Longitude/latitude bounds of the United Kingdom and Channel Islands, generously.
 LONGITUDE_RANGE = (-8.7, 1.9)
+INGEST_MEMORY_LIMIT = "1200MB"
 LATITUDE_RANGE = (49.8, 60.9)
 
 
@@ -255,9 +256,16 @@ def _extract_zip(path: Path, scratch: Path) -> list[SourceFile]:
     return found
 
 
-def file_sha256(path: Path) -> str:
+def file_digest_and_lines(path: Path) -> tuple[str, int]:
+    """The file's sha256 and its number of data lines (newlines after the header), in one read."""
+    digest, newlines, last = hashlib.sha256(), 0, b"\n"
     with open(path, "rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+            newlines += chunk.count(b"\n")
+            last = chunk[-1:]
+    lines = newlines + (0 if last == b"\n" else 1)  # a last line without a newline counts
+    return digest.hexdigest(), max(lines - 1, 0)
 
 
 def _check_header(source: SourceFile) -> None:
@@ -274,56 +282,61 @@ def _check_header(source: SourceFile) -> None:
         ))
 
 
-def _stage(con: duckdb.DuckDBPyConnection, source: SourceFile) -> None:
-    """Read one file into the temp table _stage, with each row's first problem (or NULL)."""
-    kind = source.kind
+def _read_csv_sql(kind: FileKind) -> str:
+    """A read of one police.uk file as text columns c0..cN, each row with its first problem."""
     names = [f"c{i}" for i in range(len(kind.header))]
     columns = "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in names) + "}"
     problem = "case " + " ".join(
         f"when {check.bad_when} then {i}" for i, check in enumerate(kind.checks, start=1)
     ) + " end"
-    sql = f"""create or replace temp table _stage as
-        select *, {problem} as _problem from (
+    return f"""(select *, {problem} as _problem from (
             select * from read_csv($path, header=false, skip=1, columns={columns},
                 auto_detect=false, delim=',', quote='"', escape='"', strict_mode=true,
-                null_padding=false, parallel=true) with ordinality
-        )"""
-    try:
-        con.execute(sql, {"path": str(source.path), "file_month": source.month.strftime("%Y-%m")})
-    except duckdb.Error as e:
-        line = re.search(r"[Ll]ine:? (\d+)", str(e))
-        raise InputFileError(InputProblem(
-            source.label, int(line.group(1)) if line else None, None, None,
-            f"a complete UTF-8 police.uk CSV with {len(kind.header)} columns on every line "
-            f"(DuckDB said: {str(e).splitlines()[0]})",
-        )) from e
+                null_padding=false, parallel=true) with ordinality))"""
 
 
-def _load_staged(con: duckdb.DuckDBPyConnection, source: SourceFile, file_id: int) -> tuple[int, int]:
+def _file_error(source: SourceFile, error: duckdb.Error) -> InputFileError:
+    line = re.search(r"[Ll]ine:? (\d+)", str(error))
+    return InputFileError(InputProblem(
+        source.label, int(line.group(1)) if line else None, None, None,
+        f"a complete UTF-8 police.uk CSV with {len(source.kind.header)} columns on every line "
+        f"(DuckDB said: {str(error).splitlines()[0]})",
+    ))
+
+
+def _load_rows(con: duckdb.DuckDBPyConnection, source: SourceFile, file_id: int,
+               data_lines: int) -> tuple[int, int]:
+    """Insert the file's good rows in one pass; read it again for quarantine only if some failed.
+
+    ``data_lines`` (newlines after the header, counted while hashing) tells whether every row
+    loaded without a second read of the file.
+    """
     kind = source.kind
-    con.execute(
-        f"""insert into {kind.table} (file_id, line, month, force, {', '.join(kind.insert_columns)})
-        select $file_id, ordinality + 1, $month, $force, {', '.join(kind.select_expressions)}
-        from _stage where _problem is null""",
-        {"file_id": file_id, "month": source.month, "force": source.force},
-    )
+    params = {"path": str(source.path), "file_month": source.month.strftime("%Y-%m")}
+    try:
+        loaded = con.execute(
+            f"""insert into {kind.table} (file_id, line, month, force, {', '.join(kind.insert_columns)})
+            select $file_id, ordinality + 1, $month, $force, {', '.join(kind.select_expressions)}
+            from {_read_csv_sql(kind)} where _problem is null""",
+            {**params, "file_id": file_id, "month": source.month, "force": source.force},
+        ).fetchone()[0]
+    except duckdb.Error as e:
+        raise _file_error(source, e) from e
+    if loaded >= data_lines:
+        return loaded, 0
     fields = "[" + ", ".join(f"'{c.field}'" for c in kind.checks) + "]"
     reasons = "[" + ", ".join("'" + c.reason.replace("'", "''") + "'" for c in kind.checks) + "]"
     value = "case _problem " + " ".join(
         f"when {i} then {c.column}" for i, c in enumerate(kind.checks, start=1)) + " end"
     raw = "to_json(struct_pack(" + ", ".join(
         f'"{h}" := c{i}' for i, h in enumerate(kind.header)) + "))::varchar"
-    con.execute(
+    bad = con.execute(
         f"""insert into quarantine (file_id, file, line, field, value, reason, raw_row)
         select $file_id, $label, ordinality + 1, {fields}[_problem], {value},
                {reasons}[_problem], {raw}
-        from _stage where _problem is not null""",
-        {"file_id": file_id, "label": source.label},
-    )
-    loaded, bad = con.execute(
-        "select count(*) filter (_problem is null), count(*) filter (_problem is not null) from _stage"
-    ).fetchone()
-    con.execute("drop table _stage")
+        from {_read_csv_sql(kind)} where _problem is not null""",
+        {**params, "file_id": file_id, "label": source.label},
+    ).fetchone()[0]
     return loaded, bad
 
 
@@ -349,24 +362,36 @@ def ingest_police_uk(
     forces: set[str] = set()
     with tempfile.TemporaryDirectory(prefix="csphub-ingest-") as scratch:
         sources = discover(paths, Path(scratch))
-        with transaction(con):
-            for done, source in enumerate(sources, start=1):
-                _ingest_one(con, source, summary)
-                months.add(source.month.strftime("%Y-%m"))
-                forces.add(source.force)
-                if progress:
-                    progress(done, len(sources))
+        # Keep a national-scale load under ~2 GB: DuckDB spills to disk beyond its limit.
+        previous_limit = con.execute("select current_setting('memory_limit')").fetchone()[0]
+        con.execute(f"set memory_limit = '{INGEST_MEMORY_LIMIT}'")
+        try:
+            _ingest_all(con, sources, summary, months, forces, progress)
+        finally:
+            con.execute(f"set memory_limit = '{previous_limit}'")
     summary.months, summary.forces = sorted(months), sorted(forces)
     return summary
 
 
+def _ingest_all(
+    con: duckdb.DuckDBPyConnection, sources: list[SourceFile], summary: IngestSummary,
+    months: set[str], forces: set[str], progress: Callable[[int, int], None] | None,
+) -> None:
+    with transaction(con):
+        for done, source in enumerate(sources, start=1):
+            _ingest_one(con, source, summary)
+            months.add(source.month.strftime("%Y-%m"))
+            forces.add(source.force)
+            if progress:
+                progress(done, len(sources))
+
+
 def _ingest_one(con: duckdb.DuckDBPyConnection, source: SourceFile, summary: IngestSummary) -> None:
-    digest = file_sha256(source.path)
+    digest, data_lines = file_digest_and_lines(source.path)
     if con.execute("select 1 from source_files where sha256 = ?", [digest]).fetchone():
         summary.files_skipped += 1
         return
     _check_header(source)
-    _stage(con, source)
     if _replace_previous(con, source):
         summary.files_replaced += 1
     file_id = con.execute(
@@ -374,7 +399,7 @@ def _ingest_one(con: duckdb.DuckDBPyConnection, source: SourceFile, summary: Ing
         " values (?, ?, ?, ?, ?, 0, 0) returning file_id",
         [source.kind.name, source.force, source.month, source.label, digest],
     ).fetchone()[0]
-    loaded, bad = _load_staged(con, source, file_id)
+    loaded, bad = _load_rows(con, source, file_id, data_lines)
     con.execute("update source_files set rows_loaded = ?, rows_quarantined = ? where file_id = ?",
                 [loaded, bad, file_id])
     summary.files_loaded += 1
