@@ -15,6 +15,10 @@ INGEST_COMMANDS: dict[str, tuple[str, str]] = {
         "csphub.cli.offence_counts:offence_counts",
         "Load Home Office offence-code-level counts (for the exact Crime Severity Score).",
     ),
+    "severity-weights": (
+        "csphub.cli.offence_counts:severity_weights",
+        "Load ONS Crime Severity Score weights per offence code.",
+    ),
 }
 
 

@@ -1,0 +1,87 @@
+"""What the assessment reads from the warehouse: small aggregates, never raw rows.
+
+Everything is aggregated in DuckDB (through Ibis) to month x crime type x ward x LSOA before it
+reaches pandas, so a national warehouse costs no more memory than one area's tables.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import duckdb
+import pandas as pd
+
+from csphub.analytics.areas import Area
+from csphub.analytics.counts import area_records, choose_ward_vintage
+
+
+@dataclass
+class AreaData:
+    """One area's aggregates and denominators."""
+
+    area: Area
+    counts: pd.DataFrame  # month (date), crime_type, ward_code, ward_name, lsoa21_code, count
+    ward_vintage: str
+    population: float | None
+    population_year: int | None
+    population_source: str | None
+    lsoa_population: dict[str, float]
+    ward_population: dict[str, float]
+
+
+def area_counts(con: duckdb.DuckDBPyConnection, area: Area, start: date, end: date,
+                ward_vintage: str | None) -> pd.DataFrame:
+    records = area_records(con, area, start, end, ward_vintage)
+    keys = ["month", "crime_type", "ward_code", "ward_name", "lsoa21_code"]
+    frame = records.group_by(keys).aggregate(count=records.count()).execute()
+    frame["month"] = pd.to_datetime(frame["month"]).dt.date
+    frame["count"] = frame["count"].astype(int)
+    return frame
+
+
+def area_population(con: duckdb.DuckDBPyConnection, area: Area, ward_vintage: str,
+                    year: int) -> tuple[float | None, int | None, str | None, dict, dict]:
+    """Population of the area's LSOAs for the loaded year nearest ``year`` (earlier preferred)."""
+    lads = list(area.lad_codes)
+    years = [r[0] for r in con.execute("select distinct year from population order by 1").fetchall()]
+    if not years:
+        return None, None, None, {}, {}
+    chosen = min(years, key=lambda y: (abs(y - year), y > year))
+    rows = con.execute(
+        """select l.lsoa_code, l.ward_code, p.population, p.source
+        from lsoa_ward_lookup l join population p on p.lsoa_code = l.lsoa_code and p.year = $year
+        where l.ward_vintage = $wv and list_contains($lads, l.lad_code)""",
+        {"year": chosen, "wv": ward_vintage, "lads": lads}).fetchall()
+    if not rows:
+        return None, None, None, {}, {}
+    lsoa = {code: pop for code, _, pop, _ in rows}
+    wards: dict[str, float] = {}
+    for _, ward, pop, _ in rows:
+        wards[ward] = wards.get(ward, 0) + pop
+    return sum(lsoa.values()), chosen, rows[0][3], lsoa, wards
+
+
+def load_area_data(con: duckdb.DuckDBPyConnection, area: Area, start: date, end: date,
+                   ward_vintage: str | None, population_year: int) -> AreaData:
+    vintage = choose_ward_vintage(con, ward_vintage)
+    counts = area_counts(con, area, start, end, vintage)
+    total, year, source, lsoa, wards = area_population(con, area, vintage, population_year)
+    return AreaData(area, counts, vintage, total, year, source, lsoa, wards)
+
+
+def lsoa_boundaries(con: duckdb.DuckDBPyConnection, codes: set[str]) -> tuple[list[str], list[bytes]]:
+    """The newest LSOA boundaries loaded for these codes."""
+    rows = con.execute(
+        """select code, geometry_wkb from boundaries where kind = 'lsoa' and list_contains($codes, code)
+        qualify row_number() over (partition by code order by vintage desc) = 1 order by code""",
+        {"codes": sorted(codes)}).fetchall()
+    return [r[0] for r in rows], [r[1] for r in rows]
+
+
+def ward_boundaries(con: duckdb.DuckDBPyConnection, codes: set[str]) -> tuple[list[str], list[bytes]]:
+    rows = con.execute(
+        """select code, geometry_wkb from boundaries where kind = 'ward' and list_contains($codes, code)
+        qualify row_number() over (partition by code order by vintage desc) = 1 order by code""",
+        {"codes": sorted(codes)}).fetchall()
+    return [r[0] for r in rows], [r[1] for r in rows]

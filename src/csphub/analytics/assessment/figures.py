@@ -1,0 +1,120 @@
+"""Every figure of the Strategic Assessment, as plain JSON-ready data.
+
+``build_figures`` returns the dict written to ``figures.json``; the renderers only format it.
+Each key is documented in ``docs/assessment-method.md``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from csphub.analytics.areas import Area
+from csphub.analytics.assessment import benchmark, sections
+from csphub.analytics.assessment.data import load_area_data
+from csphub.analytics.assessment.narrative import sentences
+from csphub.analytics.assessment.periods import FinancialYear, month_key
+from csphub.analytics.assessment.serious_violence import DEFAULT_DEFINITION
+from csphub.analytics.coverage import coverage
+
+OGL = "Contains public sector information licensed under the Open Government Licence v3.0."
+
+
+@dataclass
+class AssessmentOptions:
+    """What the user asked for on the command line."""
+
+    year: FinancialYear
+    previous_years: int = 4
+    ward_vintage: str | None = None
+    peers_file: Path | None = None
+    activity_file: Path | None = None
+    serious_violence: dict = field(default_factory=lambda: dict(DEFAULT_DEFINITION))
+
+
+def build_figures(con: duckdb.DuckDBPyConnection, area: Area, options: AssessmentOptions) -> dict:
+    """Compute the whole assessment for ``area`` and the financial year in ``options``."""
+    year = options.year
+    first = year.previous(options.previous_years)
+    data = load_area_data(con, area, first.start, year.end, options.ward_vintage, year.start_year)
+    cover = _coverage(con, area, year)
+    matched = _matched_months(data.counts, year)
+    figures: dict = {
+        "area": {"name": area.name, "lad_codes": list(area.lad_codes)},
+        "year": year.name,
+        "period": {"start": month_key(year.start), "end": month_key(year.end), "label": year.label},
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "coverage": cover,
+        "population": {
+            "total": data.population, "year": data.population_year, "source": data.population_source,
+            "note": "Population estimates as loaded; rates use this figure as the denominator.",
+        },
+        "ward_vintage": data.ward_vintage,
+    }
+    figures["crime"] = sections.volume_section(data, year, first, matched, asb=False)
+    figures["asb"] = sections.volume_section(data, year, first, matched, asb=True)
+    figures["asb"].update(sections.top_wards(data, year))
+    figures["wards"] = sections.ward_table(data, year, matched)
+    figures["hotspots"] = sections.hotspots(con, data, year)
+    figures["serious_violence"] = sections.serious_violence(con, data, year, first, matched,
+                                                            options.serious_violence)
+    figures["css"] = sections.crime_severity(con, data, year)
+    figures["benchmark"] = benchmark.benchmark_table(con, area, figures, options)
+    figures["activity"] = sections.activity(options.activity_file)
+    figures["data_notes"] = _data_notes(con, figures)
+    figures["narrative"] = sentences(figures)
+    return figures
+
+
+def _coverage(con: duckdb.DuckDBPyConnection, area: Area, year: FinancialYear) -> dict:
+    rows = [r for r in coverage(con, area) if year.start <= r.month <= year.end]
+    present = sorted({month_key(r.month) for r in rows if r.rows > 0})
+    incomplete = sorted({month_key(r.month) for r in rows if r.incomplete and r.rows > 0})
+    missing = [month_key(m) for m in year.months if month_key(m) not in present]
+    return {
+        "months_present": present,
+        "months_missing": missing,
+        "months_incomplete": incomplete,
+        "partial": bool(missing or incomplete),
+        "forces": sorted({r.force for r in rows}),
+    }
+
+
+def _matched_months(counts: pd.DataFrame, year: FinancialYear) -> list[date]:
+    """Months of this year that have data and whose month a year earlier has data too."""
+    have = set(counts["month"])
+    return [m for m in year.months if m in have and date(m.year - 1, m.month, 1) in have]
+
+
+def _data_notes(con: duckdb.DuckDBPyConnection, figures: dict) -> dict:
+    files = con.execute(
+        "select kind, min(month), max(month), count(*) from source_files group by 1 order by 1"
+    ).fetchall()
+    sources = [{"kind": k, "first_month": a.strftime("%Y-%m") if a else None,
+                "last_month": b.strftime("%Y-%m") if b else None, "files": n} for k, a, b, n in files]
+    cover = figures["coverage"]
+    return {
+        "sources": sources,
+        "coverage_gaps": cover["months_missing"],
+        "incomplete_months": cover["months_incomplete"],
+        "population": figures["population"],
+        "licence": OGL,
+        "no_location_note": "police.uk rows with no location cannot be placed in an area and are not counted.",
+        "glossary": GLOSSARY,
+    }
+
+
+GLOSSARY = {
+    "ASB": "Anti-social behaviour: incidents recorded by the police (police.uk category 'Anti-social behaviour').",
+    "CSP": "Community Safety Partnership (Crime and Disorder Act 1998).",
+    "CSS": "Crime Severity Score: offences weighted by ONS severity weights, per head of population.",
+    "Gi*": "Getis-Ord Gi* statistic: a local measure of clustering of high (hot) or low (cold) values.",
+    "LSOA": "Lower layer Super Output Area: a small census area of about 1,500 residents.",
+    "MSG": "Most Similar Group: areas the Home Office judges most similar, used for benchmarking.",
+    "Rate per 1,000": "Count divided by the resident population, times 1,000.",
+    "95% CI": "95% confidence interval of a rate (exact Poisson).",
+}

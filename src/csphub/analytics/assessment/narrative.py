@@ -1,0 +1,58 @@
+"""Sentences generated from the figures, in the register of a committee report.
+
+A change is called a rise or a fall only when the test says it is beyond chance.
+
+Examples:
+    >>> describe_change("Recorded crime", {"direction": "rise", "percent": 9.7, "current": 32541,
+    ...     "previous": 29652, "basis": "the full financial year", "p_value": 0.0})
+    'Recorded crime rose by 9.7% to 32,541 (from 29,652; the full financial year).'
+"""
+
+from __future__ import annotations
+
+
+def describe_change(subject: str, change: dict | None) -> str | None:
+    if not change:
+        return None
+    basis = change["basis"]
+    if change["direction"] == "rise":
+        return (f"{subject} rose by {change['percent']}% to {change['current']:,} "
+                f"(from {change['previous']:,}; {basis}).")
+    if change["direction"] == "fall":
+        return (f"{subject} fell by {abs(change['percent'])}% to {change['current']:,} "
+                f"(from {change['previous']:,}; {basis}).")
+    return (f"{subject} showed no significant change: {change['current']:,} against "
+            f"{change['previous']:,} ({basis}; p = {change['p_value']}).")
+
+
+def sentences(figures: dict) -> list[str]:
+    """The headline sentences of the report."""
+    out: list[str] = []
+    area, year = figures["area"]["name"], figures["year"]
+    cover = figures["coverage"]
+    if cover["partial"]:
+        out.append(f"The data for {year} is partial: {len(cover['months_present'])} of 12 months are "
+                   f"present" + (f" and {', '.join(cover['months_incomplete'])} look incomplete"
+                                 if cover["months_incomplete"] else "")
+                   + "; figures for the year are labelled partial.")
+    crime, asb = figures["crime"], figures["asb"]
+    rate = f" ({crime['rate_per_1000']:.1f} per 1,000 residents)" if crime["rate_per_1000"] else ""
+    out.append(f"{area} recorded {crime['total']:,} crimes in {year}{rate}, excluding ASB.")
+    for subject, section in (("Recorded crime", crime), ("Anti-social behaviour", asb)):
+        if sentence := describe_change(subject, section["change"]):
+            out.append(sentence)
+    if asb.get("top_wards"):
+        names = ", ".join(w["ward_name"] for w in asb["top_wards"])
+        out.append(f"The top {len(asb['top_wards'])} wards for ASB ({names}) account for "
+                   f"{asb['top_wards_share'] * 100:.0f}% of all ASB in {area}.")
+    if crime.get("by_group"):
+        top = crime["by_group"][0]
+        out.append(f"{top['group']} is the largest crime group, {top['share'] * 100:.0f}% of recorded crime.")
+    hot = figures["hotspots"].get("asb_hot")
+    if hot is not None:
+        out.append(f"{len(hot)} LSOAs are statistically significant ASB hotspots (Gi*, p < 0.05)."
+                   if hot else "No LSOA is a statistically significant ASB hotspot (Gi*, p < 0.05).")
+    sv = figures["serious_violence"]
+    if sentence := describe_change("Serious violence (local definition)", sv.get("change")):
+        out.append(sentence)
+    return out

@@ -1,0 +1,158 @@
+"""Write the assessment: HTML (self-contained), PDF (WeasyPrint), Word, Excel and figures.json."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from csphub.analytics.assessment import charts
+from csphub.analytics.assessment.tables import ReportTable, report_tables
+
+OUTPUTS = ("assessment.html", "assessment.pdf", "assessment.docx", "assessment.xlsx", "figures.json")
+
+
+@dataclass
+class MapLayers:
+    """Geometry for the maps (not part of figures.json)."""
+
+    wards: object | None  # GeoDataFrame with ward_code, crime_rate_per_1000, asb_rate_per_1000
+    lsoas: object | None  # GeoDataFrame with lsoa_code, crime, asb (Gi* classification)
+
+
+def map_layers(con: duckdb.DuckDBPyConnection, figures: dict) -> MapLayers:
+    """LSOA polygons from the warehouse, dissolved into wards through the lookup."""
+    import geopandas as gpd
+    import shapely
+
+    codes = [r["lsoa_code"] for r in figures["hotspots"].get("crime", [])]
+    if not codes:
+        return MapLayers(None, None)
+    rows = con.execute(
+        """select b.code, b.geometry_wkb, l.ward_code from boundaries b
+        join lsoa_ward_lookup l on l.lsoa_code = b.code and l.ward_vintage = $wv
+        where b.kind = 'lsoa' and list_contains($codes, b.code)
+        qualify row_number() over (partition by b.code order by b.vintage desc) = 1""",
+        {"codes": codes, "wv": figures["ward_vintage"]}).fetchall()
+    lsoas = gpd.GeoDataFrame({"lsoa_code": [r[0] for r in rows], "ward_code": [r[2] for r in rows]},
+                             geometry=[shapely.from_wkb(r[1]) for r in rows], crs="EPSG:4326")
+    for key in ("crime", "asb"):
+        classes = {r["lsoa_code"]: r["classification"] for r in figures["hotspots"][key]}
+        lsoas[key] = lsoas["lsoa_code"].map(classes)
+    wards = lsoas.dissolve(by="ward_code").reset_index()[["ward_code", "geometry"]]
+    rates = {w["ward_code"]: w for w in figures["wards"]}
+    for column in ("crime_rate_per_1000", "asb_rate_per_1000"):
+        wards[column] = wards["ward_code"].map(lambda c, col=column: (rates.get(c) or {}).get(col))
+    return MapLayers(wards, lsoas)
+
+
+def build_charts(figures: dict, layers: MapLayers) -> list[charts.Chart]:
+    made = [charts.trend_chart(figures), charts.seasonality_chart(figures, "crime"),
+            charts.seasonality_chart(figures, "asb"), charts.group_chart(figures)]
+    if layers.wards is not None:
+        made.append(charts.ward_map(layers.wards, "crime_rate_per_1000", "Recorded crime per 1,000 by ward"))
+        made.append(charts.ward_map(layers.wards, "asb_rate_per_1000", "ASB per 1,000 by ward"))
+        made.append(charts.hotspot_map(layers.lsoas, "asb", "ASB hotspots by LSOA (Gi*)"))
+        made.append(charts.hotspot_map(layers.lsoas, "crime", "Crime hotspots by LSOA (Gi*)"))
+    return made
+
+
+def render_html(figures: dict, tables: list[ReportTable], made: list[charts.Chart]) -> str:
+    env = Environment(loader=PackageLoader("csphub.analytics.assessment", "templates"),
+                      autoescape=select_autoescape(["html", "j2"]))
+    chart_map = {c.key: c for c in made}
+    return env.get_template("assessment.html.j2").render(
+        f=figures, tables={t.key: t for t in tables}, charts=chart_map,
+        png=lambda c: base64.b64encode(c.png).decode())
+
+
+def render_docx(figures: dict, tables: list[ReportTable], made: list[charts.Chart], path: Path) -> None:
+    import io
+
+    from docx import Document
+    from docx.shared import Cm
+
+    doc = Document()
+    doc.add_heading(f"{figures['area']['name']} Community Safety Partnership", 0)
+    doc.add_paragraph(f"Strategic Assessment {figures['year']} ({figures['period']['label']})")
+    doc.add_heading("Summary", 1)
+    for sentence in figures["narrative"]:
+        doc.add_paragraph(sentence, style="List Bullet")
+    for table in tables:
+        doc.add_heading(table.title, 2)
+        grid = doc.add_table(rows=1, cols=len(table.columns))
+        grid.style = "Light Grid Accent 1"
+        for cell, heading in zip(grid.rows[0].cells, table.columns, strict=True):
+            cell.text = heading
+        for row in table.rows:
+            for cell, value in zip(grid.add_row().cells, row, strict=True):
+                cell.text = str(value)
+    doc.add_heading("Charts and maps", 1)
+    for chart in made:
+        doc.add_paragraph(chart.title)
+        doc.add_picture(io.BytesIO(chart.png), width=Cm(15))
+    if figures["activity"]:
+        doc.add_heading("What we have been doing", 1)
+        for item in figures["activity"]:
+            doc.add_heading(item["priority"], 2)
+            for paragraph in item["paragraphs"]:
+                doc.add_paragraph(paragraph)
+    doc.add_heading("Data notes", 1)
+    notes = figures["data_notes"]
+    doc.add_paragraph(notes["licence"])
+    doc.add_paragraph(notes["no_location_note"])
+    for term, meaning in notes["glossary"].items():
+        doc.add_paragraph(f"{term}: {meaning}")
+    doc.save(path)
+
+
+def render_xlsx(tables: list[ReportTable], path: Path) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    book.remove(book.active)
+    for table in tables:
+        sheet = book.create_sheet(table.key[:31])
+        sheet.append([table.title])
+        sheet["A1"].font = Font(bold=True)
+        sheet.append(table.columns)
+        for cell in sheet[2]:
+            cell.font = Font(bold=True)
+        for row in table.rows:
+            sheet.append([_excel_value(v) for v in row])
+    book.save(path)
+
+
+def _excel_value(value):
+    """Numbers as numbers in Excel, so analysts can work with them."""
+    if isinstance(value, str):
+        plain = value.replace(",", "")
+        try:
+            return int(plain)
+        except ValueError:
+            try:
+                return float(plain)
+            except ValueError:
+                return value
+    return value
+
+
+def render_all(figures: dict, layers: MapLayers, out_dir: Path) -> list[Path]:
+    """Write every output into ``out_dir``; returns their paths."""
+    from weasyprint import HTML
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tables = report_tables(figures)
+    made = build_charts(figures, layers)
+    html = render_html(figures, tables, made)
+    (out_dir / "assessment.html").write_text(html, encoding="utf-8")
+    HTML(string=html, base_url=str(out_dir)).write_pdf(out_dir / "assessment.pdf")
+    render_docx(figures, tables, made, out_dir / "assessment.docx")
+    render_xlsx(tables, out_dir / "assessment.xlsx")
+    (out_dir / "figures.json").write_text(json.dumps(figures, indent=2, default=str), encoding="utf-8")
+    return [out_dir / name for name in OUTPUTS]

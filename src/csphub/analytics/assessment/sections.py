@@ -1,0 +1,200 @@
+"""The report's sections, each a small function from the area's aggregates to JSON-ready data."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from csphub.analytics.assessment import severity_section
+from csphub.analytics.assessment.data import AreaData, lsoa_boundaries
+from csphub.analytics.assessment.groups import ASB, group_for_category
+from csphub.analytics.assessment.hotspots import getis_ord_star
+from csphub.analytics.assessment.periods import FinancialYear, month_key
+from csphub.analytics.assessment.stats import compare_counts, rate_per_1000
+
+
+def _year_ago(month: date) -> date:
+    return date(month.year - 1, month.month, 1)
+
+
+def _slice(data: AreaData, asb: bool | None) -> pd.DataFrame:
+    counts = data.counts
+    if asb is None:
+        return counts
+    return counts[(counts["crime_type"] == ASB) == asb]
+
+
+def _in_year(frame: pd.DataFrame, year: FinancialYear) -> pd.DataFrame:
+    return frame[(frame["month"] >= year.start) & (frame["month"] <= year.end)]
+
+
+def _rate(count: int, population: float | None) -> dict | None:
+    return None if not population else rate_per_1000(count, population).as_dict()
+
+
+def compare_matched(frame: pd.DataFrame, matched: list[date]) -> dict:
+    """Change on the months present in both years (all 12 when both years are complete)."""
+    by_month = frame.groupby("month")["count"].sum()
+    current = int(sum(by_month.get(m, 0) for m in matched))
+    previous = int(sum(by_month.get(_year_ago(m), 0) for m in matched))
+    change = compare_counts(current, previous).as_dict()
+    change["months_compared"] = [month_key(m) for m in matched]
+    change["basis"] = ("the full financial year" if len(matched) == 12 else
+                       f"the {len(matched)} months present in both years (like for like)")
+    return change
+
+
+def volume_section(data: AreaData, year: FinancialYear, first: FinancialYear,
+                   matched: list[date], asb: bool) -> dict:
+    """Level, rate, change, trend, seasonality and breakdown for crime (no ASB) or ASB."""
+    frame = _slice(data, asb)
+    this_year = _in_year(frame, year)
+    total = int(this_year["count"].sum())
+    months_present = sorted(set(this_year["month"]))
+    section: dict = {
+        "total": total,
+        "months_with_data": len(months_present),
+        "partial": len(months_present) < 12,
+        "rate_per_1000": None,
+        "rate_ci": None,
+        "change": compare_matched(frame, matched) if matched else None,
+        "trend": _trend(frame, year, first, data.population),
+        "by_month": _by_month(frame, year),
+        "by_type": _shares(this_year, "crime_type", total),
+    }
+    rate = _rate(total, data.population)
+    if rate:
+        section["rate_per_1000"] = rate["rate"]
+        section["rate_ci"] = {"lower": rate["lower"], "upper": rate["upper"]}
+    if not asb:
+        grouped = this_year.assign(group=this_year["crime_type"].map(group_for_category))
+        section["by_group"] = _shares(grouped, "group", total)
+    else:
+        section["by_incident_type"] = None
+        section["by_incident_type_note"] = (
+            "police.uk ASB carries no incident type; load partner ASB data with types to break it down.")
+    return section
+
+
+def _shares(frame: pd.DataFrame, column: str, total: int) -> list[dict]:
+    sums = frame.groupby(column)["count"].sum().sort_values(ascending=False)
+    return [{column if column != "crime_type" else "crime_type": key, "count": int(n),
+             "share": round(n / total, 4) if total else None} for key, n in sums.items()]
+
+
+def _trend(frame: pd.DataFrame, year: FinancialYear, first: FinancialYear,
+           population: float | None) -> list[dict]:
+    rows = []
+    for start in range(first.start_year, year.start_year + 1):
+        fy = FinancialYear(start)
+        part = _in_year(frame, fy)
+        months = part["month"].nunique()
+        if months == 0:
+            continue
+        total = int(part["count"].sum())
+        rows.append({"year": fy.name, "total": total, "months_with_data": int(months),
+                     "partial": months < 12,
+                     "rate_per_1000": round(total * 1000 / population, 2) if population else None})
+    return rows
+
+
+def _by_month(frame: pd.DataFrame, year: FinancialYear) -> list[dict]:
+    by_month = frame.groupby("month")["count"].sum()
+    return [{"month": month_key(m),
+             "count": int(by_month[m]) if m in by_month.index else None,
+             "previous_year_count": int(by_month[_year_ago(m)]) if _year_ago(m) in by_month.index else None}
+            for m in year.months]
+
+
+def top_wards(data: AreaData, year: FinancialYear, n: int = 5) -> dict:
+    """The n wards with most ASB this year and their share of all the area's ASB."""
+    asb = _in_year(_slice(data, True), year)
+    total = int(asb["count"].sum())
+    wards = (asb.groupby(["ward_code", "ward_name"])["count"].sum()
+             .sort_values(ascending=False, kind="stable").head(n))
+    top = [{"ward_code": code, "ward_name": name, "count": int(c),
+            "share": round(c / total, 4) if total else None} for (code, name), c in wards.items()]
+    return {"top_wards": top,
+            "top_wards_share": round(sum(w["count"] for w in top) / total, 4) if total else None}
+
+
+def ward_table(data: AreaData, year: FinancialYear, matched: list[date]) -> list[dict]:
+    """Crime and ASB per ward this year, with rates and like-for-like change in crime."""
+    this_year = _in_year(data.counts, year)
+    rows = []
+    names = data.counts.drop_duplicates("ward_code").set_index("ward_code")["ward_name"]
+    for code in sorted(set(data.counts["ward_code"])):
+        ward = this_year[this_year["ward_code"] == code]
+        crime = int(ward.loc[ward["crime_type"] != ASB, "count"].sum())
+        asb = int(ward.loc[ward["crime_type"] == ASB, "count"].sum())
+        pop = data.ward_population.get(code)
+        all_ward = data.counts[(data.counts["ward_code"] == code) & (data.counts["crime_type"] != ASB)]
+        change = compare_matched(all_ward, matched) if matched else None
+        rows.append({
+            "ward_code": code, "ward_name": names[code], "population": pop,
+            "crime": crime, "crime_rate_per_1000": round(crime * 1000 / pop, 2) if pop else None,
+            "asb": asb, "asb_rate_per_1000": round(asb * 1000 / pop, 2) if pop else None,
+            "crime_change": change["direction"] if change else None,
+            "crime_change_percent": change["percent"] if change else None,
+        })
+    return sorted(rows, key=lambda r: -r["crime"])
+
+
+def hotspots(con: duckdb.DuckDBPyConnection, data: AreaData, year: FinancialYear) -> dict:
+    """LSOA Gi* for crime (no ASB) and for ASB this year, where boundaries are loaded."""
+    this_year = _in_year(data.counts, year)
+    lsoas = set(data.counts["lsoa21_code"]) | set(data.lsoa_population)
+    codes, geometries = lsoa_boundaries(con, lsoas)
+    result: dict = {"method": "Getis-Ord Gi* (esda.G_Local, star), Queen contiguity, row-standardised, "
+                              "999 permutations, hotspot when z > 0 and p < 0.05",
+                    "lsoas_with_boundaries": len(codes)}
+    if len(codes) < 3:
+        result["note"] = "LSOA boundaries are not loaded for this area: no hotspot analysis."
+        return result
+    for key, asb in (("crime", False), ("asb", True)):
+        part = this_year[(this_year["crime_type"] == ASB) == asb]
+        counts = part.groupby("lsoa21_code")["count"].sum().to_dict()
+        result[key] = getis_ord_star(codes, geometries, counts)
+        result[f"{key}_hot"] = [r["lsoa_code"] for r in result[key] if r["classification"] == "hot"]
+        result[f"{key}_cold"] = [r["lsoa_code"] for r in result[key] if r["classification"] == "cold"]
+    return result
+
+
+def serious_violence(con: duckdb.DuckDBPyConnection, data: AreaData, year: FinancialYear,
+                     first: FinancialYear, matched: list[date], definition: dict) -> dict:
+    """Counts and trend under the local definition, from police.uk categories."""
+    categories = definition["police_uk_categories"]
+    frame = data.counts[data.counts["crime_type"].isin(categories)]
+    this_year = _in_year(frame, year)
+    return {
+        "definition": definition,
+        "source": "police.uk categories " + ", ".join(categories),
+        "total": int(this_year["count"].sum()),
+        "by_type": _shares(this_year, "crime_type", int(this_year["count"].sum())),
+        "trend": _trend(frame, year, first, data.population),
+        "change": compare_matched(frame, matched) if matched else None,
+        "note": "police.uk data cannot separate homicide, knife crime or gun crime; the offence-code "
+                "part of the definition applies where offence-code counts are loaded.",
+    }
+
+
+def crime_severity(con: duckdb.DuckDBPyConnection, data: AreaData, year: FinancialYear) -> dict:
+    return severity_section.css_section(con, data, year)
+
+
+def activity(path: Path | None) -> list[dict]:
+    """'What we have been doing': Markdown headings are priorities, the text under them the work."""
+    if path is None:
+        return []
+    items: list[dict] = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        heading = re.match(r"^#+\s+(.*)", line)
+        if heading:
+            items.append({"priority": heading.group(1).strip(), "paragraphs": []})
+        elif line.strip() and items:
+            items[-1]["paragraphs"].append(line.strip().lstrip("-* ").strip())
+    return items

@@ -1,0 +1,96 @@
+"""The report's tables, defined once and rendered to HTML, Word and Excel alike."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass
+class ReportTable:
+    """A titled table: column headings and rows of display values."""
+
+    key: str  # sheet name in Excel (<= 31 characters)
+    title: str
+    columns: list[str]
+    rows: list[list]
+
+
+def _pct(share: float | None) -> str:
+    return "" if share is None else f"{share * 100:.1f}%"
+
+
+def _num(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:,.1f}"
+    return f"{value:,}"
+
+
+def _change(change: dict | None) -> str:
+    if not change:
+        return "not comparable"
+    pct = "" if change["percent"] is None else f"{change['percent']:+.1f}%"
+    return f"{pct} ({change['direction']})"
+
+
+def report_tables(figures: dict) -> list[ReportTable]:
+    crime, asb = figures["crime"], figures["asb"]
+    tables = [
+        ReportTable("Summary", "Summary", ["Measure", "Crime (excluding ASB)", "ASB"], [
+            ["Total", _num(crime["total"]), _num(asb["total"])],
+            ["Rate per 1,000", _num(crime["rate_per_1000"]), _num(asb["rate_per_1000"])],
+            ["95% CI of the rate",
+             *[f"{s['rate_ci']['lower']:.1f} to {s['rate_ci']['upper']:.1f}" if s["rate_ci"] else ""
+               for s in (crime, asb)]],
+            ["Change on previous year", _change(crime["change"]), _change(asb["change"])],
+            ["Months with data", str(crime["months_with_data"]), str(asb["months_with_data"])],
+        ]),
+        ReportTable("Trend", "Trend by financial year",
+                    ["Year", "Crime", "Crime per 1,000", "ASB", "Months with data"],
+                    [[c["year"], _num(c["total"]), _num(c["rate_per_1000"]),
+                      _num(next((a["total"] for a in asb["trend"] if a["year"] == c["year"]), None)),
+                      f"{c['months_with_data']}{' (partial)' if c['partial'] else ''}"]
+                     for c in crime["trend"]]),
+        ReportTable("Seasonality", "Month by month, against the previous year",
+                    ["Month", "Crime", "Crime a year earlier", "ASB", "ASB a year earlier"],
+                    [[c["month"], _num(c["count"]), _num(c["previous_year_count"]), _num(a["count"]),
+                      _num(a["previous_year_count"])]
+                     for c, a in zip(crime["by_month"], asb["by_month"], strict=True)]),
+        ReportTable("Crime groups", "Recorded crime by crime group", ["Crime group", "Crimes", "Share"],
+                    [[g["group"], _num(g["count"]), _pct(g["share"])] for g in crime.get("by_group", [])]),
+        ReportTable("Crime types", "Recorded crime by police.uk category", ["Crime type", "Crimes", "Share"],
+                    [[g["crime_type"], _num(g["count"]), _pct(g["share"])] for g in crime["by_type"]]),
+        ReportTable("ASB top wards", "Top five wards for ASB", ["Ward", "Code", "ASB incidents", "Share of all ASB"],
+                    [[w["ward_name"], w["ward_code"], _num(w["count"]), _pct(w["share"])]
+                     for w in asb.get("top_wards", [])]),
+        ReportTable("Wards", "Crime and ASB by ward",
+                    ["Ward", "Population", "Crime", "Crime per 1,000", "Change", "ASB", "ASB per 1,000"],
+                    [[w["ward_name"], _num(w["population"]), _num(w["crime"]),
+                      _num(w["crime_rate_per_1000"]),
+                      "" if w["crime_change"] is None else
+                      f"{'' if w['crime_change_percent'] is None else format(w['crime_change_percent'], '+.1f') + '% '}"
+                      f"({w['crime_change']})",
+                      _num(w["asb"]), _num(w["asb_rate_per_1000"])] for w in figures["wards"]]),
+    ]
+    hot = figures["hotspots"]
+    if "crime" in hot:
+        significant = [r for key in ("crime", "asb") for r in hot[key] if r["classification"] != "not significant"
+                       for r in [dict(r, measure="Crime" if key == "crime" else "ASB")]]
+        tables.append(ReportTable("Hotspots", "Significant LSOA hotspots and coldspots (Gi*, p < 0.05)",
+                                  ["Measure", "LSOA", "Count", "z", "p", "Classification"],
+                                  [[r["measure"], r["lsoa_code"], _num(r["count"]), f"{r['z']:.2f}",
+                                    f"{r['p']:.3f}", r["classification"]] for r in significant]))
+    bench = figures["benchmark"]
+    tables.append(ReportTable(
+        "Benchmarking", "Benchmarking: offence rate per 1,000 and Crime Severity Score",
+        ["Area", f"Rate {bench['previous_year']}", f"Rate {bench['year']}", "% change", "Rank",
+         f"CSS {bench['previous_year']}", f"CSS {bench['year']}", "% change", "Rank", "Source"],
+        [[r["area_name"], _num(r.get("offence_rate_previous")), _num(r.get("offence_rate")),
+          _num(r.get("offence_rate_change")), _num(r.get("offence_rate_rank")),
+          _num(r.get("css_previous")), _num(r.get("css")), _num(r.get("css_change")),
+          _num(r.get("css_rank")), r["source"]] for r in bench["rows"]]))
+    sv = figures["serious_violence"]
+    tables.append(ReportTable("Serious violence", sv["definition"]["name"], ["Year", "Offences", "Months"],
+                              [[t["year"], _num(t["total"]), str(t["months_with_data"])] for t in sv["trend"]]))
+    return tables

@@ -1,0 +1,89 @@
+"""Load Home Office offence-code-level counts (e.g. police recorded crime by police force area).
+
+Recognises the Home Office open data layout (``Financial Year, Financial Quarter, Force Name,
+Offence Description, Offence Group, Offence Subgroup, Offence Code, Number of Offences``) and a
+plain ``area_code, area_name, financial_year, offence_code, count`` layout. Counts may carry
+padding spaces and thousands separators. Negative counts (Home Office reclassification adjustments) are kept. Rows whose count is not a whole number go to
+quarantine. Idempotent by content (sha256); atomic.
+
+Examples:
+    >>> _column({"Number of Offences": 1}, ("number of offences", "count"))
+    'Number of Offences'
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import duckdb
+
+from csphub.analytics.warehouse import transaction
+from csphub.errors import InputFileError, InputProblem
+
+LAYOUT = {
+    "area_name": ("force name", "area_name", "area name", "csp name", "community safety partnership"),
+    "area_code": ("area_code", "area code", "force code", "lad code", "csp code"),
+    "financial_year": ("financial year", "financial_year", "period"),
+    "quarter": ("financial quarter", "quarter"),
+    "offence_code": ("offence code", "offence_code"),
+    "offence_description": ("offence description", "offence_description"),
+    "offence_group": ("offence group", "offence_group"),
+    "offence_subgroup": ("offence subgroup", "offence_subgroup"),
+    "count": ("number of offences", "count", "offences"),
+}
+REQUIRED = ("area_name", "financial_year", "offence_code", "count")
+
+
+def _column(columns, names: tuple[str, ...]) -> str | None:
+    return next((c for c in columns if c.strip().lower() in names), None)
+
+
+def load_offence_counts(con: duckdb.DuckDBPyConnection, path: Path | str,
+                        area_type: str = "pfa") -> tuple[int, int, bool]:
+    """Load one file; returns (rows loaded, rows quarantined, skipped because already loaded)."""
+    path = Path(path)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    if con.execute("select 1 from source_files where sha256 = ?", [digest]).fetchone():
+        return 0, 0, True
+    try:
+        header = list(con.execute("select * from read_csv(?, all_varchar=true, header=true) limit 0",
+                                  [str(path)]).fetchdf().columns)
+    except duckdb.Error as e:
+        raise InputFileError(InputProblem(str(path), None, None, None, f"a readable CSV ({e})")) from e
+    cols = {key: _column(header, names) for key, names in LAYOUT.items()}
+    missing = [k for k in REQUIRED if cols[k] is None]
+    if missing:
+        raise InputFileError(InputProblem(
+            str(path), 1, "header", ",".join(header),
+            "columns for " + ", ".join(missing) + " (e.g. Force Name, Financial Year, Offence Code, "
+            "Number of Offences)"))
+
+    def q(key: str) -> str:
+        return "null" if cols[key] is None else f'trim("{cols[key]}")'
+
+    count_expr = f"try_cast(replace({q('count')}, ',', '') as bigint)"
+    with transaction(con):
+        con.execute("create or replace temp table _oc as select * from read_csv(?, all_varchar=true, "
+                    "header=true) with ordinality", [str(path)])
+        file_id = con.execute(
+            "insert into source_files (kind, path, sha256, rows_loaded, rows_quarantined) "
+            "values ('offence-counts', ?, ?, 0, 0) returning file_id", [str(path), digest]).fetchone()[0]
+        con.execute(f"""insert into offence_counts
+            select ?, ordinality + 1, {q('area_code')}, {q('area_name')}, ?, {q('financial_year')},
+                   try_cast({q('quarter')} as integer), {q('offence_code')}, {q('offence_description')},
+                   {q('offence_group')}, {q('offence_subgroup')}, {count_expr}
+            from _oc where {count_expr} is not null and {q('offence_code')} is not null""",
+                    [file_id, area_type])
+        con.execute(f"""insert into quarantine (file_id, file, line, field, value, reason, raw_row)
+            select ?, ?, ordinality + 1, ?, {q('count')},
+                   'count must be a whole number of offences (negative adjustments allowed), with an offence code',
+                   to_json(_oc)::varchar
+            from _oc where not coalesce({count_expr} is not null and {q('offence_code')} is not null, false)""",
+                    [file_id, str(path), cols["count"]])
+        loaded = con.execute("select count(*) from offence_counts where file_id = ?", [file_id]).fetchone()[0]
+        bad = con.execute("select count(*) from quarantine where file_id = ?", [file_id]).fetchone()[0]
+        con.execute("update source_files set rows_loaded = ?, rows_quarantined = ? where file_id = ?",
+                    [loaded, bad, file_id])
+        con.execute("drop table _oc")
+    return loaded, bad, False
