@@ -278,7 +278,7 @@ def test_benchmark_quick_run_measures_everything_and_agrees_with_pandas(tmp_path
     )
     assert done.returncode in (0, 1), done.stdout + done.stderr
     figures = json.loads(out.read_text())
-    assert set(figures["results"]) == {"ingest", "count", "pandas", "bare", "bare-load"}
+    assert set(figures["results"]) == {"ingest", "count", "pandas", "bare", "bare-default", "bare-load"}
     assert [name for name, r in figures["results"].items() if "failed" in r] == []
     assert figures["results"]["ingest"]["rows"] == 30_000
     assert figures["results"]["bare"]["rows"] == 30_000
