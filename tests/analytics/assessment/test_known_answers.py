@@ -1,0 +1,103 @@
+"""Every measure of the assessment on the hand-made partnership (see handmade.py), checked
+against answers worked out by hand from its specification."""
+
+from __future__ import annotations
+
+import pytest
+from scipy.stats import chi2
+
+from csphub.analytics.areas import add_area
+from csphub.analytics.assessment import AssessmentOptions, build_figures
+from csphub.analytics.assessment.periods import FinancialYear
+from csphub.analytics.geography import load_boundaries, load_lookup, load_population
+from csphub.analytics.police_uk import ingest_police_uk
+from csphub.analytics.warehouse import open_warehouse
+
+from . import handmade
+from .handmade import ASB, CLUSTER, LAD, LONE, lsoa
+
+
+@pytest.fixture(scope="module")
+def figures(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("grid")
+    files = handmade.write_partnership(folder / "src")
+    with open_warehouse(folder / "w.duckdb") as con:
+        load_lookup(con, files["lookup"])
+        load_population(con, files["population"], 2023, "hand-made")
+        load_boundaries(con, files["boundaries"])
+        ingest_police_uk(con, [files["police"]])
+        area = add_area(con, "Gridshire", [LAD])
+        yield build_figures(con, area, AssessmentOptions(FinancialYear(2023), previous_years=1))
+
+
+def test_level_and_rate_with_exact_interval(figures):
+    crime = figures["crime"]
+    assert crime["total"] == 1200 + 55 + 96  # burglary + robbery + shoplifting, no ASB
+    assert figures["population"]["total"] == 36 * 250
+    assert crime["rate_per_1000"] == pytest.approx(1351 / 9000 * 1000, abs=0.001)
+    lower = chi2.ppf(0.025, 2 * 1351) / 2 / 9
+    upper = chi2.ppf(0.975, 2 * 1352) / 2 / 9
+    assert crime["rate_ci"] == {"lower": pytest.approx(lower, abs=0.001),
+                                "upper": pytest.approx(upper, abs=0.001)}
+
+
+def test_a_significant_rise_and_an_insignificant_change(figures):
+    change = figures["crime"]["change"]
+    assert (change["current"], change["previous"]) == (1351, 1146)
+    assert change["direction"] == "rise" and change["p_value"] < 0.001
+    assert change["percent"] == pytest.approx((1351 - 1146) / 1146 * 100, abs=0.05)
+    sv = figures["serious_violence"]["change"]  # robbery 55 against 50
+    assert (sv["current"], sv["previous"], sv["direction"]) == (55, 50, "no significant change")
+    assert sv["p_value"] > 0.5
+    asb = figures["asb"]["change"]
+    assert (asb["current"], asb["previous"], asb["direction"]) == (852, 852, "no significant change")
+
+
+def test_seasonality_month_by_month(figures):
+    by_month = figures["crime"]["by_month"]
+    assert [m["month"] for m in by_month][:2] == ["2023-04", "2023-05"]
+    # 1,200 burglaries = 100 a month; 55 robberies = 4 a month with one more in Apr-Oct;
+    # 96 shoplifting = 8 a month
+    assert [m["count"] for m in by_month] == [100 + 4 + (i < 7) + 8 for i in range(12)]
+    assert by_month[0]["previous_year_count"] == 84 + 5 + 8  # 1,000 = 84 x 4 + 83 x 8
+
+
+def test_groups_and_top_wards(figures):
+    groups = {g["group"]: g["count"] for g in figures["crime"]["by_group"]}
+    assert groups == {"Burglary": 1200, "Robbery": 55, "Theft and handling": 96}
+    top = figures["asb"]["top_wards"]
+    # ward A holds the cluster (4 x 96) and 5 quiet LSOAs (5 x 12); D the lone cell and 8 quiet ones
+    assert [(w["ward_name"], w["count"]) for w in top] == [("A", 444), ("D", 192), ("B", 108), ("C", 108)]
+    assert top[0]["share"] == pytest.approx(444 / 852, abs=1e-4)
+    assert figures["asb"]["top_wards_share"] == 1.0
+
+
+def test_gi_star_finds_the_cluster_but_not_the_lone_cell(figures):
+    gi = {r["lsoa_code"]: r for r in figures["hotspots"]["asb"]}
+    assert all(gi[lsoa(*cell)]["classification"] == "hot" for cell in CLUSTER)
+    # one high LSOA among quiet neighbours is not a hotspot (its neighbourhood is quiet)
+    assert gi[lsoa(*LONE)]["classification"] != "hot"
+    assert lsoa(*LONE) not in figures["hotspots"]["asb_hot"]
+    assert gi[lsoa(*LONE)]["count"] == 96
+
+
+def test_ward_table_rates(figures):
+    wards = {w["ward_name"]: w for w in figures["wards"]}
+    assert wards["D"]["crime"] == 1200 + 96  # burglary (5,5) and shoplifting (3,3)
+    assert wards["D"]["population"] == 9 * 250
+    assert wards["D"]["crime_rate_per_1000"] == pytest.approx(1296 / 2250 * 1000, abs=0.01)
+    assert wards["A"]["crime"] == 55 and wards["A"]["asb"] == 444
+
+
+def test_trend_and_coverage(figures):
+    assert [(t["year"], t["total"], t["partial"]) for t in figures["crime"]["trend"]] == [
+        ("2022/23", 1146, False), ("2023/24", 1351, False)]
+    assert figures["coverage"]["partial"] is False
+    assert len(figures["coverage"]["months_present"]) == 12
+
+
+def test_narrative_says_rise_only_when_significant(figures):
+    text = " ".join(figures["narrative"])
+    assert "Recorded crime rose by 17.9% to 1,351" in text
+    assert "Anti-social behaviour showed no significant change" in text
+    assert ASB not in figures["crime"]["by_type"]
