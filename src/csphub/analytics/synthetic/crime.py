@@ -12,7 +12,7 @@ A month's count for an LSOA and crime type is Poisson around
 
 Examples:
     >>> pattern = PATTERNS["Shoplifting"]
-    >>> round(seasonal_profile(pattern)[11] / seasonal_profile(pattern)[0], 2)  # December / January
+    >>> float(round(seasonal_profile(pattern)[11] / seasonal_profile(pattern)[0], 2))  # Dec / Jan
     1.22
 """
 
