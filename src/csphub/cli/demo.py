@@ -222,6 +222,29 @@ def run_demo(ctx: DemoContext, steps: list[tuple[str, DemoStep]] | None = None) 
     return ctx
 
 
+def build_demo(
+    con: duckdb.DuckDBPyConnection,
+    data_dir: Path,
+    seed: int = 2024,
+    years: int = 5,
+    end_month: date | None = None,
+) -> DemoContext:
+    """Build and load the demo quietly into an open warehouse, e.g. for a test or a notebook.
+
+    Examples:
+        >>> import tempfile
+        >>> from csphub.analytics.warehouse import connect
+        >>> folder = Path(tempfile.mkdtemp())
+        >>> ctx = build_demo(connect(folder / "w.duckdb"), folder, years=1,
+        ...                  end_month=date(2025, 3, 1))
+        >>> ctx.results["ingest"].rows_quarantined
+        0
+    """
+    ctx = DemoContext(data_dir=Path(data_dir), con=con, console=Console(quiet=True), seed=seed,
+                      years=years, end_month=end_month)
+    return run_demo(ctx)
+
+
 @click.command()
 @click.option("--seed", type=int, default=2024, show_default=True,
               help="Random seed: the same seed writes the same files.")
