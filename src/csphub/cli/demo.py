@@ -216,8 +216,7 @@ def _next_steps(ctx: DemoContext) -> list[str]:
 def run_demo(ctx: DemoContext, steps: list[tuple[str, DemoStep]] | None = None) -> DemoContext:
     """Run every step in order, printing each one's result."""
     for number, (name, step) in enumerate(steps or DEMO_STEPS, start=1):
-        with ctx.console.status(f"{name}..."):
-            outcome = step(ctx)
+        outcome = step(ctx)  # no spinner here: a step may show its own progress bar
         ctx.console.print(f"[green]{number}.[/green] {name}: {outcome}", soft_wrap=True)
     return ctx
 
