@@ -112,7 +112,8 @@ def ingest_street_files(ctx: DemoContext) -> str:
     from csphub.analytics.police_uk import ingest_police_uk
 
     files = ctx.require_sources().street_files
-    with Progress(console=ctx.console, transient=True) as progress:
+    with Progress(console=ctx.console, transient=True,
+                  disable=not ctx.console.is_terminal) as progress:
         task = progress.add_task("Ingesting police.uk files", total=len(files))
         summary = ingest_police_uk(
             ctx.con, files, progress=lambda done, total: progress.update(task, completed=done,
