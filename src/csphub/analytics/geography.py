@@ -132,8 +132,11 @@ def _load_ward_lookup(con, path: Path, header: list[str], columns: LookupColumns
     (lsoa_col, lsoa_vintage), = columns.lsoa
     ward_col, ward_vintage = columns.ward  # type: ignore[misc]
     lad_col, lad_vintage = columns.lad  # type: ignore[misc]
+    # Replace only the LSOAs this file covers: a partnership's own extract must not wipe
+    # other areas loaded from another file of the same vintage.
     con.execute(
-        "delete from lsoa_ward_lookup where lsoa_vintage = ? and ward_vintage = ?",
+        f"""delete from lsoa_ward_lookup where lsoa_vintage = ? and ward_vintage = ?
+        and lsoa_code in (select trim({_q(lsoa_col)}) from {table})""",
         [lsoa_vintage, ward_vintage],
     )
     con.execute(
@@ -191,7 +194,7 @@ def load_population(
     """Load population per LSOA for a year (a code column and a population column).
 
     Rows whose code is not an LSOA code or whose population is not a non-negative number go to
-    quarantine; loading a year again replaces it.
+    quarantine; loading the same LSOAs and year again replaces them.
     """
     path = Path(path)
     header = _read_header(path)
@@ -219,7 +222,8 @@ def load_population(
             [str(path), code_col, value_col],
         )
         bad = con.execute(f"select count(*) from {table} where not coalesce({valid}, false)").fetchone()[0]
-        con.execute("delete from population where year = ?", [year])
+        con.execute(f"delete from population where year = ? and lsoa_code in "
+                    f"(select trim({_q(code_col)}) from {table})", [year])
         con.execute(
             f"""insert into population
             select trim({_q(code_col)}), ?, sum(try_cast(replace(trim({_q(value_col)}), ',', '') as double)), ?
