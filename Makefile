@@ -43,7 +43,8 @@ test-postgres: install ## The Django suite again on PostgreSQL (skips without it
 test: lint test-sqlite test-postgres ## Install, lint, and run every test on SQLite and PostgreSQL
 
 bench: install ## Run the benchmarks in benchmarks/ (see docs/performance.md)
-	$(BIN)/python benchmarks/run.py
+	-$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/bench_assess.py
 
 serve: install ## Run the web app on http://127.0.0.1:8000
 	$(BIN)/csphub serve

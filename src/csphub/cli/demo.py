@@ -210,7 +210,6 @@ def _next_steps(ctx: DemoContext) -> list[str]:
         f"--to {end:%Y-%m} --by month --format csv",
         f"csphub coverage --area {DEMO_AREA}",
         f"csphub assess --area {DEMO_AREA} --year {label} --out out/riverford",
-        "csphub serve",
     ]
 
 
