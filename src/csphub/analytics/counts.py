@@ -145,7 +145,7 @@ def unplaced_rows(con: duckdb.DuckDBPyConnection, start_month: date | None, end_
         "select count(*) from street_crime where lsoa_code is null "
         "and ($s is null or month >= $s) and ($e is null or month <= $e)",
         {"s": start_month, "e": end_month},
-    ).fetchone()[0]
+    ).fetchall()[0][0]
 
 
 __all__ = ["DIMENSIONS", "area_records", "count_by", "choose_ward_vintage", "ibis", "unplaced_rows"]

@@ -152,7 +152,7 @@ def _load_ward_lookup(con, path: Path, header: list[str], columns: LookupColumns
     rows = con.execute(
         "select count(*) from lsoa_ward_lookup where lsoa_vintage = ? and ward_vintage = ?",
         [lsoa_vintage, ward_vintage],
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     return LoadSummary(str(path), "LSOA->ward", rows,
                        f"LSOA {lsoa_vintage} to wards of {ward_vintage}")
 
@@ -180,7 +180,7 @@ def _load_bridge(con, path: Path, header: list[str], columns: LookupColumns, tab
                  (select lsoa21_code, count(*) n_old from lsoa11_lsoa21 group by 1) n
             where b.lsoa11_code = o.lsoa11_code and b.lsoa21_code = n.lsoa21_code"""
         )
-    rows = con.execute("select count(*) from lsoa11_lsoa21").fetchone()[0]
+    rows = con.execute("select count(*) from lsoa11_lsoa21").fetchall()[0][0]
     return LoadSummary(str(path), "LSOA 2011->2021", rows, "bridge between LSOA vintages")
 
 
@@ -221,7 +221,7 @@ def load_population(
             from {table} where not coalesce({valid}, false)""",
             [str(path), code_col, value_col],
         )
-        bad = con.execute(f"select count(*) from {table} where not coalesce({valid}, false)").fetchone()[0]
+        bad = con.execute(f"select count(*) from {table} where not coalesce({valid}, false)").fetchall()[0][0]
         con.execute(f"delete from population where year = ? and lsoa_code in "
                     f"(select trim({_q(code_col)}) from {table})", [year])
         con.execute(
@@ -230,7 +230,7 @@ def load_population(
             from {table} where {valid} group by 1""",
             [year, source or str(path)],
         )
-        rows = con.execute("select count(*) from population where year = ?", [year]).fetchone()[0]
+        rows = con.execute("select count(*) from population where year = ?", [year]).fetchall()[0][0]
         con.execute(f"drop table {table}")
     return LoadSummary(str(path), "population", rows, f"year {year}", quarantined=bad)
 

@@ -68,7 +68,7 @@ def load_offence_counts(con: duckdb.DuckDBPyConnection, path: Path | str,
                     "header=true) with ordinality", [str(path)])
         file_id = con.execute(
             "insert into source_files (kind, path, sha256, rows_loaded, rows_quarantined) "
-            "values ('offence-counts', ?, ?, 0, 0) returning file_id", [str(path), digest]).fetchone()[0]
+            "values ('offence-counts', ?, ?, 0, 0) returning file_id", [str(path), digest]).fetchall()[0][0]
         con.execute(f"""insert into offence_counts
             select ?, ordinality + 1, {q('area_code')}, {q('area_name')}, ?, {q('financial_year')},
                    try_cast({q('quarter')} as integer), {q('offence_code')}, {q('offence_description')},
@@ -81,8 +81,8 @@ def load_offence_counts(con: duckdb.DuckDBPyConnection, path: Path | str,
                    to_json(_oc)::varchar
             from _oc where not coalesce({count_expr} is not null and {q('offence_code')} is not null, false)""",
                     [file_id, str(path), cols["count"]])
-        loaded = con.execute("select count(*) from offence_counts where file_id = ?", [file_id]).fetchone()[0]
-        bad = con.execute("select count(*) from quarantine where file_id = ?", [file_id]).fetchone()[0]
+        loaded = con.execute("select count(*) from offence_counts where file_id = ?", [file_id]).fetchall()[0][0]
+        bad = con.execute("select count(*) from quarantine where file_id = ?", [file_id]).fetchall()[0][0]
         con.execute("update source_files set rows_loaded = ?, rows_quarantined = ? where file_id = ?",
                     [loaded, bad, file_id])
         con.execute("drop table _oc")

@@ -319,7 +319,7 @@ def _load_rows(con: duckdb.DuckDBPyConnection, source: SourceFile, file_id: int,
             select $file_id, ordinality + 1, $month, $force, {', '.join(kind.select_expressions)}
             from {_read_csv_sql(kind)} where _problem is null""",
             {**params, "file_id": file_id, "month": source.month, "force": source.force},
-        ).fetchone()[0]
+        ).fetchall()[0][0]
     except duckdb.Error as e:
         raise _file_error(source, e) from e
     if loaded >= data_lines:
@@ -336,7 +336,7 @@ def _load_rows(con: duckdb.DuckDBPyConnection, source: SourceFile, file_id: int,
                {reasons}[_problem], {raw}
         from {_read_csv_sql(kind)} where _problem is not null""",
         {**params, "file_id": file_id, "label": source.label},
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     return loaded, bad
 
 
@@ -363,7 +363,7 @@ def ingest_police_uk(
     with tempfile.TemporaryDirectory(prefix="csphub-ingest-") as scratch:
         sources = discover(paths, Path(scratch))
         # Keep a national-scale load under ~2 GB: DuckDB spills to disk beyond its limit.
-        previous_limit = con.execute("select current_setting('memory_limit')").fetchone()[0]
+        previous_limit = con.execute("select current_setting('memory_limit')").fetchall()[0][0]
         con.execute(f"set memory_limit = '{INGEST_MEMORY_LIMIT}'")
         try:
             _ingest_all(con, sources, summary, months, forces, progress)
@@ -398,7 +398,7 @@ def _ingest_one(con: duckdb.DuckDBPyConnection, source: SourceFile, summary: Ing
         "insert into source_files (kind, force, month, path, sha256, rows_loaded, rows_quarantined)"
         " values (?, ?, ?, ?, ?, 0, 0) returning file_id",
         [source.kind.name, source.force, source.month, source.label, digest],
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     loaded, bad = _load_rows(con, source, file_id, data_lines)
     con.execute("update source_files set rows_loaded = ?, rows_quarantined = ? where file_id = ?",
                 [loaded, bad, file_id])

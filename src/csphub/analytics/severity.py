@@ -60,7 +60,7 @@ def load_severity_weights(con: duckdb.DuckDBPyConnection, path: Path | str) -> i
             select distinct on (trim("{code}")) trim("{code}"), {f'"{description}"' if description else 'null'},
                    try_cast("{weight}" as double), {f'trim("{category}")' if category else 'null'}, ?
             from _w where try_cast("{weight}" as double) is not null""", [str(path)])
-    return con.execute("select count(*) from severity_weights").fetchone()[0]
+    return con.execute("select count(*) from severity_weights").fetchall()[0][0]
 
 
 def weights(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
@@ -71,7 +71,7 @@ def weights(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
 def category_weights(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, float], str]:
     """Weight per police.uk category for the estimate, and how it was derived."""
     con.execute(WEIGHTS_TABLE)
-    national = con.execute("select count(*) from offence_counts").fetchone()[0] > 0
+    national = con.execute("select count(*) from offence_counts").fetchall()[0][0] > 0
     if national:
         rows = con.execute("""
             select w.police_uk_category, sum(w.weight * c.n) / sum(c.n)

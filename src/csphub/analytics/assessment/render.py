@@ -107,7 +107,7 @@ def render_docx(figures: dict, tables: list[ReportTable], made: list[charts.Char
     doc.add_paragraph(notes["no_location_note"])
     for term, meaning in notes["glossary"].items():
         doc.add_paragraph(f"{term}: {meaning}")
-    doc.save(path)
+    doc.save(str(path))
 
 
 def render_xlsx(tables: list[ReportTable], path: Path) -> None:
