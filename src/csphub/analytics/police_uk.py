@@ -29,8 +29,8 @@ import duckdb
 from csphub.analytics.warehouse import transaction
 from csphub.errors import InputFileError, InputProblem
 
-#: data.police.uk's crime categories (street files), including the pre-2013 ones.
-CRIME_TYPES: tuple[str, ...] = (
+#: data.police.uk's fourteen current categories (thirteen crime types plus ASB).
+CURRENT_CRIME_TYPES: tuple[str, ...] = (
     "Anti-social behaviour",
     "Bicycle theft",
     "Burglary",
@@ -45,9 +45,9 @@ CRIME_TYPES: tuple[str, ...] = (
     "Theft from the person",
     "Vehicle crime",
     "Violence and sexual offences",
-    "Violent crime",
-    "Public disorder and weapons",
 )
+#: Every category a street file may carry: the current ones and those used before 2013.
+CRIME_TYPES: tuple[str, ...] = (*CURRENT_CRIME_TYPES, "Violent crime", "Public disorder and weapons")
 ASB = "Anti-social behaviour"
 
 FILE_NAME = re.compile(r"^(\d{4})-(\d{2})-(.+)-(street|outcomes|stop-and-search)\.csv$")

@@ -19,6 +19,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
+from csphub.analytics.police_uk import CURRENT_CRIME_TYPES
+
 STREET_HEADER: tuple[str, ...] = (
     "Crime ID",
     "Month",
@@ -36,23 +38,8 @@ STREET_HEADER: tuple[str, ...] = (
 
 ASB = "Anti-social behaviour"
 
-#: police.uk's fourteen categories (thirteen crime types plus ASB).
-CRIME_TYPES: tuple[str, ...] = (
-    ASB,
-    "Bicycle theft",
-    "Burglary",
-    "Criminal damage and arson",
-    "Drugs",
-    "Other crime",
-    "Other theft",
-    "Possession of weapons",
-    "Public order",
-    "Robbery",
-    "Shoplifting",
-    "Theft from the person",
-    "Vehicle crime",
-    "Violence and sexual offences",
-)
+#: police.uk's fourteen categories (thirteen crime types plus ASB), as the loader checks them.
+CRIME_TYPES = CURRENT_CRIME_TYPES
 
 #: Outcomes a crime still open at the time of the extract shows.
 OPEN_OUTCOMES: dict[str, float] = {
