@@ -61,7 +61,14 @@ class QueryError(CsphubError):
 class RuleRefused(CsphubError):
     """A domain rule refuses an action; says which rule and why."""
 
-    def __init__(self, rule: str, reason: str):
+    def __init__(self, rule: str, reason: str, field: str = "", others: tuple = ()):
         self.rule = rule
         self.reason = reason
+        self.field = field
+        # Further rules broken by the same action, as (rule, reason, field) triples.
+        self.others = tuple(others)
         super().__init__(f"{rule}: {reason}")
+
+
+class PermissionRefused(CsphubError):
+    """The user may not do this (they can see the record but not change it, say)."""

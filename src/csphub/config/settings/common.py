@@ -26,11 +26,19 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",
     "axes",
+    "simple_history",
+    "ninja",
+    "csphub.core",
+    "csphub.accounts",
+    "csphub.audit",
+    "csphub.casework",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -38,6 +46,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     # Login throttling: must be last (django-axes).
     "axes.middleware.AxesMiddleware",
 ]
@@ -56,6 +65,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "csphub.core.context.navigation",
             ],
         },
     },
@@ -122,6 +132,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+STATICFILES_DIRS: list[Path] = []
+WHITENOISE_USE_FINDERS = True  # serve straight from the package: no collectstatic step
 STATIC_ROOT = CSPHUB.data_dir / "static"
 MEDIA_ROOT = CSPHUB.data_dir / "media"
 MEDIA_URL = "/media/"
@@ -129,3 +141,23 @@ MEDIA_URL = "/media/"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
+
+FORM_RENDERER = "csphub.core.forms.GovukFormRenderer"
+
+# ---- Casework configuration (the partnership's choices, where the law lets it choose) ----
+# Roles cleared to see sensitive vulnerability flags (mental health, substance misuse, ...).
+CSPHUB_SENSITIVE_ROLES = tuple(
+    r for r in os.environ.get("CSPHUB_SENSITIVE_ROLES", "officer,supervisor").split(",") if r
+)
+# Closed cases are anonymised this many years after closing (`csphub retention apply`).
+CSPHUB_RETENTION_YEARS = int(os.environ.get("CSPHUB_RETENTION_YEARS", "6"))
+# Repeat victim / subject / location: this many incidents within this many days.
+CSPHUB_REPEAT = {
+    "threshold": int(os.environ.get("CSPHUB_REPEAT_THRESHOLD", "3")),
+    "window_days": int(os.environ.get("CSPHUB_REPEAT_WINDOW_DAYS", "365")),
+}
+# Fixed penalty amounts etc. (see casework/rules.py ToolsAndPowersConfig); GBP, at most 100.
+CSPHUB_TOOLS_AND_POWERS = {
+    "cpn_fixed_penalty_amount": int(os.environ.get("CSPHUB_CPN_FIXED_PENALTY", "100")),
+    "pspo_fixed_penalty_amount": int(os.environ.get("CSPHUB_PSPO_FIXED_PENALTY", "100")),
+}

@@ -1,0 +1,1 @@
+"""Agencies, users' membership of them, roles and API tokens."""

@@ -1,0 +1,49 @@
+"""The audit log: one row per view, change, export or refusal of a record."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class AuditEntry(models.Model):
+    """One thing a user did to one record (or list of records)."""
+
+    class Action(models.TextChoices):
+        VIEWED = "viewed", "Viewed"
+        LISTED = "listed", "Listed"
+        CREATED = "created", "Created"
+        CHANGED = "changed", "Changed"
+        ARCHIVED = "archived", "Archived"
+        EXPORTED = "exported", "Exported"
+        REFUSED = "refused", "Refused"
+        ANONYMISED = "anonymised", "Anonymised"
+        MERGED = "merged", "Merged"
+        UNMERGED = "unmerged", "Un-merged"
+
+    class Channel(models.TextChoices):
+        WEB = "web", "Web page"
+        API = "api", "API"
+        CLI = "cli", "Command line"
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Kept as text too, so the log still reads right if a user is renamed or deactivated.
+    username = models.CharField(max_length=150)
+    agency = models.CharField(max_length=200, blank=True)
+    action = models.CharField(max_length=20, choices=Action.choices)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    object_type = models.CharField(max_length=50)
+    object_id = models.CharField(max_length=50, blank=True)
+    summary = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name_plural = "audit entries"
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.object_type} {self.object_id}"

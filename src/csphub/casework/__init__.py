@@ -1,0 +1,1 @@
+"""Multi-agency ASB casework: cases, people, locations, incidents, tools and powers, referrals."""

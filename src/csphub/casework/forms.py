@@ -1,0 +1,144 @@
+"""Forms for the casework pages. They collect input; services.py applies the rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import AuthenticationForm
+
+from csphub.accounts.models import Agency, Membership
+from csphub.core.forms import DateInput, DateTimeInput, GovukForm, GovukFormMixin
+
+from . import rules
+from .models import AsbCase, CaseOutcome, CaseStatus, CaseType, ConsentToShare, PartyRole, Referral, VulnerabilityFlag
+
+
+class LoginForm(GovukFormMixin, AuthenticationForm):
+    pass
+
+
+class CaseForm(GovukForm):
+    case_type = forms.ModelChoiceField(CaseType.objects.filter(is_active=True), label="Type of case")
+    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="What is happening")
+    address = forms.CharField(required=False, label="Where (address)", help_text="Leave blank if there is no single place")
+    postcode = forms.CharField(required=False, max_length=10, widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}))
+    latitude = forms.FloatField(required=False, min_value=49, max_value=61)
+    longitude = forms.FloatField(required=False, min_value=-9, max_value=2.5)
+    opened_on = forms.DateField(widget=DateInput, label="Date opened")
+    next_review_on = forms.DateField(widget=DateInput, required=False, label="Next review",
+                                     help_text="Defaults to 28 days after opening")
+
+
+class PersonForm(GovukForm):
+    role = forms.ChoiceField(choices=PartyRole.choices, label="Role on this case", widget=forms.RadioSelect)
+    first_name = forms.CharField(max_length=100)
+    last_name = forms.CharField(max_length=100)
+    date_of_birth = forms.DateField(widget=DateInput, required=False)
+    phone = forms.CharField(max_length=40, required=False)
+    email = forms.EmailField(required=False)
+    address = forms.CharField(max_length=300, required=False)
+    postcode = forms.CharField(max_length=10, required=False)
+    consent_to_share = forms.ChoiceField(choices=ConsentToShare.choices, label="Consent to share with partners",
+                                         widget=forms.RadioSelect, initial=ConsentToShare.NOT_ASKED)
+    flags = forms.MultipleChoiceField(choices=VulnerabilityFlag.Kind.choices, required=False,
+                                      widget=forms.CheckboxSelectMultiple, label="Vulnerabilities")
+
+
+class ExistingPersonForm(GovukForm):
+    person_id = forms.IntegerField(widget=forms.HiddenInput)
+    role = forms.ChoiceField(choices=PartyRole.choices, label="Role on this case", widget=forms.RadioSelect)
+
+
+class IncidentForm(GovukForm):
+    occurred_at = forms.DateTimeField(widget=DateTimeInput, label="When did it happen")
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="What happened")
+    reported_by_agency = forms.ModelChoiceField(Agency.objects.all(), label="Reported to")
+    reported_on = forms.DateField(widget=DateInput, label="Date reported")
+    is_hate = forms.BooleanField(required=False, label="This is a hate incident")
+
+
+class InterventionForm(GovukForm):
+    kind = forms.ChoiceField(choices=list(rules.INTERVENTION_KINDS.items()), label="Tool or power")
+    person = forms.ChoiceField(required=False, label="Issued to", help_text="Not needed for closure notices and orders")
+    conduct = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False,
+                              label="Conduct", help_text="The behaviour, in the same words as any earlier warning")
+    written = forms.BooleanField(required=False, initial=True, label="Given in writing")
+    premises = forms.CharField(required=False, label="Premises (closure powers)")
+    issued_on = forms.DateField(widget=DateInput)
+    expires_on = forms.DateField(widget=DateInput, required=False, help_text="Leave blank for the usual period (e.g. 12 months for a s59 warning)")
+    amount = forms.IntegerField(required=False, min_value=0, label="Fixed penalty (GBP)", help_text="Leave blank for the partnership's amount")
+
+    def __init__(self, *args: Any, people: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = [("", "No person (premises)")] + [(str(i), n) for i, n in people or []]
+
+
+class ReferralForm(GovukForm):
+    to_agency = forms.ModelChoiceField(Agency.objects.all(), label="Refer to")
+    service = forms.CharField(required=False, help_text="e.g. Victim Support, Catch22, Adult Social Care")
+    person = forms.ChoiceField(required=False, label="About")
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+    consent_obtained = forms.BooleanField(required=False, label="The person consented to this referral")
+
+    def __init__(self, *args: Any, people: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = [("", "Not about one person")] + [(str(i), n) for i, n in people or []]
+
+
+class ReferralUpdateForm(GovukForm):
+    status = forms.ChoiceField(choices=Referral.Status.choices, widget=forms.RadioSelect)
+    outcome = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class TaskForm(GovukForm):
+    title = forms.CharField(max_length=300)
+    owner = forms.ModelChoiceField(get_user_model().objects.none())
+    due_on = forms.DateField(widget=DateInput, label="Due")
+
+    def __init__(self, *args: Any, case: AsbCase, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        agency_ids = [case.lead_agency_id, *case.agencies.values_list("id", flat=True)]
+        user_ids = Membership.objects.filter(agency_id__in=agency_ids, role__in=["officer", "supervisor"]).values("user_id")
+        self.fields["owner"].queryset = get_user_model().objects.filter(id__in=user_ids, is_active=True).order_by("username")
+
+
+class NoteForm(GovukForm):
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="Note")
+
+
+class VisitForm(GovukForm):
+    visited_on = forms.DateField(widget=DateInput, label="Date of visit")
+    findings = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="What you found")
+
+
+class StatusForm(GovukForm):
+    status = forms.ChoiceField(choices=CaseStatus.choices, widget=forms.RadioSelect)
+    outcome = forms.ChoiceField(choices=[("", "Not closing")] + list(CaseOutcome.choices), required=False,
+                                label="Outcome (when closing)")
+
+
+class ShareForm(GovukForm):
+    agency = forms.ModelChoiceField(Agency.objects.all(), label="Share this case with")
+
+
+class RiskForm(GovukForm):
+    person = forms.ChoiceField(label="Victim assessed")
+
+    def __init__(self, *args: Any, people: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = [(str(i), n) for i, n in people or []]
+        for question in rules.RISK_QUESTIONS:
+            self.fields[f"q_{question.key}"] = forms.BooleanField(required=False, label=question.text)
+        for name, field in self.fields.items():
+            if name.startswith("q_"):
+                field.widget.attrs["class"] = "govuk-checkboxes__input"
+
+    def answers(self) -> dict[str, bool]:
+        return {q.key: bool(self.cleaned_data.get(f"q_{q.key}")) for q in rules.RISK_QUESTIONS}
+
+
+class CaseFilterForm(GovukForm):
+    status = forms.ChoiceField(choices=[("", "Any status")] + list(CaseStatus.choices), required=False)
+    q = forms.CharField(required=False, label="Reference or words in the summary")

@@ -1,0 +1,26 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("cases/", views.case_list, name="case-list"),
+    path("cases/new/", views.case_create, name="case-create"),
+    path("cases/<int:pk>/", views.case_detail, name="case-detail"),
+    path("cases/<int:pk>/people/add/", views.case_add_person, name="case-add-person"),
+    path("cases/<int:pk>/incidents/add/", views.case_add_incident, name="case-add-incident"),
+    path("cases/<int:pk>/interventions/add/", views.case_add_intervention, name="case-add-intervention"),
+    path("cases/<int:pk>/referrals/add/", views.case_add_referral, name="case-add-referral"),
+    path("cases/<int:pk>/referrals/<int:referral_id>/", views.referral_update, name="referral-update"),
+    path("cases/<int:pk>/tasks/add/", views.case_add_task, name="case-add-task"),
+    path("cases/<int:pk>/tasks/<int:task_id>/done/", views.task_done, name="task-done"),
+    path("cases/<int:pk>/notes/add/", views.case_add_note, name="case-add-note"),
+    path("cases/<int:pk>/visits/add/", views.case_add_visit, name="case-add-visit"),
+    path("cases/<int:pk>/status/", views.case_status, name="case-status"),
+    path("cases/<int:pk>/share/", views.case_share, name="case-share"),
+    path("cases/<int:pk>/risk/", views.case_risk, name="case-risk"),
+    path("people/<int:pk>/", views.person_detail, name="person-detail"),
+    path("alerts/<int:alert_id>/read/", views.alert_read, name="alert-read"),
+    path("statistics/", views.statistics, name="statistics"),
+    path("audit/", views.audit_log, name="audit-log"),
+]

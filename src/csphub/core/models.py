@@ -1,0 +1,71 @@
+"""The abstract record every casework model extends.
+
+Who created and last changed a record, and when, lives on the record; its full history lives in
+django-simple-history's tables. Records are archived with a reason, never silently deleted.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class ActiveQuerySet(models.QuerySet):
+    """Querysets that can leave out archived records."""
+
+    def active(self) -> ActiveQuerySet:
+        return self.filter(archived_on__isnull=True)
+
+
+class BaseRecord(models.Model):
+    """created_on/by, modified_on/by, and archive(user, reason) instead of delete."""
+
+    created_on = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    modified_on = models.DateTimeField(auto_now=True)
+    modified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    archived_on = models.DateTimeField(null=True, blank=True)
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    archived_reason = models.TextField(blank=True)
+
+    objects = ActiveQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save_by(self, user: Any, **kwargs: Any) -> None:
+        """Save, recording ``user`` as creator/modifier and as the author of the history row."""
+        if user is not None and getattr(user, "pk", None):
+            if self._state.adding and not self.created_by_id:
+                self.created_by = user
+            self.modified_by = user
+            self._history_user = user
+        self.save(**kwargs)
+
+    def archive(self, user: Any, reason: str) -> None:
+        """Take the record out of use, keeping it and saying why. A reason is required."""
+        if not reason.strip():
+            raise ValueError("A reason is needed to archive a record.")
+        self.archived_on = timezone.now()
+        self.archived_by = user
+        self.archived_reason = reason.strip()
+        self.save_by(user)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise PermissionError(
+            f"{type(self).__name__} records are archived with a reason, never deleted: "
+            "call archive(user, reason)."
+        )
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_on is not None
