@@ -35,7 +35,7 @@ def demo_run(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("demo-data")
     runner = CliRunner()
     env = {"CSPHUB_DATA_DIR": str(data_dir), "CSPHUB_WAREHOUSE": None}
-    first = runner.invoke(main, ["demo", "--years", YEARS], env=env)
+    first = runner.invoke(main, ["demo", "--years", YEARS, "--no-casework"], env=env)
     assert first.exit_code == 0, first.output + repr(first.exception)
     figures = _warehouse_figures(data_dir)
     return data_dir, env, first, figures
@@ -105,7 +105,7 @@ def test_population_in_the_warehouse_matches_the_file(demo_run):
 
 def test_a_second_run_adds_nothing(demo_run):
     data_dir, env, _, figures = demo_run
-    again = CliRunner().invoke(main, ["demo", "--years", YEARS], env=env)
+    again = CliRunner().invoke(main, ["demo", "--years", YEARS, "--no-casework"], env=env)
     assert again.exit_code == 0, again.output + repr(again.exception)
     assert _warehouse_figures(data_dir) == figures
     assert "0 files loaded, 24 already loaded" in again.output
@@ -120,7 +120,7 @@ def test_fresh_rebuilds_the_demo_and_leaves_real_data_alone(demo_run):
     con.execute("insert into lsoa_ward_lookup values ('E01016016', 'Medway 015A', '2021', "
                 "'E05015000', 'Real ward', '2023', 'E06000035', 'Medway', '2023', 'real.csv')")
     con.close()
-    fresh = CliRunner().invoke(main, ["demo", "--years", YEARS, "--fresh"], env=env)
+    fresh = CliRunner().invoke(main, ["demo", "--years", YEARS, "--fresh", "--no-casework"], env=env)
     assert fresh.exit_code == 0, fresh.output + repr(fresh.exception)
     after = _warehouse_figures(data_dir)
     assert after["street_crime"] == figures["street_crime"]
@@ -128,6 +128,6 @@ def test_fresh_rebuilds_the_demo_and_leaves_real_data_alone(demo_run):
     assert after["areas"] == figures["areas"] + 1
     assert after["population"] == figures["population"] + 1
     assert after["lsoa_ward_lookup"] == figures["lsoa_ward_lookup"] + 1
-    again = CliRunner().invoke(main, ["demo", "--years", YEARS], env=env)
+    again = CliRunner().invoke(main, ["demo", "--years", YEARS, "--no-casework"], env=env)
     assert again.exit_code == 0, again.output
     assert _warehouse_figures(data_dir) == after  # real rows of the same vintage and year kept

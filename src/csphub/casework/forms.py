@@ -4,15 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 
 from csphub.accounts.models import Agency, Membership
 from csphub.core.forms import DateInput, DateTimeInput, GovukForm, GovukFormMixin
+from django import forms
 
 from . import rules
-from .models import AsbCase, CaseOutcome, CaseStatus, CaseType, ConsentToShare, PartyRole, Referral, VulnerabilityFlag
+from .models import (
+    AsbCase,
+    CaseOutcome,
+    CaseStatus,
+    CaseType,
+    ConsentToShare,
+    PartyRole,
+    Referral,
+    VulnerabilityFlag,
+)
 
 
 class LoginForm(GovukFormMixin, AuthenticationForm):

@@ -69,7 +69,7 @@ def casework_statistics(cases: QuerySet[AsbCase], start: date, end: date) -> dic
     previous = (year_earlier(start), year_earlier(end))
     now, before = _counts(cases, start, end), _counts(cases, *previous)
     order = ["service_requests", "cases_opened", "cases_closed", *rules.STATISTIC_GROUPS, "interventions"]
-    keys = sorted(set(now) | set(before), key=lambda k: (order.index(k[0]), k[1] != "all", k[1]))
+    keys = sorted(set(now) | set(before) | {(m, "all") for m in order if m != "interventions"}, key=lambda k: (order.index(k[0]), k[1] != "all", k[1]))
     headline = {m: _row(m, "all", now.get((m, "all"), 0), before.get((m, "all"), 0))
                 for m in order if m != "interventions"}
     return {

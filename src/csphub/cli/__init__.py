@@ -16,8 +16,6 @@ from csphub import __version__
 from csphub.errors import CsphubError
 
 # name -> (module:attribute, one-line help). Groups of subcommands are themselves lazy.
-# Casework (serve, agency, user, token, audit, retention) and panel commands join this map
-# when their modules land (issues 4 and 5).
 COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("csphub.cli.demo:demo", "Build and load a fictional partnership to try everything on."),
     "geography": ("csphub.cli.geography:geography", "Load ONS LSOA -> ward -> local authority lookups."),
@@ -29,6 +27,13 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "counts": ("csphub.cli.counts:counts", "Count crime and ASB by month, type, ward, LSOA or force."),
     "coverage": ("csphub.cli.counts:coverage", "Show which months each force has supplied, flag partial ones."),
     "assess": ("csphub.cli.assess:assess", "Write the annual Strategic Assessment (HTML, PDF, Word, Excel, JSON)."),
+    "agency": ("csphub.cli.casework:agency", "Add and list partner agencies."),
+    "user": ("csphub.cli.casework:user", "Create users of the web app and API, with an agency and a role."),
+    "token": ("csphub.cli.casework:token", "Create or revoke API tokens."),
+    "serve": ("csphub.cli.casework:serve", "Run the casework web app and API."),
+    "casework": ("csphub.cli.casework:casework", "Casework statistics for reports (this year vs last)."),
+    "retention": ("csphub.cli.casework:retention", "Anonymise closed cases past the retention period."),
+    "audit": ("csphub.cli.casework:audit", "List audit entries: who viewed or changed what, and when."),
 }
 
 

@@ -146,6 +146,32 @@ DEMO_STEPS: list[tuple[str, DemoStep]] = [
 ]
 
 
+def seed_demo_casework(ctx: DemoContext) -> str:
+    """Agencies, users and a few hundred synthetic ASB cases in the casework database.
+
+    Cases sit mostly in the wards with the most ASB in the last year. Run again, it leaves the
+    cases alone and gives the demo users new passwords (printed at the end)."""
+    from csphub.django_setup import setup_django
+
+    setup_django(migrate=True)
+    from csphub.analytics.areas import resolve_area
+    from csphub.analytics.counts import count_by
+    from csphub.casework.demo import reset_demo_passwords, seed_casework
+
+    start, end, _ = _last_financial_year(ctx.require_sources())
+    asb = count_by(ctx.con, resolve_area(ctx.con, DEMO_AREA), start, end, ["crime_type", "ward"])
+    by_ward = sorted((r for r in asb if r["crime_type"] == "Anti-social behaviour"), key=lambda r: -r["count"])
+    hotspots = [r["ward_name"] for r in by_ward[:4]]
+    existing = reset_demo_passwords()
+    if existing is not None:
+        ctx.results["casework_logins"] = existing
+        return "already seeded; the demo users have new passwords (below)"
+    result = seed_casework(ctx.require_sources().county.lsoas_of(DEMO_LAD), hotspots, seed=ctx.seed)
+    ctx.results["casework_logins"] = result.logins
+    return (f"{len(result.logins)} users in 12 agencies; {result.cases} ASB cases with "
+            f"{result.interventions} warnings, notices and contracts and {result.referrals} referrals")
+
+
 def wipe_previous_demo(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
     """Remove the demo's files and every warehouse row it loaded; real data is left alone."""
     from csphub.analytics.warehouse import transaction
@@ -213,6 +239,13 @@ def _next_steps(ctx: DemoContext) -> list[str]:
     ]
 
 
+def _print_logins(console: Console, logins: list[tuple[str, str, str, str]]) -> None:
+    console.print("\nCasework: run [bold]csphub serve[/bold] and sign in at http://127.0.0.1:8000/ as")
+    for username, password, role, agency in logins:
+        console.print(f"  {username:<16} {password:<20} {role} at {agency}", markup=False, highlight=False)
+    console.print("Demo passwords are shown once; run `csphub demo` again for new ones.", markup=False)
+
+
 def run_demo(ctx: DemoContext, steps: list[tuple[str, DemoStep]] | None = None) -> DemoContext:
     """Run every step in order, printing each one's result."""
     for number, (name, step) in enumerate(steps or DEMO_STEPS, start=1):
@@ -253,7 +286,9 @@ def build_demo(
               help="Name of the fictional police force (its file name form is derived).")
 @click.option("--fresh", is_flag=True,
               help="Remove a previous demo (its files and warehouse rows) before building.")
-def demo(seed: int, years: int, force_name: str, fresh: bool) -> None:
+@click.option("--no-casework", is_flag=True,
+              help="Skip seeding the casework database (agencies, users, cases).")
+def demo(seed: int, years: int, force_name: str, fresh: bool, no_casework: bool) -> None:
     """Build and load a fictional partnership, Riverford, to try everything on.
 
     Writes ONS-style lookup, population and boundary files and five financial years of
@@ -274,12 +309,15 @@ def demo(seed: int, years: int, force_name: str, fresh: bool) -> None:
             console.print("Removed the previous demo.")
         ctx = DemoContext(data_dir=settings.data_dir, con=con, console=console, seed=seed,
                           years=years, force_name=force_name)
-        run_demo(ctx)
+        steps = DEMO_STEPS if no_casework else [*DEMO_STEPS, ("Seed the casework", seed_demo_casework)]
+        run_demo(ctx, steps)
         console.print()
         for line in _headline(ctx):
             console.print(line, soft_wrap=True)
         console.print(f"\nData directory: {settings.data_dir}\n\nWhat to try next:")
         for command in _next_steps(ctx):
             console.print(f"  {command}", markup=False, highlight=False, soft_wrap=True)
+        if not no_casework:
+            _print_logins(console, ctx.results["casework_logins"])
     finally:
         con.close()

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.forms.renderers import TemplatesSetting
+
+from django import forms
 
 WIDGET_CLASSES: dict[type, str] = {
     forms.Textarea: "govuk-textarea",

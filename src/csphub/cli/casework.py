@@ -1,0 +1,234 @@
+"""Casework commands: agencies, users, API tokens, the web server, statistics, retention, audit.
+
+These start Django (the casework database: SQLite under CSPHUB_DATA_DIR by default, or
+DATABASE_URL), bringing its schema up to date first.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from datetime import date
+
+import click
+
+from ._common import emit
+
+
+def _django() -> None:
+    from csphub.django_setup import setup_django
+
+    setup_django(migrate=True)
+
+
+@click.group()
+def agency() -> None:
+    """Partner agencies: council teams, police, fire, housing providers, probation, health..."""
+
+
+@agency.command("add")
+@click.argument("name")
+@click.option("--kind", required=True,
+              type=click.Choice(["council", "police", "fire", "housing", "probation", "health", "voluntary", "government"]),
+              help="What sort of agency it is.")
+def agency_add(name: str, kind: str) -> None:
+    """Add an agency called NAME (quote names with spaces)."""
+    _django()
+    from csphub.accounts.services import add_agency
+
+    created = add_agency(name, kind)
+    click.echo(f"Added agency {created.name} ({created.get_kind_display()}).")
+
+
+@agency.command("list")
+@click.option("--format", "output_format", type=click.Choice(["table", "csv", "json"]), default="table",
+              help="Output format.")
+def agency_list(output_format: str) -> None:
+    """List the agencies and how many users each has."""
+    _django()
+    from django.db.models import Count
+
+    from csphub.accounts.models import Agency
+
+    rows = [{"name": a.name, "kind": a.kind, "users": a.n}
+            for a in Agency.objects.annotate(n=Count("members"))]
+    emit(rows, output_format, "Agencies")
+
+
+@click.group()
+def user() -> None:
+    """Users of the web app and API, each in one agency with one role."""
+
+
+@user.command("create")
+@click.argument("username")
+@click.option("--agency", "agency_name", required=True, help="The user's agency (its name).")
+@click.option("--role", required=True,
+              type=click.Choice(["officer", "supervisor", "analyst", "agency_admin", "partnership_admin"]),
+              help="officer and supervisor work cases; analyst sees case facts and statistics, not "
+                   "people; agency_admin manages its agency's users; partnership_admin manages "
+                   "agencies and reads the audit log.")
+@click.option("--password", default=None,
+              help="The password (12+ characters). Omit to be asked, or use --generate-password.")
+@click.option("--generate-password", is_flag=True, help="Make a strong random password and print it once.")
+@click.option("--first-name", default="", help="Given name.")
+@click.option("--last-name", default="", help="Family name.")
+@click.option("--email", default="", help="Email address.")
+def user_create(username: str, agency_name: str, role: str, password: str | None, generate_password: bool,
+                first_name: str, last_name: str, email: str) -> None:
+    """Create USERNAME in an agency with a role."""
+    _django()
+    from csphub.accounts.services import create_user, find_agency
+
+    found = find_agency(agency_name)
+    if generate_password:
+        password = secrets.token_urlsafe(12)
+    elif password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    create_user(username, found, role, password, first_name=first_name, last_name=last_name, email=email)
+    click.echo(f"Created {username}: {role} at {found.name}.")
+    if generate_password:
+        click.echo(f"Password (shown once): {password}")
+
+
+@click.group()
+def token() -> None:
+    """API tokens (send as 'Authorization: Bearer <token>')."""
+
+
+@token.command("create")
+@click.argument("username")
+def token_create(username: str) -> None:
+    """Create an API token for USERNAME and print it alone on stdout (it cannot be shown again)."""
+    _django()
+    from django.contrib.auth import get_user_model
+
+    from csphub.accounts.models import ApiToken
+    from csphub.errors import NotFoundError
+
+    found = get_user_model().objects.filter(username=username, is_active=True).first()
+    if found is None:
+        raise NotFoundError(f"No active user called {username!r}.")
+    click.echo(ApiToken.issue(found))
+
+
+@token.command("revoke")
+@click.argument("username")
+def token_revoke(username: str) -> None:
+    """Revoke every API token of USERNAME."""
+    _django()
+    from django.utils import timezone
+
+    from csphub.accounts.models import ApiToken
+
+    n = ApiToken.objects.filter(user__username=username, revoked_on__isnull=True).update(revoked_on=timezone.now())
+    click.echo(f"Revoked {n} token(s) of {username}.")
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64), help="Worker threads.")
+def serve(host: str, port: int, threads: int) -> None:
+    """Run the web app and API (waitress; static files served by WhiteNoise).
+
+    Open http://HOST:PORT/ to sign in; the API is at /api/v1/ (docs at /api/v1/docs).
+    """
+    _django()
+    import waitress
+    from django.conf import settings
+    from django.core.wsgi import get_wsgi_application
+
+    if host not in settings.ALLOWED_HOSTS and "*" not in settings.ALLOWED_HOSTS:
+        settings.ALLOWED_HOSTS.append(host)
+    click.echo(f"CSP Hub on http://{host}:{port}/  (API: http://{host}:{port}/api/v1/docs)  Ctrl+C stops it.")
+    waitress.serve(get_wsgi_application(), host=host, port=port, threads=threads, ident="csphub")
+
+
+@click.group()
+def casework() -> None:
+    """Casework figures for reports."""
+
+
+def _date(value: str, option: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError as e:
+        raise click.BadParameter(f"expected a date YYYY-MM-DD, got {value!r}", param_hint=option) from e
+
+
+@casework.command("stats")
+@click.option("--from", "start", required=True, help="First day, YYYY-MM-DD (e.g. 2025-04-01).")
+@click.option("--to", "end", required=True, help="Last day, YYYY-MM-DD (e.g. 2026-03-31).")
+@click.option("--format", "output_format", type=click.Choice(["table", "csv", "json"]), default="table",
+              help="table and csv: one row per measure and category; json: the period, the previous "
+                   "period and the rows.")
+def casework_stats(start: str, end: str, output_format: str) -> None:
+    """Service requests by type, cases opened and closed, warnings, notices, contracts and
+    penalties, each against the same period a year earlier with the % change.
+
+    Counts every case in the partnership (no personal data); the run is audited.
+    """
+    first, last = _date(start, "--from"), _date(end, "--to")
+    _django()
+    from csphub.audit.services import Action, Channel, record
+    from csphub.casework.models import AsbCase
+    from csphub.casework.stats import casework_statistics
+
+    try:
+        figures = casework_statistics(AsbCase.objects.filter(archived_on__isnull=True), first, last)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="--to") from e
+    record(None, Action.EXPORTED, "statistics", "", channel=Channel.CLI, summary=f"casework stats {first} to {last}")
+    if output_format == "json":
+        click.echo(json.dumps(figures, indent=2))
+        return
+    emit(figures["rows"], output_format,
+         f"Casework {first} to {last} vs {figures['previous_period']['from']} to {figures['previous_period']['to']}")
+
+
+@click.group()
+def retention() -> None:
+    """Data retention: anonymise closed cases kept longer than the retention period."""
+
+
+@retention.command("apply")
+@click.option("--years", type=click.IntRange(1, 100), default=None,
+              help="Retention period in years after closing (default CSPHUB_RETENTION_YEARS, 6).")
+@click.option("--dry-run", is_flag=True, help="Say what would be anonymised, change nothing.")
+@click.option("--today", default=None, help="Apply as if today were YYYY-MM-DD (for checking).")
+def retention_apply(years: int | None, dry_run: bool, today: str | None) -> None:
+    """Anonymise closed cases closed more than the retention period ago: people who are on no
+    other retained case lose their names and contact details; notes and free text are removed.
+    Counts (dates, types, tools and powers) stay for statistics. Audited."""
+    _django()
+    from django.conf import settings
+
+    from csphub.casework.retention import apply_retention
+
+    report = apply_retention(years or settings.CSPHUB_RETENTION_YEARS,
+                             today=_date(today, "--today") if today else None, dry_run=dry_run)
+    verb = "Would anonymise" if dry_run else "Anonymised"
+    click.echo(f"{verb} {report.cases} case(s) closed on or before {report.cutoff} and {report.people} person record(s).")
+
+
+@click.command()
+@click.option("--user", "username", default=None, help="Only entries by this username.")
+@click.option("--object", "object_type", default=None, help="Only entries about this kind of record (case, person...).")
+@click.option("--limit", default=100, show_default=True, type=click.IntRange(1, 100000), help="Newest N entries.")
+@click.option("--format", "output_format", type=click.Choice(["table", "csv", "json"]), default="table",
+              help="json: a list of objects with at, username, agency, action, channel, object_type, object_id, summary.")
+def audit(username: str | None, object_type: str | None, limit: int, output_format: str) -> None:
+    """List audit entries: who viewed or changed what, when, and through which channel."""
+    _django()
+    from csphub.audit.models import AuditEntry
+
+    entries = AuditEntry.objects.all()
+    if username:
+        entries = entries.filter(username=username)
+    if object_type:
+        entries = entries.filter(object_type=object_type)
+    rows = [{"at": e.at.isoformat(timespec="seconds"), "username": e.username, "agency": e.agency,
+             "action": e.action, "channel": e.channel, "object_type": e.object_type,
+             "object_id": e.object_id, "summary": e.summary} for e in entries[:limit]]
+    emit(rows, output_format, "Audit log")
