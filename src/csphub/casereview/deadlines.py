@@ -177,8 +177,11 @@ def deadlines(
     Keys, in order: ``acknowledge_by``, ``decide_by``, ``review_by``.
 
     Examples:
-        >>> deadlines(date(2026, 4, 1))  # Wednesday before Easter 2026
-        {'acknowledge_by': datetime.date(2026, 4, 10), 'decide_by': datetime.date(2026, 4, 17), 'review_by': datetime.date(2026, 5, 11)}
+        >>> for stage, due in deadlines(date(2026, 4, 1)).items():  # Wednesday before Easter
+        ...     print(stage, due.strftime("%a %d %b %Y"))
+        acknowledge_by Fri 10 Apr 2026
+        decide_by Fri 17 Apr 2026
+        review_by Mon 11 May 2026
     """
     return {
         stage: add_working_days(received_on, getattr(timetable, setting), subdiv)

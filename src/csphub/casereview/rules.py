@@ -20,9 +20,9 @@ Months are calendar months, clamped to the end of a shorter month: 31 Jan + 1 mo
 Examples:
     >>> from datetime import date
     >>> complaints = [
-    ...     Complaint(reported_on=date(2026, 1, 5), behaviour_on=date(2026, 1, 3), agency="police"),
-    ...     Complaint(reported_on=date(2026, 3, 10), behaviour_on=date(2026, 3, 9), agency="council"),
-    ...     Complaint(reported_on=date(2026, 5, 30), behaviour_on=date(2026, 5, 28), agency="housing"),
+    ...     Complaint(date(2026, 1, 5), behaviour_on=date(2026, 1, 3), agency="police"),
+    ...     Complaint(date(2026, 3, 10), behaviour_on=date(2026, 3, 9), agency="council"),
+    ...     Complaint(date(2026, 5, 30), behaviour_on=date(2026, 5, 28), agency="housing"),
     ... ]
     >>> case_review_threshold_met(complaints).reason
     'Threshold met: 3 qualifying complaints between 2026-01-05 and 2026-05-30, within 6 months.'
@@ -167,7 +167,9 @@ def exclusion_reason(complaint: Complaint, rule: ThresholdRule, as_of: date | No
     if as_of is not None and reported > as_of:
         return f"reported {reported}, after the date of this decision ({as_of})"
     if reported < behaviour:
-        return f"reported {reported}, before the behaviour it reports on {behaviour}; check the dates"
+        return (
+            f"reported {reported}, before the behaviour it reports on {behaviour}; check the dates"
+        )
     if reported > add_months(behaviour, rule.report_within_months):
         return (
             f"reported {reported}, more than {_months(rule.report_within_months)} "
@@ -233,10 +235,8 @@ def _not_met_reason(most: int, most_hate: int, rule: ThresholdRule) -> str:
         )
     if rule.hate_complaints_required is None:
         return general + "."
-    return (
-        f"{general}, or {rule.hate_complaints_required} about hate incidents "
-        f"(at most {most_hate} found)."
-    )
+    found = "none found" if most_hate == 0 else f"at most {most_hate} in any window"
+    return f"{general}, or {rule.hate_complaints_required} about hate incidents ({found})."
 
 
 def case_review_threshold_met(

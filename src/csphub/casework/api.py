@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Field, NinjaAPI, Path, Query, Router, Schema
+from ninja import Field, NinjaAPI, Path, Query, Router, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 from pydantic import AfterValidator
@@ -52,7 +52,6 @@ def text(max_length: int) -> Any:
 
 
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
-PageSize = Annotated[int, Field(ge=1, le=500)]
 
 
 class TokenAuth(HttpBearer):
@@ -345,8 +344,13 @@ def _person_for(user: Any, person_id: int | None) -> Person | None:
     return services.get_person(user, person_id, channel=API, audit=False) if person_id else None
 
 
-def _case(request: HttpRequest, case_id: int, audit: bool = False) -> AsbCase:
-    return services.get_case(request.auth, case_id, channel=API, audit=audit)
+def _case(request: HttpRequest, case_id: int, audit: bool = False, change: bool = False) -> AsbCase:
+    """The case if visible (else 404); with change=True, also refuse (403) if the caller may not
+    record on it, before anything else in the request is looked at."""
+    case = services.get_case(request.auth, case_id, channel=API, audit=audit)
+    if change:
+        services.require_change(request.auth, case)
+    return case
 
 
 ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -357,8 +361,8 @@ cases = Router(tags=["cases"])
 
 
 @cases.get("/", response={200: list[CaseOut], **ERRORS}, summary="Cases the caller's agency can see")
-def list_cases(request: HttpRequest, status: CaseStatus | None = None, limit: Query[PageSize] = 100,
-               offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0) -> Any:
+def list_cases(request: HttpRequest, status: CaseStatus | None = None,
+               limit: int = Query(100, ge=1, le=500), offset: int = Query(0, ge=0, le=MAX_ID)) -> Any:
     user = request.auth
     found = permissions.visible_cases(user).select_related("case_type", "lead_agency", "location")
     if status:
@@ -376,7 +380,7 @@ def create_case(request: HttpRequest, payload: CaseIn) -> Any:
         raise RuleRefused("unknown_case_type", f"No case type {payload.case_type!r}; known: {known}.", "case_type")
     case = services.open_case(request.auth, case_type=case_type, summary=payload.summary,
                               opened_on=payload.opened_on, next_review_on=payload.next_review_on, channel=API)
-    return 201, case_out(request.auth, case)
+    return Status(201, case_out(request.auth, case))
 
 
 @cases.get("/{case_id}", response={200: CaseOut, **ERRORS})
@@ -390,17 +394,17 @@ def get_case(request: HttpRequest, case_id: Id) -> Any:
 
 @cases.patch("/{case_id}", response={200: CaseOut, **ERRORS}, summary="Change a case's status")
 def patch_case(request: HttpRequest, case_id: Id, payload: CasePatch) -> Any:
-    case = services.change_status(request.auth, _case(request, case_id), payload.status,
+    case = services.change_status(request.auth, _case(request, case_id, change=True), payload.status,
                                   outcome=payload.outcome, channel=API)
     return case_out(request.auth, case)
 
 
 @cases.post("/{case_id}/parties", response={201: PartyOut, **ERRORS}, summary="Add a person to a case in a role")
 def add_party(request: HttpRequest, case_id: Id, payload: PartyIn) -> Any:
-    case = _case(request, case_id)
+    case = _case(request, case_id, change=True)
     person = services.get_person(request.auth, payload.person_id, channel=API, audit=False)
     party = services.add_party(request.auth, case, person, payload.role, channel=API)
-    return 201, {"person_id": party.person_id, "role": party.role, "name": person.full_name}
+    return Status(201, {"person_id": party.person_id, "role": party.role, "name": person.full_name})
 
 
 @cases.get("/{case_id}/incidents", response={200: list[IncidentOut], **ERRORS})
@@ -413,14 +417,15 @@ def list_incidents(request: HttpRequest, case_id: Id) -> Any:
 
 @cases.post("/{case_id}/incidents", response={201: IncidentOut, **ERRORS})
 def create_incident(request: HttpRequest, case_id: Id, payload: IncidentIn) -> Any:
-    case = _case(request, case_id)
+    case = _case(request, case_id, change=True)
     occurred = payload.occurred_at if timezone.is_aware(payload.occurred_at) else timezone.make_aware(payload.occurred_at)
     agency = _agency_named(payload.reported_by_agency) if payload.reported_by_agency else None
     i = services.record_incident(request.auth, case, occurred_at=occurred, description=payload.description,
                                  reported_by_agency=agency, is_hate=payload.is_hate,
                                  reported_on=payload.reported_on, channel=API)
-    return 201, {"id": i.pk, "occurred_at": i.occurred_at, "description": i.description,
-                 "reported_by_agency": i.reported_by_agency.name, "reported_on": i.reported_on, "is_hate": i.is_hate}
+    return Status(201, {"id": i.pk, "occurred_at": i.occurred_at, "description": i.description,
+                        "reported_by_agency": i.reported_by_agency.name, "reported_on": i.reported_on,
+                        "is_hate": i.is_hate})
 
 
 @cases.get("/{case_id}/interventions", response={200: list[InterventionOut], **ERRORS})
@@ -432,12 +437,12 @@ def list_interventions(request: HttpRequest, case_id: Id) -> Any:
 @cases.post("/{case_id}/interventions", response={201: InterventionOut, **ERRORS},
             summary="Issue a tool or power; refused (422) with the rule it breaks")
 def create_intervention(request: HttpRequest, case_id: Id, payload: InterventionIn) -> Any:
-    case = _case(request, case_id)
+    case = _case(request, case_id, change=True)
     i = services.issue_intervention(
         request.auth, case, kind=payload.kind, issued_on=payload.issued_on,
         person=_person_for(request.auth, payload.person_id), conduct=payload.conduct, written=payload.written,
         premises=payload.premises, expires_on=payload.expires_on, amount=payload.amount, channel=API)
-    return 201, intervention_out(i)
+    return Status(201, intervention_out(i))
 
 
 @cases.get("/{case_id}/referrals", response={200: list[ReferralOut], **ERRORS})
@@ -448,11 +453,11 @@ def list_referrals(request: HttpRequest, case_id: Id) -> Any:
 
 @cases.post("/{case_id}/referrals", response={201: ReferralOut, **ERRORS})
 def create_referral(request: HttpRequest, case_id: Id, payload: ReferralIn) -> Any:
-    case = _case(request, case_id)
+    case = _case(request, case_id, change=True)
     r = services.refer(request.auth, case, to_agency=_agency_named(payload.to_agency), reason=payload.reason,
                        service=payload.service, person=_person_for(request.auth, payload.person_id),
                        consent_obtained=payload.consent_obtained, channel=API)
-    return 201, referral_out(r)
+    return Status(201, referral_out(r))
 
 
 @cases.get("/{case_id}/tasks", response={200: list[TaskOut], **ERRORS})
@@ -465,12 +470,12 @@ def list_tasks(request: HttpRequest, case_id: Id) -> Any:
 def create_task(request: HttpRequest, case_id: Id, payload: TaskIn) -> Any:
     from django.contrib.auth import get_user_model
 
-    case = _case(request, case_id)
+    case = _case(request, case_id, change=True)
     owner = get_user_model().objects.filter(username=payload.owner, is_active=True).first()
     if owner is None:
         raise RuleRefused("unknown_user", f"No user called {payload.owner!r}.", "owner")
     t = services.add_task(request.auth, case, title=payload.title, owner=owner, due_on=payload.due_on, channel=API)
-    return 201, task_out(t)
+    return Status(201, task_out(t))
 
 
 # ---- Referrals and tasks by id -----------------------------------------------------------
@@ -510,8 +515,8 @@ people = Router(tags=["people"])
 
 
 @people.get("/", response={200: list[PersonOut], **ERRORS}, summary="People the caller may see")
-def list_people(request: HttpRequest, name: Annotated[str, Query(max_length=100)] = "",
-                limit: Query[PageSize] = 100) -> Any:
+def list_people(request: HttpRequest, name: str = Query("", max_length=100),
+                limit: int = Query(100, ge=1, le=500)) -> Any:
     found = permissions.visible_people(request.auth).prefetch_related("flags")
     if name := _no_nul(name).strip():
         found = found.filter(last_name__icontains=name) | found.filter(first_name__icontains=name)
@@ -531,9 +536,9 @@ def create_person(request: HttpRequest, payload: PersonIn) -> Any:
 
         if isinstance(e, ModelValidationError):
             details = [{"field": f, "message": " ".join(m)} for f, m in e.message_dict.items()]
-            return 422, {"error": {"code": "invalid_input", "message": "The person's details are not valid.", "details": details}}
+            return Status(422, {"error": {"code": "invalid_input", "message": "The person's details are not valid.", "details": details}})
         raise
-    return 201, person_out(request.auth, person)
+    return Status(201, person_out(request.auth, person))
 
 
 @people.get("/{person_id}", response={200: PersonOut, **ERRORS})

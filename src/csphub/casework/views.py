@@ -293,6 +293,7 @@ case_risk = _case_form_view(forms.RiskForm, "Victim risk assessment", _save_risk
 def referral_update(request: HttpRequest, pk: int, referral_id: int) -> HttpResponse:
     user = request.user
     case = services.get_case(user, pk, audit=False)
+    services.require_change(user, case)
     referral = Referral.objects.filter(case=case, pk=referral_id).first()
     if referral is None:
         raise NotFoundError(f"No referral {referral_id}.")
@@ -311,6 +312,7 @@ def referral_update(request: HttpRequest, pk: int, referral_id: int) -> HttpResp
 @casework_view
 def task_done(request: HttpRequest, pk: int, task_id: int) -> HttpResponse:
     case = services.get_case(request.user, pk, audit=False)
+    services.require_change(request.user, case)
     task = Task.objects.filter(case=case, pk=task_id).first()
     if task is None:
         raise NotFoundError(f"No task {task_id}.")

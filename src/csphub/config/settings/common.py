@@ -134,7 +134,8 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS: list[Path] = []
 WHITENOISE_USE_FINDERS = True  # serve straight from the package: no collectstatic step
-STATIC_ROOT = CSPHUB.data_dir / "static"
+# No collectstatic step: WhiteNoise serves straight from the package (WHITENOISE_USE_FINDERS).
+STATIC_ROOT = None
 MEDIA_ROOT = CSPHUB.data_dir / "media"
 MEDIA_URL = "/media/"
 
