@@ -26,6 +26,13 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "CSPHUB_ENV": "local (default), test or production: which Django settings module to use",
     "CSPHUB_ALLOWED_HOSTS": "comma-separated host names the web app answers to",
     "CSPHUB_REQUIRE_POSTGRES": "1 makes PostgreSQL tests fail instead of skipping when it is absent",
+    "CSPHUB_DEBUG": "1 turns on Django's debug pages (local settings only; never in production)",
+    "CSPHUB_SENSITIVE_ROLES": "comma-separated roles cleared to see sensitive vulnerability flags",
+    "CSPHUB_RETENTION_YEARS": "years after closing before `csphub retention apply` anonymises a case",
+    "CSPHUB_REPEAT_THRESHOLD": "incidents within the window that make a repeat victim/subject/location",
+    "CSPHUB_REPEAT_WINDOW_DAYS": "days in the repeat window",
+    "CSPHUB_CPN_FIXED_PENALTY": "fixed penalty for breaching a Community Protection Notice, GBP (max 100)",
+    "CSPHUB_PSPO_FIXED_PENALTY": "fixed penalty for breaching a PSPO, GBP (max 100)",
 }
 
 
