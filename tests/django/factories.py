@@ -30,7 +30,7 @@ def create_token(user: Any) -> str:
 
 def create_case(officer: Any, *, case_type: str = "Noise nuisance", summary: str = "Loud music at night",
                 opened_on: date | None = None, **kwargs: Any) -> AsbCase:
-    return services.open_case(officer, case_type=CaseType.objects.get(name=case_type), summary=summary,
+    return services.open_case(officer, case_type=CaseType.objects.get_or_create(name=case_type)[0], summary=summary,
                               opened_on=opened_on or date(2026, 4, 1), **kwargs)
 
 

@@ -211,14 +211,14 @@ def record_incident(user: Any, case: AsbCase, *, occurred_at: Any, description: 
 
 # ---- Tools and powers ---------------------------------------------------------------------
 
-@transaction.atomic
 def issue_intervention(user: Any, case: AsbCase, *, kind: str, issued_on: date,
                        person: Person | None = None, conduct: str = "", written: bool = True,
                        premises: str = "", expires_on: date | None = None, amount: int | None = None,
                        relies_on: Intervention | None = None, channel: str = Channel.WEB) -> Intervention:
     """Issue a warning, notice, contract, order or penalty, if the rules allow it.
 
-    Refused with RuleRefused naming the first broken rule (and the others) and why."""
+    Refused with RuleRefused naming the first broken rule (and the others) and why. The
+    refusal is audited outside any transaction of this function, so it is kept."""
     require_change(user, case)
     if person is not None and not permissions.can_view_person(user, person):
         raise NotFoundError(f"No person {person.pk}.")
@@ -245,9 +245,10 @@ def issue_intervention(user: Any, case: AsbCase, *, kind: str, issued_on: date,
         amount=amount if amount is not None else rules.default_amount(kind, config),
         relies_on=relies_on, issued_by=user, issuing_agency=_agency(user),
     )
-    intervention.save_by(user)
-    record(user, Action.CREATED, "intervention", intervention.pk, channel=channel,
-           summary=f"{case.reference} {intervention.get_kind_display()}")
+    with transaction.atomic():
+        intervention.save_by(user)
+        record(user, Action.CREATED, "intervention", intervention.pk, channel=channel,
+               summary=f"{case.reference} {intervention.get_kind_display()}")
     return intervention
 
 
