@@ -4,8 +4,9 @@ Every page, API route, export and statistic asks these functions; none filters o
 
 - A case is visible to its lead agency and to the agencies added to it ("associated"), for
   roles that work cases (officer, supervisor) or analyse them (analyst).
-- A person's details are visible only where that person is on a case the user's agency can see
-  (or their own agency recorded the person), and only to roles that work cases: analysts see
+- A person's details are visible only where that person is on a case the user's agency can see,
+  or referred to a panel the user's agency sits on (or their own agency recorded the person),
+  and only to roles that work cases: analysts see
   case facts, not who is involved.
 - Sensitive vulnerability flags (mental health, substance misuse, exploitation, domestic
   abuse, self-harm) only to roles cleared for them (CSPHUB_SENSITIVE_ROLES).
@@ -78,8 +79,11 @@ def visible_people(user: Any) -> QuerySet[Person]:
     m = membership(user)
     if m is None or m.role not in PERSON_VIEW_ROLES:
         return Person.objects.none()
+    from csphub.panels.permissions import visible_referrals  # panels build on casework
+
     on_visible_case = Q(case_roles__case__in=visible_cases(user))
-    ids = Person.objects.filter(on_visible_case | Q(recorded_by_agency_id=m.agency_id)).values("id")
+    on_visible_panel = Q(panel_referrals__in=visible_referrals(user))
+    ids = Person.objects.filter(on_visible_case | on_visible_panel | Q(recorded_by_agency_id=m.agency_id)).values("id")
     return Person.objects.filter(id__in=ids, archived_on__isnull=True)
 
 

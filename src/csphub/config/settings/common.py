@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "csphub.accounts",
     "csphub.audit",
     "csphub.casework",
+    "csphub.panels",
+    "csphub.casereview",
 ]
 
 MIDDLEWARE = [
@@ -162,3 +164,19 @@ CSPHUB_TOOLS_AND_POWERS = {
     "cpn_fixed_penalty_amount": int(os.environ.get("CSPHUB_CPN_FIXED_PENALTY", "100")),
     "pspo_fixed_penalty_amount": int(os.environ.get("CSPHUB_PSPO_FIXED_PENALTY", "100")),
 }
+
+# ASB Case Review: the partnership's published threshold and service standards (working days).
+CSPHUB_CASE_REVIEW_THRESHOLD = {
+    "complaints_required": int(os.environ.get("CSPHUB_CASE_REVIEW_COMPLAINTS", "3")),
+    "window_months": int(os.environ.get("CSPHUB_CASE_REVIEW_WINDOW_MONTHS", "6")),
+    "report_within_months": 1,
+    **({"hate_complaints_required": int(os.environ["CSPHUB_CASE_REVIEW_HATE_COMPLAINTS"])}
+       if os.environ.get("CSPHUB_CASE_REVIEW_HATE_COMPLAINTS") else {}),
+}
+CSPHUB_CASE_REVIEW_TIMETABLE = {
+    "acknowledge_working_days": int(os.environ.get("CSPHUB_CASE_REVIEW_ACKNOWLEDGE_DAYS", "5")),
+    "decide_working_days": int(os.environ.get("CSPHUB_CASE_REVIEW_DECIDE_DAYS", "10")),
+    "review_working_days": int(os.environ.get("CSPHUB_CASE_REVIEW_REVIEW_DAYS", "25")),
+}
+# Bank holidays for working-day deadlines: ENG (England) or WLS (Wales).
+CSPHUB_NATION = os.environ.get("CSPHUB_NATION", "ENG")

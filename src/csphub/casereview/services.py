@@ -1,0 +1,214 @@
+"""ASB Case Review: applications, the automatic threshold check, deadlines, the review,
+escalation, the statistics the Act requires, and victims to tell about their right to a review."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from csphub.audit.services import Action, Channel, record
+from csphub.casework import permissions as casework_permissions
+from csphub.casework.models import Incident, PartyRole, Person
+from csphub.errors import NotFoundError, PermissionRefused, RuleRefused
+
+from . import deadlines as working_days
+from . import rules
+from .models import CaseReviewApplication, CaseReviewComplaint
+
+
+def threshold_rule() -> rules.ThresholdRule:
+    return rules.ThresholdRule.from_mapping(getattr(settings, "CSPHUB_CASE_REVIEW_THRESHOLD", {}))
+
+
+def timetable() -> working_days.CaseReviewTimetable:
+    return working_days.CaseReviewTimetable.from_mapping(getattr(settings, "CSPHUB_CASE_REVIEW_TIMETABLE", {}))
+
+
+def nation() -> str:
+    return getattr(settings, "CSPHUB_NATION", "ENG")
+
+
+# ---- Who sees applications -----------------------------------------------------------------
+# Case Review applications are handled by the partnership's case review lead: visible to
+# officers and supervisors of the receiving agency, and of agencies on a linked case.
+
+def visible_applications(user: Any) -> QuerySet[CaseReviewApplication]:
+    m = casework_permissions.membership(user)
+    if m is None or m.role not in casework_permissions.PERSON_VIEW_ROLES:
+        return CaseReviewApplication.objects.none()
+    from django.db.models import Q
+
+    mine = Q(received_by_agency_id=m.agency_id) | Q(case__in=casework_permissions.visible_cases(user))
+    return CaseReviewApplication.objects.filter(mine, archived_on__isnull=True).distinct()
+
+
+def get_application(user: Any, pk: int, *, channel: str = Channel.WEB) -> CaseReviewApplication:
+    application = visible_applications(user).filter(pk=pk).first()
+    if application is None:
+        raise NotFoundError(f"No case review application {pk}.")
+    record(user, Action.VIEWED, "case_review", application.pk, channel=channel, summary=application.reference)
+    return application
+
+
+# ---- Applications -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ComplaintInput:
+    reported_on: date
+    behaviour_on: date
+    agency: Any
+    is_hate: bool = False
+    reference: str = ""
+
+
+@transaction.atomic
+def receive_application(user: Any, *, applicant: Person, behaviour: str, complaints: Sequence[ComplaintInput],
+                        received_on: date | None = None, case: Any = None, on_behalf_of: str = "",
+                        channel: str = Channel.WEB) -> CaseReviewApplication:
+    """Record an application and check the threshold at once (the decision still needs a
+    person to confirm it, but the officer sees the answer and the deadlines straight away)."""
+    m = casework_permissions.membership(user)
+    if m is None or m.role not in casework_permissions.PERSON_VIEW_ROLES:
+        raise PermissionRefused("Only officers and supervisors record case review applications.")
+    application = CaseReviewApplication(applicant=applicant, behaviour=behaviour, case=case, on_behalf_of=on_behalf_of,
+                                        received_on=received_on or timezone.localdate(), received_by_agency=m.agency)
+    application.save_by(user)
+    for c in complaints:
+        CaseReviewComplaint.objects.create(application=application, reported_on=c.reported_on,
+                                           behaviour_on=c.behaviour_on, agency=c.agency, is_hate=c.is_hate,
+                                           reference=c.reference)
+    record(user, Action.CREATED, "case_review", application.pk, channel=channel, summary=application.reference)
+    return application
+
+
+def complaints_of(application: CaseReviewApplication) -> list[rules.Complaint]:
+    return [rules.Complaint(reported_on=c.reported_on, behaviour_on=c.behaviour_on, agency=c.agency.name,
+                            is_hate=c.is_hate, reference=c.reference)
+            for c in application.complaints.select_related("agency")]
+
+
+def check_threshold(application: CaseReviewApplication) -> rules.ThresholdDecision:
+    return rules.case_review_threshold_met(complaints_of(application), threshold_rule(),
+                                           as_of=application.received_on)
+
+
+def deadlines_for(application: CaseReviewApplication) -> dict[str, date]:
+    return working_days.deadlines(application.received_on, timetable(), subdiv=nation())
+
+
+def overdue_stages(application: CaseReviewApplication, today: date | None = None) -> list[str]:
+    done = {"acknowledge_by": application.acknowledged_on, "decide_by": application.decided_on,
+            "review_by": application.review_held_on if application.threshold_met is not False else application.decided_on}
+    return working_days.overdue(deadlines_for(application), done, today or timezone.localdate())
+
+
+def _require(user: Any, application: CaseReviewApplication) -> None:
+    if not visible_applications(user).filter(pk=application.pk).exists():
+        raise NotFoundError(f"No case review application {application.pk}.")
+
+
+@transaction.atomic
+def acknowledge(user: Any, application: CaseReviewApplication, on: date | None = None,
+                channel: str = Channel.WEB) -> CaseReviewApplication:
+    _require(user, application)
+    application.acknowledged_on = on or timezone.localdate()
+    if application.status == CaseReviewApplication.Status.RECEIVED:
+        application.status = CaseReviewApplication.Status.ACKNOWLEDGED
+    application.save_by(user)
+    record(user, Action.CHANGED, "case_review", application.pk, channel=channel, summary="acknowledged")
+    return application
+
+
+@transaction.atomic
+def decide_threshold(user: Any, application: CaseReviewApplication, on: date | None = None,
+                     channel: str = Channel.WEB) -> rules.ThresholdDecision:
+    """Record the threshold decision, as the partnership's published rule gives it."""
+    _require(user, application)
+    if application.decided_on is not None:
+        raise RuleRefused("already_decided", f"{application.reference} was decided on {application.decided_on}.", "status")
+    decision = check_threshold(application)
+    application.threshold_met = decision.met
+    application.decision_reason = decision.reason
+    application.decided_on = on or timezone.localdate()
+    application.acknowledged_on = application.acknowledged_on or application.decided_on
+    application.status = (CaseReviewApplication.Status.THRESHOLD_MET if decision.met
+                           else CaseReviewApplication.Status.THRESHOLD_NOT_MET)
+    application.save_by(user)
+    record(user, Action.CHANGED, "case_review", application.pk, channel=channel, summary=decision.reason)
+    return decision
+
+
+@transaction.atomic
+def record_review(user: Any, application: CaseReviewApplication, *, held_on: date, recommendations: str = "",
+                  channel: str = Channel.WEB) -> CaseReviewApplication:
+    _require(user, application)
+    if application.threshold_met is not True:
+        raise RuleRefused("review_needs_threshold", "A review is held once the threshold is met.", "status")
+    application.review_held_on = held_on
+    application.recommendations = recommendations
+    application.status = CaseReviewApplication.Status.REVIEW_HELD
+    application.save_by(user)
+    record(user, Action.CHANGED, "case_review", application.pk, channel=channel, summary="review held")
+    return application
+
+
+@transaction.atomic
+def escalate(user: Any, application: CaseReviewApplication, *, requested_on: date, channel: str = Channel.WEB
+             ) -> CaseReviewApplication:
+    """The applicant, unhappy with the decision or the review, asks for it to be looked at again
+    (the partnership's escalation route, e.g. to the PCC)."""
+    _require(user, application)
+    if application.decided_on is None:
+        raise RuleRefused("escalation_needs_decision", "There is nothing to escalate until a decision is made.", "status")
+    application.escalation_requested_on = requested_on
+    application.status = CaseReviewApplication.Status.ESCALATED
+    application.save_by(user)
+    record(user, Action.CHANGED, "case_review", application.pk, channel=channel, summary="escalated")
+    return application
+
+
+# ---- Statistics the Act requires (s104(10)) ------------------------------------------------
+
+def annual_statistics(start: date, end: date) -> dict[str, Any]:
+    """Applications received, threshold not met, reviews held and reviews with recommendations,
+    for applications received between ``start`` and ``end`` inclusive."""
+    received = CaseReviewApplication.objects.filter(received_on__gte=start, received_on__lte=end,
+                                                    archived_on__isnull=True)
+    held = received.filter(review_held_on__isnull=False)
+    return {
+        "period": {"from": start.isoformat(), "to": end.isoformat()},
+        "applications_received": received.count(),
+        "threshold_not_met": received.filter(threshold_met=False).count(),
+        "reviews_held": held.count(),
+        "reviews_with_recommendations": held.exclude(recommendations="").count(),
+        "awaiting_decision": received.filter(decided_on__isnull=True).count(),
+    }
+
+
+# ---- Victims to tell about the review ---------------------------------------------------
+
+def victims_meeting_threshold(user: Any, as_of: date | None = None) -> list[Person]:
+    """Victims and complainants, on cases the user can see, whose own reported incidents already
+    meet the threshold and who have not applied: an officer should tell them about the review."""
+    as_of = as_of or timezone.localdate()
+    people = casework_permissions.visible_people(user).filter(
+        case_roles__role__in=[PartyRole.VICTIM, PartyRole.COMPLAINANT]).distinct()
+    complaints: dict[str, list[rules.Complaint]] = {}
+    for person in people:
+        incidents = Incident.objects.filter(case__parties__person=person,
+                                            case__parties__role__in=[PartyRole.VICTIM, PartyRole.COMPLAINANT],
+                                            archived_on__isnull=True).select_related("reported_by_agency").distinct()
+        complaints[str(person.pk)] = [
+            rules.Complaint(reported_on=i.reported_on, behaviour_on=timezone.localtime(i.occurred_at).date(),
+                            agency=i.reported_by_agency.name, is_hate=i.is_hate) for i in incidents]
+    due = set(rules.victims_to_notify(complaints, threshold_rule(), as_of=as_of))
+    applied = set(CaseReviewApplication.objects.filter(applicant_id__in=[int(p) for p in due])
+                  .values_list("applicant_id", flat=True))
+    return [p for p in people if str(p.pk) in due and p.pk not in applied]

@@ -1,0 +1,193 @@
+"""Everything that changes panel records: permission, rules, history and audit in one place."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from csphub.audit.services import Action, Channel, record
+from csphub.casework import permissions as casework_permissions
+from csphub.casework.models import AsbCase, Person
+from csphub.errors import InputFileError, InputProblem, NotFoundError, PermissionRefused, RuleRefused
+
+from . import harm, permissions
+from .models import AgendaItem, Cohort, CohortMembership, HarmWeight, Offence, Panel, PanelAction, PanelMeeting, PanelReferral
+
+
+def get_panel(user: Any, panel_id: int, *, channel: str = Channel.WEB) -> Panel:
+    panel = permissions.visible_panels(user).filter(pk=panel_id).first()
+    if panel is None:
+        raise NotFoundError(f"No panel {panel_id}.")
+    record(user, Action.VIEWED, "panel", panel.pk, channel=channel, summary=panel.name)
+    return panel
+
+
+def get_referral(user: Any, referral_id: int, *, channel: str = Channel.WEB) -> PanelReferral:
+    referral = permissions.visible_referrals(user).filter(pk=referral_id).select_related("panel", "person").first()
+    if referral is None:
+        raise NotFoundError(f"No panel referral {referral_id}.")
+    record(user, Action.VIEWED, "panel_referral", referral.pk, channel=channel, summary=str(referral.panel))
+    return referral
+
+
+def _agency(user: Any) -> Any:
+    m = casework_permissions.membership(user)
+    if m is None:
+        raise PermissionRefused("Your account has no agency.")
+    return m.agency
+
+
+@transaction.atomic
+def refer_to_panel(user: Any, panel: Panel, *, reason: str, consent: str, person: Person | None = None,
+                   location: str = "", case: AsbCase | None = None, risks: str = "",
+                   channel: str = Channel.WEB) -> PanelReferral:
+    """Refer a person (or a location) to a panel, from a case or on its own."""
+    if not permissions.can_refer_to(user, panel):
+        raise PermissionRefused("Only officers and supervisors refer to panels.")
+    if person is None and not location.strip():
+        raise RuleRefused("referral_needs_subject", "Refer a person or a location.", "person")
+    if person is not None and not casework_permissions.can_view_person(user, person):
+        raise NotFoundError(f"No person {person.pk}.")
+    if case is not None and not casework_permissions.can_view_case(user, case):
+        raise NotFoundError(f"No case {case.pk}.")
+    if person is not None and PanelReferral.objects.filter(panel=panel, person=person, status__in=PanelReferral.OPEN).exists():
+        raise RuleRefused("already_on_panel", f"This person already has an open referral to {panel}.", "person")
+    referral = PanelReferral(panel=panel, person=person, location=location, case=case, reason=reason, risks=risks,
+                             consent=consent, referring_agency=_agency(user))
+    referral.save_by(user)
+    record(user, Action.CREATED, "panel_referral", referral.pk, channel=channel, summary=panel.name)
+    return referral
+
+
+def cohort_size(panel: Panel) -> int:
+    return PanelReferral.objects.filter(panel=panel, status__in=PanelReferral.IN_COHORT, archived_on__isnull=True).count()
+
+
+@transaction.atomic
+def decide(user: Any, referral: PanelReferral, status: str, *, reason: str = "", on: date | None = None,
+           channel: str = Channel.WEB) -> PanelReferral:
+    """Move a referral on (adopt, decline, in custody, close), within the panel's cohort cap."""
+    if not permissions.visible_referrals(user).filter(pk=referral.pk).exists():
+        raise NotFoundError(f"No panel referral {referral.pk}.")
+    allowed = PanelReferral.NEXT.get(referral.status, set())
+    if status not in allowed:
+        raise RuleRefused("panel_referral_lifecycle", f"A referral that is {referral.get_status_display().lower()} "
+                          f"cannot become {status}; next can be: {', '.join(sorted(allowed)) or 'nothing'}.", "status")
+    if status in ("declined", "closed") and not reason.strip():
+        raise RuleRefused("decision_needs_reason", "Give the panel's reasons for declining or closing.", "reason")
+    panel = referral.panel
+    joining = status in PanelReferral.IN_COHORT and referral.status not in PanelReferral.IN_COHORT
+    if joining and panel.cohort_cap is not None and cohort_size(panel) >= panel.cohort_cap:
+        raise RuleRefused("cohort_cap_reached", f"{panel} holds at most {panel.cohort_cap} people and is full; "
+                          "close a place or keep the referral waiting.", "status")
+    on = on or timezone.localdate()
+    referral.status = status
+    referral.decision_reason = reason or referral.decision_reason
+    if referral.decided_on is None:
+        referral.decided_on = on
+    referral.next_review_on = on + timedelta(days=panel.review_every_days) if status in PanelReferral.IN_COHORT else None
+    referral.save_by(user)
+    record(user, Action.CHANGED, "panel_referral", referral.pk, channel=channel, summary=f"-> {status}")
+    return referral
+
+
+def agenda_for(panel: Panel, meeting_on: date) -> list[tuple[str, PanelReferral]]:
+    """New referrals awaiting a decision first (oldest first), then reviews due by the meeting
+    date (earliest due first). Records in custody stay on the review list."""
+    new = PanelReferral.objects.filter(panel=panel, status="referred", archived_on__isnull=True,
+                                       referred_on__lte=meeting_on).order_by("referred_on", "id")
+    due = PanelReferral.objects.filter(panel=panel, status__in=PanelReferral.IN_COHORT, archived_on__isnull=True,
+                                       next_review_on__lte=meeting_on).order_by("next_review_on", "id")
+    return [("new", r) for r in new] + [("review", r) for r in due]
+
+
+@transaction.atomic
+def hold_meeting(user: Any, panel: Panel, *, held_on: date, agencies: list[Any] | None = None,
+                 attendees: str = "", minutes: str = "", channel: str = Channel.WEB) -> PanelMeeting:
+    """Record a meeting and build its agenda from open referrals and due reviews."""
+    if not permissions.visible_panels(user).filter(pk=panel.pk).exists():
+        raise NotFoundError(f"No panel {panel.pk}.")
+    meeting = PanelMeeting(panel=panel, held_on=held_on, attendees=attendees, minutes=minutes)
+    meeting.save_by(user)
+    if agencies:
+        meeting.attending_agencies.set(agencies)
+    for position, (kind, referral) in enumerate(agenda_for(panel, held_on), start=1):
+        AgendaItem.objects.create(meeting=meeting, referral=referral, kind=kind, position=position)
+    record(user, Action.CREATED, "panel_meeting", meeting.pk, channel=channel, summary=f"{panel} {held_on}")
+    return meeting
+
+
+@transaction.atomic
+def add_action(user: Any, referral: PanelReferral, *, description: str, owner_agency: Any, due_on: date,
+               owner: Any = None, channel: str = Channel.WEB) -> PanelAction:
+    if not permissions.visible_referrals(user).filter(pk=referral.pk).exists():
+        raise NotFoundError(f"No panel referral {referral.pk}.")
+    if not referral.is_open:
+        raise RuleRefused("referral_closed", "Actions are for open referrals.", "referral")
+    if not referral.panel.members.filter(pk=owner_agency.pk).exists():
+        raise RuleRefused("owner_not_a_member", f"{owner_agency} is not a member of {referral.panel}.", "owner_agency")
+    action = PanelAction(referral=referral, description=description, owner_agency=owner_agency, owner=owner, due_on=due_on)
+    action.save_by(user)
+    record(user, Action.CREATED, "panel_action", action.pk, channel=channel)
+    return action
+
+
+@transaction.atomic
+def update_action(user: Any, action: PanelAction, rag: str, *, channel: str = Channel.WEB) -> PanelAction:
+    if not permissions.visible_referrals(user).filter(pk=action.referral_id).exists():
+        raise NotFoundError(f"No panel action {action.pk}.")
+    if rag not in PanelAction.Rag.values:
+        raise RuleRefused("unknown_rag", f"RAG must be one of {', '.join(PanelAction.Rag.values)}.", "rag")
+    action.rag = rag
+    action.save_by(user)
+    record(user, Action.CHANGED, "panel_action", action.pk, channel=channel, summary=rag)
+    return action
+
+
+# ---- Harm --------------------------------------------------------------------------------
+
+@transaction.atomic
+def load_harm_weights(path: Path, index: str = "Cambridge Crime Harm Index") -> int:
+    """Load a CSV of offence -> weight (columns ``offence`` and ``weight``, any case), replacing
+    the index's previous weights. A bad row stops the load with file, line, field and value."""
+    rows: list[tuple[str, float]] = []
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        columns = {c.strip().casefold(): c for c in reader.fieldnames or []}
+        for needed in ("offence", "weight"):
+            if needed not in columns:
+                raise InputFileError(InputProblem(str(path), 1, needed, ",".join(reader.fieldnames or []),
+                                                  "a header with columns 'offence' and 'weight'"))
+        for line, row in enumerate(reader, start=2):
+            offence = (row[columns["offence"]] or "").strip()
+            raw = (row[columns["weight"]] or "").strip()
+            if not offence:
+                raise InputFileError(InputProblem(str(path), line, "offence", raw, "an offence name or code"))
+            try:
+                weight = float(raw)
+            except ValueError as e:
+                raise InputFileError(InputProblem(str(path), line, "weight", raw, "a number (e.g. days of custody)")) from e
+            if weight < 0:
+                raise InputFileError(InputProblem(str(path), line, "weight", raw, "a weight of 0 or more"))
+            rows.append((offence, weight))
+    HarmWeight.objects.filter(index=index).delete()
+    HarmWeight.objects.bulk_create([HarmWeight(index=index, offence=o, weight=w) for o, w in rows])
+    record(None, Action.CREATED, "harm_weights", index, channel=Channel.CLI, summary=f"{len(rows)} weights from {path.name}")
+    return len(rows)
+
+
+def cohort_harm_report(cohort: Cohort, *, as_of: date | None = None, before_months: int = 12,
+                       index: str = "Cambridge Crime Harm Index") -> harm.CohortHarm:
+    as_of = as_of or timezone.localdate()
+    memberships = CohortMembership.objects.filter(cohort=cohort, archived_on__isnull=True)
+    members = [harm.Member(str(m.person_id), m.entered_on, m.exited_on) for m in memberships]
+    people = [m.person_id for m in memberships]
+    offences = [harm.OffenceEvent(str(o.person_id), o.offence, o.committed_on)
+                for o in Offence.objects.filter(person_id__in=people, archived_on__isnull=True)]
+    weights = dict(HarmWeight.objects.filter(index=index).values_list("offence", "weight"))
+    return harm.cohort_harm(members, offences, weights, as_of=as_of, before_months=before_months)
