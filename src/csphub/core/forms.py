@@ -45,19 +45,35 @@ class DateTimeInput(forms.DateTimeInput):
 
 
 class GovukFormMixin:
-    """Give every widget its GOV.UK class, and the error modifier when the field has errors."""
+    """Give every widget its GOV.UK class, and the error modifier when the field has errors.
+
+    The error modifier is added after validation (full_clean), never in __init__: touching
+    ``self.errors`` there would validate before subclasses finish setting up their fields."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]
-        for name, field in self.fields.items():  # type: ignore[attr-defined]
-            widget = field.widget
-            for widget_type in type(widget).__mro__:
-                if widget_type in WIDGET_CLASSES:
-                    css = WIDGET_CLASSES[widget_type]
-                    if self.is_bound and self.errors.get(name) and css.startswith(("govuk-input", "govuk-select", "govuk-textarea")):  # type: ignore[attr-defined]
-                        css += f" {css.split()[0]}--error"
-                    widget.attrs["class"] = css
-                    break
+        for field in self.fields.values():  # type: ignore[attr-defined]
+            css = _widget_class(field.widget)
+            if css:
+                field.widget.attrs["class"] = css
+
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]
+        for name in self._errors or {}:  # type: ignore[attr-defined]
+            field = self.fields.get(name)  # type: ignore[attr-defined]
+            if field is None:
+                continue
+            css = field.widget.attrs.get("class", "")
+            base = css.split()[0] if css else ""
+            if base in ("govuk-input", "govuk-select", "govuk-textarea") and f"{base}--error" not in css:
+                field.widget.attrs["class"] = f"{css} {base}--error"
+
+
+def _widget_class(widget: Any) -> str:
+    for widget_type in type(widget).__mro__:
+        if widget_type in WIDGET_CLASSES:
+            return WIDGET_CLASSES[widget_type]
+    return ""
 
 
 class GovukForm(GovukFormMixin, forms.Form):
