@@ -33,6 +33,13 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "CSPHUB_REPEAT_WINDOW_DAYS": "days in the repeat window",
     "CSPHUB_CPN_FIXED_PENALTY": "fixed penalty for breaching a Community Protection Notice, GBP (max 100)",
     "CSPHUB_PSPO_FIXED_PENALTY": "fixed penalty for breaching a PSPO, GBP (max 100)",
+    "CSPHUB_CASE_REVIEW_COMPLAINTS": "complaints that meet the ASB Case Review threshold",
+    "CSPHUB_CASE_REVIEW_WINDOW_MONTHS": "months within which those complaints must fall",
+    "CSPHUB_CASE_REVIEW_HATE_COMPLAINTS": "lower threshold for hate incidents (unset: none)",
+    "CSPHUB_CASE_REVIEW_ACKNOWLEDGE_DAYS": "working days to acknowledge an application",
+    "CSPHUB_CASE_REVIEW_DECIDE_DAYS": "working days to decide whether the threshold is met",
+    "CSPHUB_CASE_REVIEW_REVIEW_DAYS": "working days to hold the review",
+    "CSPHUB_NATION": "ENG or WLS: whose bank holidays count for working-day deadlines",
 }
 
 

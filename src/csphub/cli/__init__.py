@@ -34,6 +34,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "casework": ("csphub.cli.casework:casework", "Casework statistics for reports (this year vs last)."),
     "retention": ("csphub.cli.casework:retention", "Anonymise closed cases past the retention period."),
     "audit": ("csphub.cli.casework:audit", "List audit entries: who viewed or changed what, and when."),
+    "harm": ("csphub.cli.panels:harm", "Load crime harm weights; report a cohort's harm before vs during."),
+    "case-review": ("csphub.cli.panels:case_review", "ASB Case Review statistics the Act requires."),
 }
 
 
