@@ -228,3 +228,55 @@ def test_signed_out_users_are_sent_to_sign_in_and_the_api_answers_401(client, wo
     assert api.status_code == 401 and api.json()["error"]["code"] == "unauthenticated"
     bad = client.get("/api/v1/cases/", HTTP_AUTHORIZATION="Bearer csphub_not-a-token")
     assert bad.status_code == 401
+
+
+# ---- Panels: confidential to member agencies ----------------------------------------------
+
+@pytest.fixture
+def panel_world(world):
+    from csphub.panels import services as panel_services
+    from csphub.panels.models import Panel
+
+    panel = Panel.objects.create(name="Vulnerability Panel", kind="vulnerability")
+    panel.members.set([world["agencies"]["lead"], world["agencies"]["shared"]])
+    referrer = create_user("officer", world["agencies"]["lead"])
+    referral = panel_services.refer_to_panel(referrer, panel, person=world["person"], reason="Repeat victim",
+                                             consent="given", case=world["case"])
+    meeting = panel_services.hold_meeting(referrer, panel, held_on=date(2026, 5, 1))
+    return {**world, "panel": panel, "panel_referral": referral, "meeting": meeting}
+
+
+PANEL_PAGES = [
+    ("panel page", "/panels/{panel}/"),
+    ("panel referral page", "/panels/referrals/{panel_referral}/"),
+    ("meeting page", "/panels/meetings/{meeting}/"),
+    ("meeting form", "/panels/{panel}/meetings/new/"),
+]
+
+
+@pytest.mark.parametrize("relation", RELATIONS)
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name, template", PANEL_PAGES, ids=[p[0] for p in PANEL_PAGES])
+def test_panel_pages_only_for_member_agencies(client, panel_world, role, relation, name, template):
+    # The lead and shared agencies sit on the panel; the other agency does not.
+    user = create_user(role, panel_world["agencies"][relation])
+    client.force_login(user)
+    path = template.format(**{k: v.pk for k, v in panel_world.items() if hasattr(v, "pk")})
+    response = client.get(path)
+    member = relation in ("lead", "shared") and role in CHANGE_ROLES
+    assert response.status_code == (200 if member else 404), f"{role} in {relation}: {name}"
+    listed = client.get("/panels/")
+    if role in CHANGE_ROLES:
+        assert ("Vulnerability Panel" in listed.content.decode()) == member
+
+
+@pytest.mark.parametrize("relation", RELATIONS)
+@pytest.mark.parametrize("role", ROLES)
+def test_panel_api_only_for_member_agencies(client, panel_world, role, relation):
+    user = create_user(role, panel_world["agencies"][relation])
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {create_token(user)}"}
+    member = relation in ("lead", "shared") and role in CHANGE_ROLES
+    listed = client.get("/api/v1/panels/", **auth).json()
+    assert [p["name"] for p in listed] == (["Vulnerability Panel"] if member else [])
+    one = client.get(f"/api/v1/panels/referrals/{panel_world['panel_referral'].pk}", **auth)
+    assert one.status_code == (200 if member else 404)

@@ -21,10 +21,35 @@ from pathlib import Path
 
 import duckdb
 
-SCHEMA_VERSION = 1
+from csphub.errors import ConfigurationError
+
+SCHEMA_VERSION = 2
 
 # The tables every part of CSP Hub relies on. Loaders may add tables; they change these
-# columns only by bumping SCHEMA_VERSION with a migration below.
+# columns only by bumping SCHEMA_VERSION with a migration in MIGRATIONS below. SCHEMA is always
+# the newest schema (a new warehouse gets it whole); MIGRATIONS bring an older file up to it.
+# ASB incidents from a partner's own records (council ASB team, police command and control),
+# which, unlike police.uk's ASB, carry the incident type. One row per incident.
+PARTNER_ASB_TABLE = """CREATE TABLE IF NOT EXISTS partner_asb (
+        file_id INTEGER NOT NULL,
+        line INTEGER NOT NULL,           -- physical line of the file (the header is line 1)
+        source VARCHAR NOT NULL,         -- the partner, e.g. 'Medway Council ASB team'
+        incident_ref VARCHAR,
+        incident_date DATE NOT NULL,
+        incident_at TIMESTAMP,           -- date and time, when a time was given
+        month DATE NOT NULL,             -- first day of the incident's month
+        incident_type VARCHAR NOT NULL,  -- as recorded (known types in a standard spelling);
+                                         -- 'Not recorded' when empty
+        national_category VARCHAR,       -- 'Personal', 'Nuisance', 'Environmental' or NULL
+        lsoa_code VARCHAR,               -- as given, or found from the coordinates; NULL when
+                                         -- the point lies in no LSOA boundary loaded
+        longitude DOUBLE,                -- WGS84, as given or converted from easting/northing
+        latitude DOUBLE,
+        easting DOUBLE,                  -- British National Grid (OSGB36), as given
+        northing DOUBLE,
+        location_source VARCHAR NOT NULL -- 'lsoa', 'easting/northing' or 'latitude/longitude'
+    )"""
+
 SCHEMA: list[str] = [
     "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)",
     # --- geography -------------------------------------------------------------------
@@ -84,14 +109,16 @@ SCHEMA: list[str] = [
     # a re-issued file for the same kind, force and month replaces the earlier one.
     """CREATE TABLE IF NOT EXISTS source_files (
         file_id INTEGER PRIMARY KEY DEFAULT nextval('source_file_ids'),
-        kind VARCHAR NOT NULL,           -- 'street', 'outcomes', 'stop-and-search', 'offence-counts'
+        kind VARCHAR NOT NULL,           -- 'street', 'outcomes', 'stop-and-search', 'offence-counts',
+                                         -- 'partner-asb'
         force VARCHAR,                   -- data.police.uk force slug, e.g. 'kent'
         month DATE,                      -- first day of the month the file covers
         path VARCHAR NOT NULL,
         sha256 VARCHAR NOT NULL,
         rows_loaded BIGINT NOT NULL,
         rows_quarantined BIGINT NOT NULL,
-        loaded_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+        loaded_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+        source VARCHAR                   -- the partner a partner file came from (schema 2)
     )""",
     # Rejected input rows: nothing is lost, everything says why.
     """CREATE TABLE IF NOT EXISTS quarantine (
@@ -174,7 +201,19 @@ SCHEMA: list[str] = [
         offence_subgroup VARCHAR,
         count BIGINT NOT NULL
     )""",
+    # --- partner data ----------------------------------------------------------------
+    PARTNER_ASB_TABLE,
 ]
+
+#: version -> statements that bring a warehouse of the version before up to it, in order.
+#: Each must be safe on a file whose tables SCHEMA has just created (IF NOT EXISTS).
+MIGRATIONS: dict[int, list[str]] = {
+    # 2: partner ASB incidents with their type (csphub ingest partner-asb); source_files.source.
+    2: [
+        "ALTER TABLE source_files ADD COLUMN IF NOT EXISTS source VARCHAR",
+        PARTNER_ASB_TABLE,
+    ],
+}
 
 
 def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -186,16 +225,36 @@ def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnect
         return duckdb.connect(str(path), read_only=True)
     path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path))
-    ensure_schema(con)
+    try:
+        ensure_schema(con)
+    except BaseException:
+        con.close()
+        raise
     return con
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create any missing table; record the schema version once."""
-    for statement in SCHEMA:
-        con.execute(statement)
-    if con.execute("select count(*) from schema_version").fetchone() == (0,):
-        con.execute("insert into schema_version values (?)", [SCHEMA_VERSION])
+    """Create any missing table; record the schema version once; migrate an older file.
+
+    A warehouse written by a newer CSP Hub (a higher version) is refused rather than guessed at.
+    """
+    with transaction(con):
+        for statement in SCHEMA:
+            con.execute(statement)
+        row = con.execute("select max(version) from schema_version").fetchone()
+        version = row[0] if row else None
+        if version is None:
+            con.execute("insert into schema_version values (?)", [SCHEMA_VERSION])
+            return
+        if version > SCHEMA_VERSION:
+            raise ConfigurationError(
+                f"the warehouse has schema version {version}, newer than this CSP Hub's "
+                f"({SCHEMA_VERSION}): upgrade CSP Hub to use it")
+        for target in range(version + 1, SCHEMA_VERSION + 1):
+            for statement in MIGRATIONS[target]:
+                con.execute(statement)
+        if version < SCHEMA_VERSION:
+            con.execute("update schema_version set version = ?", [SCHEMA_VERSION])
 
 
 @contextmanager

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -23,4 +23,6 @@ urlpatterns = [
     path("alerts/<int:alert_id>/read/", views.alert_read, name="alert-read"),
     path("statistics/", views.statistics, name="statistics"),
     path("audit/", views.audit_log, name="audit-log"),
+    path("panels/", include("csphub.panels.urls")),
+    path("case-reviews/", include("csphub.casereview.urls")),
 ]

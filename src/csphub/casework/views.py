@@ -123,6 +123,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "risk": case.risk_assessments.select_related("person"),
         "agencies": case.agencies.all(),
         "repeat": services.repeat_flags(case),
+        "high_risk_unreferred": case.risk_assessments.filter(level="high").exists()
+        and not case.panel_referrals.exists(),
         "today": timezone.localdate(),
     })
 

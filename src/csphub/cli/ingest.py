@@ -15,6 +15,10 @@ INGEST_COMMANDS: dict[str, tuple[str, str]] = {
         "csphub.cli.offence_counts:offence_counts",
         "Load Home Office offence-code-level counts (for the exact Crime Severity Score).",
     ),
+    "partner-asb": (
+        "csphub.cli.partner_asb:partner_asb",
+        "Load partner ASB incident extracts (council, police CAD) with the incident type.",
+    ),
     "severity-weights": (
         "csphub.cli.offence_counts:severity_weights",
         "Load ONS Crime Severity Score weights per offence code.",

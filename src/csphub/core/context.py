@@ -17,6 +17,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("Dashboard", "/"))
         if m.role in permissions.CASE_VIEW_ROLES:
             items.append(("Cases", "/cases/"))
+        if m.role in permissions.PERSON_VIEW_ROLES:
+            items.append(("Panels", "/panels/"))
+            items.append(("Case reviews", "/case-reviews/"))
         if permissions.can_view_statistics(user):
             items.append(("Statistics", "/statistics/"))
         if permissions.can_view_audit(user):

@@ -13,10 +13,26 @@ from django.utils import timezone
 from csphub.audit.services import Action, Channel, record
 from csphub.casework import permissions as casework_permissions
 from csphub.casework.models import AsbCase, Person
-from csphub.errors import InputFileError, InputProblem, NotFoundError, PermissionRefused, RuleRefused
+from csphub.errors import (
+    InputFileError,
+    InputProblem,
+    NotFoundError,
+    PermissionRefused,
+    RuleRefused,
+)
 
 from . import harm, permissions
-from .models import AgendaItem, Cohort, CohortMembership, HarmWeight, Offence, Panel, PanelAction, PanelMeeting, PanelReferral
+from .models import (
+    AgendaItem,
+    Cohort,
+    CohortMembership,
+    HarmWeight,
+    Offence,
+    Panel,
+    PanelAction,
+    PanelMeeting,
+    PanelReferral,
+)
 
 
 def get_panel(user: Any, panel_id: int, *, channel: str = Channel.WEB) -> Panel:

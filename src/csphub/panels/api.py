@@ -1,0 +1,106 @@
+"""Panel routes of the API: the same confidentiality (member agencies only) and services."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema, Status
+
+from csphub.casework.api import API, ERRORS, MAX_ID, Id, _person_for, text
+
+from . import permissions, services
+from .models import Panel, PanelReferral
+
+router = Router(tags=["panels"])
+
+
+class PanelOut(Schema):
+    id: int
+    name: str
+    kind: str
+    members: list[str]
+    cohort_cap: int | None
+    in_cohort: int
+
+
+class PanelReferralOut(Schema):
+    id: int
+    panel_id: int
+    person_id: int | None
+    person_name: str | None
+    location: str
+    case_id: int | None
+    referring_agency: str
+    reason: str
+    risks: str
+    consent: str
+    status: str
+    referred_on: date
+    decided_on: date | None
+    decision_reason: str
+    next_review_on: date | None
+
+
+class PanelReferralIn(Schema):
+    person_id: Annotated[int, Field(ge=1, le=MAX_ID)] | None = None
+    location: text(300) = ""  # type: ignore[valid-type]
+    reason: text(5000)  # type: ignore[valid-type]
+    risks: text(5000) = ""  # type: ignore[valid-type]
+    consent: PanelReferral.Consent
+
+
+class DecisionIn(Schema):
+    status: PanelReferral.Status
+    reason: text(5000) = ""  # type: ignore[valid-type]
+
+
+def panel_out(panel: Panel) -> dict[str, Any]:
+    return {"id": panel.pk, "name": panel.name, "kind": panel.kind, "members": [a.name for a in panel.members.all()],
+            "cohort_cap": panel.cohort_cap, "in_cohort": services.cohort_size(panel)}
+
+
+def referral_out(r: PanelReferral) -> dict[str, Any]:
+    return {"id": r.pk, "panel_id": r.panel_id, "person_id": r.person_id,
+            "person_name": r.person.full_name if r.person else None, "location": r.location, "case_id": r.case_id,
+            "referring_agency": r.referring_agency.name, "reason": r.reason, "risks": r.risks, "consent": r.consent,
+            "status": r.status, "referred_on": r.referred_on, "decided_on": r.decided_on,
+            "decision_reason": r.decision_reason, "next_review_on": r.next_review_on}
+
+
+@router.get("/", response={200: list[PanelOut], **ERRORS}, summary="Panels the caller's agency sits on")
+def list_panels(request: HttpRequest) -> Any:
+    return [panel_out(p) for p in permissions.visible_panels(request.auth)]
+
+
+@router.get("/{panel_id}/referrals", response={200: list[PanelReferralOut], **ERRORS})
+def list_referrals(request: HttpRequest, panel_id: Id) -> Any:
+    panel = services.get_panel(request.auth, panel_id, channel=API)
+    return [referral_out(r) for r in panel.referrals.filter(archived_on__isnull=True).select_related("person", "referring_agency")]
+
+
+@router.post("/{panel_id}/referrals", response={201: PanelReferralOut, **ERRORS},
+             summary="Refer a person or location to a panel (any officer or supervisor may refer)")
+def create_referral(request: HttpRequest, panel_id: Id, payload: PanelReferralIn) -> Any:
+    panel = Panel.objects.filter(pk=panel_id, archived_on__isnull=True).first()
+    if panel is None:
+        from csphub.errors import NotFoundError
+
+        raise NotFoundError(f"No panel {panel_id}.")
+    referral = services.refer_to_panel(request.auth, panel, person=_person_for(request.auth, payload.person_id),
+                                       location=payload.location, reason=payload.reason, risks=payload.risks,
+                                       consent=payload.consent, channel=API)
+    return Status(201, referral_out(referral))
+
+
+@router.get("/referrals/{referral_id}", response={200: PanelReferralOut, **ERRORS})
+def get_referral(request: HttpRequest, referral_id: Id) -> Any:
+    return referral_out(services.get_referral(request.auth, referral_id, channel=API))
+
+
+@router.post("/referrals/{referral_id}/decision", response={200: PanelReferralOut, **ERRORS},
+             summary="Adopt, decline, mark in custody or close; refused (422) at the cohort cap")
+def decide(request: HttpRequest, referral_id: Id, payload: DecisionIn) -> Any:
+    referral = services.get_referral(request.auth, referral_id, channel=API)
+    return referral_out(services.decide(request.auth, referral, payload.status, reason=payload.reason, channel=API))
