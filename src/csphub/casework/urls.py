@@ -1,5 +1,7 @@
 from django.urls import include, path
 
+from csphub.people import views as people_views
+
 from . import views
 
 urlpatterns = [
@@ -24,5 +26,6 @@ urlpatterns = [
     path("statistics/", views.statistics, name="statistics"),
     path("audit/", views.audit_log, name="audit-log"),
     path("panels/", include("csphub.panels.urls")),
+    path("people/matches/", people_views.queue, name="people-matches"),
     path("case-reviews/", include("csphub.casereview.urls")),
 ]

@@ -36,6 +36,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "audit": ("csphub.cli.casework:audit", "List audit entries: who viewed or changed what, and when."),
     "harm": ("csphub.cli.panels:harm", "Load crime harm weights; report a cohort's harm before vs during."),
     "case-review": ("csphub.cli.panels:case_review", "ASB Case Review statistics the Act requires."),
+    "people": ("csphub.cli.panels:people", "Find likely duplicate people across agencies for review."),
 }
 
 

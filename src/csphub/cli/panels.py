@@ -98,3 +98,24 @@ def case_review_stats(year: str, output_format: str) -> None:
         return
     rows = [{"measure": k, "count": v} for k, v in figures.items() if k != "period"]
     emit(rows, output_format, f"ASB Case Review {start} to {end}")
+
+
+@click.group()
+def people() -> None:
+    """Matching people across agencies (splink record linkage)."""
+
+
+@people.command("dedupe")
+@click.option("--threshold", default=0.9, show_default=True, type=click.FloatRange(0.5, 1.0),
+              help="Match probability at or above which a pair goes to the review queue.")
+def people_dedupe(threshold: float) -> None:
+    """Link every agency's person records and fill the review queue with likely duplicates.
+
+    Reviewers merge or reject each pair at /people/matches/ (only pairs where they may see both
+    records). Pairs already in the queue, merged or rejected are not added again."""
+    _django()
+    from csphub.people.services import run_dedupe
+
+    result = run_dedupe(threshold)
+    click.echo(f"Compared {result['records']:,} person records: {result['pairs']:,} likely pairs at "
+               f"probability >= {threshold}, {result['new']:,} new in the review queue.")

@@ -20,6 +20,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         if m.role in permissions.PERSON_VIEW_ROLES:
             items.append(("Panels", "/panels/"))
             items.append(("Case reviews", "/case-reviews/"))
+            items.append(("Duplicates", "/people/matches/"))
         if permissions.can_view_statistics(user):
             items.append(("Statistics", "/statistics/"))
         if permissions.can_view_audit(user):

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "csphub.casework",
     "csphub.panels",
     "csphub.casereview",
+    "csphub.people",
 ]
 
 MIDDLEWARE = [

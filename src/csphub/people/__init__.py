@@ -1,0 +1,1 @@
+"""Matching people across agencies: the review queue of likely duplicates, merge and un-merge."""

@@ -1,0 +1,139 @@
+"""Batch dedupe into a review queue, merge and un-merge, and candidates for a new record.
+
+Permissions hold: a reviewer sees a match only when they may see both records, and the
+candidates offered for a new record come only from people the officer may already see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from csphub.audit.services import Action, Channel, record
+from csphub.casework import permissions as casework_permissions
+from csphub.casework.models import CaseParty, Person
+from csphub.errors import NotFoundError, RuleRefused
+
+from .models import PersonMatch, PersonMerge
+
+DEFAULT_THRESHOLD = 0.9
+
+
+def person_frame(people: QuerySet[Person]) -> pd.DataFrame:
+    """Person records in the shape csphub.linkage expects."""
+    rows = people.filter(merged_into__isnull=True, archived_on__isnull=True, anonymised_on__isnull=True).values(
+        "id", "recorded_by_agency__name", "first_name", "last_name", "date_of_birth", "postcode", "address")
+    frame = pd.DataFrame.from_records(list(rows), columns=["id", "recorded_by_agency__name", "first_name", "last_name",
+                                                            "date_of_birth", "postcode", "address"])
+    frame = frame.rename(columns={"id": "unique_id", "recorded_by_agency__name": "agency"})
+    frame["unique_id"] = frame["unique_id"].astype(str)
+    frame["date_of_birth"] = frame["date_of_birth"].map(lambda d: d.isoformat() if d else None)
+    for column in ("postcode", "address"):
+        frame[column] = frame[column].replace("", None)
+    return frame
+
+
+@transaction.atomic
+def run_dedupe(threshold: float = DEFAULT_THRESHOLD) -> dict[str, int]:
+    """Link every agency's person records; add new likely pairs to the review queue."""
+    from csphub.linkage import PersonMatcher
+
+    frame = person_frame(Person.objects.all())
+    if len(frame) < 2:
+        return {"records": len(frame), "pairs": 0, "new": 0}
+    pairs = PersonMatcher().fit(frame).predict_pairs(threshold)
+    new = 0
+    for row in pairs.itertuples(index=False):
+        a, b = sorted((int(row.unique_id_l), int(row.unique_id_r)))
+        _, created = PersonMatch.objects.get_or_create(person_a_id=a, person_b_id=b,
+                                                       defaults={"probability": float(row.match_probability)})
+        new += int(created)
+    record(None, Action.CREATED, "person_match", "", channel=Channel.CLI,
+           summary=f"dedupe over {len(frame)} records: {len(pairs)} pairs >= {threshold}, {new} new")
+    return {"records": len(frame), "pairs": len(pairs), "new": new}
+
+
+def review_queue(user: Any) -> QuerySet[PersonMatch]:
+    """Pending matches where the reviewer may see both records (never reveals either otherwise)."""
+    visible = casework_permissions.visible_people(user)
+    return PersonMatch.objects.filter(status=PersonMatch.Status.PENDING, person_a__in=visible,
+                                      person_b__in=visible).select_related("person_a", "person_b")
+
+
+def _match_for(user: Any, match_id: int) -> PersonMatch:
+    visible = casework_permissions.visible_people(user)
+    match = PersonMatch.objects.filter(pk=match_id).filter(Q(person_a__in=visible) & Q(person_b__in=visible)).first()
+    if match is None:
+        raise NotFoundError(f"No match {match_id}.")
+    return match
+
+
+@transaction.atomic
+def merge(user: Any, match_id: int, *, keep: str = "a", channel: str = Channel.WEB) -> PersonMerge:
+    """Merge the pair: the other record points at the kept one and its case roles move to it.
+    Nothing is deleted; un-merge puts every case role back."""
+    match = _match_for(user, match_id)
+    if match.status != PersonMatch.Status.PENDING:
+        raise RuleRefused("match_not_pending", f"This match is already {match.get_status_display().lower()}.", "status")
+    kept, merged = (match.person_a, match.person_b) if keep == "a" else (match.person_b, match.person_a)
+    moved = []
+    for party in CaseParty.objects.filter(person=merged):
+        if CaseParty.objects.filter(case=party.case, person=kept, role=party.role).exists():
+            continue  # already there in that role; leave the merged record's row in place
+        party.person = kept
+        party.save()
+        moved.append(party.pk)
+    merged.merged_into = kept
+    merged.save_by(user)
+    match.status, match.reviewed_by, match.reviewed_on = PersonMatch.Status.MERGED, user, timezone.now()
+    match.save()
+    done = PersonMerge.objects.create(match=match, kept=kept, merged=merged, moved_case_roles=moved, merged_by=user)
+    record(user, Action.MERGED, "person", merged.pk, channel=channel, summary=f"into {kept.pk} (match {match.pk})")
+    return done
+
+
+@transaction.atomic
+def unmerge(user: Any, merge_id: int, *, channel: str = Channel.WEB) -> PersonMerge:
+    done = PersonMerge.objects.filter(pk=merge_id, unmerged_on__isnull=True).select_related("kept", "merged").first()
+    visible = casework_permissions.visible_people(user)
+    if done is None or not visible.filter(pk=done.kept_id).exists():
+        raise NotFoundError(f"No merge {merge_id}.")
+    CaseParty.objects.filter(pk__in=done.moved_case_roles).update(person=done.merged)
+    done.merged.merged_into = None
+    done.merged.save_by(user)
+    done.unmerged_by, done.unmerged_on = user, timezone.now()
+    done.save()
+    if done.match:
+        done.match.status = PersonMatch.Status.UNMERGED
+        done.match.save()
+    record(user, Action.UNMERGED, "person", done.merged_id, channel=channel, summary=f"from {done.kept_id}")
+    return done
+
+
+@transaction.atomic
+def reject(user: Any, match_id: int, *, channel: str = Channel.WEB) -> PersonMatch:
+    match = _match_for(user, match_id)
+    match.status, match.reviewed_by, match.reviewed_on = PersonMatch.Status.REJECTED, user, timezone.now()
+    match.save()
+    record(user, Action.CHANGED, "person_match", match.pk, channel=channel, summary="not the same person")
+    return match
+
+
+def likely_existing(user: Any, details: dict[str, Any], *, top: int = 5, threshold: float = 0.5) -> list[tuple[Person, float]]:
+    """People the officer may already see who look like the person being added, best first."""
+    from csphub.linkage import PersonMatcher
+
+    frame = person_frame(casework_permissions.visible_people(user))
+    if frame.empty:
+        return []
+    new = {"unique_id": "new", "agency": "", "first_name": details.get("first_name", ""),
+           "last_name": details.get("last_name", ""),
+           "date_of_birth": details["date_of_birth"].isoformat() if details.get("date_of_birth") else None,
+           "postcode": details.get("postcode") or None, "address": details.get("address") or None}
+    found = PersonMatcher().candidates_for(new, frame, top=top)
+    ids = {int(uid): p for uid, p in found if p >= threshold}
+    people = {p.pk: p for p in Person.objects.filter(pk__in=ids)}
+    return [(people[i], ids[i]) for i in ids if i in people]
