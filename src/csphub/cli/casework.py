@@ -37,7 +37,7 @@ def agency_add(name: str, kind: str) -> None:
     from csphub.accounts.services import add_agency
 
     created = add_agency(name, kind)
-    click.echo(f"Added agency {created.name} ({created.get_kind_display()}).")
+    click.echo(f"Added agency {created.name} ({dict(created.Kind.choices)[created.kind]}).")
 
 
 @agency.command("list")
@@ -50,8 +50,8 @@ def agency_list(output_format: str) -> None:
 
     from csphub.accounts.models import Agency
 
-    rows = [{"name": a.name, "kind": a.kind, "users": a.n}
-            for a in Agency.objects.annotate(n=Count("members"))]
+    rows = [{"name": a["name"], "kind": a["kind"], "users": a["n"]}
+            for a in Agency.objects.annotate(n=Count("members")).values("name", "kind", "n")]
     emit(rows, output_format, "Agencies")
 
 
