@@ -57,3 +57,15 @@ def test_every_demo_notice_follows_a_written_warning_for_the_same_conduct(seeded
     for notice in Intervention.objects.filter(kind="cpn"):
         assert Intervention.objects.filter(kind="cpw", person=notice.person, conduct=notice.conduct,
                                            written=True, issued_on__lt=notice.issued_on).exists()
+
+
+def test_the_demo_seeds_panels_an_iom_cohort_and_case_reviews(seeded):
+    from csphub.casereview.models import CaseReviewApplication
+    from csphub.panels.models import Cohort, Panel
+    from csphub.panels.services import cohort_harm_report
+
+    assert Panel.objects.get(kind="complex_needs").cohort_cap == 20
+    cohort = Cohort.objects.get(name="IOM fixed")
+    report = cohort_harm_report(cohort, as_of=TODAY, index="Demo harm index (illustrative, not the Cambridge CHI)")
+    assert report.members and report.harm_before > report.harm_during  # offending falls on IOM, as in the seed
+    assert CaseReviewApplication.objects.count() == seeded.panels["case_reviews"] > 0

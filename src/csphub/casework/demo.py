@@ -94,6 +94,7 @@ class DemoCasework:
     cases: int = 0
     interventions: int = 0
     referrals: int = 0
+    panels: dict[str, int] = field(default_factory=dict)
 
 
 def _point_in(corners: Any, rng: random.Random) -> tuple[float, float]:
@@ -128,6 +129,9 @@ def seed_casework(lsoas: Sequence[Any], hotspot_wards: Sequence[str], *, cases: 
         hot = [lsoa for lsoa in lsoas if lsoa.ward_name in hotspot_wards]
         for n in range(cases):
             _one_case(n, cases, rng, today, users, agencies, types, hot, list(lsoas), result)
+        from csphub.panels.demo import seed_panels
+
+        result.panels = seed_panels(users, seed=seed, today=today)
     return result
 
 

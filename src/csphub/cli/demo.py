@@ -168,8 +168,11 @@ def seed_demo_casework(ctx: DemoContext) -> str:
         return "already seeded; the demo users have new passwords (below)"
     result = seed_casework(ctx.require_sources().county.lsoas_of(DEMO_LAD), hotspots, seed=ctx.seed)
     ctx.results["casework_logins"] = result.logins
+    panels = result.panels
     return (f"{len(result.logins)} users in 12 agencies; {result.cases} ASB cases with "
-            f"{result.interventions} warnings, notices and contracts and {result.referrals} referrals")
+            f"{result.interventions} warnings, notices and contracts and {result.referrals} referrals; "
+            f"{panels.get('panels', 0)} panels with {panels.get('referrals', 0)} referrals, an IOM cohort of "
+            f"{panels.get('cohort_members', 0)}, {panels.get('case_reviews', 0)} ASB Case Review applications")
 
 
 def wipe_previous_demo(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
