@@ -42,3 +42,12 @@ def test_passwords_use_argon2_and_sessions_expire():
 
     assert common.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
     assert common.SESSION_COOKIE_AGE == 8 * 60 * 60 and common.SESSION_EXPIRE_AT_BROWSER_CLOSE
+
+
+@pytest.mark.django_db
+def test_govuk_frontend_is_served_from_the_package_with_no_collectstatic(client):
+    # `csphub serve` relies on WhiteNoise finding the vendored GOV.UK Frontend in the package.
+    css = client.get("/static/govuk/govuk-frontend.min.css")
+    assert css.status_code == 200 and b".govuk-button" in b"".join(css.streaming_content)
+    page = client.get("/login/").content.decode()
+    assert "/static/govuk/govuk-frontend.min.css" in page and "govuk-button" in page

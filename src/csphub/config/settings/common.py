@@ -135,7 +135,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATICFILES_DIRS: list[Path] = []
+STATICFILES_DIRS: list[Path] = [PACKAGE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True  # serve straight from the package: no collectstatic step
 # No collectstatic step: WhiteNoise serves straight from the package (WHITENOISE_USE_FINDERS).
 STATIC_ROOT = None
