@@ -61,3 +61,36 @@ def test_a_match_never_reveals_a_record_the_reviewer_may_not_see(two_agencies):
     with pytest.raises(NotFoundError):
         services.merge(council_officer, match.pk)
     assert Person.objects.get(pk=theirs.pk).merged_into is None
+
+
+def test_batch_dedupe_finds_the_hand_made_true_pairs(two_agencies):
+    council_officer, police_officer, case = two_agencies
+    robert = create_person(council_officer, first_name="Robert", last_name="Smith", date_of_birth=date(1985, 3, 2),
+                           postcode="ME4 4QU")
+    bob = create_person(police_officer, first_name="Bob", last_name="Smith", date_of_birth=date(1985, 3, 2),
+                        postcode="ME44QU")
+    create_person(police_officer, first_name="Sarah", last_name="Smith", date_of_birth=date(1990, 7, 9),
+                  postcode="ME4 4QU")  # same surname and postcode, a different person
+    create_person(council_officer, first_name="Jane", last_name="Okafor", date_of_birth=date(1979, 1, 1))
+    result = services.run_dedupe(threshold=0.9)
+    assert result["records"] == 4
+    pairs = {(m.person_a_id, m.person_b_id) for m in PersonMatch.objects.all()}
+    assert pairs == {tuple(sorted((robert.pk, bob.pk)))}
+    assert services.run_dedupe(threshold=0.9)["new"] == 0  # re-running adds nothing
+
+
+def test_adding_a_person_offers_the_likely_existing_record_first(client, two_agencies):
+    council_officer, police_officer, case = two_agencies
+    existing = create_person(council_officer, first_name="Elizabeth", last_name="Turner", date_of_birth=date(1962, 5, 17))
+    casework.add_party(council_officer, case, create_person(council_officer, first_name="X"), "victim")
+    other = create_case(council_officer)
+    casework.add_party(council_officer, other, existing, "victim")
+    client.force_login(council_officer)
+    form = {"role": "witness", "first_name": "Liz", "last_name": "Turner", "date_of_birth": "1962-05-17",
+            "consent_to_share": "given"}
+    offered = client.post(f"/cases/{case.pk}/people/add/", form)
+    assert offered.status_code == 200 and "This person may already be known" in offered.content.decode()
+    assert f'name="person_id" value="{existing.pk}"' in offered.content.decode()
+    assert Person.objects.filter(first_name="Liz").count() == 0  # nothing created yet
+    confirmed = client.post(f"/cases/{case.pk}/people/add/", {**form, "confirm_new": "1"})
+    assert confirmed.status_code == 302 and Person.objects.filter(first_name="Liz").count() == 1

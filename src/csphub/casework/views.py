@@ -175,6 +175,16 @@ def case_add_person(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("case-detail", pk=case.pk)
     elif request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
+        if "confirm_new" not in request.POST:
+            from csphub.people.services import likely_existing
+
+            likely = [(p, prob) for p, prob in likely_existing(user, data) if not case.parties.filter(person=p).exists()]
+            if likely:
+                record_list(user, "person", [p.pk for p, _ in likely], channel=Channel.WEB, summary="likely matches")
+                return render(request, "casework/add_person.html", {
+                    "title": f"Add a person to {case.reference}", "case": case, "form": form, "likely": likely,
+                    "candidates": [], "q": "", "roles": forms.PartyRole.choices, "role": data["role"],
+                })
         role, flags = data.pop("role"), data.pop("flags")
         person = services.record_person(user, flags=flags, **data)
         services.add_party(user, case, person, role)

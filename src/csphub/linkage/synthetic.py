@@ -11,7 +11,7 @@ casework records carry, each at a known rate (``CorruptionRates``):
 - a nickname instead of the full first name (Bob for Robert, Liz for Elizabeth);
 - first and last names swapped;
 - a different address and postcode (the person moved house, usually nearby);
-- no date of birth, or the day and month transposed (03/07 for 07/03);
+- no date of birth, the day and month transposed (03/07 for 07/03), or one digit wrong;
 - no postcode, no address.
 
 Households make the hard cases: relatives share a surname, an address and a postcode, and a
@@ -31,9 +31,10 @@ Examples:
 
 from __future__ import annotations
 
+import random
 import string
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from itertools import combinations
 
 import numpy as np
@@ -153,6 +154,7 @@ class CorruptionRates:
     moved_house: float = 0.15
     missing_dob: float = 0.08
     dob_day_month_transposed: float = 0.03
+    dob_typo: float = 0.02
     missing_postcode: float = 0.04
     missing_address: float = 0.05
     shouting_capitals: float = 0.10
@@ -160,79 +162,104 @@ class CorruptionRates:
 
 
 @dataclass(frozen=True)
-class _Place:
-    postcode: str
-    district: str
-    street: str
+class _Places:
+    """Unit postcodes, made district by district, each on one street."""
+
+    postcodes: list[str]
+    streets: list[str]
+    district: np.ndarray  # index into DISTRICTS, per postcode
+    district_start: np.ndarray  # first postcode of each district
+    district_size: np.ndarray
 
 
-@dataclass
-class _Person:
-    first_name: str
-    last_name: str
-    dob: date
-    place: int
-    house_number: int
+@dataclass(frozen=True)
+class _People:
+    first: np.ndarray
+    last: np.ndarray
+    dob: np.ndarray  # datetime64[D]
+    place: np.ndarray
+    house: np.ndarray
 
 
-def _words(text: str) -> list[str]:
-    return list(dict.fromkeys(text.split()))  # unique, in order of frequency
+def _words(text: str) -> np.ndarray:
+    return np.array(list(dict.fromkeys(text.split())), dtype=object)  # unique, frequency order
 
 
-def _zipf_weights(n: int, exponent: float = 0.8) -> np.ndarray:
-    weights = 1.0 / np.arange(1, n + 1) ** exponent
-    return weights / weights.sum()
+def _draw(names: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:
+    """``size`` names drawn with Zipf-like weights: the earlier in the list, the commoner."""
+    weights = 1.0 / np.arange(1, len(names) + 1) ** 0.8
+    cdf = np.cumsum(weights / weights.sum())
+    return names[np.minimum(np.searchsorted(cdf, rng.random(size)), len(names) - 1)]
 
 
-def _make_places(rng: np.random.Generator) -> list[_Place]:
+def _district_postcodes(district: str, count: int, rng: np.random.Generator) -> list[str]:
+    codes: dict[str, None] = {}
+    while len(codes) < count:
+        sector, first, second = rng.integers(0, 10), rng.integers(0, 20), rng.integers(0, 20)
+        codes[f"{district} {sector}{_INWARD_LETTERS[first]}{_INWARD_LETTERS[second]}"] = None
+    return sorted(codes)
+
+
+def _make_places(rng: np.random.Generator) -> _Places:
     streets = [f"{name} {kind}" for name in _words(STREET_NAMES) for kind in STREET_KINDS]
-    places: list[_Place] = []
+    postcodes: list[str] = []
     for district, count in DISTRICTS:
-        seen: set[str] = set()
-        while len(seen) < count:
-            sector = int(rng.integers(0, 10))
-            letters = rng.choice(list(_INWARD_LETTERS), size=2)
-            seen.add(f"{district} {sector}{letters[0]}{letters[1]}")
-        for postcode in sorted(seen):
-            places.append(_Place(postcode, district, streets[int(rng.integers(len(streets)))]))
-    return places
+        postcodes += _district_postcodes(district, count, rng)
+    sizes = np.array([count for _, count in DISTRICTS])
+    return _Places(
+        postcodes=postcodes,
+        streets=[streets[i] for i in rng.integers(0, len(streets), size=len(postcodes))],
+        district=np.repeat(np.arange(len(DISTRICTS)), sizes),
+        district_start=np.concatenate([[0], np.cumsum(sizes)[:-1]]),
+        district_size=sizes,
+    )
 
 
-def _draw_dob(rng: np.random.Generator) -> date:
-    start = date(1940, 1, 1)
-    return start + timedelta(days=int(rng.integers(0, (date(2012, 12, 31) - start).days)))
+def _make_people(n: int, rng: np.random.Generator, n_places: int,
+                 rates: CorruptionRates) -> _People:
+    sizes = rng.choice(_HOUSEHOLD_SIZES, size=n, p=_HOUSEHOLD_WEIGHTS)
+    sizes = sizes[: int(np.searchsorted(np.cumsum(sizes), n)) + 1]
+    household = np.repeat(np.arange(len(sizes)), sizes)[:n]
+    head = np.concatenate([[0], np.cumsum(sizes)[:-1]])[household]  # first member's index
+    is_member = np.arange(n) > head
+    is_male = rng.random(n) < 0.5
+    first = np.where(is_male, _draw(_words(MALE_FIRST_NAMES), n, rng),
+                     _draw(_words(FEMALE_FIRST_NAMES), n, rng))
+    junior = is_member & is_male & is_male[head] & (rng.random(n) < rates.same_name_as_father)
+    first = np.where(junior, first[head], first)  # John Smith junior, at his father's address
+    first = _distinct_in_households(first, head, junior, is_male, rng)
+    surnames = _words(SURNAMES)
+    household_surname = _draw(surnames, len(sizes), rng)[household]
+    married_in = is_member & (rng.random(n) >= 0.85)
+    last = np.where(married_in, _draw(surnames, n, rng), household_surname)
+    span = (np.datetime64("2012-12-31") - np.datetime64("1940-01-01")).astype(int)
+    dob = np.datetime64("1940-01-01") + rng.integers(0, span, size=n).astype("timedelta64[D]")
+    return _People(first, last, dob, rng.integers(0, n_places, size=len(sizes))[household],
+                   rng.integers(1, 121, size=len(sizes))[household])
 
 
-def _make_people(n_people: int, rng: np.random.Generator, n_places: int,
-                 rates: CorruptionRates) -> list[_Person]:
-    male, female, surnames = (_words(MALE_FIRST_NAMES), _words(FEMALE_FIRST_NAMES),
-                              _words(SURNAMES))
-    p_male, p_female, p_surname = (_zipf_weights(len(male)), _zipf_weights(len(female)),
-                                   _zipf_weights(len(surnames)))
-    people: list[_Person] = []
-    while len(people) < n_people:
-        size = int(rng.choice(_HOUSEHOLD_SIZES, p=_HOUSEHOLD_WEIGHTS))
-        place, house = int(rng.integers(n_places)), int(rng.integers(1, 121))
-        surname = str(rng.choice(surnames, p=p_surname))
-        head_first = ""
-        for member in range(min(size, n_people - len(people))):
-            is_male = rng.random() < 0.5
-            first = str(rng.choice(male, p=p_male) if is_male else rng.choice(female, p=p_female))
-            if member == 0:
-                head_first = first
-            elif is_male and rng.random() < rates.same_name_as_father:
-                first = head_first  # John Smith junior, at his father's address
-            last = surname if rng.random() < 0.85 else str(rng.choice(surnames, p=p_surname))
-            people.append(_Person(first, last, _draw_dob(rng), place, house))
-    return people
+def _distinct_in_households(first: np.ndarray, head: np.ndarray, junior: np.ndarray,
+                            is_male: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Redraw a first name already used in the household (parents rarely give two children
+    the same name); juniors keep their father's name on purpose."""
+    first = first.copy()
+    male, female = _words(MALE_FIRST_NAMES), _words(FEMALE_FIRST_NAMES)
+    used: set[str] = set()
+    for i in range(len(first)):
+        if head[i] == i:
+            used = set()
+        while first[i] in used and not junior[i]:
+            first[i] = _draw(male if is_male[i] else female, 1, rng)[0]
+        used.add(first[i])
+    return first
 
 
-def _typo(word: str, rng: np.random.Generator) -> str:
+def _typo(word: str, rng: random.Random) -> str:
     if len(word) < 3:
         return word
-    i = int(rng.integers(1, len(word)))  # keep the first letter: people rarely mistype it
-    letter = str(rng.choice(list(string.ascii_lowercase)))
-    kind = int(rng.integers(4))
+    i = rng.randrange(1, len(word))  # keep the first letter: people rarely mistype it
+    letter = rng.choice(string.ascii_lowercase)
+    kind = rng.randrange(4)
     if kind == 0:  # substitution
         return word[:i] + letter + word[i + 1:]
     if kind == 1:  # deletion
@@ -248,91 +275,101 @@ _NICKNAMES_OF: dict[str, list[str]] = {}
 for _short, _full in sorted(NICKNAMES.items()):
     _NICKNAMES_OF.setdefault(_full, []).append(_short)
 
+# Columns of the per-record table of uniform draws: one per decision.
+(_NICKNAME, _TYPO_FIRST, _TYPO_LAST, _SWAP, _SHOUT, _MOVED, _LOCAL_MOVE, _NO_POSTCODE,
+ _NO_ADDRESS, _NO_DOB, _TRANSPOSE, _POSTCODE_STYLE, _ADDRESS_STYLE, _NEW_PLACE,
+ _DOB_TYPO) = range(_DRAWS := 15)
 
-def _first_name(person: _Person, rng: np.random.Generator, rates: CorruptionRates) -> str:
-    first = person.first_name
-    if first in _NICKNAMES_OF and rng.random() < rates.nickname:
-        first = str(rng.choice(_NICKNAMES_OF[first]))
-    if rng.random() < rates.typo_first_name:
+
+def _names(first: str, last: str, u: np.ndarray, rng: random.Random,
+           rates: CorruptionRates) -> tuple[str, str]:
+    if first in _NICKNAMES_OF and u[_NICKNAME] < rates.nickname:
+        first = rng.choice(_NICKNAMES_OF[first])
+    if u[_TYPO_FIRST] < rates.typo_first_name:
         first = _typo(first, rng)
-    return first
+    if u[_TYPO_LAST] < rates.typo_last_name:
+        last = _typo(last, rng)
+    if u[_SWAP] < rates.swapped_names:
+        first, last = last, first
+    shout = u[_SHOUT] < rates.shouting_capitals
+    return _write_name(first, shout), _write_name(last, shout)
 
 
-def _dob_text(dob: date, rng: np.random.Generator, rates: CorruptionRates) -> str | None:
-    if rng.random() < rates.missing_dob:
+def _write_name(name: str, shout: bool) -> str:
+    if name in ("obrien", "oconnor", "odonnell"):
+        name = f"{name[0]}'{name[1:]}"
+    return name.upper() if shout else name.title()
+
+
+def _dob_text(dob: np.datetime64, u: np.ndarray, rates: CorruptionRates) -> str | None:
+    if u[_NO_DOB] < rates.missing_dob:
         return None
-    if rng.random() < rates.dob_day_month_transposed and dob.day <= 12 and dob.day != dob.month:
-        return date(dob.year, dob.day, dob.month).isoformat()
-    return dob.isoformat()
+    text = str(dob)
+    day, month = int(text[8:10]), int(text[5:7])
+    if u[_TRANSPOSE] < rates.dob_day_month_transposed and day <= 12 and day != month:
+        return f"{text[:4]}-{day:02d}-{month:02d}"
+    if u[_DOB_TYPO] < rates.dob_typo:
+        return _dob_typo(text, u[_DOB_TYPO] / rates.dob_typo)  # uniform in [0, 1)
+    return text
 
 
-def _where(person: _Person, rng: np.random.Generator, places: list[_Place],
-           rates: CorruptionRates) -> tuple[_Place, int]:
-    if rng.random() >= rates.moved_house:
-        return places[person.place], person.house_number
-    here = places[person.place]
-    if rng.random() < 0.6:  # most moves are local: another street in the same district
-        same_district = _district_range(places, here.district)
-        return places[int(rng.integers(*same_district))], int(rng.integers(1, 121))
-    return places[int(rng.integers(len(places)))], int(rng.integers(1, 121))
+def _dob_typo(text: str, u: float) -> str:
+    """One digit of the year's last two, the month or the day changed, keeping a real date."""
+    position = (2, 3, 6, 8, 9)[int(u * 5)]
+    for step in range(1, 10):
+        digit = str((int(text[position]) + step) % 10)
+        candidate = text[:position] + digit + text[position + 1:]
+        try:
+            date.fromisoformat(candidate)
+        except ValueError:
+            continue
+        return candidate
+    return text
 
 
-def _district_range(places: list[_Place], district: str) -> tuple[int, int]:
-    """Places are made district by district, so a district is one run of indexes."""
-    start = next(i for i, place in enumerate(places) if place.district == district)
-    size = dict(DISTRICTS)[district]
-    return start, start + size
+def _new_place(place: int, u: np.ndarray, places: _Places) -> int:
+    """Where a person who moved now lives: most moves stay in the same district."""
+    if u[_LOCAL_MOVE] < 0.6:
+        district = places.district[place]
+        return int(places.district_start[district] + u[_NEW_PLACE] * places.district_size[district])
+    return int(u[_NEW_PLACE] * len(places.postcodes))
 
 
-def _format_postcode(postcode: str, rng: np.random.Generator) -> str:
-    roll = rng.random()
-    if roll < 0.08:
+def _postcode_text(postcode: str, u: np.ndarray, rates: CorruptionRates) -> str | None:
+    if u[_NO_POSTCODE] < rates.missing_postcode:
+        return None
+    if u[_POSTCODE_STYLE] < 0.08:
         return postcode.replace(" ", "")
-    if roll < 0.12:
+    if u[_POSTCODE_STYLE] < 0.12:
         return postcode.lower()
     return postcode
 
 
-def _format_address(number: int, street: str, rng: np.random.Generator) -> str:
-    text = f"{number} {street.title()}"
-    roll = rng.random()
-    if roll < 0.15:
+_SHORT_STREET_KINDS = {"street": "St.", "road": "Rd", "avenue": "Ave", "lane": "Ln",
+                       "drive": "Dr"}
+
+
+def _address_text(number: int, street: str, u: np.ndarray,
+                  rates: CorruptionRates) -> str | None:
+    if u[_NO_ADDRESS] < rates.missing_address:
+        return None
+    name, kind = street.rsplit(" ", 1)
+    if u[_ADDRESS_STYLE] < 0.15:
         return f"{number}, {street.title()}"
-    if roll < 0.25:
-        short = {"street": "St.", "road": "Rd", "avenue": "Ave", "lane": "Ln", "drive": "Dr"}
-        kind = street.rsplit(" ", 1)[1]
-        if kind in short:
-            return f"{number} {street.rsplit(' ', 1)[0].title()} {short[kind]}"
-    return text
+    if u[_ADDRESS_STYLE] < 0.25 and kind in _SHORT_STREET_KINDS:
+        return f"{number} {name.title()} {_SHORT_STREET_KINDS[kind]}"
+    return f"{number} {street.title()}"
 
 
-def _write_name(name: str, shout: bool) -> str:
-    if name == "obrien":
-        name = "o'brien"
-    elif name == "oconnor":
-        name = "o'connor"
-    elif name == "odonnell":
-        name = "o'donnell"
-    return name.upper() if shout else name.title()
-
-
-def _record(person: _Person, agency: str, rng: np.random.Generator, places: list[_Place],
-            rates: CorruptionRates) -> dict[str, str | None]:
-    first, last = _first_name(person, rng, rates), person.last_name
-    if rng.random() < rates.typo_last_name:
-        last = _typo(last, rng)
-    if rng.random() < rates.swapped_names:
-        first, last = last, first
-    shout = rng.random() < rates.shouting_capitals
-    place, number = _where(person, rng, places, rates)
-    postcode = None if rng.random() < rates.missing_postcode else _format_postcode(
-        place.postcode, rng)
-    address = None if rng.random() < rates.missing_address else _format_address(
-        number, place.street, rng)
-    return {"agency": agency, "first_name": _write_name(first, shout),
-            "last_name": _write_name(last, shout),
-            "date_of_birth": _dob_text(person.dob, rng, rates),
-            "postcode": postcode, "address": address}
+def _record(person: int, people: _People, places: _Places, u: np.ndarray, rng: random.Random,
+            rates: CorruptionRates) -> tuple[str, str, str | None, str | None, str | None]:
+    first, last = _names(people.first[person], people.last[person], u, rng, rates)
+    place, house = int(people.place[person]), int(people.house[person])
+    if u[_MOVED] < rates.moved_house:
+        place, house = _new_place(place, u, places), rng.randrange(1, 121)
+    return (first, last, _dob_text(people.dob[person], u, rates),
+            _postcode_text(places.postcodes[place], u, rates),
+            _address_text(house, places.streets[place], u, rates))
 
 
 def generate_people(
@@ -353,24 +390,26 @@ def generate_people(
     """
     rates = rates or CorruptionRates()
     rng = np.random.default_rng(seed)
+    text_rng = random.Random(seed)
     places = _make_places(rng)
-    people = _make_people(n_people, rng, len(places), rates)
-    counts = rng.choice(_RECORDS_PER_PERSON, size=len(people), p=_RECORDS_WEIGHTS)
-    rows: list[dict[str, str | None]] = []
-    owners: list[int] = []
-    for index, (person, count) in enumerate(zip(people, counts, strict=True)):
-        for agency in rng.choice(AGENCIES, size=int(count), p=_AGENCY_WEIGHTS):
-            rows.append(_record(person, str(agency), rng, places, rates))
-            owners.append(index)
-    order = rng.permutation(len(rows))  # ids say nothing about who is who
+    people = _make_people(n_people, rng, len(places.postcodes), rates)
+    counts = rng.choice(_RECORDS_PER_PERSON, size=n_people, p=_RECORDS_WEIGHTS)
+    owners = rng.permutation(np.repeat(np.arange(n_people), counts))  # ids say nothing
+    agency_cdf = np.cumsum(_AGENCY_WEIGHTS) / sum(_AGENCY_WEIGHTS)
+    agencies = np.array(AGENCIES)[np.searchsorted(agency_cdf, rng.random(len(owners)))]
+    draws = rng.random((len(owners), _DRAWS))
+    rows = [_record(int(owner), people, places, draws[i], text_rng, rates)
+            for i, owner in enumerate(owners)]
     uids = [f"r{position:07d}" for position in range(len(rows))]
-    records = pd.DataFrame([rows[i] for i in order])
+    records = pd.DataFrame(rows, columns=["first_name", "last_name", "date_of_birth",
+                                          "postcode", "address"])
+    records.insert(0, "agency", agencies.tolist())
     records.insert(0, "unique_id", uids)
-    return records, _true_pairs([owners[i] for i in order], uids)
+    return records, _true_pairs(owners, uids)
 
 
-def _true_pairs(owners: list[int], uids: list[str]) -> set[tuple[str, str]]:
+def _true_pairs(owners: np.ndarray, uids: list[str]) -> set[tuple[str, str]]:
     by_person: dict[int, list[str]] = {}
-    for owner, uid in zip(owners, uids, strict=True):
+    for owner, uid in zip(owners.tolist(), uids, strict=True):
         by_person.setdefault(owner, []).append(uid)
     return {(a, b) for group in by_person.values() for a, b in combinations(sorted(group), 2)}

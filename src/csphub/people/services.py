@@ -44,7 +44,8 @@ def run_dedupe(threshold: float = DEFAULT_THRESHOLD) -> dict[str, int]:
     frame = person_frame(Person.objects.all())
     if len(frame) < 2:
         return {"records": len(frame), "pairs": 0, "new": 0}
-    pairs = PersonMatcher().fit(frame).predict_pairs(threshold)
+    with PersonMatcher() as matcher:
+        pairs = matcher.fit(frame).predict_pairs(threshold)
     new = 0
     for row in pairs.itertuples(index=False):
         a, b = sorted((int(row.unique_id_l), int(row.unique_id_r)))
@@ -133,7 +134,8 @@ def likely_existing(user: Any, details: dict[str, Any], *, top: int = 5, thresho
            "last_name": details.get("last_name", ""),
            "date_of_birth": details["date_of_birth"].isoformat() if details.get("date_of_birth") else None,
            "postcode": details.get("postcode") or None, "address": details.get("address") or None}
-    found = PersonMatcher().candidates_for(new, frame, top=top)
+    with PersonMatcher() as matcher:
+        found = matcher.fit(frame).candidates_for(new, top=top)
     ids = {int(uid): p for uid, p in found if p >= threshold}
     people = {p.pk: p for p in Person.objects.filter(pk__in=ids)}
     return [(people[i], ids[i]) for i in ids if i in people]
