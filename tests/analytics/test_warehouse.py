@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from csphub.analytics.warehouse import open_warehouse, transaction
+from csphub.analytics.warehouse import SCHEMA_VERSION, open_warehouse, transaction
 
 
 def test_a_new_warehouse_has_the_schema_once(tmp_path):
@@ -12,7 +12,7 @@ def test_a_new_warehouse_has_the_schema_once(tmp_path):
     with open_warehouse(path) as con:
         pass
     with open_warehouse(path) as con:  # opening again must not add a second version row
-        assert con.execute("select version from schema_version").fetchall() == [(1,)]
+        assert con.execute("select version from schema_version").fetchall() == [(SCHEMA_VERSION,)]
         assert con.execute("select count(*) from street_crime").fetchone() == (0,)
 
 

@@ -63,8 +63,8 @@ HEADER_NAMES: dict[str, tuple[str, ...]] = {
              "time", "reported time", "time reported", "call time", "logged time", "time logged"),
     "type": ("incident type", "asb type", "type of asb", "type of incident", "asb incident type",
              "incident sub type", "incident subtype", "asb sub type", "asb subtype", "sub type",
-             "subtype", "type", "incident category", "asb sub category", "sub category",
-             "subcategory", "asb category", "category", "nature of incident", "nature",
+             "subtype", "type", "incident category", "asb category", "category",
+             "asb sub category", "sub category", "subcategory", "nature of incident", "nature",
              "problem type", "problem", "call type", "incident classification", "classification"),
     "category": ("national category", "national asb category", "asb national category",
                  "nsir category", "asb category", "category", "asb class", "asb classification",
@@ -121,12 +121,13 @@ def _type_key(text: str) -> str:
 _TYPE_KEYS = {_type_key(alias): name for name, aliases in KNOWN_TYPES.items()
               for alias in (name, *aliases)}
 
-#: Date (and time) layouts tried in order; day first. Two-digit years are tried first so that
-#: 31/01/24 is 2024, never the year 24.
+#: Date (and time) layouts tried, in order, after ISO (2024-01-31) and day-first dates with a
+#: four-digit year (31/01/2024, 31-01-2024, 31.01.2024), which are read by DuckDB's own parser:
+#: two-digit years (31/01/24 is 2024, never the year 24) and month names (31 Jan 2024).
 DATE_FORMATS: tuple[str, ...] = tuple(
-    f"{d}{t}" for d in ("%d/%m/%y", "%d-%m-%y", "%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y",
-                        "%Y/%m/%d", "%d %b %Y", "%d-%b-%Y", "%d %B %Y", "%d-%b-%y")
-    for t in (" %H:%M:%S.%f", " %H:%M:%S", " %H:%M", "")
+    f"{d}{t}" for d in ("%d/%m/%y", "%d-%m-%y", "%d.%m.%y", "%d %b %y", "%d-%b-%y", "%d %b %Y",
+                        "%d-%b-%Y", "%d %B %Y")
+    for t in (" %H:%M:%S", " %H:%M", "")
 )
 EARLIEST = date(1990, 1, 1)
 EASTING_RANGE = (0, 700_000)
@@ -248,11 +249,9 @@ def _numbers(values: Sequence[str | None]) -> list[float]:
     return out
 
 
-def recognise_columns(raw: RawFile, overrides: dict[str, str] | None = None) -> dict[str, int]:
-    """Field -> column index, from the header names (and, where names are ambiguous, values)."""
-    names = [normalise_header(h) for h in raw.header]
+def _overridden(raw: RawFile, names: list[str], overrides: dict[str, str]) -> dict[str, int]:
     chosen: dict[str, int] = {}
-    for fld, header in (overrides or {}).items():
+    for fld, header in overrides.items():
         if fld not in HEADER_NAMES:
             raise InputFileError(InputProblem(raw.label, None, "column override", fld,
                                               f"one of {', '.join(FIELDS)}"))
@@ -261,9 +260,16 @@ def recognise_columns(raw: RawFile, overrides: dict[str, str] | None = None) -> 
                 raw.label, 1, "header", header,
                 f"a column named {header!r} (the file's columns: {', '.join(raw.header)})"))
         chosen[fld] = names.index(normalise_header(header))
+    return chosen
+
+
+def recognise_columns(raw: RawFile, overrides: dict[str, str] | None = None) -> dict[str, int]:
+    """Field -> column index, from the header names (and, where names are ambiguous, values)."""
+    names = [normalise_header(h) for h in raw.header]
+    chosen = _overridden(raw, names, overrides or {})
 
     def values(index: int) -> list[str | None]:
-        return raw.table.column(f"c{index}").to_pylist()[:2000]
+        return raw.table.column(f"c{index}").slice(0, 2000).to_pylist()
 
     def first(fld: str, accept: Callable[[int], bool] = lambda i: True) -> int | None:
         taken = set(chosen.values())
@@ -273,23 +279,27 @@ def recognise_columns(raw: RawFile, overrides: dict[str, str] | None = None) -> 
         return None
 
     if "category" not in chosen:
+        # a type-named column holding only national categories is the category column too
         found = first("category", lambda i: _looks_national(values(i)))
-        if found is None:  # a type-named column holding only national categories is one too
-            found = first("type", lambda i: _looks_national(values(i)))
+        found = found if found is not None else first("type", lambda i: _looks_national(values(i)))
         if found is not None:
             chosen["category"] = found
     for fld in ("date", "time", "type", "lsoa", "latitude", "longitude", "easting", "northing",
                 "reference"):
         if fld not in chosen and (found := first(fld)) is not None:
             chosen[fld] = found
-    # Columns called x and y hold longitude and latitude when every number is within a degree range.
     if {"easting", "northing"} <= set(chosen) and not {"longitude", "latitude"} & set(chosen) \
-            and names[chosen["easting"]] in ("x", "map x"):
-        xs, ys = _numbers(values(chosen["easting"])), _numbers(values(chosen["northing"]))
-        if xs and ys and max(xs) <= 180 and max(ys) <= 90:
-            chosen["longitude"], chosen["latitude"] = chosen.pop("easting"), chosen.pop("northing")
+            and names[chosen["easting"]] in ("x", "map x") \
+            and _within_degrees(values(chosen["easting"]), values(chosen["northing"])):
+        # columns called x and y holding degrees are longitude and latitude
+        chosen["longitude"], chosen["latitude"] = chosen.pop("easting"), chosen.pop("northing")
     _require(raw, chosen)
     return chosen
+
+
+def _within_degrees(xs: Sequence[str | None], ys: Sequence[str | None]) -> bool:
+    x, y = _numbers(xs), _numbers(ys)
+    return bool(x and y) and max(x) <= 180 and max(y) <= 90
 
 
 def _require(raw: RawFile, chosen: dict[str, int]) -> None:
@@ -327,28 +337,38 @@ def _number(expr: str) -> str:
 
 
 def _parse_date(expr: str) -> str:
+    """SQL reading a date and optional time: ISO and day-first with DuckDB's parser, the rest
+    with ``DATE_FORMATS``; a 'T' between date and time and a trailing time zone are ignored."""
+    cleaned = (f"regexp_replace(regexp_replace({expr}, '([0-9])T([0-9])', '\\1 \\2'), "
+               f"'([0-9]:[0-9]{{2}}(:[0-9]{{2}}(\\.[0-9]+)?)?) ?(Z|[+-][0-9]{{2}}:?[0-9]{{2}})$', '\\1')")
+    day_first = (f"regexp_replace({cleaned}, '^([0-9]{{1,2}})[/.-]([0-9]{{1,2}})[/.-]([0-9]{{4}})', "
+                 f"'\\3-\\2-\\1')")
     formats = "[" + ", ".join(_sql_text(f) for f in DATE_FORMATS) + "]"
-    iso = (f"regexp_replace(regexp_replace({expr}, '([0-9])T([0-9])', '\\1 \\2'), "
-           f"'([0-9]:[0-9]{{2}}(:[0-9]{{2}}(\\.[0-9]+)?)?) ?(Z|[+-][0-9]{{2}}:?[0-9]{{2}})$', '\\1')")
-    return f"try_strptime({iso}, {formats})"
+    iso = f"case when regexp_matches({day_first}, '^[0-9]{{4}}[-/]') then try_cast({day_first} as timestamp) end"
+    return f"coalesce({iso}, try_strptime({cleaned}, {formats}))"
 
 
 def _parsed_sql(raw: RawFile, chosen: dict[str, int]) -> str:
     """Every row with its parsed values (prefixed p_) and its first problem (_problem)."""
-    date_text, time_text = _text(chosen, "date"), _text(chosen, "time")
-    combined = f"case when {time_text} is null then {date_text} else {date_text} || ' ' || {time_text} end"
-    parsed = f"""select *,
-        {date_text} as p_date_text,
-        coalesce({_parse_date(combined)}, {_parse_date(date_text)}) as p_ts,
-        regexp_matches(coalesce(case when {_parse_date(combined)} is not null then {combined} end,
-                                {date_text}, ''), '[0-9]:[0-9]{{2}}') as p_has_time,
-        {_text(chosen, "type")} as p_type,
-        lower({_text(chosen, "category")}) as p_category,
-        upper({_text(chosen, "lsoa")}) as p_lsoa,
-        {_text(chosen, "easting")} as p_e_text, {_text(chosen, "northing")} as p_n_text,
-        {_text(chosen, "longitude")} as p_lon_text, {_text(chosen, "latitude")} as p_lat_text,
-        {_text(chosen, "reference")} as p_ref
-        from _partner_raw"""
+    date_text = _text(chosen, "date")
+    if "time" in chosen:  # a date and a separate time; a date column holding a time wins
+        time_text = _text(chosen, "time")
+        combined = f"case when {time_text} is null then {date_text} else {date_text} || ' ' || {time_text} end"
+        when_text = f"case when {_parse_date(combined)} is not null then {combined} else {date_text} end"
+    else:
+        when_text = date_text
+    parsed = f"""select *, {_parse_date('p_when_text')} as p_ts,
+            coalesce(regexp_matches(p_when_text, '[0-9]:[0-9]{{2}}'), false) as p_has_time
+        from (select *,
+            {date_text} as p_date_text,
+            {when_text} as p_when_text,
+            {_text(chosen, "type")} as p_type,
+            lower({_text(chosen, "category")}) as p_category,
+            upper({_text(chosen, "lsoa")}) as p_lsoa,
+            {_text(chosen, "easting")} as p_e_text, {_text(chosen, "northing")} as p_n_text,
+            {_text(chosen, "longitude")} as p_lon_text, {_text(chosen, "latitude")} as p_lat_text,
+            {_text(chosen, "reference")} as p_ref
+            from _partner_raw)"""
     checks = _checks(raw, chosen)
     problem = "case " + " ".join(f"when {c.bad_when} then {i}" for i, c in enumerate(checks, 1)) + " end"
     return f"select *, {problem} as _problem from ({parsed})"

@@ -29,6 +29,8 @@ from csphub.analytics.synthetic.demo_sources import DEFAULT_FORCE_NAME
 from csphub.analytics.synthetic.places import AUTHORITIES
 from csphub.settings import load_settings
 
+from .partner_asb import load_demo_partner_asb
+
 POPULATION_SOURCE = "Fictional mid-year estimate (CSP Hub demo)"
 DEMO_LSOA_PREFIX = "E01999"
 DEMO_WARD_PREFIX = "E05999"
@@ -143,6 +145,7 @@ DEMO_STEPS: list[tuple[str, DemoStep]] = [
     ("Load the boundaries", load_boundary_files),
     ("Ingest the police.uk street files", ingest_street_files),
     ("Define the areas", define_areas),
+    ("Load the council's ASB incidents", load_demo_partner_asb),
 ]
 
 
@@ -183,7 +186,7 @@ def wipe_previous_demo(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
     demo_lads = [a.code for a in AUTHORITIES]
     files = "select file_id from source_files where starts_with(path, ?)"
     with transaction(con):
-        for table in ("street_crime", "outcomes", "stop_search", "quarantine"):
+        for table in ("street_crime", "outcomes", "stop_search", "partner_asb", "quarantine"):
             con.execute(f"delete from {table} where file_id in ({files})", [source])
         con.execute("delete from source_files where starts_with(path, ?)", [source])
         con.execute("delete from lsoa_ward_lookup where lad_code in (select unnest(?))",

@@ -13,6 +13,7 @@ from csphub.cli._common import warehouse
 
 if TYPE_CHECKING:
     from csphub.analytics.partner_asb import PartnerAsbSummary
+    from csphub.cli.demo import DemoContext
 
 FIELD_NAMES = ("date", "time", "type", "category", "lsoa", "easting", "northing", "latitude",
                "longitude", "reference")
@@ -98,3 +99,23 @@ def format_summary(summary: PartnerAsbSummary) -> str:
     if summary.rows_quarantined:
         lines.append("See the rejected rows and why with: csphub quarantine")
     return "\n".join(lines)
+
+
+def load_demo_partner_asb(ctx: DemoContext) -> str:
+    """Demo step: write Riverford council's typed ASB extract and load it like a real one.
+
+    Add to ``DEMO_STEPS`` in ``csphub.cli.demo`` after the street files and the boundaries:
+    ``("Load the council's ASB incidents", load_demo_partner_asb)``.
+    """
+    from csphub.analytics.partner_asb import ingest_partner_asb
+    from csphub.analytics.synthetic.partner_asb import PARTNER_SOURCE, write_partner_asb_csv
+
+    sources = ctx.require_sources()
+    path = write_partner_asb_csv(sources, ctx.source_dir / "partner" / "riverford-council-asb.csv",
+                                 ctx.seed)
+    summary = ingest_partner_asb(ctx.con, [path], PARTNER_SOURCE)
+    ctx.results["partner_asb"] = summary
+    if summary.files_skipped:
+        return f"{path.name} already loaded"
+    return (f"{summary.rows_loaded:,} incidents of {len(summary.types)} types from "
+            f"{PARTNER_SOURCE}, {summary.rows_quarantined:,} quarantined")

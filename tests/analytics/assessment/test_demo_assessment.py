@@ -13,8 +13,10 @@ from csphub.analytics.assessment import AssessmentOptions, build_figures
 from csphub.analytics.assessment.periods import FinancialYear
 from csphub.analytics.assessment.render import map_layers, render_all
 from csphub.analytics.geography import load_boundaries, load_lookup, load_population
+from csphub.analytics.partner_asb import ingest_partner_asb
 from csphub.analytics.police_uk import ingest_police_uk
 from csphub.analytics.synthetic import DEMO_AREA, DEMO_LAD, write_demo_sources
+from csphub.analytics.synthetic.partner_asb import PARTNER_SOURCE, write_partner_asb_csv
 from csphub.analytics.warehouse import open_warehouse
 
 
@@ -28,6 +30,8 @@ def demo(tmp_path_factory):
         for path in (sources.lsoa_boundaries, sources.ward_boundaries):
             load_boundaries(con, path)
         ingest_police_uk(con, sources.street_files)
+        partner = write_partner_asb_csv(sources, folder / "src" / "partner" / "council-asb.csv")
+        ingest_partner_asb(con, [partner], PARTNER_SOURCE)
         area = add_area(con, DEMO_AREA, [DEMO_LAD])
         figures = build_figures(con, area, AssessmentOptions(FinancialYear(2024), previous_years=1))
         layers = map_layers(con, figures)
@@ -57,3 +61,17 @@ def test_demo_report_renders(demo):
     _, figures, layers, folder = demo
     paths = render_all(figures, layers, folder / "out")
     assert all(p.exists() and p.stat().st_size > 1000 for p in paths)
+
+
+def test_demo_council_asb_is_broken_down_by_type(demo):
+    _, figures, _, folder = demo
+    rows = pd.read_csv(folder / "src" / "partner" / "council-asb.csv", dtype=str)
+    when = pd.to_datetime(rows["Date Reported"], format="%d/%m/%Y %H:%M")
+    year = rows[(when >= "2024-04-01") & (when < "2025-04-01")]
+    types = {r["incident_type"]: r["count"] for r in figures["asb"]["by_incident_type"]}
+    assert sum(types.values()) == len(year)  # every council incident is in Riverford
+    assert types["Not recorded"] == year["ASB Type"].isna().sum()
+    assert max(types, key=types.get) == "Rowdy or inconsiderate behaviour"
+    assert figures["asb"]["partner_sources"][0]["change"]["basis"] == "the full financial year"
+    fireworks = when[rows["ASB Type"] == "Fireworks"].dt.month
+    assert fireworks.mode()[0] == 11  # fireworks peak in November

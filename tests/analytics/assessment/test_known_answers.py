@@ -101,3 +101,24 @@ def test_narrative_says_rise_only_when_significant(figures):
     assert "Recorded crime rose by 17.9% to 1,351" in text
     assert "Anti-social behaviour showed no significant change" in text
     assert ASB not in figures["crime"]["by_type"]
+
+
+def test_without_partner_asb_data_the_report_says_so(figures):
+    asb = figures["asb"]
+    assert asb["by_incident_type"] is None and asb["by_national_category"] is None
+    assert asb["by_incident_type_note"].startswith(
+        "No typed partner ASB data was loaded for Gridshire in 2023/24")
+
+
+def test_crime_groups_from_police_uk_with_subgroups_and_change(figures):
+    crime = figures["crime"]
+    assert crime["by_group_source"] == "police.uk categories"
+    assert crime["by_group_total"] == crime["total"] == 1351
+    burglary, theft, robbery = crime["by_group"]
+    assert (burglary["group"], burglary["count"], burglary["previous_count"]) == ("Burglary", 1200, 1000)
+    assert burglary["change"]["direction"] == "rise"
+    assert (robbery["group"], robbery["previous_count"]) == ("Robbery", 50)
+    assert robbery["change"]["direction"] == "no significant change"
+    assert theft["subgroups"] == [{"subgroup": "Shoplifting", "count": 96,
+                                   "share": round(96 / 1351, 4)}]
+    assert "police.uk merges violence" in crime["by_group_note"]

@@ -68,6 +68,20 @@ def group_chart(figures: dict) -> Chart:
     return _finish(fig, "groups", "Recorded crime by crime group")
 
 
+def asb_type_chart(figures: dict, top: int = 10) -> Chart | None:
+    """The largest partner's ASB incident types this year (the ten most common)."""
+    rows = figures["asb"].get("by_incident_type") or []
+    if not rows:
+        return None
+    source = rows[0]["source"]
+    mine = [r for r in rows if r["source"] == source and r["count"] > 0][:top]
+    fig, ax = plt.subplots(figsize=(7, 0.35 * len(mine) + 1))
+    ax.barh([r["incident_type"] for r in reversed(mine)], [r["count"] for r in reversed(mine)], color=GREY)
+    ax.set_xlabel("Incidents")
+    ax.spines[["top", "right"]].set_visible(False)
+    return _finish(fig, "asb_types", f"ASB by incident type ({source})")
+
+
 def ward_map(wards, column: str, title: str) -> Chart:
     """Choropleth of a GeoDataFrame of wards by ``column``."""
     fig, ax = plt.subplots(figsize=(6, 5))

@@ -14,7 +14,7 @@ import duckdb
 import pandas as pd
 
 from csphub.analytics.areas import Area
-from csphub.analytics.assessment import benchmark, sections
+from csphub.analytics.assessment import benchmark, crime_groups, partner_asb_section, sections
 from csphub.analytics.assessment.data import load_area_data
 from csphub.analytics.assessment.narrative import sentences
 from csphub.analytics.assessment.periods import FinancialYear, month_key
@@ -56,7 +56,9 @@ def build_figures(con: duckdb.DuckDBPyConnection, area: Area, options: Assessmen
         "ward_vintage": data.ward_vintage,
     }
     figures["crime"] = sections.volume_section(data, year, first, matched, asb=False)
+    figures["crime"].update(crime_groups.crime_groups(con, data, year, matched))
     figures["asb"] = sections.volume_section(data, year, first, matched, asb=True)
+    figures["asb"].update(partner_asb_section.asb_by_incident_type(con, data, year))
     figures["asb"].update(sections.top_wards(data, year))
     figures["wards"] = sections.ward_table(data, year, matched)
     figures["hotspots"] = sections.hotspots(con, data, year)
@@ -96,6 +98,14 @@ def _data_notes(con: duckdb.DuckDBPyConnection, figures: dict) -> dict:
     ).fetchall()
     sources = [{"kind": k, "first_month": a.strftime("%Y-%m") if a else None,
                 "last_month": b.strftime("%Y-%m") if b else None, "files": n} for k, a, b, n in files]
+    for entry in sources:
+        if entry["kind"] == "partner-asb":  # a partner file covers many months: read them off its rows
+            first, last, partners = con.execute(
+                "select min(month), max(month), list(distinct source order by source) from partner_asb"
+            ).fetchall()[0]
+            entry["first_month"] = first.strftime("%Y-%m") if first else None
+            entry["last_month"] = last.strftime("%Y-%m") if last else None
+            entry["partners"] = partners or []
     cover = figures["coverage"]
     return {
         "sources": sources,
@@ -109,7 +119,9 @@ def _data_notes(con: duckdb.DuckDBPyConnection, figures: dict) -> dict:
 
 
 GLOSSARY = {
-    "ASB": "Anti-social behaviour: incidents recorded by the police (police.uk category 'Anti-social behaviour').",
+    "ASB": ("Anti-social behaviour: incidents recorded by the police (police.uk category 'Anti-social "
+            "behaviour'); partners' own ASB records (council, police command and control) carry the "
+            "incident type."),
     "CSP": "Community Safety Partnership (Crime and Disorder Act 1998).",
     "CSS": "Crime Severity Score: offences weighted by ONS severity weights, per head of population.",
     "Gi*": "Getis-Ord Gi* statistic: a local measure of clustering of high (hot) or low (cold) values.",

@@ -45,9 +45,13 @@ def sentences(figures: dict) -> list[str]:
         names = ", ".join(w["ward_name"] for w in asb["top_wards"])
         out.append(f"The top {len(asb['top_wards'])} wards for ASB ({names}) account for "
                    f"{asb['top_wards_share'] * 100:.0f}% of all ASB in {area}.")
-    if crime.get("by_group"):
+    out += _asb_type_sentences(asb)
+    if crime.get("by_group") and crime["by_group"][0]["share"] is not None:
         top = crime["by_group"][0]
-        out.append(f"{top['group']} is the largest crime group, {top['share'] * 100:.0f}% of recorded crime.")
+        source = (" (Home Office offence-code counts)"
+                  if crime.get("by_group_source") == "Home Office offence-code counts" else "")
+        out.append(f"{top['group']} is the largest crime group, {top['share'] * 100:.0f}% of recorded "
+                   f"crime{source}.")
     hot = figures["hotspots"].get("asb_hot")
     if hot is not None:
         out.append(f"{len(hot)} LSOAs are statistically significant ASB hotspots (Gi*, p < 0.05)."
@@ -55,4 +59,22 @@ def sentences(figures: dict) -> list[str]:
     sv = figures["serious_violence"]
     if sentence := describe_change("Serious violence (local definition)", sv.get("change")):
         out.append(sentence)
+    return out
+
+
+def _asb_type_sentences(asb: dict) -> list[str]:
+    """The most common ASB incident type in each partner's records, and significant changes."""
+    out = []
+    for partner in asb.get("partner_sources") or []:
+        rows = [r for r in asb.get("by_incident_type") or [] if r["source"] == partner["source"]]
+        if not rows or not rows[0]["count"]:
+            continue
+        top = rows[0]
+        out.append(f"In the ASB records of {partner['source']}, the most common incident type was "
+                   f"{top['incident_type']} ({top['share'] * 100:.0f}% of {partner['total']:,} incidents).")
+        moved = [r for r in rows if r["change"] and r["change"]["direction"] != "no significant change"
+                 and r["change"]["percent"] is not None]
+        if moved:
+            out.append("Significant changes by incident type on the previous year: " + ", ".join(
+                f"{r['incident_type']} {r['change']['percent']:+.0f}%" for r in moved[:5]) + ".")
     return out

@@ -53,6 +53,8 @@ def map_layers(con: duckdb.DuckDBPyConnection, figures: dict) -> MapLayers:
 def build_charts(figures: dict, layers: MapLayers) -> list[charts.Chart]:
     made = [charts.trend_chart(figures), charts.seasonality_chart(figures, "crime"),
             charts.seasonality_chart(figures, "asb"), charts.group_chart(figures)]
+    if (types := charts.asb_type_chart(figures)) is not None:
+        made.append(types)
     if layers.wards is not None:
         made.append(charts.ward_map(layers.wards, "crime_rate_per_1000", "Recorded crime per 1,000 by ward"))
         made.append(charts.ward_map(layers.wards, "asb_rate_per_1000", "ASB per 1,000 by ward"))

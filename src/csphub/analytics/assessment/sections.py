@@ -11,7 +11,7 @@ import pandas as pd
 
 from csphub.analytics.assessment import severity_section
 from csphub.analytics.assessment.data import AreaData, lsoa_boundaries
-from csphub.analytics.assessment.groups import ASB, group_for_category
+from csphub.analytics.assessment.groups import ASB
 from csphub.analytics.assessment.hotspots import getis_ord_star
 from csphub.analytics.assessment.periods import FinancialYear, month_key
 from csphub.analytics.assessment.stats import compare_counts, rate_per_1000
@@ -70,13 +70,8 @@ def volume_section(data: AreaData, year: FinancialYear, first: FinancialYear,
     if rate:
         section["rate_per_1000"] = rate["rate"]
         section["rate_ci"] = {"lower": rate["lower"], "upper": rate["upper"]}
-    if not asb:
-        grouped = this_year.assign(group=this_year["crime_type"].map(group_for_category))
-        section["by_group"] = _shares(grouped, "group", total)
-    else:
-        section["by_incident_type"] = None
-        section["by_incident_type_note"] = (
-            "police.uk ASB carries no incident type; load partner ASB data with types to break it down.")
+    # The crime-group breakdown (crime_groups.py) and ASB by incident type
+    # (partner_asb_section.py) read more than police.uk: figures.py adds them.
     return section
 
 

@@ -34,6 +34,41 @@ def _change(change: dict | None) -> str:
     return f"{pct} ({change['direction']})"
 
 
+def _group_rows(groups: list[dict]) -> list[list]:
+    """Each crime group, then its subgroups indented beneath it, as in the seed's Appendix 1."""
+    rows = []
+    for g in groups:
+        rows.append([g["group"], _num(g["count"]), _pct(g["share"]), _num(g.get("previous_count")),
+                     _change(g.get("change")) if g.get("previous_count") is not None else ""])
+        subgroups = g.get("subgroups", [])
+        if len(subgroups) > 1 or (subgroups and subgroups[0]["subgroup"] != g["group"]):
+            rows += [[f"\u2003\u2013 {s['subgroup']}", _num(s["count"]), _pct(s["share"]), "", ""]
+                     for s in subgroups]
+    return rows
+
+
+def _asb_type_tables(asb: dict) -> list[ReportTable]:
+    """ASB by incident type (and national category) from partner data, when loaded. With one
+    partner its name is in the title; with several, each row names its partner."""
+    tables = []
+    for key, column, heading, sheet in (
+            ("by_incident_type", "incident_type", "Incident type", "ASB types"),
+            ("by_national_category", "national_category", "National category", "ASB categories")):
+        rows = asb.get(key) or []
+        if not rows:
+            continue
+        partners = list(dict.fromkeys(r["source"] for r in rows))
+        several = len(partners) > 1
+        title = f"ASB by {heading.lower()} (partner data: {', '.join(partners)})"
+        tables.append(ReportTable(
+            sheet, title,
+            [heading, *(["Partner"] if several else []), "Incidents", "Share of the partner's",
+             "Previous year (like for like)", "Change"],
+            [[r[column], *([r["source"]] if several else []), _num(r["count"]), _pct(r["share"]),
+              _num(r["previous_count"]), _change(r["change"]) if r["change"] else ""] for r in rows]))
+    return tables
+
+
 def report_tables(figures: dict) -> list[ReportTable]:
     crime, asb = figures["crime"], figures["asb"]
     tables = [
@@ -57,10 +92,13 @@ def report_tables(figures: dict) -> list[ReportTable]:
                     [[c["month"], _num(c["count"]), _num(c["previous_year_count"]), _num(a["count"]),
                       _num(a["previous_year_count"])]
                      for c, a in zip(crime["by_month"], asb["by_month"], strict=True)]),
-        ReportTable("Crime groups", "Recorded crime by crime group", ["Crime group", "Crimes", "Share"],
-                    [[g["group"], _num(g["count"]), _pct(g["share"])] for g in crime.get("by_group", [])]),
+        ReportTable("Crime groups",
+                    f"Recorded crime by crime group (source: {crime.get('by_group_source') or 'police.uk categories'})",
+                    ["Crime group", "Crimes", "Share", "Previous year (like for like)", "Change"],
+                    _group_rows(crime.get("by_group", []))),
         ReportTable("Crime types", "Recorded crime by police.uk category", ["Crime type", "Crimes", "Share"],
                     [[g["crime_type"], _num(g["count"]), _pct(g["share"])] for g in crime["by_type"]]),
+        *_asb_type_tables(asb),
         ReportTable("ASB top wards", "Top five wards for ASB", ["Ward", "Code", "ASB incidents", "Share of all ASB"],
                     [[w["ward_name"], w["ward_code"], _num(w["count"]), _pct(w["share"])]
                      for w in asb.get("top_wards", [])]),

@@ -1,0 +1,175 @@
+"""The breakdown of recorded crime by crime group (the seed's Appendix 1).
+
+When Home Office offence-code counts are loaded for the area and the financial year
+(``csphub ingest offence-counts``; matched by area name or LAD code, as for the exact Crime
+Severity Score), the groups come from them: offence codes separate violence against the person
+from sexual offences and give Appendix 1's subgroups (homicide, rape, residential burglary...).
+Otherwise they come from police.uk categories. ``by_group_source`` says which.
+
+Each group carries its count, its share of all crime in the breakdown, its subgroups, and the
+like-for-like change on the previous year (months, or quarters for offence-code counts, present
+in both years), tested as every other change in the report.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import pandas as pd
+
+from csphub.analytics.areas import Area
+from csphub.analytics.assessment.data import AreaData
+from csphub.analytics.assessment.groups import (
+    ASB,
+    GROUP_ORDER,
+    OTHER,
+    group_for_category,
+    group_for_code,
+)
+from csphub.analytics.assessment.periods import FinancialYear
+from csphub.analytics.assessment.sections import _in_year, compare_matched
+from csphub.analytics.assessment.stats import compare_counts
+
+SOURCE_OFFENCE_CODES = "Home Office offence-code counts"
+SOURCE_POLICE_UK = "police.uk categories"
+ALL_QUARTERS = frozenset({1, 2, 3, 4})
+
+
+def crime_groups(con: duckdb.DuckDBPyConnection, data: AreaData, year: FinancialYear,
+                 matched: list[date]) -> dict:
+    """``by_group`` and how it was made: from offence codes when the area has them, else police.uk."""
+    codes = offence_code_counts(con, data.area, year)
+    if codes is not None:
+        return from_offence_codes(codes, data.area, year)
+    return from_police_uk(data, year, matched)
+
+
+def offence_code_counts(con: duckdb.DuckDBPyConnection, area: Area, year: FinancialYear) -> pd.DataFrame | None:
+    """The area's offence-code counts for the year and the year before, or None if it has none
+    for the year: financial_year, quarter (None for a whole year), offence_code, offence_group,
+    offence_subgroup, count."""
+    frame = con.execute(
+        """select financial_year, quarter, offence_code, max(offence_group) as offence_group,
+                  max(offence_subgroup) as offence_subgroup, sum(count) as count
+        from offence_counts
+        where financial_year in ($fy, $previous)
+          and (lower(area_name) = lower($name) or list_contains($codes, area_code))
+        group by 1, 2, 3""",
+        {"fy": year.name, "previous": year.previous().name, "name": area.name,
+         "codes": list(area.lad_codes)}).fetchdf()
+    if not (frame["financial_year"] == year.name).any():
+        return None
+    frame["count"] = frame["count"].astype(int)
+    frame["quarter"] = frame["quarter"].astype(object).where(frame["quarter"].notna(), None)
+    return frame
+
+
+def _quarters(part: pd.DataFrame) -> tuple[frozenset[int], bool]:
+    """The quarters a year's rows cover, and whether any row is a whole year's count."""
+    whole = bool(part["quarter"].isna().any())
+    return (ALL_QUARTERS if whole else frozenset(int(q) for q in part["quarter"])), whole
+
+
+def _comparable(part: pd.DataFrame, whole: bool, quarters: frozenset[int]) -> pd.DataFrame:
+    return part if whole else part[part["quarter"].isin(quarters)]
+
+
+def from_offence_codes(frame: pd.DataFrame, area: Area, year: FinancialYear) -> dict:
+    groups = [group_for_code(c, g, s) for c, g, s in
+              zip(frame["offence_code"], frame["offence_group"], frame["offence_subgroup"], strict=True)]
+    frame = frame.assign(group=[g for g, _ in groups], subgroup=[s for _, s in groups])
+    this = frame[frame["financial_year"] == year.name]
+    before = frame[frame["financial_year"] == year.previous().name]
+    quarters, whole = _quarters(this)
+    previous_quarters, previous_whole = _quarters(before) if len(before) else (frozenset(), False)
+    if whole or previous_whole:  # a whole year compares only with a whole year
+        matched = ALL_QUARTERS if quarters == previous_quarters == ALL_QUARTERS else frozenset()
+    else:
+        matched = quarters & previous_quarters
+    current_part = _comparable(this, whole, matched)
+    previous_part = _comparable(before, previous_whole, matched)
+    total = int(this["count"].sum())
+    rows = []
+    for group in _ordered(set(this["group"]) | (set(previous_part["group"]) if matched else set()), this):
+        part = this[this["group"] == group]
+        count = int(part["count"].sum())
+        row: dict = {"group": group, "count": count, "share": _share(count, total),
+                     "previous_count": None, "change": None,
+                     "subgroups": _subgroups(part, "subgroup", total)}
+        if matched:
+            current = int(current_part.loc[current_part["group"] == group, "count"].sum())
+            previous = int(previous_part.loc[previous_part["group"] == group, "count"].sum())
+            row["previous_count"] = previous
+            if current >= 0 and previous >= 0:
+                change = compare_counts(current, previous).as_dict()
+                change["basis"] = ("the full financial year" if matched == ALL_QUARTERS else
+                                   f"quarters {_quarter_list(matched)} of both years (like for like)")
+                row["change"] = change
+        rows.append(row)
+    unmapped = sorted({c for c, (g, _) in zip(frame["offence_code"], groups, strict=True) if g == OTHER})
+    covered = ("the whole year" if quarters == ALL_QUARTERS else f"quarters {_quarter_list(quarters)} only")
+    return {
+        "by_group": rows,
+        "by_group_source": SOURCE_OFFENCE_CODES,
+        "by_group_total": total,
+        "by_group_partial": quarters != ALL_QUARTERS,
+        "by_group_unmapped_codes": unmapped,
+        "by_group_note": (
+            f"Source: {SOURCE_OFFENCE_CODES} for {area.name}, {year.name} ({covered}; "
+            f"{total:,} offences). Offence codes separate violence against the person from sexual "
+            "offences. These counts are a different publication from police.uk's street-level "
+            "data, so their total differs from the recorded crime figure above."
+            + (f" Offence codes with no crime group: {', '.join(unmapped)}." if unmapped else "")),
+    }
+
+
+def from_police_uk(data: AreaData, year: FinancialYear, matched: list[date]) -> dict:
+    frame = data.counts[data.counts["crime_type"] != ASB]
+    frame = frame.assign(group=frame["crime_type"].map(group_for_category))
+    this = _in_year(frame, year)
+    total = int(this["count"].sum())
+    previous_groups = set()
+    if matched:
+        ago = {date(m.year - 1, m.month, 1) for m in matched}
+        previous_groups = set(frame.loc[frame["month"].isin(ago) & (frame["count"] > 0), "group"])
+    rows = []
+    for group in _ordered(set(this["group"]) | previous_groups, this):
+        part = this[this["group"] == group]
+        count = int(part["count"].sum())
+        change = compare_matched(frame[frame["group"] == group], matched) if matched else None
+        rows.append({"group": group, "count": count, "share": _share(count, total),
+                     "previous_count": change["previous"] if change else None, "change": change,
+                     "subgroups": _subgroups(part, "crime_type", total)})
+    return {
+        "by_group": rows,
+        "by_group_source": SOURCE_POLICE_UK,
+        "by_group_total": total,
+        "by_group_partial": len(set(this["month"])) < 12,
+        "by_group_unmapped_codes": [],
+        "by_group_note": (
+            f"Source: {SOURCE_POLICE_UK}. police.uk merges violence against the person and sexual "
+            "offences into one category, so they appear as one group here; Home Office "
+            "offence-code counts for the area and year (csphub ingest offence-counts) separate them."),
+    }
+
+
+def _share(count: int, total: int) -> float | None:
+    return round(count / total, 4) if total else None
+
+
+def _ordered(groups: set[str], this: pd.DataFrame) -> list[str]:
+    """Largest first this year; ties (and groups with none this year) in Appendix 1's order."""
+    counts = this.groupby("group")["count"].sum()
+    rank = {g: i for i, g in enumerate(GROUP_ORDER)}
+    return sorted(groups, key=lambda g: (-int(counts.get(g, 0)), rank.get(g, len(rank)), g))
+
+
+def _subgroups(part: pd.DataFrame, column: str, total: int) -> list[dict]:
+    sums = part.groupby(column)["count"].sum()
+    ordered = sorted(sums.items(), key=lambda kv: (-int(kv[1]), str(kv[0])))
+    return [{"subgroup": name, "count": int(n), "share": _share(int(n), total)} for name, n in ordered]
+
+
+def _quarter_list(quarters: frozenset[int]) -> str:
+    return ", ".join(str(q) for q in sorted(quarters)) or "none"
