@@ -7,10 +7,12 @@ may not see answers 404, as if it did not exist. Every error has one JSON shape:
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from functools import wraps
 from typing import Annotated, Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.urls import URLPattern
 from django.utils import timezone
 from ninja import Field, NinjaAPI, Path, Query, Router, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -51,6 +53,29 @@ def text(max_length: int) -> Any:
     return Annotated[str, Field(max_length=max_length), AfterValidator(_no_nul)]
 
 
+EARLIEST, LATEST = date(1900, 1, 1), date(2100, 12, 31)
+DATE_RANGE = f"{EARLIEST} to {LATEST}"
+
+
+def _in_range(value: date) -> date:
+    # Far dates are bad input, not a server error: the services add days and months to them.
+    if not EARLIEST <= value <= LATEST:
+        raise ValueError(f"dates must be from {DATE_RANGE}")
+    return value
+
+
+def _in_range_utc(value: datetime) -> datetime:
+    # Checked before converting (which could overflow); kept in UTC, as PostgreSQL only stores
+    # offsets up to 15:59 and Python allows up to 23:59.
+    _in_range(value.date())
+    return value.astimezone(UTC) if timezone.is_aware(value) else value
+
+
+Day = Annotated[date, Field(description=DATE_RANGE), AfterValidator(_in_range)]
+Moment = Annotated[datetime, Field(description=f"{DATE_RANGE}; without an offset, UK time"),
+                   AfterValidator(_in_range_utc)]
+
+
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
@@ -65,7 +90,33 @@ class TokenAuth(HttpBearer):
         return user
 
 
-api = NinjaAPI(
+class CsphubAPI(NinjaAPI):
+    """NinjaAPI whose 405 (a method the path does not have) also has the one error shape;
+    ninja itself answers it in plain text, outside the exception handlers."""
+
+    def _get_urls(self) -> list[Any]:
+        patterns = super()._get_urls()
+        for pattern in patterns:
+            if isinstance(pattern, URLPattern):
+                pattern.callback = _json_not_allowed(pattern.callback)
+        return patterns
+
+
+def _json_not_allowed(view: Any) -> Any:
+    @wraps(view)  # keeps csrf_exempt
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        response = view(request, *args, **kwargs)
+        if isinstance(response, HttpResponseNotAllowed):
+            allowed = response["Allow"]
+            response = _error(request, 405, "method_not_allowed",
+                              f"{request.method} is not allowed here; allowed: {allowed}.")
+            response["Allow"] = allowed
+        return response
+
+    return wrapper
+
+
+api = CsphubAPI(
     title="CSP Hub API",
     version="1",
     description=__doc__,
@@ -151,7 +202,7 @@ class PersonOut(Schema):
 class PersonIn(Schema):
     first_name: text(100)  # type: ignore[valid-type]
     last_name: text(100)  # type: ignore[valid-type]
-    date_of_birth: date | None = None
+    date_of_birth: Day | None = None
     phone: text(40) = ""  # type: ignore[valid-type]
     email: text(254) = ""  # type: ignore[valid-type]
     address: text(300) = ""  # type: ignore[valid-type]
@@ -191,8 +242,8 @@ class CaseOut(Schema):
 class CaseIn(Schema):
     case_type: text(100)  # type: ignore[valid-type]
     summary: text(5000)  # type: ignore[valid-type]
-    opened_on: date | None = None
-    next_review_on: date | None = None
+    opened_on: Day | None = None
+    next_review_on: Day | None = None
 
 
 class CasePatch(Schema):
@@ -210,10 +261,10 @@ class IncidentOut(Schema):
 
 
 class IncidentIn(Schema):
-    occurred_at: datetime
+    occurred_at: Moment
     description: text(5000)  # type: ignore[valid-type]
     reported_by_agency: text(200) | None = None  # type: ignore[valid-type]
-    reported_on: date | None = None
+    reported_on: Day | None = None
     is_hate: bool = False
 
 
@@ -237,12 +288,12 @@ KindChoice = Annotated[str, Field(json_schema_extra={"enum": list(rules.INTERVEN
 
 class InterventionIn(Schema):
     kind: KindChoice
-    issued_on: date
+    issued_on: Day
     person_id: Annotated[int, Field(ge=1, le=MAX_ID)] | None = None
     conduct: text(2000) = ""  # type: ignore[valid-type]
     written: bool = True
     premises: text(300) = ""  # type: ignore[valid-type]
-    expires_on: date | None = None
+    expires_on: Day | None = None
     amount: Annotated[int, Field(ge=0, le=100_000)] | None = None
 
 
@@ -286,7 +337,7 @@ class TaskOut(Schema):
 class TaskIn(Schema):
     title: text(300)  # type: ignore[valid-type]
     owner: text(150)  # type: ignore[valid-type]
-    due_on: date
+    due_on: Day
 
 
 # ---- Converters ------------------------------------------------------------------------
@@ -518,7 +569,9 @@ people = Router(tags=["people"])
 def list_people(request: HttpRequest, name: str = Query("", max_length=100),
                 limit: int = Query(100, ge=1, le=500)) -> Any:
     found = permissions.visible_people(request.auth).prefetch_related("flags")
-    if name := _no_nul(name).strip():
+    if "\x00" in name:
+        raise ValidationError([{"loc": ("query", "name"), "msg": "text may not contain NUL characters"}])
+    if name := name.strip():
         found = found.filter(last_name__icontains=name) | found.filter(first_name__icontains=name)
     page = list(found[:limit])
     record_list(request.auth, "person", [p.pk for p in page], channel=API, summary="api people list")
@@ -528,7 +581,7 @@ def list_people(request: HttpRequest, name: str = Query("", max_length=100),
 @people.post("/", response={201: PersonOut, **ERRORS})
 def create_person(request: HttpRequest, payload: PersonIn) -> Any:
     data = payload.dict()
-    flags = [str(f) for f in data.pop("flags")]
+    flags = list(dict.fromkeys(str(f) for f in data.pop("flags")))  # a repeated flag counts once
     try:
         person = services.record_person(request.auth, channel=API, flags=flags, **data)
     except Exception as e:  # model validation (e.g. a malformed email) is bad input

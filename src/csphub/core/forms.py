@@ -32,7 +32,12 @@ class GovukFormRenderer(TemplatesSetting):
 
 
 class DateInput(forms.DateInput):
+    """A browser date picker; its value must be ISO (YYYY-MM-DD) whatever the locale."""
+
     input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None, format: str | None = None) -> None:  # noqa: A002
+        super().__init__(attrs=attrs, format=format or "%Y-%m-%d")
 
 
 class DateTimeInput(forms.DateTimeInput):
