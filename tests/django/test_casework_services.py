@@ -196,3 +196,27 @@ def test_casework_statistics_compare_with_the_same_dates_a_year_earlier(team):
     by_type = {(r["measure"], r["category"]): r["count"] for r in figures["rows"]}
     assert by_type["cases_opened", "Noise nuisance"] == 3 and by_type["cases_opened", "Neighbour dispute"] == 0
     assert figures["previous_period"] == {"from": "2024-04-01", "to": "2025-03-31"}
+
+
+def test_breaches_outcomes_and_attachments(team, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    _, officer, _ = team
+    case = create_case(officer)
+    subject = create_person(officer)
+    services.add_party(officer, case, subject, "subject")
+    abc = services.issue_intervention(officer, case, kind="abc", person=subject, conduct="Noise", issued_on=date(2026, 4, 10))
+    with pytest.raises(RuleRefused, match="cannot happen before"):
+        services.record_breach(officer, abc, occurred_on=date(2026, 4, 9), description="x")
+    services.record_breach(officer, abc, occurred_on=date(2026, 5, 1), description="Party until 3am")
+    services.record_intervention_outcome(officer, abc, "Contract ended early after breach; CPW issued")
+    client.force_login(officer)
+    upload = SimpleUploadedFile("diary.txt", b"1 May: music until 3am", content_type="text/plain")
+    response = client.post(f"/cases/{case.pk}/attachments/add/", {"file": upload, "description": "Diary sheet"})
+    assert response.status_code == 302
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "Breached 1 May 2026" in page and "Contract ended early" in page and "Diary sheet" in page
+    attachment = case.attachments.get()
+    download = client.get(f"/cases/{case.pk}/attachments/{attachment.pk}/")
+    assert b"".join(download.streaming_content) == b"1 May: music until 3am"
+    assert AuditEntry.objects.filter(object_type="attachment", action="viewed").count() == 1

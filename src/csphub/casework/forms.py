@@ -151,3 +151,28 @@ class RiskForm(GovukForm):
 class CaseFilterForm(GovukForm):
     status = forms.ChoiceField(choices=[("", "Any status")] + list(CaseStatus.choices), required=False)
     q = forms.CharField(required=False, label="Reference or words in the summary")
+
+
+class BreachForm(GovukForm):
+    intervention = forms.ChoiceField(label="Which warning, notice, contract or order was breached")
+    occurred_on = forms.DateField(widget=DateInput, label="Date of the breach")
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="What happened")
+    action_taken = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, label="Action taken")
+
+    def __init__(self, *args: Any, interventions: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["intervention"].choices = [(str(i), n) for i, n in interventions or []]
+
+
+class InterventionOutcomeForm(GovukForm):
+    intervention = forms.ChoiceField(label="Which tool or power")
+    outcome = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Outcome")
+
+    def __init__(self, *args: Any, interventions: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["intervention"].choices = [(str(i), n) for i, n in interventions or []]
+
+
+class AttachmentForm(GovukForm):
+    file = forms.FileField(label="File", help_text="Diary sheets, photos, letters: up to 20 MB")
+    description = forms.CharField(max_length=300, label="What it is")

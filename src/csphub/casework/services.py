@@ -389,3 +389,48 @@ def repeat_flags(case: AsbCase, as_of: date | None = None) -> dict[str, list[str
         if rules.is_repeat([timezone.localtime(d).date() for d in dates], as_of, rule):
             flags["location"].append(str(case.location_id))
     return flags
+
+
+# ---- Breaches, outcomes, attachments -----------------------------------------------------
+
+@transaction.atomic
+def record_breach(user: Any, intervention: Intervention, *, occurred_on: date, description: str,
+                  action_taken: str = "", channel: str = Channel.WEB) -> Any:
+    """Record a breach of a warning, notice, contract or order (e.g. leading to a fixed penalty)."""
+    from .models import Breach
+
+    require_change(user, intervention.case)
+    if occurred_on < intervention.issued_on:
+        raise RuleRefused("breach_before_issue", f"A breach cannot happen before the "
+                          f"{intervention.get_kind_display()} was issued on {intervention.issued_on:%d %B %Y}.", "occurred_on")
+    breach = Breach(intervention=intervention, occurred_on=occurred_on, description=description, action_taken=action_taken)
+    breach.save_by(user)
+    record(user, Action.CREATED, "breach", breach.pk, channel=channel, summary=f"{intervention.case.reference} {intervention.kind}")
+    return breach
+
+
+@transaction.atomic
+def record_intervention_outcome(user: Any, intervention: Intervention, outcome: str, *,
+                                channel: str = Channel.WEB) -> Intervention:
+    require_change(user, intervention.case)
+    intervention.outcome = outcome
+    intervention.save_by(user)
+    record(user, Action.CHANGED, "intervention", intervention.pk, channel=channel, summary="outcome recorded")
+    return intervention
+
+
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+
+
+@transaction.atomic
+def add_attachment(user: Any, case: AsbCase, uploaded: Any, description: str, *, channel: str = Channel.WEB) -> Any:
+    """Attach a file (diary sheets, photos, letters) to a case; at most 20 MB."""
+    from .models import Attachment
+
+    require_change(user, case)
+    if uploaded.size > MAX_ATTACHMENT_BYTES:
+        raise RuleRefused("attachment_too_large", f"{uploaded.name} is {uploaded.size / 1e6:.1f} MB; the limit is 20 MB.", "file")
+    attachment = Attachment(case=case, file=uploaded, description=description)
+    attachment.save_by(user)
+    record(user, Action.CREATED, "attachment", attachment.pk, channel=channel, summary=f"{case.reference} {uploaded.name}")
+    return attachment

@@ -115,12 +115,14 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "title": case.reference, "case": case, "parties": parties, "show_people": show_people,
         "can_change": permissions.can_change_case(user, case),
         "incidents": case.incidents.filter(archived_on__isnull=True).select_related("reported_by_agency", "location"),
-        "interventions": case.interventions.filter(archived_on__isnull=True).select_related("person", "issuing_agency"),
+        "interventions": case.interventions.filter(archived_on__isnull=True).select_related("person", "issuing_agency")
+        .prefetch_related("breaches"),
         "referrals": case.referrals.filter(archived_on__isnull=True).select_related("to_agency", "person"),
         "tasks": case.tasks.filter(archived_on__isnull=True).select_related("owner"),
         "notes": case.notes.filter(archived_on__isnull=True).select_related("created_by"),
         "visits": case.visits.filter(archived_on__isnull=True).select_related("officer"),
         "risk": case.risk_assessments.select_related("person"),
+        "attachments": case.attachments.filter(archived_on__isnull=True),
         "agencies": case.agencies.all(),
         "repeat": services.repeat_flags(case),
         "high_risk_unreferred": case.risk_assessments.filter(level="high").exists()
@@ -299,6 +301,80 @@ case_add_visit = _case_form_view(forms.VisitForm, "Record a monitoring visit", _
 case_status = _case_form_view(forms.StatusForm, "Change status", _save_status)
 case_share = _case_form_view(forms.ShareForm, "Share with an agency", _save_share)
 case_risk = _case_form_view(forms.RiskForm, "Victim risk assessment", _save_risk, with_people=True)
+
+
+def _intervention(user: Any, case: Any, value: str) -> Intervention:
+    found = Intervention.objects.filter(case=case, pk=int(value), archived_on__isnull=True).first()
+    if found is None:
+        raise NotFoundError(f"No intervention {value}.")
+    return found
+
+
+def _interventions_of(case: Any) -> list[tuple[int, str]]:
+    return [(i.pk, f"{i.get_kind_display()}, {i.issued_on:%d %b %Y}")
+            for i in case.interventions.filter(archived_on__isnull=True)]
+
+
+@casework_view
+def case_add_breach(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    case = services.get_case(user, pk, audit=False)
+    services.require_change(user, case)
+    form = forms.BreachForm(request.POST or None, interventions=_interventions_of(case), initial=_today())
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.record_breach(user, _intervention(user, case, d["intervention"]), occurred_on=d["occurred_on"],
+                                   description=d["description"], action_taken=d["action_taken"])
+        except RuleRefused as e:
+            _refusal_to_form(form, e)
+        else:
+            messages.success(request, "Breach recorded")
+            return redirect("case-detail", pk=case.pk)
+    return _form_page(request, form, f"Record a breach: {case.reference}", case)
+
+
+@casework_view
+def case_intervention_outcome(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    case = services.get_case(user, pk, audit=False)
+    services.require_change(user, case)
+    form = forms.InterventionOutcomeForm(request.POST or None, interventions=_interventions_of(case))
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        services.record_intervention_outcome(user, _intervention(user, case, d["intervention"]), d["outcome"])
+        messages.success(request, "Outcome recorded")
+        return redirect("case-detail", pk=case.pk)
+    return _form_page(request, form, f"Record an outcome: {case.reference}", case)
+
+
+@casework_view
+def case_add_attachment(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    case = services.get_case(user, pk, audit=False)
+    services.require_change(user, case)
+    form = forms.AttachmentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_attachment(user, case, form.cleaned_data["file"], form.cleaned_data["description"])
+        except RuleRefused as e:
+            _refusal_to_form(form, e)
+        else:
+            messages.success(request, "File attached")
+            return redirect("case-detail", pk=case.pk)
+    return _form_page(request, form, f"Attach a file: {case.reference}", case)
+
+
+@casework_view
+def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
+    from django.http import FileResponse
+
+    case = services.get_case(request.user, pk, audit=False)
+    attachment = case.attachments.filter(pk=attachment_id, archived_on__isnull=True).first()
+    if attachment is None or not attachment.file:
+        raise NotFoundError(f"No attachment {attachment_id}.")
+    record(request.user, Action.VIEWED, "attachment", attachment.pk, summary=f"{case.reference} download")
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.file.name.rsplit("/", 1)[-1])
 
 
 @casework_view
