@@ -220,3 +220,18 @@ def test_breaches_outcomes_and_attachments(team, client):
     download = client.get(f"/cases/{case.pk}/attachments/{attachment.pk}/")
     assert b"".join(download.streaming_content) == b"1 May: music until 3am"
     assert AuditEntry.objects.filter(object_type="attachment", action="viewed").count() == 1
+
+
+def test_a_group_is_recorded_from_people_on_the_case(team, client):
+    _, officer, _ = team
+    case = create_case(officer, case_type="Youth ASB / street group")
+    kai, lee, stranger = (create_person(officer, first_name=n) for n in ("Kai", "Lee", "Zed"))
+    for p in (kai, lee):
+        services.add_party(officer, case, p, "subject")
+    with pytest.raises(RuleRefused, match="Add each member to the case"):
+        services.record_group(officer, case, name="Castle Street group", description="", members=[kai, stranger])
+    client.force_login(officer)
+    response = client.post(f"/cases/{case.pk}/groups/add/", {"name": "Castle Street group", "description": "",
+                                                             "members": [str(kai.pk), str(lee.pk)]})
+    assert response.status_code == 302
+    assert "Castle Street group</strong>: Kai Jones, Lee Jones" in client.get(f"/cases/{case.pk}/").content.decode()

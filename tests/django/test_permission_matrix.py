@@ -43,6 +43,7 @@ PAGES = [
     ("breach form", "get", "/cases/{case}/breaches/add/", "change"),
     ("outcome form", "get", "/cases/{case}/interventions/outcome/", "change"),
     ("attachment form", "get", "/cases/{case}/attachments/add/", "change"),
+    ("group form", "get", "/cases/{case}/groups/add/", "change"),
     ("add note", "post", "/cases/{case}/notes/add/", "change"),
     ("mark task done", "post", "/cases/{case}/tasks/{task}/done/", "change"),
     ("person page", "get", "/people/{person}/", "person"),

@@ -176,3 +176,13 @@ class InterventionOutcomeForm(GovukForm):
 class AttachmentForm(GovukForm):
     file = forms.FileField(label="File", help_text="Diary sheets, photos, letters: up to 20 MB")
     description = forms.CharField(max_length=300, label="What it is")
+
+
+class GroupForm(GovukForm):
+    name = forms.CharField(max_length=200, label="Group name", help_text="e.g. the Castle Street group")
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    members = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple, label="Members (people on this case)")
+
+    def __init__(self, *args: Any, people: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["members"].choices = [(str(i), n) for i, n in people or []]

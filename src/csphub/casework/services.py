@@ -434,3 +434,21 @@ def add_attachment(user: Any, case: AsbCase, uploaded: Any, description: str, *,
     attachment.save_by(user)
     record(user, Action.CREATED, "attachment", attachment.pk, channel=channel, summary=f"{case.reference} {uploaded.name}")
     return attachment
+
+
+@transaction.atomic
+def record_group(user: Any, case: AsbCase, *, name: str, description: str, members: list[Person],
+                 channel: str = Channel.WEB) -> Any:
+    """Record a group (e.g. a young street group) whose members are people on the case."""
+    from .models import Group
+
+    require_change(user, case)
+    on_case = set(case.parties.values_list("person_id", flat=True))
+    outsiders = [p for p in members if p.pk not in on_case]
+    if outsiders:
+        raise RuleRefused("group_member_not_on_case", "Add each member to the case before recording the group.", "members")
+    group = Group(name=name, description=description, recorded_by_agency=_agency(user))
+    group.save_by(user)
+    group.members.set(members)
+    record(user, Action.CREATED, "group", group.pk, channel=channel, summary=f"{case.reference} {name}")
+    return group

@@ -22,6 +22,7 @@ urlpatterns = [
     path("cases/<int:pk>/share/", views.case_share, name="case-share"),
     path("cases/<int:pk>/risk/", views.case_risk, name="case-risk"),
     path("cases/<int:pk>/breaches/add/", views.case_add_breach, name="case-add-breach"),
+    path("cases/<int:pk>/groups/add/", views.case_add_group, name="case-add-group"),
     path("cases/<int:pk>/interventions/outcome/", views.case_intervention_outcome, name="case-intervention-outcome"),
     path("cases/<int:pk>/attachments/add/", views.case_add_attachment, name="case-add-attachment"),
     path("cases/<int:pk>/attachments/<int:attachment_id>/", views.attachment_download, name="attachment-download"),

@@ -21,7 +21,7 @@ from csphub.audit.services import Action, Channel, record, record_list
 from csphub.errors import NotFoundError, PermissionRefused, RuleRefused
 
 from . import forms, permissions, services, stats
-from .models import Alert, CaseType, Intervention, Location, Referral, Task
+from .models import Alert, CaseType, Group, Intervention, Location, Referral, Task
 
 
 def casework_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -123,6 +123,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "visits": case.visits.filter(archived_on__isnull=True).select_related("officer"),
         "risk": case.risk_assessments.select_related("person"),
         "attachments": case.attachments.filter(archived_on__isnull=True),
+        "groups": Group.objects.filter(members__case_roles__case=case, archived_on__isnull=True).distinct()
+        if show_people else [],
         "agencies": case.agencies.all(),
         "repeat": services.repeat_flags(case),
         "high_risk_unreferred": case.risk_assessments.filter(level="high").exists()
@@ -301,6 +303,15 @@ case_add_visit = _case_form_view(forms.VisitForm, "Record a monitoring visit", _
 case_status = _case_form_view(forms.StatusForm, "Change status", _save_status)
 case_share = _case_form_view(forms.ShareForm, "Share with an agency", _save_share)
 case_risk = _case_form_view(forms.RiskForm, "Victim risk assessment", _save_risk, with_people=True)
+
+
+def _save_group(user: Any, case: Any, d: dict[str, Any], form: Any) -> str:
+    members = [services.get_person(user, int(i), audit=False) for i in d["members"]]
+    services.record_group(user, case, name=d["name"], description=d["description"], members=members)
+    return f"Group {d['name']} recorded"
+
+
+case_add_group = _case_form_view(forms.GroupForm, "Record a group", _save_group, with_people=True)
 
 
 def _intervention(user: Any, case: Any, value: str) -> Intervention:
