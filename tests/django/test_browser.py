@@ -31,8 +31,10 @@ CPN_RULE = "needs an earlier written Community Protection Warning"
 
 def _submit(page, button: str = "Save") -> str:
     """Press the form's button and wait for the next page; the error summary's text, if any."""
-    with page.expect_navigation():
+    with page.expect_navigation() as navigation:
         page.get_by_role("button", name=button).click()
+    status = navigation.value.status if navigation.value else 0
+    assert status < 500, f"{page.url} answered {status}: {page.locator('body').inner_text()[:300]}"
     summary = page.locator(".govuk-error-summary")
     return summary.inner_text() if summary.count() else ""
 

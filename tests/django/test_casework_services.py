@@ -235,3 +235,19 @@ def test_a_group_is_recorded_from_people_on_the_case(team, client):
                                                              "members": [str(kai.pk), str(lee.pk)]})
     assert response.status_code == 302
     assert "Castle Street group</strong>: Kai Jones, Lee Jones" in client.get(f"/cases/{case.pk}/").content.decode()
+
+
+def test_far_dates_and_repeated_flags_on_forms_are_bad_input_not_errors(team, client):
+    _, officer, _ = team
+    client.force_login(officer)
+    from csphub.casework.models import CaseType
+
+    noise = CaseType.objects.get_or_create(name="Noise nuisance")[0]
+    far = client.post("/cases/new/", {"case_type": noise.pk, "summary": "x", "opened_on": "9999-12-31"})
+    assert far.status_code == 200 and "Enter a date between 01 January 1900 and 31 December 2100" in far.content.decode()
+    case = create_case(officer)
+    added = client.post(f"/cases/{case.pk}/people/add/", {"role": "victim", "first_name": "Una", "last_name": "Ode",
+                                                          "consent_to_share": "given", "flags": ["elderly", "elderly"],
+                                                          "confirm_new": "1"})
+    assert added.status_code == 302
+    assert Person.objects.get(first_name="Una").flags.count() == 1

@@ -174,7 +174,7 @@ def record_person(user: Any, *, channel: str = Channel.WEB, flags: list[str] | N
     person = Person(recorded_by_agency=_agency(user), **details)
     person.full_clean(exclude=["recorded_by_agency", "merged_into"])
     person.save_by(user)
-    for kind in flags or []:
+    for kind in dict.fromkeys(flags or []):  # a flag repeated in the input is recorded once
         VulnerabilityFlag.objects.create(person=person, kind=kind, noted_by=user)
     record(user, Action.CREATED, "person", person.pk, channel=channel, summary=person.full_name)
     return person

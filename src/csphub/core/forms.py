@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 
 from django import forms
@@ -61,6 +63,9 @@ class GovukFormMixin:
             css = _widget_class(field.widget)
             if css:
                 field.widget.attrs["class"] = css
+            if isinstance(field, forms.DateField | forms.DateTimeField):
+                # Far dates are typing mistakes, and the rules add days and months to dates.
+                field.validators.append(_plausible_date)
 
     def full_clean(self) -> None:
         super().full_clean()  # type: ignore[misc]
@@ -72,6 +77,15 @@ class GovukFormMixin:
             base = css.split()[0] if css else ""
             if base in ("govuk-input", "govuk-select", "govuk-textarea") and f"{base}--error" not in css:
                 field.widget.attrs["class"] = f"{css} {base}--error"
+
+
+EARLIEST, LATEST = date(1900, 1, 1), date(2100, 12, 31)
+
+
+def _plausible_date(value: date | datetime) -> None:
+    day = value.date() if isinstance(value, datetime) else value
+    if not EARLIEST <= day <= LATEST:
+        raise ValidationError(f"Enter a date between {EARLIEST:%d %B %Y} and {LATEST:%d %B %Y}")
 
 
 def _widget_class(widget: Any) -> str:
