@@ -30,30 +30,12 @@ Examples:
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import date
 
+from csphub.dates import add_months
 from csphub.errors import ConfigurationError
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day ``months`` calendar months later, clamped to the end of a shorter month.
-
-    Examples:
-        >>> add_months(date(2026, 1, 31), 1)
-        datetime.date(2026, 2, 28)
-        >>> add_months(date(2028, 1, 31), 1)
-        datetime.date(2028, 2, 29)
-        >>> add_months(date(2026, 1, 5), 6)
-        datetime.date(2026, 7, 5)
-    """
-    month_index = day.year * 12 + (day.month - 1) + months
-    year, month = divmod(month_index, 12)
-    month += 1
-    last_day = calendar.monthrange(year, month)[1]
-    return date(year, month, min(day.day, last_day))
 
 
 def _months(n: int) -> str:

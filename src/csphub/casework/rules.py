@@ -7,8 +7,8 @@ a refused action returns the rule it broke and why, in words an officer can act 
 Examples:
     >>> from datetime import date
     >>> refusals = check_intervention(
-    ...     InterventionRequest(kind=CPN, issued_on=date(2026, 5, 1), date_of_birth=date(2000, 1, 1),
-    ...                         conduct="Loud music late at night"),
+    ...     InterventionRequest(kind=CPN, issued_on=date(2026, 5, 1), person_id=1,
+    ...                         date_of_birth=date(2000, 1, 1), conduct="Loud music late at night"),
     ...     earlier=[],
     ... )
     >>> refusals[0].rule
@@ -17,10 +17,11 @@ Examples:
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+
+from csphub.dates import add_months
 
 # Kinds of intervention (the tools and powers), as stored on Intervention.kind.
 CPW = "cpw"
@@ -143,13 +144,6 @@ def age_on(date_of_birth: date, day: date) -> int:
     """
     before_birthday = (day.month, day.day) < (date_of_birth.month, date_of_birth.day)
     return day.year - date_of_birth.year - int(before_birthday)
-
-
-def add_months(day: date, months: int) -> date:
-    """Calendar months later, clamped to the month's last day (31 Jan + 1 month = 28/29 Feb)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _min_age(request: InterventionRequest, minimum: int, rule: str, what: str) -> list[Refusal]:

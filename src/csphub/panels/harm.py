@@ -18,10 +18,11 @@ Examples:
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+
+from csphub.dates import add_months
 
 
 @dataclass(frozen=True)
@@ -88,12 +89,6 @@ class CohortHarm:
         }
 
 
-def months_before(day: date, months: int) -> date:
-    index = day.month - 1 - months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def cohort_harm(
     members: Iterable[Member],
     offences: Iterable[OffenceEvent],
@@ -114,7 +109,7 @@ def cohort_harm(
     report = CohortHarm(before_months=before_months, as_of=as_of, members=[])
     for member in members:
         row = MemberHarm(member.person, member.entered_on, member.exited_on)
-        start_before = months_before(member.entered_on, before_months)
+        start_before = add_months(member.entered_on, -before_months)
         end_during = min(member.exited_on or as_of, as_of)
         for offence in by_person.get(member.person, []):
             weight = lookup.get(offence.offence.strip().casefold())
