@@ -8,7 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from csphub.accounts.models import Agency
 from csphub.casework.models import AsbCase, Person
-from csphub.core.models import BaseRecord
+from csphub.core.models import BaseRecord, next_reference
 
 
 class CaseReviewApplication(BaseRecord):
@@ -49,11 +49,7 @@ class CaseReviewApplication(BaseRecord):
 
     def save(self, *args, **kwargs):
         if not self.reference:
-            prefix = f"CR-{self.received_on.year}-"
-            last = (CaseReviewApplication.objects.filter(reference__startswith=prefix)
-                    .order_by("-reference").values_list("reference", flat=True).first())
-            number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-            self.reference = f"{prefix}{number:04d}"
+            self.reference = next_reference(CaseReviewApplication, f"CR-{self.received_on.year}-", 4)
         super().save(*args, **kwargs)
 
     @property

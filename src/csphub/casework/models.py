@@ -8,7 +8,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from csphub.accounts.models import Agency
-from csphub.core.models import BaseRecord
+from csphub.core.models import BaseRecord, next_reference
 
 from . import rules
 
@@ -168,12 +168,7 @@ class AsbCase(BaseRecord):
 
     def save(self, *args, **kwargs):
         if not self.reference:
-            year = self.opened_on.year
-            prefix = f"ASB-{year}-"
-            last = (AsbCase.objects.filter(reference__startswith=prefix)
-                    .order_by("-reference").values_list("reference", flat=True).first())
-            number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-            self.reference = f"{prefix}{number:05d}"
+            self.reference = next_reference(AsbCase, f"ASB-{self.opened_on.year}-", 5)
         super().save(*args, **kwargs)
 
     @property

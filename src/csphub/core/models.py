@@ -20,6 +20,17 @@ class ActiveQuerySet(models.QuerySet):
         return self.filter(archived_on__isnull=True)
 
 
+def next_reference(model: type[models.Model], prefix: str, digits: int) -> str:
+    """The next reference in a yearly series, e.g. ``ASB-2026-00042`` after ``ASB-2026-00041``.
+
+    ``prefix`` ends with the separator (``"ASB-2026-"``); the reference field is ``reference``.
+    """
+    last = (model._default_manager.filter(reference__startswith=prefix)
+            .order_by("-reference").values_list("reference", flat=True).first())
+    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{prefix}{number:0{digits}d}"
+
+
 class BaseRecord(models.Model):
     """created_on/by, modified_on/by, and archive(user, reason) instead of delete."""
 
