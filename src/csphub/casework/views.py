@@ -206,19 +206,21 @@ def case_add_person(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-def _case_form_view(form_class: type, title: str, save: Callable[..., Any], *, with_people: bool = False,
-                    initial: Callable[[], dict[str, Any]] | None = None, with_case: bool = False) -> Callable[..., HttpResponse]:
+def _case_form_view(form_class: type, title: str, save: Callable[..., Any], *,
+                    form_kwargs: Callable[[Any], dict[str, Any]] | None = None,
+                    initial: Callable[[], dict[str, Any]] | None = None) -> Callable[..., HttpResponse]:
+    """A page with one form that records something on a case: permission first, then the
+    form, then ``save(user, case, cleaned_data, form)`` returning the success message; a
+    refused rule is shown on the form. ``form_kwargs(case)`` gives the form its choices."""
+
     @casework_view
     def view(request: HttpRequest, pk: int) -> HttpResponse:
         user = request.user
         case = services.get_case(user, pk, audit=False)
         services.require_change(user, case)
-        kwargs: dict[str, Any] = {}
-        if with_people:
-            kwargs["people"] = _people_on(case)
-        if with_case:
-            kwargs["case"] = case
-        form = form_class(request.POST or None, initial=initial() if initial else None, **kwargs)
+        kwargs = form_kwargs(case) if form_kwargs else {}
+        form = form_class(request.POST or None, request.FILES or None, initial=initial() if initial else None,
+                          **kwargs)
         if request.method == "POST" and form.is_valid():
             try:
                 message = save(user, case, form.cleaned_data, form)
@@ -230,6 +232,15 @@ def _case_form_view(form_class: type, title: str, save: Callable[..., Any], *, w
         return _form_page(request, form, f"{title}: {case.reference}", case)
 
     return view
+
+
+def _with_people(case: Any) -> dict[str, Any]:
+    return {"people": _people_on(case)}
+
+
+def _with_interventions(case: Any) -> dict[str, Any]:
+    return {"interventions": [(i.pk, f"{i.get_kind_display()}, {i.issued_on:%d %b %Y}")
+                              for i in case.interventions.filter(archived_on__isnull=True)]}
 
 
 def _person(user: Any, value: str) -> Any:
@@ -295,14 +306,15 @@ def _today() -> dict[str, Any]:
 
 case_add_incident = _case_form_view(forms.IncidentForm, "Record an incident", _save_incident, initial=_today)
 case_add_intervention = _case_form_view(forms.InterventionForm, "Issue a tool or power", _save_intervention,
-                                        with_people=True, initial=_today)
-case_add_referral = _case_form_view(forms.ReferralForm, "Refer to a partner", _save_referral, with_people=True)
-case_add_task = _case_form_view(forms.TaskForm, "Add a task", _save_task, initial=_today, with_case=True)
+                                        form_kwargs=_with_people, initial=_today)
+case_add_referral = _case_form_view(forms.ReferralForm, "Refer to a partner", _save_referral, form_kwargs=_with_people)
+case_add_task = _case_form_view(forms.TaskForm, "Add a task", _save_task, initial=_today,
+                                form_kwargs=lambda case: {"case": case})
 case_add_note = _case_form_view(forms.NoteForm, "Add a note", _save_note)
 case_add_visit = _case_form_view(forms.VisitForm, "Record a monitoring visit", _save_visit, initial=_today)
 case_status = _case_form_view(forms.StatusForm, "Change status", _save_status)
 case_share = _case_form_view(forms.ShareForm, "Share with an agency", _save_share)
-case_risk = _case_form_view(forms.RiskForm, "Victim risk assessment", _save_risk, with_people=True)
+case_risk = _case_form_view(forms.RiskForm, "Victim risk assessment", _save_risk, form_kwargs=_with_people)
 
 
 def _save_group(user: Any, case: Any, d: dict[str, Any], form: Any) -> str:
@@ -311,69 +323,37 @@ def _save_group(user: Any, case: Any, d: dict[str, Any], form: Any) -> str:
     return f"Group {d['name']} recorded"
 
 
-case_add_group = _case_form_view(forms.GroupForm, "Record a group", _save_group, with_people=True)
+case_add_group = _case_form_view(forms.GroupForm, "Record a group", _save_group, form_kwargs=_with_people)
 
 
-def _intervention(user: Any, case: Any, value: str) -> Intervention:
+def _intervention(case: Any, value: str) -> Intervention:
     found = Intervention.objects.filter(case=case, pk=int(value), archived_on__isnull=True).first()
     if found is None:
         raise NotFoundError(f"No intervention {value}.")
     return found
 
 
-def _interventions_of(case: Any) -> list[tuple[int, str]]:
-    return [(i.pk, f"{i.get_kind_display()}, {i.issued_on:%d %b %Y}")
-            for i in case.interventions.filter(archived_on__isnull=True)]
+def _save_breach(user: Any, case: Any, d: dict[str, Any], form: Any) -> str:
+    services.record_breach(user, _intervention(case, d["intervention"]), occurred_on=d["occurred_on"],
+                           description=d["description"], action_taken=d["action_taken"])
+    return "Breach recorded"
 
 
-@casework_view
-def case_add_breach(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request.user
-    case = services.get_case(user, pk, audit=False)
-    services.require_change(user, case)
-    form = forms.BreachForm(request.POST or None, interventions=_interventions_of(case), initial=_today())
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.record_breach(user, _intervention(user, case, d["intervention"]), occurred_on=d["occurred_on"],
-                                   description=d["description"], action_taken=d["action_taken"])
-        except RuleRefused as e:
-            _refusal_to_form(form, e)
-        else:
-            messages.success(request, "Breach recorded")
-            return redirect("case-detail", pk=case.pk)
-    return _form_page(request, form, f"Record a breach: {case.reference}", case)
+def _save_outcome(user: Any, case: Any, d: dict[str, Any], form: Any) -> str:
+    services.record_intervention_outcome(user, _intervention(case, d["intervention"]), d["outcome"])
+    return "Outcome recorded"
 
 
-@casework_view
-def case_intervention_outcome(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request.user
-    case = services.get_case(user, pk, audit=False)
-    services.require_change(user, case)
-    form = forms.InterventionOutcomeForm(request.POST or None, interventions=_interventions_of(case))
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        services.record_intervention_outcome(user, _intervention(user, case, d["intervention"]), d["outcome"])
-        messages.success(request, "Outcome recorded")
-        return redirect("case-detail", pk=case.pk)
-    return _form_page(request, form, f"Record an outcome: {case.reference}", case)
+def _save_attachment(user: Any, case: Any, d: dict[str, Any], form: Any) -> str:
+    services.add_attachment(user, case, d["file"], d["description"])
+    return "File attached"
 
 
-@casework_view
-def case_add_attachment(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request.user
-    case = services.get_case(user, pk, audit=False)
-    services.require_change(user, case)
-    form = forms.AttachmentForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_attachment(user, case, form.cleaned_data["file"], form.cleaned_data["description"])
-        except RuleRefused as e:
-            _refusal_to_form(form, e)
-        else:
-            messages.success(request, "File attached")
-            return redirect("case-detail", pk=case.pk)
-    return _form_page(request, form, f"Attach a file: {case.reference}", case)
+case_add_breach = _case_form_view(forms.BreachForm, "Record a breach", _save_breach,
+                                  form_kwargs=_with_interventions, initial=_today)
+case_intervention_outcome = _case_form_view(forms.InterventionOutcomeForm, "Record an outcome", _save_outcome,
+                                            form_kwargs=_with_interventions)
+case_add_attachment = _case_form_view(forms.AttachmentForm, "Attach a file", _save_attachment)
 
 
 @casework_view
