@@ -406,10 +406,11 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     person = services.get_person(user, pk)
     visible = permissions.visible_cases(user)
+    flags = permissions.visible_flags(user, person)
     return render(request, "casework/person_detail.html", {
-        "title": person.full_name, "person": person, "flags": permissions.visible_flags(user, person),
+        "title": person.full_name, "person": person, "flags": flags,
         "roles": person.case_roles.filter(case__in=visible).select_related("case", "case__case_type"),
-        "hidden_flags": len(person.flags.all()) - len(permissions.visible_flags(user, person)),
+        "hidden_flags": person.flags.count() - len(flags),
     })
 
 
