@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import zipfile
+from datetime import date
 
 import pytest
 
+from csphub.analytics import police_uk
 from csphub.analytics.police_uk import ingest_police_uk
 from csphub.analytics.warehouse import open_warehouse
 from csphub.errors import InputFileError
@@ -114,25 +116,70 @@ def test_a_reissued_month_replaces_the_earlier_file(con, tmp_path):
     assert con.execute("select count(*) from source_files").fetchone() == (1,)
 
 
-def test_a_failure_mid_load_leaves_no_trace(con, tmp_path):
+def _load_with_a_reissue(con, tmp_path):
+    """Load one month, snapshot the warehouse, and write a good month and a re-issue of it."""
     write_street(tmp_path / "before", "2023-12", [street_row(month="2023-12")])
     ingest_police_uk(con, [tmp_path / "before"])
     before = {t: _table(con, t) for t in ("street_crime", "quarantine", "source_files")}
     good = write_street(tmp_path / "load", "2024-01", [street_row(), street_row(month="bad")])
     reissue = write_street(tmp_path / "load", "2023-12", [street_row(month="2023-12")] * 2)
-    broken = tmp_path / "load" / "2024-02-kent-street.csv"
-    broken.write_text("not,a,police.uk,header\n")
+    return before, good, reissue
 
-    calls = []
 
-    def fail_after_first_file(done, total):
-        calls.append(done)
+def test_a_failure_injected_after_rows_were_written_leaves_no_trace(con, tmp_path, monkeypatch):
+    before, good, reissue = _load_with_a_reissue(con, tmp_path)
+    monkeypatch.setattr(police_uk, "BATCH_BYTES", 1)  # one file per batch
+    written = []
 
-    with pytest.raises(InputFileError):
-        ingest_police_uk(con, [good, reissue, broken], progress=fail_after_first_file)
-    assert calls == [1, 2]  # two files had been written inside the transaction
+    def killed_after_the_first_batch(done, total):
+        if done:  # the first call says what was skipped; later calls follow a written batch
+            written.append(con.execute("select count(*) from street_crime").fetchone()[0])
+            raise KeyboardInterrupt("killed half-way")
+
+    with pytest.raises(KeyboardInterrupt):
+        ingest_police_uk(con, [reissue, good], progress=killed_after_the_first_batch)
+    assert written == [2]  # the re-issue had replaced December's row with its two rows
     after = {t: _table(con, t) for t in ("street_crime", "quarantine", "source_files")}
     assert after == before
+
+
+def test_a_broken_file_among_good_ones_is_named_and_nothing_is_kept(con, tmp_path):
+    before, good, reissue = _load_with_a_reissue(con, tmp_path)
+    broken = write_street(tmp_path / "load", "2024-02", [street_row(month="2024-02")] * 3)
+    text = broken.read_text()
+    broken.write_text(text[: text.rindex(",Kent Police")] + "\n")  # the last row cut short
+    later = write_street(tmp_path / "load", "2024-03", [street_row(month="2024-03")])
+    with pytest.raises(InputFileError) as error:
+        ingest_police_uk(con, [good, reissue, broken, later])  # all four read in one statement
+    assert str(broken) in str(error.value) and "line 4" in str(error.value)  # header + 3 rows
+    after = {t: _table(con, t) for t in ("street_crime", "quarantine", "source_files")}
+    assert after == before
+
+
+def test_files_loaded_together_keep_their_own_month_force_and_counts(con, tmp_path):
+    january = write_street(tmp_path, "2024-01", [street_row()] * 3 + [street_row(month="x")])
+    february = write_street(tmp_path, "2024-02", [street_row(month="2024-02")] * 2, force="surrey")
+    summary = ingest_police_uk(con, [january, february])
+    assert (summary.rows_loaded, summary.rows_quarantined) == (5, 1)
+    assert con.execute(
+        "select s.path, c.month, c.force, count(*), any_value(s.rows_loaded), "
+        "any_value(s.rows_quarantined) from street_crime c join source_files s using (file_id) "
+        "group by all order by 1").fetchall() == [
+        (str(january), date(2024, 1, 1), "kent", 3, 3, 1),
+        (str(february), date(2024, 2, 1), "surrey", 2, 2, 0),
+    ]
+    assert con.execute("select file, line from quarantine").fetchall() == [(str(january), 5)]
+
+
+def test_two_files_for_one_month_in_one_load_the_last_named_wins(con, tmp_path):
+    first = write_street(tmp_path / "a", "2024-01", [street_row()])
+    second = write_street(tmp_path / "b", "2024-01", [street_row()] * 2)
+    summary = ingest_police_uk(con, [first, second])
+    assert (summary.files_loaded, summary.files_replaced, summary.rows_loaded) == (1, 1, 2)
+    again = ingest_police_uk(con, [first, second])  # the same load again changes nothing
+    assert (again.files_loaded, again.files_skipped, again.files_replaced) == (0, 1, 1)
+    assert con.execute("select path from source_files").fetchall() == [(str(second),)]
+    assert con.execute("select count(*) from street_crime").fetchone() == (2,)
 
 
 def test_archive_zips_and_other_file_kinds_load(con, tmp_path):

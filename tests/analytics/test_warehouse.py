@@ -26,3 +26,17 @@ def test_a_failed_transaction_leaves_no_trace(tmp_path):
         with transaction(con):
             con.execute("insert into areas values ('Medway', 'E06000035')")
         assert con.execute("select count(*) from areas").fetchone() == (1,)
+
+
+def test_a_version_2_warehouse_loses_the_line_numbers_and_keeps_the_rows(tmp_path):
+    path = tmp_path / "w.duckdb"
+    with open_warehouse(path) as con:  # make it look like a version 2 warehouse
+        con.execute("alter table street_crime add column line INTEGER")
+        con.execute("insert into street_crime (file_id, line, month, force, crime_type) "
+                    "values (1, 2, '2024-01-01', 'kent', 'Burglary')")
+        con.execute("update schema_version set version = 2")
+    with open_warehouse(path) as con:
+        assert con.execute("select version from schema_version").fetchall() == [(SCHEMA_VERSION,)]
+        assert "line" not in [c[0] for c in con.execute("describe street_crime").fetchall()]
+        assert con.execute("select force, crime_type from street_crime").fetchall() == [
+            ("kent", "Burglary")]

@@ -15,11 +15,13 @@ Examples:
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -282,73 +284,122 @@ def _check_header(source: SourceFile) -> None:
         ))
 
 
-def _read_csv_sql(kind: FileKind) -> str:
-    """A read of one police.uk file as text columns c0..cN, each row with its first problem."""
+def _problem_sql(kind: FileKind, file_month: str) -> str:
+    """SQL giving a row's first problem (1-based index into ``kind.checks``), NULL when good."""
+    return "case " + " ".join(
+        f"when {check.bad_when.replace('$file_month', file_month)} then {i}"
+        for i, check in enumerate(kind.checks, start=1)
+    ) + " end"
+
+
+def _read_csv_sql(kind: FileKind, paths: str, *, filename: bool = False) -> str:
+    """A strict read of police.uk files (skipping each header) as text columns c0..cN."""
     names = [f"c{i}" for i in range(len(kind.header))]
     columns = "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in names) + "}"
-    problem = "case " + " ".join(
-        f"when {check.bad_when} then {i}" for i, check in enumerate(kind.checks, start=1)
-    ) + " end"
-    return f"""(select *, {problem} as _problem from (
-            select * from read_csv($path, header=false, skip=1, columns={columns},
+    return f"""read_csv({paths}, header=false, skip=1, columns={columns},
                 auto_detect=false, delim=',', quote='"', escape='"', strict_mode=true,
-                null_padding=false, parallel=true) with ordinality))"""
+                null_padding=false, parallel=true, filename={str(filename).lower()})"""
 
 
-def _file_error(source: SourceFile, error: duckdb.Error) -> InputFileError:
-    line = re.search(r"[Ll]ine:? (\d+)", str(error))
+def _file_error(sources: list[SourceFile], error: duckdb.Error) -> InputFileError:
+    """The error for a file DuckDB could not read, naming the file (DuckDB says which) and line."""
+    text = str(error)
+    line = re.search(r"[Ll]ine:? (\d+)", text)
+    named = re.search(r"^\s*file = (.+)$", text, re.MULTILINE)
+    by_path = {str(s.path): s for s in sources}
+    source = by_path.get(named.group(1).strip()) if named else None
+    if source is None and len(sources) == 1:
+        source = sources[0]
+    label = source.label if source else f"one of {len(sources)} files ({sources[0].label}, ...)"
+    kind = sources[0].kind
     return InputFileError(InputProblem(
-        source.label, int(line.group(1)) if line else None, None, None,
-        f"a complete UTF-8 police.uk CSV with {len(source.kind.header)} columns on every line "
-        f"(DuckDB said: {str(error).splitlines()[0]})",
+        label, int(line.group(1)) if line else None, None, None,
+        f"a complete UTF-8 police.uk CSV with {len(kind.header)} columns on every line "
+        f"(DuckDB said: {text.splitlines()[0]})",
     ))
 
 
-def _load_rows(con: duckdb.DuckDBPyConnection, source: SourceFile, file_id: int,
-               data_lines: int) -> tuple[int, int]:
-    """Insert the file's good rows in one pass; read it again for quarantine only if some failed.
+@dataclass
+class _Load:
+    """One file this call will load, and what became of its rows."""
 
-    ``data_lines`` (newlines after the header, counted while hashing) tells whether every row
-    loaded without a second read of the file.
+    source: SourceFile
+    digest: str
+    data_lines: int  # newlines after the header: the rows, unless a quoted value spans lines
+    file_id: int = 0
+    loaded: int = 0
+    quarantined: int = 0
+
+
+#: Files are loaded in batches of about this many bytes, one statement per batch and kind:
+#: DuckDB reads a batch's files in parallel, and the progress bar moves once per batch.
+BATCH_BYTES = 256 << 20
+
+
+def _batches(loads: list[_Load]) -> list[list[_Load]]:
+    batches: list[list[_Load]] = []
+    for kind in KINDS.values():
+        size, batch = 0, []
+        for load in (x for x in loads if x.source.kind is kind):
+            batch.append(load)
+            size += load.source.path.stat().st_size
+            if size >= BATCH_BYTES:
+                batches.append(batch)
+                size, batch = 0, []
+        if batch:
+            batches.append(batch)
+    return batches
+
+
+def _load_batch(con: duckdb.DuckDBPyConnection, batch: list[_Load]) -> None:
+    """Insert the good rows of every file in the batch in one statement; count them per file.
+
+    Each row learns its file's id, month and force by joining the file name DuckDB reads with
+    ``_ingest_files``, so many files load in one parallel scan instead of one statement each.
     """
-    kind = source.kind
-    params = {"path": str(source.path), "file_month": source.month.strftime("%Y-%m")}
+    kind = batch[0].source.kind
+    select = ", ".join(kind.select_expressions)
     try:
-        loaded = con.execute(
-            f"""insert into {kind.table} (file_id, line, month, force, {', '.join(kind.insert_columns)})
-            select $file_id, ordinality + 1, $month, $force, {', '.join(kind.select_expressions)}
-            from {_read_csv_sql(kind)} where _problem is null""",
-            {**params, "file_id": file_id, "month": source.month, "force": source.force},
-        ).fetchall()[0][0]
+        con.execute(
+            f"""insert into {kind.table} (file_id, month, force, {', '.join(kind.insert_columns)})
+            select f.file_id, f.month, f.force, {select}
+            from {_read_csv_sql(kind, '$paths', filename=True)} r
+            join _ingest_files f on r.filename = f.path
+            where ({_problem_sql(kind, 'f.file_month')}) is null""",
+            {"paths": [str(load.source.path) for load in batch]},
+        )
     except duckdb.Error as e:
-        raise _file_error(source, e) from e
-    if loaded >= data_lines:
-        return loaded, 0
+        raise _file_error([load.source for load in batch], e) from e
+    by_id = {load.file_id: load for load in batch}
+    for file_id, loaded in con.execute(
+        f"select file_id, count(*) from {kind.table} where file_id in (select unnest($ids)) "
+        "group by file_id", {"ids": list(by_id)},
+    ).fetchall():
+        by_id[file_id].loaded = loaded
+
+
+def _quarantine(con: duckdb.DuckDBPyConnection, load: _Load) -> None:
+    """Read one file again, numbering its rows, and put every bad row in quarantine."""
+    kind, source = load.source.kind, load.source
     fields = "[" + ", ".join(f"'{c.field}'" for c in kind.checks) + "]"
     reasons = "[" + ", ".join("'" + c.reason.replace("'", "''") + "'" for c in kind.checks) + "]"
     value = "case _problem " + " ".join(
         f"when {i} then {c.column}" for i, c in enumerate(kind.checks, start=1)) + " end"
     raw = "to_json(struct_pack(" + ", ".join(
         f'"{h}" := c{i}' for i, h in enumerate(kind.header)) + "))::varchar"
-    bad = con.execute(
-        f"""insert into quarantine (file_id, file, line, field, value, reason, raw_row)
-        select $file_id, $label, ordinality + 1, {fields}[_problem], {value},
-               {reasons}[_problem], {raw}
-        from {_read_csv_sql(kind)} where _problem is not null""",
-        {**params, "file_id": file_id, "label": source.label},
-    ).fetchall()[0][0]
-    return loaded, bad
-
-
-def _replace_previous(con: duckdb.DuckDBPyConnection, source: SourceFile) -> bool:
-    previous = [r[0] for r in con.execute(
-        "select file_id from source_files where kind = ? and force = ? and month = ?",
-        [source.kind.name, source.force, source.month]).fetchall()]
-    for file_id in previous:
-        con.execute(f"delete from {source.kind.table} where file_id = ?", [file_id])
-        con.execute("delete from quarantine where file_id = ?", [file_id])
-        con.execute("delete from source_files where file_id = ?", [file_id])
-    return bool(previous)
+    try:
+        load.quarantined = con.execute(
+            f"""insert into quarantine (file_id, file, line, field, value, reason, raw_row)
+            select $file_id, $label, ordinality + 1, {fields}[_problem], {value},
+                   {reasons}[_problem], {raw}
+            from (select *, {_problem_sql(kind, '$file_month')} as _problem
+                  from {_read_csv_sql(kind, '$path')} with ordinality)
+            where _problem is not null""",
+            {"path": str(source.path), "file_month": source.month.strftime("%Y-%m"),
+             "file_id": load.file_id, "label": source.label},
+        ).fetchall()[0][0]
+    except duckdb.Error as e:
+        raise _file_error([source], e) from e
 
 
 def ingest_police_uk(
@@ -356,52 +407,126 @@ def ingest_police_uk(
     paths: list[Path],
     progress: Callable[[int, int], None] | None = None,
 ) -> IngestSummary:
-    """Load police.uk files, folders and zips in one transaction; return what was done."""
+    """Load police.uk files, folders and zips in one transaction; return what was done.
+
+    ``progress(done, total)`` counts files: those skipped at once, then each batch as it loads.
+    """
     summary = IngestSummary()
-    months: set[str] = set()
-    forces: set[str] = set()
     with tempfile.TemporaryDirectory(prefix="csphub-ingest-") as scratch:
         sources = discover(paths, Path(scratch))
-        # Keep a national-scale load under ~2 GB: DuckDB spills to disk beyond its limit.
-        previous_limit = con.execute("select current_setting('memory_limit')").fetchall()[0][0]
-        con.execute(f"set memory_limit = '{INGEST_MEMORY_LIMIT}'")
+        loads = _plan(con, _examine(sources), summary)
+        if progress:
+            progress(len(sources) - len(loads), len(sources))
+        # Keep a national-scale load under ~2 GB (DuckDB spills to disk beyond its limit), and
+        # let it write rows in any order: nothing depends on the order of rows in a table.
+        settings = {"memory_limit": INGEST_MEMORY_LIMIT, "preserve_insertion_order": "false"}
+        previous = {name: con.execute(f"select current_setting('{name}')").fetchall()[0][0]
+                    for name in settings}
+        for name, value in settings.items():
+            con.execute(f"set {name} = '{value}'")
         try:
-            _ingest_all(con, sources, summary, months, forces, progress)
+            summary.files_replaced += _load_all(con, loads, len(sources), progress)
         finally:
-            con.execute(f"set memory_limit = '{previous_limit}'")
-    summary.months, summary.forces = sorted(months), sorted(forces)
+            for name, value in previous.items():
+                con.execute(f"set {name} = '{value}'")
+    for load in loads:
+        summary.files_loaded += 1
+        summary.rows_loaded += load.loaded
+        summary.rows_quarantined += load.quarantined
+    summary.months = sorted({s.month.strftime("%Y-%m") for s in sources})
+    summary.forces = sorted({s.force for s in sources})
     return summary
 
 
-def _ingest_all(
-    con: duckdb.DuckDBPyConnection, sources: list[SourceFile], summary: IngestSummary,
-    months: set[str], forces: set[str], progress: Callable[[int, int], None] | None,
-) -> None:
+def _examine(sources: list[SourceFile]) -> list[_Load]:
+    """Hash and count every file (in parallel threads) and check its header, before any write."""
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        digests = list(pool.map(lambda s: file_digest_and_lines(s.path), sources))
+    for source in sources:
+        _check_header(source)
+    return [_Load(source, digest, lines) for source, (digest, lines) in zip(sources, digests, strict=True)]
+
+
+def _plan(con: duckdb.DuckDBPyConnection, examined: list[_Load], summary: IngestSummary) -> list[_Load]:
+    """The files to load: not already loaded (by content), and the last one named for its month.
+
+    When one call names two different files for the same kind, force and month, the last one
+    named wins and the earlier counts as replaced; if that last one is already in the
+    warehouse, nothing changes for that month (so running the same load again does nothing).
+    """
+    known = {row[0] for row in con.execute(
+        "select sha256 from source_files where sha256 in (select unnest($d))",
+        {"d": [x.digest for x in examined]}).fetchall()}
+    last: dict[tuple[str, str, date], _Load] = {}
+    for load in examined:
+        last[(load.source.kind.name, load.source.force, load.source.month)] = load
+    loads: list[_Load] = []
+    seen: set[str] = set()
+    for load in examined:
+        key = (load.source.kind.name, load.source.force, load.source.month)
+        if load.digest in known or load.digest in seen:
+            summary.files_skipped += 1
+        elif last[key] is not load:
+            summary.files_replaced += 1  # superseded by a later file for the same month
+        else:
+            loads.append(load)
+        seen.add(load.digest)
+    return loads
+
+
+def _load_all(con: duckdb.DuckDBPyConnection, loads: list[_Load], total: int,
+              progress: Callable[[int, int], None] | None) -> int:
+    """Replace re-issued months, register and load every file; return how many were replaced."""
+    if not loads:
+        return 0
+    done = total - len(loads)
     with transaction(con):
-        for done, source in enumerate(sources, start=1):
-            _ingest_one(con, source, summary)
-            months.add(source.month.strftime("%Y-%m"))
-            forces.add(source.force)
+        con.execute("create or replace temp table _ingest_files (path VARCHAR, kind VARCHAR, "
+                    "month DATE, force VARCHAR, file_month VARCHAR, file_id INTEGER)")
+        con.executemany("insert into _ingest_files values (?, ?, ?, ?, ?, NULL)", [
+            [str(x.source.path), x.source.kind.name, x.source.month, x.source.force,
+             x.source.month.strftime("%Y-%m")] for x in loads])
+        replaced = _replace_previous(con)
+        for load in loads:
+            source = load.source
+            load.file_id = con.execute(
+                "insert into source_files (kind, force, month, path, sha256, rows_loaded, "
+                "rows_quarantined) values (?, ?, ?, ?, ?, 0, 0) returning file_id",
+                [source.kind.name, source.force, source.month, source.label, load.digest],
+            ).fetchall()[0][0]
+        con.executemany("update _ingest_files set file_id = ? where path = ?",
+                        [[load.file_id, str(load.source.path)] for load in loads])
+        for batch in _batches(loads):
+            _load_batch(con, batch)
+            for load in batch:
+                if load.loaded < load.data_lines:  # some rows failed: find them and say why
+                    _quarantine(con, load)
+            done += len(batch)
             if progress:
-                progress(done, len(sources))
+                progress(done, total)
+        con.executemany(
+            "update source_files set rows_loaded = ?, rows_quarantined = ? where file_id = ?",
+            [[load.loaded, load.quarantined, load.file_id] for load in loads])
+        con.execute("drop table _ingest_files")
+    return replaced
 
 
-def _ingest_one(con: duckdb.DuckDBPyConnection, source: SourceFile, summary: IngestSummary) -> None:
-    digest, data_lines = file_digest_and_lines(source.path)
-    if con.execute("select 1 from source_files where sha256 = ?", [digest]).fetchone():
-        summary.files_skipped += 1
-        return
-    _check_header(source)
-    if _replace_previous(con, source):
-        summary.files_replaced += 1
-    file_id = con.execute(
-        "insert into source_files (kind, force, month, path, sha256, rows_loaded, rows_quarantined)"
-        " values (?, ?, ?, ?, ?, 0, 0) returning file_id",
-        [source.kind.name, source.force, source.month, source.label, digest],
-    ).fetchall()[0][0]
-    loaded, bad = _load_rows(con, source, file_id, data_lines)
-    con.execute("update source_files set rows_loaded = ?, rows_quarantined = ? where file_id = ?",
-                [loaded, bad, file_id])
-    summary.files_loaded += 1
-    summary.rows_loaded += loaded
-    summary.rows_quarantined += bad
+def _replace_previous(con: duckdb.DuckDBPyConnection) -> int:
+    """Delete what earlier loads kept for the kinds, forces and months in ``_ingest_files``.
+
+    Returns how many of this load's files replace an earlier one.
+    """
+    previous = con.execute(
+        "select s.file_id, s.kind, f.path from source_files s join _ingest_files f "
+        "on s.kind = f.kind and s.force = f.force and s.month = f.month").fetchall()
+    ids = [file_id for file_id, _, _ in previous]
+    if not ids:
+        return 0
+    for kind in KINDS.values():
+        of_kind = [file_id for file_id, name, _ in previous if name == kind.name]
+        if of_kind:
+            con.execute(f"delete from {kind.table} where file_id in (select unnest($ids))",
+                        {"ids": of_kind})
+    con.execute("delete from quarantine where file_id in (select unnest($ids))", {"ids": ids})
+    con.execute("delete from source_files where file_id in (select unnest($ids))", {"ids": ids})
+    return len({path for _, _, path in previous})
