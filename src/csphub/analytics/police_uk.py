@@ -27,6 +27,7 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import numpy as np
 
 from csphub.analytics.warehouse import transaction
 from csphub.errors import InputFileError, InputProblem
@@ -52,6 +53,7 @@ CURRENT_CRIME_TYPES: tuple[str, ...] = (
 CRIME_TYPES: tuple[str, ...] = (*CURRENT_CRIME_TYPES, "Violent crime", "Public disorder and weapons")
 ASB = "Anti-social behaviour"
 
+NEWLINE = ord("\n")
 FILE_NAME = re.compile(r"^(\d{4})-(\d{2})-(.+)-(street|outcomes|stop-and-search)\.csv$")
 
 # Longitude/latitude bounds of the United Kingdom and Channel Islands, generously.
@@ -264,7 +266,8 @@ def file_digest_and_lines(path: Path) -> tuple[str, int]:
     with open(path, "rb") as handle:
         while chunk := handle.read(1 << 20):
             digest.update(chunk)
-            newlines += chunk.count(b"\n")
+            # numpy counts twice as fast as bytes.count and, unlike it, lets other threads run
+            newlines += int(np.count_nonzero(np.frombuffer(chunk, dtype=np.uint8) == NEWLINE))
             last = chunk[-1:]
     lines = newlines + (0 if last == b"\n" else 1)  # a last line without a newline counts
     return digest.hexdigest(), max(lines - 1, 0)
@@ -333,7 +336,7 @@ class _Load:
 
 #: Files are loaded in batches of about this many bytes, one statement per batch and kind:
 #: DuckDB reads a batch's files in parallel, and the progress bar moves once per batch.
-BATCH_BYTES = 256 << 20
+BATCH_BYTES = 512 << 20
 
 
 def _batches(loads: list[_Load]) -> list[list[_Load]]:
@@ -481,21 +484,17 @@ def _load_all(con: duckdb.DuckDBPyConnection, loads: list[_Load], total: int,
         return 0
     done = total - len(loads)
     with transaction(con):
-        con.execute("create or replace temp table _ingest_files (path VARCHAR, kind VARCHAR, "
-                    "month DATE, force VARCHAR, file_month VARCHAR, file_id INTEGER)")
-        con.executemany("insert into _ingest_files values (?, ?, ?, ?, ?, NULL)", [
-            [str(x.source.path), x.source.kind.name, x.source.month, x.source.force,
-             x.source.month.strftime("%Y-%m")] for x in loads])
+        _register(con, loads)
         replaced = _replace_previous(con)
-        for load in loads:
-            source = load.source
-            load.file_id = con.execute(
-                "insert into source_files (kind, force, month, path, sha256, rows_loaded, "
-                "rows_quarantined) values (?, ?, ?, ?, ?, 0, 0) returning file_id",
-                [source.kind.name, source.force, source.month, source.label, load.digest],
-            ).fetchall()[0][0]
-        con.executemany("update _ingest_files set file_id = ? where path = ?",
-                        [[load.file_id, str(load.source.path)] for load in loads])
+        con.execute(
+            "insert into source_files (kind, force, month, path, sha256, rows_loaded, "
+            "rows_quarantined) select kind, force, month, label, sha256, 0, 0 from _ingest_files "
+            "order by seq")
+        con.execute("update _ingest_files f set file_id = s.file_id from source_files s "
+                    "where s.path = f.label and s.sha256 = f.sha256")
+        ids = dict(con.execute("select seq, file_id from _ingest_files").fetchall())
+        for seq, load in enumerate(loads):
+            load.file_id = ids[seq]
         for batch in _batches(loads):
             _load_batch(con, batch)
             for load in batch:
@@ -504,11 +503,34 @@ def _load_all(con: duckdb.DuckDBPyConnection, loads: list[_Load], total: int,
             done += len(batch)
             if progress:
                 progress(done, total)
-        con.executemany(
-            "update source_files set rows_loaded = ?, rows_quarantined = ? where file_id = ?",
-            [[load.loaded, load.quarantined, load.file_id] for load in loads])
+        con.execute(
+            "update source_files s set rows_loaded = c.loaded, rows_quarantined = c.bad from "
+            "(select unnest($ids) as file_id, unnest($loaded) as loaded, unnest($bad) as bad) c "
+            "where s.file_id = c.file_id",
+            {"ids": [x.file_id for x in loads], "loaded": [x.loaded for x in loads],
+             "bad": [x.quarantined for x in loads]})
         con.execute("drop table _ingest_files")
     return replaced
+
+
+def _register(con: duckdb.DuckDBPyConnection, loads: list[_Load]) -> None:
+    """The files of this load, in a temporary table the loading statements join to."""
+    con.execute("create or replace temp table _ingest_files (seq INTEGER, path VARCHAR, "
+                "label VARCHAR, sha256 VARCHAR, kind VARCHAR, month DATE, force VARCHAR, "
+                "file_month VARCHAR, file_id INTEGER)")
+    columns = {
+        "seq": list(range(len(loads))),
+        "path": [str(x.source.path) for x in loads],
+        "label": [x.source.label for x in loads],
+        "sha256": [x.digest for x in loads],
+        "kind": [x.source.kind.name for x in loads],
+        "month": [x.source.month for x in loads],
+        "force": [x.source.force for x in loads],
+        "file_month": [x.source.month.strftime("%Y-%m") for x in loads],
+    }
+    con.execute(
+        f"insert into _ingest_files select {', '.join(f'unnest(${c})' for c in columns)}, NULL",
+        columns)
 
 
 def _replace_previous(con: duckdb.DuckDBPyConnection) -> int:
