@@ -17,6 +17,7 @@ from datetime import date
 import duckdb
 import ibis
 import ibis.expr.types as ir
+import pyarrow as pa
 
 from csphub.analytics.areas import Area
 from csphub.analytics.warehouse import ibis_backend
@@ -113,7 +114,7 @@ def area_records(
     )
 
 
-def count_by(
+def count_table(
     con: duckdb.DuckDBPyConnection,
     area: Area,
     start_month: date | None,
@@ -121,8 +122,9 @@ def count_by(
     dims: list[str],
     ward_vintage: str | None = None,
     crime_type: str | None = None,
-) -> list[dict]:
-    """Counts by the given dimensions, as a list of dicts (dimension columns plus ``count``).
+) -> pa.Table:
+    """Counts by the given dimensions as an Arrow table (dimension columns plus ``count``),
+    ordered by the dimensions.
 
     Months come out as ``YYYY-MM``; ``ward`` gives ``ward_code`` and ``ward_name``.
     """
@@ -132,11 +134,25 @@ def count_by(
     records = area_records(con, area, start_month, end_month, ward_vintage)
     if crime_type is not None:
         records = records.filter(records.crime_type == crime_type)
-    if "month" in dims:  # format in the database: no per-row Python on a national count
-        records = records.mutate(month=records.month.strftime("%Y-%m"))
     columns = [c for d in dims for c in DIMENSIONS[d]]
-    table = records.group_by(columns).aggregate(count=records.count()).order_by(columns)
-    return table.to_pyarrow().to_pylist()
+    table = records.group_by(columns).aggregate(count=records.count())
+    if "month" in dims:  # format each group's month in the database, not each row's
+        table = table.mutate(month=table.month.strftime("%Y-%m"))
+    return table.order_by(columns).to_pyarrow()
+
+
+def count_by(
+    con: duckdb.DuckDBPyConnection,
+    area: Area,
+    start_month: date | None,
+    end_month: date | None,
+    dims: list[str],
+    ward_vintage: str | None = None,
+    crime_type: str | None = None,
+) -> list[dict]:
+    """:func:`count_table` as a list of dicts, one per group (what the CLI prints)."""
+    return count_table(con, area, start_month, end_month, dims, ward_vintage,
+                       crime_type).to_pylist()
 
 
 def unplaced_rows(con: duckdb.DuckDBPyConnection, start_month: date | None, end_month: date | None) -> int:
@@ -148,4 +164,4 @@ def unplaced_rows(con: duckdb.DuckDBPyConnection, start_month: date | None, end_
     ).fetchall()[0][0]
 
 
-__all__ = ["DIMENSIONS", "area_records", "count_by", "choose_ward_vintage", "ibis", "unplaced_rows"]
+__all__ = ["DIMENSIONS", "area_records", "count_by", "count_table", "choose_ward_vintage", "ibis", "unplaced_rows"]
