@@ -156,6 +156,9 @@ def ceiling_note(results: dict[str, dict]) -> list[str]:
     if {"bare-load", "bare"} <= ok.keys():
         notes.append(f"Floor: merely copying the files into a table on disk takes "
                      f"{ok['bare-load'] / ok['bare']:.2f}x the bare scan.")
+    if {"bare-load", "ingest"} <= ok.keys():
+        notes.append(f"CSP Hub's ingest (validating and typing every row) takes "
+                     f"{ok['ingest'] / ok['bare-load']:.2f}x that unvalidated copy.")
     return notes
 
 
