@@ -6,6 +6,7 @@ import json
 import zipfile
 from datetime import date
 
+import duckdb
 import pytest
 
 from csphub.analytics import police_uk
@@ -211,3 +212,29 @@ def test_archive_zips_and_other_file_kinds_load(con, tmp_path):
     assert con.execute("select count(*) from stop_search").fetchone() == (1,)
     assert con.execute("select field, file like '%2024-01.zip!%' from quarantine").fetchall() == [
         ("Date", True)]
+
+
+def test_progress_follows_duckdb_through_a_statement(tmp_path):
+    path = tmp_path / "big.csv"
+    path.write_text("a,b\n" + "".join(f"{i},row {i}\n" for i in range(2_000_000)))
+    con = duckdb.connect()
+    con.execute("set enable_progress_bar = true; set enable_progress_bar_print = false")
+    reports = []
+    with police_uk._following(con, lambda done, total: reports.append((done, total)),
+                              done=10, batch=4, total=20, every=0.005):
+        con.execute("create table t as select * from read_csv(?)", [str(path)])
+    assert reports, "no report while DuckDB read 2,000,000 rows"
+    assert all(10 <= done <= 14 and total == 20 for done, total in reports)
+    assert [d for d, _ in reports] == sorted(d for d, _ in reports)
+
+
+def test_a_load_reports_every_file_done_at_the_end(con, tmp_path, monkeypatch):
+    monkeypatch.setattr(police_uk, "BATCH_BYTES", 1)  # one file per batch
+    months = ["2024-01", "2024-02", "2024-03"]
+    paths = [write_street(tmp_path, m, [street_row(month=m)]) for m in months]
+    ingest_police_uk(con, paths[:1])
+    reports = []
+    ingest_police_uk(con, paths, progress=lambda done, total: reports.append((done, total)))
+    assert reports[0] == (1, 3)  # January was already loaded
+    assert reports[-1] == (3, 3)
+    assert [d for d, _ in reports] == sorted(d for d, _ in reports)

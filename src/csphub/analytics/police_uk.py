@@ -19,9 +19,11 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -335,7 +337,7 @@ class _Load:
 
 
 #: Files are loaded in batches of about this many bytes, one statement per batch and kind:
-#: DuckDB reads a batch's files in parallel, and the progress bar moves once per batch.
+#: DuckDB reads a batch's files in parallel; the progress bar follows DuckDB through each.
 BATCH_BYTES = 512 << 20
 
 
@@ -408,11 +410,12 @@ def _quarantine(con: duckdb.DuckDBPyConnection, load: _Load) -> None:
 def ingest_police_uk(
     con: duckdb.DuckDBPyConnection,
     paths: list[Path],
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[float, int], None] | None = None,
 ) -> IngestSummary:
     """Load police.uk files, folders and zips in one transaction; return what was done.
 
-    ``progress(done, total)`` counts files: those skipped at once, then each batch as it loads.
+    ``progress(done, total)`` counts files: those skipped at once, then the files of each batch
+    as DuckDB works through it (``done`` may then be fractional).
     """
     summary = IngestSummary()
     with tempfile.TemporaryDirectory(prefix="csphub-ingest-") as scratch:
@@ -422,7 +425,9 @@ def ingest_police_uk(
             progress(len(sources) - len(loads), len(sources))
         # Keep a national-scale load under ~2 GB (DuckDB spills to disk beyond its limit), and
         # let it write rows in any order: nothing depends on the order of rows in a table.
-        settings = {"memory_limit": INGEST_MEMORY_LIMIT, "preserve_insertion_order": "false"}
+        # DuckDB tracks its progress through a statement only with its progress bar on (not printed).
+        settings = {"memory_limit": INGEST_MEMORY_LIMIT, "preserve_insertion_order": "false",
+                    "enable_progress_bar": "true", "enable_progress_bar_print": "false"}
         previous = {name: con.execute(f"select current_setting('{name}')").fetchall()[0][0]
                     for name in settings}
         for name, value in settings.items():
@@ -478,7 +483,7 @@ def _plan(con: duckdb.DuckDBPyConnection, examined: list[_Load], summary: Ingest
 
 
 def _load_all(con: duckdb.DuckDBPyConnection, loads: list[_Load], total: int,
-              progress: Callable[[int, int], None] | None) -> int:
+              progress: Callable[[float, int], None] | None) -> int:
     """Replace re-issued months, register and load every file; return how many were replaced."""
     if not loads:
         return 0
@@ -496,7 +501,8 @@ def _load_all(con: duckdb.DuckDBPyConnection, loads: list[_Load], total: int,
         for seq, load in enumerate(loads):
             load.file_id = ids[seq]
         for batch in _batches(loads):
-            _load_batch(con, batch)
+            with _following(con, progress, done, len(batch), total):
+                _load_batch(con, batch)
             for load in batch:
                 if load.loaded < load.data_lines:  # some rows failed: find them and say why
                     _quarantine(con, load)
@@ -511,6 +517,35 @@ def _load_all(con: duckdb.DuckDBPyConnection, loads: list[_Load], total: int,
              "bad": [x.quarantined for x in loads]})
         con.execute("drop table _ingest_files")
     return replaced
+
+
+@contextmanager
+def _following(con: duckdb.DuckDBPyConnection, progress: Callable[[float, int], None] | None,
+               done: int, batch: int, total: int, every: float = 0.2) -> Iterator[None]:
+    """While the block's statement loads ``batch`` files, report ``done`` plus the share of
+    them DuckDB has got through, from a second thread every ``every`` seconds. A report that
+    fails stops the reports, not the load."""
+    if progress is None:
+        yield
+        return
+    stop = threading.Event()
+
+    def poll() -> None:
+        while not stop.wait(every):
+            try:
+                percent = con.query_progress()
+                if percent >= 0:
+                    progress(done + batch * min(percent, 100.0) / 100, total)
+            except Exception:  # noqa: BLE001 (a progress bar must never break a load)
+                return
+
+    thread = threading.Thread(target=poll, name="csphub-ingest-progress", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
 
 
 def _register(con: duckdb.DuckDBPyConnection, loads: list[_Load]) -> None:
