@@ -13,6 +13,8 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 
+from csphub.change import percent_change
+
 from . import rules
 from .models import AsbCase, Incident, Intervention
 
@@ -20,18 +22,6 @@ from .models import AsbCase, Incident, Intervention
 def year_earlier(day: date) -> date:
     """The same day a year earlier (29 February becomes 28 February)."""
     return rules.add_months(day, -12)
-
-
-def percent_change(now: int, before: int) -> float | None:
-    """% change, one decimal; None when there is nothing to compare with.
-
-    Examples:
-        >>> percent_change(247, 176), percent_change(12, 7), percent_change(3, 0)
-        (40.3, 71.4, None)
-    """
-    if before == 0:
-        return None
-    return round(100 * (now - before) / before, 1)
 
 
 def _row(measure: str, category: str, now: int, before: int) -> dict[str, Any]:

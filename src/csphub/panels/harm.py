@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from csphub.change import percent_change
 from csphub.dates import add_months
 
 
@@ -67,9 +68,7 @@ class CohortHarm:
 
     @property
     def percent_change(self) -> float | None:
-        if self.harm_before == 0:
-            return None
-        return round(100 * (self.harm_during - self.harm_before) / self.harm_before, 1)
+        return percent_change(self.harm_during, self.harm_before)
 
     def as_dict(self) -> dict:
         return {

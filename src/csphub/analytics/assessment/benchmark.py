@@ -23,15 +23,14 @@ from csphub.analytics.assessment.data import load_area_data
 from csphub.analytics.assessment.groups import ASB
 from csphub.analytics.assessment.periods import FinancialYear
 from csphub.analytics.assessment.severity_section import css_section
+from csphub.change import percent_change
 from csphub.errors import InputFileError, InputProblem
 
 MEASURES = ("offence_rate", "css")
 
 
 def pct(current: float | None, previous: float | None) -> float | None:
-    if current is None or previous in (None, 0):
-        return None
-    return round((current - previous) / previous * 100, 1)
+    return None if current is None or previous is None else percent_change(current, previous)
 
 
 def _warehouse_row(con: duckdb.DuckDBPyConnection, area: Area, year: FinancialYear,

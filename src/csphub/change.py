@@ -1,0 +1,18 @@
+"""Percentage change as every CSP Hub report states it (no Django, no DuckDB).
+
+Examples:
+    >>> percent_change(247, 176), percent_change(12, 7), percent_change(3, 0)
+    (40.3, 71.4, None)
+    >>> percent_change(24, 1115)
+    -97.8
+"""
+
+from __future__ import annotations
+
+
+def percent_change(now: float, before: float) -> float | None:
+    """% change from ``before`` to ``now``, one decimal; None when ``before`` is 0 (a change
+    from nothing has no percentage: reports show the two figures instead)."""
+    if before == 0:
+        return None
+    return round(100 * (now - before) / before, 1)
