@@ -94,3 +94,33 @@ def test_adding_a_person_offers_the_likely_existing_record_first(client, two_age
     assert Person.objects.filter(first_name="Liz").count() == 0  # nothing created yet
     confirmed = client.post(f"/cases/{case.pk}/people/add/", {**form, "confirm_new": "1"})
     assert confirmed.status_code == 302 and Person.objects.filter(first_name="Liz").count() == 1
+
+
+def test_dedupe_saves_its_model_and_adding_a_person_scores_with_it_without_training(
+        two_agencies, data_dir, monkeypatch):
+    from csphub.linkage import PersonMatcher, generate_people
+
+    council_officer, _, _ = two_agencies
+    records, _ = generate_people(700, seed=8)  # about 1,300 records: enough to train
+    def text(value):  # missing values in the synthetic frame are NaN
+        return value if isinstance(value, str) else ""
+
+    Person.objects.bulk_create([
+        Person(first_name=text(r.first_name), last_name=text(r.last_name),
+               date_of_birth=date.fromisoformat(r.date_of_birth) if text(r.date_of_birth) else None,
+               postcode=text(r.postcode), address=text(r.address),
+               recorded_by_agency=council_officer.membership.agency)
+        for r in records.itertuples()])
+    assert Person.objects.count() >= 1_000
+    services.run_dedupe(threshold=0.9)
+    assert services.model_path().is_relative_to(data_dir) and services.model_path().exists()
+
+    def no_training(self, frame):
+        raise AssertionError("trained again")
+
+    monkeypatch.setattr(PersonMatcher, "fit", no_training)
+    known = Person.objects.exclude(date_of_birth=None).exclude(postcode="").order_by("pk").first()
+    found = services.likely_existing(council_officer, {
+        "first_name": known.first_name, "last_name": known.last_name,
+        "date_of_birth": known.date_of_birth, "postcode": known.postcode, "address": known.address})
+    assert found and found[0][0].pk == known.pk and found[0][1] >= 0.9
