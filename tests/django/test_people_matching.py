@@ -123,4 +123,6 @@ def test_dedupe_saves_its_model_and_adding_a_person_scores_with_it_without_train
     found = services.likely_existing(council_officer, {
         "first_name": known.first_name, "last_name": known.last_name,
         "date_of_birth": known.date_of_birth, "postcode": known.postcode, "address": known.address})
-    assert found and found[0][0].pk == known.pk and found[0][1] >= 0.9
+    # the person themself is offered as likely (their duplicates from other agencies may tie)
+    assert known.pk in {person.pk for person, probability in found if probability >= 0.9}
+    assert found[0][1] == max(probability for _, probability in found)
