@@ -206,6 +206,11 @@ class SourceFile:
     force: str
     month: date
 
+    @property
+    def key(self) -> tuple[str, str, date]:
+        """Kind, force and month: a later file with the same key replaces this one."""
+        return self.kind.name, self.force, self.month
+
 
 def parse_file_name(name: str) -> tuple[str, str, date]:
     """(kind, force, month) from a data.police.uk file name; ValueError if it is not one."""
@@ -465,16 +470,13 @@ def _plan(con: duckdb.DuckDBPyConnection, examined: list[_Load], summary: Ingest
     known = {row[0] for row in con.execute(
         "select sha256 from source_files where sha256 in (select unnest($d))",
         {"d": [x.digest for x in examined]}).fetchall()}
-    last: dict[tuple[str, str, date], _Load] = {}
-    for load in examined:
-        last[(load.source.kind.name, load.source.force, load.source.month)] = load
+    last = {load.source.key: load for load in examined}
     loads: list[_Load] = []
     seen: set[str] = set()
     for load in examined:
-        key = (load.source.kind.name, load.source.force, load.source.month)
         if load.digest in known or load.digest in seen:
             summary.files_skipped += 1
-        elif last[key] is not load:
+        elif last[load.source.key] is not load:
             summary.files_replaced += 1  # superseded by a later file for the same month
         else:
             loads.append(load)
@@ -492,14 +494,9 @@ def _load_all(con: duckdb.DuckDBPyConnection, loads: list[_Load], total: int,
         _register(con, loads)
         replaced = _replace_previous(con)
         con.execute(
-            "insert into source_files (kind, force, month, path, sha256, rows_loaded, "
-            "rows_quarantined) select kind, force, month, label, sha256, 0, 0 from _ingest_files "
-            "order by seq")
-        con.execute("update _ingest_files f set file_id = s.file_id from source_files s "
-                    "where s.path = f.label and s.sha256 = f.sha256")
-        ids = dict(con.execute("select seq, file_id from _ingest_files").fetchall())
-        for seq, load in enumerate(loads):
-            load.file_id = ids[seq]
+            "insert into source_files (file_id, kind, force, month, path, sha256, rows_loaded, "
+            "rows_quarantined) select file_id, kind, force, month, label, sha256, 0, 0 "
+            "from _ingest_files order by seq")
         for batch in _batches(loads):
             with _following(con, progress, done, len(batch), total):
                 _load_batch(con, batch)
@@ -549,7 +546,8 @@ def _following(con: duckdb.DuckDBPyConnection, progress: Callable[[float, int], 
 
 
 def _register(con: duckdb.DuckDBPyConnection, loads: list[_Load]) -> None:
-    """The files of this load, in a temporary table the loading statements join to."""
+    """The files of this load, each given its file id, in a temporary table the loading
+    statements join to."""
     con.execute("create or replace temp table _ingest_files (seq INTEGER, path VARCHAR, "
                 "label VARCHAR, sha256 VARCHAR, kind VARCHAR, month DATE, force VARCHAR, "
                 "file_month VARCHAR, file_id INTEGER)")
@@ -564,8 +562,11 @@ def _register(con: duckdb.DuckDBPyConnection, loads: list[_Load]) -> None:
         "file_month": [x.source.month.strftime("%Y-%m") for x in loads],
     }
     con.execute(
-        f"insert into _ingest_files select {', '.join(f'unnest(${c})' for c in columns)}, NULL",
-        columns)
+        f"insert into _ingest_files select {', '.join(f'unnest(${c})' for c in columns)}, "
+        "nextval('source_file_ids')", columns)
+    ids = dict(con.execute("select seq, file_id from _ingest_files").fetchall())
+    for seq, load in enumerate(loads):
+        load.file_id = ids[seq]
 
 
 def _replace_previous(con: duckdb.DuckDBPyConnection) -> int:
