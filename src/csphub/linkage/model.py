@@ -435,8 +435,11 @@ class PersonMatcher:
         records = db_api.register(_as_arrow(prepared), table_name="csphub_person_records")
         return _Session(connection, db_api, records, Linker(records, creator, log_level=None))
 
-    def fit(self, records: pd.DataFrame) -> Self:
+    def fit(self, records: pd.DataFrame, saved_model: Path | str | None = None) -> Self:
         """Prepare the records and train the model on them (no labelled data needed).
+
+        With ``saved_model`` naming a file :meth:`save` wrote, a set large enough to train on
+        is scored with that model instead of training again (a missing file trains as usual).
 
         u (how often each level happens by chance) is estimated from random pairs (seeded);
         m (how often it happens for the same person) by expectation maximisation, twice:
@@ -462,6 +465,8 @@ class PersonMatcher:
         if len(prepared) < self.min_records_to_train:
             return self._use_fixed(prepared, f"{len(prepared)} records is fewer than "
                                              f"{self.min_records_to_train}, too few to train")
+        if saved_model is not None and Path(saved_model).exists():
+            return self._use_saved(prepared, saved_model)
         try:
             self._session = self._open(prepared, settings())
             self._train(self._session.linker)
@@ -497,8 +502,11 @@ class PersonMatcher:
             (True, True)
         """
         self.close()
+        return self._use_saved(prepare(records), path)
+
+    def _use_saved(self, prepared: pd.DataFrame, path: Path | str) -> Self:
         model = json.loads(Path(path).read_text(encoding="utf-8"))
-        self._session = self._open(prepare(records), model)
+        self._session = self._open(prepared, model)
         self.trained, self.training_note = True, f"trained earlier, read from {path}"
         return self
 

@@ -139,7 +139,6 @@ def likely_existing(user: Any, details: dict[str, Any], *, top: int = 5, thresho
     second), rather than training on every submission (several seconds for thousands).
     """
     from csphub.linkage import PersonMatcher
-    from csphub.linkage.model import MIN_RECORDS_TO_TRAIN
 
     frame = person_frame(casework_permissions.visible_people(user))
     if frame.empty:
@@ -148,13 +147,8 @@ def likely_existing(user: Any, details: dict[str, Any], *, top: int = 5, thresho
            "last_name": details.get("last_name", ""),
            "date_of_birth": details["date_of_birth"].isoformat() if details.get("date_of_birth") else None,
            "postcode": details.get("postcode") or None, "address": details.get("address") or None}
-    saved = model_path()
     with PersonMatcher() as matcher:
-        if len(frame) >= MIN_RECORDS_TO_TRAIN and saved.exists():
-            matcher.fit_saved(frame, saved)  # the model `csphub people dedupe` trained
-        else:
-            matcher.fit(frame)  # fixed parameters below MIN_RECORDS_TO_TRAIN, else trains
-        found = matcher.candidates_for(new, top=top)
+        found = matcher.fit(frame, saved_model=model_path()).candidates_for(new, top=top)
     ids = {int(uid): p for uid, p in found if p >= threshold}
     people = {p.pk: p for p in Person.objects.filter(pk__in=ids)}
     return [(people[i], ids[i]) for i in ids if i in people]
