@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import os
 
+from csphub.settings import load_settings
+
 
 def configure_settings_module() -> None:
-    """Point DJANGO_SETTINGS_MODULE at local, test or production settings unless already set."""
-    environment = os.environ.get("CSPHUB_ENV", "local")
+    """Point DJANGO_SETTINGS_MODULE at local, test or production settings unless already set.
+
+    Loading the settings first means a bad CSPHUB_* value stops here with a
+    ConfigurationError naming it, before Django imports its settings module.
+    """
+    environment = load_settings().environment
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", f"csphub.config.settings.{environment}")
 
 

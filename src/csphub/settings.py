@@ -1,20 +1,31 @@
-"""One typed settings object for everything outside Django.
+"""One typed settings object: every environment variable CSP Hub reads is parsed here.
 
 Read from the environment once; the embedded defaults (a SQLite database and a DuckDB
-warehouse file under ``./var``) serve a laptop with no set-up.
+warehouse file under ``./var``) serve a laptop with no set-up. A bad value stops the program
+with a :class:`~csphub.errors.ConfigurationError` naming the variable, the value and what is
+expected. An empty value counts as unset. Django's settings modules
+(``csphub.config.settings``) read their values from here, never from ``os.environ``.
 
 Examples:
-    >>> import os
-    >>> os.environ["CSPHUB_DATA_DIR"] = "/tmp/csphub-example"
-    >>> load_settings().warehouse_path.name
-    'warehouse.duckdb'
+    >>> settings = load_settings({"CSPHUB_DATA_DIR": "/tmp/csphub-example"})
+    >>> settings.warehouse_path.name, settings.retention_years, settings.sensitive_roles
+    ('warehouse.duckdb', 6, ('officer', 'supervisor'))
+    >>> load_settings({"CSPHUB_RETENTION_YEARS": "six"})
+    Traceback (most recent call last):
+    ...
+    csphub.errors.ConfigurationError: CSPHUB_RETENTION_YEARS='six': expected a whole number of years from 1 to 100
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
+
+from csphub.errors import ConfigurationError
 
 #: Every environment variable CSP Hub reads, with what it means. ``docs/settings.md``
 #: documents each one and ``tests/test_docs.py`` fails when one is missing there.
@@ -42,33 +53,199 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "CSPHUB_NATION": "ENG or WLS: whose bank holidays count for working-day deadlines",
 }
 
+#: Which Django settings module ``CSPHUB_ENV`` may choose (``csphub.config.settings.<env>``).
+ENVIRONMENTS = ("local", "test", "production")
+#: The roles of ``csphub.accounts.models.Role`` (kept here because settings load before Django).
+ROLE_NAMES = ("officer", "supervisor", "analyst", "agency_admin", "partnership_admin")
+#: Whose bank holidays the case review's working-day deadlines skip.
+NATIONS = {"ENG": "England", "WLS": "Wales"}
+#: The casework databases CSP Hub runs on.
+DATABASE_SCHEMES = ("sqlite", "postgres", "postgresql")
+
 
 @dataclass(frozen=True)
 class Settings:
-    """Where CSP Hub keeps its data and which databases it talks to."""
+    """Where CSP Hub keeps its data, which databases it talks to, and the partnership's choices.
+
+    The paths and the database URL depend on the data directory, so :func:`load_settings`
+    works them out; every other field's default here is the default of its variable.
+    """
 
     data_dir: Path
     warehouse_path: Path
-    database_url: str
-    environment: str
+    database_url: str = field(repr=False)  # may hold a password
+    #: True when DATABASE_URL was given (production refuses the embedded SQLite default).
+    database_url_set: bool = False
+    environment: str = "local"
+    #: None when CSPHUB_SECRET_KEY is unset (production then refuses to start).
+    secret_key: str | None = field(default=None, repr=False)
+    allowed_hosts: tuple[str, ...] = ("localhost", "127.0.0.1")
+    debug: bool = False
+    require_postgres: bool = False
+    sensitive_roles: tuple[str, ...] = ("officer", "supervisor")
+    retention_years: int = 6
+    repeat_threshold: int = 3
+    repeat_window_days: int = 365
+    cpn_fixed_penalty: int = 100
+    pspo_fixed_penalty: int = 100
+    case_review_complaints: int = 3
+    case_review_window_months: int = 6
+    #: None: the partnership has no lower threshold for hate incidents.
+    case_review_hate_complaints: int | None = None
+    case_review_acknowledge_days: int = 5
+    case_review_decide_days: int = 10
+    case_review_review_days: int = 25
+    nation: str = "ENG"
+
+    def __post_init__(self) -> None:
+        _check_case_review(self)
 
     @property
     def sqlite_path(self) -> Path:
         return self.data_dir / "csphub.sqlite3"
 
 
-def load_settings(environ: dict[str, str] | None = None) -> Settings:
-    """Build the settings from the environment (``os.environ`` unless given)."""
+# ---- Parsers: each takes the (stripped, non-empty) text and raises ValueError(expected) ----
+
+def _whole_number(low: int, high: int, unit: str) -> Callable[[str], int]:
+    expected = f"a whole number of {unit} from {low} to {high}"
+
+    def parse(text: str) -> int:
+        if not re.fullmatch(r"[0-9]{1,9}", text) or not low <= int(text) <= high:
+            raise ValueError(expected)
+        return int(text)
+
+    return parse
+
+
+def _flag(text: str) -> bool:
+    answers = {"1": True, "true": True, "0": False, "false": False}
+    if text.lower() not in answers:
+        raise ValueError("1 or true (on), 0 or false (off)")
+    return answers[text.lower()]
+
+
+def _one_of(choices: Mapping[str, str] | tuple[str, ...]) -> Callable[[str], str]:
+    def parse(text: str) -> str:
+        if text not in choices:
+            if isinstance(choices, Mapping):
+                raise ValueError(" or ".join(f"{code} ({name})" for code, name in choices.items()))
+            raise ValueError(", ".join(choices[:-1]) + f" or {choices[-1]}")
+        return text
+
+    return parse
+
+
+def _items(text: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in text.split(",") if item.strip())
+
+
+def _roles(text: str) -> tuple[str, ...]:
+    roles = _items(text)
+    unknown = [role for role in roles if role not in ROLE_NAMES]
+    if unknown or not roles:
+        got = f" (unknown: {', '.join(unknown)})" if unknown else ""
+        raise ValueError(f"comma-separated roles from {', '.join(ROLE_NAMES)}{got}")
+    return roles
+
+
+def _hosts(text: str) -> tuple[str, ...]:
+    hosts = _items(text)
+    if not hosts or any(re.search(r"\s|/", host) for host in hosts):
+        raise ValueError("comma-separated host names, e.g. csphub.example.gov.uk,localhost "
+                         "(no scheme, path or spaces)")
+    return hosts
+
+
+def _database_url(text: str) -> str:
+    scheme = text.split("://", 1)[0] if "://" in text else ""
+    if scheme not in DATABASE_SCHEMES:
+        raise ValueError("a database URL starting sqlite:// or postgres://, "
+                         "e.g. postgres://user:password@host:5432/csphub")
+    return text
+
+
+def _text(text: str) -> str:
+    return text
+
+
+#: variable -> (Settings field, parser). The paths (CSPHUB_DATA_DIR, CSPHUB_WAREHOUSE) and the
+#: database URL's default are worked out in load_settings.
+PARSERS: dict[str, tuple[str, Callable[[str], object]]] = {
+    "DATABASE_URL": ("database_url", _database_url),
+    "CSPHUB_SECRET_KEY": ("secret_key", _text),
+    "CSPHUB_ENV": ("environment", _one_of(ENVIRONMENTS)),
+    "CSPHUB_ALLOWED_HOSTS": ("allowed_hosts", _hosts),
+    "CSPHUB_DEBUG": ("debug", _flag),
+    "CSPHUB_REQUIRE_POSTGRES": ("require_postgres", _flag),
+    "CSPHUB_SENSITIVE_ROLES": ("sensitive_roles", _roles),
+    "CSPHUB_RETENTION_YEARS": ("retention_years", _whole_number(1, 100, "years")),
+    "CSPHUB_REPEAT_THRESHOLD": ("repeat_threshold", _whole_number(2, 100, "incidents")),
+    "CSPHUB_REPEAT_WINDOW_DAYS": ("repeat_window_days", _whole_number(1, 3660, "days")),
+    # Anti-social Behaviour, Crime and Policing Act 2014 ss52(6), 68(6): at most GBP 100.
+    "CSPHUB_CPN_FIXED_PENALTY": ("cpn_fixed_penalty", _whole_number(0, 100, "pounds")),
+    "CSPHUB_PSPO_FIXED_PENALTY": ("pspo_fixed_penalty", _whole_number(0, 100, "pounds")),
+    "CSPHUB_CASE_REVIEW_COMPLAINTS": ("case_review_complaints", _whole_number(1, 100, "complaints")),
+    "CSPHUB_CASE_REVIEW_WINDOW_MONTHS": ("case_review_window_months", _whole_number(1, 120, "months")),
+    "CSPHUB_CASE_REVIEW_HATE_COMPLAINTS": ("case_review_hate_complaints",
+                                           _whole_number(1, 100, "complaints")),
+    "CSPHUB_CASE_REVIEW_ACKNOWLEDGE_DAYS": ("case_review_acknowledge_days",
+                                            _whole_number(1, 365, "working days")),
+    "CSPHUB_CASE_REVIEW_DECIDE_DAYS": ("case_review_decide_days", _whole_number(1, 365, "working days")),
+    "CSPHUB_CASE_REVIEW_REVIEW_DAYS": ("case_review_review_days", _whole_number(1, 365, "working days")),
+    "CSPHUB_NATION": ("nation", _one_of(NATIONS)),
+}
+
+
+def _check_case_review(settings: Settings) -> None:
+    """The hate threshold is the lower one; the deadlines, all counted from receipt, come in order."""
+    hate = settings.case_review_hate_complaints
+    if hate is not None and hate > settings.case_review_complaints:
+        raise ConfigurationError(
+            f"CSPHUB_CASE_REVIEW_HATE_COMPLAINTS='{hate}': expected at most "
+            f"CSPHUB_CASE_REVIEW_COMPLAINTS ({settings.case_review_complaints}), since it is the "
+            "lower threshold for hate incidents")
+    steps = [("CSPHUB_CASE_REVIEW_ACKNOWLEDGE_DAYS", settings.case_review_acknowledge_days),
+             ("CSPHUB_CASE_REVIEW_DECIDE_DAYS", settings.case_review_decide_days),
+             ("CSPHUB_CASE_REVIEW_REVIEW_DAYS", settings.case_review_review_days)]
+    for (before, earlier), (name, days) in pairwise(steps):
+        if days < earlier:
+            raise ConfigurationError(
+                f"{name}='{days}': expected at least {before} ({earlier}); the deadlines are "
+                "all counted from receipt, so each comes no earlier than the one before")
+
+
+def _shown(text: str) -> str:
+    """The value as an error message may show it: a database URL's password hidden."""
+    return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", text)
+
+
+def _given(env: Mapping[str, str], name: str) -> str | None:
+    """The variable's value, stripped; None when it is unset or empty."""
+    value = env.get(name, "").strip()
+    return value or None
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Build the settings from the environment (``os.environ`` unless given).
+
+    Raises ConfigurationError naming the first variable whose value is wrong.
+    """
     env = os.environ if environ is None else environ
-    data_dir = Path(env.get("CSPHUB_DATA_DIR", "var")).expanduser().resolve()
-    warehouse = Path(env.get("CSPHUB_WAREHOUSE", str(data_dir / "warehouse.duckdb")))
-    database_url = env.get("DATABASE_URL", f"sqlite:///{data_dir / 'csphub.sqlite3'}")
-    environment = env.get("CSPHUB_ENV", "local")
-    if environment not in {"local", "test", "production"}:
-        raise ValueError(f"CSPHUB_ENV must be local, test or production, not {environment!r}")
-    return Settings(
-        data_dir=data_dir,
-        warehouse_path=warehouse.expanduser().resolve(),
-        database_url=database_url,
-        environment=environment,
-    )
+    data_dir = Path(_given(env, "CSPHUB_DATA_DIR") or "var").expanduser().resolve()
+    warehouse = Path(_given(env, "CSPHUB_WAREHOUSE") or data_dir / "warehouse.duckdb")
+    values: dict[str, object] = {
+        "data_dir": data_dir,
+        "warehouse_path": warehouse.expanduser().resolve(),
+        "database_url": f"sqlite:///{data_dir / 'csphub.sqlite3'}",
+        "database_url_set": _given(env, "DATABASE_URL") is not None,
+    }
+    for name, (attribute, parse) in PARSERS.items():
+        text = _given(env, name)
+        if text is None:
+            continue
+        try:
+            values[attribute] = parse(text)
+        except ValueError as e:
+            raise ConfigurationError(f"{name}={_shown(text)!r}: expected {e}") from e
+    return Settings(**values)  # type: ignore[arg-type]

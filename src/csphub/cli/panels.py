@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+import re
+from datetime import MINYEAR, date
 from pathlib import Path
 
 import click
+
+from csphub.dates import parse_financial_year
 
 from ._common import emit
 from .casework import _date, _django
@@ -70,19 +73,19 @@ def case_review() -> None:
 
 
 def _financial_or_calendar_year(value: str) -> tuple[date, date]:
-    """'2025/26' -> 1 Apr 2025 .. 31 Mar 2026; '2025' -> the calendar year."""
+    """'2025/26' (or '2025-26') -> 1 Apr 2025 .. 31 Mar 2026; '2025' -> the calendar year."""
+    text = value.strip()
+    if re.fullmatch(r"[0-9]{4}", text) and int(text) >= MINYEAR:
+        return date(int(text), 1, 1), date(int(text), 12, 31)
     try:
-        if "/" in value:
-            start = int(value.split("/")[0])
-            return date(start, 4, 1), date(start + 1, 3, 31)
-        year = int(value)
-        return date(year, 1, 1), date(year, 12, 31)
+        year = parse_financial_year(text)
     except ValueError as e:
-        raise click.BadParameter(f"expected YYYY/YY (financial year) or YYYY, got {value!r}", param_hint="--year") from e
+        raise click.BadParameter(f"{e}, or a calendar year such as 2025", param_hint="--year") from e
+    return year.start, year.end
 
 
 @case_review.command("stats")
-@click.option("--year", required=True, help="Financial year YYYY/YY (April-March) or calendar year YYYY.")
+@click.option("--year", required=True, help="Financial year YYYY/YY, e.g. 2025/26 (April-March), or calendar year YYYY.")
 @click.option("--format", "output_format", type=click.Choice(["table", "csv", "json"]), default="table",
               help="Output format.")
 def case_review_stats(year: str, output_format: str) -> None:

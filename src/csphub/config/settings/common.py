@@ -1,12 +1,12 @@
 """Django settings shared by every environment (local, test, production).
 
 Values that differ by environment live in ``local.py``, ``test.py`` and ``production.py``;
-the data directory and database URL come from :mod:`csphub.settings`.
+every value taken from the environment comes from :mod:`csphub.settings`, which
+parses and checks it (these modules never read ``os.environ``).
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import dj_database_url
@@ -17,7 +17,7 @@ CSPHUB = load_settings()
 PACKAGE_DIR = Path(__file__).resolve().parent.parent.parent
 
 DEBUG = False
-ALLOWED_HOSTS = [h for h in os.environ.get("CSPHUB_ALLOWED_HOSTS", "localhost,127.0.0.1").split(",") if h]
+ALLOWED_HOSTS = list(CSPHUB.allowed_hosts)  # a list: `csphub serve` adds its --host
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -149,35 +149,31 @@ LOGOUT_REDIRECT_URL = "login"
 FORM_RENDERER = "csphub.core.forms.GovukFormRenderer"
 
 # ---- Casework configuration (the partnership's choices, where the law lets it choose) ----
+# Parsed and checked in csphub.settings (docs/settings.md lists the variables and defaults).
 # Roles cleared to see sensitive vulnerability flags (mental health, substance misuse, ...).
-CSPHUB_SENSITIVE_ROLES = tuple(
-    r for r in os.environ.get("CSPHUB_SENSITIVE_ROLES", "officer,supervisor").split(",") if r
-)
+CSPHUB_SENSITIVE_ROLES = CSPHUB.sensitive_roles
 # Closed cases are anonymised this many years after closing (`csphub retention apply`).
-CSPHUB_RETENTION_YEARS = int(os.environ.get("CSPHUB_RETENTION_YEARS", "6"))
+CSPHUB_RETENTION_YEARS = CSPHUB.retention_years
 # Repeat victim / subject / location: this many incidents within this many days.
-CSPHUB_REPEAT = {
-    "threshold": int(os.environ.get("CSPHUB_REPEAT_THRESHOLD", "3")),
-    "window_days": int(os.environ.get("CSPHUB_REPEAT_WINDOW_DAYS", "365")),
-}
+CSPHUB_REPEAT = {"threshold": CSPHUB.repeat_threshold, "window_days": CSPHUB.repeat_window_days}
 # Fixed penalty amounts etc. (see casework/rules.py ToolsAndPowersConfig); GBP, at most 100.
 CSPHUB_TOOLS_AND_POWERS = {
-    "cpn_fixed_penalty_amount": int(os.environ.get("CSPHUB_CPN_FIXED_PENALTY", "100")),
-    "pspo_fixed_penalty_amount": int(os.environ.get("CSPHUB_PSPO_FIXED_PENALTY", "100")),
+    "cpn_fixed_penalty_amount": CSPHUB.cpn_fixed_penalty,
+    "pspo_fixed_penalty_amount": CSPHUB.pspo_fixed_penalty,
 }
 
 # ASB Case Review: the partnership's published threshold and service standards (working days).
 CSPHUB_CASE_REVIEW_THRESHOLD = {
-    "complaints_required": int(os.environ.get("CSPHUB_CASE_REVIEW_COMPLAINTS", "3")),
-    "window_months": int(os.environ.get("CSPHUB_CASE_REVIEW_WINDOW_MONTHS", "6")),
+    "complaints_required": CSPHUB.case_review_complaints,
+    "window_months": CSPHUB.case_review_window_months,
     "report_within_months": 1,
-    **({"hate_complaints_required": int(os.environ["CSPHUB_CASE_REVIEW_HATE_COMPLAINTS"])}
-       if os.environ.get("CSPHUB_CASE_REVIEW_HATE_COMPLAINTS") else {}),
+    **({"hate_complaints_required": CSPHUB.case_review_hate_complaints}
+       if CSPHUB.case_review_hate_complaints is not None else {}),
 }
 CSPHUB_CASE_REVIEW_TIMETABLE = {
-    "acknowledge_working_days": int(os.environ.get("CSPHUB_CASE_REVIEW_ACKNOWLEDGE_DAYS", "5")),
-    "decide_working_days": int(os.environ.get("CSPHUB_CASE_REVIEW_DECIDE_DAYS", "10")),
-    "review_working_days": int(os.environ.get("CSPHUB_CASE_REVIEW_REVIEW_DAYS", "25")),
+    "acknowledge_working_days": CSPHUB.case_review_acknowledge_days,
+    "decide_working_days": CSPHUB.case_review_decide_days,
+    "review_working_days": CSPHUB.case_review_review_days,
 }
 # Bank holidays for working-day deadlines: ENG (England) or WLS (Wales).
-CSPHUB_NATION = os.environ.get("CSPHUB_NATION", "ENG")
+CSPHUB_NATION = CSPHUB.nation

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import secrets
 
 from .common import *  # noqa: F403
@@ -11,8 +10,8 @@ from .common import CSPHUB
 
 def _local_secret_key() -> str:
     """Use CSPHUB_SECRET_KEY if set, else a random key kept in the data directory."""
-    if key := os.environ.get("CSPHUB_SECRET_KEY"):
-        return key
+    if CSPHUB.secret_key is not None:
+        return CSPHUB.secret_key
     path = CSPHUB.data_dir / "secret_key"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -22,4 +21,4 @@ def _local_secret_key() -> str:
 
 
 SECRET_KEY = _local_secret_key()
-DEBUG = os.environ.get("CSPHUB_DEBUG") == "1"
+DEBUG = CSPHUB.debug

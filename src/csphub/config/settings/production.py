@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import os
-
 from csphub.errors import ConfigurationError
 
 from .common import *  # noqa: F403
+from .common import CSPHUB
 
-try:
-    SECRET_KEY = os.environ["CSPHUB_SECRET_KEY"]
-except KeyError as e:
-    raise ConfigurationError("CSPHUB_SECRET_KEY must be set in production") from e
-if "DATABASE_URL" not in os.environ:
+if CSPHUB.secret_key is None:
+    raise ConfigurationError("CSPHUB_SECRET_KEY must be set in production")
+if not CSPHUB.database_url_set:
     raise ConfigurationError("DATABASE_URL must be set in production (PostgreSQL)")
+SECRET_KEY = CSPHUB.secret_key
 
-DEBUG = False
+DEBUG = False  # CSPHUB_DEBUG is ignored here
 SECURE_SSL_REDIRECT = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
