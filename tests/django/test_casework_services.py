@@ -102,15 +102,19 @@ def test_referrals_follow_their_lifecycle(team):
     _, officer, _ = team
     victim_support = create_agency("Victim Support", "voluntary")
     case = create_case(officer)
+    worker = create_user("officer", victim_support)
     referral = services.refer(officer, case, to_agency=victim_support, reason="Support")
-    assert victim_support in case.agencies.all()  # the receiving agency can now see the case
+    # The receiving agency sees the referral, not the case; only it answers the referral.
+    assert victim_support not in case.agencies.all()
+    with pytest.raises(PermissionRefused, match="Only Victim Support"):
+        services.update_referral(officer, referral, "accepted")
     with pytest.raises(RuleRefused, match="cannot become completed"):
-        services.update_referral(officer, referral, "completed", outcome="x")
-    services.update_referral(officer, referral, "accepted")
+        services.update_referral(worker, referral, "completed", outcome="x")
+    services.update_referral(worker, referral, "accepted")
     with pytest.raises(RuleRefused) as refused:
-        services.update_referral(officer, referral, "completed")
+        services.update_referral(worker, referral, "completed")
     assert refused.value.rule == "referral_needs_outcome"
-    services.update_referral(officer, referral, "completed", outcome="Six sessions of support")
+    services.update_referral(worker, referral, "completed", outcome="Six sessions of support")
     assert referral.status == "completed" and referral.responded_on is not None
 
 

@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
-from csphub.casework import permissions as casework_permissions
+from csphub.access import policy
 from csphub.errors import InputFileError, NotFoundError, RuleRefused
-from csphub.panels import permissions, services
+from csphub.panels import services
 from csphub.panels.models import Cohort, CohortMembership, Offence, Panel
 
 from .factories import create_agency, create_person, create_user
@@ -32,14 +32,14 @@ def test_panel_records_are_visible_only_to_member_agencies(panel_world):
     referral = services.refer_to_panel(referrer, panel, person=person, reason="Repeat victim", consent="given")
     police_officer, housing_officer = create_user("officer", police), create_user("officer", housing)
     police_analyst = create_user("analyst", police)
-    assert list(permissions.visible_referrals(police_officer)) == [referral]
-    assert list(permissions.visible_referrals(housing_officer)) == []
-    assert list(permissions.visible_referrals(police_analyst)) == []
+    assert list(policy.panel_referrals(police_officer)) == [referral]
+    assert list(policy.panel_referrals(housing_officer)) == []
+    assert list(policy.panel_referrals(police_analyst)) == []
     with pytest.raises(NotFoundError):
         services.get_referral(housing_officer, referral.pk)
     # Membership of the panel lets police see the referred person; housing still cannot.
-    assert casework_permissions.can_view_person(police_officer, person)
-    assert not casework_permissions.can_view_person(housing_officer, person)
+    assert policy.can_view_person(police_officer, person)
+    assert not policy.can_view_person(housing_officer, person)
 
 
 def test_decisions_follow_the_lifecycle_and_the_cohort_cap(panel_world):

@@ -38,6 +38,11 @@ def test_merge_and_unmerge_keep_every_record_and_audit_entry(two_agencies):
     casework.share_case(police_officer, other_case, council_officer.membership.agency)
     match = PersonMatch.objects.create(person_a=robert, person_b=bob, probability=0.97)
     merged = services.merge(council_officer, match.pk, keep="a")
+    # Bob was recorded by the police: nothing moves until the police confirm the merge.
+    bob.refresh_from_db()
+    assert merged.is_awaiting_confirmation and bob.merged_into is None
+    assert CaseParty.objects.get(case=other_case).person == bob
+    services.confirm_merge(police_officer, merged.pk)
     bob.refresh_from_db()
     assert bob.merged_into == robert and Person.objects.count() == 2  # nothing deleted
     assert CaseParty.objects.get(case=other_case).person == robert

@@ -36,7 +36,7 @@ class Agency(models.Model):
 
 
 class Role(models.TextChoices):
-    """What a user does; what each role may do is decided in casework.permissions."""
+    """What a user does; what each role may do is decided in csphub.access."""
 
     OFFICER = "officer", "Officer"
     SUPERVISOR = "supervisor", "Supervisor"

@@ -1,4 +1,7 @@
-"""The audit log: one row per view, change, export or refusal of a record."""
+"""The audit log: one row per view, change, export or refusal of a record.
+
+Entries hold record ids and the purpose of the read, never names, search terms or other free
+text, so the log itself holds nothing that retention would have to anonymise."""
 
 from __future__ import annotations
 
@@ -38,6 +41,14 @@ class AuditEntry(models.Model):
     channel = models.CharField(max_length=10, choices=Channel.choices)
     object_type = models.CharField(max_length=50)
     object_id = models.CharField(max_length=50, blank=True)
+    # Every record a list or search showed, by id (never names: see docs/casework.md).
+    object_ids = models.JSONField(default=list, blank=True)
+    # Why the record was read: "case page", "api case list", "panel referral picker"...
+    purpose = models.CharField(max_length=100, blank=True)
+    # A burst of refused reads by one user is one entry: how many, and when the last was.
+    count = models.PositiveIntegerField(default=1)
+    last_at = models.DateTimeField(null=True, blank=True)
+    # Structural detail only (a status, a rule's name, a count): never names or free text.
     summary = models.TextField(blank=True)
 
     class Meta:

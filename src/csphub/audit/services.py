@@ -1,14 +1,38 @@
-"""Writing audit entries: the one function every page, API route and command calls."""
+"""Writing audit entries: the one module every read and change goes through.
+
+Reads are written by :mod:`csphub.access.reads` (which filters and audits in one call); changes
+by the domain services. Entries hold ids, the purpose and structural detail, never names.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 
 from .models import AuditEntry
 
 Action = AuditEntry.Action
 Channel = AuditEntry.Channel
+
+#: Refused reads by one user of one kind of record within this window are one entry (with a
+#: count), so guessing thousands of ids cannot flood the log.
+REFUSAL_BURST = timedelta(minutes=5)
+#: At most this many refused ids are listed on a coalesced entry; the count keeps the total.
+REFUSAL_IDS_KEPT = 50
+
+
+def _who(user: Any) -> dict[str, Any]:
+    membership = getattr(user, "membership", None) if user is not None else None
+    return {
+        "user": user if getattr(user, "pk", None) else None,
+        "username": getattr(user, "username", "") or "system",
+        "agency": str(membership.agency) if membership else "",
+    }
 
 
 def record(
@@ -19,29 +43,46 @@ def record(
     *,
     channel: str = Channel.WEB,
     summary: str = "",
+    purpose: str = "",
+    object_ids: Iterable[object] = (),
 ) -> AuditEntry:
-    """Write one audit entry. ``user`` may be None for system jobs (retention, the CLI)."""
-    membership = getattr(user, "membership", None) if user is not None else None
+    """Write one audit entry. ``user`` may be None for system jobs (retention, the CLI).
+
+    ``summary`` is for structural detail only (``"status -> closed"``, a rule's name): never a
+    name, an address or text a user typed."""
     return AuditEntry.objects.create(
-        user=user if getattr(user, "pk", None) else None,
-        username=getattr(user, "username", "") or "system",
-        agency=str(membership.agency) if membership else "",
+        **_who(user),
         action=action,
         channel=channel,
         object_type=object_type,
         object_id=str(object_id),
+        object_ids=[str(i) for i in object_ids],
+        purpose=purpose[:100],
         summary=summary[:1000],
     )
 
 
-def record_list(user: Any, object_type: str, ids: Iterable[object], *, channel: str, summary: str) -> None:
-    """Audit a list page or list endpoint: one entry naming every record shown."""
-    shown = [str(i) for i in ids]
-    record(
-        user,
-        Action.LISTED,
-        object_type,
-        "",
-        channel=channel,
-        summary=f"{summary}; shown: {', '.join(shown[:200])}" + (" ..." if len(shown) > 200 else ""),
-    )
+def record_list(user: Any, object_type: str, ids: Iterable[object], *, channel: str, purpose: str) -> AuditEntry:
+    """Audit a list page, search or list endpoint: one entry naming every record shown, by id."""
+    return record(user, Action.LISTED, object_type, "", channel=channel, purpose=purpose, object_ids=ids)
+
+
+def record_refused(user: Any, object_type: str, object_id: object, *, channel: str, purpose: str) -> AuditEntry:
+    """Audit a refused read (answered as "not found"). Refusals by one user of one kind of
+    record within REFUSAL_BURST are coalesced into one entry with a count."""
+    now = timezone.now()
+    who = _who(user)
+    with transaction.atomic():
+        recent = (AuditEntry.objects.select_for_update()
+                  .filter(username=who["username"], action=Action.REFUSED, object_type=object_type,
+                          channel=channel, at__gte=now - REFUSAL_BURST)
+                  .order_by("-at").first())
+        if recent is None:
+            return record(user, Action.REFUSED, object_type, object_id, channel=channel, purpose=purpose,
+                          summary="not found or not visible", object_ids=[object_id])
+        ids = list(recent.object_ids)
+        if str(object_id) not in ids and len(ids) < REFUSAL_IDS_KEPT:
+            ids.append(str(object_id))
+        AuditEntry.objects.filter(pk=recent.pk).update(count=F("count") + 1, last_at=now, object_ids=ids)
+        recent.refresh_from_db()
+        return recent

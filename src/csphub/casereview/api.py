@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from csphub.casework.api import API, ERRORS, Id
+from csphub.core.api import API, ERRORS, Id
 
 from . import services
 from .models import CaseReviewApplication
@@ -41,7 +41,8 @@ def application_out(a: CaseReviewApplication) -> dict[str, Any]:
 
 @router.get("/", response={200: list[ApplicationOut], **ERRORS}, summary="Applications the caller may see")
 def list_applications(request: HttpRequest) -> Any:
-    return [application_out(a) for a in services.visible_applications(request.auth)[:500]]
+    return [application_out(a) for a in services.application_list(request.auth, channel=API,
+                                                                     purpose="api case review list", limit=500)]
 
 
 @router.get("/{application_id}", response={200: ApplicationOut, **ERRORS})

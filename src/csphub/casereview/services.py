@@ -13,8 +13,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from csphub.access import policy, reads, roles
 from csphub.audit.services import Action, Channel, record
-from csphub.casework import permissions as casework_permissions
 from csphub.casework.models import Incident, PartyRole, Person
 from csphub.errors import NotFoundError, PermissionRefused, RuleRefused
 
@@ -35,26 +35,36 @@ def nation() -> str:
     return getattr(settings, "CSPHUB_NATION", "ENG")
 
 
-# ---- Who sees applications -----------------------------------------------------------------
-# Case Review applications are handled by the partnership's case review lead: visible to
-# officers and supervisors of the receiving agency, and of agencies on a linked case.
+# ---- Reading, through csphub.access (audited) ------------------------------------------------
 
 def visible_applications(user: Any) -> QuerySet[CaseReviewApplication]:
-    m = casework_permissions.membership(user)
-    if m is None or m.role not in casework_permissions.PERSON_VIEW_ROLES:
-        return CaseReviewApplication.objects.none()
-    from django.db.models import Q
-
-    mine = Q(received_by_agency_id=m.agency_id) | Q(case__in=casework_permissions.visible_cases(user))
-    return CaseReviewApplication.objects.filter(mine, archived_on__isnull=True).distinct()
+    """Applications the user may see (csphub.access.policy.case_reviews); not audited: for
+    counting and checks. Lists that show applications use application_list."""
+    return policy.case_reviews(user)
 
 
-def get_application(user: Any, pk: int, *, channel: str = Channel.WEB) -> CaseReviewApplication:
-    application = visible_applications(user).filter(pk=pk).first()
-    if application is None:
-        raise NotFoundError(f"No case review application {pk}.")
-    record(user, Action.VIEWED, "case_review", application.pk, channel=channel, summary=application.reference)
+def application_list(user: Any, *, channel: str = Channel.WEB, purpose: str = "case review list",
+                     limit: int = 200) -> list[CaseReviewApplication]:
+    """Applications the user may see, newest first, with their applicants (both audited by id)."""
+    if not policy.can_handle_case_reviews(user):
+        raise PermissionRefused("Case reviews are handled by officers and supervisors.")
+    found = list(reads.case_reviews(user, purpose=purpose, channel=channel).select_related("applicant")[:limit])
+    reads.shown(user, "person", {a.applicant_id: a.applicant for a in found}.values(), purpose=purpose, channel=channel)
+    return found
+
+
+def get_application(user: Any, pk: object, *, channel: str = Channel.WEB,
+                    purpose: str = "case review") -> CaseReviewApplication:
+    application = reads.case_review(user, pk, purpose=purpose, channel=channel)
+    reads.shown(user, "person", [application.applicant], purpose=f"case review {application.pk}", channel=channel)
     return application
+
+
+def applicant_choices(user: Any) -> list[tuple[int, str]]:
+    """People the officer may see, for the application form's applicant picker (audited)."""
+    if not policy.can_handle_case_reviews(user):
+        raise PermissionRefused("Only officers and supervisors record case review applications.")
+    return [(p.pk, p.full_name) for p in reads.people(user, purpose="case review applicant picker")[:500]]
 
 
 # ---- Applications -----------------------------------------------------------------------------
@@ -74,9 +84,13 @@ def receive_application(user: Any, *, applicant: Person, behaviour: str, complai
                         channel: str = Channel.WEB) -> CaseReviewApplication:
     """Record an application and check the threshold at once (the decision still needs a
     person to confirm it, but the officer sees the answer and the deadlines straight away)."""
-    m = casework_permissions.membership(user)
-    if m is None or m.role not in casework_permissions.PERSON_VIEW_ROLES:
+    m = roles.membership(user)
+    if m is None or not policy.can_handle_case_reviews(user):
         raise PermissionRefused("Only officers and supervisors record case review applications.")
+    if not policy.can_view_person(user, applicant):
+        raise NotFoundError(f"No person {applicant.pk}.")
+    if case is not None and not policy.can_view_case(user, case):
+        raise NotFoundError(f"No case {case.pk}.")
     application = CaseReviewApplication(applicant=applicant, behaviour=behaviour, case=case, on_behalf_of=on_behalf_of,
                                         received_on=received_on or timezone.localdate(), received_by_agency=m.agency)
     application.save_by(user)
@@ -84,7 +98,7 @@ def receive_application(user: Any, *, applicant: Person, behaviour: str, complai
         CaseReviewComplaint.objects.create(application=application, reported_on=c.reported_on,
                                            behaviour_on=c.behaviour_on, agency=c.agency, is_hate=c.is_hate,
                                            reference=c.reference)
-    record(user, Action.CREATED, "case_review", application.pk, channel=channel, summary=application.reference)
+    record(user, Action.CREATED, "case_review", application.pk, channel=channel)
     return application
 
 
@@ -141,7 +155,8 @@ def decide_threshold(user: Any, application: CaseReviewApplication, on: date | N
     application.status = (CaseReviewApplication.Status.THRESHOLD_MET if decision.met
                            else CaseReviewApplication.Status.THRESHOLD_NOT_MET)
     application.save_by(user)
-    record(user, Action.CHANGED, "case_review", application.pk, channel=channel, summary=decision.reason)
+    record(user, Action.CHANGED, "case_review", application.pk, channel=channel,
+           summary="threshold met" if decision.met else "threshold not met")
     return decision
 
 
@@ -198,7 +213,7 @@ def victims_meeting_threshold(user: Any, as_of: date | None = None) -> list[Pers
     """Victims and complainants, on cases the user can see, whose own reported incidents already
     meet the threshold and who have not applied: an officer should tell them about the review."""
     as_of = as_of or timezone.localdate()
-    people = casework_permissions.visible_people(user).filter(
+    people = policy.people(user).filter(
         case_roles__role__in=[PartyRole.VICTIM, PartyRole.COMPLAINANT]).distinct()
     complaints: dict[str, list[rules.Complaint]] = {}
     for person in people:
@@ -211,4 +226,5 @@ def victims_meeting_threshold(user: Any, as_of: date | None = None) -> list[Pers
     due = set(rules.victims_to_notify(complaints, threshold_rule(), as_of=as_of))
     applied = set(CaseReviewApplication.objects.filter(applicant_id__in=[int(p) for p in due])
                   .values_list("applicant_id", flat=True))
-    return [p for p in people if str(p.pk) in due and p.pk not in applied]
+    found = [p for p in people if str(p.pk) in due and p.pk not in applied]
+    return reads.shown(user, "person", found, purpose="victims to tell about the case review")

@@ -7,39 +7,34 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from csphub.casework import permissions as casework_permissions
 from csphub.casework import services as casework_services
-from csphub.casework.views import _refusal_to_form, casework_view
-from csphub.errors import PermissionRefused, RuleRefused
+from csphub.core.forms import show_refusal
+from csphub.errors import RuleRefused
 
 from . import forms, services
 
 
-@casework_view
 def application_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if casework_permissions.role_of(user) not in casework_permissions.PERSON_VIEW_ROLES:
-        raise PermissionRefused("Case reviews are handled by officers and supervisors.")
     today = timezone.localdate()
     rows = [{"app": a, "deadlines": services.deadlines_for(a), "overdue": services.overdue_stages(a, today)}
-            for a in services.visible_applications(user).select_related("applicant")[:200]]
+            for a in services.application_list(user)]
     return render(request, "casereview/list.html", {
         "title": "ASB Case Reviews", "rows": rows, "victims": services.victims_meeting_threshold(user, today),
         "rule": services.threshold_rule(),
     })
 
 
-@casework_view
 def application_create(request: HttpRequest) -> HttpResponse:
     user = request.user
-    people = [(p.pk, p.full_name) for p in casework_permissions.visible_people(user)[:500]]
+    people = services.applicant_choices(user)
     form = forms.ApplicationForm(request.POST or None, people=people, initial={"received_on": timezone.localdate(),
                                                                                "applicant": request.GET.get("applicant")})
     formset = forms.ComplaintFormSet(request.POST or None, prefix="complaint")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         d = form.cleaned_data
         complaints = [services.ComplaintInput(**c) for c in formset.cleaned_data if c]
-        app = services.receive_application(user, applicant=casework_services.get_person(user, int(d["applicant"]), audit=False),
+        app = services.receive_application(user, applicant=casework_services.get_person(user, d["applicant"], purpose="case review applicant"),
                                            behaviour=d["behaviour"], received_on=d["received_on"],
                                            on_behalf_of=d["on_behalf_of"], complaints=complaints)
         messages.success(request, f"Application {app.reference} recorded")
@@ -48,10 +43,9 @@ def application_create(request: HttpRequest) -> HttpResponse:
                                                       "form": form, "formset": formset})
 
 
-@casework_view
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    app = services.get_application(user, pk)
+    app = services.get_application(user, pk, purpose="case review page")
     review = forms.ReviewForm(request.POST if "review" in request.POST else None, initial={"held_on": timezone.localdate()})
     escalation = forms.EscalationForm(request.POST if "escalate" in request.POST else None, initial={"requested_on": timezone.localdate()})
     if request.method == "POST":
@@ -73,7 +67,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, "Escalation recorded")
                 return redirect("case-review", pk=app.pk)
         except RuleRefused as e:
-            _refusal_to_form(review if "review" in request.POST else escalation, e)
+            show_refusal(review if "review" in request.POST else escalation, e)
     return render(request, "casereview/detail.html", {
         "title": app.reference, "app": app, "check": services.check_threshold(app),
         "deadlines": services.deadlines_for(app), "overdue": services.overdue_stages(app),

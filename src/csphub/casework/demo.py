@@ -47,6 +47,8 @@ DEMO_USERS: tuple[tuple[str, str, str, str, str], ...] = (
     ("asb.supervisor", "Riverford Council ASB Team", "supervisor", "Helen", "Marsh"),
     ("police.officer", "Aldshire Police", "officer", "Dan", "Okafor"),
     ("housing.officer", "Riverford Homes", "officer", "Priya", "Shah"),
+    ("victimsupport.officer", "Victim Support", "officer", "Grace", "Adeyemi"),
+    ("fire.officer", "Aldshire Fire and Rescue", "officer", "Mark", "Doyle"),
     ("csp.analyst", "Riverford Council ASB Team", "analyst", "Sam", "Lee"),
     ("asb.admin", "Riverford Council ASB Team", "agency_admin", "Jo", "Evans"),
     ("csp.admin", "Riverford Council ASB Team", "partnership_admin", "Chris", "Hart"),
@@ -84,6 +86,7 @@ REFERRAL_SERVICES = (
     ("Riverford Children's Services", "Children's Social Care", "Children in the household affected"),
     ("Aldshire Fire and Rescue", "Home fire safety visit", "Fire-setting and hoarding risk"),
     ("DWP", "DWP partnership manager", "Benefits review to support tenancy sustainment"),
+    ("Riverford Homes", "Tenancy sustainment team", "Tenant's behaviour risks their tenancy"),
     ("Riverford Mental Health Trust", "Community mental health team", "Subject's behaviour linked to mental health"),
 )
 
@@ -197,8 +200,11 @@ def _one_case(n: int, total: int, rng: random.Random, today: date, users: dict[s
         referral = services.refer(lead, case, to_agency=agencies[agency_name], service=service, reason=reason,
                                   person=victim, consent_obtained=victim.consent_to_share == "given")
         result.referrals += 1
-        if rng.random() < 0.7:
-            services.update_referral(lead, referral, rng.choice(["accepted", "accepted", "declined"]))
+        # Only the receiving agency answers a referral; agencies with no demo user leave it waiting.
+        receiver = next((u for u in users.values() if u.membership.agency_id == referral.to_agency_id
+                         and u.membership.role in ("officer", "supervisor")), None)
+        if receiver is not None and rng.random() < 0.7:
+            services.update_referral(receiver, referral, rng.choice(["accepted", "accepted", "declined"]))
     if rng.random() < 0.25:
         answers = {q.key: rng.random() < 0.35 for q in rules.RISK_QUESTIONS if q.key != "self_harm"}
         services.assess_risk(lead, case, victim, answers)

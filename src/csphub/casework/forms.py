@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import AuthenticationForm
 
 from csphub.accounts.models import Agency, Membership
-from csphub.core.forms import DateInput, DateTimeInput, GovukForm, GovukFormMixin
+from csphub.core.forms import DateInput, DateTimeInput, GovukForm
 from django import forms
 
 from . import rules
@@ -22,10 +21,6 @@ from .models import (
     Referral,
     VulnerabilityFlag,
 )
-
-
-class LoginForm(GovukFormMixin, AuthenticationForm):
-    pass
 
 
 class CaseForm(GovukForm):
@@ -130,6 +125,17 @@ class StatusForm(GovukForm):
 
 class ShareForm(GovukForm):
     agency = forms.ModelChoiceField(Agency.objects.all(), label="Share this case with")
+
+
+class LeadForm(GovukForm):
+    agency = forms.ModelChoiceField(Agency.objects.all(), label="Agency that will lead the case")
+    officer = forms.ModelChoiceField(get_user_model().objects.none(), required=False, label="Lead officer",
+                                     help_text="An officer or supervisor of that agency; leave blank to let them choose")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        user_ids = Membership.objects.filter(role__in=["officer", "supervisor"]).values("user_id")
+        self.fields["officer"].queryset = get_user_model().objects.filter(id__in=user_ids, is_active=True).order_by("username")
 
 
 class RiskForm(GovukForm):

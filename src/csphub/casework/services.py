@@ -1,6 +1,6 @@
 """Everything that changes casework goes through these functions.
 
-Each one checks permission (permissions.py), applies the domain rules (rules.py), saves with
+Each one checks the caller (csphub.access), applies the domain rules (rules.py), saves with
 the acting user recorded in the history, and writes the audit entry. Pages, the API, the CLI
 and the demo all call these; none of them writes casework records directly.
 """
@@ -16,15 +16,17 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from csphub.access import policy, reads, roles
 from csphub.accounts.models import Agency, Membership, Role
 from csphub.audit.services import Action, Channel, record
 from csphub.errors import NotFoundError, PermissionRefused, RuleRefused
 
-from . import permissions, rules
+from . import rules
 from .models import (
     Alert,
     AsbCase,
     CaseNote,
+    CaseOutcome,
     CaseParty,
     CaseStatus,
     CaseType,
@@ -50,49 +52,103 @@ def repeat_rule() -> rules.RepeatRule:
     return rules.RepeatRule(**values)
 
 
-# ---- Reading, audited ------------------------------------------------------------------
+# ---- Reading (audited, through csphub.access) and the checks every change makes ----------
 
-def get_case(user: Any, case_id: int, *, channel: str = Channel.WEB, audit: bool = True) -> AsbCase:
-    """The case if the user may see it (audited as a view); NotFoundError otherwise, as if it
-    did not exist, so a refusal reveals nothing."""
-    case = permissions.visible_cases(user).filter(pk=case_id).select_related(
-        "case_type", "lead_agency", "lead_officer", "location"
-    ).first()
-    if case is None:
-        raise NotFoundError(f"No case {case_id}.")
-    if audit:
-        record(user, Action.VIEWED, "case", case.pk, channel=channel, summary=case.reference)
-    return case
+def get_case(user: Any, case_id: object, *, channel: str = Channel.WEB, purpose: str = "case") -> AsbCase:
+    """The case if the user may see it (audited as viewed); NotFoundError otherwise, as if it
+    did not exist (audited as refused), so a refusal reveals nothing."""
+    case = reads.case(user, case_id, purpose=purpose, channel=channel)
+    return AsbCase.objects.select_related("case_type", "lead_agency", "lead_officer", "location").get(pk=case.pk)
 
 
 def get_case_by_reference(user: Any, reference: str, *, channel: str = Channel.WEB) -> AsbCase:
-    case = permissions.visible_cases(user).filter(reference=reference).first()
-    if case is None:
-        raise NotFoundError(f"No case {reference}.")
-    return get_case(user, case.pk, channel=channel)
+    found = policy.cases(user).filter(reference=reference).values_list("pk", flat=True).first()
+    return get_case(user, found or reference, channel=channel)
 
 
-def get_person(user: Any, person_id: int, *, channel: str = Channel.WEB, audit: bool = True) -> Person:
-    person = permissions.visible_people(user).filter(pk=person_id).first()
-    if person is None:
-        raise NotFoundError(f"No person {person_id}.")
-    if audit:
-        record(user, Action.VIEWED, "person", person.pk, channel=channel, summary=person.full_name)
-    return person
+def case_for_change(user: Any, case_id: object, *, channel: str = Channel.WEB, purpose: str = "change form") -> AsbCase:
+    """The case, if the user may record on it: 404 if they may not see it, 403 (saying why) if
+    they see it but may not record on it."""
+    case = get_case(user, case_id, channel=channel, purpose=purpose)
+    require_change(user, case)
+    return case
+
+
+def case_for_manage(user: Any, case_id: object, *, channel: str = Channel.WEB, purpose: str = "change form") -> AsbCase:
+    """The case, if the user may share it, change its lead or its status (the lead agency)."""
+    case = get_case(user, case_id, channel=channel, purpose=purpose)
+    require_manage(user, case)
+    return case
+
+
+def get_person(user: Any, person_id: object, *, channel: str = Channel.WEB, purpose: str = "person") -> Person:
+    return reads.person(user, person_id, purpose=purpose, channel=channel)
+
+
+def _lock(record: Any) -> None:
+    """Lock the row and re-read it, so a rule is checked against the record as it is now, not as
+    the caller last read it (PostgreSQL: SELECT ... FOR UPDATE; SQLite locks on the first write)."""
+    type(record).objects.select_for_update().filter(pk=record.pk).values_list("pk", flat=True).first()
+    record.refresh_from_db()
 
 
 def require_change(user: Any, case: AsbCase) -> None:
-    if not permissions.can_change_case(user, case):
-        reason = "closed cases can only be changed by a supervisor" if case.is_closed else \
-            "your role can view this case but not record on it"
-        raise PermissionRefused(f"You cannot change {case.reference}: {reason}.")
+    if not policy.can_change_case(user, case):
+        raise PermissionRefused(f"You cannot record on {case.reference}: {policy.why_not_change(user, case)}.")
+
+
+def require_manage(user: Any, case: AsbCase) -> None:
+    if not policy.can_manage_case(user, case):
+        raise PermissionRefused(f"You cannot change {case.reference}: {policy.why_not_manage(user, case)}.")
+
+
+def _require_person(user: Any, person: Person | None) -> None:
+    if person is not None and not policy.can_view_person(user, person):
+        raise NotFoundError(f"No person {person.pk}.")
 
 
 def _agency(user: Any) -> Agency:
-    m = permissions.membership(user)
+    m = roles.membership(user)
     if m is None:
         raise PermissionRefused("Your account has no agency; ask your agency admin.")
     return m.agency
+
+
+def agency_named(value: Agency | str, field: str = "agency") -> Agency:
+    """An agency given as a record or by name (case-insensitive); RuleRefused if unknown."""
+    if isinstance(value, Agency):
+        return value
+    agency = Agency.objects.filter(name__iexact=value.strip()).first()
+    if agency is None:
+        raise RuleRefused("unknown_agency", f"No agency called {value!r}.", field)
+    return agency
+
+
+def case_type_named(value: CaseType | str) -> CaseType:
+    if isinstance(value, CaseType):
+        return value
+    case_type = CaseType.objects.filter(name__iexact=value.strip(), is_active=True).first()
+    if case_type is None:
+        known = ", ".join(CaseType.objects.filter(is_active=True).values_list("name", flat=True))
+        raise RuleRefused("unknown_case_type", f"No case type {value!r}; known: {known}.", "case_type")
+    return case_type
+
+
+def location_for(user: Any, *, address: str, postcode: str = "", latitude: float | None = None,
+                 longitude: float | None = None) -> Location | None:
+    """A new location with its ward looked up from the loaded boundaries; None without an address."""
+    if not address.strip():
+        if postcode.strip() or latitude is not None or longitude is not None:
+            raise RuleRefused("location_needs_address", "Give the address as well as the postcode or "
+                              "coordinates.", "address")
+        return None
+    from .geography import ward_for
+
+    location = Location(address=address.strip(), postcode=postcode.strip().upper(), latitude=latitude,
+                        longitude=longitude)
+    location.ward_code, location.ward_name = ward_for(latitude, longitude)
+    location.save_by(user)
+    return location
 
 
 # ---- Cases ---------------------------------------------------------------------------------
@@ -101,25 +157,34 @@ def _agency(user: Any) -> Agency:
 def open_case(
     user: Any,
     *,
-    case_type: CaseType,
+    case_type: CaseType | str,
     summary: str,
     opened_on: date | None = None,
     location: Location | None = None,
+    address: str = "",
+    postcode: str = "",
+    latitude: float | None = None,
+    longitude: float | None = None,
     lead_officer: Any = None,
     next_review_on: date | None = None,
     channel: str = Channel.WEB,
 ) -> AsbCase:
-    """Open a case led by the user's agency (lead officer defaults to the user)."""
-    if not permissions.can_create_case(user):
+    """Open a case led by the user's agency (lead officer defaults to the user). The place is a
+    location already recorded, or an address (with postcode and coordinates) recorded here."""
+    if not policy.can_create_case(user):
         raise PermissionRefused("Only officers and supervisors open cases.")
+    if not summary.strip():
+        raise RuleRefused("summary_required", "Say briefly what the case is about.", "summary")
     opened_on = opened_on or timezone.localdate()
+    location = location or location_for(user, address=address, postcode=postcode, latitude=latitude,
+                                        longitude=longitude)
     case = AsbCase(
-        case_type=case_type, summary=summary, lead_agency=_agency(user),
+        case_type=case_type_named(case_type), summary=summary, lead_agency=_agency(user),
         lead_officer=lead_officer or user, location=location, opened_on=opened_on,
         next_review_on=next_review_on or opened_on + timedelta(days=28),
     )
     case.save_by(user)
-    record(user, Action.CREATED, "case", case.pk, channel=channel, summary=case.reference)
+    record(user, Action.CREATED, "case", case.pk, channel=channel)
     return case
 
 
@@ -129,13 +194,19 @@ STATUS_ORDER = [CaseStatus.OPEN, CaseStatus.INVESTIGATING, CaseStatus.ACTION, Ca
 @transaction.atomic
 def change_status(user: Any, case: AsbCase, status: str, *, outcome: str = "", on: date | None = None,
                   channel: str = Channel.WEB) -> AsbCase:
-    """Move a case to a status; closing needs an outcome; re-opening needs a supervisor."""
-    require_change(user, case)
+    """Move a case to a status: the lead agency only; closing needs an outcome; re-opening a
+    closed case needs a supervisor of the lead agency. The rule is checked again on the row as it
+    is now (locked), not as the caller last read it."""
+    _lock(case)
+    require_manage(user, case)
     if status not in CaseStatus.values:
         raise RuleRefused("unknown_status", f"Unknown status {status!r}; expected one of {', '.join(CaseStatus.values)}.", "status")
     if status == CaseStatus.CLOSED:
         if not outcome:
             raise RuleRefused("closing_needs_outcome", "Say how the case ended to close it.", "outcome")
+        if outcome not in CaseOutcome.values:
+            raise RuleRefused("unknown_outcome", f"Unknown outcome {outcome!r}; expected one of "
+                              f"{', '.join(CaseOutcome.values)}.", "outcome")
         case.closed_on = on or timezone.localdate()
         case.outcome = outcome
     elif case.is_closed:
@@ -148,20 +219,42 @@ def change_status(user: Any, case: AsbCase, status: str, *, outcome: str = "", o
 
 
 @transaction.atomic
-def share_case(user: Any, case: AsbCase, agency: Agency, *, channel: str = Channel.WEB) -> None:
-    """Add an agency to the case, so its officers can see and work it."""
-    require_change(user, case)
+def share_case(user: Any, case: AsbCase, agency: Agency | str, *, channel: str = Channel.WEB) -> None:
+    """Add an agency to the case, so its officers can see and work it: the lead agency only."""
+    require_manage(user, case)
+    agency = agency_named(agency)
     case._history_user = user
     case.agencies.add(agency)
-    record(user, Action.CHANGED, "case", case.pk, channel=channel, summary=f"shared with {agency}")
+    record(user, Action.CHANGED, "case", case.pk, channel=channel, summary=f"shared with agency {agency.pk}")
 
 
 @transaction.atomic
-def unshare_case(user: Any, case: AsbCase, agency: Agency, *, channel: str = Channel.WEB) -> None:
-    require_change(user, case)
+def unshare_case(user: Any, case: AsbCase, agency: Agency | str, *, channel: str = Channel.WEB) -> None:
+    require_manage(user, case)
+    agency = agency_named(agency)
     case._history_user = user
     case.agencies.remove(agency)
-    record(user, Action.CHANGED, "case", case.pk, channel=channel, summary=f"unshared from {agency}")
+    record(user, Action.CHANGED, "case", case.pk, channel=channel, summary=f"unshared from agency {agency.pk}")
+
+
+@transaction.atomic
+def change_lead(user: Any, case: AsbCase, *, agency: Agency | str, officer: Any = None,
+                channel: str = Channel.WEB) -> AsbCase:
+    """Hand the case to another agency (and officer there): the lead agency only. The old lead
+    agency stays on the case as a sharing agency, so its history is not lost to it."""
+    _lock(case)
+    require_manage(user, case)
+    agency = agency_named(agency)
+    if officer is not None and not Membership.objects.filter(user=officer, agency=agency, user__is_active=True).exists():
+        raise RuleRefused("lead_officer_not_in_agency", f"The lead officer must work for {agency}.", "officer")
+    old = case.lead_agency
+    case.lead_agency, case.lead_officer = agency, officer
+    case.save_by(user)
+    if old != agency:
+        case.agencies.add(old)
+        case.agencies.remove(agency)
+    record(user, Action.CHANGED, "case", case.pk, channel=channel, summary=f"lead -> agency {agency.pk}")
+    return case
 
 
 # ---- People and parties ---------------------------------------------------------------
@@ -169,22 +262,21 @@ def unshare_case(user: Any, case: AsbCase, agency: Agency, *, channel: str = Cha
 @transaction.atomic
 def record_person(user: Any, *, channel: str = Channel.WEB, flags: list[str] | None = None,
                   **details: Any) -> Person:
-    if not permissions.can_see_person_details(user):
+    if not policy.can_record_people(user):
         raise PermissionRefused("Your role cannot record people.")
     person = Person(recorded_by_agency=_agency(user), **details)
     person.full_clean(exclude=["recorded_by_agency", "merged_into"])
     person.save_by(user)
     for kind in dict.fromkeys(flags or []):  # a flag repeated in the input is recorded once
         VulnerabilityFlag.objects.create(person=person, kind=kind, noted_by=user)
-    record(user, Action.CREATED, "person", person.pk, channel=channel, summary=person.full_name)
+    record(user, Action.CREATED, "person", person.pk, channel=channel)
     return person
 
 
 @transaction.atomic
 def add_party(user: Any, case: AsbCase, person: Person, role: str, *, channel: str = Channel.WEB) -> CaseParty:
     require_change(user, case)
-    if not permissions.can_view_person(user, person):
-        raise NotFoundError(f"No person {person.pk}.")
+    _require_person(user, person)
     if role not in PartyRole.values:
         raise RuleRefused("unknown_party_role", f"Unknown role {role!r}; expected one of {', '.join(PartyRole.values)}.", "role")
     party, _ = CaseParty.objects.get_or_create(case=case, person=person, role=role)
@@ -192,20 +284,64 @@ def add_party(user: Any, case: AsbCase, person: Person, role: str, *, channel: s
     return party
 
 
+def require_create(user: Any) -> None:
+    if not policy.can_create_case(user):
+        raise PermissionRefused("Only officers and supervisors open cases.")
+
+
+def add_existing_party(user: Any, case: AsbCase, person_id: object, role: str, *,
+                       channel: str = Channel.WEB) -> CaseParty:
+    """Add a person the user may already see to the case (their record is read, audited)."""
+    person = get_person(user, person_id, channel=channel, purpose=f"added to case {case.pk}")
+    return add_party(user, case, person, role, channel=channel)
+
+
+@transaction.atomic
+def add_new_party(user: Any, case: AsbCase, *, role: str, details: dict[str, Any], flags: list[str] | None = None,
+                  channel: str = Channel.WEB) -> CaseParty:
+    """Record a new person and add them to the case in one step (both or neither)."""
+    require_change(user, case)
+    person = record_person(user, flags=flags, channel=channel, **details)
+    return add_party(user, case, person, role, channel=channel)
+
+
+def find_people(user: Any, q: str, *, purpose: str, limit: int = 20, channel: str = Channel.WEB) -> list[Person]:
+    """People the user may see whose first or last name contains ``q`` (audited by the ids
+    shown; the search words are not stored)."""
+    q = q.strip()
+    if not q:
+        return []
+    return list(reads.people(user, purpose=f"search: {purpose}", channel=channel)
+                .filter(Q(first_name__icontains=q) | Q(last_name__icontains=q))[:limit])
+
+
+def likely_matches_for_case(user: Any, case: AsbCase, details: dict[str, Any]) -> list[tuple[Person, float]]:
+    """Records the user may already see that look like the person being added (not already on
+    the case), best first; the ones shown are audited."""
+    from csphub.people.services import likely_existing
+
+    on_case = set(case.parties.values_list("person_id", flat=True))
+    likely = [(p, prob) for p, prob in likely_existing(user, details) if p.pk not in on_case]
+    reads.shown(user, "person", [p for p, _ in likely], purpose=f"likely matches for case {case.pk}")
+    return likely
+
+
 # ---- Incidents -------------------------------------------------------------------------
 
 @transaction.atomic
 def record_incident(user: Any, case: AsbCase, *, occurred_at: Any, description: str,
-                    reported_by_agency: Agency | None = None, location: Location | None = None,
+                    reported_by_agency: Agency | str | None = None, location: Location | None = None,
                     is_hate: bool = False, reported_on: date | None = None,
                     channel: str = Channel.WEB) -> Incident:
     require_change(user, case)
-    incident = Incident(case=case, occurred_at=occurred_at, description=description,
-                        reported_by_agency=reported_by_agency or _agency(user),
+    if timezone.is_naive(occurred_at):
+        occurred_at = timezone.make_aware(occurred_at)
+    agency = agency_named(reported_by_agency, "reported_by_agency") if reported_by_agency else _agency(user)
+    incident = Incident(case=case, occurred_at=occurred_at, description=description, reported_by_agency=agency,
                         location=location or case.location, is_hate=is_hate,
                         reported_on=reported_on or timezone.localdate())
     incident.save_by(user)
-    record(user, Action.CREATED, "incident", incident.pk, channel=channel, summary=case.reference)
+    record(user, Action.CREATED, "incident", incident.pk, channel=channel, summary=f"case {case.pk}")
     return incident
 
 
@@ -220,8 +356,7 @@ def issue_intervention(user: Any, case: AsbCase, *, kind: str, issued_on: date,
     Refused with RuleRefused naming the first broken rule (and the others) and why. The
     refusal is audited outside any transaction of this function, so it is kept."""
     require_change(user, case)
-    if person is not None and not permissions.can_view_person(user, person):
-        raise NotFoundError(f"No person {person.pk}.")
+    _require_person(user, person)
     config = tools_and_powers_config()
     earlier = Intervention.objects.filter(archived_on__isnull=True).filter(
         Q(person=person) if person is not None else Q(premises__iexact=premises)
@@ -236,7 +371,7 @@ def issue_intervention(user: Any, case: AsbCase, *, kind: str, issued_on: date,
     if refusals:
         first = refusals[0]
         record(user, Action.REFUSED, "intervention", "", channel=channel,
-               summary=f"{case.reference} {kind}: {first.rule}")
+               summary=f"case {case.pk} {kind}: {first.rule}")
         raise RuleRefused(first.rule, first.message, first.field,
                           tuple((r.rule, r.message, r.field) for r in refusals[1:]))
     intervention = Intervention(
@@ -248,33 +383,43 @@ def issue_intervention(user: Any, case: AsbCase, *, kind: str, issued_on: date,
     with transaction.atomic():
         intervention.save_by(user)
         record(user, Action.CREATED, "intervention", intervention.pk, channel=channel,
-               summary=f"{case.reference} {intervention.get_kind_display()}")
+               summary=f"case {case.pk} {kind}")
     return intervention
 
 
 # ---- Referrals -----------------------------------------------------------------------------
 
 @transaction.atomic
-def refer(user: Any, case: AsbCase, *, to_agency: Agency, reason: str, service: str = "",
+def refer(user: Any, case: AsbCase, *, to_agency: Agency | str, reason: str, service: str = "",
           person: Person | None = None, consent_obtained: bool = False,
           channel: str = Channel.WEB) -> Referral:
+    """Refer from a case to a partner agency. The receiving agency sees this referral, its reason
+    and the referred person (read-only): not the case. Share the case if it must work it."""
     require_change(user, case)
+    _require_person(user, person)
+    if person is not None and not case.parties.filter(person=person).exists():
+        raise RuleRefused("referred_person_not_on_case", "Add the person to the case before referring them.", "person")
+    to_agency = agency_named(to_agency, "to_agency")
+    if not reason.strip():
+        raise RuleRefused("reason_required", "Say why you are referring.", "reason")
     referral = Referral(case=case, to_agency=to_agency, reason=reason, service=service,
                         person=person, consent_obtained=consent_obtained)
     referral.save_by(user)
-    # The receiving agency must be able to see the case to act on the referral.
-    case._history_user = user
-    case.agencies.add(to_agency)
     record(user, Action.CREATED, "referral", referral.pk, channel=channel,
-           summary=f"{case.reference} to {to_agency}")
+           summary=f"case {case.pk} to agency {to_agency.pk}")
     return referral
 
 
 @transaction.atomic
 def update_referral(user: Any, referral: Referral, status: str, *, outcome: str = "",
                     channel: str = Channel.WEB) -> Referral:
-    """Move a referral on: sent -> accepted|declined; accepted -> completed (with an outcome)."""
-    require_change(user, referral.case)
+    """The receiving agency moves a referral on: sent -> accepted|declined; accepted -> completed
+    (with an outcome). Checked on the row as it is now (locked), so two answers cannot both win."""
+    _lock(referral)
+    if not policy.case_referrals(user).filter(pk=referral.pk).exists():
+        raise NotFoundError(f"No referral {referral.pk}.")
+    if not policy.can_respond_to_referral(user, referral):
+        raise PermissionRefused(f"Only {referral.to_agency}, which received this referral, can answer it.")
     allowed = Referral.NEXT.get(referral.status, set())
     if status not in allowed:
         raise RuleRefused("referral_lifecycle", f"A referral that is {referral.status} cannot become "
@@ -289,14 +434,21 @@ def update_referral(user: Any, referral: Referral, status: str, *, outcome: str 
     return referral
 
 
+def referral_for_answer(user: Any, referral_id: object, *, channel: str = Channel.WEB) -> Referral:
+    """A referral the user may see (audited), for its page or its answer."""
+    return reads.referral(user, referral_id, purpose="referral", channel=channel)
+
+
 # ---- Notes, visits, tasks ----------------------------------------------------------------
 
 @transaction.atomic
 def add_note(user: Any, case: AsbCase, text: str, *, channel: str = Channel.WEB) -> CaseNote:
     require_change(user, case)
+    if not text.strip():
+        raise RuleRefused("note_required", "Write the note.", "text")
     note = CaseNote(case=case, text=text)
     note.save_by(user)
-    record(user, Action.CREATED, "note", note.pk, channel=channel, summary=case.reference)
+    record(user, Action.CREATED, "note", note.pk, channel=channel, summary=f"case {case.pk}")
     return note
 
 
@@ -306,35 +458,59 @@ def record_visit(user: Any, case: AsbCase, *, visited_on: date, findings: str,
     require_change(user, case)
     visit = MonitoringVisit(case=case, visited_on=visited_on, findings=findings, officer=user)
     visit.save_by(user)
-    record(user, Action.CREATED, "visit", visit.pk, channel=channel, summary=case.reference)
+    record(user, Action.CREATED, "visit", visit.pk, channel=channel, summary=f"case {case.pk}")
     return visit
+
+
+def _task_owner(case: AsbCase, owner: Any) -> Any:
+    """The owner (a user or a username) if they work in an agency on the case. One answer for an
+    unknown username and for a user not on the case, so the API reveals no usernames."""
+    from django.contrib.auth import get_user_model
+
+    if isinstance(owner, str):
+        owner = get_user_model().objects.filter(username=owner, is_active=True).first()
+    m = Membership.objects.filter(user=owner).first() if owner is not None else None
+    if m is None or not policy.agency_on_case(case, m.agency_id):
+        raise RuleRefused("task_owner_cannot_see_case", "The owner must be a user in an agency on this case; "
+                          "share the case with their agency first.", "owner")
+    return owner
 
 
 @transaction.atomic
 def add_task(user: Any, case: AsbCase, *, title: str, owner: Any, due_on: date,
              channel: str = Channel.WEB) -> Task:
     require_change(user, case)
-    owner_membership = Membership.objects.filter(user=owner).first()
-    if owner_membership is None or not case_visible_to_agency(case, owner_membership.agency_id):
-        raise RuleRefused("task_owner_cannot_see_case", f"{owner} is not in an agency on this case; "
-                          "share the case with their agency first.", "owner")
-    task = Task(case=case, title=title, owner=owner, due_on=due_on)
+    task = Task(case=case, title=title, owner=_task_owner(case, owner), due_on=due_on)
     task.save_by(user)
-    record(user, Action.CREATED, "task", task.pk, channel=channel, summary=f"{case.reference}: {title}")
+    record(user, Action.CREATED, "task", task.pk, channel=channel, summary=f"case {case.pk}")
     return task
 
 
 @transaction.atomic
-def complete_task(user: Any, task: Task, *, on: date | None = None, channel: str = Channel.WEB) -> Task:
-    require_change(user, task.case)
-    task.done_on = on or timezone.localdate()
-    task.save_by(user)
-    record(user, Action.CHANGED, "task", task.pk, channel=channel, summary="done")
-    return task
+def complete_task(user: Any, task: Task | object, *, on: date | None = None, channel: str = Channel.WEB) -> Task:
+    """Mark a task done (a task the user may see, on a case they may record on)."""
+    pk = task.pk if isinstance(task, Task) else task
+    found = policy.tasks(user).filter(pk=pk).select_related("case").first() if str(pk).isdigit() else None
+    if found is None:
+        raise NotFoundError(f"No task {pk}.")
+    require_change(user, found.case)
+    found.done_on = on or timezone.localdate()
+    found.save_by(user)
+    record(user, Action.CHANGED, "task", found.pk, channel=channel, summary="done")
+    return found
 
 
 def case_visible_to_agency(case: AsbCase, agency_id: int) -> bool:
-    return case.lead_agency_id == agency_id or case.agencies.filter(pk=agency_id).exists()
+    return policy.agency_on_case(case, agency_id)
+
+
+@transaction.atomic
+def mark_alert_read(user: Any, alert_id: object, *, channel: str = Channel.WEB) -> Alert:
+    alert = reads.alert(user, alert_id, purpose="mark alert read", channel=channel)
+    alert.read_on = timezone.now()
+    alert.save(update_fields=["read_on"])
+    record(user, Action.CHANGED, "alert", alert.pk, channel=channel, summary="read")
+    return alert
 
 
 # ---- Risk ----------------------------------------------------------------------------------
@@ -345,12 +521,15 @@ def assess_risk(user: Any, case: AsbCase, person: Person, answers: Mapping[str, 
     """Score a victim risk assessment. A high score alerts the lead agency's supervisors and
     prompts a referral to the partnership's vulnerability panel."""
     require_change(user, case)
+    _require_person(user, person)
+    if not case.parties.filter(person=person).exists():
+        raise RuleRefused("assessed_person_not_on_case", "Add the person to the case before assessing their risk.", "person")
     result = rules.score_risk(answers)
     assessment = RiskAssessment(case=case, person=person, answers=dict(answers),
                                 score=result.score, level=result.level)
     assessment.save_by(user)
     record(user, Action.CREATED, "risk_assessment", assessment.pk, channel=channel,
-           summary=f"{case.reference} {result.level} ({result.score})")
+           summary=f"{result.level} ({result.score})")
     if result.level == rules.HIGH:
         _alert_supervisors(user, case, result)
     return assessment
@@ -405,7 +584,7 @@ def record_breach(user: Any, intervention: Intervention, *, occurred_on: date, d
                           f"{intervention.get_kind_display()} was issued on {intervention.issued_on:%d %B %Y}.", "occurred_on")
     breach = Breach(intervention=intervention, occurred_on=occurred_on, description=description, action_taken=action_taken)
     breach.save_by(user)
-    record(user, Action.CREATED, "breach", breach.pk, channel=channel, summary=f"{intervention.case.reference} {intervention.kind}")
+    record(user, Action.CREATED, "breach", breach.pk, channel=channel, summary=f"{intervention.kind} {intervention.pk}")
     return breach
 
 
@@ -432,7 +611,7 @@ def add_attachment(user: Any, case: AsbCase, uploaded: Any, description: str, *,
         raise RuleRefused("attachment_too_large", f"{uploaded.name} is {uploaded.size / 1e6:.1f} MB; the limit is 20 MB.", "file")
     attachment = Attachment(case=case, file=uploaded, description=description)
     attachment.save_by(user)
-    record(user, Action.CREATED, "attachment", attachment.pk, channel=channel, summary=f"{case.reference} {uploaded.name}")
+    record(user, Action.CREATED, "attachment", attachment.pk, channel=channel, summary=f"case {case.pk}")
     return attachment
 
 
@@ -450,5 +629,5 @@ def record_group(user: Any, case: AsbCase, *, name: str, description: str, membe
     group = Group(name=name, description=description, recorded_by_agency=_agency(user))
     group.save_by(user)
     group.members.set(members)
-    record(user, Action.CREATED, "group", group.pk, channel=channel, summary=f"{case.reference} {name}")
+    record(user, Action.CREATED, "group", group.pk, channel=channel, summary=f"case {case.pk}")
     return group

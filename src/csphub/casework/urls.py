@@ -1,6 +1,6 @@
-from django.urls import include, path
+"""Casework pages (mounted at / by csphub.web.urls, which wraps each in the page decorator)."""
 
-from csphub.people import views as people_views
+from django.urls import path
 
 from . import views
 
@@ -13,24 +13,22 @@ urlpatterns = [
     path("cases/<int:pk>/incidents/add/", views.case_add_incident, name="case-add-incident"),
     path("cases/<int:pk>/interventions/add/", views.case_add_intervention, name="case-add-intervention"),
     path("cases/<int:pk>/referrals/add/", views.case_add_referral, name="case-add-referral"),
-    path("cases/<int:pk>/referrals/<int:referral_id>/", views.referral_update, name="referral-update"),
     path("cases/<int:pk>/tasks/add/", views.case_add_task, name="case-add-task"),
     path("cases/<int:pk>/tasks/<int:task_id>/done/", views.task_done, name="task-done"),
     path("cases/<int:pk>/notes/add/", views.case_add_note, name="case-add-note"),
     path("cases/<int:pk>/visits/add/", views.case_add_visit, name="case-add-visit"),
     path("cases/<int:pk>/status/", views.case_status, name="case-status"),
     path("cases/<int:pk>/share/", views.case_share, name="case-share"),
+    path("cases/<int:pk>/lead/", views.case_lead, name="case-lead"),
     path("cases/<int:pk>/risk/", views.case_risk, name="case-risk"),
     path("cases/<int:pk>/breaches/add/", views.case_add_breach, name="case-add-breach"),
     path("cases/<int:pk>/groups/add/", views.case_add_group, name="case-add-group"),
     path("cases/<int:pk>/interventions/outcome/", views.case_intervention_outcome, name="case-intervention-outcome"),
     path("cases/<int:pk>/attachments/add/", views.case_add_attachment, name="case-add-attachment"),
     path("cases/<int:pk>/attachments/<int:attachment_id>/", views.attachment_download, name="attachment-download"),
+    path("referrals/", views.referral_list, name="referral-list"),
+    path("referrals/<int:referral_id>/", views.referral_detail, name="referral-detail"),
     path("people/<int:pk>/", views.person_detail, name="person-detail"),
     path("alerts/<int:alert_id>/read/", views.alert_read, name="alert-read"),
     path("statistics/", views.statistics, name="statistics"),
-    path("audit/", views.audit_log, name="audit-log"),
-    path("panels/", include("csphub.panels.urls")),
-    path("people/matches/", people_views.queue, name="people-matches"),
-    path("case-reviews/", include("csphub.casereview.urls")),
 ]

@@ -217,18 +217,26 @@ def retention_apply(years: int | None, dry_run: bool, today: str | None) -> None
 @click.option("--object", "object_type", default=None, help="Only entries about this kind of record (case, person...).")
 @click.option("--limit", default=100, show_default=True, type=click.IntRange(1, 100000), help="Newest N entries.")
 @click.option("--format", "output_format", type=click.Choice(["table", "csv", "json"]), default="table",
-              help="json: a list of objects with at, username, agency, action, channel, object_type, object_id, summary.")
+              help="json: a list of objects with at, username, agency, action, channel, object_type, object_id, "
+                   "object_ids, purpose, count, summary.")
 def audit(username: str | None, object_type: str | None, limit: int, output_format: str) -> None:
-    """List audit entries: who viewed or changed what, when, and through which channel."""
+    """List audit entries: who viewed or changed what, when, through which channel and why.
+
+    Entries name records by id, never by name. Reading the log is itself audited (the ids of
+    the entries listed)."""
     _django()
     from csphub.audit.models import AuditEntry
+    from csphub.audit.services import Channel, record_list
 
     entries = AuditEntry.objects.all()
     if username:
         entries = entries.filter(username=username)
     if object_type:
         entries = entries.filter(object_type=object_type)
+    shown = list(entries[:limit])
+    record_list(None, "audit_entry", [e.pk for e in shown], channel=Channel.CLI, purpose="csphub audit")
     rows = [{"at": e.at.isoformat(timespec="seconds"), "username": e.username, "agency": e.agency,
              "action": e.action, "channel": e.channel, "object_type": e.object_type,
-             "object_id": e.object_id, "summary": e.summary} for e in entries[:limit]]
+             "object_id": e.object_id, "object_ids": " ".join(e.object_ids) if output_format != "json" else e.object_ids,
+             "purpose": e.purpose, "count": e.count, "summary": e.summary} for e in shown]
     emit(rows, output_format, "Audit log")

@@ -101,3 +101,11 @@ class GovukForm(GovukFormMixin, forms.Form):
 
 class GovukModelForm(GovukFormMixin, forms.ModelForm):
     pass
+
+
+def show_refusal(form: Any, error: Any) -> None:
+    """Put a RuleRefused (and the further rules it names) on the form, each on its field if the
+    form has it, else at the top."""
+    fields = [(error.field, error.reason), *[(f, m) for _, m, f in error.others]]
+    for field, message in fields:
+        form.add_error(field if field in form.fields else None, message)

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from ninja import Router, Schema, Status
 
-from csphub.casework.api import API, ERRORS, MAX_ID, Id, _person_for, text
+from csphub.casework import services as casework_services
+from csphub.core.api import API, ERRORS, BodyId, Id, text
 
-from . import permissions, services
+from . import services
 from .models import Panel, PanelReferral
 
 router = Router(tags=["panels"])
@@ -41,10 +42,11 @@ class PanelReferralOut(Schema):
     decided_on: date | None
     decision_reason: str
     next_review_on: date | None
+    duplicate_of: int | None = None
 
 
 class PanelReferralIn(Schema):
-    person_id: Annotated[int, Field(ge=1, le=MAX_ID)] | None = None
+    person_id: BodyId | None = None
     location: text(300) = ""  # type: ignore[valid-type]
     reason: text(5000)  # type: ignore[valid-type]
     risks: text(5000) = ""  # type: ignore[valid-type]
@@ -66,41 +68,38 @@ def referral_out(r: PanelReferral) -> dict[str, Any]:
             "person_name": r.person.full_name if r.person else None, "location": r.location, "case_id": r.case_id,
             "referring_agency": r.referring_agency.name, "reason": r.reason, "risks": r.risks, "consent": r.consent,
             "status": r.status, "referred_on": r.referred_on, "decided_on": r.decided_on,
-            "decision_reason": r.decision_reason, "next_review_on": r.next_review_on}
+            "decision_reason": r.decision_reason, "next_review_on": r.next_review_on,
+            "duplicate_of": r.duplicate_of_id}
 
 
 @router.get("/", response={200: list[PanelOut], **ERRORS}, summary="Panels the caller's agency sits on")
 def list_panels(request: HttpRequest) -> Any:
-    return [panel_out(p) for p in permissions.visible_panels(request.auth)]
+    return [panel_out(p) for p in services.panels_for(request.auth, channel=API, purpose="api panel list")]
 
 
 @router.get("/{panel_id}/referrals", response={200: list[PanelReferralOut], **ERRORS})
 def list_referrals(request: HttpRequest, panel_id: Id) -> Any:
-    panel = services.get_panel(request.auth, panel_id, channel=API)
-    return [referral_out(r) for r in panel.referrals.filter(archived_on__isnull=True).select_related("person", "referring_agency")]
+    panel = services.get_panel(request.auth, panel_id, channel=API, purpose="api panel referrals")
+    return [referral_out(r) for r in services.panel_referrals(request.auth, panel, channel=API)]
 
 
 @router.post("/{panel_id}/referrals", response={201: PanelReferralOut, **ERRORS},
              summary="Refer a person or location to a panel (any officer or supervisor may refer)")
 def create_referral(request: HttpRequest, panel_id: Id, payload: PanelReferralIn) -> Any:
-    panel = Panel.objects.filter(pk=panel_id, archived_on__isnull=True).first()
-    if panel is None:
-        from csphub.errors import NotFoundError
-
-        raise NotFoundError(f"No panel {panel_id}.")
-    referral = services.refer_to_panel(request.auth, panel, person=_person_for(request.auth, payload.person_id),
-                                       location=payload.location, reason=payload.reason, risks=payload.risks,
-                                       consent=payload.consent, channel=API)
+    person = casework_services.get_person(request.auth, payload.person_id, channel=API,
+                                          purpose="referred to a panel") if payload.person_id else None
+    referral = services.refer_to_panel(request.auth, panel_id, person=person, location=payload.location,
+                                       reason=payload.reason, risks=payload.risks, consent=payload.consent, channel=API)
     return Status(201, referral_out(referral))
 
 
 @router.get("/referrals/{referral_id}", response={200: PanelReferralOut, **ERRORS})
 def get_referral(request: HttpRequest, referral_id: Id) -> Any:
-    return referral_out(services.get_referral(request.auth, referral_id, channel=API))
+    return referral_out(services.get_referral(request.auth, referral_id, channel=API, purpose="api panel referral"))
 
 
 @router.post("/referrals/{referral_id}/decision", response={200: PanelReferralOut, **ERRORS},
              summary="Adopt, decline, mark in custody or close; refused (422) at the cohort cap")
 def decide(request: HttpRequest, referral_id: Id, payload: DecisionIn) -> Any:
-    referral = services.get_referral(request.auth, referral_id, channel=API)
+    referral = services.get_referral(request.auth, referral_id, channel=API, purpose="api panel decision")
     return referral_out(services.decide(request.auth, referral, payload.status, reason=payload.reason, channel=API))

@@ -79,6 +79,9 @@ class PanelReferral(BaseRecord):
     decided_on = models.DateField(null=True, blank=True)
     decision_reason = models.TextField(blank=True)
     next_review_on = models.DateField(null=True, blank=True)
+    # Set when a non-member refers a person who already has an open referral: the non-member is
+    # answered as for any new referral (membership is confidential); members see the duplicate.
+    duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     history = HistoricalRecords()
 
     class Meta:

@@ -10,8 +10,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from csphub.access import policy, reads, roles
 from csphub.audit.services import Action, Channel, record
-from csphub.casework import permissions as casework_permissions
 from csphub.casework.models import AsbCase, Person
 from csphub.errors import (
     InputFileError,
@@ -21,7 +21,7 @@ from csphub.errors import (
     RuleRefused,
 )
 
-from . import harm, permissions
+from . import harm
 from .models import (
     AgendaItem,
     Cohort,
@@ -35,48 +35,94 @@ from .models import (
 )
 
 
-def get_panel(user: Any, panel_id: int, *, channel: str = Channel.WEB) -> Panel:
-    panel = permissions.visible_panels(user).filter(pk=panel_id).first()
-    if panel is None:
-        raise NotFoundError(f"No panel {panel_id}.")
-    record(user, Action.VIEWED, "panel", panel.pk, channel=channel, summary=panel.name)
-    return panel
+def get_panel(user: Any, panel_id: object, *, channel: str = Channel.WEB, purpose: str = "panel") -> Panel:
+    return reads.panel(user, panel_id, purpose=purpose, channel=channel)
 
 
-def get_referral(user: Any, referral_id: int, *, channel: str = Channel.WEB) -> PanelReferral:
-    referral = permissions.visible_referrals(user).filter(pk=referral_id).select_related("panel", "person").first()
-    if referral is None:
-        raise NotFoundError(f"No panel referral {referral_id}.")
-    record(user, Action.VIEWED, "panel_referral", referral.pk, channel=channel, summary=str(referral.panel))
+def get_referral(user: Any, referral_id: object, *, channel: str = Channel.WEB,
+                 purpose: str = "panel referral") -> PanelReferral:
+    referral = reads.panel_referral(user, referral_id, purpose=purpose, channel=channel)
+    if referral.person_id:
+        reads.shown(user, "person", [referral.person], purpose=f"panel referral {referral.pk}", channel=channel)
     return referral
 
 
+def get_meeting(user: Any, meeting_id: object, *, channel: str = Channel.WEB) -> PanelMeeting:
+    return reads.panel_meeting(user, meeting_id, purpose="panel meeting", channel=channel)
+
+
+def panels_for(user: Any, *, channel: str = Channel.WEB, purpose: str = "panel list") -> Any:
+    return reads.panels(user, purpose=purpose, channel=channel)
+
+
+def panel_referrals(user: Any, panel: Panel, *, channel: str = Channel.WEB) -> list[PanelReferral]:
+    """The panel's referrals (members only), audited, with the people they name."""
+    found = list(reads.panel_referrals(user, purpose=f"referrals of panel {panel.pk}", channel=channel)
+                 .filter(panel=panel).select_related("person", "referring_agency"))
+    reads.shown(user, "person", {r.person_id: r.person for r in found if r.person_id}.values(),
+                purpose=f"referrals of panel {panel.pk}", channel=channel)
+    return found
+
+
+def referral_choices(user: Any, case_id: object | None) -> dict[str, Any]:
+    """What the refer-to-a-panel form offers: every panel (their names are not confidential),
+    and the people on the case, or the people the officer may see (both audited)."""
+    if not policy.can_refer_to_panel(user):
+        raise PermissionRefused("Only officers and supervisors refer to panels.")
+    from csphub.casework.services import get_case
+
+    case = get_case(user, case_id, purpose="refer to a panel") if case_id not in (None, "") else None
+    if case is not None:
+        parties = list(reads.parties(user, purpose=f"panel referral picker, case {case.pk}").filter(case=case)
+                       .select_related("person"))
+        people = list({p.person_id: p.person for p in parties}.values())
+        reads.shown(user, "person", people, purpose=f"panel referral picker, case {case.pk}")
+    else:
+        people = list(reads.people(user, purpose="panel referral picker")[:500])
+    return {"case": case, "panels": [(p.pk, p.name) for p in Panel.objects.filter(archived_on__isnull=True)],
+            "people": [(p.pk, f"{p.full_name}{f', born {p.date_of_birth:%d %b %Y}' if p.date_of_birth else ''}")
+                       for p in people]}
+
+
 def _agency(user: Any) -> Any:
-    m = casework_permissions.membership(user)
+    m = roles.membership(user)
     if m is None:
         raise PermissionRefused("Your account has no agency.")
     return m.agency
 
 
 @transaction.atomic
-def refer_to_panel(user: Any, panel: Panel, *, reason: str, consent: str, person: Person | None = None,
+def refer_to_panel(user: Any, panel: Panel | object, *, reason: str, consent: str, person: Person | None = None,
                    location: str = "", case: AsbCase | None = None, risks: str = "",
                    channel: str = Channel.WEB) -> PanelReferral:
-    """Refer a person (or a location) to a panel, from a case or on its own."""
-    if not permissions.can_refer_to(user, panel):
+    """Refer a person (or a location) to a panel, from a case or on its own.
+
+    Whether the person already has an open referral is said only to the panel's members: a
+    non-member gets the same answer as for anyone else (a new referral, which members see marked
+    as a duplicate of the open one), so the 422 cannot reveal who is on a panel."""
+    if not policy.can_refer_to_panel(user):
         raise PermissionRefused("Only officers and supervisors refer to panels.")
+    if not isinstance(panel, Panel):
+        found = Panel.objects.filter(pk=panel, archived_on__isnull=True).first() if str(panel).isdigit() else None
+        if found is None:
+            raise NotFoundError(f"No panel {panel}.")
+        panel = found
     if person is None and not location.strip():
         raise RuleRefused("referral_needs_subject", "Refer a person or a location.", "person")
-    if person is not None and not casework_permissions.can_view_person(user, person):
+    if person is not None and not policy.can_view_person(user, person):
         raise NotFoundError(f"No person {person.pk}.")
-    if case is not None and not casework_permissions.can_view_case(user, case):
+    if case is not None and not policy.can_view_case(user, case):
         raise NotFoundError(f"No case {case.pk}.")
-    if person is not None and PanelReferral.objects.filter(panel=panel, person=person, status__in=PanelReferral.OPEN).exists():
+    if not reason.strip():
+        raise RuleRefused("reason_required", "Say why you are referring.", "reason")
+    open_one = PanelReferral.objects.filter(panel=panel, person=person, status__in=PanelReferral.OPEN,
+                                            archived_on__isnull=True).first() if person is not None else None
+    if open_one is not None and policy.is_panel_member(user, panel):
         raise RuleRefused("already_on_panel", f"This person already has an open referral to {panel}.", "person")
     referral = PanelReferral(panel=panel, person=person, location=location, case=case, reason=reason, risks=risks,
-                             consent=consent, referring_agency=_agency(user))
+                             consent=consent, referring_agency=_agency(user), duplicate_of=open_one)
     referral.save_by(user)
-    record(user, Action.CREATED, "panel_referral", referral.pk, channel=channel, summary=panel.name)
+    record(user, Action.CREATED, "panel_referral", referral.pk, channel=channel, summary=f"panel {panel.pk}")
     return referral
 
 
@@ -88,7 +134,9 @@ def cohort_size(panel: Panel) -> int:
 def decide(user: Any, referral: PanelReferral, status: str, *, reason: str = "", on: date | None = None,
            channel: str = Channel.WEB) -> PanelReferral:
     """Move a referral on (adopt, decline, in custody, close), within the panel's cohort cap."""
-    if not permissions.visible_referrals(user).filter(pk=referral.pk).exists():
+    PanelReferral.objects.select_for_update().filter(pk=referral.pk).values_list("pk", flat=True).first()
+    referral.refresh_from_db()
+    if not policy.panel_referrals(user).filter(pk=referral.pk).exists():
         raise NotFoundError(f"No panel referral {referral.pk}.")
     allowed = PanelReferral.NEXT.get(referral.status, set())
     if status not in allowed:
@@ -98,6 +146,8 @@ def decide(user: Any, referral: PanelReferral, status: str, *, reason: str = "",
         raise RuleRefused("decision_needs_reason", "Give the panel's reasons for declining or closing.", "reason")
     panel = referral.panel
     joining = status in PanelReferral.IN_COHORT and referral.status not in PanelReferral.IN_COHORT
+    if joining and panel.cohort_cap is not None:
+        Panel.objects.select_for_update().get(pk=panel.pk)  # one decision at a time against the cap
     if joining and panel.cohort_cap is not None and cohort_size(panel) >= panel.cohort_cap:
         raise RuleRefused("cohort_cap_reached", f"{panel} holds at most {panel.cohort_cap} people and is full; "
                           "close a place or keep the referral waiting.", "status")
@@ -126,7 +176,7 @@ def agenda_for(panel: Panel, meeting_on: date) -> list[tuple[str, PanelReferral]
 def hold_meeting(user: Any, panel: Panel, *, held_on: date, agencies: list[Any] | None = None,
                  attendees: str = "", minutes: str = "", channel: str = Channel.WEB) -> PanelMeeting:
     """Record a meeting and build its agenda from open referrals and due reviews."""
-    if not permissions.visible_panels(user).filter(pk=panel.pk).exists():
+    if not policy.is_panel_member(user, panel):
         raise NotFoundError(f"No panel {panel.pk}.")
     meeting = PanelMeeting(panel=panel, held_on=held_on, attendees=attendees, minutes=minutes)
     meeting.save_by(user)
@@ -134,14 +184,14 @@ def hold_meeting(user: Any, panel: Panel, *, held_on: date, agencies: list[Any] 
         meeting.attending_agencies.set(agencies)
     for position, (kind, referral) in enumerate(agenda_for(panel, held_on), start=1):
         AgendaItem.objects.create(meeting=meeting, referral=referral, kind=kind, position=position)
-    record(user, Action.CREATED, "panel_meeting", meeting.pk, channel=channel, summary=f"{panel} {held_on}")
+    record(user, Action.CREATED, "panel_meeting", meeting.pk, channel=channel, summary=f"panel {panel.pk} {held_on}")
     return meeting
 
 
 @transaction.atomic
 def add_action(user: Any, referral: PanelReferral, *, description: str, owner_agency: Any, due_on: date,
                owner: Any = None, channel: str = Channel.WEB) -> PanelAction:
-    if not permissions.visible_referrals(user).filter(pk=referral.pk).exists():
+    if not policy.panel_referrals(user).filter(pk=referral.pk).exists():
         raise NotFoundError(f"No panel referral {referral.pk}.")
     if not referral.is_open:
         raise RuleRefused("referral_closed", "Actions are for open referrals.", "referral")
@@ -155,14 +205,45 @@ def add_action(user: Any, referral: PanelReferral, *, description: str, owner_ag
 
 @transaction.atomic
 def update_action(user: Any, action: PanelAction, rag: str, *, channel: str = Channel.WEB) -> PanelAction:
-    if not permissions.visible_referrals(user).filter(pk=action.referral_id).exists():
+    if not policy.panel_actions(user).filter(pk=action.pk).exists():
         raise NotFoundError(f"No panel action {action.pk}.")
-    if rag not in PanelAction.Rag.values:
+    if rag not in PanelAction.Rag.values:  # a bad RAG is bad input (422), not a server error
         raise RuleRefused("unknown_rag", f"RAG must be one of {', '.join(PanelAction.Rag.values)}.", "rag")
     action.rag = rag
     action.save_by(user)
     record(user, Action.CHANGED, "panel_action", action.pk, channel=channel, summary=rag)
     return action
+
+
+def set_action_rag(user: Any, referral: PanelReferral, action_id: object, rag: str, *,
+                   channel: str = Channel.WEB) -> PanelAction:
+    """Set the RAG of one of the referral's actions (the id as posted by the page)."""
+    action = PanelAction.objects.filter(pk=action_id, referral=referral).first() if str(action_id).isdigit() else None
+    if action is None:
+        raise NotFoundError(f"No action {action_id} on this referral.")
+    return update_action(user, action, rag, channel=channel)
+
+
+def panel_page(user: Any, pk: object) -> dict[str, Any]:
+    panel = get_panel(user, pk, purpose="panel page")
+    referrals = panel_referrals(user, panel)
+    return {"panel": panel, "size": cohort_size(panel), "open": [r for r in referrals if r.is_open],
+            "finished": [r for r in referrals if not r.is_open][:50], "meetings": list(panel.meetings.all()[:20]),
+            "agenda_preview": agenda_for(panel, timezone.localdate())}
+
+
+def panel_list(user: Any) -> dict[str, Any]:
+    panels = [{"panel": p, "size": cohort_size(p), "waiting": p.referrals.filter(status="referred").count()}
+              for p in panels_for(user)]
+    return {"panels": panels, "can_refer": policy.can_refer_to_panel(user)}
+
+
+def meeting_page(user: Any, pk: object) -> dict[str, Any]:
+    meeting = get_meeting(user, pk)
+    agenda = list(meeting.agenda.select_related("referral", "referral__person"))
+    reads.shown(user, "person", {i.referral.person_id: i.referral.person for i in agenda if i.referral.person_id}.values(),
+                purpose=f"agenda of panel meeting {meeting.pk}")
+    return {"meeting": meeting, "agenda": agenda}
 
 
 # ---- Harm --------------------------------------------------------------------------------

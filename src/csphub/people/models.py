@@ -41,7 +41,17 @@ class PersonMerge(models.Model):
     kept = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     merged = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     moved_case_roles = models.JSONField(default=list)
+    # A merge of records from two agencies waits for the other agency to confirm it; until then
+    # nothing moves (a merge never widens who may see a record).
+    awaiting_agency = models.ForeignKey("accounts.Agency", null=True, blank=True, on_delete=models.PROTECT,
+                                        related_name="+")
+    confirmed_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    confirmed_on = models.DateTimeField(null=True, blank=True)
     merged_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     merged_on = models.DateTimeField(default=timezone.now)
     unmerged_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     unmerged_on = models.DateTimeField(null=True, blank=True)
+
+    @property
+    def is_awaiting_confirmation(self) -> bool:
+        return self.awaiting_agency_id is not None and self.confirmed_on is None and self.unmerged_on is None

@@ -54,7 +54,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "csphub.config.urls"
+ROOT_URLCONF = "csphub.web.urls"
 WSGI_APPLICATION = "csphub.config.wsgi.application"
 
 TEMPLATES = [
@@ -68,7 +68,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "csphub.core.context.navigation",
+                "csphub.web.context.navigation",
             ],
         },
     },

@@ -1,0 +1,327 @@
+"""Who may see and change each kind of record: a queryset filter and predicates per type.
+
+The only module in CSP Hub that filters records by agency or role. Relations a user's agency
+can have to a case: lead (leads it), shared (added to it by the lead), referred-to (a referral
+from the case was sent to it: it sees that referral and the referred person, read-only, not the
+case), panel member (sits on a panel the case's person was referred to: sees the panel records),
+none. What each role may do in each relation is tabled in docs/casework.md.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from csphub.accounts.models import Role
+from csphub.audit.models import AuditEntry
+from csphub.casereview.models import CaseReviewApplication
+from csphub.casework.models import (
+    Alert,
+    AsbCase,
+    Attachment,
+    CaseNote,
+    CaseParty,
+    Group,
+    Incident,
+    Intervention,
+    MonitoringVisit,
+    Person,
+    Referral,
+    RiskAssessment,
+    Task,
+    VulnerabilityFlag,
+)
+from csphub.panels.models import Cohort, Panel, PanelAction, PanelMeeting, PanelReferral
+from csphub.people.models import PersonMatch, PersonMerge
+
+from .roles import (
+    AUDIT_ROLES,
+    CASE_VIEW_ROLES,
+    CASEWORK_ROLES,
+    STATISTICS_ROLES,
+    agency_id_of,
+    membership,
+    role_of,
+    sensitive_roles,
+    works_cases,
+)
+
+# ---- Cases ------------------------------------------------------------------------------
+
+
+def cases(user: Any) -> QuerySet[AsbCase]:
+    """Cases the user may see: led by or shared with their agency, for officers, supervisors and
+    analysts (analysts see the facts only: see can_read_free_text). A referral does not share
+    the case."""
+    m = membership(user)
+    if m is None or m.role not in CASE_VIEW_ROLES:
+        return AsbCase.objects.none()
+    ids = AsbCase.objects.filter(Q(lead_agency_id=m.agency_id) | Q(agencies__id=m.agency_id)).values("id")
+    return AsbCase.objects.filter(id__in=ids, archived_on__isnull=True)
+
+
+def can_view_case(user: Any, case: AsbCase) -> bool:
+    return cases(user).filter(pk=case.pk).exists()
+
+
+def agency_on_case(case: AsbCase, agency_id: int | None) -> bool:
+    """Whether the agency leads or shares the case (a task owner must be in one that does)."""
+    return agency_id is not None and (case.lead_agency_id == agency_id or case.agencies.filter(pk=agency_id).exists())
+
+
+def is_lead_agency(user: Any, case: AsbCase) -> bool:
+    return agency_id_of(user) == case.lead_agency_id
+
+
+def can_create_case(user: Any) -> bool:
+    return works_cases(user)
+
+
+def can_change_case(user: Any, case: AsbCase) -> bool:
+    """Record on the case (notes, incidents, visits, tools and powers...): officers and
+    supervisors of the lead or a sharing agency; a closed case is read-only."""
+    return works_cases(user) and not case.is_closed and can_view_case(user, case)
+
+
+def can_manage_case(user: Any, case: AsbCase) -> bool:
+    """Share the case, change its lead, close it: officers and supervisors of the lead agency
+    only; re-opening a closed case needs a supervisor of the lead agency."""
+    if not works_cases(user) or not is_lead_agency(user, case) or case.archived_on is not None:
+        return False
+    return not case.is_closed or role_of(user) == Role.SUPERVISOR
+
+
+def why_not_change(user: Any, case: AsbCase) -> str:
+    if case.is_closed:
+        return "the case is closed; a supervisor of the lead agency can re-open it"
+    if not works_cases(user):
+        return "your role can view this case but not record on it"
+    return "your agency is not on this case"
+
+
+def why_not_manage(user: Any, case: AsbCase) -> str:
+    if not works_cases(user):
+        return "your role can view this case but not change it"
+    if not is_lead_agency(user, case):
+        return f"only the lead agency ({case.lead_agency}) can share, re-assign or close it"
+    return "closed cases can only be re-opened by a supervisor of the lead agency"
+
+
+def statistics_cases(user: Any) -> QuerySet[AsbCase]:
+    """Cases counted in a user's statistics: partnership admins count all (aggregates only);
+    analysts and supervisors the cases their agency can see."""
+    if role_of(user) == Role.PARTNERSHIP_ADMIN:
+        return AsbCase.objects.filter(archived_on__isnull=True)
+    if role_of(user) in STATISTICS_ROLES:
+        return cases(user)
+    return AsbCase.objects.none()
+
+
+def can_view_statistics(user: Any) -> bool:
+    return role_of(user) in STATISTICS_ROLES
+
+
+# ---- What is written on a case: free text, people, files ----------------------------------
+
+
+def can_read_free_text(user: Any) -> bool:
+    """Summaries, incident accounts, notes, findings, reasons, attachments: officers and
+    supervisors only. Analysts see counts and categories, never free text or names."""
+    return works_cases(user)
+
+
+def _on_readable_case(user: Any, model: type) -> QuerySet[Any]:
+    if not can_read_free_text(user):
+        return model.objects.none()
+    return model.objects.filter(case__in=cases(user), archived_on__isnull=True)
+
+
+def incidents(user: Any) -> QuerySet[Incident]:
+    return _on_readable_case(user, Incident)
+
+
+def notes(user: Any) -> QuerySet[CaseNote]:
+    return _on_readable_case(user, CaseNote)
+
+
+def visits(user: Any) -> QuerySet[MonitoringVisit]:
+    return _on_readable_case(user, MonitoringVisit)
+
+
+def interventions(user: Any) -> QuerySet[Intervention]:
+    return _on_readable_case(user, Intervention)
+
+
+def attachments(user: Any) -> QuerySet[Attachment]:
+    return _on_readable_case(user, Attachment)
+
+
+def tasks(user: Any) -> QuerySet[Task]:
+    return _on_readable_case(user, Task)
+
+
+def risk_assessments(user: Any) -> QuerySet[RiskAssessment]:
+    return _on_readable_case(user, RiskAssessment)
+
+
+def parties(user: Any) -> QuerySet[CaseParty]:
+    """Who is on the cases the user may see: officers and supervisors only."""
+    if not works_cases(user):
+        return CaseParty.objects.none()
+    return CaseParty.objects.filter(case__in=cases(user))
+
+
+def groups(user: Any) -> QuerySet[Group]:
+    if not works_cases(user):
+        return Group.objects.none()
+    return Group.objects.filter(Q(members__in=people(user)) | Q(recorded_by_agency_id=agency_id_of(user)),
+                                archived_on__isnull=True).distinct()
+
+
+def alerts(user: Any) -> QuerySet[Alert]:
+    """The user's own alerts, about cases they may still see."""
+    return Alert.objects.filter(user_id=getattr(user, "pk", None), case__in=cases(user))
+
+
+# ---- Referrals between agencies -----------------------------------------------------------
+
+
+def case_referrals(user: Any) -> QuerySet[Referral]:
+    """Referrals on cases the user works, and referrals sent to the user's agency (which sees
+    the referral, its reason and the referred person, read-only, not the case)."""
+    if not works_cases(user):
+        return Referral.objects.none()
+    visible = Q(case__in=cases(user)) | Q(to_agency_id=agency_id_of(user))
+    return Referral.objects.filter(visible, archived_on__isnull=True)
+
+
+def referrals_received(user: Any) -> QuerySet[Referral]:
+    if not works_cases(user):
+        return Referral.objects.none()
+    return Referral.objects.filter(to_agency_id=agency_id_of(user), archived_on__isnull=True)
+
+
+def can_respond_to_referral(user: Any, referral: Referral) -> bool:
+    """Accept, decline or complete: the receiving agency's officers and supervisors only."""
+    return works_cases(user) and referral.to_agency_id == agency_id_of(user)
+
+
+# ---- People -----------------------------------------------------------------------------
+
+
+def people(user: Any) -> QuerySet[Person]:
+    """People whose details the user may see: on a case their agency leads or shares, recorded
+    by their agency, referred to their agency, referred to a panel their agency sits on, or
+    applicants of a case review their agency handles. Officers and supervisors only."""
+    m = membership(user)
+    if m is None or m.role not in CASEWORK_ROLES:
+        return Person.objects.none()
+    visible = (
+        Q(case_roles__case__in=cases(user))
+        | Q(recorded_by_agency_id=m.agency_id)
+        | Q(referrals__in=referrals_received(user))
+        | Q(panel_referrals__in=panel_referrals(user))
+        | Q(case_review_applications__in=case_reviews(user))
+    )
+    ids = Person.objects.filter(visible).values("id")
+    return Person.objects.filter(id__in=ids, archived_on__isnull=True)
+
+
+def can_view_person(user: Any, person: Person) -> bool:
+    return people(user).filter(pk=person.pk).exists()
+
+
+def can_record_people(user: Any) -> bool:
+    return works_cases(user)
+
+
+def can_see_sensitive_flags(user: Any) -> bool:
+    return role_of(user) in sensitive_roles()
+
+
+def flags(user: Any, person: Person) -> QuerySet[VulnerabilityFlag]:
+    """The person's vulnerability flags the user may see (sensitive kinds to cleared roles)."""
+    found = VulnerabilityFlag.objects.filter(person=person)
+    return found if can_see_sensitive_flags(user) else found.exclude(kind__in=VulnerabilityFlag.SENSITIVE)
+
+
+def person_matches(user: Any) -> QuerySet[PersonMatch]:
+    """Likely duplicates where the reviewer may see both records (never reveals either otherwise)."""
+    visible = people(user)
+    return PersonMatch.objects.filter(person_a__in=visible, person_b__in=visible)
+
+
+def person_merges(user: Any) -> QuerySet[PersonMerge]:
+    """Merges the user may see: the kept record is visible to them, or their agency is asked to
+    confirm one."""
+    return PersonMerge.objects.filter(Q(kept__in=people(user)) | Q(awaiting_agency_id=agency_id_of(user)))
+
+
+def owns_person(user: Any, person: Person) -> bool:
+    return works_cases(user) and person.recorded_by_agency_id == agency_id_of(user)
+
+
+# ---- Panels -----------------------------------------------------------------------------
+
+
+def panels(user: Any) -> QuerySet[Panel]:
+    """Panels the user's agency sits on (officers and supervisors): their records are
+    confidential to members."""
+    if not works_cases(user):
+        return Panel.objects.none()
+    return Panel.objects.filter(members__id=agency_id_of(user), archived_on__isnull=True).distinct()
+
+
+def is_panel_member(user: Any, panel: Panel) -> bool:
+    return panels(user).filter(pk=panel.pk).exists()
+
+
+def can_refer_to_panel(user: Any) -> bool:
+    """Any officer or supervisor may refer to a panel (partners refer in); only members see it."""
+    return works_cases(user)
+
+
+def panel_referrals(user: Any) -> QuerySet[PanelReferral]:
+    return PanelReferral.objects.filter(panel__in=panels(user), archived_on__isnull=True)
+
+
+def panel_meetings(user: Any) -> QuerySet[PanelMeeting]:
+    return PanelMeeting.objects.filter(panel__in=panels(user), archived_on__isnull=True)
+
+
+def panel_actions(user: Any) -> QuerySet[PanelAction]:
+    return PanelAction.objects.filter(referral__in=panel_referrals(user), archived_on__isnull=True)
+
+
+def cohorts(user: Any) -> QuerySet[Cohort]:
+    return Cohort.objects.filter(panel__in=panels(user), archived_on__isnull=True)
+
+
+# ---- ASB Case Review ------------------------------------------------------------------------
+
+
+def case_reviews(user: Any) -> QuerySet[CaseReviewApplication]:
+    """Applications received by the user's agency or linked to a case it leads or shares:
+    officers and supervisors."""
+    if not works_cases(user):
+        return CaseReviewApplication.objects.none()
+    mine = Q(received_by_agency_id=agency_id_of(user)) | Q(case__in=cases(user))
+    ids = CaseReviewApplication.objects.filter(mine).values("id")
+    return CaseReviewApplication.objects.filter(id__in=ids, archived_on__isnull=True)
+
+
+def can_handle_case_reviews(user: Any) -> bool:
+    return works_cases(user)
+
+
+# ---- The audit log ---------------------------------------------------------------------------
+
+
+def can_view_audit(user: Any) -> bool:
+    return role_of(user) in AUDIT_ROLES
+
+
+def audit_entries(user: Any) -> QuerySet[AuditEntry]:
+    """The whole log, for partnership admins (it holds ids and purposes, never names)."""
+    return AuditEntry.objects.all() if can_view_audit(user) else AuditEntry.objects.none()

@@ -1,0 +1,134 @@
+"""Reads of records, filtered by :mod:`.policy` and audited in the same call.
+
+A single record: ``reads.case(user, pk, purpose="case page")`` returns the case and writes a
+"viewed" entry, or raises NotFoundError (as if it did not exist) and writes a coalesced
+"refused" entry. A list: ``reads.cases(user, purpose="case list")`` returns a queryset that
+may be filtered, ordered and paginated further; when it is evaluated it writes one "listed"
+entry naming, by id, exactly the records it returned. Entries hold ids and the purpose, never
+names or search terms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.db.models import Model, QuerySet
+from django.db.models.query import ModelIterable
+
+from csphub.audit.services import Action, Channel, record, record_list, record_refused
+from csphub.errors import NotFoundError, PermissionRefused
+
+from . import policy
+
+
+class AuditedQuerySet(QuerySet):
+    """A queryset that writes one "listed" audit entry, naming the ids it returned, the first
+    time it is evaluated (iteration, ``list()``, a page of a Paginator, ``first()``)."""
+
+    _audit: dict[str, Any] | None = None
+
+    def _clone(self) -> AuditedQuerySet:
+        clone = super()._clone()
+        clone._audit = dict(self._audit) if self._audit else None
+        return clone
+
+    def _fetch_all(self) -> None:
+        fresh = self._result_cache is None
+        super()._fetch_all()
+        if fresh and self._audit is not None:
+            if not issubclass(self._iterable_class, ModelIterable):
+                raise TypeError("An audited read returns records; use access.policy for ids or values.")
+            a = self._audit
+            record_list(a["user"], a["object_type"], [obj.pk for obj in self._result_cache or []],
+                        channel=a["channel"], purpose=a["purpose"])
+
+
+def audited(queryset: QuerySet[Any], user: Any, object_type: str, *, purpose: str,
+            channel: str = Channel.WEB) -> AuditedQuerySet:
+    """``queryset`` as an AuditedQuerySet (for lists a service builds from a policy filter)."""
+    clone = AuditedQuerySet(model=queryset.model, query=queryset.query.chain(), using=queryset._db,
+                            hints=queryset._hints)
+    clone._audit = {"user": user, "object_type": object_type, "purpose": purpose, "channel": channel}
+    return clone
+
+
+def one(queryset: QuerySet[Any], user: Any, object_type: str, pk: object, *, purpose: str,
+        channel: str = Channel.WEB, label: str | None = None) -> Any:
+    """The record ``pk`` of ``queryset`` (a policy filter), audited as viewed; if it is not
+    there, a coalesced refused entry and NotFoundError, as for a record that does not exist."""
+    found = queryset.filter(pk=pk).first() if _valid_pk(pk) else None
+    if found is None:
+        record_refused(user, object_type, pk, channel=channel, purpose=purpose)
+        raise NotFoundError(f"No {label or object_type.replace('_', ' ')} {pk}.")
+    record(user, Action.VIEWED, object_type, found.pk, channel=channel, purpose=purpose)
+    return found
+
+
+def shown(user: Any, object_type: str, records: Iterable[Model], *, purpose: str,
+          channel: str = Channel.WEB) -> list[Any]:
+    """Audit records already in hand that a page or answer is about to show (e.g. the people on
+    a case page); returns them as a list."""
+    found = list(records)
+    if found:
+        record_list(user, object_type, [r.pk for r in found], channel=channel, purpose=purpose)
+    return found
+
+
+def _valid_pk(pk: object) -> bool:
+    try:
+        return 0 < int(str(pk)) < 2**63
+    except ValueError:
+        return False
+
+
+def _reader(object_type: str, scope: Callable[[Any], QuerySet[Any]], label: str | None = None
+            ) -> tuple[Callable[..., Any], Callable[..., AuditedQuerySet]]:
+    def single(user: Any, pk: object, *, purpose: str, channel: str = Channel.WEB) -> Any:
+        return one(scope(user), user, object_type, pk, purpose=purpose, channel=channel, label=label)
+
+    def many(user: Any, *, purpose: str, channel: str = Channel.WEB) -> AuditedQuerySet:
+        return audited(scope(user), user, object_type, purpose=purpose, channel=channel)
+
+    single.__doc__ = f"One {object_type} the user may see, audited as viewed (NotFoundError otherwise)."
+    many.__doc__ = f"The {object_type} records the user may see; evaluating it audits the ids shown."
+    return single, many
+
+
+case, cases = _reader("case", policy.cases)
+person, people = _reader("person", policy.people)
+party, parties = _reader("party", policy.parties)
+incident, incidents = _reader("incident", policy.incidents)
+note, notes = _reader("note", policy.notes)
+visit, visits = _reader("visit", policy.visits)
+intervention, interventions = _reader("intervention", policy.interventions, "tool or power")
+attachment, attachments = _reader("attachment", policy.attachments)
+task, tasks = _reader("task", policy.tasks)
+risk_assessment, risk_assessments = _reader("risk_assessment", policy.risk_assessments, "risk assessment")
+group, groups = _reader("group", policy.groups)
+alert, alerts = _reader("alert", policy.alerts)
+referral, referrals = _reader("referral", policy.case_referrals)
+_, referrals_received = _reader("referral", policy.referrals_received)
+panel, panels = _reader("panel", policy.panels)
+panel_referral, panel_referrals = _reader("panel_referral", policy.panel_referrals, "panel referral")
+panel_meeting, panel_meetings = _reader("panel_meeting", policy.panel_meetings, "panel meeting")
+panel_action, panel_actions = _reader("panel_action", policy.panel_actions, "panel action")
+cohort, cohorts = _reader("cohort", policy.cohorts)
+case_review, case_reviews = _reader("case_review", policy.case_reviews, "case review application")
+person_match, person_matches = _reader("person_match", policy.person_matches, "match")
+person_merge, person_merges = _reader("person_merge", policy.person_merges, "merge")
+audit_entry, audit_entries = _reader("audit_entry", policy.audit_entries, "audit entry")
+
+
+def audit_log(user: Any, *, username: str | None = None, object_type: str | None = None, purpose: str,
+              channel: str = Channel.WEB) -> AuditedQuerySet:
+    """The audit log for a partnership admin, newest first; reading it is itself audited (by the
+    ids of the entries shown). Refused (PermissionRefused) for every other role."""
+    if not policy.can_view_audit(user):
+        raise PermissionRefused("The audit log is for partnership admins.")
+    found = audit_entries(user, purpose=purpose, channel=channel)
+    if username:
+        found = found.filter(username=username)
+    if object_type:
+        found = found.filter(object_type=object_type)
+    return found

@@ -1,0 +1,221 @@
+"""What each casework page and list answer shows: read through csphub.access (filtered and
+audited in one call), so a view only parses input, calls one of these and renders.
+
+A page for an analyst is built from facts (types, statuses, dates, counts) only: no names, no
+free text, no attachments (csphub.access.policy.can_read_free_text).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from csphub.access import policy, reads, roles
+from csphub.audit.services import Channel
+from csphub.dates import financial_year_of
+from csphub.errors import NotFoundError, PermissionRefused
+
+from . import stats
+from .models import AsbCase, Incident, Intervention, Referral, Task
+from .services import get_case, repeat_flags
+
+
+def case_list(user: Any, *, status: str = "", q: str = "", channel: str = Channel.WEB,
+              purpose: str = "case list") -> dict[str, Any]:
+    """Cases the user may see, newest first, filtered; evaluating (a page of) it audits the ids."""
+    if roles.role_of(user) not in roles.CASE_VIEW_ROLES:
+        raise PermissionRefused("Your role does not work cases.")
+    found = reads.cases(user, purpose=purpose, channel=channel).select_related(
+        "case_type", "lead_agency", "lead_officer", "location")
+    if status:
+        found = found.filter(status=status)
+    if q := q.strip():
+        text = Q(reference__icontains=q)
+        if policy.can_read_free_text(user):
+            text |= Q(summary__icontains=q)
+        found = found.filter(text)
+    return {"cases": found, "can_create": policy.can_create_case(user)}
+
+
+def api_case_list(user: Any, *, status: str = "", limit: int = 100, offset: int = 0) -> list[tuple[AsbCase, Any]]:
+    """A page of the API case list, each case with its parties (None for roles that may not see
+    who is involved); audited by the cases and the people returned. Empty for roles that do
+    not work cases."""
+    if roles.role_of(user) not in roles.CASE_VIEW_ROLES:
+        return []
+    found = list(case_list(user, status=status, channel=Channel.API, purpose="api case list")["cases"]
+                 .prefetch_related("agencies")[offset:offset + limit])
+    if not policy.works_cases(user):
+        return [(c, None) for c in found]
+    by_case: dict[int, list[Any]] = {c.pk: [] for c in found}
+    for p in reads.parties(user, purpose="api case list", channel=Channel.API).filter(case__in=found).select_related("person"):
+        by_case[p.case_id].append(p)
+    reads.shown(user, "person", {p.person_id: p.person for ps in by_case.values() for p in ps}.values(),
+                purpose="api case list", channel=Channel.API)
+    return [(c, by_case[c.pk]) for c in found]
+
+
+def api_case(user: Any, pk: object) -> tuple[AsbCase, list[Any] | None]:
+    case = get_case(user, pk, channel=Channel.API, purpose="api case")
+    if not policy.works_cases(user):
+        return case, None
+    parties = list(reads.parties(user, purpose=f"api case {case.pk}", channel=Channel.API).filter(case=case)
+                   .select_related("person"))
+    reads.shown(user, "person", {p.person_id: p.person for p in parties}.values(), purpose=f"api case {case.pk}",
+                channel=Channel.API)
+    return case, parties
+
+
+CASE_RECORDS = {"incidents": ("reported_by_agency",), "interventions": ("issuing_agency",),
+                "referrals": ("to_agency",), "tasks": ("owner",)}
+
+
+def case_records(user: Any, pk: object, kind: str, channel: str = Channel.WEB) -> list[Any]:
+    """One kind of record on a case (incidents, interventions, referrals, tasks), audited.
+
+    Analysts see the facts of each (the API leaves their free text out); the case must be
+    visible to the caller (404 otherwise)."""
+    case = get_case(user, pk, channel=channel, purpose=f"{kind} of case")
+    purpose = f"{kind} of case {case.pk}"
+    model = {"incidents": Incident, "interventions": Intervention, "referrals": Referral, "tasks": Task}[kind]
+    if policy.can_read_free_text(user):
+        found = getattr(reads, kind)(user, purpose=purpose, channel=channel)
+    else:  # facts only, for analysts: the case is visible, its records' words are not shown
+        found = reads.audited(model.objects.filter(case=case, archived_on__isnull=True), user, kind.rstrip("s"),
+                              purpose=purpose, channel=channel)
+    return list(found.filter(case=case).select_related(*CASE_RECORDS[kind]))
+
+
+def my_open_tasks(user: Any, *, channel: str = Channel.WEB) -> list[Task]:
+    return list(reads.tasks(user, purpose="my open tasks", channel=channel)
+                .filter(owner=user, done_on__isnull=True).select_related("owner").order_by("due_on", "id"))
+
+
+def api_people(user: Any, *, name: str = "", limit: int = 100) -> list[Any]:
+    found = reads.people(user, purpose="api people list" + (" (search)" if name.strip() else ""),
+                         channel=Channel.API).prefetch_related("flags")
+    if name := name.replace("\x00", "").strip():  # PostgreSQL cannot compare NUL characters
+        found = found.filter(Q(last_name__icontains=name) | Q(first_name__icontains=name))
+    return list(found[:limit])
+
+
+def dashboard(user: Any) -> dict[str, Any]:
+    today = timezone.localdate()
+    visible = policy.cases(user)
+    my_cases = list(reads.cases(user, purpose="dashboard: my cases").filter(lead_officer=user)
+                    .exclude(status="closed").select_related("case_type"))
+    my_tasks = list(reads.tasks(user, purpose="dashboard: my tasks").filter(owner=user, done_on__isnull=True)
+                    .select_related("case").order_by("due_on", "id"))
+    alerts = list(reads.alerts(user, purpose="dashboard: alerts").filter(read_on__isnull=True).select_related("case"))
+    received = list(reads.referrals_received(user, purpose="dashboard: referrals received")
+                    .filter(status__in=[Referral.Status.SENT, Referral.Status.ACCEPTED])
+                    .select_related("case", "case__case_type", "person").order_by("sent_on", "id"))
+    mine = [c.pk for c in my_cases]
+    return {
+        "my_cases": my_cases,
+        "overdue": [t for t in my_tasks if t.due_on < today],
+        "due_soon": [t for t in my_tasks if today <= t.due_on <= today + timedelta(days=7)],
+        "reviews_due": [c for c in my_cases if c.next_review_on and c.next_review_on <= today + timedelta(days=7)],
+        "alerts": alerts,
+        "referrals_received": received,
+        "recent_interventions": list(Intervention.objects.filter(case__in=visible, case_id__in=mine,
+                                                                 archived_on__isnull=True)
+                                     .select_related("case")[:10]) if policy.can_read_free_text(user) else [],
+        "can_create": policy.can_create_case(user),
+    }
+
+
+def case_page(user: Any, pk: object) -> dict[str, Any]:
+    """Everything the case page shows, each kind read through access (audited by id)."""
+    case = get_case(user, pk, purpose="case page")
+    base = {"case": case, "can_change": policy.can_change_case(user, case),
+            "can_manage": policy.can_manage_case(user, case), "today": timezone.localdate(),
+            "agencies": list(case.agencies.all())}
+    if not policy.can_read_free_text(user):
+        return {**base, "facts_only": True, **case_facts(case)}
+    purpose = f"case page {case.pk}"
+    parties = list(reads.parties(user, purpose=purpose).filter(case=case).select_related("person"))
+    people = {p.person_id: p.person for p in parties}
+    reads.shown(user, "person", people.values(), purpose=purpose)
+    flags = {pid: list(policy.flags(user, person)) for pid, person in people.items()}
+    return {
+        **base, "facts_only": False,
+        "parties": [{"party": p, "flags": flags[p.person_id]} for p in parties],
+        "incidents": list(reads.incidents(user, purpose=purpose).filter(case=case)
+                          .select_related("reported_by_agency", "location")),
+        "interventions": list(reads.interventions(user, purpose=purpose).filter(case=case)
+                              .select_related("person", "issuing_agency").prefetch_related("breaches")),
+        "referrals": list(reads.referrals(user, purpose=purpose).filter(case=case).select_related("to_agency", "person")),
+        "tasks": list(reads.tasks(user, purpose=purpose).filter(case=case).select_related("owner")),
+        "notes": list(reads.notes(user, purpose=purpose).filter(case=case).select_related("created_by")),
+        "visits": list(reads.visits(user, purpose=purpose).filter(case=case).select_related("officer")),
+        "risk": list(reads.risk_assessments(user, purpose=purpose).filter(case=case).select_related("person")),
+        "attachments": list(reads.attachments(user, purpose=purpose).filter(case=case)),
+        "groups": list(reads.groups(user, purpose=purpose).filter(members__case_roles__case=case).distinct()),
+        "repeat": repeat_flags(case),
+        "high_risk_unreferred": case.risk_assessments.filter(level="high").exists()
+        and not case.panel_referrals.exists(),
+    }
+
+
+def case_facts(case: AsbCase) -> dict[str, Any]:
+    """Counts and categories of a case, for roles that may not read names or free text."""
+    return {
+        "party_roles": sorted(Counter(case.parties.values_list("role", flat=True)).items()),
+        "incident_count": case.incidents.filter(archived_on__isnull=True).count(),
+        "hate_incident_count": case.incidents.filter(archived_on__isnull=True, is_hate=True).count(),
+        "intervention_kinds": list(case.interventions.filter(archived_on__isnull=True)
+                                   .values_list("kind", "issued_on", "issuing_agency__name")),
+        "referral_facts": list(case.referrals.filter(archived_on__isnull=True)
+                               .values_list("to_agency__name", "status", "sent_on")),
+        "risk_levels": sorted(Counter(case.risk_assessments.values_list("level", flat=True)).items()),
+        "task_count": case.tasks.filter(archived_on__isnull=True).count(),
+    }
+
+
+def person_page(user: Any, pk: object) -> dict[str, Any]:
+    person = reads.person(user, pk, purpose="person page")
+    flags = list(policy.flags(user, person))
+    on_cases = list(reads.parties(user, purpose=f"person page {person.pk}").filter(person=person)
+                 .select_related("case", "case__case_type"))
+    received = list(reads.referrals_received(user, purpose=f"person page {person.pk}").filter(person=person)
+                    .select_related("case__case_type"))
+    return {"person": person, "flags": flags, "roles": on_cases, "referrals_received": received,
+            "hidden_flags": person.flags.count() - len(flags)}
+
+
+def referral_page(user: Any, pk: object) -> dict[str, Any]:
+    referral = reads.referral(user, pk, purpose="referral page")
+    if referral.person_id:
+        reads.shown(user, "person", [referral.person], purpose=f"referral page {referral.pk}")
+    return {"referral": referral, "can_answer": policy.can_respond_to_referral(user, referral),
+            "can_see_case": policy.can_view_case(user, referral.case)}
+
+
+def referrals_received(user: Any, *, channel: str = Channel.WEB, purpose: str = "referrals received") -> QuerySet[Referral]:
+    return reads.referrals_received(user, purpose=purpose, channel=channel).select_related(
+        "case", "case__case_type", "person", "to_agency")
+
+
+def attachment_file(user: Any, case_id: object, attachment_id: object) -> Any:
+    """An attachment to download (audited as viewed): officers and supervisors on the case."""
+    attachment = reads.attachment(user, attachment_id, purpose="attachment download")
+    if str(attachment.case_id) != str(case_id) or not attachment.file:
+        raise NotFoundError(f"No attachment {attachment_id}.")
+    return attachment
+
+
+def statistics(user: Any, *, today: date | None = None) -> dict[str, Any]:
+    """This financial year to date against the same dates a year earlier (aggregates only)."""
+    if not policy.can_view_statistics(user):
+        raise PermissionRefused("Statistics are for analysts, supervisors and partnership admins.")
+    today = today or timezone.localdate()
+    start = financial_year_of(today).start
+    from csphub.audit.services import Action, record
+
+    record(user, Action.VIEWED, "statistics", "", purpose="statistics page", summary=f"{start} to {today}")
+    return stats.casework_statistics(policy.statistics_cases(user), start, today)

@@ -1,0 +1,68 @@
+"""What every domain's API routes share below the web layer: input types with their limits and
+the one error shape's schema. The API object, token auth and the error handlers live in
+csphub.web.api, which mounts each domain's Router."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Annotated, Any
+
+from django.utils import timezone
+from ninja import Field, Path, Schema
+from pydantic import AfterValidator
+
+from csphub.audit.models import AuditEntry
+
+API = AuditEntry.Channel.API
+MAX_ID = 2**53
+
+
+def _no_nul(value: str) -> str:
+    # PostgreSQL cannot store NUL characters; refuse them as bad input, not a server error.
+    if "\x00" in value:
+        raise ValueError("text may not contain NUL characters")
+    return value
+
+
+def text(max_length: int) -> Any:
+    return Annotated[str, Field(max_length=max_length), AfterValidator(_no_nul)]
+
+
+EARLIEST, LATEST = date(1900, 1, 1), date(2100, 12, 31)
+DATE_RANGE = f"{EARLIEST} to {LATEST}"
+
+
+def _in_range(value: date) -> date:
+    # Far dates are bad input, not a server error: the services add days and months to them.
+    if not EARLIEST <= value <= LATEST:
+        raise ValueError(f"dates must be from {DATE_RANGE}")
+    return value
+
+
+def _in_range_utc(value: datetime) -> datetime:
+    # Checked before converting (which could overflow); kept in UTC, as PostgreSQL only stores
+    # offsets up to 15:59 and Python allows up to 23:59. Without an offset: UK time.
+    _in_range(value.date())
+    if not timezone.is_aware(value):
+        value = timezone.make_aware(value)
+    return value.astimezone(UTC)
+
+
+Day = Annotated[date, Field(description=DATE_RANGE), AfterValidator(_in_range)]
+Moment = Annotated[datetime, Field(description=f"{DATE_RANGE}; without an offset, UK time"),
+                   AfterValidator(_in_range_utc)]
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+BodyId = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+class ErrorBody(Schema):
+    code: str
+    message: str
+    details: list[dict[str, Any]] = []
+
+
+class ErrorOut(Schema):
+    error: ErrorBody
+
+
+ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}

@@ -1,0 +1,130 @@
+"""The REST API under /api/v1/: the one NinjaAPI object, token auth, the error shape, and every
+domain's routes.
+
+OpenAPI schema at /api/v1/openapi.json, interactive docs at /api/v1/docs. A record the caller
+may not see answers 404, as if it did not exist. Every error, including 404, 405 and 500, has
+one JSON shape: ``{"error": {"code": "...", "message": "...", "details": [...]}}``.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import wraps
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.urls import URLPattern
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer
+
+from csphub.accounts.models import ApiToken
+from csphub.audit.services import Action, Channel, record
+from csphub.casereview.api import router as case_reviews
+from csphub.casework.api import cases, people, referrals, tasks
+from csphub.errors import NotFoundError, PermissionRefused, RuleRefused
+from csphub.panels.api import router as panels
+
+from .errors import error_body
+
+log = logging.getLogger("csphub.api")
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        if len(token) > 200:
+            return None
+        user = ApiToken.user_for(token)
+        if user is None:
+            return None
+        request.user = user  # so history rows and audit entries name the caller
+        return user
+
+
+class CsphubAPI(NinjaAPI):
+    """NinjaAPI whose 405 (a method the path does not have) also has the one error shape;
+    ninja itself answers it in plain text, outside the exception handlers."""
+
+    def _get_urls(self) -> list[Any]:
+        patterns = super()._get_urls()
+        for pattern in patterns:
+            if isinstance(pattern, URLPattern):
+                pattern.callback = _json_not_allowed(pattern.callback)
+        return patterns
+
+
+def _json_not_allowed(view: Any) -> Any:
+    @wraps(view)  # keeps csrf_exempt
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        response = view(request, *args, **kwargs)
+        if isinstance(response, HttpResponseNotAllowed):
+            allowed = response["Allow"]
+            response = _error(request, 405, "method_not_allowed",
+                              f"{request.method} is not allowed here; allowed: {allowed}.")
+            response["Allow"] = allowed
+        return response
+
+    return wrapper
+
+
+api = CsphubAPI(title="CSP Hub API", version="1", description=__doc__, auth=TokenAuth(),
+                urls_namespace="api-v1", docs_url="/docs")
+
+
+def _error(request: HttpRequest, status: int, code: str, message: str,
+           details: list[dict[str, Any]] | None = None) -> HttpResponse:
+    return api.create_response(request, error_body(code, message, details), status=status)
+
+
+@api.exception_handler(NotFoundError)
+def _not_found(request: HttpRequest, exc: NotFoundError) -> HttpResponse:
+    return _error(request, 404, "not_found", str(exc))
+
+
+@api.exception_handler(Http404)
+def _http404(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, 404, "not_found", "Not found.")
+
+
+@api.exception_handler(PermissionRefused)
+def _refused(request: HttpRequest, exc: PermissionRefused) -> HttpResponse:
+    record(getattr(request, "auth", None), Action.REFUSED, "api", request.path, channel=Channel.API,
+           purpose="change refused", summary=type(exc).__name__)
+    return _error(request, 403, "permission_refused", str(exc))
+
+
+@api.exception_handler(RuleRefused)
+def _rule(request: HttpRequest, exc: RuleRefused) -> HttpResponse:
+    details = [{"rule": exc.rule, "message": exc.reason, "field": exc.field}]
+    details += [{"rule": r, "message": m, "field": f} for r, m, f in exc.others]
+    return _error(request, 422, exc.rule, exc.reason, details)
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    details = [{"field": ".".join(str(p) for p in e.get("loc", ())), "message": e.get("msg", "")} for e in exc.errors]
+    return _error(request, 422, "invalid_input", "The request did not match what was expected.", details)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(request, 401, "unauthenticated", "Send a valid API token: 'Authorization: Bearer <token>'.")
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _error(request, exc.status_code, "http_error", str(exc))
+
+
+@api.exception_handler(Exception)
+def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    log.exception("API error on %s %s", request.method, request.path)
+    return _error(request, 500, "server_error", "Something went wrong on our side; it has been logged.")
+
+
+api.add_router("/cases", cases)
+api.add_router("/referrals", referrals)
+api.add_router("/tasks", tasks)
+api.add_router("/people", people)
+api.add_router("/panels", panels)
+api.add_router("/case-reviews", case_reviews)

@@ -1,0 +1,52 @@
+"""The site URL map: sign-in, the API under /api/v1/, the admin, and each domain's pages.
+
+Every domain page is wrapped in :func:`csphub.web.pages.page` here, so no page can forget
+sign-in, the refusal handling or the no-store header.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import URLPattern, URLResolver, include, path
+
+from csphub.casereview import urls as casereview_urls
+from csphub.casework import urls as casework_urls
+from csphub.panels import urls as panels_urls
+from csphub.people import urls as people_urls
+
+from . import views
+from .api import api
+from .forms import LoginForm
+from .pages import page
+
+
+def pages(patterns: list[Any]) -> list[Any]:
+    """The patterns with every view wrapped in the page decorator (nested includes too)."""
+    wrapped: list[Any] = []
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            wrapped.append(URLResolver(pattern.pattern, pages(list(pattern.url_patterns)), pattern.default_kwargs,
+                                       pattern.app_name, pattern.namespace))
+        elif isinstance(pattern, URLPattern):
+            wrapped.append(URLPattern(pattern.pattern, page(pattern.callback), pattern.default_args, pattern.name))
+    return wrapped
+
+
+urlpatterns = [
+    path("login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("audit/", page(views.audit_page), name="audit-log"),
+    path("panels/", include(pages(panels_urls.urlpatterns))),
+    path("case-reviews/", include(pages(casereview_urls.urlpatterns))),
+    path("people/", include(pages(people_urls.urlpatterns))),
+    path("", include(pages(casework_urls.urlpatterns))),
+]
+
+handler404 = "csphub.web.errors.not_found"
+handler500 = "csphub.web.errors.server_error"
+handler403 = "csphub.web.errors.forbidden"
