@@ -61,6 +61,11 @@ def cases(user: Any) -> QuerySet[AsbCase]:
     return AsbCase.objects.filter(id__in=ids, archived_on__isnull=True)
 
 
+def can_list_cases(user: Any) -> bool:
+    """Whether the user's role works with cases at all (officer, supervisor, analyst)."""
+    return role_of(user) in CASE_VIEW_ROLES
+
+
 def can_view_case(user: Any, case: AsbCase) -> bool:
     return cases(user).filter(pk=case.pk).exists()
 

@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from csphub.access import policy, reads, roles
+from csphub.access import policy, reads
 from csphub.audit.services import Channel
 from csphub.dates import financial_year_of
 from csphub.errors import NotFoundError, PermissionRefused
@@ -27,7 +27,7 @@ from .services import get_case, repeat_flags
 def case_list(user: Any, *, status: str = "", q: str = "", channel: str = Channel.WEB,
               purpose: str = "case list") -> dict[str, Any]:
     """Cases the user may see, newest first, filtered; evaluating (a page of) it audits the ids."""
-    if roles.role_of(user) not in roles.CASE_VIEW_ROLES:
+    if not policy.can_list_cases(user):
         raise PermissionRefused("Your role does not work cases.")
     found = reads.cases(user, purpose=purpose, channel=channel).select_related(
         "case_type", "lead_agency", "lead_officer", "location")
@@ -45,7 +45,7 @@ def api_case_list(user: Any, *, status: str = "", limit: int = 100, offset: int 
     """A page of the API case list, each case with its parties (None for roles that may not see
     who is involved); audited by the cases and the people returned. Empty for roles that do
     not work cases."""
-    if roles.role_of(user) not in roles.CASE_VIEW_ROLES:
+    if not policy.can_list_cases(user):
         return []
     found = list(case_list(user, status=status, channel=Channel.API, purpose="api case list")["cases"]
                  .prefetch_related("agencies")[offset:offset + limit])

@@ -15,7 +15,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items = []
     if m is not None:
         items.append(("Dashboard", "/"))
-        if m.role in roles.CASE_VIEW_ROLES:
+        if policy.can_list_cases(user):
             items.append(("Cases", "/cases/"))
         if roles.works_cases(user):
             items.append(("Referrals", "/referrals/"))
