@@ -351,3 +351,29 @@ def test_an_audited_list_refuses_to_hand_out_bare_values(world):
     with pytest.raises(TypeError):
         list(reads.people(world["officer"], purpose="test").values_list("first_name", flat=True))
 
+
+
+def test_every_answer_has_a_permissions_policy_and_personal_answers_are_not_stored(client, world):
+    login = client.get("/login/")
+    assert "camera=()" in login["Permissions-Policy"]
+    answer = client.get("/api/v1/cases/", HTTP_AUTHORIZATION=f"Bearer {create_token(world['officer'])}")
+    assert "no-store" in answer["Cache-Control"] and "camera=()" in answer["Permissions-Policy"]
+
+
+def test_a_locked_database_answers_503_with_retry_after_not_500(client, world, monkeypatch):
+    from django.db import OperationalError
+
+    from csphub.casework import pages
+
+    def locked(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(pages, "api_case_list", locked)
+    monkeypatch.setattr(pages, "dashboard", locked)
+    answer = client.get("/api/v1/cases/", HTTP_AUTHORIZATION=f"Bearer {create_token(world['officer'])}")
+    assert answer.status_code == 503 and answer["Retry-After"] == "2"
+    assert answer.json()["error"]["code"] == "busy"
+    client.force_login(world["officer"])
+    client.raise_request_exception = False
+    page = client.get("/")
+    assert page.status_code == 503 and "try again" in page.content.decode()

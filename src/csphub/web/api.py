@@ -26,6 +26,7 @@ from csphub.errors import NotFoundError, PermissionRefused, RuleRefused
 from csphub.panels.api import router as panels
 
 from .errors import error_body
+from .middleware import busy_response, is_busy
 
 log = logging.getLogger("csphub.api")
 
@@ -118,6 +119,8 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 @api.exception_handler(Exception)
 def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    if is_busy(exc):
+        return busy_response(request)
     log.exception("API error on %s %s", request.method, request.path)
     return _error(request, 500, "server_error", "Something went wrong on our side; it has been logged.")
 

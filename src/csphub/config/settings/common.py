@@ -41,6 +41,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Permissions-Policy, no-store for signed-in and API answers, a locked database as 503.
+    "csphub.web.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -75,6 +77,15 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": dj_database_url.parse(CSPHUB.database_url, conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite as a multi-user default: write-ahead logging (readers never wait for a writer), every
+    # transaction takes the write lock at BEGIN (no deadlocked upgrade from a read), and a writer
+    # waits up to 20 s for another; a lock still held after that answers 503 (web/middleware.py).
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
