@@ -70,5 +70,12 @@ class RuleRefused(CsphubError):
         super().__init__(f"{rule}: {reason}")
 
 
+class StaleEdit(RuleRefused):
+    """Someone else changed the record after the user opened it: the edit is refused (409)."""
+
+    def __init__(self, reason: str):
+        super().__init__("stale_edit", reason, "")
+
+
 class PermissionRefused(CsphubError):
     """The user may not do this (they can see the record but not change it, say)."""

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from csphub.access import policy, reads, roles
 from csphub.audit.services import Action, Channel, record
+from csphub.core.models import lock
 from csphub.casework.models import Incident, PartyRole, Person
 from csphub.errors import NotFoundError, PermissionRefused, RuleRefused
 
@@ -123,15 +124,23 @@ def overdue_stages(application: CaseReviewApplication, today: date | None = None
     return working_days.overdue(deadlines_for(application), done, today or timezone.localdate())
 
 
-def _require(user: Any, application: CaseReviewApplication) -> None:
+def _require(user: Any, application: CaseReviewApplication, expected_version: int | None = None) -> None:
+    """The application as it is now (locked), if the user may see it and nobody changed it since
+    the version they acted on."""
+    lock(application)
+    _visible(user, application)
+    application.check_version(expected_version)
+
+
+def _visible(user: Any, application: CaseReviewApplication) -> None:
     if not visible_applications(user).filter(pk=application.pk).exists():
         raise NotFoundError(f"No case review application {application.pk}.")
 
 
 @transaction.atomic
-def acknowledge(user: Any, application: CaseReviewApplication, on: date | None = None,
+def acknowledge(user: Any, application: CaseReviewApplication, *, expected_version: int | None = None, on: date | None = None,
                 channel: str = Channel.WEB) -> CaseReviewApplication:
-    _require(user, application)
+    _require(user, application, expected_version)
     application.acknowledged_on = on or timezone.localdate()
     if application.status == CaseReviewApplication.Status.RECEIVED:
         application.status = CaseReviewApplication.Status.ACKNOWLEDGED
@@ -141,10 +150,10 @@ def acknowledge(user: Any, application: CaseReviewApplication, on: date | None =
 
 
 @transaction.atomic
-def decide_threshold(user: Any, application: CaseReviewApplication, on: date | None = None,
+def decide_threshold(user: Any, application: CaseReviewApplication, *, expected_version: int | None = None, on: date | None = None,
                      channel: str = Channel.WEB) -> rules.ThresholdDecision:
     """Record the threshold decision, as the partnership's published rule gives it."""
-    _require(user, application)
+    _require(user, application, expected_version)
     if application.decided_on is not None:
         raise RuleRefused("already_decided", f"{application.reference} was decided on {application.decided_on}.", "status")
     decision = check_threshold(application)
@@ -161,9 +170,9 @@ def decide_threshold(user: Any, application: CaseReviewApplication, on: date | N
 
 
 @transaction.atomic
-def record_review(user: Any, application: CaseReviewApplication, *, held_on: date, recommendations: str = "",
+def record_review(user: Any, application: CaseReviewApplication, *, expected_version: int | None = None, held_on: date, recommendations: str = "",
                   channel: str = Channel.WEB) -> CaseReviewApplication:
-    _require(user, application)
+    _require(user, application, expected_version)
     if application.threshold_met is not True:
         raise RuleRefused("review_needs_threshold", "A review is held once the threshold is met.", "status")
     application.review_held_on = held_on
@@ -175,11 +184,11 @@ def record_review(user: Any, application: CaseReviewApplication, *, held_on: dat
 
 
 @transaction.atomic
-def escalate(user: Any, application: CaseReviewApplication, *, requested_on: date, channel: str = Channel.WEB
+def escalate(user: Any, application: CaseReviewApplication, *, expected_version: int | None = None, requested_on: date, channel: str = Channel.WEB
              ) -> CaseReviewApplication:
     """The applicant, unhappy with the decision or the review, asks for it to be looked at again
     (the partnership's escalation route, e.g. to the PCC)."""
-    _require(user, application)
+    _require(user, application, expected_version)
     if application.decided_on is None:
         raise RuleRefused("escalation_needs_decision", "There is nothing to escalate until a decision is made.", "status")
     application.escalation_requested_on = requested_on

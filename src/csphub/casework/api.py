@@ -7,11 +7,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from csphub.access import policy
-from csphub.core.api import API, ERRORS, MAX_ID, BodyId, Day, Id, Moment, text
+from csphub.core.api import API, ERRORS, MAX_ID, BodyId, Day, Id, Moment, etag, if_match, text
 
 from . import pages, rules, services
 from .models import (
@@ -74,6 +74,7 @@ FREE_TEXT = "Omitted (null) for roles that may not read free text (analysts)"
 
 class CaseOut(Schema):
     id: int
+    version: int = Field(description="Send it back as If-Match on PATCH: a stale change is refused (409)")
     reference: str
     case_type: str
     summary: str | None = Field(None, description=FREE_TEXT)
@@ -155,6 +156,7 @@ class InterventionIn(Schema):
 
 class ReferralOut(Schema):
     id: int
+    version: int
     case_id: int
     to_agency: str
     service: str
@@ -214,7 +216,7 @@ def _text(user: Any, value: str) -> str | None:
 def case_out(user: Any, case: AsbCase, parties: list[Any] | None = None) -> dict[str, Any]:
     """``parties`` are the case's parties as read (audited) for the caller, or None to omit."""
     return {
-        "id": case.pk, "reference": case.reference, "case_type": case.case_type.name,
+        "id": case.pk, "version": case.version, "reference": case.reference, "case_type": case.case_type.name,
         "summary": _text(user, case.summary),
         "lead_agency": case.lead_agency.name, "shared_with": [a.name for a in case.agencies.all()],
         "status": case.status, "outcome": case.outcome, "opened_on": case.opened_on, "closed_on": case.closed_on,
@@ -242,7 +244,7 @@ def intervention_out(user: Any, i: Intervention) -> dict[str, Any]:
 
 
 def referral_out(user: Any, r: Referral) -> dict[str, Any]:
-    return {"id": r.pk, "case_id": r.case_id, "to_agency": r.to_agency.name, "service": r.service,
+    return {"id": r.pk, "version": r.version, "case_id": r.case_id, "to_agency": r.to_agency.name, "service": r.service,
             "person_id": r.person_id if policy.works_cases(user) else None, "reason": _text(user, r.reason),
             "consent_obtained": r.consent_obtained, "status": r.status, "sent_on": r.sent_on,
             "responded_on": r.responded_on, "outcome": _text(user, r.outcome)}
@@ -275,16 +277,20 @@ def create_case(request: HttpRequest, payload: CaseIn) -> Any:
     return Status(201, case_out(request.auth, case))
 
 
-@cases.get("/{case_id}", response={200: CaseOut, **ERRORS})
-def get_case(request: HttpRequest, case_id: Id) -> Any:
+@cases.get("/{case_id}", response={200: CaseOut, **ERRORS}, summary="A case; its ETag is its version")
+def get_case(request: HttpRequest, response: HttpResponse, case_id: Id) -> Any:
     case, parties = pages.api_case(request.auth, case_id)
+    etag(response, case.version)
     return case_out(request.auth, case, parties)
 
 
-@cases.patch("/{case_id}", response={200: CaseOut, **ERRORS}, summary="Change a case's status (the lead agency)")
-def patch_case(request: HttpRequest, case_id: Id, payload: CasePatch) -> Any:
+@cases.patch("/{case_id}", response={200: CaseOut, **ERRORS},
+             summary="Change a case's status (the lead agency); with If-Match, refused (409) if changed since")
+def patch_case(request: HttpRequest, response: HttpResponse, case_id: Id, payload: CasePatch) -> Any:
     case = services.change_status(request.auth, services.case_for_manage(request.auth, case_id, channel=API),
-                                  payload.status, outcome=payload.outcome, channel=API)
+                                  payload.status, outcome=payload.outcome, expected_version=if_match(request),
+                                  channel=API)
+    etag(response, case.version)
     return case_out(request.auth, case)
 
 
@@ -367,8 +373,10 @@ def list_received(request: HttpRequest, limit: int = Query(100, ge=1, le=500),
 
 
 @referrals.get("/{referral_id}", response={200: ReferralOut, **ERRORS})
-def get_referral(request: HttpRequest, referral_id: Id) -> Any:
-    return referral_out(request.auth, services.referral_for_answer(request.auth, referral_id, channel=API))
+def get_referral(request: HttpRequest, response: HttpResponse, referral_id: Id) -> Any:
+    referral = services.referral_for_answer(request.auth, referral_id, channel=API)
+    etag(response, referral.version)
+    return referral_out(request.auth, referral)
 
 
 @referrals.patch("/{referral_id}", response={200: ReferralOut, **ERRORS},
@@ -376,7 +384,8 @@ def get_referral(request: HttpRequest, referral_id: Id) -> Any:
 def patch_referral(request: HttpRequest, referral_id: Id, payload: ReferralPatch) -> Any:
     referral = services.referral_for_answer(request.auth, referral_id, channel=API)
     return referral_out(request.auth, services.update_referral(request.auth, referral, payload.status,
-                                                               outcome=payload.outcome, channel=API))
+                                                               outcome=payload.outcome,
+                                                               expected_version=if_match(request), channel=API))
 
 
 tasks = Router(tags=["tasks"])

@@ -23,6 +23,11 @@ from .models import (
 )
 
 
+def version_field() -> forms.IntegerField:
+    """The version of the record the form was opened on: a stale save is refused (409)."""
+    return forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+
 class CaseForm(GovukForm):
     case_type = forms.ModelChoiceField(CaseType.objects.filter(is_active=True), label="Type of case")
     summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="What is happening")
@@ -92,6 +97,7 @@ class ReferralForm(GovukForm):
 
 
 class ReferralUpdateForm(GovukForm):
+    version = version_field()
     status = forms.ChoiceField(choices=Referral.Status.choices, widget=forms.RadioSelect)
     outcome = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
@@ -118,6 +124,7 @@ class VisitForm(GovukForm):
 
 
 class StatusForm(GovukForm):
+    version = version_field()
     status = forms.ChoiceField(choices=CaseStatus.choices, widget=forms.RadioSelect)
     outcome = forms.ChoiceField(choices=[("", "Not closing")] + list(CaseOutcome.choices), required=False,
                                 label="Outcome (when closing)")
@@ -128,6 +135,7 @@ class ShareForm(GovukForm):
 
 
 class LeadForm(GovukForm):
+    version = version_field()
     agency = forms.ModelChoiceField(Agency.objects.all(), label="Agency that will lead the case")
     officer = forms.ModelChoiceField(get_user_model().objects.none(), required=False, label="Lead officer",
                                      help_text="An officer or supervisor of that agency; leave blank to let them choose")

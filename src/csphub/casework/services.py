@@ -19,6 +19,7 @@ from django.utils import timezone
 from csphub.access import policy, reads, roles
 from csphub.accounts.models import Agency, Membership, Role
 from csphub.audit.services import Action, Channel, record
+from csphub.core.models import lock
 from csphub.errors import NotFoundError, PermissionRefused, RuleRefused
 
 from . import rules
@@ -86,10 +87,7 @@ def get_person(user: Any, person_id: object, *, channel: str = Channel.WEB, purp
 
 
 def _lock(record: Any) -> None:
-    """Lock the row and re-read it, so a rule is checked against the record as it is now, not as
-    the caller last read it (PostgreSQL: SELECT ... FOR UPDATE; SQLite locks on the first write)."""
-    type(record).objects.select_for_update().filter(pk=record.pk).values_list("pk", flat=True).first()
-    record.refresh_from_db()
+    lock(record)
 
 
 def require_change(user: Any, case: AsbCase) -> None:
@@ -193,12 +191,13 @@ STATUS_ORDER = [CaseStatus.OPEN, CaseStatus.INVESTIGATING, CaseStatus.ACTION, Ca
 
 @transaction.atomic
 def change_status(user: Any, case: AsbCase, status: str, *, outcome: str = "", on: date | None = None,
-                  channel: str = Channel.WEB) -> AsbCase:
+                  expected_version: int | None = None, channel: str = Channel.WEB) -> AsbCase:
     """Move a case to a status: the lead agency only; closing needs an outcome; re-opening a
     closed case needs a supervisor of the lead agency. The rule is checked again on the row as it
     is now (locked), not as the caller last read it."""
     _lock(case)
     require_manage(user, case)
+    case.check_version(expected_version)
     if status not in CaseStatus.values:
         raise RuleRefused("unknown_status", f"Unknown status {status!r}; expected one of {', '.join(CaseStatus.values)}.", "status")
     if status == CaseStatus.CLOSED:
@@ -239,11 +238,12 @@ def unshare_case(user: Any, case: AsbCase, agency: Agency | str, *, channel: str
 
 @transaction.atomic
 def change_lead(user: Any, case: AsbCase, *, agency: Agency | str, officer: Any = None,
-                channel: str = Channel.WEB) -> AsbCase:
+                expected_version: int | None = None, channel: str = Channel.WEB) -> AsbCase:
     """Hand the case to another agency (and officer there): the lead agency only. The old lead
     agency stays on the case as a sharing agency, so its history is not lost to it."""
     _lock(case)
     require_manage(user, case)
+    case.check_version(expected_version)
     agency = agency_named(agency)
     if officer is not None and not Membership.objects.filter(user=officer, agency=agency, user__is_active=True).exists():
         raise RuleRefused("lead_officer_not_in_agency", f"The lead officer must work for {agency}.", "officer")
@@ -412,7 +412,7 @@ def refer(user: Any, case: AsbCase, *, to_agency: Agency | str, reason: str, ser
 
 @transaction.atomic
 def update_referral(user: Any, referral: Referral, status: str, *, outcome: str = "",
-                    channel: str = Channel.WEB) -> Referral:
+                    expected_version: int | None = None, channel: str = Channel.WEB) -> Referral:
     """The receiving agency moves a referral on: sent -> accepted|declined; accepted -> completed
     (with an outcome). Checked on the row as it is now (locked), so two answers cannot both win."""
     _lock(referral)
@@ -420,6 +420,7 @@ def update_referral(user: Any, referral: Referral, status: str, *, outcome: str 
         raise NotFoundError(f"No referral {referral.pk}.")
     if not policy.can_respond_to_referral(user, referral):
         raise PermissionRefused(f"Only {referral.to_agency}, which received this referral, can answer it.")
+    referral.check_version(expected_version)
     allowed = Referral.NEXT.get(referral.status, set())
     if status not in allowed:
         raise RuleRefused("referral_lifecycle", f"A referral that is {referral.status} cannot become "
@@ -493,7 +494,10 @@ def complete_task(user: Any, task: Task | object, *, on: date | None = None, cha
     found = policy.tasks(user).filter(pk=pk).select_related("case").first() if str(pk).isdigit() else None
     if found is None:
         raise NotFoundError(f"No task {pk}.")
+    _lock(found)
     require_change(user, found.case)
+    if found.done_on is not None:
+        raise RuleRefused("task_already_done", f"This task was marked done on {found.done_on:%d %B %Y}.", "done_on")
     found.done_on = on or timezone.localdate()
     found.save_by(user)
     record(user, Action.CHANGED, "task", found.pk, channel=channel, summary="done")
@@ -590,8 +594,10 @@ def record_breach(user: Any, intervention: Intervention, *, occurred_on: date, d
 
 @transaction.atomic
 def record_intervention_outcome(user: Any, intervention: Intervention, outcome: str, *,
-                                channel: str = Channel.WEB) -> Intervention:
+                                expected_version: int | None = None, channel: str = Channel.WEB) -> Intervention:
+    _lock(intervention)
     require_change(user, intervention.case)
+    intervention.check_version(expected_version)
     intervention.outcome = outcome
     intervention.save_by(user)
     record(user, Action.CHANGED, "intervention", intervention.pk, channel=channel, summary="outcome recorded")

@@ -113,8 +113,8 @@ def _case_form_view(form_class: type, title: str, save: Callable[..., Any], *,
         user = request.user
         case = load(user, pk)
         kwargs = form_kwargs(case) if form_kwargs else {}
-        form = form_class(request.POST or None, request.FILES or None, initial=initial() if initial else None,
-                          **kwargs)
+        start = {"version": case.version, **(initial() if initial else {})}
+        form = form_class(request.POST or None, request.FILES or None, initial=start, **kwargs)
         if request.method == "POST" and form.is_valid():
             try:
                 message = save(user, case, form.cleaned_data, form)
@@ -176,7 +176,7 @@ def _save_visit(user: Any, case: Any, d: dict[str, Any], form: Any) -> str:
 
 
 def _save_status(user: Any, case: Any, d: dict[str, Any], form: Any) -> str:
-    services.change_status(user, case, d["status"], outcome=d["outcome"])
+    services.change_status(user, case, d["status"], outcome=d["outcome"], expected_version=d.get("version"))
     return f"Status changed to {d['status']}"
 
 
@@ -211,7 +211,7 @@ case_share = _case_form_view(forms.ShareForm, "Share with an agency", _save_shar
 
 
 def _save_lead(user: Any, case: Any, d: dict[str, Any], form: Any) -> str:
-    services.change_lead(user, case, agency=d["agency"], officer=d["officer"])
+    services.change_lead(user, case, agency=d["agency"], officer=d["officer"], expected_version=d.get("version"))
     return f"{d['agency']} now leads the case"
 
 
@@ -272,10 +272,11 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
     user = request.user
     context = pages.referral_page(user, referral_id)
     referral = context["referral"]
-    form = forms.ReferralUpdateForm(request.POST or None, initial={"status": referral.status})
+    form = forms.ReferralUpdateForm(request.POST or None, initial={"status": referral.status, "version": referral.version})
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_referral(user, referral, form.cleaned_data["status"], outcome=form.cleaned_data["outcome"])
+            services.update_referral(user, referral, form.cleaned_data["status"], outcome=form.cleaned_data["outcome"],
+                                     expected_version=form.cleaned_data["version"])
         except RuleRefused as e:
             show_refusal(form, e)
         else:

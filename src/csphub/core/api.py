@@ -65,4 +65,24 @@ class ErrorOut(Schema):
     error: ErrorBody
 
 
-ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+def if_match(request: Any) -> int | None:
+    """The version named by an ``If-Match`` header (``"3"``, ``W/"3"`` or ``3``), or None when
+    absent. A write with a version older than the record's is refused with 409."""
+    raw = request.headers.get("If-Match", "").strip()
+    if not raw or raw == "*":
+        return None
+    digits = raw.removeprefix("W/").strip('"')
+    if not digits.isdigit():
+        from csphub.errors import RuleRefused
+
+        raise RuleRefused("bad_if_match", f"If-Match must be the ETag a GET answered (e.g. \"3\"), not {raw!r}.",
+                          "If-Match")
+    return int(digits)
+
+
+def etag(response: Any, version: int) -> None:
+    response["ETag"] = f'"{version}"'
+

@@ -31,6 +31,30 @@ def next_reference(model: type[models.Model], prefix: str, digits: int) -> str:
     return f"{prefix}{number:0{digits}d}"
 
 
+def lock(record: models.Model) -> None:
+    """Lock the record's row and re-read it, so a rule (or a version) is checked against the row
+    as it is now, not as the caller last read it. PostgreSQL: SELECT ... FOR UPDATE; SQLite
+    transactions take the write lock at BEGIN (settings: transaction_mode IMMEDIATE)."""
+    type(record)._default_manager.select_for_update().filter(pk=record.pk).values_list("pk", flat=True).first()
+    record.refresh_from_db()
+
+
+def _changed_since(record: Any, version: int) -> str:
+    """Which fields changed since ``version``, from the history rows (e.g. "status, outcome")."""
+    history = getattr(record, "history", None)
+    if history is None:
+        return ""
+    rows = list(history.filter(version__gte=version).order_by("history_date")[:20])
+    if len(rows) < 2:
+        return ""
+    changed: list[str] = []
+    for older, newer in zip(rows, rows[1:], strict=False):
+        for change in newer.diff_against(older).changes:
+            if change.field not in changed and change.field not in ("version", "modified_on", "modified_by"):
+                changed.append(change.field)
+    return ", ".join(f.replace("_", " ") for f in changed)
+
+
 class BaseRecord(models.Model):
     """created_on/by, modified_on/by, and archive(user, reason) instead of delete."""
 
@@ -47,6 +71,9 @@ class BaseRecord(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     archived_reason = models.TextField(blank=True)
+    # Optimistic concurrency: each save adds one. An edit made from an older version is refused
+    # (StaleEdit, 409) rather than silently undoing the change made since (check_version).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ActiveQuerySet.as_manager()
 
@@ -60,7 +87,23 @@ class BaseRecord(models.Model):
                 self.created_by = user
             self.modified_by = user
             self._history_user = user
+        if not self._state.adding:
+            self.version = (self.version or 0) + 1
         self.save(**kwargs)
+
+    def check_version(self, expected: int | None) -> None:
+        """Refuse an edit made from an older version than the record's (call it on the row as it
+        is now, locked: csphub.core.models.lock). ``None`` (the CLI, the demo) skips the check."""
+        if expected is None or int(expected) == self.version:
+            return
+        from csphub.errors import StaleEdit
+
+        who = self.modified_by.get_full_name() or self.modified_by.username if self.modified_by_id else "someone"
+        changed = _changed_since(self, int(expected))
+        raise StaleEdit(
+            f"{who} changed this record at {timezone.localtime(self.modified_on):%H:%M on %d %B %Y}"
+            f"{f' ({changed})' if changed else ''} after you opened it; nothing was saved. "
+            "Look at the record as it is now and make your change again if it is still needed.")
 
     def archive(self, user: Any, reason: str) -> None:
         """Take the record out of use, keeping it and saying why. A reason is required."""

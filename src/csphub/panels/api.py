@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from csphub.casework import services as casework_services
-from csphub.core.api import API, ERRORS, BodyId, Id, text
+from csphub.core.api import API, ERRORS, BodyId, Id, if_match, text
 
 from . import services
 from .models import Panel, PanelReferral
@@ -28,6 +28,7 @@ class PanelOut(Schema):
 
 class PanelReferralOut(Schema):
     id: int
+    version: int
     panel_id: int
     person_id: int | None
     person_name: str | None
@@ -64,7 +65,7 @@ def panel_out(panel: Panel) -> dict[str, Any]:
 
 
 def referral_out(r: PanelReferral) -> dict[str, Any]:
-    return {"id": r.pk, "panel_id": r.panel_id, "person_id": r.person_id,
+    return {"id": r.pk, "version": r.version, "panel_id": r.panel_id, "person_id": r.person_id,
             "person_name": r.person.full_name if r.person else None, "location": r.location, "case_id": r.case_id,
             "referring_agency": r.referring_agency.name, "reason": r.reason, "risks": r.risks, "consent": r.consent,
             "status": r.status, "referred_on": r.referred_on, "decided_on": r.decided_on,
@@ -102,4 +103,5 @@ def get_referral(request: HttpRequest, referral_id: Id) -> Any:
              summary="Adopt, decline, mark in custody or close; refused (422) at the cohort cap")
 def decide(request: HttpRequest, referral_id: Id, payload: DecisionIn) -> Any:
     referral = services.get_referral(request.auth, referral_id, channel=API, purpose="api panel decision")
-    return referral_out(services.decide(request.auth, referral, payload.status, reason=payload.reason, channel=API))
+    return referral_out(services.decide(request.auth, referral, payload.status, reason=payload.reason,
+                                        expected_version=if_match(request), channel=API))

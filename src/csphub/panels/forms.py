@@ -24,6 +24,7 @@ class ReferToPanelForm(GovukForm):
 
 
 class DecisionForm(GovukForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     status = forms.ChoiceField(choices=PanelReferral.Status.choices, widget=forms.RadioSelect, label="Decision")
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Reasons")
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from csphub.access import policy, reads, roles
 from csphub.audit.services import Action, Channel, record
 from csphub.casework.models import AsbCase, Person
+from csphub.core.models import lock
 from csphub.errors import (
     InputFileError,
     InputProblem,
@@ -132,12 +133,12 @@ def cohort_size(panel: Panel) -> int:
 
 @transaction.atomic
 def decide(user: Any, referral: PanelReferral, status: str, *, reason: str = "", on: date | None = None,
-           channel: str = Channel.WEB) -> PanelReferral:
+           expected_version: int | None = None, channel: str = Channel.WEB) -> PanelReferral:
     """Move a referral on (adopt, decline, in custody, close), within the panel's cohort cap."""
-    PanelReferral.objects.select_for_update().filter(pk=referral.pk).values_list("pk", flat=True).first()
-    referral.refresh_from_db()
+    lock(referral)
     if not policy.panel_referrals(user).filter(pk=referral.pk).exists():
         raise NotFoundError(f"No panel referral {referral.pk}.")
+    referral.check_version(expected_version)
     allowed = PanelReferral.NEXT.get(referral.status, set())
     if status not in allowed:
         raise RuleRefused("panel_referral_lifecycle", f"A referral that is {referral.get_status_display().lower()} "

@@ -48,12 +48,13 @@ def refer(request: HttpRequest) -> HttpResponse:
 def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     referral = services.get_referral(user, pk, purpose="panel referral page")
-    decision = forms.DecisionForm(request.POST if "decide" in request.POST else None, initial={"status": referral.status})
+    decision = forms.DecisionForm(request.POST if "decide" in request.POST else None, initial={"status": referral.status, "version": referral.version})
     action_form = forms.ActionForm(request.POST if "add_action" in request.POST else None, members=referral.panel.members.all())
     if request.method == "POST":
         try:
             if "decide" in request.POST and decision.is_valid():
-                services.decide(user, referral, decision.cleaned_data["status"], reason=decision.cleaned_data["reason"])
+                services.decide(user, referral, decision.cleaned_data["status"], reason=decision.cleaned_data["reason"],
+                                expected_version=decision.cleaned_data["version"])
                 messages.success(request, "Decision recorded")
                 return redirect("panel-referral", pk=referral.pk)
             if "add_action" in request.POST and action_form.is_valid():

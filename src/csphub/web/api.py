@@ -22,7 +22,7 @@ from csphub.accounts.models import ApiToken
 from csphub.audit.services import Action, Channel, record
 from csphub.casereview.api import router as case_reviews
 from csphub.casework.api import cases, people, referrals, tasks
-from csphub.errors import NotFoundError, PermissionRefused, RuleRefused
+from csphub.errors import NotFoundError, PermissionRefused, RuleRefused, StaleEdit
 from csphub.panels.api import router as panels
 
 from .errors import error_body
@@ -92,6 +92,11 @@ def _refused(request: HttpRequest, exc: PermissionRefused) -> HttpResponse:
     record(getattr(request, "auth", None), Action.REFUSED, "api", request.path, channel=Channel.API,
            purpose="change refused", summary=type(exc).__name__)
     return _error(request, 403, "permission_refused", str(exc))
+
+
+@api.exception_handler(StaleEdit)
+def _stale(request: HttpRequest, exc: StaleEdit) -> HttpResponse:
+    return _error(request, 409, "stale_edit", exc.reason)
 
 
 @api.exception_handler(RuleRefused)
