@@ -64,7 +64,7 @@ def test_a_stale_api_patch_gets_409_and_a_fresh_one_goes_through(client, two_off
     fresh = client.get(f"/api/v1/cases/{case.pk}", **auth)["ETag"]
     done = client.patch(f"/api/v1/cases/{case.pk}", {"status": "monitoring"}, content_type="application/json",
                         HTTP_IF_MATCH=fresh, **auth)
-    assert done.status_code == 200 and done["ETag"] == f'"{case.version + 1}"' 
+    assert done.status_code == 200 and done["ETag"] == f'"{case.version + 1}"'
 
 
 def test_each_save_adds_one_to_the_version_and_an_old_version_is_refused_in_the_service(two_officers):

@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from csphub.access import policy, reads, roles
 from csphub.audit.services import Action, Channel, record
-from csphub.core.models import lock
 from csphub.casework.models import Incident, PartyRole, Person
+from csphub.core.models import lock
 from csphub.errors import NotFoundError, PermissionRefused, RuleRefused
 
 from . import deadlines as working_days
