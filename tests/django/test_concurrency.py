@@ -102,3 +102,21 @@ def test_a_panel_decision_from_a_stale_page_is_refused():
         panels.decide(officer, referral, "declined", reason="Not ours", expected_version=seen)
     referral.refresh_from_db()
     assert referral.status == "adopted" and referral.decided_on == date.today()
+
+
+def test_a_form_sent_twice_saves_one_note(client, two_officers):
+    from csphub.casework.models import CaseNote
+
+    amira, _, case = two_officers
+    client.force_login(amira)
+    form = client.get(f"/cases/{case.pk}/notes/add/").content.decode()
+    key = form.split('name="form_key" value="')[1].split('"')[0]
+    first = client.post(f"/cases/{case.pk}/notes/add/", {"text": "Spoke to the victim", "form_key": key})
+    again = client.post(f"/cases/{case.pk}/notes/add/", {"text": "Spoke to the victim", "form_key": key})
+    assert first.status_code == again.status_code == 302 and again["Location"] == first["Location"]
+    assert CaseNote.objects.filter(case=case).count() == 1
+    # A form shown again with an error keeps its key usable for the corrected send.
+    other = client.get(f"/cases/{case.pk}/notes/add/").content.decode().split('name="form_key" value="')[1][:32]
+    assert client.post(f"/cases/{case.pk}/notes/add/", {"text": "", "form_key": other}).status_code == 200
+    assert client.post(f"/cases/{case.pk}/notes/add/", {"text": "Visited", "form_key": other}).status_code == 302
+    assert CaseNote.objects.filter(case=case).count() == 2

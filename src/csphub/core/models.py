@@ -123,3 +123,14 @@ class BaseRecord(models.Model):
     @property
     def is_archived(self) -> bool:
         return self.archived_on is not None
+
+
+class SubmittedForm(models.Model):
+    """A form already saved, by the key the page gave it (csphub.web.pages): sending the same
+    form again (a double click, the browser resending) is answered with its first result."""
+
+    key = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    path = models.CharField(max_length=300)
+    result_url = models.CharField(max_length=300, blank=True)
+    submitted_on = models.DateTimeField(default=timezone.now)

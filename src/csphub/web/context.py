@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.http import HttpRequest
@@ -26,4 +27,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append(("Statistics", "/statistics/"))
         if policy.can_view_audit(user):
             items.append(("Audit", "/audit/"))
-    return {"membership": m, "nav_items": items, "nav_current": request.path}
+    # A fresh key on every form: a form sent twice (a double click, a resend) is saved once.
+    return {"membership": m, "nav_items": items, "nav_current": request.path, "form_key": uuid.uuid4().hex}

@@ -11,12 +11,15 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
 
 from csphub.audit.services import Action, Channel, record
+from csphub.core.models import SubmittedForm
 from csphub.errors import NotFoundError, PermissionRefused
 
 
@@ -25,7 +28,7 @@ def page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
-            response = view(request, *args, **kwargs)
+            response = _once(request, lambda: view(request, *args, **kwargs))
         except NotFoundError as e:
             raise Http404(str(e)) from e
         except PermissionRefused as e:
@@ -38,3 +41,29 @@ def page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 
     wrapper.csphub_page = True  # type: ignore[attr-defined]
     return wrapper
+
+
+def _once(request: HttpRequest, run: Callable[[], HttpResponse]) -> HttpResponse:
+    """Run a POST once per form key. A form sent again answers with the first one's result (or
+    back to the form, if the first is still being saved); a form that came back with errors does
+    not use its key up."""
+    key = request.POST.get("form_key", "")[:64] if request.method == "POST" else ""
+    if not key:
+        return run()
+    try:
+        with transaction.atomic():
+            marker = SubmittedForm.objects.create(key=key, user=request.user, path=request.path[:300])
+    except IntegrityError:
+        first = SubmittedForm.objects.filter(key=key, user=request.user).first()
+        messages.info(request, "That form was sent twice; it was saved once.")
+        return redirect(first.result_url if first and first.result_url else request.path)
+    try:
+        response = run()
+    except BaseException:
+        SubmittedForm.objects.filter(pk=marker.pk).delete()
+        raise
+    if response.status_code in (301, 302, 303):
+        SubmittedForm.objects.filter(pk=marker.pk).update(result_url=response["Location"][:300])
+    else:  # shown again (errors, a refusal): the form may be corrected and sent with the same key
+        SubmittedForm.objects.filter(pk=marker.pk).delete()
+    return response
