@@ -43,6 +43,7 @@ BAD_VALUES = {
     "CSPHUB_CASE_REVIEW_DECIDE_DAYS": "1e1",
     "CSPHUB_CASE_REVIEW_REVIEW_DAYS": "400",
     "CSPHUB_NATION": "SCT",
+    "CSPHUB_TRUSTED_PROXIES": "proxy.example.gov.uk",
 }
 
 

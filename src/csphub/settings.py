@@ -51,6 +51,8 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "CSPHUB_CASE_REVIEW_DECIDE_DAYS": "working days to decide whether the threshold is met",
     "CSPHUB_CASE_REVIEW_REVIEW_DAYS": "working days to hold the review",
     "CSPHUB_NATION": "ENG or WLS: whose bank holidays count for working-day deadlines",
+    "CSPHUB_TRUSTED_PROXIES": "comma-separated IP addresses of the reverse proxies (TLS terminators) "
+                              "whose X-Forwarded-Proto/For headers are believed; others' are dropped",
 }
 
 #: Which Django settings module ``CSPHUB_ENV`` may choose (``csphub.config.settings.<env>``).
@@ -96,6 +98,8 @@ class Settings:
     case_review_decide_days: int = 10
     case_review_review_days: int = 25
     nation: str = "ENG"
+    #: Reverse proxies whose X-Forwarded-* headers are believed (docs/deployment.md).
+    trusted_proxies: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         _check_case_review(self)
@@ -157,6 +161,16 @@ def _hosts(text: str) -> tuple[str, ...]:
     return hosts
 
 
+def _addresses(text: str) -> tuple[str, ...]:
+    import ipaddress
+
+    found = _items(text)
+    try:
+        return tuple(str(ipaddress.ip_address(a)) for a in found)
+    except ValueError as e:
+        raise ValueError("comma-separated IP addresses of your reverse proxies, e.g. 127.0.0.1,10.0.0.5") from e
+
+
 def _database_url(text: str) -> str:
     scheme = text.split("://", 1)[0] if "://" in text else ""
     if scheme not in DATABASE_SCHEMES:
@@ -194,6 +208,7 @@ PARSERS: dict[str, tuple[str, Callable[[str], object]]] = {
     "CSPHUB_CASE_REVIEW_DECIDE_DAYS": ("case_review_decide_days", _whole_number(1, 365, "working days")),
     "CSPHUB_CASE_REVIEW_REVIEW_DAYS": ("case_review_review_days", _whole_number(1, 365, "working days")),
     "CSPHUB_NATION": ("nation", _one_of(NATIONS)),
+    "CSPHUB_TRUSTED_PROXIES": ("trusted_proxies", _addresses),
 }
 
 

@@ -487,20 +487,21 @@ def add_task(user: Any, case: AsbCase, *, title: str, owner: Any, due_on: date,
     return task
 
 
-@transaction.atomic
 def complete_task(user: Any, task: Task | object, *, on: date | None = None, channel: str = Channel.WEB) -> Task:
-    """Mark a task done (a task the user may see, on a case they may record on)."""
+    """Mark a task done: a task on a case the user may see (404 otherwise, audited as refused),
+    on a case they may record on (403 otherwise: an analyst sees the case but does not work it)."""
     pk = task.pk if isinstance(task, Task) else task
-    found = policy.tasks(user).filter(pk=pk).select_related("case").first() if str(pk).isdigit() else None
-    if found is None:
-        raise NotFoundError(f"No task {pk}.")
-    _lock(found)
-    require_change(user, found.case)
-    if found.done_on is not None:
-        raise RuleRefused("task_already_done", f"This task was marked done on {found.done_on:%d %B %Y}.", "done_on")
-    found.done_on = on or timezone.localdate()
-    found.save_by(user)
-    record(user, Action.CHANGED, "task", found.pk, channel=channel, summary="done")
+    # Read before the transaction, so a refusal's audit entry is kept when the change is refused.
+    found = reads.one(Task.objects.filter(case__in=policy.cases(user), archived_on__isnull=True), user, "task", pk,
+                      purpose="complete a task", channel=channel)
+    with transaction.atomic():
+        _lock(found)
+        require_change(user, found.case)
+        if found.done_on is not None:
+            raise RuleRefused("task_already_done", f"This task was marked done on {found.done_on:%d %B %Y}.", "done_on")
+        found.done_on = on or timezone.localdate()
+        found.save_by(user)
+        record(user, Action.CHANGED, "task", found.pk, channel=channel, summary="done")
     return found
 
 
@@ -508,12 +509,13 @@ def case_visible_to_agency(case: AsbCase, agency_id: int) -> bool:
     return policy.agency_on_case(case, agency_id)
 
 
-@transaction.atomic
 def mark_alert_read(user: Any, alert_id: object, *, channel: str = Channel.WEB) -> Alert:
+    # Read outside any transaction, so a refusal's audit entry is kept.
     alert = reads.alert(user, alert_id, purpose="mark alert read", channel=channel)
-    alert.read_on = timezone.now()
-    alert.save(update_fields=["read_on"])
-    record(user, Action.CHANGED, "alert", alert.pk, channel=channel, summary="read")
+    with transaction.atomic():
+        alert.read_on = timezone.now()
+        alert.save(update_fields=["read_on"])
+        record(user, Action.CHANGED, "alert", alert.pk, channel=channel, summary="read")
     return alert
 
 

@@ -142,7 +142,10 @@ def serve(host: str, port: int, threads: int) -> None:
     if host not in settings.ALLOWED_HOSTS and "*" not in settings.ALLOWED_HOSTS:
         settings.ALLOWED_HOSTS.append(host)
     click.echo(f"CSP Hub on http://{host}:{port}/  (API: http://{host}:{port}/api/v1/docs)  Ctrl+C stops it.")
-    waitress.serve(get_wsgi_application(), host=host, port=port, threads=threads, ident="csphub")
+    # X-Forwarded-* pass through untouched: csphub.web.proxy decides whom to believe
+    # (CSPHUB_TRUSTED_PROXIES), so there is one rule whatever server runs the app.
+    waitress.serve(get_wsgi_application(), host=host, port=port, threads=threads, ident="csphub",
+                   clear_untrusted_proxy_headers=False)
 
 
 @click.group()

@@ -40,6 +40,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # X-Forwarded-* believed only from CSPHUB_TRUSTED_PROXIES (before anything reads the scheme).
+    "csphub.web.proxy.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Permissions-Policy, no-store for signed-in and API answers, a locked database as 503.
     "csphub.web.middleware.SecurityHeadersMiddleware",
@@ -188,3 +190,12 @@ CSPHUB_CASE_REVIEW_TIMETABLE = {
 }
 # Bank holidays for working-day deadlines: ENG (England) or WLS (Wales).
 CSPHUB_NATION = CSPHUB.nation
+
+# ---- Deployment behind a reverse proxy (docs/deployment.md) --------------------------------
+CSPHUB_TRUSTED_PROXIES = CSPHUB.trusted_proxies
+# Safe only because TrustedProxyMiddleware drops the header from anyone but those proxies.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+USE_X_FORWARDED_HOST = bool(CSPHUB.trusted_proxies)
+# Uploaded files and their folders: readable by the service account only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
