@@ -251,6 +251,12 @@ def flags(user: Any, person: Person) -> QuerySet[VulnerabilityFlag]:
     return found if can_see_sensitive_flags(user) else found.exclude(kind__in=VulnerabilityFlag.SENSITIVE)
 
 
+def shown_flags(user: Any, person: Person) -> list[VulnerabilityFlag]:
+    """The same as flags(), from the person's prefetched flags (no query per person in a list)."""
+    cleared = can_see_sensitive_flags(user)
+    return [f for f in person.flags.all() if cleared or not f.is_sensitive]
+
+
 def person_matches(user: Any) -> QuerySet[PersonMatch]:
     """Likely duplicates where the reviewer may see both records (never reveals either otherwise)."""
     visible = people(user)

@@ -205,7 +205,7 @@ def person_out(user: Any, person: Person) -> dict[str, Any]:
         "id": person.pk, "first_name": person.first_name, "last_name": person.last_name,
         "date_of_birth": person.date_of_birth, "phone": person.phone, "email": person.email,
         "address": person.address, "postcode": person.postcode, "consent_to_share": person.consent_to_share,
-        "flags": [{"kind": f.kind, "label": f.get_kind_display()} for f in policy.flags(user, person)],
+        "flags": [{"kind": f.kind, "label": f.get_kind_display()} for f in policy.shown_flags(user, person)],
     }
 
 
