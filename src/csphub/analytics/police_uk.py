@@ -17,16 +17,16 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import shutil
 import tempfile
 import threading
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import duckdb
 import numpy as np
@@ -62,6 +62,13 @@ FILE_NAME = re.compile(r"^(\d{4})-(\d{2})-(.+)-(street|outcomes|stop-and-search)
 LONGITUDE_RANGE = (-8.7, 1.9)
 INGEST_MEMORY_LIMIT = "1200MB"
 LATITUDE_RANGE = (49.8, 60.9)
+
+MEGABYTE = 1_000_000
+#: A member of an archive that deflate shrank more than this many times is taken for a zip bomb
+#: (police.uk CSVs shrink about 4 times; deflate can shrink one letter repeated about 1,000
+#: times). Members under RATIO_CHECKED_FROM bytes are not checked: they cannot do harm.
+MAX_COMPRESSION_RATIO = 100
+RATIO_CHECKED_FROM = MEGABYTE
 
 
 @dataclass(frozen=True)
@@ -233,8 +240,39 @@ def _source(path: Path, label: str) -> SourceFile:
     return SourceFile(path, label, KINDS[kind], force, month)
 
 
-def discover(paths: Iterable[Path], scratch: Path) -> list[SourceFile]:
+@dataclass(frozen=True)
+class ArchiveLimits:
+    """How much one load may extract from archives (``CSPHUB_ARCHIVE_MAX_MB`` and
+    ``CSPHUB_ARCHIVE_MAX_FILES``), counting only the police.uk files in them (nothing else is
+    extracted). Checked against each archive's directory before anything of it is extracted,
+    then against the bytes actually written, so an archive that lies about its sizes stops too.
+
+    Examples:
+        >>> ArchiveLimits.from_megabytes(20_000, 20_000).max_bytes
+        20000000000
+    """
+
+    max_bytes: int = 20_000 * MEGABYTE
+    max_files: int = 20_000
+
+    @classmethod
+    def from_megabytes(cls, megabytes: int, files: int) -> ArchiveLimits:
+        return cls(megabytes * MEGABYTE, files)
+
+
+@dataclass
+class _Extracted:
+    """What this load has extracted so far, against its limits."""
+
+    limits: ArchiveLimits
+    files: int = 0
+    bytes: int = 0
+
+
+def discover(paths: Iterable[Path], scratch: Path,
+             limits: ArchiveLimits | _Extracted | None = None) -> list[SourceFile]:
     """Every police.uk CSV in the given files, folders and zips (zips extracted into scratch)."""
+    extracted = limits if isinstance(limits, _Extracted) else _Extracted(limits or ArchiveLimits())
     found: list[SourceFile] = []
     for path in map(Path, paths):
         if not path.exists():
@@ -242,29 +280,100 @@ def discover(paths: Iterable[Path], scratch: Path) -> list[SourceFile]:
         if path.is_dir():
             inner = sorted(p for p in path.rglob("*") if p.suffix.lower() in {".csv", ".zip"})
             found += discover([p for p in inner if FILE_NAME.match(p.name) or p.suffix == ".zip"],
-                              scratch)
+                              scratch, extracted)
         elif path.suffix.lower() == ".zip":
-            found += _extract_zip(path, scratch)
+            found += _extract_zip(path, scratch, extracted)
         else:
             found.append(_source(path, str(path)))
     return sorted(found, key=lambda s: (s.month, s.force, s.kind.name))
 
 
-def _extract_zip(path: Path, scratch: Path) -> list[SourceFile]:
+def _extract_zip(path: Path, scratch: Path, extracted: _Extracted) -> list[SourceFile]:
+    """Extract the archive's police.uk files into a folder of their own under ``scratch``.
+
+    Every member is checked before any is written: its path must stay inside that folder (no
+    ``../`` or absolute names: "zip slip"), it must not be a zip bomb, and the load's limits
+    must hold. Members that are not police.uk files are never extracted.
+    """
     try:
         archive = zipfile.ZipFile(path)
-    except zipfile.BadZipFile as e:
+    except (zipfile.BadZipFile, OSError) as e:
         raise InputFileError(InputProblem(str(path), None, None, None, "a readable zip archive")) from e
-    found = []
     with archive:
-        for member in archive.namelist():
-            if FILE_NAME.match(Path(member).name):
-                target = scratch / path.stem / member
-                target.parent.mkdir(parents=True, exist_ok=True)
-                with archive.open(member) as src, open(target, "wb") as dst:
-                    shutil.copyfileobj(src, dst)
-                found.append(_source(target, f"{path}!{member}"))
+        members = [info for info in archive.infolist()
+                   if not info.is_dir() and FILE_NAME.match(PurePosixPath(info.filename).name)]
+        folder = Path(tempfile.mkdtemp(prefix="archive-", dir=scratch)).resolve()
+        targets = [_member_target(path, folder, info) for info in members]
+        _check_limits(path, members, extracted)
+        found = []
+        for info, target in zip(members, targets, strict=True):
+            label = f"{path}!{info.filename}"
+            _extract_member(archive, info, target, label, extracted)
+            found.append(_source(target, label))
     return found
+
+
+def _member_target(path: Path, folder: Path, info: zipfile.ZipInfo) -> Path:
+    """Where a member is extracted; refused when its name leads out of ``folder``."""
+    target = (folder / info.filename).resolve()
+    if not target.is_relative_to(folder):
+        raise InputFileError(InputProblem(
+            f"{path}!{info.filename}", None, "member name", info.filename,
+            f"a member inside the archive's own folders: it would be written to {target}, "
+            f"outside the scratch folder {folder}; nothing was extracted"))
+    return target
+
+
+def _check_limits(path: Path, members: list[zipfile.ZipInfo], extracted: _Extracted) -> None:
+    """Refuse a zip bomb, or an archive that would take the load past its limits, from the
+    archive's directory alone: before anything of it is written."""
+    limits = extracted.limits
+    for info in members:
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size >= RATIO_CHECKED_FROM and ratio > MAX_COMPRESSION_RATIO:
+            raise InputFileError(InputProblem(
+                f"{path}!{info.filename}", None, None,
+                f"{info.file_size:,} bytes compressed to {info.compress_size:,}",
+                f"a file that compressed at most {MAX_COMPRESSION_RATIO} times (police.uk files "
+                f"compress about 4 times; this one {ratio:,.0f} times, as a zip bomb does); "
+                "nothing was extracted from this archive"))
+    files = extracted.files + len(members)
+    if files > limits.max_files:
+        raise InputFileError(InputProblem(
+            str(path), None, None, f"{files:,} police.uk files to extract in this load",
+            f"at most {limits.max_files:,} police.uk files extracted from archives in one load "
+            "(CSPHUB_ARCHIVE_MAX_FILES); nothing was extracted from this archive"))
+    size = extracted.bytes + sum(info.file_size for info in members)
+    if size > limits.max_bytes:
+        raise InputFileError(InputProblem(
+            str(path), None, None, f"{size:,} bytes once extracted",
+            _size_expected(limits) + "; nothing was extracted from this archive"))
+
+
+def _size_expected(limits: ArchiveLimits) -> str:
+    return (f"at most {limits.max_bytes:,} bytes extracted from archives in one load "
+            "(CSPHUB_ARCHIVE_MAX_MB)")
+
+
+def _extract_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, label: str,
+                    extracted: _Extracted) -> None:
+    """Copy one member out, counting its bytes against its stated size and the load's limit."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    written = 0
+    try:
+        with archive.open(info) as src, open(target, "wb") as dst:
+            while chunk := src.read(1 << 20):
+                written += len(chunk)
+                if written > info.file_size or extracted.bytes + written > extracted.limits.max_bytes:
+                    raise InputFileError(InputProblem(
+                        label, None, None, f"more than the {info.file_size:,} bytes it declares",
+                        f"a member no larger than the archive says, and {_size_expected(extracted.limits)}"))
+                dst.write(chunk)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as e:
+        raise InputFileError(InputProblem(
+            label, None, None, None, f"a readable zip archive member ({e})")) from e
+    extracted.files += 1
+    extracted.bytes += written
 
 
 def file_digest_and_lines(path: Path) -> tuple[str, int]:
@@ -416,15 +525,22 @@ def ingest_police_uk(
     con: duckdb.DuckDBPyConnection,
     paths: list[Path],
     progress: Callable[[float, int], None] | None = None,
+    *,
+    scratch: Path | None = None,
+    limits: ArchiveLimits | None = None,
 ) -> IngestSummary:
     """Load police.uk files, folders and zips in one transaction; return what was done.
 
     ``progress(done, total)`` counts files: those skipped at once, then the files of each batch
-    as DuckDB works through it (``done`` may then be fractional).
+    as DuckDB works through it (``done`` may then be fractional). Archives are extracted into a
+    folder of this load's own under ``scratch`` (default: :func:`default_scratch`), removed at
+    the end whatever happens, within ``limits``.
     """
     summary = IngestSummary()
-    with tempfile.TemporaryDirectory(prefix="csphub-ingest-") as scratch:
-        sources = discover(paths, Path(scratch))
+    root = scratch if scratch is not None else default_scratch(con)
+    root.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="police-uk-", dir=root) as folder:
+        sources = discover(paths, Path(folder), limits)
         loads = _plan(con, _examine(sources), summary)
         if progress:
             progress(len(sources) - len(loads), len(sources))
@@ -449,6 +565,19 @@ def ingest_police_uk(
     summary.months = sorted({s.month.strftime("%Y-%m") for s in sources})
     summary.forces = sorted({s.force for s in sources})
     return summary
+
+
+def default_scratch(con: duckdb.DuckDBPyConnection) -> Path:
+    """``scratch`` beside the warehouse file (the system temporary folder for one in memory).
+
+    The command line passes ``$CSPHUB_DATA_DIR/scratch`` instead, and sweeps it at the start of
+    each load (see :mod:`csphub.analytics.loads`).
+    """
+    row = con.execute("select path from duckdb_databases() "
+                      "where database_name = current_database()").fetchone()
+    if row and row[0]:
+        return Path(row[0]).resolve().parent / "scratch"
+    return Path(tempfile.gettempdir())
 
 
 def _examine(sources: list[SourceFile]) -> list[_Load]:
