@@ -53,6 +53,9 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "CSPHUB_NATION": "ENG or WLS: whose bank holidays count for working-day deadlines",
     "CSPHUB_TRUSTED_PROXIES": "comma-separated IP addresses of the reverse proxies (TLS terminators) "
                               "whose X-Forwarded-Proto/For headers are believed; others' are dropped",
+    "CSPHUB_ARCHIVE_MAX_MB": "most megabytes one police.uk load extracts from archives (zip bombs)",
+    "CSPHUB_ARCHIVE_MAX_FILES": "most police.uk files one load extracts from archives",
+    "CSPHUB_LOAD_WAIT_SECONDS": "seconds a load waits for another load to finish (0: stop at once)",
 }
 
 #: Which Django settings module ``CSPHUB_ENV`` may choose (``csphub.config.settings.<env>``).
@@ -100,6 +103,12 @@ class Settings:
     nation: str = "ENG"
     #: Reverse proxies whose X-Forwarded-* headers are believed (docs/deployment.md).
     trusted_proxies: tuple[str, ...] = ()
+    #: Limits on what one ``csphub ingest police-uk`` extracts from archives (a national
+    #: 36-month data.police.uk archive holds about 4,800 files and under 10 GB).
+    archive_max_mb: int = 20_000
+    archive_max_files: int = 20_000
+    #: 0: a load finding another load running stops at once, saying which.
+    load_wait_seconds: int = 0
 
     def __post_init__(self) -> None:
         _check_case_review(self)
@@ -209,6 +218,9 @@ PARSERS: dict[str, tuple[str, Callable[[str], object]]] = {
     "CSPHUB_CASE_REVIEW_REVIEW_DAYS": ("case_review_review_days", _whole_number(1, 365, "working days")),
     "CSPHUB_NATION": ("nation", _one_of(NATIONS)),
     "CSPHUB_TRUSTED_PROXIES": ("trusted_proxies", _addresses),
+    "CSPHUB_ARCHIVE_MAX_MB": ("archive_max_mb", _whole_number(0, 10_000_000, "megabytes")),
+    "CSPHUB_ARCHIVE_MAX_FILES": ("archive_max_files", _whole_number(0, 10_000_000, "files")),
+    "CSPHUB_LOAD_WAIT_SECONDS": ("load_wait_seconds", _whole_number(0, 86_400, "seconds")),
 }
 
 

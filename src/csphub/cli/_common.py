@@ -20,12 +20,22 @@ FORMATS = click.Choice(["table", "csv", "json"])
 
 
 @contextmanager
-def warehouse() -> Iterator[duckdb.DuckDBPyConnection]:
-    """The warehouse named by the settings (CSPHUB_DATA_DIR / CSPHUB_WAREHOUSE)."""
-    from csphub.analytics.warehouse import open_warehouse
+def warehouse(read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The warehouse named by the settings (CSPHUB_DATA_DIR / CSPHUB_WAREHOUSE).
 
-    with open_warehouse(load_settings().warehouse_path) as con:
+    While a load runs, the warehouse as it was when the load started, read-only (a command
+    that writes is then stopped with a message naming the load): see csphub.analytics.loads.
+    ``read_only`` lets commands that only read share the file with each other.
+    """
+    from csphub.analytics.loads import LoadFiles, reading
+
+    with reading(LoadFiles.of(load_settings()), read_only=read_only, notice=notice) as con:
         yield con
+
+
+def notice(text: str) -> None:
+    """A note for the user on stderr (a load is running, a load is waiting...)."""
+    click.secho(text, fg="yellow", err=True)
 
 
 def parse_month(value: str | None, option: str) -> date | None:

@@ -8,7 +8,8 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-from csphub.cli._common import FORMATS, emit, warehouse
+from csphub.cli._common import FORMATS, emit, notice, warehouse
+from csphub.settings import load_settings
 
 
 @click.command("police-uk")
@@ -28,16 +29,22 @@ def police_uk(paths: tuple[Path, ...]) -> None:
 
     Example: csphub ingest police-uk ~/Downloads/2024-01.zip ~/Downloads/police-uk/
     """
-    from csphub.analytics.police_uk import ingest_police_uk
+    from csphub.analytics.loads import LoadFiles, writing
+    from csphub.analytics.police_uk import ArchiveLimits, ingest_police_uk
 
+    settings = load_settings()
+    files = LoadFiles.of(settings)
+    limits = ArchiveLimits.from_megabytes(settings.archive_max_mb, settings.archive_max_files)
     console = Console(stderr=True)
-    with warehouse() as con, Progress(
+    with writing(files, settings.load_wait_seconds, notice=notice) as con, Progress(
         "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
         TimeElapsedColumn(), console=console, transient=True,
     ) as progress:
         task = progress.add_task("Loading police.uk files", total=None)
         summary = ingest_police_uk(
-            con, list(paths), progress=lambda done, total: progress.update(task, completed=done, total=total)
+            con, list(paths),
+            progress=lambda done, total: progress.update(task, completed=done, total=total),
+            scratch=files.scratch, limits=limits,
         )
     months = f"{summary.months[0]} to {summary.months[-1]}" if summary.months else "none"
     click.echo(
@@ -62,7 +69,7 @@ def quarantine(file_filter: str | None, limit: int, output_format: str) -> None:
     Quarantined rows are kept, never dropped: fix the source and load it again (a corrected
     file for the same force and month replaces the earlier one and its quarantined rows).
     """
-    with warehouse() as con:
+    with warehouse(read_only=True) as con:
         result = con.execute(
             "select file, line, field, value, reason, raw_row from quarantine "
             "where ($f is null or contains(file, $f)) order by file, line limit $n",

@@ -1,0 +1,194 @@
+"""One load at a time, reads meanwhile, and what a killed load leaves (issue 11, item 3).
+
+A second process really holds the load here: ``HOLDER`` below runs what ``csphub ingest
+police-uk`` runs and stops inside the load's transaction until the test lets it go (or kills
+itself there, to play a load killed by the machine).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from csphub.cli import main
+from tests.analytics.police_uk_files import street_row, write_street
+
+LAD = "E06000099"
+
+HOLDER = """
+import os, signal, sys, threading, time
+from pathlib import Path
+from csphub.analytics.loads import LoadFiles, writing
+from csphub.analytics.police_uk import ingest_police_uk
+from csphub.settings import load_settings
+
+ready, go, how = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+files = LoadFiles.of(load_settings())
+
+def pause(done, total):
+    # After the last batch, inside the transaction: rows written, nothing committed yet.
+    if done < total or threading.current_thread() is not threading.main_thread():
+        return
+    ready.write_text(str(os.getpid()))
+    if how == "kill":
+        os.kill(os.getpid(), signal.SIGKILL)
+    while not go.exists():
+        time.sleep(0.05)
+
+with writing(files) as con:
+    ingest_police_uk(con, [Path(p) for p in sys.argv[4:]], progress=pause, scratch=files.scratch)
+"""
+
+
+def _crimes(month: str, n: int, start: int = 0) -> list[list[str]]:
+    return [street_row(month=month, crime_id=f"{i:064x}") for i in range(start, start + n)]
+
+
+@pytest.fixture
+def run(data_dir):
+    runner = CliRunner()
+
+    def invoke(*args: str, ok: bool = True, env: dict[str, str] | None = None):
+        result = runner.invoke(main, list(args), catch_exceptions=False, env=env)
+        if ok:
+            assert result.exit_code == 0, result.output
+        return result
+
+    return invoke
+
+
+@pytest.fixture
+def january(run, tmp_path):
+    lookup = tmp_path / "lookup.csv"
+    lookup.write_text(f"LSOA21CD,WD23CD,WD23NM,LAD23CD,LAD23NM\nE01000001,E05000001,Castle,{LAD},Townshire\n")
+    run("geography", "load", str(lookup))
+    run("area", "add", "Townshire", "--lad", LAD)
+    run("ingest", "police-uk", str(write_street(tmp_path / "jan", "2024-01", _crimes("2024-01", 2))))
+
+
+def _february_zip(tmp_path: Path) -> Path:
+    path = write_street(tmp_path / "feb", "2024-02", _crimes("2024-02", 3, start=100))
+    archive = tmp_path / "2024-02.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.write(path, "2024-02/2024-02-kent-street.csv")
+    return archive
+
+
+def _environment(data_dir: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CSPHUB_")}
+    return {**env, "CSPHUB_DATA_DIR": str(data_dir), **extra}
+
+
+def _hold(data_dir: Path, tmp_path: Path, how: str, *paths: Path) -> tuple[subprocess.Popen, Path]:
+    """Start a load in another process; return once it is inside its transaction."""
+    ready, go = tmp_path / "ready", tmp_path / "go"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(ready), str(go), how, *map(str, paths)],
+        env=_environment(data_dir), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not ready.exists():
+        if holder.poll() is not None:
+            pytest.fail(f"the holding load ended early: {holder.communicate()}")
+        assert time.monotonic() < deadline, "the holding load never started"
+        time.sleep(0.05)
+    return holder, go
+
+
+def _csphub(data_dir: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", "from csphub.cli import main; main()", *args],
+                          env=_environment(data_dir, **env), capture_output=True, text=True,
+                          timeout=120)
+
+
+def _by_month(output: str) -> dict[str, int]:
+    return {row["month"]: row["count"] for row in json.loads(output)}
+
+
+def test_reads_work_and_a_second_load_is_told_while_a_load_runs(january, run, data_dir, tmp_path):
+    holder, go = _hold(data_dir, tmp_path, "wait", _february_zip(tmp_path))
+    try:
+        # A read in a third process: the warehouse as it was when the load started.
+        counts = _csphub(data_dir, "counts", "--area", "Townshire", "--by", "month", "--format", "json")
+        assert counts.returncode == 0, counts.stderr
+        assert _by_month(counts.stdout) == {"2024-01": 2}
+        assert f"a load is running (pid {holder.pid}, started " in counts.stderr
+        assert run("quarantine", "--format", "json").stdout.strip() == "[]"
+
+        # A second load exits at once, saying who holds the warehouse.
+        march = write_street(tmp_path / "mar", "2024-03", _crimes("2024-03", 1, start=200))
+        second = run("ingest", "police-uk", str(march), ok=False)
+        assert second.exit_code == 1
+        assert re.search(rf"another load is running \(pid {holder.pid}, started \d\d:\d\d\)",
+                         second.output), second.output
+        assert "CSPHUB_LOAD_WAIT_SECONDS" in second.output
+
+        # So does any other command that writes, instead of a traceback.
+        other = run("area", "add", "Elsewhere", "--lad", LAD, ok=False)
+        assert other.exit_code == 1 and f"another load is running (pid {holder.pid}" in other.output
+        assert "Traceback" not in other.output
+
+        # With a wait, a second load waits for the first and then runs.
+        waiting = subprocess.Popen(
+            [sys.executable, "-c", "from csphub.cli import main; main()", "ingest", "police-uk",
+             str(march)], env=_environment(data_dir, CSPHUB_LOAD_WAIT_SECONDS="120"),
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(1)
+        assert waiting.poll() is None, waiting.communicate()
+    finally:
+        go.write_text("go")
+        out, err = holder.communicate(timeout=120)
+    assert holder.returncode == 0, err
+    out, err = waiting.communicate(timeout=120)
+    assert waiting.returncode == 0, err
+    assert f"waiting up to 120 s for another load (pid {holder.pid}" in err
+    counts = run("counts", "--area", "Townshire", "--by", "month", "--format", "json")
+    assert _by_month(counts.stdout) == {"2024-01": 2, "2024-02": 3, "2024-03": 1}
+    assert not (data_dir / "warehouse.snapshot.duckdb").exists()
+    assert (data_dir / "warehouse.lock").read_text() == ""
+
+
+def test_a_killed_load_keeps_nothing_and_the_next_load_sweeps_up_after_it(
+        january, run, data_dir, tmp_path):
+    holder, _ = _hold(data_dir, tmp_path, "kill", _february_zip(tmp_path))
+    holder.communicate(timeout=60)
+    assert holder.returncode == -9
+    # Its extracted files are left in the data directory, not the system temp folder.
+    assert [p.name for p in (data_dir / "scratch").rglob("*.csv")] == ["2024-02-kent-street.csv"]
+    assert json.loads((data_dir / "warehouse.lock").read_text())["pid"] == holder.pid
+
+    # Reads still work: the dead load's lock is recognised as stale.
+    counts = _csphub(data_dir, "counts", "--area", "Townshire", "--by", "month", "--format", "json")
+    assert counts.returncode == 0, counts.stderr
+    assert _by_month(counts.stdout) == {"2024-01": 2}
+
+    march = write_street(tmp_path / "mar", "2024-03", _crimes("2024-03", 1, start=200))
+    result = run("ingest", "police-uk", str(march))
+    assert f"a previous load (pid {holder.pid}, started " in result.output
+    assert "did not finish" in result.output
+    assert list((data_dir / "scratch").iterdir()) == []
+    assert not (data_dir / "warehouse.snapshot.duckdb").exists()
+    counts = run("counts", "--area", "Townshire", "--by", "month", "--format", "json")
+    assert _by_month(counts.stdout) == {"2024-01": 2, "2024-03": 1}
+
+
+def test_the_limits_and_the_wait_are_settings(january, run, tmp_path):
+    archive = _february_zip(tmp_path)
+    refused = run("ingest", "police-uk", str(archive), ok=False,
+                  env={"CSPHUB_ARCHIVE_MAX_FILES": "0"})
+    assert refused.exit_code == 1 and "CSPHUB_ARCHIVE_MAX_FILES" in refused.output
+    refused = run("ingest", "police-uk", str(archive), ok=False, env={"CSPHUB_ARCHIVE_MAX_MB": "0"})
+    assert refused.exit_code == 1 and "at most 0 bytes" in refused.output
+    for name, value in (("CSPHUB_ARCHIVE_MAX_MB", "lots"), ("CSPHUB_ARCHIVE_MAX_FILES", "-1"),
+                        ("CSPHUB_LOAD_WAIT_SECONDS", "1.5")):
+        bad = run("ingest", "police-uk", str(archive), ok=False, env={name: value})
+        assert bad.exit_code == 1 and f"{name}={value!r}: expected a whole number" in bad.output
+    assert "3 loaded" in run("ingest", "police-uk", str(archive)).output
