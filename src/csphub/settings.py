@@ -56,6 +56,9 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "CSPHUB_ARCHIVE_MAX_MB": "most megabytes one police.uk load extracts from archives (zip bombs)",
     "CSPHUB_ARCHIVE_MAX_FILES": "most police.uk files one load extracts from archives",
     "CSPHUB_LOAD_WAIT_SECONDS": "seconds a load waits for another load to finish (0: stop at once)",
+    "CSPHUB_UPLOAD_MAX_MB": "largest file an officer may attach to a case, in MB (refused while it streams in)",
+    "CSPHUB_CLAMD_SOCKET": "path of ClamAV clamd's unix socket: uploads are scanned there",
+    "CSPHUB_CLAMD_ADDRESS": "host:port of ClamAV clamd's TCP socket (instead of CSPHUB_CLAMD_SOCKET)",
 }
 
 #: Which Django settings module ``CSPHUB_ENV`` may choose (``csphub.config.settings.<env>``).
@@ -109,9 +112,15 @@ class Settings:
     archive_max_files: int = 20_000
     #: 0: a load finding another load running stops at once, saying which.
     load_wait_seconds: int = 0
+    #: Uploads (csphub.core.uploads): the size limit in MB of 1,048,576 bytes, and where ClamAV's
+    #: clamd listens (neither: files are stored marked "not scanned").
+    upload_max_mb: int = 20
+    clamd_socket: str | None = None
+    clamd_address: tuple[str, int] | None = None
 
     def __post_init__(self) -> None:
         _check_case_review(self)
+        _check_clamd(self)
 
     @property
     def sqlite_path(self) -> Path:
@@ -180,6 +189,19 @@ def _addresses(text: str) -> tuple[str, ...]:
         raise ValueError("comma-separated IP addresses of your reverse proxies, e.g. 127.0.0.1,10.0.0.5") from e
 
 
+def _socket_path(text: str) -> str:
+    if not text.startswith("/"):
+        raise ValueError("the absolute path of clamd's unix socket, e.g. /run/clamav/clamd.ctl")
+    return text
+
+
+def _host_port(text: str) -> tuple[str, int]:
+    found = re.fullmatch(r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})", text)
+    if not found or not 1 <= int(found[2]) <= 65535:
+        raise ValueError("host:port of clamd's TCP socket, e.g. 127.0.0.1:3310 or [::1]:3310")
+    return found[1].strip("[]"), int(found[2])
+
+
 def _database_url(text: str) -> str:
     scheme = text.split("://", 1)[0] if "://" in text else ""
     if scheme not in DATABASE_SCHEMES:
@@ -221,6 +243,9 @@ PARSERS: dict[str, tuple[str, Callable[[str], object]]] = {
     "CSPHUB_ARCHIVE_MAX_MB": ("archive_max_mb", _whole_number(0, 10_000_000, "megabytes")),
     "CSPHUB_ARCHIVE_MAX_FILES": ("archive_max_files", _whole_number(0, 10_000_000, "files")),
     "CSPHUB_LOAD_WAIT_SECONDS": ("load_wait_seconds", _whole_number(0, 86_400, "seconds")),
+    "CSPHUB_UPLOAD_MAX_MB": ("upload_max_mb", _whole_number(1, 1000, "megabytes")),
+    "CSPHUB_CLAMD_SOCKET": ("clamd_socket", _socket_path),
+    "CSPHUB_CLAMD_ADDRESS": ("clamd_address", _host_port),
 }
 
 
@@ -240,6 +265,14 @@ def _check_case_review(settings: Settings) -> None:
             raise ConfigurationError(
                 f"{name}='{days}': expected at least {before} ({earlier}); the deadlines are "
                 "all counted from receipt, so each comes no earlier than the one before")
+
+
+def _check_clamd(settings: Settings) -> None:
+    if settings.clamd_socket is not None and settings.clamd_address is not None:
+        raise ConfigurationError(
+            f"CSPHUB_CLAMD_ADDRESS='{settings.clamd_address[0]}:{settings.clamd_address[1]}': expected "
+            f"CSPHUB_CLAMD_SOCKET ({settings.clamd_socket!r}) or CSPHUB_CLAMD_ADDRESS, not both: "
+            "clamd is reached one way")
 
 
 def _shown(text: str) -> str:

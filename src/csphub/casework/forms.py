@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 
 from csphub.accounts.models import Agency, Membership
+from csphub.core import filetypes, uploads
 from csphub.core.forms import DateInput, DateTimeInput, GovukForm
 from django import forms
 
@@ -188,8 +189,16 @@ class InterventionOutcomeForm(GovukForm):
 
 
 class AttachmentForm(GovukForm):
-    file = forms.FileField(label="File", help_text="Diary sheets, photos, letters: up to 20 MB")
+    # The description comes before the file: browsers send fields in order, and an upload
+    # stopped for its size (csphub.core.uploads) keeps what came before the file.
     description = forms.CharField(max_length=300, label="What it is")
+    file = forms.FileField(label="File", validators=[uploads.refused_while_streaming],
+                           widget=forms.ClearableFileInput(attrs={"accept": ",".join(filetypes.ACCEPTED_EXTENSIONS)}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = (f"Diary sheets, photos, letters, recordings: up to "
+                                         f"{uploads.megabytes(uploads.limit_bytes())}. {filetypes.ACCEPTED_SUMMARY}.")
 
 
 class GroupForm(GovukForm):

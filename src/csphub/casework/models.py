@@ -289,10 +289,42 @@ class CaseNote(BaseRecord):
 
 
 class Attachment(BaseRecord):
+    """A file on a case (csphub.core.uploads): stored under a random name, of a type checked from
+    its content and served as that type, under the name it was uploaded with. An infected file
+    is refused, so never stored; one that could not be scanned is stored and says so."""
+
+    class ScanStatus(models.TextChoices):  # the statuses of csphub.core.scanner
+        CLEAN = "clean", "No virus found"
+        NOT_SCANNED = "not_scanned", "Not scanned"
+        SCAN_FAILED = "scan_failed", "Scan failed"
+
     case = models.ForeignKey(AsbCase, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to="attachments/%Y/%m/")
     description = models.CharField(max_length=300)
+    original_name = models.CharField(max_length=255, blank=True, help_text="The name it was uploaded with")
+    content_type = models.CharField(max_length=100, blank=True, help_text="The type its content was checked to be")
+    size = models.PositiveBigIntegerField(null=True, blank=True)
+    scan_status = models.CharField(max_length=12, choices=ScanStatus.choices, default=ScanStatus.NOT_SCANNED)
+    scan_detail = models.CharField(max_length=200, blank=True, help_text="Which scanner, or why the scan failed")
     history = HistoricalRecords()
+
+    @property
+    def download_name(self) -> str:
+        return self.original_name or self.file.name.rsplit("/", 1)[-1]
+
+    @property
+    def served_type(self) -> str:
+        """Files stored before types were checked are served as bytes to save, nothing to show."""
+        return self.content_type or "application/octet-stream"
+
+    @property
+    def scan_mark(self) -> str:
+        """What the case page says about the virus scan, e.g. 'not scanned: no virus scanner is configured'."""
+        if self.scan_status == self.ScanStatus.CLEAN:
+            return f"scanned, no virus found ({self.scan_detail})" if self.scan_detail else "scanned, no virus found"
+        if self.scan_status == self.ScanStatus.SCAN_FAILED:
+            return f"not scanned: the virus scan failed ({self.scan_detail})"
+        return f"not scanned: {self.scan_detail or 'no virus scanner is configured'}"
 
 
 class MonitoringVisit(BaseRecord):

@@ -10,7 +10,7 @@ For each case due (closed more than the retention period ago):
 - the case summary; the words on its incidents, notes, monitoring visits, referrals (reason,
   outcome, service), tools and powers (conduct, premises, outcome) and their breaches (description,
   action taken), tasks and alerts; risk assessment answers (score and level stay); attachments
-  (the stored file is deleted, the description goes);
+  (the stored file is deleted, the description and the name it was uploaded with go);
 - its places (case and incident locations: address, postcode, coordinates; the ward stays, it is a
   statistic), unless a retained case or incident uses the place;
 - panel referrals and ASB Case Review applications linked to it (``panels/retention.py``,
@@ -283,7 +283,7 @@ def _anonymise_cases(due: set[int]) -> None:
     scrub(RiskAssessment, "case_id", due, answers={})
     scrub(Alert, "case_id", due, ["message"])
     _delete_attachment_files(due)
-    scrub(Attachment, "case_id", due, ["description"], file="")
+    scrub(Attachment, "case_id", due, ["description", "original_name"], file="")
 
 
 def _delete_attachment_files(due: set[int]) -> None:

@@ -609,17 +609,40 @@ def record_intervention_outcome(user: Any, intervention: Intervention, outcome: 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 
 
-@transaction.atomic
 def add_attachment(user: Any, case: AsbCase, uploaded: Any, description: str, *, channel: str = Channel.WEB) -> Any:
-    """Attach a file (diary sheets, photos, letters) to a case; at most 20 MB."""
+    """Attach a file (diary sheets, photos, letters, recordings) to a case.
+
+    Its type is read from its content and must be on the allow-list, under a name with that
+    type's extension, and it may be at most CSPHUB_UPLOAD_MAX_MB (csphub.core.uploads); a
+    configured virus scanner must find nothing (csphub.core.scanner; an infected file is
+    refused and audited, never stored). RuleRefused, field "file", says what was wrong. The
+    checks and the scan come before the transaction, so a slow scan holds no lock. The file is
+    stored under a random name; the name it came with is kept for the download.
+    """
+    from csphub.core import scanner, uploads
+
     from .models import Attachment
 
     require_change(user, case)
-    if uploaded.size > MAX_ATTACHMENT_BYTES:
-        raise RuleRefused("attachment_too_large", f"{uploaded.name} is {uploaded.size / 1e6:.1f} MB; the limit is 20 MB.", "file")
-    attachment = Attachment(case=case, file=uploaded, description=description)
-    attachment.save_by(user)
-    record(user, Action.CREATED, "attachment", attachment.pk, channel=channel, summary=f"case {case.pk}")
+    kind = uploads.check_upload(uploaded)
+    scan = scanner.scan(uploaded)
+    if scan.status == scanner.INFECTED:
+        record(user, Action.REFUSED, "attachment", channel=channel, purpose="virus found",
+               summary=f"case {case.pk}: {scan.detail}")
+        raise RuleRefused("upload_infected", f"{uploaded.name} contains a virus ({scan.detail}); it was not "
+                          "stored. Tell your IT team which device it came from.", "file")
+    attachment = Attachment(case=case, description=description, original_name=(uploaded.name or "")[:255],
+                            content_type=kind.content_type, size=uploaded.size, scan_status=scan.status,
+                            scan_detail=scan.detail[:200])
+    attachment.file.save(uploads.stored_name(kind), uploaded, save=False)
+    try:
+        with transaction.atomic():
+            require_change(user, case)  # again: the case may have closed during the scan
+            attachment.save_by(user)
+            record(user, Action.CREATED, "attachment", attachment.pk, channel=channel, summary=f"case {case.pk}")
+    except BaseException:
+        attachment.file.delete(save=False)  # no row, so no file either
+        raise
     return attachment
 
 

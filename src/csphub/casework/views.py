@@ -247,8 +247,8 @@ def _save_outcome(user: Any, case: Any, d: dict[str, Any], form: Any) -> str:
 
 
 def _save_attachment(user: Any, case: Any, d: dict[str, Any], form: Any) -> str:
-    services.add_attachment(user, case, d["file"], d["description"])
-    return "File attached"
+    attachment = services.add_attachment(user, case, d["file"], d["description"])
+    return f"{attachment.original_name} attached ({attachment.scan_mark})"
 
 
 case_add_breach = _case_form_view(forms.BreachForm, "Record a breach", _save_breach,
@@ -258,9 +258,14 @@ case_intervention_outcome = _case_form_view(forms.InterventionOutcomeForm, "Reco
 case_add_attachment = _case_form_view(forms.AttachmentForm, "Attach a file", _save_attachment)
 
 
-def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
+def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
+    """The file, to save rather than show: served as the type its content was checked to be,
+    under the name it was uploaded with, and never sniffed by the browser into something else."""
     attachment = pages.attachment_file(request.user, pk, attachment_id)
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.file.name.rsplit("/", 1)[-1])
+    response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.download_name,
+                            content_type=attachment.served_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def referral_list(request: HttpRequest) -> HttpResponse:

@@ -199,3 +199,20 @@ USE_X_FORWARDED_HOST = bool(CSPHUB.trusted_proxies)
 # Uploaded files and their folders: readable by the service account only.
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+
+# ---- Uploads: size refused while streaming, virus scanning (docs/casework.md, "Attachments") --
+CSPHUB_UPLOAD_MAX_BYTES = CSPHUB.upload_max_mb * 1024 * 1024
+# The size guard comes first: it stops reading a request once a file passes the limit, before
+# Django's own handlers keep anything past it (csphub.core.uploads.SizeLimitUploadHandler).
+FILE_UPLOAD_HANDLERS = [
+    "csphub.core.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Non-file form fields: Django's default, stated so it is not mistaken for the file limit.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# ClamAV's clamd (CSPHUB_CLAMD_SOCKET or CSPHUB_CLAMD_ADDRESS); None: files are marked "not scanned".
+CSPHUB_CLAMD = ({"socket": CSPHUB.clamd_socket} if CSPHUB.clamd_socket
+                else {"address": CSPHUB.clamd_address} if CSPHUB.clamd_address else None)
+# The scanner hook: a function returning a csphub.core.scanner.Scanner, or None for no scanner.
+CSPHUB_UPLOAD_SCANNER = "csphub.core.scanner.clamd_from_settings"
