@@ -6,7 +6,7 @@ reaches pandas, so a national warehouse costs no more memory than one area's tab
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import duckdb
@@ -28,6 +28,12 @@ class AreaData:
     population_source: str | None
     lsoa_population: dict[str, float]
     ward_population: dict[str, float]
+    #: every month with police.uk rows in the area, whatever the period (to say what is loaded
+    #: when the period has none); set by the assessment from coverage, else the months of counts
+    months_loaded: list[date] = field(default_factory=list)
+
+    def loaded_months(self) -> list[date]:
+        return self.months_loaded or sorted(set(self.counts["month"]))
 
 
 def area_counts(con: duckdb.DuckDBPyConnection, area: Area, start: date, end: date,

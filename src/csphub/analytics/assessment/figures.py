@@ -7,19 +7,20 @@ Each key is documented in ``docs/assessment-method.md``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 
 from csphub.analytics.areas import Area
 from csphub.analytics.assessment import benchmark, crime_groups, partner_asb_section, sections
+from csphub.analytics.assessment.availability import check_period
+from csphub.analytics.assessment.comparison import MonthMatch, match_months
 from csphub.analytics.assessment.data import load_area_data
 from csphub.analytics.assessment.narrative import sentences
 from csphub.analytics.assessment.periods import FinancialYear, month_key
 from csphub.analytics.assessment.serious_violence import DEFAULT_DEFINITION
-from csphub.analytics.coverage import coverage
+from csphub.analytics.coverage import CoverageRow, coverage
 
 OGL = "Contains public sector information licensed under the Open Government Licence v3.0."
 
@@ -37,34 +38,42 @@ class AssessmentOptions:
 
 
 def build_figures(con: duckdb.DuckDBPyConnection, area: Area, options: AssessmentOptions) -> dict:
-    """Compute the whole assessment for ``area`` and the financial year in ``options``."""
+    """Compute the whole assessment for ``area`` and the financial year in ``options``.
+
+    Raises :class:`~csphub.analytics.assessment.availability.NoDataForPeriod` when no source
+    holds any data for the area in the year.
+    """
     year = options.year
-    first = year.previous(options.previous_years)
+    first = year.previous(max(options.previous_years, 1))  # the year before is always compared
     data = load_area_data(con, area, first.start, year.end, options.ward_vintage, year.start_year)
-    cover = _coverage(con, area, year)
-    matched = _matched_months(data.counts, year)
+    rows = coverage(con, area, ward_vintage=data.ward_vintage)
+    data.months_loaded = sorted({r.month for r in rows if r.rows > 0})
+    check_period(con, area, year, data.months_loaded,
+                 partner_asb_section.partner_incidents(con, data, year.start, year.end))
+    match = match_months(year, set(data.counts["month"]), {r.month for r in rows if r.incomplete})
+    trend_from = year.previous(options.previous_years)
     figures: dict = {
         "area": {"name": area.name, "lad_codes": list(area.lad_codes)},
         "year": year.name,
         "period": {"start": month_key(year.start), "end": month_key(year.end), "label": year.label},
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "coverage": cover,
+        "coverage": _coverage(rows, year, match),
         "population": {
             "total": data.population, "year": data.population_year, "source": data.population_source,
             "note": "Population estimates as loaded; rates use this figure as the denominator.",
         },
         "ward_vintage": data.ward_vintage,
     }
-    figures["crime"] = sections.volume_section(data, year, first, matched, asb=False)
-    figures["crime"].update(crime_groups.crime_groups(con, data, year, matched))
-    figures["asb"] = sections.volume_section(data, year, first, matched, asb=True)
+    figures["crime"] = sections.volume_section(data, year, trend_from, match, asb=False)
+    figures["crime"].update(crime_groups.crime_groups(con, data, year, match.matched))
+    figures["asb"] = sections.volume_section(data, year, trend_from, match, asb=True)
     figures["asb"].update(partner_asb_section.asb_by_incident_type(con, data, year))
     figures["asb"].update(sections.top_wards(data, year))
-    figures["wards"] = sections.ward_table(data, year, matched)
+    figures["wards"] = sections.ward_table(data, year, match.matched)
     figures["hotspots"] = sections.hotspots(con, data, year)
-    figures["serious_violence"] = sections.serious_violence(con, data, year, first, matched,
+    figures["serious_violence"] = sections.serious_violence(con, data, year, trend_from, match,
                                                             options.serious_violence)
-    figures["css"] = sections.crime_severity(con, data, year)
+    figures["css"] = sections.crime_severity(con, data, year, match)
     figures["benchmark"] = benchmark.benchmark_table(con, area, figures, options)
     figures["activity"] = sections.activity(options.activity_file)
     figures["data_notes"] = _data_notes(con, figures)
@@ -72,24 +81,21 @@ def build_figures(con: duckdb.DuckDBPyConnection, area: Area, options: Assessmen
     return figures
 
 
-def _coverage(con: duckdb.DuckDBPyConnection, area: Area, year: FinancialYear) -> dict:
-    rows = [r for r in coverage(con, area) if year.start <= r.month <= year.end]
-    present = sorted({month_key(r.month) for r in rows if r.rows > 0})
-    incomplete = sorted({month_key(r.month) for r in rows if r.incomplete and r.rows > 0})
-    missing = [month_key(m) for m in year.months if month_key(m) not in present]
+def _coverage(rows: list[CoverageRow], year: FinancialYear, match: MonthMatch) -> dict:
+    def keys(within: FinancialYear, wanted) -> list[str]:
+        return sorted({month_key(r.month) for r in rows if within.start <= r.month <= within.end and wanted(r)})
+
+    present = keys(year, lambda r: r.rows > 0)
     return {
         "months_present": present,
-        "months_missing": missing,
-        "months_incomplete": incomplete,
-        "partial": bool(missing or incomplete),
-        "forces": sorted({r.force for r in rows}),
+        "months_missing": [month_key(m) for m in year.months if month_key(m) not in present],
+        "months_incomplete": keys(year, lambda r: r.incomplete and r.rows > 0),
+        "months_incomplete_previous": keys(year.previous(), lambda r: r.incomplete and r.rows > 0),
+        "months_compared": [month_key(m) for m in match.matched],
+        "comparison_note": match.note(),
+        "partial": len(present) < 12 or any(r.incomplete for r in rows if year.start <= r.month <= year.end),
+        "forces": sorted({r.force for r in rows if year.start <= r.month <= year.end}),
     }
-
-
-def _matched_months(counts: pd.DataFrame, year: FinancialYear) -> list[date]:
-    """Months of this year that have data and whose month a year earlier has data too."""
-    have = set(counts["month"])
-    return [m for m in year.months if m in have and date(m.year - 1, m.month, 1) in have]
 
 
 def _data_notes(con: duckdb.DuckDBPyConnection, figures: dict) -> dict:

@@ -10,6 +10,10 @@ Examples:
 
 from __future__ import annotations
 
+from datetime import date
+
+from csphub.analytics.assessment.periods import describe_months
+
 
 def describe_change(subject: str, change: dict | None) -> str | None:
     if not change:
@@ -31,16 +35,19 @@ def sentences(figures: dict) -> list[str]:
     area, year = figures["area"]["name"], figures["year"]
     cover = figures["coverage"]
     if cover["partial"]:
-        out.append(f"The data for {year} is partial: {len(cover['months_present'])} of 12 months are "
-                   f"present" + (f" and {', '.join(cover['months_incomplete'])} look incomplete"
-                                 if cover["months_incomplete"] else "")
+        present = len(cover["months_present"])
+        out.append(f"The data for {year} is partial: {present} of 12 months {'is' if present == 1 else 'are'} "
+                   "present" + (f" and {_months_words(cover['months_incomplete'])} "
+                                f"{'looks' if len(cover['months_incomplete']) == 1 else 'look'} incomplete"
+                                if cover["months_incomplete"] else "")
                    + "; figures for the year are labelled partial.")
     crime, asb = figures["crime"], figures["asb"]
-    rate = f" ({crime['rate_per_1000']:.1f} per 1,000 residents)" if crime["rate_per_1000"] else ""
-    out.append(f"{area} recorded {crime['total']:,} crimes in {year}{rate}, excluding ASB.")
+    out.append(_level_sentence(area, year, crime))
     for subject, section in (("Recorded crime", crime), ("Anti-social behaviour", asb)):
         if sentence := describe_change(subject, section["change"]):
             out.append(sentence)
+    notes = dict.fromkeys(s["change_note"] for s in (crime, asb) if s.get("change_note"))
+    out += list(notes)
     if asb.get("top_wards"):
         names = ", ".join(w["ward_name"] for w in asb["top_wards"])
         out.append(f"The top {len(asb['top_wards'])} wards for ASB ({names}) account for "
@@ -60,6 +67,23 @@ def sentences(figures: dict) -> list[str]:
     if sentence := describe_change("Serious violence (local definition)", sv.get("change")):
         out.append(sentence)
     return out
+
+
+def _months_words(keys: list[str]) -> str:
+    return describe_months([date(int(k[:4]), int(k[5:7]), 1) for k in keys])
+
+
+def _level_sentence(area: str, year: str, crime: dict) -> str:
+    """The year's recorded crime, its rate and over which months; or that none is loaded."""
+    if crime["total"] is None:
+        return crime["note"]
+    if not crime.get("partial"):
+        rate = f" ({crime['rate_per_1000']:.1f} per 1,000 residents)" if crime["rate_per_1000"] else ""
+        return f"{area} recorded {crime['total']:,} crimes in {year}{rate}, excluding ASB."
+    only = crime["rate_basis"].replace(" (not annualised)", "")
+    rate = (f"; {crime['rate_per_1000']:.1f} per 1,000 residents over those months, a partial-year "
+            "rate (not annualised)" if crime["rate_per_1000"] else "")
+    return f"{area} recorded {crime['total']:,} crimes in {year} ({only}){rate}, excluding ASB."
 
 
 def _asb_type_sentences(asb: dict) -> list[str]:

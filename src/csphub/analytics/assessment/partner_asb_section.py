@@ -47,6 +47,13 @@ def unplaced_rows(con: duckdb.DuckDBPyConnection, start: date, end: date) -> int
                        [start, end]).fetchall()[0][0]
 
 
+def partner_incidents(con: duckdb.DuckDBPyConnection, data: AreaData, start: date, end: date) -> int:
+    """Partner ASB incidents placed in the area in the period (0 when none is loaded)."""
+    if not _has_partner_table(con):
+        return 0
+    return int(partner_counts(con, data, start, end)["count"].sum())
+
+
 def _has_partner_table(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(con.execute("select count(*) from information_schema.tables where table_name = 'partner_asb'")
                 .fetchall()[0][0])

@@ -7,6 +7,8 @@ Examples:
     (datetime.date(2023, 4, 1), datetime.date(2024, 3, 31), 'Apr 2023 to Mar 2024')
     >>> fy.previous().name
     '2022/23'
+    >>> describe_months([date(2024, 1, 1), date(2024, 2, 1), date(2024, 3, 1), date(2024, 6, 1)])
+    'Jan 2024 to Mar 2024 and Jun 2024'
 """
 
 from __future__ import annotations
@@ -45,3 +47,41 @@ class FinancialYear(dates.FinancialYear):
 
 def month_key(month: date) -> str:
     return month.strftime("%Y-%m")
+
+
+def month_label(month: date) -> str:
+    """'Apr 2024', as a report prints a month."""
+    return month.strftime("%b %Y")
+
+
+def year_ago(month: date) -> date:
+    """The same calendar month a year earlier."""
+    return date(month.year - 1, month.month, 1)
+
+
+def describe_months(months: list[date] | set[date]) -> str:
+    """Months in words, runs of consecutive months as spans: 'Apr 2024', 'Jan 2024 to Mar 2024'."""
+    ordered = sorted(months)
+    if not ordered:
+        return "no month"
+    runs: list[list[date]] = [[ordered[0]]]
+    for month in ordered[1:]:
+        last = runs[-1][-1]
+        if (month.year * 12 + month.month) - (last.year * 12 + last.month) == 1:
+            runs[-1].append(month)
+        else:
+            runs.append([month])
+    spans = [month_label(r[0]) if len(r) == 1 else f"{month_label(r[0])} to {month_label(r[-1])}"
+             for r in runs]
+    return spans[0] if len(spans) == 1 else ", ".join(spans[:-1]) + " and " + spans[-1]
+
+
+def months_basis(months: list[date], of: int = 12) -> str:
+    """The months behind a figure, saying so when they are part of the period only.
+
+    Examples:
+        >>> months_basis([date(2024, 4, 1)])
+        'Apr 2024 only: 1 of 12 months, partial'
+    """
+    text = describe_months(months)
+    return text if len(months) == of else f"{text} only: {len(months)} of {of} months, partial"

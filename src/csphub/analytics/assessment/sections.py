@@ -10,15 +10,14 @@ import duckdb
 import pandas as pd
 
 from csphub.analytics.assessment import severity_section
+from csphub.analytics.assessment.availability import police_uk_note
+from csphub.analytics.assessment.comparison import MonthMatch, basis_text
 from csphub.analytics.assessment.data import AreaData, lsoa_boundaries
 from csphub.analytics.assessment.groups import ASB
 from csphub.analytics.assessment.hotspots import getis_ord_star
-from csphub.analytics.assessment.periods import FinancialYear, month_key
+from csphub.analytics.assessment.periods import FinancialYear, month_key, months_basis
+from csphub.analytics.assessment.periods import year_ago as _year_ago
 from csphub.analytics.assessment.stats import compare_counts, rate_per_1000
-
-
-def _year_ago(month: date) -> date:
-    return date(month.year - 1, month.month, 1)
 
 
 def _slice(data: AreaData, asb: bool | None) -> pd.DataFrame:
@@ -43,30 +42,44 @@ def compare_matched(frame: pd.DataFrame, matched: list[date]) -> dict:
     previous = int(sum(by_month.get(_year_ago(m), 0) for m in matched))
     change = compare_counts(current, previous).as_dict()
     change["months_compared"] = [month_key(m) for m in matched]
-    change["basis"] = ("the full financial year" if len(matched) == 12 else
-                       f"the {len(matched)} months present in both years (like for like)")
+    change["basis"] = basis_text(matched)
     return change
 
 
+def rate_basis(months: list[date], year: FinancialYear) -> str:
+    """The months behind a rate; a partial period's rate says so (it is not annualised)."""
+    if len(months) == len(year.months):
+        return f"{year.label} ({len(months)} months)"
+    return months_basis(months, len(year.months)) + " (not annualised)"
+
+
 def volume_section(data: AreaData, year: FinancialYear, first: FinancialYear,
-                   matched: list[date], asb: bool) -> dict:
-    """Level, rate, change, trend, seasonality and breakdown for crime (no ASB) or ASB."""
+                   match: MonthMatch, asb: bool) -> dict:
+    """Level, rate, change, trend, seasonality and breakdown for crime (no ASB) or ASB.
+
+    With no police.uk month of the series in the year, every figure of the year is None and
+    ``note`` says that no data is loaded (never zeros) and which months are.
+    """
     frame = _slice(data, asb)
     this_year = _in_year(frame, year)
     total = int(this_year["count"].sum())
     months_present = sorted(set(this_year["month"]))
     section: dict = {
-        "total": total,
+        "total": total if months_present else None,
         "months_with_data": len(months_present),
         "partial": len(months_present) < 12,
         "rate_per_1000": None,
         "rate_ci": None,
-        "change": compare_matched(frame, matched) if matched else None,
+        "rate_basis": rate_basis(months_present, year) if months_present else None,
+        "change": compare_matched(frame, match.matched) if match.matched and months_present else None,
+        "change_note": match.note() if months_present else None,
         "trend": _trend(frame, year, first, data.population),
         "by_month": _by_month(frame, year),
         "by_type": _shares(this_year, "crime_type", total),
+        "note": None if months_present else police_uk_note(data.area, year, data.loaded_months(),
+                                                           "ASB" if asb else ""),
     }
-    rate = _rate(total, data.population)
+    rate = _rate(total, data.population) if months_present else None
     if rate:
         section["rate_per_1000"] = rate["rate"]
         section["rate_ci"] = {"lower": rate["lower"], "upper": rate["upper"]}
@@ -118,8 +131,11 @@ def top_wards(data: AreaData, year: FinancialYear, n: int = 5) -> dict:
 
 
 def ward_table(data: AreaData, year: FinancialYear, matched: list[date]) -> list[dict]:
-    """Crime and ASB per ward this year, with rates and like-for-like change in crime."""
+    """Crime and ASB per ward this year, with rates and like-for-like change in crime (none
+    when no police.uk data is loaded for the year: no ward reads as zero)."""
     this_year = _in_year(data.counts, year)
+    if this_year.empty:
+        return []
     rows = []
     names = data.counts.drop_duplicates("ward_code").set_index("ward_code")["ward_name"]
     for code in sorted(set(data.counts["ward_code"])):
@@ -150,6 +166,9 @@ def hotspots(con: duckdb.DuckDBPyConnection, data: AreaData, year: FinancialYear
     if len(codes) < 3:
         result["note"] = "LSOA boundaries are not loaded for this area: no hotspot analysis."
         return result
+    if this_year.empty:
+        result["note"] = police_uk_note(data.area, year, data.loaded_months()) + " No hotspot analysis."
+        return result
     for key, asb in (("crime", False), ("asb", True)):
         part = this_year[(this_year["crime_type"] == ASB) == asb]
         counts = part.groupby("lsoa21_code")["count"].sum().to_dict()
@@ -160,25 +179,30 @@ def hotspots(con: duckdb.DuckDBPyConnection, data: AreaData, year: FinancialYear
 
 
 def serious_violence(con: duckdb.DuckDBPyConnection, data: AreaData, year: FinancialYear,
-                     first: FinancialYear, matched: list[date], definition: dict) -> dict:
+                     first: FinancialYear, match: MonthMatch, definition: dict) -> dict:
     """Counts and trend under the local definition, from police.uk categories."""
     categories = definition["police_uk_categories"]
     frame = data.counts[data.counts["crime_type"].isin(categories)]
     this_year = _in_year(frame, year)
+    loaded = not _in_year(data.counts, year).empty
+    total = int(this_year["count"].sum())
     return {
         "definition": definition,
         "source": "police.uk categories " + ", ".join(categories),
-        "total": int(this_year["count"].sum()),
-        "by_type": _shares(this_year, "crime_type", int(this_year["count"].sum())),
+        "total": total if loaded else None,
+        "by_type": _shares(this_year, "crime_type", total),
         "trend": _trend(frame, year, first, data.population),
-        "change": compare_matched(frame, matched) if matched else None,
-        "note": "police.uk data cannot separate homicide, knife crime or gun crime; the offence-code "
-                "part of the definition applies where offence-code counts are loaded.",
+        "change": compare_matched(frame, match.matched) if match.matched and loaded else None,
+        "change_note": match.note() if loaded else None,
+        "note": ("police.uk data cannot separate homicide, knife crime or gun crime; the offence-code "
+                 "part of the definition applies where offence-code counts are loaded." if loaded else
+                 police_uk_note(data.area, year, data.loaded_months())),
     }
 
 
-def crime_severity(con: duckdb.DuckDBPyConnection, data: AreaData, year: FinancialYear) -> dict:
-    return severity_section.css_section(con, data, year)
+def crime_severity(con: duckdb.DuckDBPyConnection, data: AreaData, year: FinancialYear,
+                   match: MonthMatch) -> dict:
+    return severity_section.css_section(con, data, year, match)
 
 
 def activity(path: Path | None) -> list[dict]:

@@ -27,11 +27,62 @@ def _num(value) -> str:
     return f"{value:,}"
 
 
+NO_DATA = "no data loaded"
+
+
 def _change(change: dict | None) -> str:
     if not change:
         return "not comparable"
     pct = "" if change["percent"] is None else f"{change['percent']:+.1f}%"
     return f"{pct} ({change['direction']})"
+
+
+def _total(section: dict) -> str:
+    return NO_DATA if section["total"] is None else _num(section["total"])
+
+
+def _rate_label(crime: dict, asb: dict) -> str:
+    """'Rate per 1,000', saying when the rates are over part of the year only."""
+    partial = [s["rate_basis"] for s in (crime, asb) if s.get("rate_basis") and s["partial"]]
+    if not partial:
+        return "Rate per 1,000"
+    only = partial[0].split(":")[0]
+    return f"Rate per 1,000 (partial: {only})"
+
+
+def _ci(section: dict) -> str:
+    ci = section["rate_ci"]
+    return f"{ci['lower']:.1f} to {ci['upper']:.1f}" if ci else ""
+
+
+def _summary(crime: dict, asb: dict) -> ReportTable:
+    return ReportTable("Summary", "Summary", ["Measure", "Crime (excluding ASB)", "ASB"], [
+        ["Total", _total(crime), _total(asb)],
+        [_rate_label(crime, asb), _num(crime["rate_per_1000"]), _num(asb["rate_per_1000"])],
+        ["95% CI of the rate", _ci(crime), _ci(asb)],
+        ["Change on previous year", *[NO_DATA if s["total"] is None else _change(s["change"])
+                                      for s in (crime, asb)]],
+        ["Months with data", str(crime["months_with_data"]), str(asb["months_with_data"])],
+    ])
+
+
+def _rank(row: dict, measure: str) -> str:
+    if row.get(f"{measure}_rank") is None:
+        return "not ranked" if row.get(measure) is not None else ""
+    return f"{row[f'{measure}_rank']} of {row[f'{measure}_rank_of']}"
+
+
+def _benchmark_table(bench: dict, measure: str, key: str, title: str) -> ReportTable:
+    """One measure for every area: each figure beside the months behind it; % change and rank
+    only where like for like (see benchmark.py)."""
+    return ReportTable(key, title, [
+        "Area", f"{bench['year']}", "Months", f"{bench['previous_year']}", "Months",
+        "% change (like for like)", "Rank", "Method"],
+        [[r["area_name"], _num(r.get(measure)), r.get(f"{measure}_period") or "",
+          _num(r.get(f"{measure}_previous")), r.get(f"{measure}_period_previous") or "",
+          _num(r.get(f"{measure}_change")) if r.get(f"{measure}_change") is not None else
+          ("not comparable" if r.get(measure) is not None else ""),
+          _rank(r, measure), r.get(f"{measure}_method") or ""] for r in bench["rows"]])
 
 
 def _group_rows(groups: list[dict]) -> list[list]:
@@ -72,15 +123,7 @@ def _asb_type_tables(asb: dict) -> list[ReportTable]:
 def report_tables(figures: dict) -> list[ReportTable]:
     crime, asb = figures["crime"], figures["asb"]
     tables = [
-        ReportTable("Summary", "Summary", ["Measure", "Crime (excluding ASB)", "ASB"], [
-            ["Total", _num(crime["total"]), _num(asb["total"])],
-            ["Rate per 1,000", _num(crime["rate_per_1000"]), _num(asb["rate_per_1000"])],
-            ["95% CI of the rate",
-             *[f"{s['rate_ci']['lower']:.1f} to {s['rate_ci']['upper']:.1f}" if s["rate_ci"] else ""
-               for s in (crime, asb)]],
-            ["Change on previous year", _change(crime["change"]), _change(asb["change"])],
-            ["Months with data", str(crime["months_with_data"]), str(asb["months_with_data"])],
-        ]),
+        _summary(crime, asb),
         ReportTable("Trend", "Trend by financial year",
                     ["Year", "Crime", "Crime per 1,000", "ASB", "Months with data"],
                     [[c["year"], _num(c["total"]), _num(c["rate_per_1000"]),
@@ -120,14 +163,10 @@ def report_tables(figures: dict) -> list[ReportTable]:
                                   [[r["measure"], r["lsoa_code"], _num(r["count"]), f"{r['z']:.2f}",
                                     f"{r['p']:.3f}", r["classification"]] for r in significant]))
     bench = figures["benchmark"]
-    tables.append(ReportTable(
-        "Benchmarking", "Benchmarking: offence rate per 1,000 and Crime Severity Score",
-        ["Area", f"Rate {bench['previous_year']}", f"Rate {bench['year']}", "% change", "Rank",
-         f"CSS {bench['previous_year']}", f"CSS {bench['year']}", "% change", "Rank", "Source"],
-        [[r["area_name"], _num(r.get("offence_rate_previous")), _num(r.get("offence_rate")),
-          _num(r.get("offence_rate_change")), _num(r.get("offence_rate_rank")),
-          _num(r.get("css_previous")), _num(r.get("css")), _num(r.get("css_change")),
-          _num(r.get("css_rank")), r["source"]] for r in bench["rows"]]))
+    tables.append(_benchmark_table(bench, "offence_rate", "Benchmarking",
+                                   "Benchmarking: offence rate per 1,000"))
+    tables.append(_benchmark_table(bench, "css", "Benchmarking CSS",
+                                   "Benchmarking: Crime Severity Score"))
     sv = figures["serious_violence"]
     tables.append(ReportTable("Serious violence", sv["definition"]["name"], ["Year", "Offences", "Months"],
                               [[t["year"], _num(t["total"]), str(t["months_with_data"])] for t in sv["trend"]]))
