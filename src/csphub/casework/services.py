@@ -606,9 +606,6 @@ def record_intervention_outcome(user: Any, intervention: Intervention, outcome: 
     return intervention
 
 
-MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
-
-
 def add_attachment(user: Any, case: AsbCase, uploaded: Any, description: str, *, channel: str = Channel.WEB) -> Any:
     """Attach a file (diary sheets, photos, letters, recordings) to a case.
 

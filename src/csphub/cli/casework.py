@@ -144,8 +144,10 @@ def serve(host: str, port: int, threads: int) -> None:
     click.echo(f"CSP Hub on http://{host}:{port}/  (API: http://{host}:{port}/api/v1/docs)  Ctrl+C stops it.")
     # X-Forwarded-* pass through untouched: csphub.web.proxy decides whom to believe
     # (CSPHUB_TRUSTED_PROXIES), so there is one rule whatever server runs the app.
+    # A request body past the upload limit is refused (413) before it is all received.
+    body_limit = settings.CSPHUB_UPLOAD_MAX_BYTES + settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 64 * 1024
     waitress.serve(get_wsgi_application(), host=host, port=port, threads=threads, ident="csphub",
-                   clear_untrusted_proxy_headers=False)
+                   clear_untrusted_proxy_headers=False, max_request_body_size=body_limit)
 
 
 @click.group()
