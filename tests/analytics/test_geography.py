@@ -122,7 +122,7 @@ def test_areas_resolve_by_name_or_lad_code(con, lookups):
 def test_coverage_flags_partial_and_missing_months(con, lookups, tmp_path):
     load_lookup(con, lookups[0])
     for month, n in (("2024-01", 10), ("2024-02", 12), ("2024-04", 3), ("2024-05", 11)):
-        ingest_police_uk(con, [write_street(tmp_path, month, [street_row(month=month)] * n)])
+        ingest_police_uk(con, [write_street(tmp_path, month, [street_row(month=month) for _ in range(n)])])
     rows = coverage(con, resolve_area(con, LAD))
     assert [(r.month, r.rows, r.incomplete) for r in rows] == [
         (date(2024, 1, 1), 10, False), (date(2024, 2, 1), 12, False),

@@ -123,7 +123,7 @@ def _load_with_a_reissue(con, tmp_path):
     ingest_police_uk(con, [tmp_path / "before"])
     before = {t: _table(con, t) for t in ("street_crime", "quarantine", "source_files")}
     good = write_street(tmp_path / "load", "2024-01", [street_row(), street_row(month="bad")])
-    reissue = write_street(tmp_path / "load", "2023-12", [street_row(month="2023-12")] * 2)
+    reissue = write_street(tmp_path / "load", "2023-12", [street_row(month="2023-12") for _ in range(2)])
     return before, good, reissue
 
 
@@ -146,7 +146,7 @@ def test_a_failure_injected_after_rows_were_written_leaves_no_trace(con, tmp_pat
 
 def test_a_broken_file_among_good_ones_is_named_and_nothing_is_kept(con, tmp_path):
     before, good, reissue = _load_with_a_reissue(con, tmp_path)
-    broken = write_street(tmp_path / "load", "2024-02", [street_row(month="2024-02")] * 3)
+    broken = write_street(tmp_path / "load", "2024-02", [street_row(month="2024-02") for _ in range(3)])
     text = broken.read_text()
     broken.write_text(text[: text.rindex(",Kent Police")] + "\n")  # the last row cut short
     later = write_street(tmp_path / "load", "2024-03", [street_row(month="2024-03")])
@@ -158,8 +158,8 @@ def test_a_broken_file_among_good_ones_is_named_and_nothing_is_kept(con, tmp_pat
 
 
 def test_files_loaded_together_keep_their_own_month_force_and_counts(con, tmp_path):
-    january = write_street(tmp_path, "2024-01", [street_row()] * 3 + [street_row(month="x")])
-    february = write_street(tmp_path, "2024-02", [street_row(month="2024-02")] * 2, force="surrey")
+    january = write_street(tmp_path, "2024-01", [street_row() for _ in range(3)] + [street_row(month="x")])
+    february = write_street(tmp_path, "2024-02", [street_row(month="2024-02") for _ in range(2)], force="surrey")
     summary = ingest_police_uk(con, [january, february])
     assert (summary.rows_loaded, summary.rows_quarantined) == (5, 1)
     assert con.execute(
@@ -174,7 +174,7 @@ def test_files_loaded_together_keep_their_own_month_force_and_counts(con, tmp_pa
 
 def test_two_files_for_one_month_in_one_load_the_last_named_wins(con, tmp_path):
     first = write_street(tmp_path / "a", "2024-01", [street_row()])
-    second = write_street(tmp_path / "b", "2024-01", [street_row()] * 2)
+    second = write_street(tmp_path / "b", "2024-01", [street_row() for _ in range(2)])
     summary = ingest_police_uk(con, [first, second])
     assert (summary.files_loaded, summary.files_replaced, summary.rows_loaded) == (1, 1, 2)
     again = ingest_police_uk(con, [first, second])  # the same load again changes nothing

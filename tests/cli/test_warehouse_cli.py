@@ -35,7 +35,7 @@ def loaded(run, tmp_path):
                       f"E01000002,E05000002,Harbour,{LAD},Townshire\n")
     population = tmp_path / "pop.csv"
     population.write_text("lsoacd,population\nE01000001,1000\nE01000002,2000\n")
-    rows = [street_row(lsoa="E01000001")] * 2 + [street_row(lsoa="E01000002", crime_type=ASB)] * 3
+    rows = [street_row(lsoa="E01000001") for _ in range(2)] + [street_row(lsoa="E01000002", crime_type=ASB)] * 3
     write_street(tmp_path / "police", "2024-01", rows + [street_row(month="2024-13")])
     write_street(tmp_path / "police", "2024-02", [street_row(month="2024-02", lsoa="E01000002")])
     run("geography", "load", str(lookup))

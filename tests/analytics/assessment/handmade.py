@@ -16,6 +16,7 @@ Per year, and spread evenly over the 12 months:
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 from datetime import date
 from pathlib import Path
@@ -84,6 +85,7 @@ def write_partnership(folder: Path) -> dict[str, Path]:
                              "geometry": {"type": "Polygon", "coordinates": [ring]}})
     boundaries.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
     police = folder / "police"
+    crime_ids = itertools.count(1)
     for start in (2022, 2023):
         per_month = {key: spread(n) for key, n in yearly(start).items()}
         for i, month in enumerate(months(start)):
@@ -98,7 +100,8 @@ def write_partnership(folder: Path) -> dict[str, Path]:
                 for (crime_type, (r, c)), monthly in per_month.items():
                     lon, lat = centre(r, c)
                     for _ in range(monthly[i]):
-                        w.writerow(["" if crime_type == ASB else "f" * 64, name, "Gridshire Police",
+                        crime_id = f"{next(crime_ids):064x}"  # police.uk's are unique per crime
+                        w.writerow(["" if crime_type == ASB else crime_id, name, "Gridshire Police",
                                     "Gridshire Police", lon, lat, "On or near Grid Road", lsoa(r, c),
                                     f"Grid {r}{c}", crime_type, "", ""])
     return {"lookup": lookup, "population": population, "boundaries": boundaries, "police": police}
