@@ -24,8 +24,11 @@ def police_uk(paths: tuple[Path, ...]) -> None:
 
     Every row is checked (month, coordinates, LSOA code, crime type); rows that fail go to
     quarantine (see `csphub quarantine`) and the rest load. Loading the same file again adds
-    nothing; a re-issued file for the same force and month replaces the earlier one. If
-    anything fails, nothing of this load is kept.
+    nothing; a re-issued file for the same force and month replaces the earlier one. A row
+    that repeats an earlier row of its file exactly (a crime listed twice) is quarantined as a
+    duplicate; a file with only a header loads nothing. If anything fails, nothing of this
+    load is kept. One load runs at a time (CSPHUB_LOAD_WAIT_SECONDS: how long another waits);
+    other commands read the warehouse as it was before the load while it runs.
 
     Example: csphub ingest police-uk ~/Downloads/2024-01.zip ~/Downloads/police-uk/
     """
@@ -47,13 +50,17 @@ def police_uk(paths: tuple[Path, ...]) -> None:
             scratch=files.scratch, limits=limits,
         )
     months = f"{summary.months[0]} to {summary.months[-1]}" if summary.months else "none"
+    duplicated = (f" ({summary.rows_duplicated:,} of them duplicates of an earlier line)"
+                  if summary.rows_duplicated else "")
     click.echo(
         f"files: {summary.files_loaded} loaded, {summary.files_skipped} already loaded (skipped), "
         f"{summary.files_replaced} replaced a re-issued month\n"
-        f"rows: {summary.rows_loaded:,} loaded, {summary.rows_quarantined:,} quarantined\n"
+        f"rows: {summary.rows_loaded:,} loaded, {summary.rows_quarantined:,} quarantined{duplicated}\n"
         f"months: {months} ({len(summary.months)})\n"
         f"forces: {', '.join(summary.forces) or 'none'}"
     )
+    for label in summary.files_empty:
+        click.echo(f"header only, nothing loaded: {label}")
     if summary.rows_quarantined:
         click.echo("See the rejected rows and why with: csphub quarantine")
 
