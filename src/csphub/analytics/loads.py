@@ -95,11 +95,15 @@ class LoadHolder:
 class LoadRunning(CsphubError):
     """Another load holds the warehouse."""
 
-    def __init__(self, holder: LoadHolder | None, *, waited: int = 0, writes: bool = False):
+    def __init__(self, holder: LoadHolder | None, *, waited: int = 0, writes: bool = False,
+                 no_snapshot: bool = False):
         self.holder = holder
         who = f" ({holder})" if holder else ""
         if writes:
             advice = "this command writes to the warehouse: run it again when the load has finished"
+        elif no_snapshot:
+            advice = ("it could not copy the warehouse for readers: run this again when it has "
+                      "finished")
         else:
             waited_text = f"waited {waited} s; " if waited else ""
             advice = (f"{waited_text}run this again when it has finished, or set "
@@ -315,7 +319,7 @@ def _open_for_reading(files: LoadFiles, read_only: bool, notice: Notice | None
             except duckdb.Error:
                 # The load is still copying it, or has just finished: try again.
                 if time.monotonic() >= deadline:
-                    raise LoadRunning(holder) from e
+                    raise LoadRunning(holder, no_snapshot=True) from e
                 time.sleep(POLL_SECONDS)
                 continue
             if notice:

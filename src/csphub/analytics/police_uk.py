@@ -20,7 +20,6 @@ import csv
 import hashlib
 import os
 import re
-import sys
 import tempfile
 import threading
 import zipfile
@@ -523,7 +522,7 @@ def _file_error(sources: list[SourceFile], error: duckdb.Error) -> InputFileErro
 def _diagnose(source: SourceFile) -> InputProblem | None:
     """The first line of a file DuckDB could not read, and what is wrong with it; None when
     Python's csv module finds nothing wrong (DuckDB's own message is then all there is)."""
-    limit = csv.field_size_limit(sys.maxsize)  # to measure an oversized field, not stop at it
+    limit = csv.field_size_limit(2**31 - 1)  # to measure an oversized field, not stop at it
     try:
         with open(source.path, encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
             reader = csv.reader(handle, strict=True)
