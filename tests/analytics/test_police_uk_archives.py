@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import tempfile
 import uuid
 import zipfile
 from pathlib import Path
@@ -25,11 +26,9 @@ def con(tmp_path):
 
 def _street_bytes(month: str, rows: int) -> bytes:
     """A street file of ``rows`` distinct crimes, as bytes."""
-    path = write_street(Path(f"/tmp/csphub-test-{uuid.uuid4().hex}"), month,
-                        [street_row(month=month, crime_id=f"{i:064x}") for i in range(rows)])
-    data = path.read_bytes()
-    path.unlink()
-    return data
+    with tempfile.TemporaryDirectory() as folder:
+        rows_ = [street_row(month=month, crime_id=f"{i:064x}") for i in range(rows)]
+        return write_street(Path(folder), month, rows_).read_bytes()
 
 
 def _zip(path: Path, members: dict[str, bytes]) -> Path:
