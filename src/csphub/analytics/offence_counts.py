@@ -3,8 +3,10 @@
 Recognises the Home Office open data layout (``Financial Year, Financial Quarter, Force Name,
 Offence Description, Offence Group, Offence Subgroup, Offence Code, Number of Offences``) and a
 plain ``area_code, area_name, financial_year, offence_code, count`` layout. Counts may carry
-padding spaces and thousands separators. Negative counts (Home Office reclassification adjustments) are kept. Rows whose count is not a whole number go to
-quarantine. Idempotent by content (sha256); atomic.
+padding spaces and thousands separators. Negative counts (Home Office reclassification
+adjustments) are kept. Rows whose count is not a whole number go to quarantine. Idempotent by
+content (sha256); atomic. Codes are stored as written; :func:`area_offence_counts` reads them
+back in one spelling (:func:`csphub.analytics.offence_codes.normalise_code`).
 
 Examples:
     >>> _column({"Number of Offences": 1}, ("number of offences", "count"))
@@ -17,7 +19,9 @@ import hashlib
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
+from csphub.analytics.offence_codes import normalise_code
 from csphub.analytics.warehouse import transaction
 from csphub.errors import InputFileError, InputProblem
 
@@ -87,3 +91,29 @@ def load_offence_counts(con: duckdb.DuckDBPyConnection, path: Path | str,
                     [loaded, bad, file_id])
         con.execute("drop table _oc")
     return loaded, bad, False
+
+
+def area_offence_counts(con: duckdb.DuckDBPyConnection, area_name: str, lad_codes: list[str],
+                        financial_years: list[str]) -> pd.DataFrame:
+    """An area's offence-code counts (matched by area name, case-insensitive, or by LAD code) for
+    the financial years given, one row per financial year, quarter (None for a whole year) and
+    offence code in its one spelling: financial_year, quarter, offence_code, offence_description,
+    offence_group, offence_subgroup, count."""
+    frame = con.execute(
+        """select financial_year, quarter, offence_code, offence_description, offence_group,
+                  offence_subgroup, count
+        from offence_counts
+        where list_contains($years, financial_year)
+          and (lower(area_name) = lower($name) or list_contains($codes, area_code))""",
+        {"years": financial_years, "name": area_name, "codes": lad_codes}).fetchdf()
+    frame["offence_code"] = [normalise_code(c) for c in frame["offence_code"]]
+    keys = ["financial_year", "quarter", "offence_code"]
+    grouped = (frame.groupby(keys, dropna=False, sort=True)
+               .agg(offence_description=("offence_description", "max"),
+                    offence_group=("offence_group", "max"),
+                    offence_subgroup=("offence_subgroup", "max"), count=("count", "sum"))
+               .reset_index())
+    grouped["count"] = grouped["count"].astype(int)
+    for column in ("quarter", "offence_description", "offence_group", "offence_subgroup"):
+        grouped[column] = grouped[column].astype(object).where(grouped[column].notna(), None)
+    return grouped

@@ -32,6 +32,7 @@ from csphub.analytics.assessment.groups import (
 from csphub.analytics.assessment.narrative import sentences
 from csphub.analytics.assessment.periods import FinancialYear
 from csphub.analytics.geography import load_lookup
+from csphub.analytics.offence_codes import normalise_code
 from csphub.analytics.offence_counts import load_offence_counts
 from csphub.analytics.police_uk import ingest_police_uk
 from csphub.analytics.warehouse import open_warehouse
@@ -147,7 +148,7 @@ def test_every_real_offence_code_has_a_group_matching_the_home_office_classifica
     prc = pd.read_csv(shared_data / "home-office" / "prc_pfa_2017_18.csv", dtype=str)
     codes = set(mapping["Offence_Code"]) | set(weights["ONS_SEVERITY_code"]) | set(prc["Offence Code"])
     assert sorted(c for c in codes if group_for_code(c)[0] == OTHER) == []
-    assert {c.strip().upper() for c in codes} <= set(OFFENCE_CODE_GROUPS)
+    assert {normalise_code(c) for c in codes} <= set(OFFENCE_CODE_GROUPS)
     for code, group, subgroup in mapping[["Offence_Code", "Offence_Group", "Offence_Subgroup"]].itertuples(index=False):
         assert group_for_code(code)[0] == group_for_offence(group, subgroup), code
 

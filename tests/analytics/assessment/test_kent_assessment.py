@@ -82,11 +82,14 @@ def test_exact_css_for_kent_2017_18_equals_independent_sum(shared_data, tmp_path
     prc = pd.read_csv(shared_data / "home-office" / "prc_pfa_2017_18.csv", dtype=str)
     prc = prc[prc["Force Name"].str.strip() == "Kent"]
     prc["n"] = prc["Number of Offences"].str.strip().str.replace(",", "").astype(int)
+    # The weights file joins each counts code (ONS_COUNTS_code, e.g. the Home Office's homicide
+    # '1/4.1/4.10/4.2') to its severity weight (filed under '1, 4.1/2/10'): join on that.
     w = pd.read_csv(shared_data / "ons" / "crime_severity_weights.csv", dtype=str)
-    w = w.drop_duplicates("ONS_SEVERITY_code").assign(weight=lambda d: d.ONS_SEVERITY_weight.astype(float))
+    w = w.drop_duplicates("ONS_COUNTS_code").assign(weight=lambda d: d.ONS_SEVERITY_weight.astype(float))
     merged = prc.groupby(prc["Offence Code"].str.strip())["n"].sum().reset_index().merge(
-        w, left_on="Offence Code", right_on="ONS_SEVERITY_code")
+        w, left_on="Offence Code", right_on="ONS_COUNTS_code")
     expected = (merged.n * merged.weight).sum() / population
     assert result["method"] == "exact"
     assert result["value"] == pytest.approx(expected, abs=1e-3)
+    assert 14 in merged.loc[merged["Offence Code"] == "1/4.1/4.10/4.2", "n"].tolist()  # homicide scored
     assert result["offences"] == prc["n"].sum()

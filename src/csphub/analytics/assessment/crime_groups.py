@@ -28,12 +28,13 @@ from csphub.analytics.assessment.groups import (
     group_for_code,
 )
 from csphub.analytics.assessment.periods import FinancialYear
+from csphub.analytics.assessment.quarters import ALL_QUARTERS, match_quarters
 from csphub.analytics.assessment.sections import _in_year, compare_matched
 from csphub.analytics.assessment.stats import compare_counts
+from csphub.analytics.offence_counts import area_offence_counts
 
 SOURCE_OFFENCE_CODES = "Home Office offence-code counts"
 SOURCE_POLICE_UK = "police.uk categories"
-ALL_QUARTERS = frozenset({1, 2, 3, 4})
 
 
 def crime_groups(con: duckdb.DuckDBPyConnection, data: AreaData, year: FinancialYear,
@@ -47,32 +48,12 @@ def crime_groups(con: duckdb.DuckDBPyConnection, data: AreaData, year: Financial
 
 def offence_code_counts(con: duckdb.DuckDBPyConnection, area: Area, year: FinancialYear) -> pd.DataFrame | None:
     """The area's offence-code counts for the year and the year before, or None if it has none
-    for the year: financial_year, quarter (None for a whole year), offence_code, offence_group,
-    offence_subgroup, count."""
-    frame = con.execute(
-        """select financial_year, quarter, offence_code, max(offence_group) as offence_group,
-                  max(offence_subgroup) as offence_subgroup, sum(count) as count
-        from offence_counts
-        where financial_year in ($fy, $previous)
-          and (lower(area_name) = lower($name) or list_contains($codes, area_code))
-        group by 1, 2, 3""",
-        {"fy": year.name, "previous": year.previous().name, "name": area.name,
-         "codes": list(area.lad_codes)}).fetchdf()
+    for the year: financial_year, quarter (None for a whole year), offence_code (in its one
+    spelling), offence_description, offence_group, offence_subgroup, count."""
+    frame = area_offence_counts(con, area.name, list(area.lad_codes), [year.name, year.previous().name])
     if not (frame["financial_year"] == year.name).any():
         return None
-    frame["count"] = frame["count"].astype(int)
-    frame["quarter"] = frame["quarter"].astype(object).where(frame["quarter"].notna(), None)
     return frame
-
-
-def _quarters(part: pd.DataFrame) -> tuple[frozenset[int], bool]:
-    """The quarters a year's rows cover, and whether any row is a whole year's count."""
-    whole = bool(part["quarter"].isna().any())
-    return (ALL_QUARTERS if whole else frozenset(int(q) for q in part["quarter"])), whole
-
-
-def _comparable(part: pd.DataFrame, whole: bool, quarters: frozenset[int]) -> pd.DataFrame:
-    return part if whole else part[part["quarter"].isin(quarters)]
 
 
 def from_offence_codes(frame: pd.DataFrame, area: Area, year: FinancialYear) -> dict:
@@ -81,14 +62,9 @@ def from_offence_codes(frame: pd.DataFrame, area: Area, year: FinancialYear) -> 
     frame = frame.assign(group=[g for g, _ in groups], subgroup=[s for _, s in groups])
     this = frame[frame["financial_year"] == year.name]
     before = frame[frame["financial_year"] == year.previous().name]
-    quarters, whole = _quarters(this)
-    previous_quarters, previous_whole = _quarters(before) if len(before) else (frozenset(), False)
-    if whole or previous_whole:  # a whole year compares only with a whole year
-        matched = ALL_QUARTERS if quarters == previous_quarters == ALL_QUARTERS else frozenset()
-    else:
-        matched = quarters & previous_quarters
-    current_part = _comparable(this, whole, matched)
-    previous_part = _comparable(before, previous_whole, matched)
+    match = match_quarters(frame, year.name, year.previous().name)
+    quarters, matched = match.quarters, match.matched
+    current_part, previous_part = match.current(this), match.previous(before)
     total = int(this["count"].sum())
     rows = []
     for group in _ordered(set(this["group"]) | (set(previous_part["group"]) if matched else set()), this):
@@ -103,12 +79,11 @@ def from_offence_codes(frame: pd.DataFrame, area: Area, year: FinancialYear) -> 
             row["previous_count"] = previous
             if current >= 0 and previous >= 0:
                 change = compare_counts(current, previous).as_dict()
-                change["basis"] = ("the full financial year" if matched == ALL_QUARTERS else
-                                   f"quarters {_quarter_list(matched)} of both years (like for like)")
+                change["basis"] = match.basis()
                 row["change"] = change
         rows.append(row)
     unmapped = sorted({c for c, (g, _) in zip(frame["offence_code"], groups, strict=True) if g == OTHER})
-    covered = ("the whole year" if quarters == ALL_QUARTERS else f"quarters {_quarter_list(quarters)} only")
+    covered = match.covered()
     return {
         "by_group": rows,
         "by_group_source": SOURCE_OFFENCE_CODES,
@@ -169,7 +144,3 @@ def _subgroups(part: pd.DataFrame, column: str, total: int) -> list[dict]:
     sums = part.groupby(column)["count"].sum()
     ordered = sorted(sums.items(), key=lambda kv: (-int(kv[1]), str(kv[0])))
     return [{"subgroup": name, "count": int(n), "share": _share(int(n), total)} for name, n in ordered]
-
-
-def _quarter_list(quarters: frozenset[int]) -> str:
-    return ", ".join(str(q) for q in sorted(quarters)) or "none"

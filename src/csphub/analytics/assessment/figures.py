@@ -19,7 +19,10 @@ from csphub.analytics.assessment.comparison import MonthMatch, match_months
 from csphub.analytics.assessment.data import load_area_data
 from csphub.analytics.assessment.narrative import sentences
 from csphub.analytics.assessment.periods import FinancialYear, month_key
-from csphub.analytics.assessment.serious_violence import DEFAULT_DEFINITION
+from csphub.analytics.assessment.serious_violence import (
+    DEFAULT_DEFINITION,
+    serious_violence_section,
+)
 from csphub.analytics.coverage import CoverageRow, coverage
 
 OGL = "Contains public sector information licensed under the Open Government Licence v3.0."
@@ -71,8 +74,8 @@ def build_figures(con: duckdb.DuckDBPyConnection, area: Area, options: Assessmen
     figures["asb"].update(sections.top_wards(data, year))
     figures["wards"] = sections.ward_table(data, year, match.matched)
     figures["hotspots"] = sections.hotspots(con, data, year)
-    figures["serious_violence"] = sections.serious_violence(con, data, year, trend_from, match,
-                                                            options.serious_violence)
+    figures["serious_violence"] = serious_violence_section(con, data, year, trend_from, match,
+                                                           options.serious_violence)
     figures["css"] = sections.crime_severity(con, data, year, match)
     figures["benchmark"] = benchmark.benchmark_table(con, area, figures, options)
     figures["activity"] = sections.activity(options.activity_file)

@@ -18,11 +18,15 @@ Examples:
     ('Violence against the person', 'Violence with injury')
     >>> group_for_code("28e")
     ('Burglary', 'Residential burglary')
+    >>> group_for_code("1, 4.1/2/10") == group_for_code("1") == ('Violence against the person', 'Homicide')
+    True
     >>> group_for_code("999", "Theft offences", "Shoplifting")
     ('Theft and handling', 'Shoplifting')
 """
 
 from __future__ import annotations
+
+from csphub.analytics.offence_codes import HOMICIDE, normalise_code
 
 ASB = "Anti-social behaviour"
 
@@ -91,12 +95,11 @@ def _codes(group: str, subgroup: str, codes: str) -> dict[str, tuple[str, str]]:
     return {code: (group, subgroup) for code in codes.split()}
 
 
-#: Home Office offence code -> (report group, subgroup). Codes are matched case-insensitively
-#: after trimming; the Home Office writes homicide as one combined code.
+#: Home Office offence code, in its one spelling (:func:`normalise_code`) -> (report group,
+#: subgroup). The Home Office writes homicide as one combined code.
 OFFENCE_CODE_GROUPS: dict[str, tuple[str, str]] = {
     # Violence against the person
-    **_codes(VIOLENCE, "Homicide", "1 4.1 4.2 4.10 1/4.1/4.10/4.2"),
-    "1, 4.1/2/10": (VIOLENCE, "Homicide"),
+    HOMICIDE: (VIOLENCE, "Homicide"),  # also 1, 4.1, 4.2, 4.10 and '1, 4.1/2/10' (normalise_code)
     **_codes(VIOLENCE, "Violence with injury",
              "2 4.3 4.4 4.6 4.7 4.8 4.9 37.1 5D 5E 8N 8P 8S"),
     **_codes(VIOLENCE, "Violence without injury", "3A 3B 11A 13 14 36 104 105A 105B 106"),
@@ -157,7 +160,7 @@ def group_for_code(code: str, offence_group: str | None = None,
                    offence_subgroup: str | None = None) -> tuple[str, str]:
     """(report group, subgroup) of a Home Office offence code, falling back to the offence group
     and subgroup the data carries when the code is not in :data:`OFFENCE_CODE_GROUPS`."""
-    known = OFFENCE_CODE_GROUPS.get(" ".join(code.split()).upper())
+    known = OFFENCE_CODE_GROUPS.get(normalise_code(code))
     if known:
         return known
     group = group_for_offence(offence_group, offence_subgroup)

@@ -34,7 +34,7 @@ def sentences(figures: dict) -> list[str]:
     out: list[str] = []
     area, year = figures["area"]["name"], figures["year"]
     cover = figures["coverage"]
-    if cover["partial"]:
+    if cover["partial"] and cover["months_present"]:  # with none, the level sentence says so
         present = len(cover["months_present"])
         out.append(f"The data for {year} is partial: {present} of 12 months {'is' if present == 1 else 'are'} "
                    "present" + (f" and {_months_words(cover['months_incomplete'])} "

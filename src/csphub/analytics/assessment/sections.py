@@ -178,28 +178,6 @@ def hotspots(con: duckdb.DuckDBPyConnection, data: AreaData, year: FinancialYear
     return result
 
 
-def serious_violence(con: duckdb.DuckDBPyConnection, data: AreaData, year: FinancialYear,
-                     first: FinancialYear, match: MonthMatch, definition: dict) -> dict:
-    """Counts and trend under the local definition, from police.uk categories."""
-    categories = definition["police_uk_categories"]
-    frame = data.counts[data.counts["crime_type"].isin(categories)]
-    this_year = _in_year(frame, year)
-    loaded = not _in_year(data.counts, year).empty
-    total = int(this_year["count"].sum())
-    return {
-        "definition": definition,
-        "source": "police.uk categories " + ", ".join(categories),
-        "total": total if loaded else None,
-        "by_type": _shares(this_year, "crime_type", total),
-        "trend": _trend(frame, year, first, data.population),
-        "change": compare_matched(frame, match.matched) if match.matched and loaded else None,
-        "change_note": match.note() if loaded else None,
-        "note": ("police.uk data cannot separate homicide, knife crime or gun crime; the offence-code "
-                 "part of the definition applies where offence-code counts are loaded." if loaded else
-                 police_uk_note(data.area, year, data.loaded_months())),
-    }
-
-
 def crime_severity(con: duckdb.DuckDBPyConnection, data: AreaData, year: FinancialYear,
                    match: MonthMatch) -> dict:
     return severity_section.css_section(con, data, year, match)

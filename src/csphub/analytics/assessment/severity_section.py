@@ -10,6 +10,8 @@ from csphub.analytics.assessment.comparison import MonthMatch, basis_text
 from csphub.analytics.assessment.data import AreaData
 from csphub.analytics.assessment.groups import ASB
 from csphub.analytics.assessment.periods import FinancialYear, month_key, months_basis, year_ago
+from csphub.analytics.assessment.quarters import ALL_QUARTERS, match_quarters, quarter_list
+from csphub.analytics.offence_counts import area_offence_counts
 from csphub.change import percent_change
 
 
@@ -30,20 +32,57 @@ def css_section(con: duckdb.DuckDBPyConnection, data: AreaData, year: FinancialY
 
 def exact_css(con: duckdb.DuckDBPyConnection, area_name: str, codes: list[str], year: FinancialYear,
               weights: dict[str, float], population: float) -> dict | None:
-    """CSS from offence-code counts for this area and year, or None if there are none."""
-    rows = con.execute(
-        """select offence_code, sum(count) from offence_counts
-        where financial_year = $fy and (lower(area_name) = lower($name) or list_contains($codes, area_code))
-        group by 1""", {"fy": year.name, "name": area_name, "codes": codes}).fetchall()
-    if not rows:
+    """CSS from offence-code counts for this area and year, or None if there are none.
+
+    Codes are matched in their one spelling (homicide included, however written). Any loaded
+    code without an ONS weight is listed with its offences: what the score leaves out. The
+    previous year's score is given when its counts are loaded, and the change on the quarters
+    present in both years only.
+    """
+    frame = area_offence_counts(con, area_name, codes, [year.name, year.previous().name])
+    this = frame[frame["financial_year"] == year.name]
+    if this.empty:
         return None
-    counts = {code: int(n) for code, n in rows}
-    unweighted = sorted(c for c in counts if c not in weights)
-    return {"method": "exact", "value": round(severity.css_from_counts(counts, weights, population), 3),
-            "offences": sum(counts.values()), "population": population,
-            "months": [month_key(m) for m in year.months],
-            "codes_without_weight": unweighted,
-            "note": "Exact: Home Office offence-code counts x ONS severity weights / population."}
+    before = frame[frame["financial_year"] == year.previous().name]
+    match = match_quarters(frame, year.name, year.previous().name)
+
+    def score(part: pd.DataFrame) -> float:
+        return severity.css_from_counts(part.groupby("offence_code")["count"].sum().to_dict(), weights, population)
+
+    counts = this.groupby("offence_code")["count"].sum().to_dict()
+    names = this.groupby("offence_code")["offence_description"].first().to_dict()
+    missing = [{"offence_code": code, "offence_description": names.get(code), "offences": n}
+               for code, n in severity.codes_without_weight(counts, weights).items()]
+    result: dict = {
+        "method": "exact", "value": round(score(this), 3),
+        "value_basis": f"{year.name}, {match.covered()}",
+        "previous": round(score(before), 3) if not before.empty else None,
+        "previous_basis": (f"{year.previous().name}, " + ("the whole year" if match.previous_quarters == ALL_QUARTERS
+                           else f"quarters {quarter_list(match.previous_quarters)} only")) if not before.empty else None,
+        "offences": int(sum(counts.values())), "population": population,
+        "months": [month_key(m) for m in match.months(year.start_year)],
+        "codes_without_weight": missing,
+        "offences_without_weight": int(sum(m["offences"] for m in missing)),
+        "change": None, "change_note": match.note(year.name, year.previous().name),
+    }
+    if match.matched:
+        current, previous = score(match.current(this)), score(match.previous(before))
+        result["change"] = {"current": round(current, 3), "previous": round(previous, 3),
+                            "percent": percent_change(current, previous), "basis": match.basis()}
+    result["note"] = ("Exact: Home Office offence-code counts x ONS severity weights / population."
+                      + _left_out(missing, result["offences"]))
+    return result
+
+
+def _left_out(missing: list[dict], offences: int) -> str:
+    """What an exact score leaves out: the loaded codes with no ONS weight, and their offences."""
+    if not missing:
+        return " Every offence code loaded has an ONS weight."
+    listed = "; ".join(f"{m['offence_code']}" + (f" ({m['offence_description']})" if m["offence_description"] else "")
+                       + f": {m['offences']:,} offences" for m in missing)
+    left = sum(m["offences"] for m in missing)
+    share = f", {left / offences:.1%} of the {offences:,} offences loaded" if offences > 0 else ""
+    return f" Not scored, having no ONS weight: {listed} ({left:,} offences left out{share})."
 
 
 def _score(part: pd.DataFrame, category_weights: dict[str, float], population: float) -> float:
