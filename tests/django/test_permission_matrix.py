@@ -25,11 +25,12 @@ reported together.
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -49,86 +50,45 @@ from csphub.panels.models import Panel
 from csphub.web.api import api
 
 from .factories import create_agency, create_case, create_person, create_token, create_user
-
-ROLES = ("officer", "supervisor", "analyst", "agency_admin", "partnership_admin")
-RELATIONS = ("lead", "shared", "referred", "panel", "none")
-CASEWORK = frozenset({"officer", "supervisor"})
-CASE_VIEW = CASEWORK | {"analyst"}
-ON_CASE = frozenset({"lead", "shared"})
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-# ---- Rules: who may do what, by role and relation -----------------------------------------
-
-ALLOWED = "allowed"  # else the refusal's status: 403 (may know it exists) or 404 (as if absent)
-Outcome = str | int
-
-
-def _sees(roles: frozenset[str] | set[str], relations: frozenset[str] | set[str]) -> Callable[[str, str], Outcome]:
-    """Allowed for those roles in those relations; 404 for everyone else."""
-    return lambda role, relation: ALLOWED if role in roles and relation in relations else 404
-
-
-def _role_only(roles: frozenset[str] | set[str]) -> Callable[[str, str], Outcome]:
-    """Allowed for those roles whatever their agency; 403 for other roles."""
-    return lambda role, relation: ALLOWED if role in roles else 403
-
-
-def _case_change(role: str, relation: str) -> Outcome:
-    if relation in ON_CASE and role in CASEWORK:
-        return ALLOWED
-    return 403 if relation in ON_CASE and role == "analyst" else 404
+from .matrix_kit import (
+    ALLOWED,
+    CASE,
+    CASE_ID,
+    CASE_READ,
+    CASEWORK,
+    ON_CASE,
+    PDF,
+    PEOPLE_ON_CASE,
+    RELATIONS,
+    ROLES,
+    RULES,
+    VICTIM_READ,
+    Body,
+    Exercise,
+    Read,
+    Shown,
+    World,
+    api_ids,
+    api_party,
+    audit_row,
+    form,
+    href,
+    iso,
+    text,
+)
 
 
-def _case_manage(role: str, relation: str) -> Outcome:
-    if relation == "lead" and role in CASEWORK:
-        return ALLOWED
-    return 403 if relation in ON_CASE and role in CASE_VIEW else 404
+def domain_matrices() -> list[ModuleType]:
+    """The other domains' rows: every ``matrix_<domain>.py`` beside this file (see matrix_kit)."""
+    found = sorted(p.stem for p in Path(__file__).parent.glob("matrix_*.py") if p.stem != "matrix_kit")
+    return [importlib.import_module(f"{__package__}.{name}") for name in found]
 
 
-def _referral_answer(role: str, relation: str) -> Outcome:
-    if role in CASEWORK and relation == "referred":
-        return ALLOWED
-    return 403 if role in CASEWORK and relation in ON_CASE else 404
+DOMAINS = domain_matrices()
+for _domain in DOMAINS:
+    RULES.update(_domain.RULES)
 
-
-RULES: dict[str, Callable[[str, str], Outcome]] = {
-    "case_view": _sees(CASE_VIEW, ON_CASE),
-    "case_change": _case_change,
-    "case_manage": _case_manage,
-    "person": _sees(CASEWORK, {"lead", "shared", "referred", "panel"}),
-    "case_person": _sees(CASEWORK, ON_CASE),  # someone on the case who was not referred anywhere
-    "referral_view": _sees(CASEWORK, {"lead", "shared", "referred"}),
-    "referral_answer": _referral_answer,
-    "referred_to": _sees(CASEWORK, {"referred"}),
-    "panel_member": _sees(CASEWORK, {"lead", "panel"}),
-    "case_review": _sees(CASEWORK, ON_CASE),
-    "attachment": _sees(CASEWORK, ON_CASE),
-    "alert_owner": _sees({"supervisor"}, {"lead"}),
-    "task_owner": _sees({"officer"}, {"lead"}),
-    "statistics": _role_only({"analyst", "supervisor", "partnership_admin"}),
-    "audit": _role_only({"partnership_admin"}),
-    "case_list": _role_only(CASE_VIEW),
-    "casework_role": _role_only(CASEWORK),
-    "signed_in": lambda role, relation: ALLOWED,
-}
-
-# ---- The world --------------------------------------------------------------------------
-
-
-@dataclass
-class World:
-    agencies: dict[str, Any]
-    users: dict[tuple[str, str], Any]
-    tokens: dict[tuple[str, str], str]
-    records: dict[str, Any]
-    today: date
-
-    def pk(self, key: str) -> int:
-        return self.records[key].pk
-
-    @property
-    def lead_officer(self) -> Any:
-        return self.users[("officer", "lead")]
+# ---- The world -----------------------------------------------------------------------
 
 
 def build_world() -> World:
@@ -177,7 +137,10 @@ def build_world() -> World:
                                                             complaints=[], case=case)
     records["audit_entry"] = AuditEntry.objects.order_by("-id").first()
     tokens = {key: create_token(user) for key, user in users.items()}
-    return World(agencies, users, tokens, records, today)
+    world = World(agencies, users, tokens, records, today)
+    for domain in DOMAINS:
+        domain.add_records(world)
+    return world
 
 
 @pytest.fixture
@@ -186,82 +149,6 @@ def world(db: Any) -> World:
 
 
 # ---- The matrix -------------------------------------------------------------------------
-
-Body = Callable[[World], dict[str, Any]]
-
-
-@dataclass(frozen=True)
-class Read:
-    """A record an allowed GET must have audited (viewed, or listed by id) for the caller."""
-
-    object_type: str
-    record: str
-    casework_only: bool = False  # people and free text: read by officers and supervisors only
-
-
-@dataclass(frozen=True)
-class Shown:
-    """An item of a list: shown, and audited by id, to those its rule allows; absent for others."""
-
-    rule: str
-    object_type: str
-    record: str
-    shows: Callable[[HttpResponse, Any], bool]
-
-
-@dataclass(frozen=True)
-class Exercise:
-    """One way of calling a route: its rule, method (pages; an API key has its own), path
-    parameters (name -> world record), body, what an allowed GET must have audited, and the
-    kind of record a 404 must be audited as refused."""
-
-    rule: str
-    method: str = "get"
-    params: dict[str, str] = field(default_factory=dict)
-    body: Body | None = None
-    reads: tuple[Read, ...] = ()
-    shown: tuple[Shown, ...] = ()
-    refused: str = ""
-    ok: int | None = None  # the status when allowed, when not the usual (GET 200, page POST 302, API POST 201)
-
-
-def href(template: str, attribute: str = "href") -> Callable[[HttpResponse, Any], bool]:
-    return lambda response, record: f'{attribute}="{template.format(pk=record.pk)}"' in response.content.decode()
-
-
-def text(words: str) -> Callable[[HttpResponse, Any], bool]:
-    return lambda response, record: words in response.content.decode()
-
-
-def audit_row(response: HttpResponse, entry: Any) -> bool:
-    return f"{entry.object_type} {entry.object_id}" in response.content.decode()
-
-
-def api_ids(response: HttpResponse, record: Any) -> bool:
-    return record.pk in [item["id"] for item in response.json()]
-
-
-def api_party(response: HttpResponse, person: Any) -> bool:
-    return person.pk in [p["person_id"] for case in response.json() for p in case["parties"] or []]
-
-
-CASE = {"pk": "case"}
-CASE_ID = {"case_id": "case"}
-CASE_READ = Read("case", "case")
-PEOPLE_ON_CASE = (Read("person", "victim", casework_only=True), Read("person", "subject", casework_only=True))
-VICTIM_READ = Read("person", "victim")
-
-
-def form(rule: str, body: Body, params: dict[str, str] | None = None) -> tuple[Exercise, ...]:
-    """A form on a case: the GET (a read of the case) and its POST."""
-    params = params or CASE
-    return (Exercise(rule, "get", params, reads=(CASE_READ,), refused="case"),
-            Exercise(rule, "post", params, body=body, refused="case"))
-
-
-def _iso(d: date) -> str:
-    return d.isoformat()
-
 
 PAGES: dict[str, tuple[Exercise, ...]] = {
     "/": (Exercise("signed_in", shown=(
@@ -276,31 +163,31 @@ PAGES: dict[str, tuple[Exercise, ...]] = {
         Exercise("casework_role"),
         Exercise("casework_role", "post", body=lambda w: {
             "case_type": CaseType.objects.get(name="Noise nuisance").pk, "summary": "Dog barking all night",
-            "opened_on": _iso(w.today)}),
+            "opened_on": iso(w.today)}),
     ),
     "/cases/<int:pk>/": (Exercise("case_view", params=CASE, reads=(CASE_READ, *PEOPLE_ON_CASE), refused="case"),),
     "/cases/<int:pk>/people/add/": form("case_change", lambda w: {"person_id": w.pk("victim"), "role": "witness"}),
     "/cases/<int:pk>/incidents/add/": form("case_change", lambda w: {
-        "occurred_at": f"{_iso(w.today - timedelta(days=1))}T22:30", "description": "Music again",
-        "reported_by_agency": w.agencies["lead"].pk, "reported_on": _iso(w.today)}),
+        "occurred_at": f"{iso(w.today - timedelta(days=1))}T22:30", "description": "Music again",
+        "reported_by_agency": w.agencies["lead"].pk, "reported_on": iso(w.today)}),
     "/cases/<int:pk>/interventions/add/": form("case_change", lambda w: {
         "kind": "cpw", "person": w.pk("subject"), "conduct": "Loud music at night", "written": "on",
-        "issued_on": _iso(w.today)}),
+        "issued_on": iso(w.today)}),
     "/cases/<int:pk>/referrals/add/": form("case_change", lambda w: {
         "to_agency": w.agencies["extra"].pk, "reason": "Support for the victim", "person": ""}),
     "/cases/<int:pk>/tasks/add/": form("case_change", lambda w: {
-        "title": "Call back", "owner": w.lead_officer.pk, "due_on": _iso(w.today + timedelta(days=7))}),
+        "title": "Call back", "owner": w.lead_officer.pk, "due_on": iso(w.today + timedelta(days=7))}),
     "/cases/<int:pk>/tasks/<int:task_id>/done/": (
         Exercise("case_change", "post", {"pk": "case", "task_id": "task"}, body=lambda w: {}, refused="task"),),
     "/cases/<int:pk>/notes/add/": form("case_change", lambda w: {"text": "A note"}),
-    "/cases/<int:pk>/visits/add/": form("case_change", lambda w: {"visited_on": _iso(w.today), "findings": "Quiet"}),
+    "/cases/<int:pk>/visits/add/": form("case_change", lambda w: {"visited_on": iso(w.today), "findings": "Quiet"}),
     "/cases/<int:pk>/status/": form("case_manage", lambda w: {"status": "investigating", "outcome": ""}),
     "/cases/<int:pk>/share/": form("case_manage", lambda w: {"agency": w.agencies["extra"].pk}),
     "/cases/<int:pk>/lead/": form("case_manage", lambda w: {"agency": w.agencies["lead"].pk,
                                                             "officer": w.lead_officer.pk}),
     "/cases/<int:pk>/risk/": form("case_change", lambda w: {"person": w.pk("victim")}),
     "/cases/<int:pk>/breaches/add/": form("case_change", lambda w: {
-        "intervention": w.pk("intervention"), "occurred_on": _iso(w.today), "description": "Music again"}),
+        "intervention": w.pk("intervention"), "occurred_on": iso(w.today), "description": "Music again"}),
     "/cases/<int:pk>/groups/add/": form("case_change", lambda w: {
         "name": "Park bench group", "members": [w.pk("victim"), w.pk("subject")]}),
     "/cases/<int:pk>/interventions/outcome/": form("case_change", lambda w: {
@@ -332,7 +219,7 @@ PAGES: dict[str, tuple[Exercise, ...]] = {
         reads=(Read("panel", "panel"), Read("panel_referral", "panel_referral"), VICTIM_READ)),),
     "/panels/<int:pk>/meetings/new/": (
         Exercise("panel_member", params={"pk": "panel"}, reads=(Read("panel", "panel"),), refused="panel"),
-        Exercise("panel_member", "post", {"pk": "panel"}, body=lambda w: {"held_on": _iso(w.today)},
+        Exercise("panel_member", "post", {"pk": "panel"}, body=lambda w: {"held_on": iso(w.today)},
                  refused="panel"),
     ),
     "/panels/meetings/<int:pk>/": (Exercise(
@@ -379,16 +266,16 @@ API_ROUTES: dict[str, tuple[Exercise, ...]] = {
     "POST /api/v1/cases/{case_id}/parties": on_case(lambda w: {"person_id": w.pk("victim"), "role": "witness"}),
     "GET /api/v1/cases/{case_id}/incidents": case_list_of("incident", "incident"),
     "POST /api/v1/cases/{case_id}/incidents": on_case(lambda w: {
-        "occurred_at": f"{_iso(w.today - timedelta(days=1))}T22:30:00", "description": "Music again"}),
+        "occurred_at": f"{iso(w.today - timedelta(days=1))}T22:30:00", "description": "Music again"}),
     "GET /api/v1/cases/{case_id}/interventions": case_list_of("intervention", "intervention"),
     "POST /api/v1/cases/{case_id}/interventions": on_case(lambda w: {
-        "kind": "cpw", "issued_on": _iso(w.today), "person_id": w.pk("subject"), "conduct": "Loud music at night"}),
+        "kind": "cpw", "issued_on": iso(w.today), "person_id": w.pk("subject"), "conduct": "Loud music at night"}),
     "GET /api/v1/cases/{case_id}/referrals": case_list_of("referral", "referral"),
     "POST /api/v1/cases/{case_id}/referrals": on_case(lambda w: {
         "to_agency": "Victim Support", "reason": "Support for the victim"}),
     "GET /api/v1/cases/{case_id}/tasks": case_list_of("task", "task"),
     "POST /api/v1/cases/{case_id}/tasks": on_case(lambda w: {
-        "title": "Call back", "owner": w.lead_officer.username, "due_on": _iso(w.today + timedelta(days=7))}),
+        "title": "Call back", "owner": w.lead_officer.username, "due_on": iso(w.today + timedelta(days=7))}),
     "GET /api/v1/referrals/": (Exercise("signed_in", shown=(Shown("referred_to", "referral", "referral", api_ids),)),),
     "GET /api/v1/referrals/{referral_id}": (Exercise(
         "referral_view", params={"referral_id": "referral"}, reads=(Read("referral", "referral"),),
@@ -430,6 +317,9 @@ API_ROUTES: dict[str, tuple[Exercise, ...]] = {
         "case_review", params={"application_id": "case_review"}, refused="case_review", ok=200),),
 }
 
+for _domain in DOMAINS:
+    PAGES.update(_domain.PAGES)
+    API_ROUTES.update(_domain.API_ROUTES)
 MATRIX: dict[str, tuple[Exercise, ...]] = {**PAGES, **API_ROUTES}
 
 # ---- Discovering the routes -------------------------------------------------------------
