@@ -11,7 +11,7 @@ import pytest
 import csphub.analytics
 import csphub.linkage
 
-PLAIN = ["csphub.change", "csphub.dates", "csphub.errors", "csphub.casework.rules",
+PLAIN = ["csphub.change", "csphub.dates", "csphub.errors", "csphub.spreadsheets", "csphub.casework.rules",
          "csphub.casereview.rules", "csphub.casereview.deadlines", "csphub.panels.harm"]
 for package in (csphub.analytics, csphub.linkage):
     PLAIN += [m.name for m in pkgutil.walk_packages(package.__path__, package.__name__ + ".")]

@@ -50,6 +50,9 @@ BAD_VALUES = {
     "CSPHUB_UPLOAD_MAX_MB": "20MB",
     "CSPHUB_CLAMD_SOCKET": "clamd.ctl",
     "CSPHUB_CLAMD_ADDRESS": "127.0.0.1",
+    "CSPHUB_MFA": "optional",
+    "CSPHUB_TOKEN_DAYS": "90d",
+    "CSPHUB_AREA_NAMES": "ab,riverford",
 }
 
 

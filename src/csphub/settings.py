@@ -59,6 +59,9 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "CSPHUB_UPLOAD_MAX_MB": "largest file an officer may attach to a case, in MB (refused while it streams in)",
     "CSPHUB_CLAMD_SOCKET": "path of ClamAV clamd's unix socket: uploads are scanned there",
     "CSPHUB_CLAMD_ADDRESS": "host:port of ClamAV clamd's TCP socket (instead of CSPHUB_CLAMD_SOCKET)",
+    "CSPHUB_MFA": "required (default) or off: a code from an authenticator app at sign-in (off refused in production)",
+    "CSPHUB_TOKEN_DAYS": "days an API token lasts unless made with another expiry",
+    "CSPHUB_AREA_NAMES": "comma-separated place names of the partnership's area that passwords may not contain",
 }
 
 #: Which Django settings module ``CSPHUB_ENV`` may choose (``csphub.config.settings.<env>``).
@@ -117,10 +120,16 @@ class Settings:
     upload_max_mb: int = 20
     clamd_socket: str | None = None
     clamd_address: tuple[str, int] | None = None
+    #: Accounts (csphub.accounts): two-factor sign-in (per agency too), API tokens' lifetime,
+    #: and the place names passwords may not contain.
+    mfa_required: bool = True
+    token_days: int = 90
+    area_names: tuple[str, ...] = ("riverford", "aldshire", "medway", "kent")
 
     def __post_init__(self) -> None:
         _check_case_review(self)
         _check_clamd(self)
+        _check_mfa(self)
 
     @property
     def sqlite_path(self) -> Path:
@@ -214,6 +223,19 @@ def _text(text: str) -> str:
     return text
 
 
+def _mfa(text: str) -> bool:
+    if text.lower() not in ("required", "off"):
+        raise ValueError("required or off")
+    return text.lower() == "required"
+
+
+def _place_names(text: str) -> tuple[str, ...]:
+    names = tuple(re.sub(r"[^a-z]", "", name.lower()) for name in _items(text))
+    if not names or any(len(name) < 3 for name in names):
+        raise ValueError("comma-separated place names of 3 or more letters, e.g. riverford,aldshire,kent")
+    return names
+
+
 #: variable -> (Settings field, parser). The paths (CSPHUB_DATA_DIR, CSPHUB_WAREHOUSE) and the
 #: database URL's default are worked out in load_settings.
 PARSERS: dict[str, tuple[str, Callable[[str], object]]] = {
@@ -246,6 +268,9 @@ PARSERS: dict[str, tuple[str, Callable[[str], object]]] = {
     "CSPHUB_UPLOAD_MAX_MB": ("upload_max_mb", _whole_number(1, 1000, "megabytes")),
     "CSPHUB_CLAMD_SOCKET": ("clamd_socket", _socket_path),
     "CSPHUB_CLAMD_ADDRESS": ("clamd_address", _host_port),
+    "CSPHUB_MFA": ("mfa_required", _mfa),
+    "CSPHUB_TOKEN_DAYS": ("token_days", _whole_number(1, 366, "days")),
+    "CSPHUB_AREA_NAMES": ("area_names", _place_names),
 }
 
 
@@ -273,6 +298,13 @@ def _check_clamd(settings: Settings) -> None:
             f"CSPHUB_CLAMD_ADDRESS='{settings.clamd_address[0]}:{settings.clamd_address[1]}': expected "
             f"CSPHUB_CLAMD_SOCKET ({settings.clamd_socket!r}) or CSPHUB_CLAMD_ADDRESS, not both: "
             "clamd is reached one way")
+
+
+def _check_mfa(settings: Settings) -> None:
+    if settings.environment == "production" and not settings.mfa_required:
+        raise ConfigurationError(
+            "CSPHUB_MFA='off': expected required in production (CSPHUB_ENV=production); two-factor "
+            "sign-in may be turned off only on a laptop or in tests, or per agency by an admin")
 
 
 def _shown(text: str) -> str:

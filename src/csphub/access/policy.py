@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
-from csphub.accounts.models import Role
+from csphub.accounts.models import Agency, ApiToken, Role
 from csphub.audit.models import AuditEntry
 from csphub.casereview.models import CaseReviewApplication
 from csphub.casework.models import (
@@ -336,3 +337,72 @@ def can_view_audit(user: Any) -> bool:
 def audit_entries(user: Any) -> QuerySet[AuditEntry]:
     """The whole log, for partnership admins (it holds ids and purposes, never names)."""
     return AuditEntry.objects.all() if can_view_audit(user) else AuditEntry.objects.none()
+
+
+# ---- Users, agencies and API tokens -----------------------------------------------------------
+# An agency admin manages the users of their own agency; a partnership admin (or a superuser)
+# manages every user and the agencies. Each user manages their own API tokens; admins also
+# those of the users they manage. Nobody else learns whether a user exists.
+
+USER_ADMIN_ROLES = frozenset({Role.AGENCY_ADMIN, Role.PARTNERSHIP_ADMIN})
+
+
+def _is_superuser(user: Any) -> bool:
+    return bool(getattr(user, "is_superuser", False)) and bool(getattr(user, "is_active", False))
+
+
+def can_manage_users(user: Any) -> bool:
+    """Agency and partnership admins (and superusers) manage users."""
+    return _is_superuser(user) or role_of(user) in USER_ADMIN_ROLES
+
+
+def can_manage_agencies(user: Any) -> bool:
+    """Partnership admins (and superusers) add agencies and set their two-factor rule."""
+    return _is_superuser(user) or role_of(user) == Role.PARTNERSHIP_ADMIN
+
+
+def managed_users(user: Any) -> QuerySet[Any]:
+    """The users ``user`` manages: everyone for a partnership admin, their agency's users for an
+    agency admin, nobody otherwise."""
+    found = get_user_model().objects.select_related("membership__agency")
+    if can_manage_agencies(user):
+        return found.all()
+    if role_of(user) == Role.AGENCY_ADMIN:
+        return found.filter(membership__agency_id=agency_id_of(user))
+    return found.none()
+
+
+def can_manage_user(admin: Any, user: Any) -> bool:
+    return managed_users(admin).filter(pk=user.pk).exists()
+
+
+def assignable_roles(admin: Any) -> tuple[str, ...]:
+    """Roles ``admin`` may give: an agency admin any role but partnership admin."""
+    if can_manage_agencies(admin):
+        return tuple(Role.values)
+    if role_of(admin) == Role.AGENCY_ADMIN:
+        return tuple(r for r in Role.values if r != Role.PARTNERSHIP_ADMIN)
+    return ()
+
+
+def assignable_agencies(admin: Any) -> QuerySet[Agency]:
+    """Agencies ``admin`` may put a user in: any for a partnership admin, their own for an agency admin."""
+    if can_manage_agencies(admin):
+        return Agency.objects.all()
+    if role_of(admin) == Role.AGENCY_ADMIN:
+        return Agency.objects.filter(pk=agency_id_of(admin))
+    return Agency.objects.none()
+
+
+def agencies_managed(user: Any) -> QuerySet[Agency]:
+    return Agency.objects.all() if can_manage_agencies(user) else Agency.objects.none()
+
+
+def api_tokens(user: Any) -> QuerySet[ApiToken]:
+    """The user's own API tokens and those of the users they manage."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return ApiToken.objects.none()
+    mine = Q(user_id=user.pk)
+    if can_manage_users(user):
+        mine |= Q(user__in=managed_users(user).values("pk"))
+    return ApiToken.objects.select_related("user").filter(mine)

@@ -1,3 +1,4 @@
+"""Agencies, users' membership of them, roles and API tokens."""
 from django.contrib import admin
 
 from .models import Agency, ApiToken, Membership
@@ -5,8 +6,8 @@ from .models import Agency, ApiToken, Membership
 
 @admin.register(Agency)
 class AgencyAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind"]
-    list_filter = ["kind"]
+    list_display = ["name", "kind", "mfa_required"]
+    list_filter = ["kind", "mfa_required"]
 
 
 @admin.register(Membership)
@@ -17,5 +18,6 @@ class MembershipAdmin(admin.ModelAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ["user", "created_on", "last_used_on", "revoked_on"]
-    readonly_fields = ["digest"]
+    list_display = ["user", "name", "scope", "created_on", "expires_on", "last_used_on", "revoked_on"]
+    list_filter = ["scope"]
+    readonly_fields = ["digest", "last_used_on"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Iterator
@@ -56,10 +55,10 @@ def emit(rows: list[dict], output_format: str, title: str | None = None) -> None
         return
     columns = list(rows[0]) if rows else []
     if output_format == "csv":
+        from csphub.spreadsheets import write_csv
+
         buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+        write_csv(buffer, rows, columns, lineterminator="\n")
         click.echo(buffer.getvalue(), nl=False)
         return
     table = Table(title=title)

@@ -21,6 +21,9 @@ def _django() -> None:
     setup_django(migrate=True)
 
 
+ROLES = ["officer", "supervisor", "analyst", "agency_admin", "partnership_admin"]
+
+
 @click.group()
 def agency() -> None:
     """Partner agencies: council teams, police, fire, housing providers, probation, health..."""
@@ -55,6 +58,23 @@ def agency_list(output_format: str) -> None:
     emit(rows, output_format, "Agencies")
 
 
+@agency.command("set-mfa")
+@click.argument("name")
+@click.option("--required/--not-required", "required", default=None,
+              help="Whether the agency's users must give a code from an authenticator app at sign-in.")
+def agency_set_mfa(name: str, required: bool | None) -> None:
+    """Require (the default for every agency) or stop requiring two-factor sign-in for NAME's users.
+    Users who have set an app up are still asked for a code."""
+    if required is None:
+        raise click.UsageError("Say --required or --not-required.")
+    _django()
+    from csphub.accounts.services import find_agency, set_agency_mfa
+
+    found = find_agency(name)
+    set_agency_mfa(found, required)
+    click.echo(f"{found.name}: two-factor sign-in {'required' if required else 'not required'}.")
+
+
 @click.group()
 def user() -> None:
     """Users of the web app and API, each in one agency with one role."""
@@ -63,8 +83,7 @@ def user() -> None:
 @user.command("create")
 @click.argument("username")
 @click.option("--agency", "agency_name", required=True, help="The user's agency (its name).")
-@click.option("--role", required=True,
-              type=click.Choice(["officer", "supervisor", "analyst", "agency_admin", "partnership_admin"]),
+@click.option("--role", required=True, type=click.Choice(ROLES),
               help="officer and supervisor work cases; analyst sees case facts and statistics, not "
                    "people; agency_admin manages its agency's users; partnership_admin manages "
                    "agencies and reads the audit log.")
@@ -91,38 +110,149 @@ def user_create(username: str, agency_name: str, role: str, password: str | None
         click.echo(f"Password (shown once): {password}")
 
 
+@user.command("list")
+@click.option("--agency", "agency_name", default=None, help="Only this agency's users (its name).")
+@click.option("--format", "output_format", type=click.Choice(["table", "csv", "json"]), default="table",
+              help="json: a list of objects with username, name, agency, role, active, mfa, last_login, "
+                   "recent_failures.")
+def user_list(agency_name: str | None, output_format: str) -> None:
+    """List users with their agency, role, whether they are active, their two-factor sign-in
+    (set up, not set up, not required), last sign-in and failed sign-ins in the last hour."""
+    _django()
+    from csphub.accounts.services import find_agency, user_rows
+
+    emit(user_rows(find_agency(agency_name) if agency_name else None), output_format, "Users")
+
+
+def _user(username: str) -> object:
+    _django()
+    from csphub.accounts.services import find_user
+
+    return find_user(username)
+
+
+@user.command("disable")
+@click.argument("username")
+def user_disable(username: str) -> None:
+    """Disable USERNAME: they cannot sign in, their open sessions end and their API tokens stop
+    working. Nothing they recorded changes."""
+    found = _user(username)
+    from csphub.accounts.services import set_active
+
+    set_active(found, False)
+    click.echo(f"Disabled {username}.")
+
+
+@user.command("enable")
+@click.argument("username")
+def user_enable(username: str) -> None:
+    """Enable USERNAME again (their unexpired, unrevoked API tokens work again too)."""
+    found = _user(username)
+    from csphub.accounts.services import set_active
+
+    set_active(found, True)
+    click.echo(f"Enabled {username}.")
+
+
+@user.command("set-role")
+@click.argument("username")
+@click.argument("role", type=click.Choice(ROLES))
+def user_set_role(username: str, role: str) -> None:
+    """Give USERNAME another ROLE in their agency."""
+    found = _user(username)
+    from csphub.accounts.services import set_role
+
+    set_role(found, role)
+    click.echo(f"{username} is now {role}.")
+
+
+@user.command("reset-password")
+@click.argument("username")
+@click.option("--base-url", default="http://127.0.0.1:8000", show_default=True,
+              help="The address users open CSP Hub at, for the link.")
+@click.option("--generate-password", is_flag=True,
+              help="Set a strong random password now and print it once, instead of printing a link.")
+@click.option("--reset-mfa", is_flag=True,
+              help="Also remove their authenticator app (a lost phone): they set up a new one at next sign-in.")
+def user_reset_password(username: str, base_url: str, generate_password: bool, reset_mfa: bool) -> None:
+    """Print a link for USERNAME to choose a new password (it works once, for a day), or set a
+    generated one. Pass it on to them yourself, by a channel you trust."""
+    found = _user(username)
+    from csphub.accounts import services
+
+    if reset_mfa:
+        services.reset_mfa(found)
+        click.echo(f"Removed {username}'s authenticator app; they set up a new one at next sign-in.")
+    if generate_password:
+        password = secrets.token_urlsafe(12)
+        services.set_password(found, password)
+        click.echo(f"Password (shown once): {password}")
+    else:
+        click.echo(services.password_reset_link(found, base_url))
+
+
+@user.command("unlock")
+@click.argument("username", required=False)
+@click.option("--ip", "ip_address", default=None, help="Unlock this address (for every username) instead, or too.")
+def user_unlock(username: str | None, ip_address: str | None) -> None:
+    """Lift the sign-in lockout of USERNAME (after too many wrong passwords, from any address),
+    or of an address with --ip."""
+    if username is None and ip_address is None:
+        raise click.UsageError("Give a USERNAME, --ip ADDRESS, or both.")
+    _django()
+    from csphub.accounts.services import unlock
+
+    removed = unlock(username=username, ip_address=ip_address)
+    click.echo(f"Unlocked {' and '.join(filter(None, [username, ip_address]))} ({removed} throttling record(s) removed).")
+
+
 @click.group()
 def token() -> None:
-    """API tokens (send as 'Authorization: Bearer <token>')."""
+    """API tokens (send as 'Authorization: Bearer <token>'), each with a name, a scope and an expiry."""
 
 
 @token.command("create")
 @click.argument("username")
-def token_create(username: str) -> None:
+@click.option("--name", default="", help="What the token is for, e.g. 'Power BI export'.")
+@click.option("--scope", type=click.Choice(["read", "write"]), default="read", show_default=True,
+              help="read: GET only; write: may also change records.")
+@click.option("--days", type=click.IntRange(1, 366), default=None,
+              help="Days until it expires (default CSPHUB_TOKEN_DAYS, 90).")
+def token_create(username: str, name: str, scope: str, days: int | None) -> None:
     """Create an API token for USERNAME and print it alone on stdout (it cannot be shown again)."""
+    found = _user(username)
+    from csphub.accounts.services import issue_token
+
+    click.echo(issue_token(found, name=name, scope=scope, days=days))
+
+
+@token.command("list")
+@click.option("--user", "username", default=None, help="Only this user's tokens.")
+@click.option("--all", "show_all", is_flag=True, help="Also revoked and expired tokens.")
+@click.option("--format", "output_format", type=click.Choice(["table", "csv", "json"]), default="table",
+              help="json: a list of objects with id, username, name, scope, created_on, expires_on, "
+                   "last_used_on, status (never the token).")
+def token_list(username: str | None, show_all: bool, output_format: str) -> None:
+    """List API tokens in use (never the tokens themselves): id, owner, name, scope, dates, status."""
     _django()
-    from django.contrib.auth import get_user_model
+    from csphub.accounts.services import token_rows
 
-    from csphub.accounts.models import ApiToken
-    from csphub.errors import NotFoundError
-
-    found = get_user_model().objects.filter(username=username, is_active=True).first()
-    if found is None:
-        raise NotFoundError(f"No active user called {username!r}.")
-    click.echo(ApiToken.issue(found))
+    emit(token_rows(_user(username) if username else None, include_ended=show_all), output_format, "API tokens")
 
 
 @token.command("revoke")
 @click.argument("username")
-def token_revoke(username: str) -> None:
-    """Revoke every API token of USERNAME."""
-    _django()
-    from django.utils import timezone
+@click.option("--id", "token_id", type=int, default=None, help="Only this token (its id from `csphub token list`).")
+def token_revoke(username: str, token_id: int | None) -> None:
+    """Revoke every API token of USERNAME, or only the one with --id."""
+    found = _user(username)
+    from csphub.accounts.services import revoke_token, revoke_tokens_of, token_of
 
-    from csphub.accounts.models import ApiToken
-
-    n = ApiToken.objects.filter(user__username=username, revoked_on__isnull=True).update(revoked_on=timezone.now())
-    click.echo(f"Revoked {n} token(s) of {username}.")
+    if token_id is None:
+        click.echo(f"Revoked {revoke_tokens_of(found)} token(s) of {username}.")
+        return
+    token = revoke_token(token_of(found, token_id))
+    click.echo(f"Revoked token {token.pk} ({token.name or 'no name'}) of {username}.")
 
 
 @click.command()

@@ -32,14 +32,22 @@ log = logging.getLogger("csphub.api")
 
 
 class TokenAuth(HttpBearer):
+    """A bearer token: unknown, revoked or expired (or its user disabled) answers 401; a read
+    token on anything but GET answers 403 (audited as a refused change)."""
+
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         if len(token) > 200:
             return None
-        user = ApiToken.user_for(token)
-        if user is None:
+        found = ApiToken.active(token)
+        if found is None:
             return None
-        request.user = user  # so history rows and audit entries name the caller
-        return user
+        request.user = found.user  # so history rows and audit entries name the caller
+        request.api_token = found  # type: ignore[attr-defined]
+        if not found.allows(request.method or "GET"):
+            request.auth = found.user  # type: ignore[attr-defined]  # the refusal's audit names the caller
+            raise PermissionRefused(f"This API token is read-only (scope 'read'): it cannot {request.method}. "
+                                    "Ask for a token with scope 'write' to change records.")
+        return found.user
 
 
 class CsphubAPI(NinjaAPI):

@@ -27,5 +27,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append(("Statistics", "/statistics/"))
         if policy.can_view_audit(user):
             items.append(("Audit", "/audit/"))
+        if policy.can_manage_users(user):
+            items.append(("Users", "/administration/users/"))
+        items.append(("API tokens", "/account/tokens/"))
     # A fresh key on every form: a form sent twice (a double click, a resend) is saved once.
     return {"membership": m, "nav_items": items, "nav_current": request.path, "form_key": uuid.uuid4().hex}

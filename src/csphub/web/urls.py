@@ -12,6 +12,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path
 
+from csphub.accounts import urls as accounts_urls
+from csphub.administration import urls as administration_urls
 from csphub.casereview import urls as casereview_urls
 from csphub.casework import urls as casework_urls
 from csphub.panels import urls as panels_urls
@@ -38,6 +40,9 @@ def pages(patterns: list[Any]) -> list[Any]:
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/", include(accounts_urls.signin_urlpatterns)),  # the code from the app; a forgotten password
+    path("account/", include(pages(administration_urls.account_urlpatterns))),  # API tokens
+    path("administration/", include(pages(administration_urls.urlpatterns))),  # users, agencies
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("audit/", page(views.audit_page), name="audit-log"),

@@ -113,27 +113,32 @@ def render_docx(figures: dict, tables: list[ReportTable], made: list[charts.Char
 
 
 def render_xlsx(tables: list[ReportTable], path: Path) -> None:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    """One sheet per table (its title, its headings, its rows), through the one safe writer:
+    numbers as numbers, shares as percentages, no cell that could run as a formula."""
+    from csphub.spreadsheets import Sheet, write_xlsx
 
-    book = Workbook()
-    book.remove(book.active)
-    for table in tables:
-        sheet = book.create_sheet(table.key[:31])
-        sheet.append([table.title])
-        sheet["A1"].font = Font(bold=True)
-        sheet.append(table.columns)
-        for cell in sheet[2]:
-            cell.font = Font(bold=True)
-        for row in table.rows:
-            sheet.append([_excel_value(v) for v in row])
-    book.save(path)
+    write_xlsx(path, [Sheet(table.key[:31], [[table.title], table.columns,
+                                             *[[_excel_value(v) for v in row] for row in table.rows]],
+                            bold_rows=2) for table in tables])
 
 
 def _excel_value(value):
-    """Numbers as numbers in Excel, so analysts can work with them."""
+    """Numbers as numbers in Excel, so analysts can work with them: "1,234" is 1234, "12.5%"
+    is 0.125 shown as a percentage; other text stays text.
+
+    Examples:
+        >>> _excel_value("1,234"), _excel_value("12.5%"), _excel_value("Noise")
+        (1234, Formatted(value=0.125, number_format='0.0%'), 'Noise')
+    """
+    from csphub.spreadsheets import Formatted
+
     if isinstance(value, str):
-        plain = value.replace(",", "")
+        plain = value.replace(",", "").strip()
+        if plain.endswith("%"):
+            try:
+                return Formatted(round(float(plain[:-1]) / 100, 6), "0.0%")
+            except ValueError:
+                return value
         try:
             return int(plain)
         except ValueError:

@@ -28,6 +28,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.forms",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "simple_history",
     "ninja",
     "csphub.core",
@@ -51,6 +53,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Two-factor sign-in: request.user.is_verified(), then signed-in users who still owe a code
+    # from their authenticator app are sent to give it (csphub.accounts.mfa).
+    "django_otp.middleware.OTPMiddleware",
+    "csphub.accounts.middleware.MfaRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -103,14 +109,36 @@ PASSWORD_HASHERS = [
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    # Django's 20,000 common passwords, also with digits and symbols stripped ("Password123!").
+    {"NAME": "csphub.accounts.passwords.CommonPasswordValidator"},
+    # Not the username, the agency's name or the area's place names ("Riverford2024").
+    {"NAME": "csphub.accounts.passwords.LocalWordsValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Place names of the partnership's area that passwords may not contain (CSPHUB_AREA_NAMES).
+CSPHUB_AREA_NAMES = CSPHUB.area_names
+# A password-reset link (csphub user reset-password) works once, for a day.
+PASSWORD_RESET_TIMEOUT = 24 * 60 * 60
 
-# Login throttling: five failures lock the username/IP pair for an hour.
-AXES_FAILURE_LIMIT = 5
+# Login throttling (django-axes), counted over the last hour: 5 failures lock a username from
+# one address; 10 lock the username from every address (guessing one password from many
+# machines); 20 lock the address for every username (trying one password on many usernames).
+# A lockout counts attempts on any username alike, so it says nothing about which exist.
+# `csphub user unlock` lifts one early.
+AXES_HANDLER = "csphub.accounts.throttling.LimitPerParameterHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], ["username"], ["ip_address"]]
+CSPHUB_LOGIN_FAILURE_LIMITS = {("username", "ip_address"): 5, ("username",): 10, ("ip_address",): 20}
+AXES_FAILURE_LIMIT = 5  # the first limit; LimitPerParameterHandler scales the others to it
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
+AXES_RESET_ON_SUCCESS = False  # a successful sign-in must not wipe an address's failures
+
+# Two-factor sign-in with an authenticator app (TOTP, django-otp): required for every user of an
+# agency with mfa_required (the default) unless CSPHUB_MFA=off (refused in production).
+CSPHUB_MFA_REQUIRED = CSPHUB.mfa_required
+OTP_TOTP_ISSUER = "CSP Hub"
+# API tokens expire after this many days unless made with another (csphub token create --days).
+CSPHUB_TOKEN_DAYS = CSPHUB.token_days
 
 # Sessions expire after 8 hours, or when the browser closes.
 SESSION_COOKIE_AGE = 8 * 60 * 60

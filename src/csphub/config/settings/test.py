@@ -10,3 +10,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Two-factor sign-in off unless a test turns it on (settings.CSPHUB_MFA_REQUIRED = True): most
+# tests sign in with client.force_login. tests/django/test_accounts.py tests the real flow.
+CSPHUB_MFA_REQUIRED = False
