@@ -192,3 +192,22 @@ def test_the_limits_and_the_wait_are_settings(january, run, tmp_path):
         bad = run("ingest", "police-uk", str(archive), ok=False, env={name: value})
         assert bad.exit_code == 1 and f"{name}={value!r}: expected a whole number" in bad.output
     assert "3 loaded" in run("ingest", "police-uk", str(archive)).output
+
+
+def test_three_counts_at_once_all_succeed(january, data_dir):
+    """Read commands open the warehouse read-only, so readers never block each other (issue 19,
+    item 2): before, the second of two `csphub counts` at once died with "Could not set lock".
+    A fourth reader (here, this test) holds the file open read-only throughout, so the three
+    overlap with at least one other reader whatever their timing."""
+    import duckdb
+
+    held = duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True)
+    command = [sys.executable, "-c", "from csphub.cli import main; main()", "counts", "--area", "Townshire", "--by", "month",
+               "--format", "json"]
+    readers = [subprocess.Popen(command, env=_environment(data_dir), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True) for _ in range(3)]
+    results = [(reader.communicate(timeout=120), reader.returncode) for reader in readers]
+    held.close()
+    assert [code for _, code in results] == [0, 0, 0], [err for (_, err), _ in results]
+    assert len({out for (out, _), _ in results}) == 1  # the same answer three times
+    assert _by_month(results[0][0][0]) == {"2024-01": 2}

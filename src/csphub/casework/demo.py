@@ -121,7 +121,10 @@ def seed_casework(lsoas: Sequence[Any], hotspot_wards: Sequence[str], *, cases: 
     today = today or timezone.localdate()
     result = DemoCasework()
     with transaction.atomic():
-        agencies = {name: Agency.objects.get_or_create(name=name, defaults={"kind": kind})[0] for name, kind in DEMO_AGENCIES}
+        # The fictional agencies do not ask for an authenticator app, so the demo can be tried on a
+        # laptop at once; a real agency does by default (csphub agency set-mfa NAME --required).
+        agencies = {name: Agency.objects.get_or_create(name=name, defaults={"kind": kind, "mfa_required": False})[0]
+                    for name, kind in DEMO_AGENCIES}
         users = {}
         for username, agency, role, first, last in DEMO_USERS:
             password = f"{secrets.token_urlsafe(9)}-demo"

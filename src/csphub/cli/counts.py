@@ -31,7 +31,7 @@ def counts(area_name: str, start: str | None, end: str | None, dims: str, crime_
     from csphub.analytics.counts import count_by
 
     by = [d.strip() for d in dims.split(",") if d.strip()]
-    with warehouse() as con:
+    with warehouse(read_only=True) as con:
         area = resolve_area(con, area_name)
         try:
             rows = count_by(con, area, parse_month(start, "--from"), parse_month(end, "--to"), by,
@@ -56,7 +56,7 @@ def coverage(area_name: str, threshold: float, output_format: str) -> None:
     from csphub.analytics.areas import resolve_area
     from csphub.analytics.coverage import coverage as area_coverage
 
-    with warehouse() as con:
+    with warehouse(read_only=True) as con:
         area = resolve_area(con, area_name)
         rows = [r.as_dict() for r in area_coverage(con, area, threshold)]
     emit(rows, output_format, title=f"{area.name}: coverage")

@@ -249,7 +249,8 @@ def _print_logins(console: Console, logins: list[tuple[str, str, str, str]]) -> 
     console.print("\nCasework: run [bold]csphub serve[/bold] and sign in at http://127.0.0.1:8000/ as")
     for username, password, role, agency in logins:
         console.print(f"  {username:<16} {password:<20} {role} at {agency}", markup=False, highlight=False)
-    console.print("Demo passwords are shown once; run `csphub demo` again for new ones.", markup=False)
+    console.print("Demo passwords are shown once; run `csphub demo` again for new ones. The demo's fictional "
+                  "agencies do not ask for an authenticator app; a real agency does by default.", markup=False)
 
 
 def run_demo(ctx: DemoContext, steps: list[tuple[str, DemoStep]] | None = None) -> DemoContext:
