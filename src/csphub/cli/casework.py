@@ -255,23 +255,54 @@ def token_revoke(username: str, token_id: int | None) -> None:
     click.echo(f"Revoked token {token.pk} ({token.name or 'no name'}) of {username}.")
 
 
+def default_workers() -> int:
+    """One worker process per core (at least 1): the measured limit of one process was the
+    Python interpreter lock, not the database."""
+    import os
+
+    return max(1, os.cpu_count() or 1)
+
+
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
-@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64), help="Worker threads.")
-def serve(host: str, port: int, threads: int) -> None:
-    """Run the web app and API (waitress; static files served by WhiteNoise).
+@click.option("--workers", default=None, type=click.IntRange(1, 64),
+              help="Worker processes (gunicorn); default one per core. 1 runs a single waitress process "
+                   "(also where gunicorn cannot run, e.g. Windows).")
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64), help="Threads per worker.")
+def serve(host: str, port: int, workers: int | None, threads: int) -> None:
+    """Run the web app and API: several worker processes (gunicorn, threaded workers) or one
+    waitress process; static files served by WhiteNoise.
 
     Open http://HOST:PORT/ to sign in; the API is at /api/v1/ (docs at /api/v1/docs).
     """
     _django()
+    from django.conf import settings
+
+    if host not in settings.ALLOWED_HOSTS and "*" not in settings.ALLOWED_HOSTS:
+        settings.ALLOWED_HOSTS.append(host)
+    workers = workers or default_workers()
+    server = "waitress" if workers == 1 or not _gunicorn_runs() else "gunicorn"
+    click.echo(f"CSP Hub on http://{host}:{port}/  (API: http://{host}:{port}/api/v1/docs)  "
+               f"{server}, {workers if server == 'gunicorn' else 1} process(es) x {threads} threads. Ctrl+C stops it.")
+    if server == "gunicorn":
+        _serve_gunicorn(host, port, workers, threads)
+    else:
+        _serve_waitress(host, port, threads)
+
+
+def _gunicorn_runs() -> bool:
+    import importlib.util
+    import os
+
+    return os.name == "posix" and importlib.util.find_spec("gunicorn") is not None
+
+
+def _serve_waitress(host: str, port: int, threads: int) -> None:
     import waitress
     from django.conf import settings
     from django.core.wsgi import get_wsgi_application
 
-    if host not in settings.ALLOWED_HOSTS and "*" not in settings.ALLOWED_HOSTS:
-        settings.ALLOWED_HOSTS.append(host)
-    click.echo(f"CSP Hub on http://{host}:{port}/  (API: http://{host}:{port}/api/v1/docs)  Ctrl+C stops it.")
     # X-Forwarded-* pass through untouched: csphub.web.proxy decides whom to believe
     # (CSPHUB_TRUSTED_PROXIES), so there is one rule whatever server runs the app.
     # A request body past the upload limit is refused (413) before it is all received.
@@ -279,6 +310,29 @@ def serve(host: str, port: int, threads: int) -> None:
     waitress.serve(get_wsgi_application(), host=host, port=port, threads=threads, ident="csphub",
                    clear_untrusted_proxy_headers=False, max_request_body_size=body_limit)
 
+
+def _serve_gunicorn(host: str, port: int, workers: int, threads: int) -> None:
+    """gunicorn in this process, with the settings already loaded. Each worker opens its own
+    database connections after the fork (no preload: an SQLite or PostgreSQL connection must not
+    be shared between processes). Uploads past the limit are refused while they stream in by
+    csphub.core.uploads, whatever the server; X-Forwarded-* are judged by csphub.web.proxy alone,
+    so gunicorn is told to read none of them (no secure_scheme_headers): a client that is not a
+    trusted proxy cannot make a request look like https."""
+    from django.core.wsgi import get_wsgi_application
+    from gunicorn.app.base import BaseApplication
+
+    class CsphubServer(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            for key, value in {"bind": f"{host}:{port}", "workers": workers, "threads": threads,
+                               "worker_class": "gthread", "timeout": 120, "graceful_timeout": 10,
+                               "secure_scheme_headers": {}, "accesslog": None, "errorlog": "-",
+                               "loglevel": "warning", "proc_name": "csphub"}.items():
+                self.cfg.set(key, value)
+
+        def load(self):  # noqa: ANN202 - the WSGI application
+            return get_wsgi_application()
+
+    CsphubServer().run()
 
 @click.group()
 def casework() -> None:
