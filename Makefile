@@ -45,6 +45,7 @@ test: lint test-sqlite test-postgres ## Install, lint, and run every test on SQL
 bench: install ## Run the benchmarks in benchmarks/ (see docs/performance.md)
 	-$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/bench_assess.py
+	-$(BIN)/python benchmarks/bench_web.py
 
 serve: install ## Run the web app on http://127.0.0.1:8000
 	$(BIN)/csphub serve
