@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "csphub.panels",
     "csphub.casereview",
     "csphub.people",
+    "csphub.cctv",
 ]
 
 MIDDLEWARE = [
