@@ -564,6 +564,13 @@ def footage_list(user: Any, *, channel: str = Channel.WEB, purpose: str = "foota
     return list(reads.footage_requests(user, purpose=purpose, channel=channel).select_related("camera", "requesting_agency")[:500])
 
 
+def footage_cameras(user: Any) -> list[tuple[int, str]]:
+    """Cameras in service, for the footage request form's picker (audited as listed)."""
+    if not policy.can_request_footage(user):
+        raise PermissionRefused("Footage requests are recorded by officers and supervisors of the partner agencies.")
+    return [(c.pk, str(c)) for c in camera_list(user, purpose="footage request camera picker") if c.in_service]
+
+
 def get_footage_request(user: Any, pk: object, *, channel: str = Channel.WEB) -> FootageRequest:
     return reads.footage_request(user, pk, purpose="footage request", channel=channel)
 
