@@ -47,15 +47,11 @@ def quarter_figures(user: Any, quarter: str, today: date | None = None) -> dict[
 
     The estate's size and status are as the register stands now (the report date); faults,
     activity, reviews, decisions, deployments, footage requests and uptime are the quarter's."""
-    if not policy.can_view_cctv_register(user):
-        from csphub.errors import PermissionRefused
-
-        raise PermissionRefused("The CCTV paper is for the partnership's users.")
+    cameras = list(_cameras(user))
     start, end = parse_quarter(quarter)
     today = today or timezone.localdate()
     asof = min(end, today)
     r = rules.CctvRules.from_mapping(_rules_mapping())
-    cameras = list(policy.cameras(user))
     status = Counter(c.status for c in cameras)
     in_service = status[Camera.Status.WORKING] + status[Camera.Status.FAULTY]
     return {
@@ -79,6 +75,18 @@ def quarter_figures(user: Any, quarter: str, today: date | None = None) -> dict[
         "rules": {"zero_activity_months": r.zero_activity_months, "fault_flag_days": r.fault_flag_days,
                   "faulty_month_days": r.faulty_month_days},
     }
+
+
+def _cameras(user: Any) -> Any:
+    """The cameras a user may see; ``None`` is a system job (the CLI), which sees them all. A
+    user who may see no cameras is refused."""
+    if user is None:
+        return Camera.objects.filter(archived_on__isnull=True)
+    if not policy.can_view_cctv_register(user):
+        from csphub.errors import PermissionRefused
+
+        raise PermissionRefused("The CCTV register is for the partnership's users.")
+    return policy.cameras(user)
 
 
 def _rules_mapping() -> dict[str, Any]:
@@ -185,7 +193,7 @@ def register_map(user: Any, title: str = "CCTV cameras") -> bytes:
     from csphub.settings import load_settings
 
     points = [CameraPoint(c.camera_id, c.longitude, c.latitude, c.status)
-              for c in policy.cameras(user).exclude(latitude=None).exclude(longitude=None)]
+              for c in _cameras(user).exclude(latitude=None).exclude(longitude=None)]
     wards: list[Any] = []
     path = load_settings().warehouse_path
     if points and path.exists():
@@ -224,7 +232,7 @@ def safe_cell(value: Any) -> Any:
 def register_rows(user: Any) -> list[dict[str, Any]]:
     """The published register: cameras flagged for publication, no personal or internal data."""
     rows = []
-    for c in policy.cameras(user).filter(publish=True).order_by("camera_id"):
+    for c in _cameras(user).filter(publish=True).order_by("camera_id"):
         rows.append({"camera_id": c.camera_id, "name": c.name, "location": c.location, "longitude": c.longitude,
                      "latitude": c.latitude, "ward_code": c.ward_code, "ward_name": c.ward_name,
                      "lsoa_code": c.lsoa_code, "type": c.get_kind_display(),

@@ -315,11 +315,12 @@ def request_new_camera(user: Any, *, trigger: str, reason: str, proposed_locatio
 
 @transaction.atomic
 def open_placement_review(user: Any, camera: Camera, *, reason: str, trigger: str = Review.Trigger.LEAD_OFFICER,
-                          channel: str = Channel.WEB) -> Review:
+                          opened_on: date | None = None, channel: str = Channel.WEB) -> Review:
     require_lead(user)
     if camera.reviews.filter(status__in=[Review.Status.OPEN, Review.Status.RECOMMENDED]).exists():
         raise RuleRefused("review_open", f"Camera {camera.camera_id} already has a review open.", "reason")
-    review = Review(kind=Review.Kind.PLACEMENT, trigger=trigger, camera=camera, reason=reason)
+    review = Review(kind=Review.Kind.PLACEMENT, trigger=trigger, camera=camera, reason=reason,
+                    opened_on=opened_on or timezone.localdate())
     review.save_by(user)
     record(user, Action.CREATED, "camera_review", review.pk, channel=channel)
     return review
