@@ -193,65 +193,85 @@ def read_register(path: Path | str) -> RegisterFile:
     return RegisterFile(str(path), columns, good, bad, ignored)
 
 
+class _Bad(Exception):
+    """One field of a row is wrong: which, its value and what was expected."""
+
+    def __init__(self, key: str, value: str, reason: str):
+        super().__init__(reason)
+        self.key, self.value, self.reason = key, value, reason
+
+
 def _camera_row(file: str, line: int, row: list[str], columns: dict[str, int], raw: dict[str, str]
                 ) -> tuple[BadRow | None, CameraRow | None]:
     header = list(raw)
+    try:
+        camera_id = _cell(row, columns, "camera_id")
+        if not camera_id:
+            raise _Bad("camera_id", "", "a camera id")
+        if len(camera_id) > 40:
+            raise _Bad("camera_id", camera_id, "a camera id of at most 40 characters")
+        values = _coordinates_of(row, columns)
+        location = _cell(row, columns, "location") or _cell(row, columns, "name")
+        if not location and not values:
+            raise _Bad("location", "", "a location: a description, or coordinates")
+        values |= _ward_of(row, columns) | _choices_of(row, columns) | _details_of(row, columns)
+    except _Bad as e:
+        index = columns.get(e.key)
+        name = header[index] if index is not None and index < len(header) else e.key
+        return BadRow(file, line, name, e.value, e.reason, raw), None
+    return None, CameraRow(line, camera_id, location[:300], values)
 
-    def bad(key: str, value: str, reason: str) -> tuple[BadRow, None]:
-        index = columns.get(key)
-        name = header[index] if index is not None and index < len(header) else key
-        return BadRow(file, line, name, value, reason, raw), None
 
-    camera_id = _cell(row, columns, "camera_id")
-    if not camera_id:
-        return bad("camera_id", "", "a camera id")
-    if len(camera_id) > 40:
-        return bad("camera_id", camera_id, "a camera id of at most 40 characters")
-    values: dict[str, Any] = {}
+def _coordinates_of(row: list[str], columns: dict[str, int]) -> dict[str, Any]:
     lon, lat = _cell(row, columns, "longitude"), _cell(row, columns, "latitude")
     east, north = _cell(row, columns, "easting"), _cell(row, columns, "northing")
-    if lon or lat:
+    checks = ((("longitude", lon, LON_RANGE, "a longitude between {} and {} (WGS84 degrees)"),
+               ("latitude", lat, LAT_RANGE, "a latitude between {} and {} (WGS84 degrees)")) if lon or lat else
+              (("easting", east, EASTING_RANGE, "an easting in metres (British National Grid, {:g} to {:g})"),
+               ("northing", north, NORTHING_RANGE, "a northing in metres (British National Grid, {:g} to {:g})"))
+              if east or north else ())
+    values: dict[str, Any] = {}
+    for key, text, (low, high), expected in checks:
         try:
-            values["longitude"] = _number(lon, *LON_RANGE)
+            values[key] = _number(text, low, high)
         except ValueError:
-            return bad("longitude", lon, f"a longitude between {LON_RANGE[0]} and {LON_RANGE[1]} (WGS84 degrees)")
-        try:
-            values["latitude"] = _number(lat, *LAT_RANGE)
-        except ValueError:
-            return bad("latitude", lat, f"a latitude between {LAT_RANGE[0]} and {LAT_RANGE[1]} (WGS84 degrees)")
-    elif east or north:
-        try:
-            values["easting"] = _number(east, *EASTING_RANGE)
-        except ValueError:
-            return bad("easting", east, "an easting in metres (British National Grid, 0 to 700000)")
-        try:
-            values["northing"] = _number(north, *NORTHING_RANGE)
-        except ValueError:
-            return bad("northing", north, "a northing in metres (British National Grid, 0 to 1300000)")
-    location = _cell(row, columns, "location") or _cell(row, columns, "name")
-    if not location and "longitude" not in values and "easting" not in values:
-        return bad("location", "", "a location: a description, or coordinates")
+            raise _Bad(key, text, expected.format(low, high)) from None
+    return values
+
+
+def _ward_of(row: list[str], columns: dict[str, int]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
     ward_code = _cell(row, columns, "ward_code").upper()
     if ward_code and not WARD_CODE.match(ward_code):
-        return bad("ward_code", ward_code, "an ONS ward code such as E05015247")
+        raise _Bad("ward_code", ward_code, "an ONS ward code such as E05015247")
     if ward_code:
         values["ward_code"] = ward_code
     if name := _cell(row, columns, "ward_name"):
         values["ward_name"] = name[:100]
+    return values
+
+
+def _choices_of(row: list[str], columns: dict[str, int]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
     for key, table in (("kind", KINDS), ("status", STATUSES), ("transmission", TRANSMISSIONS),
                        ("permanence", PERMANENCE)):
         text = _cell(row, columns, key)
         if text:
             if normalise(text) not in table:
-                return bad(key, text, "one of " + ", ".join(sorted(set(table.values()))))
+                raise _Bad(key, text, "one of " + ", ".join(sorted(set(table.values()))))
             values[key] = table[normalise(text)]
+    return values
+
+
+def _details_of(row: list[str], columns: dict[str, int]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
     for key in ("installed_on", "end_of_life_on"):
         text = _cell(row, columns, key)
         if text:
             try:
                 values[key] = parse_day(text)
             except ValueError:
-                return bad(key, text, "a date (YYYY-MM-DD or DD/MM/YYYY)")
+                raise _Bad(key, text, "a date (YYYY-MM-DD or DD/MM/YYYY)") from None
     for key in ("owner", "funder"):
         if text := _cell(row, columns, key):
             values[key] = text[:200]
@@ -259,7 +279,7 @@ def _camera_row(file: str, line: int, row: list[str], columns: dict[str, int], r
         values["purposes"] = [p.strip() for p in re.split(r"[;|]", text) if p.strip()]
     if name := _cell(row, columns, "name"):
         values["name"] = name[:200]
-    return None, CameraRow(line, camera_id, location[:300], values)
+    return values
 
 
 # ---- The control room's monthly activity report -------------------------------------------------
@@ -343,27 +363,31 @@ def read_activity(path: Path | str) -> ActivityFile:
             seen[(camera_id, month)] = line
             out.activity.append(ActivityRow(line, camera_id, month, counts))
             continue
-        hours_text, down_text = _cell(row, columns, "hours_monitored"), _cell(row, columns, "downtime_hours")
-        if not hours_text:
-            bad("camera_id", "", "a camera id (or, on the month's monitoring row, the hours monitored)")
-            continue
-        try:
-            hours = _number(hours_text, 0, 744)
-        except ValueError:
-            bad("hours_monitored", hours_text, "hours in the month, 0 to 744")
-            continue
-        try:
-            down = _number(down_text or "0", 0, hours)
-        except ValueError:
-            bad("downtime_hours", down_text, f"downtime hours, 0 to the hours monitored ({hours:g})")
-            continue
         if month in months_seen:
-            bad("hours_monitored", hours_text, f"one monitoring row per month (line {months_seen[month]} has "
-                f"{month:%B %Y})")
+            bad("month", month_text, f"one monitoring row per month (line {months_seen[month]} has {month:%B %Y})")
+            continue
+        try:
+            out.monitoring.append(_monitoring_row(line, month, row, columns))
+        except _Bad as e:
+            bad(e.key, e.value, e.reason)
             continue
         months_seen[month] = line
-        out.monitoring.append(MonitoringRow(line, month, hours, down))
     return out
+
+
+def _monitoring_row(line: int, month: date, row: list[str], columns: dict[str, int]) -> MonitoringRow:
+    hours_text, down_text = _cell(row, columns, "hours_monitored"), _cell(row, columns, "downtime_hours")
+    if not hours_text:
+        raise _Bad("camera_id", "", "a camera id (or, on the month's monitoring row, the hours monitored)")
+    try:
+        hours = _number(hours_text, 0, 744)
+    except ValueError:
+        raise _Bad("hours_monitored", hours_text, "hours in the month, 0 to 744") from None
+    try:
+        down = _number(down_text or "0", 0, hours)
+    except ValueError:
+        raise _Bad("downtime_hours", down_text, f"downtime hours, 0 to the hours monitored ({hours:g})") from None
+    return MonitoringRow(line, month, hours, down)
 
 
 def _counts(row: list[str], columns: dict[str, int]) -> tuple[dict[str, int], tuple[str, str] | None]:

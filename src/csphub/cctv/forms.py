@@ -2,9 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
-
 from csphub.core.forms import DateInput, GovukForm
+from django import forms
 
 from . import rules
 from .models import Camera, Fault, FootageRequest, Purpose, Review

@@ -24,7 +24,15 @@ from csphub.access import policy
 from csphub.errors import QueryError, RuleRefused
 
 from . import rules
-from .models import ActivityMonth, Camera, Fault, FootageRequest, MonitoringMonth, RapidDeployment, Review
+from .models import (
+    ActivityMonth,
+    Camera,
+    Fault,
+    FootageRequest,
+    MonitoringMonth,
+    RapidDeployment,
+    Review,
+)
 
 log = logging.getLogger(__name__)
 WORST_CAMERAS = 5

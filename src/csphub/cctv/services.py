@@ -623,3 +623,25 @@ def dashboard(user: Any, today: date | None = None) -> dict[str, Any]:
     return {"open_reviews": open_reviews, "deployments_due": deployments, "faults_flagged": faults,
             "dpias_due": dpias_due, "notices_due": notices_due, "today": today, "rules": cctv_rules(),
             "may": what_user_may(user)}
+
+
+# ---- Granting the CCTV lead (system administration: the CLI) -----------------------------------
+
+PERMISSIONS = {"lead": "manage_estate", "internal": "view_internal"}
+
+
+def grant_permission(username: str, what: str, *, revoke: bool = False) -> str:
+    """Give (or take away) ``cctv.manage_estate`` (``what="lead"``) or ``cctv.view_internal``
+    (``"internal"``); the codename. Audited as a change to the user."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise NotFoundError(f"No user {username!r}.")
+    codename = PERMISSIONS[what]
+    permission = Permission.objects.get(codename=codename, content_type__app_label="cctv")
+    (user.user_permissions.remove if revoke else user.user_permissions.add)(permission)
+    record(None, Action.CHANGED, "user", user.pk, channel=Channel.CLI,
+           summary=f"cctv.{codename} {'revoked' if revoke else 'granted'}")
+    return codename

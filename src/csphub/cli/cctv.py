@@ -161,18 +161,7 @@ def cctv_export(out_file: Path) -> None:
 def cctv_grant(username: str, what: str, revoke: bool) -> None:
     """Make USERNAME the CCTV lead, or let them see the internal records."""
     _django()
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Permission
+    from csphub.cctv.services import grant_permission
 
-    from csphub.audit.services import Action, Channel, record
-    from csphub.errors import NotFoundError
-
-    user = get_user_model().objects.filter(username=username).first()
-    if user is None:
-        raise NotFoundError(f"No user {username!r}.")
-    codename = "manage_estate" if what == "lead" else "view_internal"
-    permission = Permission.objects.get(codename=codename, content_type__app_label="cctv")
-    (user.user_permissions.remove if revoke else user.user_permissions.add)(permission)
-    record(None, Action.CHANGED, "user", user.pk, channel=Channel.CLI,
-           summary=f"cctv.{codename} {'revoked' if revoke else 'granted'}")
+    codename = grant_permission(username, what, revoke=revoke)
     click.echo(f"{'Revoked' if revoke else 'Granted'} cctv.{codename} {'from' if revoke else 'to'} {username}.")
