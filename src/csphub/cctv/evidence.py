@@ -8,6 +8,9 @@ review goes on without those figures.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 from typing import Any
 
@@ -26,31 +29,53 @@ from .models import ActivityMonth, Review
 log = logging.getLogger(__name__)
 
 
-def _warehouse_path() -> Any:
+_given: ContextVar[duckdb.DuckDBPyConnection | None] = ContextVar("cctv_warehouse", default=None)
+
+
+@contextmanager
+def using_warehouse(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Read the evidence from this open connection (the demo, which holds the warehouse open
+    for writing while it seeds the estate) instead of opening the file."""
+    token = _given.set(con)
+    try:
+        yield
+    finally:
+        _given.reset(token)
+
+
+@contextmanager
+def warehouse() -> Iterator[duckdb.DuckDBPyConnection | None]:
+    """The warehouse, read-only, or None when there is none."""
+    given = _given.get()
+    if given is not None:
+        yield given
+        return
     path = load_settings().warehouse_path
-    return path if path.exists() else None
+    if not path.exists():
+        yield None
+        return
+    with open_warehouse(path, read_only=True) as con:
+        yield con
 
 
 def place(points: list[tuple[float, float]]) -> list[near.Place]:
     """Ward and LSOA of each (lon, lat) from the warehouse's boundaries; empty when unknown."""
-    path = _warehouse_path()
-    if path is None or not points:
-        return [near.Place() for _ in points]
+    if not points:
+        return []
     try:
-        with open_warehouse(path, read_only=True) as con:
-            return near.place_points(con, points)
+        with warehouse() as con:
+            return near.place_points(con, points) if con is not None else [near.Place() for _ in points]
     except (duckdb.Error, QueryError) as e:  # a busy or older warehouse must not stop the register
         log.warning("placing %d cameras failed: %s", len(points), e)
         return [near.Place() for _ in points]
 
 
 def ward_names(codes: list[str]) -> dict[str, tuple[str, str]]:
-    path = _warehouse_path()
-    if path is None or not codes:
+    if not codes:
         return {}
     try:
-        with open_warehouse(path, read_only=True) as con:
-            return near.ward_names(con, codes)
+        with warehouse() as con:
+            return near.ward_names(con, codes) if con is not None else {}
     except (duckdb.Error, QueryError) as e:
         log.warning("ward lookup failed: %s", e)
         return {}
@@ -100,11 +125,10 @@ def _activity(camera: Any, today: date) -> dict[str, Any]:
 
 def _crime(lon: float | None, lat: float | None, ward: str, placed: date | None, r: rules.CctvRules,
            today: date) -> dict[str, Any]:
-    path = _warehouse_path()
-    if path is None:
-        return {"available": False, "note": "No warehouse is loaded: crime and ASB counts are not available."}
     try:
-        with open_warehouse(path, read_only=True) as con:
+        with warehouse() as con:
+            if con is None:
+                return {"available": False, "note": "No warehouse is loaded: crime and ASB counts are not available."}
             first, last = near.months_loaded(con)
             if last is None:
                 return {"available": False, "note": "The warehouse holds no police.uk street data."}

@@ -197,20 +197,19 @@ def register_map(user: Any, title: str = "CCTV cameras") -> bytes:
     """PNG of the cameras with coordinates over the ward boundaries loaded (when any)."""
     from csphub.analytics.camera_map import CameraPoint, camera_map
     from csphub.analytics.near import ward_outlines
-    from csphub.analytics.warehouse import open_warehouse
-    from csphub.settings import load_settings
+
+    from .evidence import warehouse
 
     points = [CameraPoint(c.camera_id, c.longitude, c.latitude, c.status)
               for c in _cameras(user).exclude(latitude=None).exclude(longitude=None)]
     wards: list[Any] = []
-    path = load_settings().warehouse_path
-    if points and path.exists():
+    if points:
         pad = 0.01
         bounds = (min(p.longitude for p in points) - pad, min(p.latitude for p in points) - pad,
                   max(p.longitude for p in points) + pad, max(p.latitude for p in points) + pad)
         try:
-            with open_warehouse(path, read_only=True) as con:
-                wards = ward_outlines(con, bounds)
+            with warehouse() as con:
+                wards = ward_outlines(con, bounds) if con is not None else []
         except (duckdb.Error, QueryError) as e:
             log.warning("ward outlines failed: %s", e)
     return camera_map(points, wards, title)
