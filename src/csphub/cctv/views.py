@@ -68,10 +68,13 @@ def camera_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.CameraForm(request.POST or None, initial=initial)
     form.fields["camera_id"].disabled = True
     if request.method == "POST" and form.is_valid():
-        services.change_camera(request.user, camera, expected_version=_version(request),
-                               **_camera_values(form.cleaned_data))
-        messages.success(request, f"Camera {camera.camera_id} saved")
-        return redirect("cctv-camera", pk=camera.pk)
+        try:
+            services.change_camera(request.user, camera, expected_version=_version(request),
+                                   **_camera_values(form.cleaned_data))
+            messages.success(request, f"Camera {camera.camera_id} saved")
+            return redirect("cctv-camera", pk=camera.pk)
+        except RuleRefused as e:  # a stale edit: someone changed it since the form was opened
+            show_refusal(form, e)
     return render(request, "cctv/form.html", {"title": f"Error: Change camera {camera.camera_id}" if form.errors
                                               else f"Change camera {camera.camera_id}", "heading":
                                               f"Change camera {camera.camera_id}", "form": form,
