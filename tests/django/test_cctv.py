@@ -318,3 +318,26 @@ def test_the_published_register_leaves_out_unpublished_cameras_and_neutralises_f
 
     sheet = load_workbook(io.BytesIO(report.register_xlsx(report.register_rows(lead)))).active
     assert sheet["C2"].value == "'=HYPERLINK(\"http://x\")" and sheet.max_row == 2
+
+
+# ---- Retention ------------------------------------------------------------------------------------------------------
+
+def test_retention_redacts_old_requesters_everywhere_and_keeps_the_decision(lead: Any):
+    from csphub.cctv.retention import anonymise_requesters
+    from csphub.casework.retention import REDACTED
+
+    old = services.request_new_camera(lead, trigger="public", reason="Fly-tipping", proposed_location="Back lane",
+                                      requester_name="Quillfeather Resident", requester_contact="07700 900123")
+    services.recommend(lead, old, recommendation="decline", reason="Not a camera problem")
+    meeting = services.add_meeting(lead, reference="SEG-2018-01", held_on=date(2018, 1, 18))
+    services.decide(lead, old, decision="decline", meeting=meeting, rationale="Enforcement first")
+    recent = services.request_new_camera(lead, trigger="ward_member", reason="ASB", proposed_location="Parade",
+                                         requester_name="Cllr Recent")
+    assert anonymise_requesters(6, today=date(2026, 1, 1), dry_run=True) == 1
+    assert anonymise_requesters(6, today=date(2026, 1, 1)) == 1
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert (old.requester_name, old.requester_contact, old.decision) == (REDACTED, REDACTED, "decline")
+    assert not old.history.filter(requester_name__icontains="quillfeather").exists()
+    assert recent.requester_name == "Cllr Recent"
+    assert anonymise_requesters(6, today=date(2026, 1, 1)) == 0

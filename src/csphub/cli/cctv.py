@@ -152,6 +152,20 @@ def cctv_export(out_file: Path) -> None:
     click.echo(f"Wrote {len(rows)} cameras to {out_file}")
 
 
+@cctv.command("retention")
+@click.option("--years", type=click.IntRange(1, 100), default=6, show_default=True,
+              help="Redact requesters of new-camera requests decided or withdrawn more than this many years ago.")
+@click.option("--dry-run", is_flag=True, help="Say how many would be redacted; change nothing.")
+def cctv_retention(years: int, dry_run: bool) -> None:
+    """Redact who asked for a new camera (name and contact, history rows too) once the request
+    is old; the request, its evidence and the SEG's decision stay."""
+    _django()
+    from csphub.cctv.retention import anonymise_requesters
+
+    n = anonymise_requesters(years, dry_run=dry_run)
+    click.echo(f"{n} new-camera requests {'would have' if dry_run else 'had'} their requester redacted.")
+
+
 @cctv.command("grant")
 @click.argument("username")
 @click.option("--as", "what", type=click.Choice(["lead", "internal"]), required=True,
