@@ -323,8 +323,8 @@ def test_the_published_register_leaves_out_unpublished_cameras_and_neutralises_f
 # ---- Retention ------------------------------------------------------------------------------------------------------
 
 def test_retention_redacts_old_requesters_everywhere_and_keeps_the_decision(lead: Any):
-    from csphub.cctv.retention import anonymise_requesters
     from csphub.casework.retention import REDACTED
+    from csphub.cctv.retention import anonymise_requesters
 
     old = services.request_new_camera(lead, trigger="public", reason="Fly-tipping", proposed_location="Back lane",
                                       requester_name="Quillfeather Resident", requester_contact="07700 900123")
