@@ -207,3 +207,19 @@ def test_activity_rows_and_monitoring_rows(tmp_path):
         ("1001", date(2025, 7, 1), 3, 0)]
     assert [(m.month, m.hours_monitored, m.downtime_hours) for m in parsed.monitoring] == [(date(2025, 7, 1), 744, 1.5)]
     assert [(b.line, b.field) for b in parsed.bad] == [(4, "camera"), (5, "month"), (6, "incidents")]
+
+
+def test_only_the_seg_takes_a_camera_out_of_service():
+    with pytest.raises(RuleRefused, match="seg_decision_required"):
+        rules.check_status_change("working", "decommissioned", seg_decided_decommission=False)
+    rules.check_status_change("faulty", "working", seg_decided_decommission=False)
+    rules.check_status_change("working", "removed", seg_decided_decommission=True)
+
+
+@pytest.mark.parametrize("name", ["csphub.cctv.rules", "csphub.cctv.files"])
+def test_the_docstring_examples_hold(name):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0

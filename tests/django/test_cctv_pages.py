@@ -169,3 +169,15 @@ def test_the_register_page_filters_and_exports(lead: Any, police: Any):
     assert export.status_code == 200 and export.content.decode("utf-8-sig").count("\r\n") == 4
     assert p.get("/cctv/export/?format=xlsx")["Content-Type"].startswith("application/vnd.openxml")
     assert p.get("/cctv/report/map.png").content.startswith(b"\x89PNG")
+
+
+def test_the_lead_cannot_decommission_a_camera_by_editing_it(lead: Any):
+    c = as_user(lead)
+    c.post("/cctv/cameras/new/", {"camera_id": "D-1", "location": "Car park", "kind": "fixed",
+                                  "permanence": "permanent", "status": "working"})
+    camera = Camera.objects.get()
+    refused = c.post(f"/cctv/cameras/{camera.pk}/edit/", {"location": "Car park", "kind": "fixed",
+                                                          "permanence": "permanent", "status": "decommissioned"})
+    assert refused.status_code == 200 and "only on the SEG&#x27;s decision" in refused.content.decode()
+    camera.refresh_from_db()
+    assert camera.status == "working"

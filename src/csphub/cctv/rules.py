@@ -286,6 +286,20 @@ def check_decision(facts: DecisionFacts) -> None:
         raise RuleRefused(*first, others=tuple(others))
 
 
+def check_status_change(old: str, new: str, *, seg_decided_decommission: bool) -> None:
+    """A camera leaves service (decommissioned or removed) only on the SEG's decision; the lead
+    cannot do it by editing the register.
+
+    Examples:
+        >>> check_status_change("working", "faulty", seg_decided_decommission=False)
+        >>> check_status_change("working", "removed", seg_decided_decommission=True)
+    """
+    leaving = ("decommissioned", "removed")
+    if new in leaving and old not in leaving and not seg_decided_decommission:
+        raise RuleRefused("seg_decision_required", "A camera is decommissioned or removed only on the SEG's decision: "
+                          "open a placement review and record the SEG's decision.", "status")
+
+
 # ---- Monitoring ---------------------------------------------------------------------------------
 
 def uptime_percent(hours_monitored: float, downtime_hours: float) -> float | None:

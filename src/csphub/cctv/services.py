@@ -151,6 +151,9 @@ def change_camera(user: Any, camera: Camera, *, expected_version: int | None = N
     require_lead(user)
     lock(camera)
     camera.check_version(expected_version)
+    if "status" in values:
+        rules.check_status_change(camera.status, values["status"], seg_decided_decommission=camera.reviews.filter(
+            decision=Review.Decision.DECOMMISSION, archived_on__isnull=True).exists())
     moved = any(k in values and values[k] != getattr(camera, k) for k in ("latitude", "longitude"))
     changed = [k for k in CAMERA_FIELDS if k in values and values[k] != getattr(camera, k)]
     for k in changed:
