@@ -163,7 +163,11 @@ def test_no_decision_without_an_seg_meeting(lead: Any, recommended: Review):
     recommended.refresh_from_db()
     assert recommended.status == "recommended" and recommended.camera.status == "working"
     meeting = services.add_meeting(lead, reference="SEG-2023-01", held_on=date(2023, 1, 19))
+    fault = services.report_fault(lead, recommended.camera, kind="picture", reported_by="Control room",
+                                  reported_on=date(2023, 1, 2))
     services.decide(lead, recommended, decision="decommission", meeting=meeting, rationale="Duplicate coverage")
+    fault.refresh_from_db()
+    assert fault.closed_on == date(2023, 1, 19) and recommended.reference in fault.resolution
     recommended.refresh_from_db()
     assert (recommended.status, recommended.decided_on, recommended.camera.status) == (
         "decided", date(2023, 1, 19), "decommissioned")

@@ -91,7 +91,7 @@ def _cameras(lead: Any, lsoas: Sequence[Any], rng: random.Random, today: date, n
                         ward_name=lsoa.ward_name, ward_source="demo geography", lsoa_code=lsoa.code, kind=kind,
                         transmission="analogue" if installed.year < 2014 and kind != "rapid" else "digital",
                         permanence="temporary" if kind == "rapid" else "permanent", owner="Riverford Council",
-                        funder="Safer Streets 5 grant" if installed.year >= 2022 else "Riverford Council",
+                        funder="Safer Streets 5 grant" if installed.year >= 2022 else "",
                         installed_on=installed, end_of_life_on=date(installed.year + 15, installed.month, 1),
                         purposes=rng.choice(PURPOSES), annual_cost=Decimal(rng.choice([650, 800, 950, 1200])),
                         publish=kind != "anpr")

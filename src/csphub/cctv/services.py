@@ -109,6 +109,8 @@ def camera_page(user: Any, pk: object, *, channel: str = Channel.WEB) -> dict[st
                                      for f in faults],
         "activity": activity, "zero": zero, "deployments": list(camera.deployments.filter(archived_on__isnull=True)),
         "reviews": [], "footage": [], "rules": r, "may": what_user_may(user),
+        "review_open": camera.reviews.filter(status__in=[Review.Status.OPEN, Review.Status.RECOMMENDED],
+                                             archived_on__isnull=True).exists(),
     }
     if policy.can_see_cctv_internal(user):
         page["reviews"] = reads.shown(user, "camera_review", camera.reviews.filter(archived_on__isnull=True),
@@ -405,6 +407,10 @@ def _carry_out(user: Any, review: Review) -> None:
     lock(camera)
     if review.decision == "decommission":
         camera.status = Camera.Status.DECOMMISSIONED
+        for fault in camera.faults.filter(closed_on__isnull=True, archived_on__isnull=True):
+            fault.closed_on = max(review.decided_on or fault.reported_on, fault.reported_on)
+            fault.resolution = f"Closed: camera decommissioned by the SEG ({review.reference})"
+            fault.save_by(user)
     elif review.decision == "make_permanent":
         camera.permanence = Camera.Permanence.PERMANENT
     elif review.decision == "relocate":

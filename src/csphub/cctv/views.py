@@ -348,7 +348,8 @@ def quarter_report(request: HttpRequest) -> HttpResponse:
         response["Content-Disposition"] = f'attachment; filename="cctv-{quarter}.docx"'
         return response
     return render(request, "cctv/report.html", {"title": f"CCTV update {figures['quarter']}", "f": figures,
-                                                "sections": report.paper_sections(figures)})
+                                                "sections": report.paper_sections(figures),
+                                                "may": services.what_user_may(request.user)})
 
 
 def register_map(request: HttpRequest) -> HttpResponse:
