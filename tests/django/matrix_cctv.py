@@ -13,6 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from csphub.cctv import services
 from csphub.cctv.models import Camera, SegMeeting
@@ -184,6 +185,11 @@ PAGES: dict[str, tuple[Exercise, ...]] = {
     "/cctv/report/": (Exercise("signed_in"),),
     "/cctv/report/map.png": (Exercise("signed_in"),),
     "/cctv/export/": (Exercise("signed_in"),),
+    "/cctv/upload/": (
+        Exercise("cctv_lead"),
+        Exercise("cctv_lead", "post", body=lambda w: {"kind": "activity", "file": SimpleUploadedFile(
+            "activity.csv", b"camera,month,incidents\nM-101,2025-07,3\nNOPE,2025-07,1\n", "text/csv")}),
+    ),
 }
 
 API_ROUTES: dict[str, tuple[Exercise, ...]] = {

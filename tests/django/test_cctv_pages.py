@@ -181,3 +181,27 @@ def test_the_lead_cannot_decommission_a_camera_by_editing_it(lead: Any):
     assert refused.status_code == 200 and "only on the SEG&#x27;s decision" in refused.content.decode()
     camera.refresh_from_db()
     assert camera.status == "working"
+
+
+def test_the_lead_uploads_the_monthly_report_and_sees_the_rows_not_loaded(lead: Any):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    c = as_user(lead)
+    c.post("/cctv/cameras/new/", {"camera_id": "U-1", "location": "Pier", "kind": "fixed", "permanence": "permanent",
+                                  "status": "working"})
+    body = (b"camera,month,incidents,footage_requests_police\nU-1,2025-07,3,1\nU-1,2025-08,x,0\n"
+            b"U-9,2025-08,1,0\n,2025-07,,,\n")
+    response = c.post("/cctv/upload/", {"kind": "activity", "file": SimpleUploadedFile("control-room-july.csv", body)},
+                      follow=True)
+    page = response.content.decode()
+    assert "1 camera-months (Jul 2025 to Jul 2025)" in page and "3 rows quarantined" in page
+    table = page.split('id="quarantined"')[1]
+    assert "a whole number of 0 or more" in table and "a camera on the register" in table
+    assert Camera.objects.get().activity.get().incidents == 3
+    again = c.post("/cctv/upload/", {"kind": "activity", "file": SimpleUploadedFile("control-room-july.csv", body)})
+    assert again.status_code == 302
+    from csphub.cctv.models import QuarantinedRow
+
+    assert QuarantinedRow.objects.count() == 3  # replaced, not added
+    html = c.post("/cctv/upload/", {"kind": "register", "file": SimpleUploadedFile("register.csv", b"<html><body>")})
+    assert html.status_code == 200 and "<title>Error: " in html.content.decode()

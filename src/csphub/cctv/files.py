@@ -92,18 +92,19 @@ class BadRow:
         return str(InputProblem(self.file, self.line, self.field, self.value, self.reason))
 
 
-def _read(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
+def _read(path: Path, label: str | None = None) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    name = label or str(path)
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as e:
         try:
             text = path.read_bytes().decode("cp1252")
         except UnicodeDecodeError:
-            raise InputFileError(InputProblem(str(path), None, None, None, f"a UTF-8 CSV file ({e})")) from e
+            raise InputFileError(InputProblem(name, None, None, None, f"a UTF-8 CSV file ({e})")) from e
     reader = csv.reader(io.StringIO(text))
     rows = [(reader.line_num, r) for r in reader]
     if not rows:
-        raise InputFileError(InputProblem(str(path), None, None, None, "a CSV file with a header row"))
+        raise InputFileError(InputProblem(name, None, None, None, "a CSV file with a header row"))
     header = rows[0][1]
     return header, [(line, r) for line, r in rows[1:] if any(c.strip() for c in r)]
 
@@ -157,15 +158,16 @@ def _number(text: str, low: float, high: float) -> float:
     return value
 
 
-def read_register(path: Path | str) -> RegisterFile:
+def read_register(path: Path | str, label: str | None = None) -> RegisterFile:
     """The cameras of a register CSV; a row that cannot be a camera goes to ``bad``.
 
     Needed: a camera id, and a location (a description, or coordinates). Recognised too: ward
     name and code, lon/lat or easting/northing (British National Grid, converted to WGS84),
     type, status, analogue/digital, permanent/temporary, owner, funder, installed, end of life
-    and purposes (separated by ``;``). A camera id given twice: the second is bad."""
-    path = Path(path)
-    header, rows = _read(path)
+    and purposes (separated by ``;``). A camera id given twice: the second is bad. ``label``
+    names the file in messages and quarantine (an upload's own name) instead of its path."""
+    header, rows = _read(Path(path), label)
+    path = Path(label) if label else Path(path)
     columns = recognise(header, REGISTER_COLUMNS)
     if "camera_id" not in columns:
         raise InputFileError(InputProblem(str(path), 1, None, ",".join(header),
@@ -321,14 +323,14 @@ def parse_month(text: str) -> date:
     return parse_day(text.strip()).replace(day=1)
 
 
-def read_activity(path: Path | str) -> ActivityFile:
+def read_activity(path: Path | str, label: str | None = None) -> ActivityFile:
     """The control room's monthly report: per camera per month, incidents captured, footage
     requests by police and by others, evidential uses and arrests assisted (a blank count is
     0); and per month the hours monitored and the downtime (rows with no camera, or a file with
     only month, hours monitored and downtime). The same camera and month twice: the second is
-    bad."""
-    path = Path(path)
-    header, rows = _read(path)
+    bad. ``label`` names the file in messages and quarantine instead of its path."""
+    header, rows = _read(Path(path), label)
+    path = Path(label) if label else Path(path)
     columns = recognise(header, ACTIVITY_COLUMNS)
     if "month" not in columns:
         raise InputFileError(InputProblem(str(path), 1, None, ",".join(header), "a month column (e.g. 2025-07)"))

@@ -197,3 +197,9 @@ class FootageAnswerForm(GovukForm):
 class QuarterForm(GovukForm):
     quarter = forms.RegexField(regex=r"^\d{4}-?[Qq][1-4]$", help_text="e.g. 2025Q3 (July to September 2025)")
 
+
+
+class UploadForm(GovukForm):
+    kind = forms.ChoiceField(label="What the file is", widget=forms.RadioSelect, choices=[
+        ("activity", "The control room's monthly activity report"), ("register", "A camera register")])
+    file = forms.FileField(label="CSV file", help_text="Columns are recognised by name: see the help below")

@@ -98,9 +98,10 @@ def _wards(rows: list[files.CameraRow], summary: RegisterSummary) -> None:
 
 
 @transaction.atomic
-def import_register(path: Path | str, user: Any = None, channel: str = Channel.CLI) -> RegisterSummary:
+def import_register(path: Path | str, user: Any = None, channel: str = Channel.CLI, label: str | None = None
+                    ) -> RegisterSummary:
     """Load a camera register CSV (see csphub.cctv.files.read_register for the columns)."""
-    parsed = files.read_register(path)
+    parsed = files.read_register(path, label)
     summary = RegisterSummary(parsed.path, ignored_columns=parsed.ignored_columns)
     _coordinates(parsed.rows)
     _wards(parsed.rows, summary)
@@ -152,14 +153,14 @@ class ActivitySummary:
 
 
 @transaction.atomic
-def load_activity(path: Path | str, user: Any = None, today: date | None = None, channel: str = Channel.CLI
-                  ) -> ActivitySummary:
+def load_activity(path: Path | str, user: Any = None, today: date | None = None, channel: str = Channel.CLI,
+                  label: str | None = None) -> ActivitySummary:
     """Load the control room's monthly activity report, then open a placement review for every
     camera the six-month rule now catches. A row naming a camera not on the register is
     quarantined."""
     from .services import open_zero_activity_reviews
 
-    parsed = files.read_activity(path)
+    parsed = files.read_activity(path, label)
     summary = ActivitySummary(parsed.path)
     cameras = {c.camera_id: c for c in Camera.objects.filter(camera_id__in={a.camera_id for a in parsed.activity})}
     bad = list(parsed.bad)
@@ -194,3 +195,27 @@ def quarantined(kind: str = "", file: str = "") -> list[QuarantinedRow]:
     if file:
         found = found.filter(file=file)
     return list(found[:5000])
+
+
+def load_upload(user: Any, kind: str, uploaded: Any, today: date | None = None) -> RegisterSummary | ActivitySummary:
+    """A register or activity file the CCTV lead uploads on the page: checked like every upload
+    (size, content type: a CSV), loaded as from the command line, its rows quarantined under
+    ``upload: <its name>`` (uploading it again replaces them)."""
+    import os
+    import tempfile
+
+    from csphub.core.uploads import check_upload
+
+    from .services import require_lead
+
+    require_lead(user)
+    check_upload(uploaded)
+    label = f"upload: {os.path.basename(uploaded.name or 'file.csv')}"[:300]
+    with tempfile.TemporaryDirectory(prefix="cctv-upload-") as folder:
+        path = Path(folder) / "upload.csv"
+        with path.open("wb") as out:
+            for chunk in uploaded.chunks():
+                out.write(chunk)
+        if kind == "register":
+            return import_register(path, user, Channel.WEB, label=label)
+        return load_activity(path, user, today, Channel.WEB, label=label)

@@ -27,4 +27,5 @@ urlpatterns = [
     path("report/", views.quarter_report, name="cctv-report"),
     path("report/map.png", views.register_map, name="cctv-map"),
     path("export/", views.register_export, name="cctv-export"),
+    path("upload/", views.upload, name="cctv-upload"),
 ]

@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from csphub.audit.services import Action, Channel, record
 from csphub.core.forms import show_refusal
-from csphub.errors import RuleRefused
+from csphub.errors import InputFileError, RuleRefused
 
-from . import forms, notices, report, rules, services
+from . import forms, loads, notices, report, rules, services
 from .models import SegMeeting
 
 
@@ -369,3 +369,23 @@ def register_export(request: HttpRequest) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="cctv-register.{fmt}"'
     return response
 
+
+
+def upload(request: HttpRequest) -> HttpResponse:
+    """The CCTV lead uploads the control room's monthly report (or a register); the rows not
+    loaded are listed with their line, field and reason."""
+    services.require_lead(request.user)
+    form = forms.UploadForm(request.POST or None, request.FILES or None, initial={"kind": "activity"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            summary = loads.load_upload(request.user, form.cleaned_data["kind"], form.cleaned_data["file"])
+            messages.success(request, str(summary))
+            return redirect(f"{request.path}?file={summary.file}")
+        except RuleRefused as e:
+            show_refusal(form, e)
+        except InputFileError as e:
+            form.add_error("file", str(e))
+    shown = request.GET.get("file", "")[:300]
+    return render(request, "cctv/upload.html", {"title": f"{'Error: ' if form.errors else ''}Load a CCTV file",
+                                                "form": form, "file": shown,
+                                                "quarantined": loads.quarantined(file=shown) if shown else []})
