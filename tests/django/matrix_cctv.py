@@ -185,6 +185,7 @@ PAGES: dict[str, tuple[Exercise, ...]] = {
     "/cctv/report/": (Exercise("signed_in"),),
     "/cctv/report/map.png": (Exercise("signed_in"),),
     "/cctv/export/": (Exercise("signed_in"),),
+    "/cctv/code/": (Exercise("signed_in"), Exercise("cctv_lead", "post", body=_code_body)),
     "/cctv/upload/": (
         Exercise("cctv_lead"),
         Exercise("cctv_lead", "post", body=lambda w: {"kind": "activity", "file": SimpleUploadedFile(

@@ -345,3 +345,16 @@ def test_retention_redacts_old_requesters_everywhere_and_keeps_the_decision(lead
     assert not old.history.filter(requester_name__icontains="quillfeather").exists()
     assert recent.requester_name == "Cllr Recent"
     assert anonymise_requesters(6, today=date(2026, 1, 1)) == 0
+
+
+def test_the_estates_code_self_assessment_reaches_the_paper(lead: Any):
+    principles = {str(n): {"rag": "green", "evidence": f"Evidence {n}"} for n in range(1, 13)}
+    with pytest.raises(RuleRefused, match="code_incomplete"):
+        services.assess_estate_against_the_code(lead, principles={**principles, "7": {"rag": "", "evidence": ""}})
+    principles["12"] = {"rag": "red", "evidence": "ANPR lists not updated"}
+    services.assess_estate_against_the_code(lead, principles=principles, assessed_on=date(2025, 8, 1))
+    f = report.quarter_figures(lead, "2025Q3", today=date(2025, 10, 1))
+    assert f["code"] == {"assessed_on": "2025-08-01", "red": 1, "amber": 0, "green": 11, "red_principles": [12]}
+    lines = dict(report.paper_sections(f))["Surveillance Camera Code"]
+    assert lines == ["Self-assessed on 2025-08-01 against the 12 guiding principles: 11 green, 0 amber, 1 red "
+                     "(red: principle 12)."]

@@ -74,6 +74,7 @@ def seed_cctv(lsoas: Sequence[Any], *, seed: int = 2024, today: date | None = No
         result.reviews_by_rule = len(services.open_zero_activity_reviews(today, lead, channel="cli"))
         _requests(lead, lsoas, meetings, today)
         result.deployments = _deployments(lead, estate, today)
+        _code(lead, today)
         result.footage_requests = _footage(users.get("police.officer"), lead, estate, quiet, rng, today)
     return result
 
@@ -210,6 +211,19 @@ def _deployments(lead: Any, estate: list[Camera], today: date) -> int:
                                outcome="No requests from the police for footage since deployment; problem moved on",
                                removed_on=today - timedelta(days=105))
     return 2
+
+
+def _code(lead: Any, today: date) -> None:
+    evidence = {1: "Each camera's purpose is in the register", 2: "Zero-activity rule and six-monthly reviews",
+                3: "Signage at every site; the register is published", 4: "CCTV lead named; SEG oversight",
+                5: "Operating procedures issued to the control room", 6: "Images kept 31 days, then overwritten",
+                7: "Footage requests logged and answered by the lead", 8: "Control room staff hold SIA licences",
+                9: "Control room access by card; the network is segregated",
+                10: "Annual report to the SEG; no independent audit yet", 11: "Evidential quality checked quarterly",
+                12: "ANPR hot lists: weekly update not yet evidenced"}
+    rag = {10: "amber", 12: "red", 5: "amber"}
+    services.assess_estate_against_the_code(lead, assessed_on=today - timedelta(days=60), principles={
+        str(n): {"rag": rag.get(n, "green"), "evidence": text} for n, text in evidence.items()})
 
 
 def _footage(police: Any, lead: Any, estate: list[Camera], quiet: set[int], rng: random.Random, today: date) -> int:

@@ -80,6 +80,7 @@ def quarter_figures(user: Any, quarter: str, today: date | None = None) -> dict[
         "rapid_deployments": _deployments(start, end),
         "footage_requests": _footage(start, end),
         "uptime": _uptime(start, end),
+        "code": _code(),
         "rules": {"zero_activity_months": r.zero_activity_months, "fault_flag_days": r.fault_flag_days,
                   "faulty_month_days": r.faulty_month_days},
     }
@@ -181,6 +182,16 @@ def _footage(start: date, end: date) -> dict[str, Any]:
     return {"total": len(found), "police": sum(f.requesting_agency.kind == "police" for f in found),
             "other": sum(f.requesting_agency.kind != "police" for f in found),
             "provided": sum(f.status == FootageRequest.Status.PROVIDED for f in found)}
+
+
+def _code() -> dict[str, Any] | None:
+    from .services import estate_code_assessment
+
+    latest = estate_code_assessment()
+    if latest is None:
+        return None
+    return {"assessed_on": latest.assessed_on.isoformat(), **rules.code_rag_counts(latest.principles),
+            "red_principles": sorted((int(n) for n, e in latest.principles.items() if e.get("rag") == "red"))}
 
 
 def _uptime(start: date, end: date) -> dict[str, Any]:
@@ -355,4 +366,9 @@ def paper_sections(f: dict[str, Any]) -> list[tuple[str, list[str]]]:
             f"{fr['total']} footage requests recorded ({fr['police']} police, {fr['other']} other); {fr['provided']} provided.",
         ]),
         ("Monitoring", [f"Control room uptime: {uptime}."]),
+        ("Surveillance Camera Code", [
+            f"Self-assessed on {f['code']['assessed_on']} against the 12 guiding principles: {f['code']['green']} green, "
+            f"{f['code']['amber']} amber, {f['code']['red']} red"
+            + (f" (red: principle {', '.join(str(n) for n in f['code']['red_principles'])})." if f["code"]["red_principles"]
+               else ".") if f.get("code") else "The estate has not been self-assessed against the Code."]),
     ]

@@ -495,6 +495,27 @@ def save_code_assessment(user: Any, review: Review, *, principles: dict[str, dic
     return found
 
 
+def estate_code_assessment() -> CodeAssessment | None:
+    """The latest self-assessment of the whole estate against the Code (not of one request)."""
+    return CodeAssessment.objects.filter(review__isnull=True, archived_on__isnull=True).order_by("-assessed_on", "-id").first()
+
+
+@transaction.atomic
+def assess_estate_against_the_code(user: Any, *, principles: dict[str, dict[str, str]], assessed_on: date | None = None,
+                                   channel: str = Channel.WEB) -> CodeAssessment:
+    """A new self-assessment of the estate (each is kept: the SEG sees how compliance moves)."""
+    require_lead(user)
+    problems = rules.code_assessment_problems(principles)
+    if problems:
+        first, *others = [("code_incomplete", f"Principle {n}: {what}", f"p{n}_evidence" if "evidence" in what else f"p{n}_rag")
+                          for n, what in problems]
+        raise RuleRefused(*first, others=tuple(others))
+    found = CodeAssessment(principles=principles, assessed_on=assessed_on or timezone.localdate())
+    found.save_by(user)
+    record(user, Action.CREATED, "code_assessment", found.pk, channel=channel, summary="estate")
+    return found
+
+
 # ---- Rapid deployments -----------------------------------------------------------------------------
 
 def deployment_list(user: Any, *, channel: str = Channel.WEB) -> list[dict[str, Any]]:

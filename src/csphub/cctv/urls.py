@@ -28,4 +28,5 @@ urlpatterns = [
     path("report/map.png", views.register_map, name="cctv-map"),
     path("export/", views.register_export, name="cctv-export"),
     path("upload/", views.upload, name="cctv-upload"),
+    path("code/", views.estate_code, name="cctv-code"),
 ]

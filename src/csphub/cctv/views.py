@@ -389,3 +389,26 @@ def upload(request: HttpRequest) -> HttpResponse:
     return render(request, "cctv/upload.html", {"title": f"{'Error: ' if form.errors else ''}Load a CCTV file",
                                                 "form": form, "file": shown,
                                                 "quarantined": loads.quarantined(file=shown) if shown else []})
+
+
+def estate_code(request: HttpRequest) -> HttpResponse:
+    """The estate's self-assessment against the Surveillance Camera Code's 12 principles: the
+    latest for everyone; a new one by the CCTV lead."""
+    latest = services.estate_code_assessment()
+    initial: dict[str, Any] = {"assessed_on": timezone.localdate()}
+    for n, entry in (latest.principles.items() if latest else []):
+        initial[f"p{n}_rag"], initial[f"p{n}_evidence"] = entry.get("rag", ""), entry.get("evidence", "")
+    form = forms.CodeAssessmentForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        services.require_lead(request.user)
+        if form.is_valid():
+            try:
+                services.assess_estate_against_the_code(request.user, principles=form.principles(),
+                                                        assessed_on=form.cleaned_data["assessed_on"])
+                messages.success(request, "The estate's Code self-assessment is saved")
+                return redirect("cctv-code")
+            except RuleRefused as e:
+                show_refusal(form, e)
+    return render(request, "cctv/code.html", {"title": f"{'Error: ' if form.errors else ''}Surveillance Camera Code",
+                                              "latest": latest, "form": form, "principles": rules.CODE_PRINCIPLES,
+                                              "may": services.what_user_may(request.user)})
