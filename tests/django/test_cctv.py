@@ -300,7 +300,7 @@ def test_the_report_page_and_the_cli_show_the_same_figures(client: Client, lead:
     camera(lead, "C1")
     client.force_login(police_officer)
     page = client.get("/cctv/report/?quarter=2025Q3").content.decode()
-    assert "1 cameras on the register: 1 working" in page
+    assert "1 camera on the register: 1 working" in page
     from click.testing import CliRunner
 
     from csphub.cli.cctv import cctv

@@ -70,7 +70,7 @@ def seed_cctv(lsoas: Sequence[Any], *, seed: int = 2024, today: date | None = No
         result.faults = _faults(lead, [c for c in estate if c.pk not in quiet], months, rng, today)
         _monitoring(months, rng)
         meetings = _meetings(lead, today)
-        result.decisions = _decisions(lead, [c for c in estate if c.pk not in quiet], meetings)
+        result.decisions = _decisions(lead, [c for c in estate[2:] if c.pk not in quiet], meetings)
         result.reviews_by_rule = len(services.open_zero_activity_reviews(today, lead, channel="cli"))
         _requests(lead, lsoas, meetings, today)
         result.deployments = _deployments(lead, estate, today)
