@@ -406,3 +406,75 @@ def api_tokens(user: Any) -> QuerySet[ApiToken]:
     if can_manage_users(user):
         mine |= Q(user__in=managed_users(user).values("pk"))
     return ApiToken.objects.select_related("user").filter(mine)
+
+# ---- CCTV ----
+# The register (cameras, faults, activity, rapid deployments, the SEG paper) is for every
+# partner (police included: they see where cameras are and request footage). Changing the
+# estate is the CCTV lead's: the cctv.manage_estate permission, granted per user. Reviews,
+# new-camera requests (with who asked), DPIAs and Code self-assessments are internal: the lead
+# and holders of cctv.view_internal (e.g. the community safety team). Footage requests: the
+# lead, cctv.view_internal holders, and the requesting agency's officers and supervisors.
+
+
+def _cctv_models() -> Any:
+    from csphub.cctv import models as cctv
+
+    return cctv
+
+
+def can_manage_estate(user: Any) -> bool:
+    """The CCTV lead: records cameras, faults, deployments, recommendations and the SEG's decisions."""
+    return membership(user) is not None and user.has_perm("cctv.manage_estate")
+
+
+def can_see_cctv_internal(user: Any) -> bool:
+    return can_manage_estate(user) or (membership(user) is not None and user.has_perm("cctv.view_internal"))
+
+
+def can_view_cctv_register(user: Any) -> bool:
+    return membership(user) is not None
+
+
+def cameras(user: Any) -> QuerySet[Any]:
+    model = _cctv_models().Camera
+    return model.objects.filter(archived_on__isnull=True) if can_view_cctv_register(user) else model.objects.none()
+
+
+def camera_faults(user: Any) -> QuerySet[Any]:
+    model = _cctv_models().Fault
+    if not can_view_cctv_register(user):
+        return model.objects.none()
+    return model.objects.filter(archived_on__isnull=True, camera__archived_on__isnull=True)
+
+
+def camera_deployments(user: Any) -> QuerySet[Any]:
+    model = _cctv_models().RapidDeployment
+    return model.objects.filter(archived_on__isnull=True) if can_view_cctv_register(user) else model.objects.none()
+
+
+def camera_reviews(user: Any) -> QuerySet[Any]:
+    model = _cctv_models().Review
+    return model.objects.filter(archived_on__isnull=True) if can_see_cctv_internal(user) else model.objects.none()
+
+
+def camera_dpias(user: Any) -> QuerySet[Any]:
+    model = _cctv_models().Dpia
+    return model.objects.filter(archived_on__isnull=True) if can_see_cctv_internal(user) else model.objects.none()
+
+
+def can_request_footage(user: Any) -> bool:
+    """Officers and supervisors of any partner (the police above all) record their requests."""
+    return works_cases(user) or can_manage_estate(user)
+
+
+def footage_requests(user: Any) -> QuerySet[Any]:
+    model = _cctv_models().FootageRequest
+    if can_see_cctv_internal(user):
+        return model.objects.filter(archived_on__isnull=True)
+    if works_cases(user):
+        return model.objects.filter(requesting_agency_id=agency_id_of(user), archived_on__isnull=True)
+    return model.objects.none()
+
+
+def can_answer_footage_request(user: Any) -> bool:
+    return can_manage_estate(user)

@@ -135,3 +135,11 @@ def audit_log(user: Any, *, username: str | None = None, object_type: str | None
     if object_type:
         found = found.filter(object_type=object_type)
     return found
+
+# ---- CCTV ----
+camera, cameras = _reader("camera", policy.cameras)
+camera_fault, camera_faults = _reader("camera_fault", policy.camera_faults, "fault")
+camera_deployment, camera_deployments = _reader("camera_deployment", policy.camera_deployments, "deployment")
+camera_review, camera_reviews = _reader("camera_review", policy.camera_reviews, "review")
+camera_dpia, camera_dpias = _reader("camera_dpia", policy.camera_dpias, "DPIA")
+footage_request, footage_requests = _reader("footage_request", policy.footage_requests, "footage request")

@@ -37,6 +37,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "harm": ("csphub.cli.panels:harm", "Load crime harm weights; report a cohort's harm before vs during."),
     "case-review": ("csphub.cli.panels:case_review", "ASB Case Review statistics the Act requires."),
     "people": ("csphub.cli.panels:people", "Find likely duplicate people across agencies for review."),
+    "cctv": ("csphub.cli.cctv:cctv", "The CCTV estate: register, activity, the SEG's quarterly CCTV paper."),
 }
 
 

@@ -178,6 +178,20 @@ def seed_demo_casework(ctx: DemoContext) -> str:
             f"{panels.get('cohort_members', 0)}, {panels.get('case_reviews', 0)} ASB Case Review applications")
 
 
+def seed_demo_cctv(ctx: DemoContext) -> str:
+    """Riverford's CCTV estate: cameras, a year of activity, faults, SEG decisions, deployments."""
+    from csphub.cctv.demo import seed_cctv
+    from csphub.cctv.evidence import using_warehouse
+
+    with using_warehouse(ctx.con):
+        result = seed_cctv(ctx.require_sources().county.lsoas_of(DEMO_LAD), seed=ctx.seed)
+    if not result.cameras:
+        return "already seeded (or no demo users)"
+    return (f"{result.cameras} cameras, {result.faults} faults, {result.reviews_by_rule} placement reviews opened by "
+            f"the six-month rule, {result.decisions} SEG decisions, {result.deployments} rapid deployments, "
+            f"{result.footage_requests} police footage requests; CCTV lead: asb.supervisor")
+
+
 def wipe_previous_demo(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
     """Remove the demo's files and every warehouse row it loaded; real data is left alone."""
     from csphub.analytics.warehouse import transaction
@@ -316,7 +330,8 @@ def demo(seed: int, years: int, force_name: str, fresh: bool, no_casework: bool)
             console.print("Removed the previous demo.")
         ctx = DemoContext(data_dir=settings.data_dir, con=con, console=console, seed=seed,
                           years=years, force_name=force_name)
-        steps = DEMO_STEPS if no_casework else [*DEMO_STEPS, ("Seed the casework", seed_demo_casework)]
+        steps = DEMO_STEPS if no_casework else [*DEMO_STEPS, ("Seed the casework", seed_demo_casework),
+                                                ("Seed the CCTV estate", seed_demo_cctv)]
         run_demo(ctx, steps)
         console.print()
         for line in _headline(ctx):

@@ -23,6 +23,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append(("Panels", "/panels/"))
             items.append(("Case reviews", "/case-reviews/"))
             items.append(("Duplicates", "/people/matches/"))
+        if policy.can_view_cctv_register(user):
+            items.append(("CCTV", "/cctv/"))
         if policy.can_view_statistics(user):
             items.append(("Statistics", "/statistics/"))
         if policy.can_view_audit(user):
