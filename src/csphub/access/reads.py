@@ -135,3 +135,15 @@ def audit_log(user: Any, *, username: str | None = None, object_type: str | None
     if object_type:
         found = found.filter(object_type=object_type)
     return found
+
+# ---- Governance ----
+plan, plans = _reader("plan", policy.plans)
+plan_action, plan_actions = _reader("plan_action", policy.plan_actions, "action")
+board, boards = _reader("board", policy.boards)
+board_meeting, board_meetings = _reader("board_meeting", policy.board_meetings, "meeting")
+decision, decisions = _reader("decision", policy.decisions)
+grant, grants = _reader("grant", policy.grants)
+event, events = _reader("event", policy.events)
+outreach_session, outreach_sessions = _reader("outreach_session", policy.outreach_sessions, "outreach session")
+governance_paper, governance_papers = _reader("governance_paper", policy.governance_papers, "paper")
+# ---- end Governance ----

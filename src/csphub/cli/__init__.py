@@ -37,6 +37,12 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "harm": ("csphub.cli.panels:harm", "Load crime harm weights; report a cohort's harm before vs during."),
     "case-review": ("csphub.cli.panels:case_review", "ASB Case Review statistics the Act requires."),
     "people": ("csphub.cli.panels:people", "Find likely duplicate people across agencies for review."),
+    # ---- Governance ----
+    "plan": ("csphub.cli.governance:plan", "Action plans: import from CSV/Excel, export with RAG, progress."),
+    "board": ("csphub.cli.governance:board", "Boards and their meetings, decisions and deadlines."),
+    "grant": ("csphub.cli.governance:grant", "Grants: the return to the funder as Word or Excel."),
+    "outreach": ("csphub.cli.governance:outreach", "Anonymous outreach: sessions, unique and repeat attendance."),
+    "paper": ("csphub.cli.governance:paper", "Committee papers from the record: briefing note, portfolio report."),
 }
 
 

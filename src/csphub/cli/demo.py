@@ -29,6 +29,7 @@ from csphub.analytics.synthetic.demo_sources import DEFAULT_FORCE_NAME
 from csphub.analytics.synthetic.places import AUTHORITIES
 from csphub.settings import load_settings
 
+from .governance import seed_demo_governance  # ---- Governance ----
 from .partner_asb import load_demo_partner_asb
 
 POPULATION_SOURCE = "Fictional mid-year estimate (CSP Hub demo)"
@@ -316,7 +317,8 @@ def demo(seed: int, years: int, force_name: str, fresh: bool, no_casework: bool)
             console.print("Removed the previous demo.")
         ctx = DemoContext(data_dir=settings.data_dir, con=con, console=console, seed=seed,
                           years=years, force_name=force_name)
-        steps = DEMO_STEPS if no_casework else [*DEMO_STEPS, ("Seed the casework", seed_demo_casework)]
+        steps = DEMO_STEPS if no_casework else [*DEMO_STEPS, ("Seed the casework", seed_demo_casework),
+                                                ("Seed the governance", seed_demo_governance)]  # ---- Governance ----
         run_demo(ctx, steps)
         console.print()
         for line in _headline(ctx):

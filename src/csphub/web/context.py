@@ -23,6 +23,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append(("Panels", "/panels/"))
             items.append(("Case reviews", "/case-reviews/"))
             items.append(("Duplicates", "/people/matches/"))
+        items.append(("Governance", "/governance/"))  # ---- Governance ----
         if policy.can_view_statistics(user):
             items.append(("Statistics", "/statistics/"))
         if policy.can_view_audit(user):
