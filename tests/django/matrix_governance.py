@@ -19,7 +19,20 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from csphub.governance import rules, services
 from csphub.governance.models import OutreachProgramme
 
-from .matrix_kit import ALLOWED, CASEWORK, PDF, Exercise, Outcome, Read, Shown, World, api_ids, href, iso, role_only
+from .matrix_kit import (
+    ALLOWED,
+    CASEWORK,
+    PDF,
+    Exercise,
+    Outcome,
+    Read,
+    Shown,
+    World,
+    api_ids,
+    href,
+    iso,
+    role_only,
+)
 
 
 def _lead_or_admin(role: str, relation: str) -> Outcome:
@@ -74,8 +87,8 @@ def _quarter(world: World) -> str:
 
 
 def _plan_csv(world: World) -> dict[str, Any]:
-    content = ("priority,objective,reference,action,theme,lead_agency,target,unit\n"
-               "1,Tackling ASB,1.2,Daily Dial In,prepare,Council ASB Team,250,dial-ins\n").encode()
+    content = (b"priority,objective,reference,action,theme,lead_agency,target,unit\n"
+               b"1,Tackling ASB,1.2,Daily Dial In,prepare,Council ASB Team,250,dial-ins\n")
     return {"plan": world.pk("gov_plan"), "file": SimpleUploadedFile("plan.csv", content, "text/csv")}
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from csphub.access import reads
 from csphub.core.api import API, ERRORS, Day, Id, if_match, text
@@ -128,7 +128,7 @@ def post_update(request: HttpRequest, action_id: Id, body: UpdateIn) -> Any:
                                     achieved=body.achieved, milestone_met=body.milestone_met,
                                     rag_override=body.rag_override, override_reason=body.override_reason,
                                     expected_version=if_match(request), channel=API)
-    return 201, update_out(update)
+    return Status(201, update_out(update))
 
 
 class DecisionOut(Schema):

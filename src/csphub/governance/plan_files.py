@@ -202,7 +202,7 @@ def import_plan(user: Any, plan: Plan, path: Path, *, channel: str = Channel.CLI
             continue
         seen.add(checked.values["reference"])
         existed = Action.objects.filter(priority__plan=plan, reference=checked.values["reference"]).exists()
-        priority = services.priority_of(user, plan, checked.priority, checked.priority_title or f"Priority {checked.priority}")
+        priority = services.priority_of(user, plan, checked.priority, checked.priority_title)
         services.add_action(user, priority, channel=channel, **checked.values)
         summary.changed += existed
         summary.loaded += not existed

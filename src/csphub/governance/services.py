@@ -182,10 +182,12 @@ def create_plan(user: Any, *, name: str, starts_on: date, ends_on: date, kind: s
     return plan
 
 
-def priority_of(user: Any, plan: Plan, number: int, title: str) -> Priority:
+def priority_of(user: Any, plan: Plan, number: int, title: str = "") -> Priority:
+    """The plan's priority ``number``, made if new ("Priority 3" until it is given a title); a
+    title given renames it, a blank one leaves it as it is."""
     found = Priority.objects.filter(plan=plan, number=number).first()
     if found is None:
-        found = Priority(plan=plan, number=number, title=title)
+        found = Priority(plan=plan, number=number, title=title or f"Priority {number}")
         found.save_by(user)
     elif title and found.title != title:
         found.title = title
