@@ -239,7 +239,7 @@ def paper() -> None:
 
 
 def _period(start: str, end: str) -> tuple[date, date]:
-    from csphub.governance.papers import period_of
+    from csphub.governance.rules import period_of
 
     try:
         return period_of(start, end)

@@ -75,20 +75,59 @@ SEG_ITEMS = (("Prevent Update", "prevent"), ("CCTV", "cctv"), ("Combatting Drugs
              ("Violence Reduction Unit", "vru"), ("Riverford Task Force", "task_force"),
              ("CSP Action Plan", "action_plan"), ("PCC Crime Reduction", "pcc_grant"))
 
+# topic -> one minute per meeting (the demo's four SEG meetings, oldest first)
 SEG_NOTES = {
-    "prevent": ["The threat level for terrorism remains substantial. Aldshire remains a Prevent priority area and Home "
-                "Office funding is confirmed for a further two years.",
-                "Riverford remains the highest referring area in the county; most referrals come from education."],
-    "cctv": ["The CCTV network is strong with {faults} faults outstanding.",
-             "The SEG, which includes cross-party membership, makes recommendations as to which cameras should be "
-             "decommissioned and which should be made permanent."],
-    "drugs": ["The Combating Drugs Partnership met in the quarter and reports into the CSP through its Senior "
-              "Responsible Officer, the Director of Public Health."],
-    "vru": ["The Violence Reduction Unit continues to fund the hospital navigator scheme and community sports "
-            "programmes; focused deterrence has widened to knife and weapon harm."],
-    "task_force": ["The Riverford Task Force has focused on the town centre and Castle ward this quarter."],
-    "action_plan": ["The CSP Action Plan was reviewed; actions off track were discussed with their leads."],
-    "pcc_grant": ["The PCC Crime Reduction Grant continues to fund rapid deployment CCTV and youth diversion."],
+    "prevent": [
+        "The threat level for terrorism remains substantial. Aldshire remains a Prevent priority area and Home Office "
+        "funding is confirmed for a further two years.",
+        "The Counter Terrorism Local Profile has been refreshed; the priorities have not changed: Islamist extremism, "
+        "extreme right-wing, self-initiated attacks and the online threat.",
+        "The Prevent team has completed its new domestic abuse and extremism training; Riverford remains the highest "
+        "referring area in the county.",
+        "The Gaming Bus visited two secondary schools and a youth club, raising awareness of hate and extremism online.",
+    ],
+    "cctv": [
+        "The CCTV network is very strong with only {faults} faults: a camera in the High Street with intermittent loss "
+        "of picture and the camera outside the station, due to a cabling problem.",
+        "Since the last meeting there have been further incidents at the recreation ground; colleagues feel the two "
+        "rapid deployment cameras are a good resource to have. Finance have confirmed there is room in the budget.",
+        "The new CCTV partnership contract has been agreed and signed. {faults} faults are outstanding.",
+        "The monthly zero-activity report was circulated; no camera has reported zero activity for six months.",
+    ],
+    "drugs": [
+        "The Combating Drugs Partnership has agreed its terms of reference; the Director of Public Health is the Senior "
+        "Responsible Officer.",
+        "The joint needs assessment found cannabis the most used substance and cocaine the second; illicit opioids are "
+        "the main reason people enter treatment.",
+        "The strategic action plan is in place and partners are measured against it; baselines are being set for each "
+        "local measure.",
+        "The CDP's annual conference is planned; the continuity of care group reported on prison releases.",
+    ],
+    "vru": [
+        "The Violence Reduction Unit continues to fund the hospital navigator scheme and community sports programmes.",
+        "The Serious Violence strategic needs assessment has been published; violence with injury, robbery and knife "
+        "or weapon harm are the most frequent serious violence in Riverford.",
+        "Focused deterrence has widened from young street groups to knife and weapon harm.",
+        "The VRU's budget for next year is confirmed at the current level.",
+    ],
+    "task_force": [
+        "The Riverford Task Force has focused on the town centre this quarter, with joint visits to vulnerable tenants.",
+        "The Task Force has moved its focus to Riverside; 14 cuckooing visits were made with housing officers.",
+        "Joint patrols enforcing the town centre PSPOs continued on Friday and Saturday nights.",
+        "A week of action on nuisance vehicles led to eight Section 59 warnings.",
+    ],
+    "action_plan": [
+        "The refreshed Action Plan was presented; leads were asked to report quarterly.",
+        "Actions off track were discussed with their leads; the Bikeability courses resume in the spring term.",
+        "The Action Plan was reviewed against the Strategic Assessment's findings.",
+        "Leads of the red actions set out their recovery plans.",
+    ],
+    "pcc_grant": [
+        "The PCC Crime Reduction Grant for the year has been confirmed.",
+        "The grant continues to fund rapid deployment CCTV and the boxing programme.",
+        "Drop-in football now attracts over 100 young people each week.",
+        "The return to the PCC for the half year was submitted on time.",
+    ],
 }
 
 SEG_DECISIONS = (
@@ -99,8 +138,8 @@ SEG_DECISIONS = (
     ("drugs", "decision", "Agreed that the joint needs assessment will be a living document with quarterly addenda, "
                           "a 12-month review and a rewrite every three years."),
     ("cctv", "decision", "Agreed for these cameras to be made permanent."),
-    ("action_plan", "recommendation", "Recommended that the refreshed Action Plan for the coming year is presented to "
-                                      "Overview and Scrutiny."),
+    ("action_plan", "recommendation", "That the refreshed Action Plan for the coming year is presented to Overview "
+                                      "and Scrutiny."),
     ("cctv", "pending", "Whether to install a new camera at Station Road underpass, awaiting the privacy impact "
                         "assessment."),
 )
@@ -214,12 +253,12 @@ def _seed_boards(user: Any, quarters: list[rules.Quarter], rng: random.Random, t
     decisions = iter(SEG_DECISIONS)
     officer = get_user_model().objects.filter(username="asb.officer").first()
     meetings = 0
-    for q in quarters:
+    for number, q in enumerate(quarters):
         meeting = services.schedule_meeting(None, seg, held_on=q.start + timedelta(days=40), place="Riverford Civic Centre")
         for item in meeting.agenda.filter(source="standing"):
             notes = SEG_NOTES.get(item.topic)
             if notes:
-                item.notes = "\n\n".join(n.format(faults=rng.randint(1, 4)) for n in notes)
+                item.notes = notes[number % len(notes)].format(faults=rng.randint(1, 4))
                 item.save()
         services.record_meeting(None, meeting, minutes="Minutes agreed as a true record.",
                                 attending=rng.sample(agencies, k=min(8, len(agencies))))
@@ -238,7 +277,7 @@ def _seed_boards(user: Any, quarters: list[rules.Quarter], rng: random.Random, t
         services.record_meeting(None, m, minutes="Threats reviewed; intelligence gaps assigned.",
                                 attending=list(socp.member_agencies.all()))
         meetings += 1
-    services.schedule_meeting(None, seg, held_on=rules.quarter_of(today).start + timedelta(days=40))
+    services.schedule_meeting(None, seg, held_on=rules.quarter_of(today).next().start + timedelta(days=40))
     counts["meetings"] = meetings
 
 

@@ -21,7 +21,7 @@ import importlib
 import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -81,6 +81,8 @@ class Paper:
     figures: dict[str, Any] = field(default_factory=dict)
 
 
+period_of = rules.period_of  # '2025-04', '2025-09' -> the period's first and last day
+
 SectionProvider = Callable[[date, date], Section | dict[str, Any] | None]
 _REGISTERED: dict[str, tuple[int, SectionProvider]] = {}
 
@@ -104,22 +106,6 @@ def section_providers() -> list[tuple[str, SectionProvider]]:
 
 
 # ---- The period ----------------------------------------------------------------------------------
-
-
-def period_of(first_month: str, last_month: str) -> tuple[date, date]:
-    """'2025-04', '2025-09' -> 1 April 2025 .. 30 September 2025; ValueError naming the value."""
-    def month(text: str) -> date:
-        try:
-            year, number = (int(p) for p in text.strip().split("-"))
-            return date(year, number, 1)
-        except ValueError as e:
-            raise ValueError(f"expected a month as YYYY-MM, got {text!r}") from e
-
-    start, last = month(first_month), month(last_month)
-    if last < start:
-        raise ValueError(f"the period ends ({last_month}) before it starts ({first_month})")
-    end = rules.add_months(last, 1) - timedelta(days=1)
-    return start, end
 
 
 def _n(value: Decimal | int | float | None) -> str:
@@ -371,6 +357,12 @@ def plugged_sections(start: date, end: date) -> list[Section]:
 # ---- The papers ----------------------------------------------------------------------------------
 
 
+def written_on() -> date:
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
 def current_plan(end: date) -> Plan | None:
     return (Plan.objects.filter(archived_on__isnull=True, kind=Plan.Kind.COMMUNITY_SAFETY, starts_on__lte=end)
             .order_by("-starts_on").first())
@@ -389,7 +381,7 @@ def briefing(board: Board, start: date, end: date, *, cases: QuerySet[Any] | Non
                 engagement_section(start, end), casework_section(cases, start, end)]
     sections += [s for s in optional if s is not None] + plugged_sections(start, end)
     figures = _figures(board, meetings, plan, start, end)
-    return Paper("briefing", committee, f"BRIEFING NOTE{f' – No. {number}' if number else ''}", f"{end:%B %Y}",
+    return Paper("briefing", committee, f"BRIEFING NOTE{f' – No. {number}' if number else ''}", f"{written_on():%d %B %Y}",
                  f"All Members of the {committee}", f"Community Safety Partnership update, {start:%B %Y} to {end:%B %Y}",
                  start, end, sections, lead_officer,
                  [f"Appendix A - {plan.name} with the latest RAG (csphub plan export)"] if plan else [], figures)
@@ -418,7 +410,7 @@ def portfolio_report(start: date, end: date, *, cases: QuerySet[Any] | None = No
             sections.append(Section(p["priority"].title, paragraphs, sources=[_ids("quarterly updates", p["updates"])]))
     optional = [grants_section(start, end), engagement_section(start, end), casework_section(cases, start, end)]
     sections += [s for s in optional if s is not None] + plugged_sections(start, end)
-    return Paper("portfolio", committee.upper(), f"ATTENDANCE BY THE {portfolio.upper()}", f"{end:%d %B %Y}",
+    return Paper("portfolio", committee.upper(), f"ATTENDANCE BY THE {portfolio.upper()}", f"{written_on():%d %B %Y}",
                  f"Members of the {committee}", f"Progress made within the areas of the {portfolio} covering the "
                  "Community Safety Partnership", start, end, sections, "",
                  [], _figures(None, [], plan, start, end))
@@ -473,11 +465,11 @@ def _write_section(doc: Any, number: str, section: Section, level: int) -> None:
             doc.add_paragraph(f"{paragraph_number}. {paragraph}")
     for table in section.tables:
         _write_table(doc, table)
-    for sub_number, sub in _numbered(section.subsections, f"{number}.", _text_count(section)):
-        _write_section(doc, sub_number, sub, level + 1)
     if section.sources:
         run = doc.add_paragraph().add_run("Built from: " + "; ".join(section.sources))
         run.italic, run.font.size = True, Pt(8)
+    for sub_number, sub in _numbered(section.subsections, f"{number}.", _text_count(section)):
+        _write_section(doc, sub_number, sub, level + 1)
 
 
 def _write_table(doc: Any, table: Table) -> None:

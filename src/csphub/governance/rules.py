@@ -323,3 +323,22 @@ def parse_counts(text: str, what: str = "count") -> dict[str, int]:
             raise ValueError(f"line {number} ({line.strip()!r}): expected 'label: {what}', a whole number")
         found[m.group(1)] = found.get(m.group(1), 0) + int(m.group(2))
     return found
+
+
+# ---- Periods of papers --------------------------------------------------------------------------
+
+
+def period_of(first_month: str, last_month: str) -> tuple[date, date]:
+    """'2025-04', '2025-09' -> 1 April 2025 .. 30 September 2025; ValueError naming the value."""
+    def month(text: str) -> date:
+        try:
+            year, number = (int(p) for p in text.strip().split("-"))
+            return date(year, number, 1)
+        except ValueError as e:
+            raise ValueError(f"expected a month as YYYY-MM, got {text!r}") from e
+
+    start, last = month(first_month), month(last_month)
+    if last < start:
+        raise ValueError(f"the period ends ({last_month}) before it starts ({first_month})")
+    end = add_months(last, 1) - timedelta(days=1)
+    return start, end
