@@ -350,3 +350,31 @@ def test_the_action_page_records_an_update_and_shows_a_failed_form(client, plan,
     assert failed.status_code == 200 and "<title>Error: 1.1" in failed.content.decode()
     ok = client.post(f"/governance/actions/{action.pk}/", {"quarter": quarter, "narrative": "Trained 5", "achieved": "5"})
     assert ok.status_code == 302 and action.updates.get().narrative == "Trained 5"
+
+
+def test_the_docstring_examples_of_the_django_modules_hold():
+    import doctest
+
+    from csphub.governance import engagement
+
+    for module in (engagement, papers):
+        result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+        assert result.failed == 0, module.__name__
+
+
+def test_events_are_set_against_their_wards_busiest_asb_first(council):
+    services.record_event(None, title="Stall", held_on=date(2025, 6, 1), place="Hub", ward_code="E2", ward_name="Quay",
+                          attendees={"adults": 12})
+    services.record_event(None, title="Stall", held_on=date(2025, 6, 2), place="Hub", attendees={"adults": 5})
+    from csphub.governance import engagement
+    from csphub.governance.models import Event
+
+    events = list(Event.objects.all())
+    by_area = {"Riverford": {"E1": {"name": "Castle", "crime": 900, "asb": 300},
+                             "E2": {"name": "Quay", "crime": 500, "asb": 120}},
+               "Kingsmere": {"E9": {"name": "Far", "crime": 10, "asb": 999}}}
+    areas, figures = engagement.areas_of_events(events, by_area)
+    rows = engagement.events_against_wards(events, figures)
+    assert areas == ["Riverford"]
+    assert [(r["ward_name"], r["asb_rank"], r["events"], r["people"]) for r in rows] == [
+        ("Castle", 1, 0, 0), ("Quay", 2, 1, 12), ("Ward not recorded", None, 1, 5)]

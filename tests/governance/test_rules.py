@@ -158,3 +158,10 @@ def test_counts_are_read_from_label_lines():
     assert rules.parse_counts("adults: 40\nyoung people = 12, adults: 3") == {"adults": 43, "young people": 12}
     with pytest.raises(ValueError, match="line 2"):
         rules.parse_counts("adults: 40\nlots of children")
+
+
+def test_the_docstring_examples_hold():
+    import doctest
+
+    result = doctest.testmod(rules, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 10 and result.failed == 0

@@ -69,7 +69,7 @@ def expected_by(target: Decimal, starts_on: date | None, due_on: date | None, as
 
     Examples:
         >>> expected_by(Decimal(1000), date(2024, 4, 1), date(2025, 4, 1), date(2024, 10, 1))
-        Decimal('504')
+        Decimal('501')
         >>> expected_by(Decimal(1000), date(2024, 4, 1), date(2025, 4, 1), date(2026, 1, 1))
         Decimal('1000')
     """

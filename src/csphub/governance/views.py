@@ -211,8 +211,9 @@ def event_list(request: HttpRequest) -> HttpResponse:
                 messages.success(request, f"{event.title} on {event.held_on:%d %B %Y} recorded")
                 return redirect("governance-events")
     events = services.event_list(user, start=start, end=end)
-    figures, note = engagement.ward_figures(start, end)
-    return render(request, "governance/events.html", {
+    by_area, note = engagement.ward_figures(start, end)
+    areas, figures = engagement.areas_of_events(events, by_area)
+    return render(request, "governance/events.html", {"areas": areas,
         "title": f"{'Error: ' if form.errors else ''}Community engagement events", "events": events, "form": form,
         "wards": engagement.events_against_wards(events, figures), "note": note, "start": start, "end": end,
         "totals": services.engagement_totals(start, end), "can_record": services.policy.can_record_engagement(user)})
