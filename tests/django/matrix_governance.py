@@ -141,6 +141,9 @@ PAGES: dict[str, tuple[Exercise, ...]] = {
         Exercise("governance_lead", "post", {"pk": "gov_grant"}, body=lambda w: {
             "workstream": w.pk("gov_workstream"), "quarter": _quarter(w), "outputs": "2", "outcomes": "30",
             "spend": "4000"}),
+        Exercise("governance_lead", "post", {"pk": "gov_grant"}, body=lambda w: {
+            "form": "evidence", "title": "Training attendance sheets",
+            "file": SimpleUploadedFile("sheets.pdf", PDF, "application/pdf")}),
     ),
     "/governance/grants/<int:pk>/return/": (Exercise("signed_in", params={"pk": "gov_grant"}, reads=(GRANT_READ,),
                                                      refused="grant"),),

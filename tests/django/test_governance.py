@@ -378,3 +378,27 @@ def test_events_are_set_against_their_wards_busiest_asb_first(council):
     assert areas == ["Riverford"]
     assert [(r["ward_name"], r["asb_rank"], r["events"], r["people"]) for r in rows] == [
         ("Castle", 1, 0, 0), ("Quay", 2, 1, 12), ("Ward not recorded", None, 1, 5)]
+
+
+def test_the_api_records_an_update_and_refuses_a_stale_one(client, plan, council, police):
+    from .factories import create_token
+
+    action = make_action(plan, council, due_on=date.today() + timedelta(days=300))
+    lead = {"authorization": f"Bearer {create_token(create_user('officer', council))}"}
+    quarter = rules.quarter_of(date.today()).label
+    first = client.post(f"/api/v1/governance/actions/{action.pk}/updates", {"quarter": quarter, "narrative": "a",
+                                                                            "achieved": 5}, content_type="application/json",
+                        headers=lead)
+    assert first.status_code == 201 and first.json()["version"] == 1 and first.json()["rag"] in ("green", "amber", "red")
+    stale = client.post(f"/api/v1/governance/actions/{action.pk}/updates", {"quarter": quarter, "narrative": "b"},
+                        content_type="application/json", headers={**lead, "If-Match": '"0"'})
+    assert stale.status_code == 409 and stale.json()["error"]["code"] == "stale_edit"
+    bad = client.post(f"/api/v1/governance/actions/{action.pk}/updates", {"quarter": "Q9", "narrative": "b"},
+                      content_type="application/json", headers=lead)
+    assert bad.status_code == 422 and bad.json()["error"]["code"] == "bad_quarter"
+    other = {"authorization": f"Bearer {create_token(create_user('officer', police))}"}
+    refused = client.post(f"/api/v1/governance/actions/{action.pk}/updates", {"quarter": quarter, "narrative": "c"},
+                          content_type="application/json", headers=other)
+    assert refused.status_code == 403 and "lead agency (Council ASB Team)" in refused.json()["error"]["message"]
+    got = client.get(f"/api/v1/governance/plans/{plan.pk}", headers=other).json()
+    assert got["actions"][0]["latest"]["narrative"] == "a" and got["rag_counts"]["none"] == 0

@@ -18,6 +18,12 @@ from ._common import emit
 from .casework import _date, _django
 
 
+def _duties() -> tuple[Any, ...]:
+    from csphub.governance.rules import STATUTORY_DEADLINES
+
+    return STATUTORY_DEADLINES
+
+
 @click.group()
 def plan() -> None:
     """Action plans: the Community Safety Plan, the CDP plan, Prevent, Serious Violence..."""
@@ -145,6 +151,44 @@ def board() -> None:
     """Boards (SEG, SOCP, CDP...), their agendas and the partnership's deadlines."""
 
 
+@board.command("add")
+@click.argument("name")
+@click.option("--short-name", required=True, help="What papers call it, e.g. SEG.")
+@click.option("--frequency", type=click.Choice(["monthly", "quarterly", "twice_yearly", "yearly", "as_needed"]),
+              default="quarterly", show_default=True, help="How often it meets.")
+@click.option("--chair-role", default="", help="The post that chairs it, e.g. 'CSP Manager'.")
+@click.option("--member", "members", multiple=True, help="A member agency's name (repeat for each).")
+@click.option("--item", "items", multiple=True,
+              help="A standing item as 'Title' or 'Title=topic' (repeat, in agenda order); topic action_plan "
+                   "brings actions off track onto the agenda, and decisions are filed under the topic.")
+def board_add(name: str, short_name: str, frequency: str, chair_role: str, members: tuple[str, ...],
+              items: tuple[str, ...]) -> None:
+    """Add a board or forum called NAME with its members and standing items."""
+    _django()
+    from csphub.accounts.services import find_agency
+    from csphub.governance import services
+
+    standing = [(i.split("=", 1)[0].strip(), i.split("=", 1)[1].strip() if "=" in i else "") for i in items]
+    found = services.create_board(None, name=name, short_name=short_name, frequency=frequency, chair_role=chair_role,
+                                  members=[find_agency(m) for m in members], standing_items=standing)
+    click.echo(f"Added {found.name} ({found.short_name}) with {len(standing)} standing items.")
+
+
+@board.command("deadline")
+@click.option("--duty", required=True, type=click.Choice([d.key for d in _duties()]),
+              help="Which statutory or agreed cycle (docs/governance.md).")
+@click.option("--due", required=True, help="When it is next due, YYYY-MM-DD.")
+@click.option("--board", "board_name", help="The board it is reported to (its agenda then lists it when due).")
+def board_deadline(duty: str, due: str, board_name: str | None) -> None:
+    """Put a statutory deadline in the calendar; marking it done brings the next one round."""
+    day = _date(due, "--due")
+    _django()
+    from csphub.governance import services
+
+    item = services.add_statutory_deadline(None, duty, day, services.find_board(board_name) if board_name else None)
+    click.echo(f"{item.title}: due {item.due_on:%d %B %Y}, {item.recurrence}.")
+
+
 @board.command("agenda")
 @click.option("--board", "board_name", required=True, help="The board's short name (e.g. SEG) or name.")
 @click.option("--date", "day", help="The meeting's date, YYYY-MM-DD (default today).")
@@ -184,6 +228,60 @@ def board_deadlines(output_format: str) -> None:
 @click.group()
 def grant() -> None:
     """Grants and funded projects."""
+
+
+@grant.command("add")
+@click.option("--fund", required=True, help="e.g. 'Safer Streets'.")
+@click.option("--round", "round_", default="", help="e.g. 5.")
+@click.option("--amount", required=True, type=click.FloatRange(min=0), help="Pounds awarded.")
+@click.option("--starts", required=True, help="First day, YYYY-MM-DD.")
+@click.option("--ends", required=True, help="Last day, YYYY-MM-DD.")
+@click.option("--lead", "lead", required=True, help="The lead agency's name.")
+@click.option("--conditions", default="", help="The funder's conditions.")
+@click.option("--report-due", "report_due", multiple=True, help="A reporting date, YYYY-MM-DD (repeat).")
+def grant_add(fund: str, round_: str, amount: float, starts: str, ends: str, lead: str, conditions: str,
+              report_due: tuple[str, ...]) -> None:
+    """Add a grant; prints its id (for `csphub grant workstream` and `csphub grant return`)."""
+    first, last = _date(starts, "--starts"), _date(ends, "--ends")
+    reporting = [_date(d, "--report-due") for d in report_due]
+    _django()
+    from decimal import Decimal
+
+    from csphub.accounts.services import find_agency
+    from csphub.governance import services
+
+    found = services.create_grant(None, fund=fund, round=round_, amount=Decimal(str(amount)), starts_on=first,
+                                  ends_on=last, led_by=find_agency(lead), conditions=conditions, reporting_dates=reporting)
+    click.echo(f"Added grant {found.pk}: {found}.")
+
+
+@grant.command("workstream")
+@click.option("--grant", "grant_id", required=True, type=int, help="The grant's id.")
+@click.option("--title", required=True, help="e.g. 'Door staff training'.")
+@click.option("--budget", required=True, type=click.FloatRange(min=0), help="Pounds.")
+@click.option("--output", "output", type=click.FloatRange(min=0), help="Planned outputs, e.g. 6.")
+@click.option("--output-unit", default="", help="e.g. 'training courses'.")
+@click.option("--outcome", "outcome", type=click.FloatRange(min=0), help="Planned outcomes, e.g. 90.")
+@click.option("--outcome-unit", default="", help="e.g. 'door staff trained'.")
+def grant_workstream(grant_id: int, title: str, budget: float, output: float | None, output_unit: str,
+                     outcome: float | None, outcome_unit: str) -> None:
+    """Add a workstream to a grant, with its planned outputs and outcomes."""
+    _django()
+    from decimal import Decimal
+
+    from csphub.errors import NotFoundError
+    from csphub.governance import services
+    from csphub.governance.models import Grant
+
+    found = Grant.objects.filter(pk=grant_id, archived_on__isnull=True).first()
+    if found is None:
+        raise NotFoundError(f"No grant {grant_id}.")
+    def number(v: float | None) -> Decimal | None:
+        return None if v is None else Decimal(str(v))
+
+    ws = services.add_workstream(None, found, title=title, budget=Decimal(str(budget)), planned_output=number(output),
+                                 output_unit=output_unit, planned_outcome=number(outcome), outcome_unit=outcome_unit)
+    click.echo(f"Added workstream {ws.pk} to {found}.")
 
 
 @grant.command("return")

@@ -149,12 +149,13 @@ def summary_section(board: Board, meetings: list[Meeting], start: date) -> Secti
     occasions = {1: "once"}.get(len(meetings), f"on {len(meetings)} occasions")
     paragraphs: list[str | list[str]] = [
         f"The {board.name} ({board.short_name}) has met {occasions} between {start:%B %Y} and the date of this note."
-        if meetings else f"The {board.name} has not met in the period.",
+        if meetings else f"The {board.name} ({board.short_name}) has not met in the period.",
         f"The {board.short_name} meets {board.get_frequency_display().lower()} and has a number of standing items on "
         "the agenda that are reported on at each meeting. These are:",
         standing,
-        "The following key issues were discussed:",
     ]
+    if meetings:
+        paragraphs.append("The following key issues were discussed:")
     return Section("Summary", paragraphs, sources=[_ids("board", [board]), _ids("meetings", meetings)])
 
 

@@ -349,11 +349,16 @@ def add_meeting_action(user: Any, meeting: Meeting, *, description: str, owner_a
 
 def add_paper(user: Any, *, uploaded: Any, title: str, meeting: Meeting | None = None, grant: Grant | None = None,
               channel: str = Channel.WEB) -> Paper:
-    """A meeting paper or grant evidence, through the same hostile-file checks and virus scan as
-    case attachments (csphub.core.uploads, csphub.core.scanner)."""
+    """A meeting paper (by a manager) or grant evidence (by the grant's lead agency or a
+    partnership admin), through the same hostile-file checks and virus scan as case
+    attachments (csphub.core.uploads, csphub.core.scanner)."""
     from csphub.core import scanner, uploads
 
-    require_manager(user)
+    if grant is not None and meeting is None:
+        if not policy.can_report_grant(user, grant):
+            raise PermissionRefused(f"Only the lead agency ({grant.led_by}) or a partnership admin adds this grant's evidence.")
+    else:
+        require_manager(user)
     kind = uploads.check_upload(uploaded)
     scan = scanner.scan(uploaded)
     if scan.status == scanner.INFECTED:

@@ -170,12 +170,24 @@ def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     context = services.grant_view(user, pk)
     grant = context["grant"]
-    form = forms.ReturnForm(request.POST or None, workstreams=[(f.workstream.pk, f.workstream.title) for f in context["figures"]])
+    evidence_post = request.method == "POST" and request.POST.get("form") == "evidence"
+    form = forms.ReturnForm(request.POST if request.method == "POST" and not evidence_post else None,
+                            workstreams=[(f.workstream.pk, f.workstream.title) for f in context["figures"]])
+    evidence = forms.PaperForm(request.POST if evidence_post else None, request.FILES if evidence_post else None)
     if request.method == "POST":
         if not services.policy.can_report_grant(user, grant):
             raise services.PermissionRefused(f"Only the lead agency ({grant.led_by}) or a partnership admin records "
-                                             "this grant's returns.")
-        if form.is_valid():
+                                             "this grant's returns and evidence.")
+        if evidence_post and evidence.is_valid():
+            try:
+                services.add_paper(user, uploaded=evidence.cleaned_data["file"], title=evidence.cleaned_data["title"],
+                                   grant=grant)
+            except RuleRefused as e:
+                show_refusal(evidence, e)
+            else:
+                messages.success(request, "Evidence attached")
+                return redirect("governance-grant", pk=grant.pk)
+        elif not evidence_post and form.is_valid():
             d = form.cleaned_data
             workstream = grant.workstreams.get(pk=d["workstream"])
             try:
@@ -187,7 +199,8 @@ def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, f"{d['quarter'].label} return for {workstream} saved")
                 return redirect("governance-grant", pk=grant.pk)
     return render(request, "governance/grant_detail.html", {
-        "title": f"{'Error: ' if form.errors else ''}{grant}", **context, "form": form,
+        "title": f"{'Error: ' if form.errors or evidence.errors else ''}{grant}", **context, "form": form,
+        "evidence_form": evidence,
         "can_report": services.policy.can_report_grant(user, grant)})
 
 
