@@ -243,7 +243,16 @@ def _next_steps(ctx: DemoContext) -> list[str]:
         f"--to {end:%Y-%m} --by month --format csv",
         f"csphub coverage --area {DEMO_AREA}",
         f"csphub assess --area {DEMO_AREA} --year {label} --out out/riverford",
+        "csphub paper briefing --from "  # ---- Governance ----
+        f"{first_of_month_before(6):%Y-%m} --to {first_of_month_before(1):%Y-%m} --board SEG --out out/riverford",
     ]
+
+
+def first_of_month_before(months: int) -> date:
+    """The first of the month ``months`` before this one (the demo's briefing period)."""
+    today = date.today()
+    index = today.year * 12 + today.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
 
 
 def _print_logins(console: Console, logins: list[tuple[str, str, str, str]]) -> None:
