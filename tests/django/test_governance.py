@@ -402,3 +402,15 @@ def test_the_api_records_an_update_and_refuses_a_stale_one(client, plan, council
     assert refused.status_code == 403 and "lead agency (Council ASB Team)" in refused.json()["error"]["message"]
     got = client.get(f"/api/v1/governance/plans/{plan.pk}", headers=other).json()
     assert got["actions"][0]["latest"]["narrative"] == "a" and got["rag_counts"]["none"] == 0
+
+
+def test_plan_progress_feeds_the_strategic_assessment(tmp_path, seeded, plan):
+    from csphub.analytics.assessment.sections import activity
+    from csphub.cli.governance import progress_markdown
+
+    path = tmp_path / "activity.md"
+    path.write_text(progress_markdown(papers.plan_progress(plan, date(2025, 9, 30))), encoding="utf-8")
+    [priority] = activity(path)
+    assert priority["priority"] == "Priority 1"
+    assert priority["paragraphs"][0] == "3 actions: 1 green, 1 amber, 1 red, 0 without an update."
+    assert priority["paragraphs"][1] == "Bikeability for year 6 (Council ASB Team, GREEN, 2025/26 Q2): 600 so far"

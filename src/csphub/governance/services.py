@@ -153,6 +153,7 @@ def record_update(user: Any, action: Action, *, quarter: rules.Quarter, narrativ
         raise RuleRefused("bad_rag", f"RAG is green, amber or red, not {rag_override!r}.", "rag_override")
     if action.measure == Action.Measure.NUMBER and achieved is not None and achieved < 0:
         raise RuleRefused("negative_value", "The value achieved cannot be below zero.", "achieved")
+    lock(action)  # two leads saving the same quarter at once: one waits, then corrects the other's
     rag = automatic_rag(action, quarter, achieved, milestone_met)
     update = QuarterlyUpdate.objects.filter(action=action, year=quarter.year, quarter=quarter.number).first()
     if update is None:
@@ -502,6 +503,7 @@ def record_return(user: Any, workstream: Workstream, *, quarter: rules.Quarter, 
     if quarter.end < grant.starts_on or quarter.start > grant.ends_on:
         raise RuleRefused("quarter_outside_grant", f"{quarter.label} is outside the grant's period "
                           f"({grant.starts_on:%d %b %Y} to {grant.ends_on:%d %b %Y}).", "quarter")
+    lock(workstream)
     found = WorkstreamReturn.objects.filter(workstream=workstream, year=quarter.year, quarter=quarter.number).first()
     ret = found or WorkstreamReturn(workstream=workstream, year=quarter.year, quarter=quarter.number)
     ret.outputs, ret.outcomes, ret.spend, ret.note = outputs, outcomes, spend, note
