@@ -64,7 +64,8 @@ def plan_import(request: HttpRequest) -> HttpResponse:
             messages.success(request, str(summary))
             if not summary.quarantined:
                 return redirect("governance-plan", pk=plan.pk)
-    return render(request, "governance/import.html", {"title": "Import an action plan", "form": form,
+    return render(request, "governance/import.html", {"title": f"{'Error: ' if form.errors else ''}Import an action plan",
+                                                      "form": form,
                                                       "summary": summary, "columns": plan_files.REQUIRED + plan_files.OPTIONAL})
 
 
@@ -104,7 +105,8 @@ def board_detail(request: HttpRequest, pk: int) -> HttpResponse:
             meeting = services.schedule_meeting(user, context["board"], **form.cleaned_data)
             messages.success(request, f"Meeting scheduled with {meeting.agenda.count()} agenda items")
             return redirect("governance-meeting", pk=meeting.pk)
-    return render(request, "governance/board_detail.html", {"title": context["board"].name, "form": form, **context,
+    return render(request, "governance/board_detail.html", {"title": f"{'Error: ' if form.errors else ''}{context['board'].name}",
+                                                            "form": form, **context,
                                                             "can_manage": services.policy.can_manage_governance(user)})
 
 
