@@ -67,7 +67,10 @@ def add_records(world: World) -> None:
                                title="CCTV report", meeting=meeting)
     calendar_item = services.add_statutory_deadline(None, "strategic_assessment", today + timedelta(days=20), board)
     grant = services.create_grant(None, fund="Safer Streets", round="5", amount=Decimal(190000),
-                                  starts_on=today - timedelta(days=200), ends_on=today + timedelta(days=365), led_by=lead)
+                                  starts_on=today - timedelta(days=200), ends_on=today + timedelta(days=365), led_by=lead,
+                                  reporting_dates=[today + timedelta(days=30)])
+    arising = services.add_meeting_action(None, meeting, description="Circulate the camera report", owner_agency=lead,
+                                          due_on=today + timedelta(days=14))
     workstream = services.add_workstream(None, grant, title="Door staff training", budget=Decimal(12000),
                                          planned_output=Decimal(6), output_unit="training courses")
     event = services.record_event(None, title="Freshers Fayre", held_on=today - timedelta(days=5), place="Campus",
@@ -79,7 +82,8 @@ def add_records(world: World) -> None:
     world.records.update({"gov_plan": plan, "gov_action": action, "gov_board": board, "gov_meeting": meeting,
                           "gov_decision": decision, "gov_paper": paper, "gov_calendar": calendar_item,
                           "gov_grant": grant, "gov_workstream": workstream, "gov_event": event,
-                          "gov_programme": programme, "gov_session": session})
+                          "gov_programme": programme, "gov_session": session, "gov_arising": arising,
+                          "gov_reporting_date": grant.reporting_dates.get()})
 
 
 def _quarter(world: World) -> str:
@@ -126,6 +130,8 @@ PAGES: dict[str, tuple[Exercise, ...]] = {
             refused="board_meeting"),
         Exercise("governance_manage", "post", {"pk": "gov_meeting"}, body=lambda w: {
             "form": "decision", "kind": "decision", "topic": "cctv", "text": "Agreed to remove the Mill Road camera"}),
+        Exercise("governance_manage", "post", {"pk": "gov_meeting"}, body=lambda w: {
+            "form": "action_done", "action_id": w.pk("gov_arising")}),
     ),
     "/governance/papers/<int:pk>/": (Exercise("signed_in", params={"pk": "gov_paper"},
                                               reads=(Read("governance_paper", "gov_paper"),), refused="governance_paper"),),
@@ -144,6 +150,8 @@ PAGES: dict[str, tuple[Exercise, ...]] = {
         Exercise("governance_lead", "post", {"pk": "gov_grant"}, body=lambda w: {
             "form": "evidence", "title": "Training attendance sheets",
             "file": SimpleUploadedFile("sheets.pdf", PDF, "application/pdf")}),
+        Exercise("governance_lead", "post", {"pk": "gov_grant"}, body=lambda w: {
+            "form": "submitted", "reporting_date": w.pk("gov_reporting_date")}),
     ),
     "/governance/grants/<int:pk>/return/": (Exercise("signed_in", params={"pk": "gov_grant"}, reads=(GRANT_READ,),
                                                      refused="grant"),),

@@ -414,3 +414,28 @@ def test_plan_progress_feeds_the_strategic_assessment(tmp_path, seeded, plan):
     assert priority["priority"] == "Priority 1"
     assert priority["paragraphs"][0] == "3 actions: 1 green, 1 amber, 1 red, 0 without an update."
     assert priority["paragraphs"][1] == "Bikeability for year 6 (Council ASB Team, GREEN, 2025/26 Q2): 600 so far"
+
+
+def test_actions_arising_are_marked_done_and_returns_sent(client, manager, council):
+    board = services.create_board(None, name="Strategic Executive Group", short_name="SEG")
+    meeting = services.schedule_meeting(None, board, held_on=date(2025, 1, 15))
+    with pytest.raises(RuleRefused, match="due after the meeting"):
+        services.add_meeting_action(manager, meeting, description="x", owner_agency=council, due_on=date(2025, 1, 1))
+    arising = services.add_meeting_action(manager, meeting, description="Circulate the camera report",
+                                          owner_agency=council, due_on=date(2025, 2, 12))
+    client.force_login(manager)
+    page = client.post(f"/governance/meetings/{meeting.pk}/", {"form": "action_done", "action_id": arising.pk})
+    assert page.status_code == 302
+    arising.refresh_from_db()
+    assert arising.done_on is not None
+    with pytest.raises(RuleRefused, match="was done on"):
+        services.complete_meeting_action(manager, arising, done_on=date(2025, 3, 1))
+    grant = services.create_grant(None, fund="PCC Crime Reduction Grant", round="", amount=Decimal(37000),
+                                  starts_on=date(2025, 4, 1), ends_on=date(2026, 3, 31), led_by=council,
+                                  reporting_dates=[date(2025, 10, 30)])
+    due = grant.reporting_dates.get()
+    assert client.post(f"/governance/grants/{grant.pk}/", {"form": "submitted", "reporting_date": due.pk}).status_code == 302
+    due.refresh_from_db()
+    assert due.submitted_on is not None
+    with pytest.raises(PermissionRefused):
+        services.submit_report(create_user("officer", create_agency()), grant, due.pk, submitted_on=date(2025, 10, 1))

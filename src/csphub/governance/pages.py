@@ -95,6 +95,14 @@ def meeting_post(user: Any, meeting: Meeting, which: str, minutes: Any, decision
         services.add_meeting_action(user, meeting, description=d["description"], owner_agency=d["owner_agency"],
                                     due_on=d["due_on"])
         return "Action arising added"
+    if which == "action_done":
+        raw = str(arising.data.get("action_id", ""))
+        found = (meeting.actions_arising.filter(pk=int(raw), archived_on__isnull=True).first()
+                 if raw.isdigit() and len(raw) < 12 else None)
+        if found is None:
+            raise RuleRefused("action_arising", "Choose one of this meeting's actions arising.", "description")
+        services.complete_meeting_action(user, found, done_on=timezone.localdate())
+        return "Action arising marked done"
     if which == "paper" and paper.is_valid():
         services.add_paper(user, uploaded=paper.cleaned_data["file"], title=paper.cleaned_data["title"], meeting=meeting)
         return "Paper attached"

@@ -348,6 +348,35 @@ def add_meeting_action(user: Any, meeting: Meeting, *, description: str, owner_a
     return action
 
 
+@transaction.atomic
+def complete_meeting_action(user: Any, action: MeetingAction, *, done_on: date, channel: str = Channel.WEB
+                            ) -> MeetingAction:
+    """Mark an action arising done (a manager, usually at the next meeting)."""
+    require_manager(user)
+    lock(action)
+    if action.done_on is not None:
+        raise RuleRefused("already_done", f"This action was done on {action.done_on:%d %B %Y}.", "done_on")
+    action.done_on = done_on
+    action.save_by(user)
+    record(user, Audit.CHANGED, "meeting_action", action.pk, channel=channel, summary="done")
+    return action
+
+
+@transaction.atomic
+def submit_report(user: Any, grant: Grant, reporting_date_id: int, *, submitted_on: date,
+                  channel: str = Channel.WEB) -> Any:
+    """Note that the return due on one of the grant's reporting dates was sent to the funder."""
+    if not policy.can_report_grant(user, grant):
+        raise PermissionRefused(f"Only the lead agency ({grant.led_by}) or a partnership admin reports on this grant.")
+    due = grant.reporting_dates.filter(pk=reporting_date_id).first()
+    if due is None:
+        raise RuleRefused("reporting_date", "Choose one of the grant's reporting dates.", "reporting_date")
+    due.submitted_on = submitted_on
+    due.save()
+    record(user, Audit.CHANGED, "grant", grant.pk, channel=channel, summary=f"return due {due.due_on} submitted")
+    return due
+
+
 def add_paper(user: Any, *, uploaded: Any, title: str, meeting: Meeting | None = None, grant: Grant | None = None,
               channel: str = Channel.WEB) -> Paper:
     """A meeting paper (by a manager) or grant evidence (by the grant's lead agency or a

@@ -120,14 +120,14 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
                                 initial={"version": meeting.version, "minutes": meeting.minutes,
                                          "attending": context["attending"]})
     decision = forms.DecisionForm(post if which == "decision" else None)
-    arising = forms.ActionArisingForm(post if which == "action" else None)
+    arising = forms.ActionArisingForm(post if which in ("action", "action_done") else None)
     paper = forms.PaperForm(post if which == "paper" else None, request.FILES if which == "paper" else None)
     if post is not None:
         services.require_manager(user)
         try:
             done = pages.meeting_post(user, meeting, which, minutes, decision, arising, paper)
         except RuleRefused as e:
-            show_refusal({"minutes": minutes, "decision": decision, "action": arising, "paper": paper}.get(which, minutes), e)
+            show_refusal({"decision": decision, "action": arising, "action_done": arising, "paper": paper}.get(which, minutes), e)
             done = ""
         if done:
             messages.success(request, done)
@@ -173,7 +173,8 @@ def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = services.grant_view(user, pk)
     grant = context["grant"]
     evidence_post = request.method == "POST" and request.POST.get("form") == "evidence"
-    form = forms.ReturnForm(request.POST if request.method == "POST" and not evidence_post else None,
+    return_post = request.method == "POST" and request.POST.get("form", "return") == "return"
+    form = forms.ReturnForm(request.POST if return_post else None,
                             workstreams=[(f.workstream.pk, f.workstream.title) for f in context["figures"]])
     evidence = forms.PaperForm(request.POST if evidence_post else None, request.FILES if evidence_post else None)
     if request.method == "POST":
@@ -189,7 +190,13 @@ def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, "Evidence attached")
                 return redirect("governance-grant", pk=grant.pk)
-        elif not evidence_post and form.is_valid():
+        elif request.POST.get("form") == "submitted":
+            raw = request.POST.get("reporting_date", "")
+            services.submit_report(user, grant, int(raw) if raw.isdigit() and len(raw) < 12 else 0,
+                                   submitted_on=timezone.localdate())
+            messages.success(request, "Return marked as sent to the funder")
+            return redirect("governance-grant", pk=grant.pk)
+        elif return_post and form.is_valid():
             d = form.cleaned_data
             workstream = grant.workstreams.get(pk=d["workstream"])
             try:
