@@ -118,6 +118,25 @@ PAGES: dict[str, tuple[Exercise, ...]] = {
     ),
     "/governance/boards/": (Exercise("signed_in", shown=(
         Shown("signed_in", "board", "gov_board", href("/governance/boards/{pk}/")),)),),
+    "/governance/boards/new/": (
+        Exercise("governance_manage"),
+        Exercise("governance_manage", "post", body=lambda w: {
+            "name": "Serious and Organised Crime Partnership", "short_name": "SOCP", "frequency": "monthly",
+            "members": [w.agencies["shared"].pk], "standing_items": "Emerging threats = threats\nCounty lines"}),
+    ),
+    "/governance/grants/new/": (
+        Exercise("governance_manage"),
+        Exercise("governance_manage", "post", body=lambda w: {
+            "fund": "PCC Crime Reduction Grant", "amount": "37000", "starts_on": iso(w.today),
+            "ends_on": iso(w.today + timedelta(days=364)), "led_by": w.agencies["lead"].pk,
+            "reporting_dates": iso(w.today + timedelta(days=90))}),
+    ),
+    "/governance/grants/<int:pk>/workstreams/new/": (
+        Exercise("governance_manage", params={"pk": "gov_grant"}, reads=(GRANT_READ,), refused="grant"),
+        Exercise("governance_manage", "post", {"pk": "gov_grant"}, body=lambda w: {
+            "title": "Rapid deployment CCTV", "budget": "22000", "planned_output": "10", "output_unit": "deployments"},
+            refused="grant"),
+    ),
     "/governance/boards/<int:pk>/": (
         Exercise("signed_in", params={"pk": "gov_board"}, reads=(
             Read("board", "gov_board"), Read("board_meeting", "gov_meeting")), refused="board"),

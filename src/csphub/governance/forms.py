@@ -195,3 +195,60 @@ class BriefingForm(GovukForm):
         if data.get("kind") == "briefing" and not data.get("board"):
             self.add_error("board", "Choose the board whose meetings the briefing reports")
         return data
+
+
+class BoardForm(GovukForm):
+    name = forms.CharField(max_length=200, label="Name", help_text="e.g. Strategic Executive Group")
+    short_name = forms.CharField(max_length=20, label="Short name", help_text="What papers call it, e.g. SEG")
+    frequency = forms.ChoiceField(choices=[("monthly", "Monthly"), ("quarterly", "Quarterly"), ("twice_yearly", "Twice a year"),
+                                           ("yearly", "Yearly"), ("as_needed", "As needed")], initial="quarterly")
+    chair_role = forms.CharField(max_length=200, required=False, label="Chaired by (the post, not a name)")
+    terms_of_reference = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    members = forms.ModelMultipleChoiceField(Agency.objects.all(), required=False, widget=forms.CheckboxSelectMultiple,
+                                             label="Member agencies")
+    standing_items = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 6}), label="Standing items",
+                                     help_text="One a line, in agenda order, as 'Title' or 'Title = topic' (e.g. "
+                                               "'CCTV = cctv'); the topic 'action_plan' brings actions off track onto "
+                                               "each agenda")
+
+    def clean_standing_items(self) -> list[tuple[str, str]]:
+        items = []
+        for line in (self.cleaned_data.get("standing_items") or "").splitlines():
+            if line.strip():
+                title, _, topic = line.partition("=")
+                items.append((title.strip()[:200], topic.strip().lower().replace(" ", "_")[:30]))
+        return items
+
+
+class GrantForm(GovukForm):
+    fund = forms.CharField(max_length=200, help_text="e.g. Safer Streets")
+    round = forms.CharField(max_length=60, required=False)
+    amount = forms.DecimalField(min_value=0, max_digits=12, decimal_places=2, label="Amount (£)")
+    starts_on = forms.DateField(widget=DateInput, label="Starts")
+    ends_on = forms.DateField(widget=DateInput, label="Ends")
+    led_by = forms.ModelChoiceField(Agency.objects.all(), label="Lead agency")
+    conditions = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    reporting_dates = forms.CharField(required=False, label="Reporting dates",
+                                      help_text="YYYY-MM-DD, separated by commas")
+
+    def clean_reporting_dates(self) -> list[Any]:
+        from datetime import date
+
+        found = []
+        for text in (self.cleaned_data.get("reporting_dates") or "").split(","):
+            if text.strip():
+                try:
+                    found.append(date.fromisoformat(text.strip()))
+                except ValueError as e:
+                    raise ValidationError(f"{text.strip()!r} is not a date as YYYY-MM-DD") from e
+        return found
+
+
+class WorkstreamForm(GovukForm):
+    title = forms.CharField(max_length=200)
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    budget = forms.DecimalField(min_value=0, max_digits=12, decimal_places=2, label="Budget (£)")
+    planned_output = forms.DecimalField(min_value=0, required=False, label="Planned outputs")
+    output_unit = forms.CharField(max_length=60, required=False, help_text="e.g. training courses")
+    planned_outcome = forms.DecimalField(min_value=0, required=False, label="Planned outcomes")
+    outcome_unit = forms.CharField(max_length=60, required=False, help_text="e.g. door staff trained")

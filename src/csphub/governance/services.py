@@ -247,6 +247,8 @@ def create_board(user: Any, *, name: str, short_name: str, frequency: str = Boar
     """A board with its members (agencies) and standing items as (title, topic) pairs."""
     if user is not None:
         require_manager(user)
+    if Board.objects.filter(short_name__iexact=short_name).exists() or Board.objects.filter(name__iexact=name).exists():
+        raise RuleRefused("board_exists", f"There is already a board called {name} or {short_name}.", "short_name")
     board = Board(name=name, short_name=short_name, frequency=frequency, chair_role=chair_role,
                   terms_of_reference=terms_of_reference)
     board.save_by(user)
@@ -490,6 +492,13 @@ def grant_view(user: Any, pk: object, *, channel: str = Channel.WEB) -> dict[str
             "spend": sum((f.spend for f in figures), Decimal(0)),
             "budget": sum((f.workstream.budget for f in figures), Decimal(0)),
             "reporting": list(grant.reporting_dates.all())}
+
+
+def grant_for_change(user: Any, pk: object, *, channel: str = Channel.WEB) -> Grant:
+    """The grant (audited as viewed) for a manager about to change it."""
+    grant = reads.grant(user, pk, purpose="grant change", channel=channel)
+    require_manager(user)
+    return grant
 
 
 def create_grant(user: Any, *, fund: str, round: str, amount: Decimal, starts_on: date, ends_on: date,  # noqa: A002

@@ -4,6 +4,7 @@ decided in csphub.access.policy and enforced by the services."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -92,7 +93,8 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def board_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "governance/board_list.html", {"title": "Boards", "boards": services.board_list(request.user)})
+    return render(request, "governance/board_list.html", {"title": "Boards", "boards": services.board_list(request.user),
+                                                          "can_manage": services.policy.can_manage_governance(request.user)})
 
 
 def board_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -165,7 +167,8 @@ def calendar_done(request: HttpRequest, pk: int) -> HttpResponse:
 
 def grant_list(request: HttpRequest) -> HttpResponse:
     return render(request, "governance/grant_list.html", {"title": "Grants and funded projects",
-                                                          "grants": services.grant_list(request.user)})
+                                                          "grants": services.grant_list(request.user),
+                                                          "can_manage": services.policy.can_manage_governance(request.user)})
 
 
 def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -209,7 +212,7 @@ def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("governance-grant", pk=grant.pk)
     return render(request, "governance/grant_detail.html", {
         "title": f"{'Error: ' if form.errors or evidence.errors else ''}{grant}", **context, "form": form,
-        "evidence_form": evidence,
+        "evidence_form": evidence, "can_manage": services.policy.can_manage_governance(user),
         "can_report": services.policy.can_report_grant(user, grant)})
 
 
@@ -279,3 +282,50 @@ def briefing(request: HttpRequest) -> HttpResponse:
     return render(request, "governance/briefing.html", {"title": f"{'Error: ' if form.errors else ''}Write a committee paper",
                                                         "form": form})
 
+
+
+def _form_page(request: HttpRequest, form: Any, title: str, back: str) -> HttpResponse:
+    return render(request, "governance/form.html", {"form": form, "back": back,
+                                                    "title": f"{'Error: ' if form.errors else ''}{title}", "heading": title})
+
+
+def board_create(request: HttpRequest) -> HttpResponse:
+    services.require_manager(request.user)
+    form = forms.BoardForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            board = services.create_board(request.user, name=d["name"], short_name=d["short_name"],
+                                          frequency=d["frequency"], chair_role=d["chair_role"],
+                                          terms_of_reference=d["terms_of_reference"], members=list(d["members"]),
+                                          standing_items=d["standing_items"])
+        except RuleRefused as e:
+            show_refusal(form, e)
+        else:
+            messages.success(request, f"{board.name} added")
+            return redirect("governance-board", pk=board.pk)
+    return _form_page(request, form, "Add a board", "/governance/boards/")
+
+
+def grant_create(request: HttpRequest) -> HttpResponse:
+    services.require_manager(request.user)
+    form = forms.GrantForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            grant = services.create_grant(request.user, **form.cleaned_data)
+        except RuleRefused as e:
+            show_refusal(form, e)
+        else:
+            messages.success(request, f"{grant} added")
+            return redirect("governance-grant", pk=grant.pk)
+    return _form_page(request, form, "Add a grant", "/governance/grants/")
+
+
+def workstream_create(request: HttpRequest, pk: int) -> HttpResponse:
+    grant = services.grant_for_change(request.user, pk)
+    form = forms.WorkstreamForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.add_workstream(request.user, grant, **form.cleaned_data)
+        messages.success(request, f"Workstream added to {grant}")
+        return redirect("governance-grant", pk=grant.pk)
+    return _form_page(request, form, f"Add a workstream to {grant}", f"/governance/grants/{grant.pk}/")
