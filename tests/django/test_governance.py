@@ -439,3 +439,24 @@ def test_actions_arising_are_marked_done_and_returns_sent(client, manager, counc
     assert due.submitted_on is not None
     with pytest.raises(PermissionRefused):
         services.submit_report(create_user("officer", create_agency()), grant, due.pk, submitted_on=date(2025, 10, 1))
+
+
+def test_a_quarters_updates_from_a_spreadsheet(tmp_path, plan, council, police):
+    make_action(plan, council, reference="1.1")
+    make_action(plan, council, reference="2.1", target=None, milestone="Service live", priority=2)
+    path = write(tmp_path, "reference,quarter,narrative,achieved,milestone_met,rag_override,override_reason\n"
+                           "1.1,2024/25 Q2,390 trained,390,,,\n"
+                           "2.1,2024/25 Q2,Tender awarded,,yes,,\n"
+                           "1.1,2024/25 Q9,x,1,,,\n"          # line 4: quarter
+                           "9.9,2024/25 Q2,x,1,,,\n"          # line 5: reference
+                           "1.1,2024/25 Q1,x,lots,,,\n"       # line 6: achieved
+                           "1.1,2024/25 Q1,x,1,,purple,\n"    # line 7: rag
+                           "1.1,2024/25 Q1,x,1,,amber,\n", "updates.csv")  # line 8: reason
+    summary = plan_files.import_updates(None, plan, path)
+    assert (summary.loaded, summary.changed) == (2, 0)
+    assert [(p.line, p.field) for p in summary.quarantined] == [
+        (4, "quarter"), (5, "reference"), (6, "achieved"), (7, "rag_override"), (8, "override_reason")]
+    assert Action.objects.get(reference="1.1").updates.get().rag == "red"
+    assert Action.objects.get(reference="2.1").updates.get().rag == "green"
+    again = plan_files.import_updates(create_user("officer", police), plan, path)
+    assert again.loaded == 0 and again.changed == 0 and len(again.quarantined) == 7  # not their agency's actions

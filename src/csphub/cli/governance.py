@@ -61,6 +61,24 @@ def plan_import(file: Path, plan_name: str, create: bool, starts: str | None, en
         click.echo(f"  quarantined: {problem}", err=True)
 
 
+@plan.command("updates")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--plan", "plan_name", required=True, help="The plan the actions belong to.")
+def plan_updates(file: Path, plan_name: str) -> None:
+    """Load a quarter's updates from a CSV or Excel FILE: columns reference, quarter (e.g.
+    2025/26 Q2), narrative, and optionally achieved, milestone_met, rag_override, override_reason.
+
+    The RAG comes from the rule, as on the page; rows with a problem are quarantined; a quarter
+    loaded again is corrected, never duplicated."""
+    _django()
+    from csphub.governance import plan_files, services
+
+    summary = plan_files.import_updates(None, services.find_plan(plan_name), file)
+    click.echo(str(summary).replace("actions added", "updates added"))
+    for problem in summary.quarantined:
+        click.echo(f"  quarantined: {problem}", err=True)
+
+
 @plan.command("quarantine")
 @click.option("--plan", "plan_name", help="Only rows imported into this plan.")
 @click.option("--format", "output_format", type=click.Choice(["table", "csv", "json"]), default="table", help="Output format.")

@@ -55,7 +55,8 @@ def _key(heading: object) -> str:
     return str(heading or "").strip().lower().replace(" ", "_").replace("-", "_")
 
 
-def read_rows(path: Path) -> list[dict[str, str]]:
+def read_rows(path: Path, required: tuple[str, ...] = REQUIRED, optional: tuple[str, ...] = OPTIONAL
+              ) -> list[dict[str, str]]:
     """The file's rows as {column: text}, from CSV (UTF-8, with or without BOM) or .xlsx."""
     name = path.name
     if path.suffix.lower() == ".xlsx":
@@ -75,10 +76,10 @@ def read_rows(path: Path) -> list[dict[str, str]]:
     if not raw:
         raise InputFileError(InputProblem(name, 1, None, None, "a heading row"))
     headings = [_key(h) for h in raw[0]]
-    missing = [c for c in REQUIRED if c not in headings]
+    missing = [c for c in required if c not in headings]
     if missing:
         raise InputFileError(InputProblem(name, 1, ", ".join(missing), None,
-                                          f"columns {', '.join(REQUIRED)} (and optionally {', '.join(OPTIONAL)})"))
+                                          f"columns {', '.join(required)} (and optionally {', '.join(optional)})"))
     rows = []
     for values in raw[1:]:
         cells = {h: _text(v) for h, v in zip(headings, values, strict=False) if h}
@@ -285,3 +286,79 @@ def export_docx(plan: Plan, path: Path) -> Path:
             cells[4]._tc.get_or_add_tcPr().append(shading)
     doc.save(str(path))
     return path
+
+
+# ---- A quarter's updates from a spreadsheet ----------------------------------------------------
+
+UPDATE_REQUIRED = ("reference", "quarter", "narrative")
+UPDATE_OPTIONAL = ("achieved", "milestone_met", "rag_override", "override_reason")
+YES = {"yes", "y", "true", "1", "met"}
+
+
+def _check_update(row: dict[str, str], actions: dict[str, Action], name: str, line: int) -> dict[str, Any] | InputProblem:
+    from . import rules
+
+    def problem(column: str, expected: str) -> InputProblem:
+        return InputProblem(name, line, column, row.get(column, ""), expected)
+
+    missing = next((c for c in UPDATE_REQUIRED if not row.get(c)), None)
+    if missing:
+        return problem(missing, "a value")
+    action = actions.get(row["reference"])
+    if action is None:
+        return problem("reference", "the reference of an action in the plan")
+    try:
+        quarter = rules.Quarter.parse(row["quarter"])
+    except ValueError:
+        return problem("quarter", "a quarter like 2025/26 Q2")
+    achieved = None
+    if row.get("achieved"):
+        try:
+            achieved = Decimal(row["achieved"].replace(",", ""))
+        except InvalidOperation:
+            return problem("achieved", "a number (the running total)")
+        if achieved < 0:
+            return problem("achieved", "a number of zero or more")
+    override = row.get("rag_override", "").strip().lower()
+    if override and override not in ("green", "amber", "red"):
+        return problem("rag_override", "green, amber or red (or blank for the rule's)")
+    if override and not row.get("override_reason"):
+        return problem("override_reason", "why the RAG differs from the rule's")
+    return {"action": action, "quarter": quarter, "narrative": row["narrative"], "achieved": achieved,
+            "milestone_met": row.get("milestone_met", "").strip().lower() in YES, "rag_override": override,
+            "override_reason": row.get("override_reason", "")}
+
+
+@transaction.atomic
+def import_updates(user: Any, plan: Plan, path: Path, *, channel: str = Channel.CLI) -> ImportSummary:
+    """Load a quarter's updates (columns ``reference``, ``quarter``, ``narrative``, optionally
+    ``achieved``, ``milestone_met``, ``rag_override``, ``override_reason``) into the plan's
+    actions; the RAG comes from the rule as on the page. A row with a problem is quarantined; a
+    quarter loaded again is corrected, not duplicated. ``user`` None (the CLI) records them as
+    the system; a user must be allowed to update each action (else the row is quarantined)."""
+    if user is not None:
+        services.require_reader(user)
+    summary = ImportSummary(path.name)
+    actions = {a.reference: a for a in Action.objects.filter(priority__plan=plan, archived_on__isnull=True)
+               .select_related("led_by")}
+    for line, row in enumerate(read_rows(path, UPDATE_REQUIRED, UPDATE_OPTIONAL), start=2):
+        if not any(row.values()):
+            continue
+        checked = _check_update(row, actions, path.name, line)
+        if isinstance(checked, dict) and user is not None and not services.policy.can_update_action(user, checked["action"]):
+            checked = InputProblem(path.name, line, "reference", row["reference"],
+                                   "an action your agency leads (or import as a partnership admin)")
+        if isinstance(checked, InputProblem):
+            summary.quarantined.append(checked)
+            ImportedRow.objects.create(plan_name=plan.name[:200], file=path.name[:300], line=line,
+                                       field=checked.field or "", value=(checked.value or "")[:300],
+                                       expected=checked.expected[:300])
+            continue
+        action, quarter = checked.pop("action"), checked.pop("quarter")
+        existed = action.updates.filter(year=quarter.year, quarter=quarter.number).exists()
+        services.record_update(user, action, quarter=quarter, channel=channel, **checked)
+        summary.changed += existed
+        summary.loaded += not existed
+    record(user, Audit.CREATED, "plan_updates_import", plan.pk, channel=channel,
+           summary=f"{summary.loaded} added, {summary.changed} changed, {len(summary.quarantined)} quarantined")
+    return summary

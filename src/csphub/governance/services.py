@@ -145,8 +145,10 @@ def record_update(user: Any, action: Action, *, quarter: rules.Quarter, narrativ
                   override_reason: str = "", expected_version: int | None = None,
                   channel: str = Channel.WEB) -> QuarterlyUpdate:
     """Record (or correct) the action's update for ``quarter``. The RAG comes from the rule
-    (rules.rag_for); the lead may set another with a reason, which is kept beside the rule's."""
-    require_action_update(user, action)
+    (rules.rag_for); the lead may set another with a reason, which is kept beside the rule's.
+    ``user`` None is the system (a CLI import)."""
+    if user is not None:
+        require_action_update(user, action)
     if rag_override and not override_reason.strip():
         raise RuleRefused("override_needs_reason", "Say why the RAG differs from the rule's.", "override_reason")
     if rag_override and rag_override not in (rules.GREEN, rules.AMBER, rules.RED):
