@@ -116,6 +116,15 @@ PAGES: dict[str, tuple[Exercise, ...]] = {
         Exercise("governance_lead", "post", ACTION, body=lambda w: {
             "quarter": _quarter(w), "narrative": "310 pupils trained this term", "achieved": "310"}),
     ),
+    "/governance/actions/<int:pk>/edit/": (
+        Exercise("governance_manage", params=ACTION, reads=(Read("plan_action", "gov_action"),), refused="plan_action"),
+        Exercise("governance_manage", "post", ACTION, body=lambda w: {
+            "version": w.records["gov_action"].version, "objective": "Road safety", "title": "Bikeability for year 6",
+            "theme": "prevent", "led_by": w.agencies["lead"].pk, "target": "1200", "unit": "pupils"},
+            refused="plan_action"),
+        Exercise("governance_manage", "post", ACTION, body=lambda w: {"reason": "Merged into action 1.2"},
+                 refused="plan_action"),
+    ),
     "/governance/boards/": (Exercise("signed_in", shown=(
         Shown("signed_in", "board", "gov_board", href("/governance/boards/{pk}/")),)),),
     "/governance/boards/new/": (

@@ -460,3 +460,20 @@ def test_a_quarters_updates_from_a_spreadsheet(tmp_path, plan, council, police):
     assert Action.objects.get(reference="2.1").updates.get().rag == "green"
     again = plan_files.import_updates(create_user("officer", police), plan, path)
     assert again.loaded == 0 and again.changed == 0 and len(again.quarantined) == 7  # not their agency's actions
+
+
+def test_a_manager_changes_an_action_or_takes_it_out_of_the_plan(client, plan, council, manager):
+    action = make_action(plan, council)
+    client.force_login(manager)
+    body = {"version": action.version, "objective": "Road safety", "title": "Bikeability for year 6 and 7",
+            "theme": "prevent", "led_by": council.pk, "target": "1200", "unit": "pupils", "due_on": "2025-03-31"}
+    assert client.post(f"/governance/actions/{action.pk}/edit/", body).status_code == 302
+    action.refresh_from_db()
+    assert action.target == 1200 and action.title.endswith("and 7")
+    stale = client.post(f"/governance/actions/{action.pk}/edit/", {**body, "target": "900"})
+    assert stale.status_code == 200 and "after you opened it" in stale.content.decode()
+    with pytest.raises(RuleRefused, match="reason"):
+        services.archive_action(manager, action, "  ")
+    services.archive_action(manager, action, "Merged into 1.2")
+    assert services.plan_view(manager, plan.pk).rag_counts == {"red": 0, "amber": 0, "green": 0, "none": 0}
+    assert client.get(f"/governance/actions/{action.pk}/").status_code == 404

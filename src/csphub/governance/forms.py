@@ -12,7 +12,7 @@ from csphub.core.uploads import refused_while_streaming
 from django import forms
 
 from . import rules
-from .models import Decision, OutreachOutcome, Plan, RagStatus
+from .models import Decision, OutreachOutcome, Plan, RagStatus, Theme
 
 RAG_CHOICES = [("", "Use the rule's RAG"), *RagStatus.choices]
 
@@ -252,3 +252,29 @@ class WorkstreamForm(GovukForm):
     output_unit = forms.CharField(max_length=60, required=False, help_text="e.g. training courses")
     planned_outcome = forms.DecimalField(min_value=0, required=False, label="Planned outcomes")
     outcome_unit = forms.CharField(max_length=60, required=False, help_text="e.g. door staff trained")
+
+
+class ActionForm(GovukForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    objective = forms.CharField(max_length=200)
+    title = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="What we will do")
+    done_so_far = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label="What we have done so far")
+    theme = forms.ChoiceField(choices=Theme.choices)
+    led_by = forms.ModelChoiceField(Agency.objects.all(), label="Lead agency")
+    partners = forms.ModelMultipleChoiceField(Agency.objects.all(), required=False, widget=forms.CheckboxSelectMultiple)
+    baseline = forms.CharField(max_length=200, required=False)
+    target = forms.DecimalField(min_value=0, required=False, help_text="Leave blank for a milestone")
+    unit = forms.CharField(max_length=60, required=False)
+    milestone = forms.CharField(max_length=200, required=False, help_text="For a milestone: what done looks like")
+    starts_on = forms.DateField(widget=DateInput, required=False, label="Starts")
+    due_on = forms.DateField(widget=DateInput, required=False, label="Due")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("target") is None and not data.get("milestone"):
+            self.add_error("target", "Give a number target, or a milestone")
+        return data
+
+
+class ArchiveForm(GovukForm):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="Why it is taken out of the plan")

@@ -216,6 +216,47 @@ def add_action(user: Any, priority: Priority, *, reference: str, objective: str,
     return action
 
 
+ACTION_FIELDS = ("objective", "title", "done_so_far", "theme", "led_by", "baseline", "target", "unit", "milestone",
+                 "starts_on", "due_on")
+
+
+@transaction.atomic
+def change_action(user: Any, action: Action, *, expected_version: int | None = None, partners: Sequence[Agency] | None = None,
+                  channel: str = Channel.WEB, **values: Any) -> Action:
+    """Change an action's wording, lead, measure or dates (a manager). Updates already recorded
+    keep the RAG they were given; the next one is judged against the new target and dates."""
+    require_manager(user)
+    lock(action)
+    action.check_version(expected_version)
+    unknown = set(values) - set(ACTION_FIELDS)
+    if unknown:
+        raise ValueError(f"not an action field: {', '.join(sorted(unknown))}")
+    if values.get("starts_on") and values.get("due_on") and values["due_on"] < values["starts_on"]:
+        raise RuleRefused("due_before_start", "The action is due before it starts.", "due_on")
+    changed = [k for k, v in values.items() if getattr(action, k) != v]
+    for key, value in values.items():
+        setattr(action, key, value)
+    action.measure = Action.Measure.NUMBER if action.target is not None else Action.Measure.MILESTONE
+    action.save_by(user)
+    if partners is not None:
+        action.partners.set(partners)
+    record(user, Audit.CHANGED, "plan_action", action.pk, channel=channel, summary=", ".join(changed)[:300])
+    return action
+
+
+@transaction.atomic
+def archive_action(user: Any, action: Action, reason: str, *, channel: str = Channel.WEB) -> Action:
+    """Take an action out of the plan, saying why (it is kept, with its updates)."""
+    require_manager(user)
+    lock(action)
+    try:
+        action.archive(user, reason)
+    except ValueError as e:
+        raise RuleRefused("archive_reason", str(e), "reason") from e
+    record(user, Audit.ARCHIVED, "plan_action", action.pk, channel=channel)
+    return action
+
+
 # ---- Boards, meetings, the agenda --------------------------------------------------------------
 
 

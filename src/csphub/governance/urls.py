@@ -8,6 +8,7 @@ urlpatterns = [
     path("plans/<int:pk>/", views.plan_detail, name="governance-plan"),
     path("plans/<int:pk>/export/", views.plan_export, name="governance-plan-export"),
     path("actions/<int:pk>/", views.action_detail, name="governance-action"),
+    path("actions/<int:pk>/edit/", views.action_edit, name="governance-action-edit"),
     path("boards/", views.board_list, name="governance-boards"),
     path("boards/new/", views.board_create, name="governance-board-create"),
     path("boards/<int:pk>/", views.board_detail, name="governance-board"),

@@ -89,7 +89,8 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("governance-action", pk=action.pk)
     return render(request, "governance/action_detail.html", {
         "title": f"Error: {action.reference}" if form.errors else f"Action {action.reference}", "action": action,
-        "updates": updates, "form": form, "can_update": services.policy.can_update_action(user, action)})
+        "updates": updates, "form": form, "can_update": services.policy.can_update_action(user, action),
+        "can_manage": services.policy.can_manage_governance(user)})
 
 
 def board_list(request: HttpRequest) -> HttpResponse:
@@ -329,3 +330,31 @@ def workstream_create(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, f"Workstream added to {grant}")
         return redirect("governance-grant", pk=grant.pk)
     return _form_page(request, form, f"Add a workstream to {grant}", f"/governance/grants/{grant.pk}/")
+
+
+def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    action, _ = services.action_view(user, pk)
+    services.require_manager(user)
+    initial = {f: getattr(action, f) for f in services.ACTION_FIELDS}
+    form = forms.ActionForm(request.POST if "reason" not in request.POST else None,
+                            initial={**initial, "version": action.version, "partners": list(action.partners.all())})
+    archive = forms.ArchiveForm(request.POST if "reason" in request.POST else None)
+    if request.method == "POST":
+        try:
+            if "reason" in request.POST and archive.is_valid():
+                services.archive_action(user, action, archive.cleaned_data["reason"])
+                messages.success(request, f"Action {action.reference} taken out of the plan")
+                return redirect("governance-plan", pk=action.priority.plan_id)
+            if "reason" not in request.POST and form.is_valid():
+                d = dict(form.cleaned_data)
+                version, partners = d.pop("version"), list(d.pop("partners"))
+                services.change_action(user, action, expected_version=version, partners=partners, **d)
+                messages.success(request, f"Action {action.reference} changed")
+                return redirect("governance-action", pk=action.pk)
+        except RuleRefused as e:
+            show_refusal(archive if "reason" in request.POST else form, e)
+    failed = form.errors or archive.errors
+    return render(request, "governance/action_edit.html", {
+        "title": f"{'Error: ' if failed else ''}Change action {action.reference}", "action": action, "form": form,
+        "archive": archive})
