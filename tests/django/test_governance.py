@@ -477,3 +477,17 @@ def test_a_manager_changes_an_action_or_takes_it_out_of_the_plan(client, plan, c
     services.archive_action(manager, action, "Merged into 1.2")
     assert services.plan_view(manager, plan.pk).rag_counts == {"red": 0, "amber": 0, "green": 0, "none": 0}
     assert client.get(f"/governance/actions/{action.pk}/").status_code == 404
+
+
+def test_the_briefing_says_which_deadlines_were_met_and_which_are_overdue(seeded, manager):
+    met = services.add_statutory_deadline(None, "strategic_assessment", date(2025, 6, 30), seeded)
+    services.complete_calendar_item(manager, met, done_on=date(2025, 6, 20))
+    services.add_statutory_deadline(None, "sv_needs_assessment", date(2025, 8, 31), seeded)
+    services.add_statutory_deadline(None, "cdp_jna_rewrite", date(2026, 1, 31), seeded)
+    start, end = papers.period_of("2025-04", "2025-09")
+    html = papers.to_html(papers.briefing(seeded, start, end))
+    assert "1 deadline or attendance was met in the period:" in html
+    assert "Strategic Assessment: due 30 June 2025, done 20 June 2025" in html
+    assert "1 was overdue at the end of the period:" in html
+    assert "Serious Violence strategic needs assessment refreshed: due 31 August 2025" in html
+    assert "rewrite" not in html  # due after the period

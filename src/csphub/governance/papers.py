@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from django.apps import apps
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 
 from csphub.change import percent_change
@@ -207,6 +207,26 @@ def decisions_section(meetings: list[Meeting]) -> Section | None:
                    sources=[_ids("decisions", decisions)])
 
 
+def deadlines_section(start: date, end: date) -> Section | None:
+    """Statutory deadlines and annual attendances met in the period, and those overdue at its end."""
+    from .models import CalendarItem
+
+    items = CalendarItem.objects.filter(archived_on__isnull=True).select_related("board")
+    done = list(items.filter(done_on__gte=start, done_on__lte=end).order_by("done_on"))
+    overdue = list(items.filter(Q(done_on__isnull=True) | Q(done_on__gt=end), due_on__lt=end).order_by("due_on"))
+    if not done and not overdue:
+        return None
+    paragraphs: list[str | list[str]] = []
+    if done:
+        paragraphs.append(f"{_plural(len(done), 'deadline or attendance was', 'deadlines and attendances were')} met in "
+                          "the period:")
+        paragraphs.append([f"{i.title}: due {i.due_on:%d %B %Y}, done {i.done_on:%d %B %Y}" for i in done])
+    if overdue:
+        paragraphs.append(f"{_plural(len(overdue), 'was', 'were')} overdue at the end of the period:")
+        paragraphs.append([f"{i.title}: due {i.due_on:%d %B %Y}" for i in overdue])
+    return Section("Statutory deadlines and annual attendances", paragraphs, sources=[_ids("calendar items", done + overdue)])
+
+
 def plan_progress(plan: Plan, end: date) -> dict[str, Any]:
     """Each priority's RAG counts from each action's latest update up to ``end``."""
     actions = list(Action.objects.filter(priority__plan=plan, archived_on__isnull=True)
@@ -378,7 +398,8 @@ def briefing(board: Board, start: date, end: date, *, cases: QuerySet[Any] | Non
     meetings = meetings_in(board, start, end)
     sections = [summary_section(board, meetings, start), *[meeting_section(m) for m in meetings]]
     plan = current_plan(end)
-    optional = [decisions_section(meetings), plan_section(plan, end) if plan else None, grants_section(start, end),
+    optional = [decisions_section(meetings), deadlines_section(start, end), plan_section(plan, end) if plan else None,
+                grants_section(start, end),
                 engagement_section(start, end), casework_section(cases, start, end)]
     sections += [s for s in optional if s is not None] + plugged_sections(start, end)
     figures = _figures(board, meetings, plan, start, end)
