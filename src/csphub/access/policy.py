@@ -493,7 +493,4 @@ def can_report_grant(user: Any, grant: Any) -> bool:
     return can_update_action(user, grant)
 
 
-def governance_lead_agency_choices(user: Any) -> QuerySet[Agency]:
-    """Agencies a manager may make the lead of an action or grant: all of the partnership's."""
-    return Agency.objects.all() if can_manage_governance(user) else Agency.objects.none()
 # ---- end Governance ----
