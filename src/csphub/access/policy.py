@@ -478,3 +478,91 @@ def footage_requests(user: Any) -> QuerySet[Any]:
 
 def can_answer_footage_request(user: Any) -> bool:
     return can_manage_estate(user)
+
+
+# ---- Governance ----------------------------------------------------------------------------
+# Plans, boards, meetings, decisions, grants, events and outreach figures are partnership
+# business, not personal data: every signed-in partner user reads them. An action's quarterly
+# update (and a grant's quarterly return) is recorded by officers and supervisors of its lead
+# agency, or by a partnership admin entering it for them. Supervisors of any agency and
+# partnership admins manage plans, boards, meetings and grants; officers, supervisors and
+# partnership admins record events and outreach sessions. Nothing in the domain is personal
+# data except user accounts as owners (docs/governance.md).
+
+from csphub.governance import models as governance_models  # noqa: E402
+
+GOVERNANCE_MANAGE_ROLES = frozenset({Role.SUPERVISOR, Role.PARTNERSHIP_ADMIN})
+GOVERNANCE_RECORD_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR, Role.PARTNERSHIP_ADMIN})
+
+
+def reads_governance(user: Any) -> bool:
+    """Every signed-in user with an agency."""
+    return membership(user) is not None
+
+
+def _governance(user: Any, model: type) -> QuerySet[Any]:
+    if not reads_governance(user):
+        return model.objects.none()
+    return model.objects.filter(archived_on__isnull=True)
+
+
+def plans(user: Any) -> QuerySet[Any]:
+    return _governance(user, governance_models.Plan)
+
+
+def plan_actions(user: Any) -> QuerySet[Any]:
+    return _governance(user, governance_models.Action).filter(priority__plan__archived_on__isnull=True)
+
+
+def boards(user: Any) -> QuerySet[Any]:
+    return _governance(user, governance_models.Board)
+
+
+def board_meetings(user: Any) -> QuerySet[Any]:
+    return _governance(user, governance_models.Meeting)
+
+
+def decisions(user: Any) -> QuerySet[Any]:
+    return _governance(user, governance_models.Decision)
+
+
+def grants(user: Any) -> QuerySet[Any]:
+    return _governance(user, governance_models.Grant)
+
+
+def events(user: Any) -> QuerySet[Any]:
+    return _governance(user, governance_models.Event)
+
+
+def outreach_sessions(user: Any) -> QuerySet[Any]:
+    return _governance(user, governance_models.OutreachSession)
+
+
+def governance_papers(user: Any) -> QuerySet[Any]:
+    return _governance(user, governance_models.Paper)
+
+
+def can_manage_governance(user: Any) -> bool:
+    """Create and change plans, boards, meetings, decisions and grants; import plans."""
+    return role_of(user) in GOVERNANCE_MANAGE_ROLES
+
+
+def can_record_engagement(user: Any) -> bool:
+    """Record events and anonymous outreach sessions."""
+    return role_of(user) in GOVERNANCE_RECORD_ROLES
+
+
+def can_update_action(user: Any, action: Any) -> bool:
+    """Record a quarterly update (and override its RAG): the lead agency's officers and
+    supervisors, or a partnership admin."""
+    if role_of(user) == Role.PARTNERSHIP_ADMIN:
+        return True
+    return works_cases(user) and agency_id_of(user) == action.led_by_id
+
+
+def can_report_grant(user: Any, grant: Any) -> bool:
+    """Record a workstream's quarterly actuals: as for an action, by the grant's lead agency."""
+    return can_update_action(user, grant)
+
+
+# ---- end Governance ----

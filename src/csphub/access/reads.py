@@ -143,3 +143,15 @@ camera_deployment, camera_deployments = _reader("camera_deployment", policy.came
 camera_review, camera_reviews = _reader("camera_review", policy.camera_reviews, "review")
 camera_dpia, camera_dpias = _reader("camera_dpia", policy.camera_dpias, "DPIA")
 footage_request, footage_requests = _reader("footage_request", policy.footage_requests, "footage request")
+
+# ---- Governance ----
+plan, plans = _reader("plan", policy.plans)
+plan_action, plan_actions = _reader("plan_action", policy.plan_actions, "action")
+board, boards = _reader("board", policy.boards)
+board_meeting, board_meetings = _reader("board_meeting", policy.board_meetings, "meeting")
+decision, decisions = _reader("decision", policy.decisions)
+grant, grants = _reader("grant", policy.grants)
+event, events = _reader("event", policy.events)
+outreach_session, outreach_sessions = _reader("outreach_session", policy.outreach_sessions, "outreach session")
+governance_paper, governance_papers = _reader("governance_paper", policy.governance_papers, "paper")
+# ---- end Governance ----

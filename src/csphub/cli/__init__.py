@@ -38,6 +38,13 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "case-review": ("csphub.cli.panels:case_review", "ASB Case Review statistics the Act requires."),
     "people": ("csphub.cli.panels:people", "Find likely duplicate people across agencies for review."),
     "cctv": ("csphub.cli.cctv:cctv", "The CCTV estate: register, activity, the SEG's quarterly CCTV paper."),
+
+    # ---- Governance ----
+    "plan": ("csphub.cli.governance:plan", "Action plans: import from CSV/Excel, export with RAG, progress."),
+    "board": ("csphub.cli.governance:board", "Boards and their meetings, decisions and deadlines."),
+    "grant": ("csphub.cli.governance:grant", "Grants: the return to the funder as Word or Excel."),
+    "outreach": ("csphub.cli.governance:outreach", "Anonymous outreach: sessions, unique and repeat attendance."),
+    "paper": ("csphub.cli.governance:paper", "Committee papers from the record: briefing note, portfolio report."),
 }
 
 

@@ -29,6 +29,7 @@ from csphub.analytics.synthetic.demo_sources import DEFAULT_FORCE_NAME
 from csphub.analytics.synthetic.places import AUTHORITIES
 from csphub.settings import load_settings
 
+from .governance import seed_demo_governance  # ---- Governance ----
 from .partner_asb import load_demo_partner_asb
 
 POPULATION_SOURCE = "Fictional mid-year estimate (CSP Hub demo)"
@@ -256,7 +257,16 @@ def _next_steps(ctx: DemoContext) -> list[str]:
         f"--to {end:%Y-%m} --by month --format csv",
         f"csphub coverage --area {DEMO_AREA}",
         f"csphub assess --area {DEMO_AREA} --year {label} --out out/riverford",
+        "csphub paper briefing --from "  # ---- Governance ----
+        f"{first_of_month_before(6):%Y-%m} --to {first_of_month_before(1):%Y-%m} --board SEG --out out/riverford",
     ]
+
+
+def first_of_month_before(months: int) -> date:
+    """The first of the month ``months`` before this one (the demo's briefing period)."""
+    today = date.today()
+    index = today.year * 12 + today.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
 
 
 def _print_logins(console: Console, logins: list[tuple[str, str, str, str]]) -> None:
@@ -331,7 +341,8 @@ def demo(seed: int, years: int, force_name: str, fresh: bool, no_casework: bool)
         ctx = DemoContext(data_dir=settings.data_dir, con=con, console=console, seed=seed,
                           years=years, force_name=force_name)
         steps = DEMO_STEPS if no_casework else [*DEMO_STEPS, ("Seed the casework", seed_demo_casework),
-                                                ("Seed the CCTV estate", seed_demo_cctv)]
+                                                ("Seed the CCTV estate", seed_demo_cctv),
+                                                ("Seed the governance", seed_demo_governance)]  # ---- Governance ----
         run_demo(ctx, steps)
         console.print()
         for line in _headline(ctx):

@@ -24,6 +24,7 @@ from csphub.casereview.api import router as case_reviews
 from csphub.casework.api import cases, people, referrals, tasks
 from csphub.cctv.api import router as cctv
 from csphub.errors import NotFoundError, PermissionRefused, RuleRefused, StaleEdit
+from csphub.governance.api import router as governance  # ---- Governance ----
 from csphub.panels.api import router as panels
 
 from .errors import error_body
@@ -146,3 +147,5 @@ api.add_router("/people", people)
 api.add_router("/panels", panels)
 api.add_router("/case-reviews", case_reviews)
 api.add_router("/cctv", cctv)
+
+api.add_router("/governance", governance)  # ---- Governance ----

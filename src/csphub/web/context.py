@@ -25,6 +25,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append(("Duplicates", "/people/matches/"))
         if policy.can_view_cctv_register(user):
             items.append(("CCTV", "/cctv/"))
+
+        items.append(("Governance", "/governance/"))  # ---- Governance ----
         if policy.can_view_statistics(user):
             items.append(("Statistics", "/statistics/"))
         if policy.can_view_audit(user):

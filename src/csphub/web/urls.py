@@ -17,6 +17,8 @@ from csphub.administration import urls as administration_urls
 from csphub.casereview import urls as casereview_urls
 from csphub.casework import urls as casework_urls
 from csphub.cctv import urls as cctv_urls
+
+from csphub.governance import urls as governance_urls  # ---- Governance ----
 from csphub.panels import urls as panels_urls
 from csphub.people import urls as people_urls
 
@@ -51,6 +53,8 @@ urlpatterns = [
     path("case-reviews/", include(pages(casereview_urls.urlpatterns))),
     path("people/", include(pages(people_urls.urlpatterns))),
     path("cctv/", include(pages(cctv_urls.urlpatterns))),
+
+    path("governance/", include(pages(governance_urls.urlpatterns))),  # ---- Governance ----
     path("", include(pages(casework_urls.urlpatterns))),
 ]
 

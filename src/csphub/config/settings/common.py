@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "csphub.casereview",
     "csphub.people",
     "csphub.cctv",
+
+    "csphub.governance",  # ---- Governance ----
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,360 @@
+"""Governance pages. Each parses its input, calls one service and renders; who may do what is
+decided in csphub.access.policy and enforced by the services."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from csphub.core.forms import show_refusal
+from csphub.errors import InputFileError, RuleRefused
+
+from . import engagement, forms, pages, plan_files, rules, services
+
+
+def _download(content: bytes, name: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _year(request: HttpRequest) -> tuple[date, date]:
+    """The period a list page shows: ?from=YYYY-MM-DD&to=... or the last twelve months."""
+    today = timezone.localdate()
+    try:
+        start = date.fromisoformat(request.GET.get("from", ""))
+    except ValueError:
+        start = rules.add_months(today, -12) + timedelta(days=1)
+    try:
+        end = date.fromisoformat(request.GET.get("to", ""))
+    except ValueError:
+        end = today
+    return start, end
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "governance/home.html", {"title": "Partnership governance", **pages.home(request.user)})
+
+
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    view = services.plan_view(request.user, pk)
+    return render(request, "governance/plan_detail.html", {"title": view.plan.name, "view": view})
+
+
+def plan_export(request: HttpRequest, pk: int) -> HttpResponse:
+    content, name, content_type = pages.plan_export(request.user, pk, request.GET.get("format", "xlsx"))
+    return _download(content, name, content_type)
+
+
+def plan_import(request: HttpRequest) -> HttpResponse:
+    services.require_manager(request.user)
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    summary = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            summary, plan = pages.import_upload(request.user, form.cleaned_data)
+        except (RuleRefused, InputFileError) as e:
+            form.add_error("file", getattr(e, "reason", str(e)))
+        else:
+            messages.success(request, str(summary))
+            if not summary.quarantined:
+                return redirect("governance-plan", pk=plan.pk)
+    return render(request, "governance/import.html", {"title": f"{'Error: ' if form.errors else ''}Import an action plan",
+                                                      "form": form,
+                                                      "summary": summary, "columns": plan_files.REQUIRED + plan_files.OPTIONAL})
+
+
+def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    action, updates = services.action_view(user, pk)
+    form = forms.UpdateForm(request.POST or None, initial={"version": updates[0].version if updates else None})
+    if request.method == "POST":
+        services.require_action_update(user, action)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                update = services.record_update(user, action, quarter=d["quarter"], narrative=d["narrative"],
+                                                achieved=d["achieved"], milestone_met=d["milestone_met"],
+                                                rag_override=d["rag_override"], override_reason=d["override_reason"])
+            except RuleRefused as e:
+                show_refusal(form, e)
+            else:
+                messages.success(request, f"{update.period.label} update saved: {update.rag.upper()} ({update.rag_reason})")
+                return redirect("governance-action", pk=action.pk)
+    return render(request, "governance/action_detail.html", {
+        "title": f"Error: {action.reference}" if form.errors else f"Action {action.reference}", "action": action,
+        "updates": updates, "form": form, "can_update": services.policy.can_update_action(user, action),
+        "can_manage": services.policy.can_manage_governance(user)})
+
+
+def board_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "governance/board_list.html", {"title": "Boards", "boards": services.board_list(request.user),
+                                                          "can_manage": services.policy.can_manage_governance(request.user)})
+
+
+def board_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    context = services.board_view(user, pk)
+    form = forms.MeetingForm(request.POST or None)
+    if request.method == "POST":
+        services.require_manager(user)
+        if form.is_valid():
+            meeting = services.schedule_meeting(user, context["board"], **form.cleaned_data)
+            messages.success(request, f"Meeting scheduled with {meeting.agenda.count()} agenda items")
+            return redirect("governance-meeting", pk=meeting.pk)
+    return render(request, "governance/board_detail.html", {"title": f"{'Error: ' if form.errors else ''}{context['board'].name}",
+                                                            "form": form, **context,
+                                                            "can_manage": services.policy.can_manage_governance(user)})
+
+
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    context = services.meeting_view(user, pk)
+    meeting = context["meeting"]
+    post = request.POST if request.method == "POST" else None
+    which = request.POST.get("form", "") if post else ""
+    minutes = forms.MinutesForm(post if which == "minutes" else None,
+                                initial={"version": meeting.version, "minutes": meeting.minutes,
+                                         "attending": context["attending"]})
+    decision = forms.DecisionForm(post if which == "decision" else None)
+    arising = forms.ActionArisingForm(post if which in ("action", "action_done") else None)
+    paper = forms.PaperForm(post if which == "paper" else None, request.FILES if which == "paper" else None)
+    if post is not None:
+        services.require_manager(user)
+        try:
+            done = pages.meeting_post(user, meeting, which, minutes, decision, arising, paper)
+        except RuleRefused as e:
+            show_refusal({"decision": decision, "action": arising, "action_done": arising, "paper": paper}.get(which, minutes), e)
+            done = ""
+        if done:
+            messages.success(request, done)
+            return redirect("governance-meeting", pk=meeting.pk)
+    failed = any(f.errors for f in (minutes, decision, arising, paper))
+    return render(request, "governance/meeting_detail.html", {
+        "title": f"{'Error: ' if failed else ''}{meeting}", **context, "minutes_form": minutes, "decision_form": decision,
+        "action_form": arising, "paper_form": paper, "can_manage": services.policy.can_manage_governance(user)})
+
+
+def paper_download(request: HttpRequest, pk: int) -> FileResponse:
+    paper = services.reads.governance_paper(request.user, pk, purpose="paper download")
+    response = FileResponse(paper.file.open("rb"), as_attachment=True, filename=paper.original_name or "paper",
+                            content_type=paper.content_type or "application/octet-stream")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def decision_register(request: HttpRequest) -> HttpResponse:
+    return render(request, "governance/decisions.html", {"title": "Decisions and recommendations register",
+                                                         "decisions": pages.decision_register(request.user)})
+
+
+def calendar(request: HttpRequest) -> HttpResponse:
+    return render(request, "governance/calendar.html", {"title": "Deadlines and calendar",
+                                                        "rows": services.calendar(request.user),
+                                                        "can_manage": services.policy.can_manage_governance(request.user)})
+
+
+def calendar_done(request: HttpRequest, pk: int) -> HttpResponse:
+    following = pages.calendar_done(request.user, pk)
+    messages.success(request, "Marked done" + (f"; next due {following.due_on:%d %B %Y}" if following else ""))
+    return redirect("governance-calendar")
+
+
+def grant_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "governance/grant_list.html", {"title": "Grants and funded projects",
+                                                          "grants": services.grant_list(request.user),
+                                                          "can_manage": services.policy.can_manage_governance(request.user)})
+
+
+def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    context = services.grant_view(user, pk)
+    grant = context["grant"]
+    evidence_post = request.method == "POST" and request.POST.get("form") == "evidence"
+    return_post = request.method == "POST" and request.POST.get("form", "return") == "return"
+    form = forms.ReturnForm(request.POST if return_post else None,
+                            workstreams=[(f.workstream.pk, f.workstream.title) for f in context["figures"]])
+    evidence = forms.PaperForm(request.POST if evidence_post else None, request.FILES if evidence_post else None)
+    if request.method == "POST":
+        if not services.policy.can_report_grant(user, grant):
+            raise services.PermissionRefused(f"Only the lead agency ({grant.led_by}) or a partnership admin records "
+                                             "this grant's returns and evidence.")
+        if evidence_post and evidence.is_valid():
+            try:
+                services.add_paper(user, uploaded=evidence.cleaned_data["file"], title=evidence.cleaned_data["title"],
+                                   grant=grant)
+            except RuleRefused as e:
+                show_refusal(evidence, e)
+            else:
+                messages.success(request, "Evidence attached")
+                return redirect("governance-grant", pk=grant.pk)
+        elif request.POST.get("form") == "submitted":
+            raw = request.POST.get("reporting_date", "")
+            services.submit_report(user, grant, int(raw) if raw.isdigit() and len(raw) < 12 else 0,
+                                   submitted_on=timezone.localdate())
+            messages.success(request, "Return marked as sent to the funder")
+            return redirect("governance-grant", pk=grant.pk)
+        elif return_post and form.is_valid():
+            d = form.cleaned_data
+            workstream = grant.workstreams.get(pk=d["workstream"])
+            try:
+                services.record_return(user, workstream, quarter=d["quarter"], outputs=d["outputs"],
+                                       outcomes=d["outcomes"] or 0, spend=d["spend"], note=d["note"])
+            except RuleRefused as e:
+                show_refusal(form, e)
+            else:
+                messages.success(request, f"{d['quarter'].label} return for {workstream} saved")
+                return redirect("governance-grant", pk=grant.pk)
+    return render(request, "governance/grant_detail.html", {
+        "title": f"{'Error: ' if form.errors or evidence.errors else ''}{grant}", **context, "form": form,
+        "evidence_form": evidence, "can_manage": services.policy.can_manage_governance(user),
+        "can_report": services.policy.can_report_grant(user, grant)})
+
+
+def grant_return(request: HttpRequest, pk: int) -> HttpResponse:
+    content, name, content_type = pages.grant_return(request.user, pk, request.GET.get("format", "xlsx"))
+    return _download(content, name, content_type)
+
+
+def event_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    start, end = _year(request)
+    form = forms.EventForm(request.POST or None, initial={"held_on": timezone.localdate()})
+    if request.method == "POST":
+        services.require_recorder(user)
+        if form.is_valid():
+            try:
+                event = services.record_event(user, **form.cleaned_data)
+            except RuleRefused as e:
+                show_refusal(form, e)
+            else:
+                messages.success(request, f"{event.title} on {event.held_on:%d %B %Y} recorded")
+                return redirect("governance-events")
+    events = services.event_list(user, start=start, end=end)
+    by_area, note = engagement.ward_figures(start, end)
+    areas, figures = engagement.areas_of_events(events, by_area)
+    return render(request, "governance/events.html", {"areas": areas,
+        "title": f"{'Error: ' if form.errors else ''}Community engagement events", "events": events, "form": form,
+        "wards": engagement.events_against_wards(events, figures), "note": note, "start": start, "end": end,
+        "totals": services.engagement_totals(start, end), "can_record": services.policy.can_record_engagement(user)})
+
+
+def outreach(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    start, end = _year(request)
+    programmes = [(p.pk, p.name) for p in services.OutreachProgramme.objects.filter(archived_on__isnull=True)]
+    form = forms.OutreachSessionForm(request.POST or None, programmes=programmes, initial={"held_on": timezone.localdate()})
+    if request.method == "POST":
+        services.require_recorder(user)
+        if form.is_valid():
+            try:
+                session = pages.record_session(user, form)
+            except RuleRefused as e:
+                show_refusal(form, e)
+            else:
+                messages.success(request, f"Session of {session.held_on:%d %B %Y} recorded: {session.attendees} attendees")
+                return redirect("governance-outreach")
+    return render(request, "governance/outreach.html", {
+        "title": f"{'Error: ' if form.errors else ''}Anonymous outreach", "form": form, "start": start, "end": end,
+        **services.outreach_view(user, start=start, end=end), "can_record": services.policy.can_record_engagement(user)})
+
+
+def briefing(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    services.require_manager(user)
+    boards = [(b.pk, b.short_name) for b in services.board_list(user)]
+    today = timezone.localdate()
+    form = forms.BriefingForm(request.POST or None, boards=boards, initial={
+        "start": f"{rules.add_months(today, -6):%Y-%m}", "end": f"{rules.add_months(today, -1):%Y-%m}", "output": "docx"})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            content, name, content_type = pages.write_paper(user, d)
+        except RuleRefused as e:
+            show_refusal(form, e)
+        else:
+            return _download(content, name, content_type)
+    return render(request, "governance/briefing.html", {"title": f"{'Error: ' if form.errors else ''}Write a committee paper",
+                                                        "form": form})
+
+
+
+def _form_page(request: HttpRequest, form: Any, title: str, back: str) -> HttpResponse:
+    return render(request, "governance/form.html", {"form": form, "back": back,
+                                                    "title": f"{'Error: ' if form.errors else ''}{title}", "heading": title})
+
+
+def board_create(request: HttpRequest) -> HttpResponse:
+    services.require_manager(request.user)
+    form = forms.BoardForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            board = services.create_board(request.user, name=d["name"], short_name=d["short_name"],
+                                          frequency=d["frequency"], chair_role=d["chair_role"],
+                                          terms_of_reference=d["terms_of_reference"], members=list(d["members"]),
+                                          standing_items=d["standing_items"])
+        except RuleRefused as e:
+            show_refusal(form, e)
+        else:
+            messages.success(request, f"{board.name} added")
+            return redirect("governance-board", pk=board.pk)
+    return _form_page(request, form, "Add a board", "/governance/boards/")
+
+
+def grant_create(request: HttpRequest) -> HttpResponse:
+    services.require_manager(request.user)
+    form = forms.GrantForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            grant = services.create_grant(request.user, **form.cleaned_data)
+        except RuleRefused as e:
+            show_refusal(form, e)
+        else:
+            messages.success(request, f"{grant} added")
+            return redirect("governance-grant", pk=grant.pk)
+    return _form_page(request, form, "Add a grant", "/governance/grants/")
+
+
+def workstream_create(request: HttpRequest, pk: int) -> HttpResponse:
+    grant = services.grant_for_change(request.user, pk)
+    form = forms.WorkstreamForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.add_workstream(request.user, grant, **form.cleaned_data)
+        messages.success(request, f"Workstream added to {grant}")
+        return redirect("governance-grant", pk=grant.pk)
+    return _form_page(request, form, f"Add a workstream to {grant}", f"/governance/grants/{grant.pk}/")
+
+
+def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    action, _ = services.action_view(user, pk)
+    services.require_manager(user)
+    initial = {f: getattr(action, f) for f in services.ACTION_FIELDS}
+    form = forms.ActionForm(request.POST if "reason" not in request.POST else None,
+                            initial={**initial, "version": action.version, "partners": list(action.partners.all())})
+    archive = forms.ArchiveForm(request.POST if "reason" in request.POST else None)
+    if request.method == "POST":
+        try:
+            if "reason" in request.POST and archive.is_valid():
+                services.archive_action(user, action, archive.cleaned_data["reason"])
+                messages.success(request, f"Action {action.reference} taken out of the plan")
+                return redirect("governance-plan", pk=action.priority.plan_id)
+            if "reason" not in request.POST and form.is_valid():
+                d = dict(form.cleaned_data)
+                version, partners = d.pop("version"), list(d.pop("partners"))
+                services.change_action(user, action, expected_version=version, partners=partners, **d)
+                messages.success(request, f"Action {action.reference} changed")
+                return redirect("governance-action", pk=action.pk)
+        except RuleRefused as e:
+            show_refusal(archive if "reason" in request.POST else form, e)
+    failed = form.errors or archive.errors
+    return render(request, "governance/action_edit.html", {
+        "title": f"{'Error: ' if failed else ''}Change action {action.reference}", "action": action, "form": form,
+        "archive": archive})

@@ -1,0 +1,221 @@
+"""Permission-matrix rows for partnership governance (csphub.governance).
+
+Governance records are partnership business: every signed-in user reads them (each read
+audited). The lead agency's officers and supervisors (the world's action and grant are led by
+the lead agency, the Council ASB Team) and partnership admins record an action's quarterly
+update and a grant's return; supervisors and partnership admins manage plans, boards, meetings,
+the calendar and committee papers; officers, supervisors and partnership admins record events
+and outreach sessions. A refused change is a 403.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from csphub.governance import rules, services
+from csphub.governance.models import OutreachProgramme
+
+from .matrix_kit import (
+    ALLOWED,
+    CASEWORK,
+    PDF,
+    Exercise,
+    Outcome,
+    Read,
+    Shown,
+    World,
+    api_ids,
+    href,
+    iso,
+    role_only,
+)
+
+
+def _lead_or_admin(role: str, relation: str) -> Outcome:
+    """Officers and supervisors of the lead agency, and partnership admins."""
+    if role == "partnership_admin" or (role in CASEWORK and relation == "lead"):
+        return ALLOWED
+    return 403
+
+
+RULES = {
+    "governance_manage": role_only({"supervisor", "partnership_admin"}),
+    "governance_record": role_only({"officer", "supervisor", "partnership_admin"}),
+    "governance_lead": _lead_or_admin,
+}
+
+
+def add_records(world: World) -> None:
+    today, lead = world.today, world.agencies["lead"]
+    supervisor = world.users[("supervisor", "lead")]
+    plan = services.create_plan(None, name="Community Safety Plan", starts_on=today - timedelta(days=200),
+                                ends_on=today + timedelta(days=900))
+    priority = services.priority_of(None, plan, 1, "Strengthening Communities")
+    action = services.add_action(None, priority, reference="1.1", objective="Tackling ASB", title="Bikeability training",
+                                 theme="prevent", led_by=lead, target=Decimal(1000), unit="pupils",
+                                 starts_on=today - timedelta(days=200), due_on=today + timedelta(days=165))
+    board = services.create_board(None, name="Strategic Executive Group", short_name="SEG",
+                                  members=[lead, world.agencies["shared"]], standing_items=[("CCTV", "cctv")])
+    meeting = services.schedule_meeting(None, board, held_on=today - timedelta(days=10))
+    services.record_meeting(None, meeting, minutes="Agreed.", attending=[lead])
+    decision = services.record_decision(None, meeting, text="Agreed for these cameras to be made permanent", topic="cctv")
+    paper = services.add_paper(supervisor, uploaded=SimpleUploadedFile("cctv.pdf", PDF, "application/pdf"),
+                               title="CCTV report", meeting=meeting)
+    calendar_item = services.add_statutory_deadline(None, "strategic_assessment", today + timedelta(days=20), board)
+    grant = services.create_grant(None, fund="Safer Streets", round="5", amount=Decimal(190000),
+                                  starts_on=today - timedelta(days=200), ends_on=today + timedelta(days=365), led_by=lead,
+                                  reporting_dates=[today + timedelta(days=30)])
+    arising = services.add_meeting_action(None, meeting, description="Circulate the camera report", owner_agency=lead,
+                                          due_on=today + timedelta(days=14))
+    workstream = services.add_workstream(None, grant, title="Door staff training", budget=Decimal(12000),
+                                         planned_output=Decimal(6), output_unit="training courses")
+    event = services.record_event(None, title="Freshers Fayre", held_on=today - timedelta(days=5), place="Campus",
+                                  attendees={"students": 120})
+    programme = OutreachProgramme(name="Ladies Night")
+    programme.save_by(None)
+    session = services.record_outreach_session(None, programme, held_on=today - timedelta(days=3), attendees=20,
+                                               tokens=["robin7", "star3"])
+    world.records.update({"gov_plan": plan, "gov_action": action, "gov_board": board, "gov_meeting": meeting,
+                          "gov_decision": decision, "gov_paper": paper, "gov_calendar": calendar_item,
+                          "gov_grant": grant, "gov_workstream": workstream, "gov_event": event,
+                          "gov_programme": programme, "gov_session": session, "gov_arising": arising,
+                          "gov_reporting_date": grant.reporting_dates.get()})
+
+
+def _quarter(world: World) -> str:
+    return rules.quarter_of(world.today).label
+
+
+def _plan_csv(world: World) -> dict[str, Any]:
+    content = (b"priority,objective,reference,action,theme,lead_agency,target,unit\n"
+               b"1,Tackling ASB,1.2,Daily Dial In,prepare,Council ASB Team,250,dial-ins\n")
+    return {"plan": world.pk("gov_plan"), "file": SimpleUploadedFile("plan.csv", content, "text/csv")}
+
+
+PLAN = {"pk": "gov_plan"}
+ACTION = {"pk": "gov_action"}
+PLAN_READ = Read("plan", "gov_plan")
+GRANT_READ = Read("grant", "gov_grant")
+
+PAGES: dict[str, tuple[Exercise, ...]] = {
+    "/governance/": (Exercise("signed_in", shown=(
+        Shown("signed_in", "plan", "gov_plan", href("/governance/plans/{pk}/")),)),),
+    "/governance/plans/import/": (
+        Exercise("governance_manage"),
+        Exercise("governance_manage", "post", body=_plan_csv),
+    ),
+    "/governance/plans/<int:pk>/": (Exercise("signed_in", params=PLAN, reads=(
+        PLAN_READ, Read("plan_action", "gov_action")), refused="plan"),),
+    "/governance/plans/<int:pk>/export/": (Exercise("signed_in", params=PLAN, reads=(PLAN_READ,), refused="plan"),),
+    "/governance/actions/<int:pk>/": (
+        Exercise("signed_in", params=ACTION, reads=(Read("plan_action", "gov_action"),), refused="plan_action"),
+        Exercise("governance_lead", "post", ACTION, body=lambda w: {
+            "quarter": _quarter(w), "narrative": "310 pupils trained this term", "achieved": "310"}),
+    ),
+    "/governance/actions/<int:pk>/edit/": (
+        Exercise("governance_manage", params=ACTION, reads=(Read("plan_action", "gov_action"),), refused="plan_action"),
+        Exercise("governance_manage", "post", ACTION, body=lambda w: {
+            "version": w.records["gov_action"].version, "objective": "Road safety", "title": "Bikeability for year 6",
+            "theme": "prevent", "led_by": w.agencies["lead"].pk, "target": "1200", "unit": "pupils"},
+            refused="plan_action"),
+        Exercise("governance_manage", "post", ACTION, body=lambda w: {"reason": "Merged into action 1.2"},
+                 refused="plan_action"),
+    ),
+    "/governance/boards/": (Exercise("signed_in", shown=(
+        Shown("signed_in", "board", "gov_board", href("/governance/boards/{pk}/")),)),),
+    "/governance/boards/new/": (
+        Exercise("governance_manage"),
+        Exercise("governance_manage", "post", body=lambda w: {
+            "name": "Serious and Organised Crime Partnership", "short_name": "SOCP", "frequency": "monthly",
+            "members": [w.agencies["shared"].pk], "standing_items": "Emerging threats = threats\nCounty lines"}),
+    ),
+    "/governance/grants/new/": (
+        Exercise("governance_manage"),
+        Exercise("governance_manage", "post", body=lambda w: {
+            "fund": "PCC Crime Reduction Grant", "amount": "37000", "starts_on": iso(w.today),
+            "ends_on": iso(w.today + timedelta(days=364)), "led_by": w.agencies["lead"].pk,
+            "reporting_dates": iso(w.today + timedelta(days=90))}),
+    ),
+    "/governance/grants/<int:pk>/workstreams/new/": (
+        Exercise("governance_manage", params={"pk": "gov_grant"}, reads=(GRANT_READ,), refused="grant"),
+        Exercise("governance_manage", "post", {"pk": "gov_grant"}, body=lambda w: {
+            "title": "Rapid deployment CCTV", "budget": "22000", "planned_output": "10", "output_unit": "deployments"},
+            refused="grant"),
+    ),
+    "/governance/boards/<int:pk>/": (
+        Exercise("signed_in", params={"pk": "gov_board"}, reads=(
+            Read("board", "gov_board"), Read("board_meeting", "gov_meeting")), refused="board"),
+        Exercise("governance_manage", "post", {"pk": "gov_board"}, body=lambda w: {
+            "held_on": iso(w.today + timedelta(days=80)), "place": "Civic Centre"}),
+    ),
+    "/governance/meetings/<int:pk>/": (
+        Exercise("signed_in", params={"pk": "gov_meeting"}, reads=(
+            Read("board_meeting", "gov_meeting"), Read("decision", "gov_decision"), Read("governance_paper", "gov_paper")),
+            refused="board_meeting"),
+        Exercise("governance_manage", "post", {"pk": "gov_meeting"}, body=lambda w: {
+            "form": "decision", "kind": "decision", "topic": "cctv", "text": "Agreed to remove the Mill Road camera"}),
+        Exercise("governance_manage", "post", {"pk": "gov_meeting"}, body=lambda w: {
+            "form": "action_done", "action_id": w.pk("gov_arising")}),
+    ),
+    "/governance/papers/<int:pk>/": (Exercise("signed_in", params={"pk": "gov_paper"},
+                                              reads=(Read("governance_paper", "gov_paper"),), refused="governance_paper"),),
+    "/governance/decisions/": (Exercise("signed_in", shown=(
+        Shown("signed_in", "decision", "gov_decision", href("decision-{pk}", "id")),)),),
+    "/governance/calendar/": (Exercise("signed_in"),),
+    "/governance/calendar/<int:pk>/done/": (
+        Exercise("governance_manage", "post", {"pk": "gov_calendar"}, body=lambda w: {}),),
+    "/governance/grants/": (Exercise("signed_in", shown=(
+        Shown("signed_in", "grant", "gov_grant", href("/governance/grants/{pk}/")),)),),
+    "/governance/grants/<int:pk>/": (
+        Exercise("signed_in", params={"pk": "gov_grant"}, reads=(GRANT_READ,), refused="grant"),
+        Exercise("governance_lead", "post", {"pk": "gov_grant"}, body=lambda w: {
+            "workstream": w.pk("gov_workstream"), "quarter": _quarter(w), "outputs": "2", "outcomes": "30",
+            "spend": "4000"}),
+        Exercise("governance_lead", "post", {"pk": "gov_grant"}, body=lambda w: {
+            "form": "evidence", "title": "Training attendance sheets",
+            "file": SimpleUploadedFile("sheets.pdf", PDF, "application/pdf")}),
+        Exercise("governance_lead", "post", {"pk": "gov_grant"}, body=lambda w: {
+            "form": "submitted", "reporting_date": w.pk("gov_reporting_date")}),
+    ),
+    "/governance/grants/<int:pk>/return/": (Exercise("signed_in", params={"pk": "gov_grant"}, reads=(GRANT_READ,),
+                                                     refused="grant"),),
+    "/governance/events/": (
+        Exercise("signed_in", shown=(Shown("signed_in", "event", "gov_event", href("event-{pk}", "id")),)),
+        Exercise("governance_record", "post", body=lambda w: {
+            "title": "Dementia cafe talk", "held_on": iso(w.today), "place": "Library", "attendees": "older residents: 18"}),
+    ),
+    "/governance/outreach/": (
+        Exercise("signed_in", shown=(Shown("signed_in", "outreach_session", "gov_session", href("session-{pk}", "id")),)),
+        Exercise("governance_record", "post", body=lambda w: {
+            "programme": w.pk("gov_programme"), "held_on": iso(w.today), "attendees": "22",
+            "safeguarding_escalations": "0", "outcome_housing_advice": "3", "tokens": "robin7\nwren2"}),
+    ),
+    "/governance/papers/new/": (
+        Exercise("governance_manage"),
+        Exercise("governance_manage", "post", body=lambda w: {
+            "kind": "briefing", "board": w.pk("gov_board"), "start": f"{w.today - timedelta(days=90):%Y-%m}",
+            "end": f"{w.today:%Y-%m}", "committee": "Overview and Scrutiny Committee", "output": "docx"}, ok=200),
+    ),
+}
+
+API_ROUTES: dict[str, tuple[Exercise, ...]] = {
+    "GET /api/v1/governance/plans/": (Exercise("signed_in", shown=(Shown("signed_in", "plan", "gov_plan", api_ids),)),),
+    "GET /api/v1/governance/plans/{plan_id}": (
+        Exercise("signed_in", params={"plan_id": "gov_plan"}, reads=(PLAN_READ,), refused="plan"),),
+    "GET /api/v1/governance/actions/{action_id}": (
+        Exercise("signed_in", params={"action_id": "gov_action"}, reads=(Read("plan_action", "gov_action"),),
+                 refused="plan_action"),),
+    "POST /api/v1/governance/actions/{action_id}/updates": (
+        Exercise("governance_lead", params={"action_id": "gov_action"}, body=lambda w: {
+            "quarter": _quarter(w), "narrative": "310 pupils trained", "achieved": 310}),),
+    "GET /api/v1/governance/decisions/": (
+        Exercise("signed_in", shown=(Shown("signed_in", "decision", "gov_decision", api_ids),)),),
+    "GET /api/v1/governance/grants/{grant_id}": (
+        Exercise("signed_in", params={"grant_id": "gov_grant"}, reads=(GRANT_READ,), refused="grant"),),
+    "GET /api/v1/governance/outreach/summary": (Exercise("signed_in"),),
+    "GET /api/v1/governance/calendar/": (Exercise("signed_in"),),
+}
