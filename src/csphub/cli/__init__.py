@@ -37,6 +37,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "harm": ("csphub.cli.panels:harm", "Load crime harm weights; report a cohort's harm before vs during."),
     "case-review": ("csphub.cli.panels:case_review", "ASB Case Review statistics the Act requires."),
     "people": ("csphub.cli.panels:people", "Find likely duplicate people across agencies for review."),
+    # ---- partner data and the community survey (issue 18) ----
+    "partner": ("csphub.cli.partner:partner", "List and count partner datasets (fire, road casualties, health...)."),
+    "survey": ("csphub.cli.partner:survey", "Community safety survey results: margins of error, weighting, free text."),
 }
 
 

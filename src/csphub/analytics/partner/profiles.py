@@ -55,6 +55,7 @@ SECTIONS = ("road_safety", "deliberate_fires", "violence_health", "domestic_abus
 DEFAULT_SUPPRESSED = ("*", "<5", "< 5", "<3", "<10", "1-4", "c", "[c]", "x", "[x]", "~",
                       "suppressed", "[low]", "low")
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,40}$")
+KEY = re.compile(r"^[a-z][a-z0-9_]{0,40}$")  # an attribute's or a flag's name
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,11 @@ def profile_from_mapping(data: dict, where: str) -> Profile:
             raise InputFileError(InputProblem(where, None, "place", a if a in place else b,
                                               f"{a} and {b} together"))
     columns = _table(data, "columns", where)
+    for table in ("attributes", "flags"):
+        for key in _table(data, table, where):
+            if not KEY.match(key):
+                raise InputFileError(InputProblem(where, None, table, key,
+                                                  "a name of lower-case letters, digits and _"))
     section = str(data.get("section", "other"))
     if section not in SECTIONS:
         raise InputFileError(InputProblem(where, None, "section", section, f"one of {', '.join(SECTIONS)}"))
