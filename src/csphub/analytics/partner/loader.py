@@ -249,7 +249,7 @@ class Columns:
     missing_optional: list[str]
 
 
-def match_columns(raw: RawFile, profile: Profile) -> Columns:
+def match_columns(raw: RawFile, profile: Profile, authority: str | None = None) -> Columns:
     """Find the profile's columns in the file's header; a required one missing stops the load
     with the header and the names looked for."""
     names = [normalise_header(h) for h in raw.header]
@@ -287,10 +287,11 @@ def match_columns(raw: RawFile, profile: Profile) -> Columns:
         if (a in roles) != (b in roles):
             roles.pop(a, None)
             roles.pop(b, None)
-    if not any(k in roles for k in ("lsoa", "ward_code", "ward_name", "postcode", "longitude",
-                                    "easting", "local_authority")):
+    if authority is None and not any(k in roles for k in ("lsoa", "ward_code", "ward_name", "postcode",
+                                                          "longitude", "easting", "local_authority")):
         wanted = [n for names_ in profile.place.values() for n in names_]
-        raise missing("the place (" + ", ".join(profile.place) + ")", wanted)
+        raise missing("the place (" + ", ".join(profile.place) + "; or give the authority the "
+                      "whole file covers with --authority)", wanted)
     optional_missing += [f"place.{k}" for k, i in places.items() if i is None]
     attributes = {}
     for name, wanted in profile.attributes.items():
@@ -605,6 +606,7 @@ def place_rows(con: duckdb.DuckDBPyConnection, table: str, keys: tuple[str, ...]
         when ward_code is not null and placed_by = 'point in ward' then 'the ward holding the point is in no lookup loaded'
         when ward_code is not null then 'the ward code is in no lookup loaded'
         when ward_given is not null then 'the ward name matches no ward (or several) in the lookups loaded'
+        when longitude is not null and lad_given is not null then 'the point lies in no LSOA or ward boundary loaded and the local authority named is not in the lookups loaded'
         when longitude is not null then 'the point lies in no LSOA or ward boundary loaded and the file names no authority'
         when lad_given is not null then 'the local authority named is not in the lookups loaded'
         when postcode is not null then 'a postcode only: CSP Hub has no postcode lookup, so it cannot place it'
@@ -712,7 +714,7 @@ def _ingest_one(con: duckdb.DuckDBPyConnection, path: Path, profile: Profile, ag
     if con.execute("select 1 from source_files where sha256 = ?", [raw.sha256]).fetchone():
         summary.files_skipped += 1
         return
-    cols = match_columns(raw, profile)
+    cols = match_columns(raw, profile, authority)
     summary.columns[raw.label] = {r: raw.header[i] for r, i in sorted(cols.roles.items(), key=lambda x: x[1])}
     summary.columns[raw.label].update({f"attributes.{n}": raw.header[i] for n, i in cols.attributes.items()})
     summary.columns[raw.label].update({f"flags.{n}": raw.header[i] for n, i in cols.flags.items()})
