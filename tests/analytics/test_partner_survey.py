@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from csphub.analytics.partner.survey import (
+    free_text,
     ingest_survey,
     kish_effective_n,
     load_survey_population,
@@ -19,7 +20,6 @@ from csphub.analytics.partner.survey import (
     survey_results,
     two_proportion_test,
     wilson_interval,
-    free_text,
 )
 from csphub.analytics.warehouse import open_warehouse
 from csphub.cli import main

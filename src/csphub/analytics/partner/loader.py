@@ -249,6 +249,25 @@ class Columns:
     missing_optional: list[str]
 
 
+def _named_columns(names: list[str], wanted: dict[str, tuple[str, ...]], table: str,
+                   missing: list[str]) -> dict[str, int]:
+    found = {}
+    for name, options in wanted.items():
+        index = _find(names, options)
+        if index is None:
+            missing.append(f"{table}.{name}")
+        else:
+            found[name] = index
+    return found
+
+
+def _pair_or_neither(roles: dict[str, int]) -> None:
+    for a, b in (("longitude", "latitude"), ("easting", "northing")):
+        if (a in roles) != (b in roles):
+            roles.pop(a, None)
+            roles.pop(b, None)
+
+
 def match_columns(raw: RawFile, profile: Profile, authority: str | None = None) -> Columns:
     """Find the profile's columns in the file's header; a required one missing stops the load
     with the header and the names looked for."""
@@ -283,30 +302,15 @@ def match_columns(raw: RawFile, profile: Profile, authority: str | None = None) 
     for key, index in places.items():
         if index is not None:
             roles[key] = index
-    for a, b in (("longitude", "latitude"), ("easting", "northing")):
-        if (a in roles) != (b in roles):
-            roles.pop(a, None)
-            roles.pop(b, None)
+    _pair_or_neither(roles)
     if authority is None and not any(k in roles for k in ("lsoa", "ward_code", "ward_name", "postcode",
                                                           "longitude", "easting", "local_authority")):
-        wanted = [n for names_ in profile.place.values() for n in names_]
         raise missing("the place (" + ", ".join(profile.place) + "; or give the authority the "
-                      "whole file covers with --authority)", wanted)
+                      "whole file covers with --authority)",
+                      [n for names_ in profile.place.values() for n in names_])
     optional_missing += [f"place.{k}" for k, i in places.items() if i is None]
-    attributes = {}
-    for name, wanted in profile.attributes.items():
-        index = _find(names, wanted)
-        if index is None:
-            optional_missing.append(f"attributes.{name}")
-        else:
-            attributes[name] = index
-    flags = {}
-    for name, wanted in profile.flags.items():
-        index = _find(names, wanted)
-        if index is None:
-            optional_missing.append(f"flags.{name}")
-        else:
-            flags[name] = index
+    attributes = _named_columns(names, profile.attributes, "attributes", optional_missing)
+    flags = _named_columns(names, profile.flags, "flags", optional_missing)
     return Columns(roles, attributes, flags, optional_missing)
 
 

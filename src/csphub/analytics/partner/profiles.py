@@ -104,6 +104,20 @@ def _table(data: dict, key: str, where: str) -> dict:
     return value
 
 
+def _place(data: dict, where: str) -> dict[str, tuple[str, ...]]:
+    place_table = _table(data, "place", where)
+    unknown = [k for k in place_table if k not in PLACE_KEYS]
+    if unknown or not place_table:
+        raise InputFileError(InputProblem(where, None, "place", ", ".join(unknown) or None,
+                                          f"one or more of {', '.join(PLACE_KEYS)}"))
+    place = {k: _names(v, where, f"place.{k}") for k, v in place_table.items()}
+    for a, b in (("longitude", "latitude"), ("easting", "northing")):
+        if (a in place) != (b in place):
+            raise InputFileError(InputProblem(where, None, "place", a if a in place else b,
+                                              f"{a} and {b} together"))
+    return place
+
+
 def profile_from_mapping(data: dict, where: str) -> Profile:
     """A :class:`Profile` from parsed TOML/YAML, with a clear error for each wrong key."""
     if not isinstance(data, dict):
@@ -117,16 +131,7 @@ def profile_from_mapping(data: dict, where: str) -> Profile:
     if len(kinds) != 1:
         raise InputFileError(InputProblem(where, None, "period", ", ".join(period) or None,
                                           "exactly one of date, month or financial_year"))
-    place_table = _table(data, "place", where)
-    unknown = [k for k in place_table if k not in PLACE_KEYS]
-    if unknown or not place_table:
-        raise InputFileError(InputProblem(where, None, "place", ", ".join(unknown) or None,
-                                          f"one or more of {', '.join(PLACE_KEYS)}"))
-    place = {k: _names(v, where, f"place.{k}") for k, v in place_table.items()}
-    for a, b in (("longitude", "latitude"), ("easting", "northing")):
-        if (a in place) != (b in place):
-            raise InputFileError(InputProblem(where, None, "place", a if a in place else b,
-                                              f"{a} and {b} together"))
+    place = _place(data, where)
     columns = _table(data, "columns", where)
     for table in ("attributes", "flags"):
         for key in _table(data, table, where):

@@ -36,13 +36,12 @@ import re
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 import duckdb
 
 from csphub.analytics.partner.loader import _authorities, _ward_names, read_any, resolve_authority
-from csphub.analytics.partner_asb import normalise_header
+from csphub.analytics.partner_asb import RawFile, normalise_header
 from csphub.analytics.warehouse import transaction
 from csphub.errors import InputFileError, InputProblem, NotFoundError
 
@@ -261,9 +260,159 @@ def _band(answer: str | None, mapping: dict[str, tuple[str, ...]]) -> str | None
     return None
 
 
+def _survey_columns(raw: RawFile, mapping: Mapping, summary: SurveySummary) -> dict[str, int]:
+    """Column of each measure, choice (or option), respondent field and free-text question."""
+    names = [_key(h) for h in raw.header]
+    columns: dict[str, int] = {}
+
+    def required(key: str, question: str, what: str) -> None:
+        index = _column(names, question)
+        if index is None:
+            raise InputFileError(InputProblem(raw.label, 1, "header", question, f"a column for {what}"))
+        columns[key] = index
+
+    for m in mapping.measures:
+        required(f"measure:{m.key}", m.question, f"the measure {m.key!r} (the question's text)")
+    for c in mapping.choices:
+        if c.question:
+            required(f"choice:{c.key}", c.question, f"the choice {c.key!r}")
+        else:
+            for option, question in c.options.items():
+                required(f"choice:{c.key}:{option}", question or option, f"the option {option!r} of {c.key!r}")
+    optional = [(f"respondent:{r}", f"respondent.{r}", q) for r, q in mapping.respondent.items()]
+    optional += [(f"free:{k}", f"free_text.{k}", q) for k, q in mapping.free_text.items()]
+    for key, label, question in optional:
+        index = _column(names, question)
+        if index is None:
+            summary.columns_missing.append(label)
+        else:
+            columns[key] = index
+    return columns
+
+
+@dataclass
+class _Rows:
+    """What one survey file becomes: rows for each table, and the rejected lines."""
+
+    respondents: list[list] = field(default_factory=list)
+    answers: list[list] = field(default_factory=list)
+    free: list[list] = field(default_factory=list)
+    bad: list[tuple] = field(default_factory=list)
+
+
+class _SurveyReader:
+    """Turns each respondent's row into answers, with the ward found in the lookups."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, raw: RawFile, mapping: Mapping,
+                 columns: dict[str, int], file_id: int, lad: str | None):
+        self.raw, self.mapping, self.columns, self.file_id, self.lad = raw, mapping, columns, file_id, lad
+        self.wards = _ward_names(con)
+        self.ward_codes = {c for codes in self.wards.values() for c in codes}
+        self.table = raw.table.to_pylist()
+        self.seen: dict[str, int] = {}
+        self.out = _Rows()
+
+    def cell(self, row: dict, key: str) -> str | None:
+        if key not in self.columns:
+            return None
+        value = row.get(f"c{self.columns[key]}")
+        return value.strip() if isinstance(value, str) and value.strip() else None
+
+    def ward(self, given: str | None) -> str | None:
+        if not given:
+            return None
+        code = given.upper().replace(" ", "")
+        if code in self.ward_codes:
+            return code
+        key = _key(given)
+        found = self.wards.get((key, self.lad), set()) if self.lad else set().union(
+            *(v for (k, _), v in self.wards.items() if k == key))
+        return next(iter(found)) if len(found) == 1 else None
+
+    def rejected(self, row: dict) -> tuple | None:
+        line = row["_line"]
+        if row["_fields"] != len(self.raw.header):
+            return (line, "row", str(row["_fields"]),
+                    f"the row has a different number of fields from the header ({len(self.raw.header)})", row)
+        rid = self.cell(row, "respondent:id")
+        if rid is not None:
+            if rid in self.seen:
+                return (line, self.raw.header[self.columns["respondent:id"]], rid,
+                        f"the respondent id repeats line {self.seen[rid]}: a respondent counts once", row)
+            self.seen[rid] = line
+        return None
+
+    def read(self) -> _Rows:
+        for row in self.table:
+            problem = self.rejected(row)
+            if problem:
+                self.out.bad.append(problem)
+                continue
+            self.respondent(row)
+            for m in self.mapping.measures:
+                self.measure(row, m)
+            for c in self.mapping.choices:
+                self.choice(row, c)
+            for key in self.mapping.free_text:
+                if text := self.cell(row, f"free:{key}"):
+                    self.out.free.append([self.file_id, row["_line"], key, text])
+        return self.out
+
+    def respondent(self, row: dict) -> None:
+        m = self.mapping
+        age, sex = self.cell(row, "respondent:age"), self.cell(row, "respondent:sex")
+        ward_given = self.cell(row, "respondent:ward")
+        self.out.respondents.append([
+            self.file_id, row["_line"], self.cell(row, "respondent:id"), self.ward(ward_given), ward_given,
+            self.cell(row, "respondent:postcode"), self.lad,
+            _band(age, m.age_bands) if m.age_bands else age, _band(sex, m.sex) if m.sex else sex])
+
+    def measure(self, row: dict, m: Measure) -> None:
+        answer = self.cell(row, f"measure:{m.key}")
+        key = _key(answer) if answer else None
+        counted = key is not None and key not in {_key(a) for a in m.exclude}
+        self.out.answers.append([self.file_id, row["_line"], m.key, answer,
+                                 (key in {_key(a) for a in m.positive}) if counted else None,
+                                 (key in {_key(a) for a in m.negative}) if counted else None])
+
+    def choice(self, row: dict, c: Choice) -> None:
+        line = row["_line"]
+        if c.question:
+            given = self.cell(row, f"choice:{c.key}")
+            chosen = {_key(x) for x in (given or "").split(c.separator) if x.strip()}
+            for option in c.options or self.all_options(c):
+                self.out.answers.append([self.file_id, line, f"{c.key}:{option}", given,
+                                         (_key(option) in chosen) if given else None, None])
+            return
+        ticks = {o: self.cell(row, f"choice:{c.key}:{o}") for o in c.options}
+        answered = any(v and v.casefold() not in TICKED_FALSE for v in ticks.values())
+        for option, value in ticks.items():
+            ticked = bool(value) and (value or "").casefold() not in TICKED_FALSE
+            self.out.answers.append([self.file_id, line, f"{c.key}:{option}", value,
+                                     ticked if answered else None, None])
+
+    def all_options(self, c: Choice) -> list[str]:
+        column = f"c{self.columns[f'choice:{c.key}']}"
+        return sorted({x.strip() for r in self.table for x in (r.get(column) or "").split(c.separator) if x.strip()})
+
+
+def _store(con: duckdb.DuckDBPyConnection, raw: RawFile, rows: _Rows, file_id: int) -> None:
+    if rows.respondents:
+        con.executemany("insert into survey_respondents values (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows.respondents)
+    if rows.answers:
+        con.executemany("insert into survey_answers values (?, ?, ?, ?, ?, ?)", rows.answers)
+    if rows.free:
+        con.executemany("insert into survey_free_text (file_id, respondent, question, answer) "
+                        "values (?, ?, ?, ?)", rows.free)
+    for line, fld, value, reason, row in rows.bad:
+        con.execute("insert into quarantine (file_id, file, line, field, value, reason, raw_row) "
+                    "values (?, ?, ?, ?, ?, ?, ?)",
+                    [file_id, raw.label, line, fld, value, reason,
+                     json.dumps({h or f"column {i + 1}": row.get(f"c{i}") for i, h in enumerate(raw.header)})])
+
+
 def ingest_survey(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping, wave: str,
-                  authority: str | None = None, sheet: str | None = None,
-                  today: date | None = None) -> SurveySummary:
+                  authority: str | None = None, sheet: str | None = None) -> SurveySummary:
     """Load one survey export for a wave, in one transaction; a new file for the same survey
     and wave replaces the earlier one, the same file twice loads nothing."""
     wave = wave.strip()
@@ -271,150 +420,37 @@ def ingest_survey(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping, 
         raise ValueError("a wave (e.g. the year of the survey) is required")
     summary = SurveySummary(mapping.survey, wave)
     raw = read_any(Path(path), sheet)
-    names = [_key(h) for h in raw.header]
-    columns: dict[str, int] = {}
-    for m in mapping.measures:
-        index = _column(names, m.question)
-        if index is None:
-            raise InputFileError(InputProblem(raw.label, 1, "header", m.question,
-                                              f"a column for the measure {m.key!r} (the question's text)"))
-        columns[f"measure:{m.key}"] = index
-    for c in mapping.choices:
-        if c.question:
-            index = _column(names, c.question)
-            if index is None:
-                raise InputFileError(InputProblem(raw.label, 1, "header", c.question,
-                                                  f"a column for the choice {c.key!r}"))
-            columns[f"choice:{c.key}"] = index
-        else:
-            for option, question in c.options.items():
-                index = _column(names, question or option)
-                if index is None:
-                    raise InputFileError(InputProblem(raw.label, 1, "header", question or option,
-                                                      f"a column for the option {option!r} of {c.key!r}"))
-                columns[f"choice:{c.key}:{option}"] = index
-    for role, question in mapping.respondent.items():
-        index = _column(names, question)
-        if index is None:
-            summary.columns_missing.append(f"respondent.{role}")
-        else:
-            columns[f"respondent:{role}"] = index
-    for key, question in mapping.free_text.items():
-        index = _column(names, question)
-        if index is None:
-            summary.columns_missing.append(f"free_text.{key}")
-        else:
-            columns[f"free:{key}"] = index
-    table = raw.table.to_pylist()
+    columns = _survey_columns(raw, mapping, summary)
     with transaction(con):
         ensure_survey_tables(con)
         if con.execute("select 1 from source_files where sha256 = ?", [raw.sha256]).fetchone():
             summary.skipped = True
             return summary
-        file_id = con.execute(
-            "insert into source_files (kind, path, sha256, rows_loaded, rows_quarantined, source) "
-            "values (?, ?, ?, 0, 0, ?) returning file_id", [KIND, raw.label, raw.sha256, mapping.survey],
-        ).fetchall()[0][0]
         lad_names, lad_codes = _authorities(con)
         lad = resolve_authority(authority, lad_names, lad_codes) if authority else None
         if authority and lad is None:
             raise NotFoundError(f"no local authority {authority!r} in the lookups loaded")
-        wards = _ward_names(con)
-        ward_codes = {c for codes in wards.values() for c in codes}
-        seen: dict[str, int] = {}
-        answers, respondents, free, bad = [], [], [], []
-
-        def cell(row: dict, key: str) -> str | None:
-            if key not in columns:
-                return None
-            value = row.get(f"c{columns[key]}")
-            return value.strip() if isinstance(value, str) and value.strip() else None
-
-        for row in table:
-            line = row["_line"]
-            if row["_fields"] != len(raw.header):
-                bad.append((line, "row", str(row["_fields"]),
-                            f"the row has a different number of fields from the header ({len(raw.header)})", row))
-                continue
-            rid = cell(row, "respondent:id")
-            if rid is not None:
-                if rid in seen:
-                    bad.append((line, raw.header[columns["respondent:id"]], rid,
-                                f"the respondent id repeats line {seen[rid]}: a respondent counts once", row))
-                    continue
-                seen[rid] = line
-            ward_given = cell(row, "respondent:ward")
-            ward = None
-            if ward_given:
-                code = ward_given.upper().replace(" ", "")
-                if code in ward_codes:
-                    ward = code
-                else:
-                    key = _key(ward_given)
-                    found = wards.get((key, lad), set()) if lad else set().union(
-                        *(v for (k, _), v in wards.items() if k == key))
-                    ward = next(iter(found)) if len(found) == 1 else None
-            summary.placed_in_ward += ward is not None
-            respondents.append([file_id, line, rid, ward, ward_given, cell(row, "respondent:postcode"), lad,
-                                _band(cell(row, "respondent:age"), mapping.age_bands) if mapping.age_bands
-                                else cell(row, "respondent:age"),
-                                _band(cell(row, "respondent:sex"), mapping.sex) if mapping.sex
-                                else cell(row, "respondent:sex")])
-            for m in mapping.measures:
-                answer = cell(row, f"measure:{m.key}")
-                key = _key(answer) if answer else None
-                counted = key is not None and key not in {_key(a) for a in m.exclude}
-                answers.append([file_id, line, m.key, answer,
-                                (key in {_key(a) for a in m.positive}) if counted else None,
-                                (key in {_key(a) for a in m.negative}) if counted else None])
-            for c in mapping.choices:
-                if c.question:
-                    given = cell(row, f"choice:{c.key}")
-                    chosen = {_key(x) for x in (given or "").split(c.separator) if x.strip()}
-                    options = list(c.options) or sorted({x.strip() for r in table for x in
-                                                         (r.get(f"c{columns[f'choice:{c.key}']}") or "").split(c.separator)
-                                                         if x.strip()})
-                    for option in options:
-                        answers.append([file_id, line, f"{c.key}:{option}", given,
-                                        (_key(option) in chosen) if given else None, None])
-                else:
-                    ticks = {o: cell(row, f"choice:{c.key}:{o}") for o in c.options}
-                    answered = any(v and v.casefold() not in TICKED_FALSE for v in ticks.values())
-                    for option, value in ticks.items():
-                        answers.append([file_id, line, f"{c.key}:{option}", value,
-                                        (bool(value) and value.casefold() not in TICKED_FALSE) if answered else None,
-                                        None])
-            for key in mapping.free_text:
-                text = cell(row, f"free:{key}")
-                if text:
-                    free.append([file_id, line, key, text])
-        if respondents:
-            con.executemany("insert into survey_respondents values (?, ?, ?, ?, ?, ?, ?, ?, ?)", respondents)
-        if answers:
-            con.executemany("insert into survey_answers values (?, ?, ?, ?, ?, ?)", answers)
-        if free:
-            con.executemany("insert into survey_free_text (file_id, respondent, question, answer) "
-                            "values (?, ?, ?, ?)", free)
-        for line, fld, value, reason, row in bad:
-            con.execute("insert into quarantine (file_id, file, line, field, value, reason, raw_row) "
-                        "values (?, ?, ?, ?, ?, ?, ?)",
-                        [file_id, raw.label, line, fld, value, reason,
-                         json.dumps({h or f"column {i + 1}": row.get(f"c{i}") for i, h in enumerate(raw.header)})])
-        earlier = [r[0] for r in con.execute("select file_id from survey_waves where survey = ? and wave = ?",
-                                             [mapping.survey, wave]).fetchall()]
-        for old in earlier:
+        file_id = con.execute(
+            "insert into source_files (kind, path, sha256, rows_loaded, rows_quarantined, source) "
+            "values (?, ?, ?, 0, 0, ?) returning file_id", [KIND, raw.label, raw.sha256, mapping.survey],
+        ).fetchall()[0][0]
+        rows = _SurveyReader(con, raw, mapping, columns, file_id, lad).read()
+        _store(con, raw, rows, file_id)
+        for (old,) in con.execute("select file_id from survey_waves where survey = ? and wave = ?",
+                                  [mapping.survey, wave]).fetchall():
             summary.replaced += con.execute("select respondents from survey_waves where file_id = ?",
                                             [old]).fetchall()[0][0]
             for t in ("survey_answers", "survey_respondents", "survey_free_text", "quarantine",
                       "survey_waves", "source_files"):
                 con.execute(f"delete from {t} where file_id = ?", [old])
         con.execute("insert into survey_waves values (?, ?, ?, ?, ?)",
-                    [file_id, mapping.survey, wave, len(respondents), mapping.as_json()])
+                    [file_id, mapping.survey, wave, len(rows.respondents), mapping.as_json()])
         con.execute("update source_files set rows_loaded = ?, rows_quarantined = ? where file_id = ?",
-                    [len(respondents), len(bad), file_id])
-    summary.respondents = len(respondents)
-    summary.quarantined = len(bad)
-    summary.free_text_answers = len(free)
+                    [len(rows.respondents), len(rows.bad), file_id])
+    summary.respondents = len(rows.respondents)
+    summary.quarantined = len(rows.bad)
+    summary.free_text_answers = len(rows.free)
+    summary.placed_in_ward = sum(r[3] is not None for r in rows.respondents)
     return summary
 
 
@@ -437,7 +473,7 @@ def load_survey_population(con: duckdb.DuckDBPyConnection, path: Path, year: int
     sex = find("sex", "gender")
     age = find("age band", "age group", "age")
     pop = find("population", "count", "value", "persons")
-    if None in (code, sex, age, pop):
+    if code is None or sex is None or age is None or pop is None:
         raise InputFileError(InputProblem(raw.label, 1, "header", ",".join(raw.header),
                                           "columns for the area code, sex, age (or age band) and population"))
     rows: dict[tuple[str, str, str], float] = {}
