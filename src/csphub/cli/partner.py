@@ -208,13 +208,14 @@ def load_demo_partner_data(ctx) -> str:
     """
     from csphub.analytics.partner.loader import ingest_partner as load
     from csphub.analytics.partner.profiles import find_profile
+    from csphub.analytics.synthetic import DEMO_LAD
     from csphub.analytics.synthetic.partner_data import write_partner_files
 
     sources = ctx.require_sources()
     written = write_partner_files(sources, ctx.source_dir / "partner-data", ctx.seed)
     loaded = []
     for dataset, (path, agency) in written.items():
-        summary = load(ctx.con, [path], find_profile(dataset), agency=agency)
+        summary = load(ctx.con, [path], find_profile(dataset), agency=agency, authority=DEMO_LAD)
         loaded.append(f"{dataset} {summary.rows_loaded:,}")
     ctx.results["partner_data"] = loaded
     return "rows: " + ", ".join(loaded)
