@@ -111,7 +111,7 @@ def write_partner_files(sources: DemoSources, folder: Path, seed: int = 2024) ->
 
 def _stats19(path: Path, lsoas: list[Lsoa], months: list[date], rng: np.random.Generator) -> Path:
     weights = _weights(lsoas, rng, 2.0)
-    rows = []
+    rows: list[dict[str, object]] = []
     for month in months:
         n = int(rng.poisson(34 * (1.1 if month.month in (10, 11, 12) else 1.0)))
         for i in range(n):
@@ -150,7 +150,7 @@ def _fire(path: Path, lsoas: list[Lsoa], months: list[date], rng: np.random.Gene
 
     weights = _weights(lsoas, rng, 1.0)
     to_grid = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
-    rows = []
+    rows: list[dict[str, object]] = []
     for month in months:
         for _ in range(int(rng.poisson(26 * FIRE_SEASON[month.month]))):
             lsoa = lsoas[rng.choice(len(lsoas), p=weights)]
@@ -158,7 +158,7 @@ def _fire(path: Path, lsoas: list[Lsoa], months: list[date], rng: np.random.Gene
             primary = category in ("Vehicle", "Dwelling") or (category == "Derelict building" and rng.random() < 0.3)
             deliberate = rng.random() < (0.85 if category in ("Refuse", "Grassland", "Vehicle", "Derelict building") else 0.25)
             when = date(month.year, month.month, int(rng.integers(1, 29)))
-            row = {"Incident Number": f"IRS{when:%y%m}{len(rows):05d}", "Incident Date": f"{when:%d/%m/%Y}",
+            row: dict[str, object] = {"Incident Number": f"IRS{when:%y%m}{len(rows):05d}", "Incident Date": f"{when:%d/%m/%Y}",
                    "Incident Time": f"{int(rng.choice(24, p=_HOURS)):02d}:{int(rng.integers(0, 60)):02d}",
                    "Fire Type": "Primary fire" if primary else "Secondary fire",
                    "Property Category": category, "Motive": "Deliberate" if deliberate else "Accidental",
@@ -190,7 +190,7 @@ def _lsoa_aggregate(path: Path, lsoas: list[Lsoa], months: list[date], rng: np.r
 
 
 def _ambulance(path: Path, lsoas: list[Lsoa], months: list[date], rng: np.random.Generator) -> Path:
-    header = ["Month", "LSOA Code", "Assault Type", "Call Outs"]
+    header: list[object] = ["Month", "LSOA Code", "Assault Type", "Call Outs"]
     rows: list[list[object]] = [header]
     for m, lsoa, n in _lsoa_counts(lsoas, months, rng, 55.0, 6.0):
         rows.append([date(m.year, m.month, 1), lsoa.code, "Assault / sexual assault", _suppress(n, "<5")])
