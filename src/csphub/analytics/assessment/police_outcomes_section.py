@@ -111,9 +111,9 @@ def outcomes_section(con: duckdb.DuckDBPyConnection, area: Area, year: Financial
         group = outcome_group(outcome)
         by_type.setdefault(crime_type, dict.fromkeys(GROUPS, 0))[group] += n
         quarter = ((month.month - 4) % 12) // 3 + 1
-        counts = by_quarter.setdefault(quarter, [0, 0])
-        counts[0] += n
-        counts[1] += n if group in (INVESTIGATING, NO_OUTCOME) else 0
+        pending = by_quarter.setdefault(quarter, [0, 0])
+        pending[0] += n
+        pending[1] += n if group in (INVESTIGATING, NO_OUTCOME) else 0
         from_file += n if in_file else 0
     total = dict.fromkeys(GROUPS, 0)
     table = []
