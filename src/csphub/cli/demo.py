@@ -29,6 +29,7 @@ from csphub.analytics.synthetic.demo_sources import DEFAULT_FORCE_NAME
 from csphub.analytics.synthetic.places import AUTHORITIES
 from csphub.settings import load_settings
 
+from .partner import load_demo_partner_data
 from .partner_asb import load_demo_partner_asb
 
 POPULATION_SOURCE = "Fictional mid-year estimate (CSP Hub demo)"
@@ -146,6 +147,7 @@ DEMO_STEPS: list[tuple[str, DemoStep]] = [
     ("Ingest the police.uk street files", ingest_street_files),
     ("Define the areas", define_areas),
     ("Load the council's ASB incidents", load_demo_partner_asb),
+    ("Load the partners' datasets", load_demo_partner_data),
 ]
 
 

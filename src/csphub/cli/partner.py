@@ -14,6 +14,7 @@ from csphub.settings import load_settings
 
 if TYPE_CHECKING:
     from csphub.analytics.partner.loader import PartnerSummary
+    from csphub.cli.demo import DemoContext
 
 
 def _progress(console: Console) -> Progress:
@@ -200,7 +201,7 @@ def partner_profiles(show: str | None) -> None:
           for p in profiles.values()], "table", title="Dataset profiles")
 
 
-def load_demo_partner_data(ctx) -> str:
+def load_demo_partner_data(ctx: DemoContext) -> str:
     """Demo step: write the demo partners' files and load them like real ones.
 
     Add to ``DEMO_STEPS`` in ``csphub.cli.demo`` after the council's ASB incidents:
@@ -216,9 +217,10 @@ def load_demo_partner_data(ctx) -> str:
     loaded = []
     for dataset, (path, agency) in written.items():
         summary = load(ctx.con, [path], find_profile(dataset), agency=agency, authority=DEMO_LAD)
-        loaded.append(f"{dataset} {summary.rows_loaded:,}")
+        loaded.append(f"{dataset} already loaded" if summary.files_skipped else
+                      f"{dataset} {summary.rows_loaded:,} rows ({summary.rows_suppressed:,} suppressed)")
     ctx.results["partner_data"] = loaded
-    return "rows: " + ", ".join(loaded)
+    return "; ".join(loaded)
 
 
 # ---- the community survey -------------------------------------------------------------------
