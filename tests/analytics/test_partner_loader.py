@@ -363,3 +363,26 @@ def test_cli_ingest_list_and_counts_as_json(data_dir, tmp_path):
     assert json.loads(counted.output) == [{"month": "2024-01", "ward_code": "E05000901", "ward_name": "North", "count": 1}]
     wrong = runner.invoke(main, ["partner", "counts", "--dataset", "fire", "--area", TESTFORD, "--by", "colour"])
     assert wrong.exit_code == 2 and "motive" in wrong.output
+
+
+def test_postcodes_are_placed_through_a_postcode_lookup_once_one_is_loaded(con, tmp_path):
+    from csphub.analytics.partner.postcodes import load_postcodes
+
+    profile = parse_profile('name = "council-asb"\nunit = "reports"\n[period]\nmonth = "Month"\n'
+                            '[place]\npostcode = "Postcode"\n[columns]\ncategory = "Type"\ncount = "Reports"',
+                            "council-asb.toml")
+    path = write_csv_file(tmp_path / "reports.csv", ["Month", "Postcode", "Type", "Reports"], [
+        ["2024-01", "tf1 1aa", "Fly-tipping", "4"], ["2024-01", "TF9 9ZZ", "Fly-tipping", "2"]])
+    summary = ingest_partner(con, [path], profile, agency="Testford Council", today=TODAY)
+    assert summary.unplaced_reasons == {
+        "the postcode is in no postcode lookup loaded (csphub partner postcodes FILE)": 2}
+    lookup = write_csv_file(tmp_path / "onspd.csv", ["pcds", "lsoa21cd", "lat", "long"], [
+        ["TF1 1AA", "E01000902", "52.05", "-0.85"], ["TF2 2BB", "", "", ""]])
+    assert load_postcodes(con, lookup) == (1, 1)
+    again = write_csv_file(tmp_path / "feb.csv", ["Month", "Postcode", "Type", "Reports"],
+                           [["2024-02", "TF1 1AA", "Graffiti", "1"]])
+    summary = ingest_partner(con, [again], profile, agency="Testford Council", today=TODAY)
+    assert summary.rows_placed_earlier == 1 and summary.placed_by == {"postcode": 1}
+    rows = count_partner(con, "council-asb", TESTFORD_AREA, None, None, ["ward", "month"])
+    assert rows == [{"ward_code": "E05000901", "ward_name": "North", "month": "2024-01", "count": 4},
+                    {"ward_code": "E05000901", "ward_name": "North", "month": "2024-02", "count": 1}]

@@ -201,6 +201,22 @@ def partner_profiles(show: str | None) -> None:
           for p in profiles.values()], "table", title="Dataset profiles")
 
 
+@partner.command("postcodes")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def partner_postcodes(file: Path) -> None:
+    """Load a postcode -> LSOA lookup (ONS Postcode Directory or NSPL CSV) to place partner rows
+    that give only a postcode.
+
+    Takes the postcode column (pcds, pcd, postcode) and the LSOA column (lsoa21cd, lsoa11cd). The
+    next `csphub ingest partner` places earlier rows it could not place before.
+    """
+    from csphub.analytics.partner.postcodes import load_postcodes
+
+    with warehouse() as con:
+        loaded, missing = load_postcodes(con, file)
+    click.echo(f"{loaded:,} postcodes loaded" + (f"; {missing:,} rows without an LSOA left out" if missing else ""))
+
+
 def load_demo_partner_data(ctx: DemoContext) -> str:
     """Demo step: write the demo partners' files and load them like real ones.
 

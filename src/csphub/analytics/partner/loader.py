@@ -578,6 +578,17 @@ def place_rows(con: duckdb.DuckDBPyConnection, table: str, keys: tuple[str, ...]
                     {"ward_code": [found[i] for i in hits]})
             con.execute(f"""update {table} t set lad_code = m.lad_code, placed_by = 'ward name'
                 from ({WARD_LAD_SQL}) m where t.lad_code is null and t.ward_code = m.ward_code""")
+    # postcodes, through the postcode lookup when one is loaded (csphub partner postcodes)
+    from csphub.analytics.partner.postcodes import has_postcodes
+
+    if has_postcodes(con):
+        con.execute(f"""update {table} t set lsoa_code = p.lsoa_code, placed_by = 'postcode'
+            from postcode_lookup p where t.lad_code is null and t.lsoa_code is null
+            and t.ward_code is null and t.postcode is not null
+            and p.postcode = upper(replace(t.postcode, ' ', ''))""")
+        con.execute(f"""update {table} t set lad_code = m.lad_code
+            from ({LSOA_LAD_SQL}) m where t.lad_code is null and t.placed_by = 'postcode'
+            and t.lsoa_code = m.lsoa_code""")
     # points: in an LSOA boundary, else in a ward boundary
     points = con.execute(f"select {key_list}, longitude, latitude from {table} where lad_code is null "
                          "and lsoa_code is null and ward_code is null and longitude is not null").fetchall()
@@ -606,6 +617,7 @@ def place_rows(con: duckdb.DuckDBPyConnection, table: str, keys: tuple[str, ...]
         unplaced_reason = null where lad_code is null and named_lad is not null""")
     con.execute(f"""update {table} set placed_by = null, unplaced_reason = case
         when lsoa_code is not null and placed_by = 'point in LSOA' then 'the LSOA holding the point is in no lookup loaded'
+        when lsoa_code is not null and placed_by = 'postcode' then 'the LSOA of the postcode is in no lookup loaded'
         when lsoa_code is not null then 'the LSOA code is in no lookup loaded (csphub geography load)'
         when ward_code is not null and placed_by = 'point in ward' then 'the ward holding the point is in no lookup loaded'
         when ward_code is not null then 'the ward code is in no lookup loaded'
@@ -613,7 +625,7 @@ def place_rows(con: duckdb.DuckDBPyConnection, table: str, keys: tuple[str, ...]
         when longitude is not null and lad_given is not null then 'the point lies in no LSOA or ward boundary loaded and the local authority named is not in the lookups loaded'
         when longitude is not null then 'the point lies in no LSOA or ward boundary loaded and the file names no authority'
         when lad_given is not null then 'the local authority named is not in the lookups loaded'
-        when postcode is not null then 'a postcode only: CSP Hub has no postcode lookup, so it cannot place it'
+        when postcode is not null then 'the postcode is in no postcode lookup loaded (csphub partner postcodes FILE)'
         else 'no place given' end
         where lad_code is null""")
     con.execute(f"update {table} set unplaced_reason = null where lad_code is not null")
@@ -772,6 +784,7 @@ def _place_earlier(con: duckdb.DuckDBPyConnection, placers: tuple, summary: Part
                 "cast(null as varchar) as named_lad from partner_records where lad_code is null")
     con.execute("update _pd_earlier set lsoa_code = null where placed_by = 'point in LSOA'")
     con.execute("update _pd_earlier set ward_code = null where placed_by = 'point in ward'")
+    con.execute("update _pd_earlier set lsoa_code = null where placed_by = 'postcode'")
     place_rows(con, "_pd_earlier", ("file_id", "line"), *placers)
     con.execute("""update partner_records r set lsoa_code = e.lsoa_code, ward_code = e.ward_code,
         lad_code = e.lad_code, placed_by = e.placed_by, unplaced_reason = e.unplaced_reason
