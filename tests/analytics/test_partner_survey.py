@@ -199,3 +199,30 @@ def test_cli_ingest_and_results_as_json(data_dir, tmp_path):
     assert result.exit_code == 0, result.output
     data = json.loads(result.output[result.output.index("{"):])
     assert by_measure(data)["safe_day"]["percent"] == 66.7
+
+
+def test_a_surveymonkey_export_with_two_header_rows_and_one_column_an_option(con, tmp_path):
+    mapping = parse_mapping("""
+survey = "monkey"
+header_rows = 2
+[measures.safe_dark]
+question = "How safe do you feel after dark?"
+positive = ["Very safe", "Fairly safe"]
+[choices.priorities]
+options = { "Drugs" = "Priorities - Drugs", "Speeding" = "Priorities - Speeding" }
+[free_text]
+comments = "Comments"
+""", "monkey.toml")
+    path = write_csv_file(tmp_path / "monkey.csv",
+                          ["Respondent ID", "How safe do you feel after dark?", "Priorities", "", "Comments"], [
+        ["", "Response", "Drugs", "Speeding", "Open-Ended Response"],
+        ["1001", "Very safe", "Drugs", "", "A name and an address"],
+        ["1002", "Very unsafe", "Drugs", "Speeding", ""],
+        ["1003", "Fairly safe", "", "", ""],  # ticked nothing: not in the priorities' base
+    ])
+    summary = ingest_survey(con, path, mapping, "2024")
+    assert (summary.respondents, summary.free_text_answers) == (3, 1)
+    rows = by_measure(survey_results(con, "monkey"))
+    assert (rows["safe_dark"]["n"], rows["safe_dark"]["percent"]) == (3, 66.7)
+    assert (rows["priorities:Drugs"]["n"], rows["priorities:Drugs"]["percent"]) == (2, 100.0)
+    assert (rows["priorities:Speeding"]["n"], rows["priorities:Speeding"]["percent"]) == (2, 50.0)

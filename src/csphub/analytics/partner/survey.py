@@ -173,6 +173,7 @@ class Mapping:
     free_text: dict[str, str] = field(default_factory=dict)  # key -> column
     age_bands: dict[str, tuple[str, ...]] = field(default_factory=dict)  # band -> answers
     sex: dict[str, tuple[str, ...]] = field(default_factory=dict)  # 'Female' -> answers
+    header_rows: int = 1  # SurveyMonkey exports have two: the question, then the option
 
     def as_json(self) -> str:
         return json.dumps({"survey": self.survey, "title": self.title,
@@ -224,7 +225,40 @@ def parse_mapping(text: str, where: str) -> Mapping:
     return Mapping(survey, str(data.get("title", survey)), tuple(measures), tuple(choices), respondent,
                    {k: str(v) for k, v in (data.get("free_text") or {}).items()},
                    {k: tuple(v) for k, v in (data.get("age_bands") or {}).items()},
-                   {k: tuple(v) for k, v in (data.get("sex") or {}).items()})
+                   {k: tuple(v) for k, v in (data.get("sex") or {}).items()},
+                   _header_rows(data.get("header_rows", 1), where))
+
+
+def _header_rows(value: object, where: str) -> int:
+    if value not in (1, 2):
+        raise InputFileError(InputProblem(where, None, "header_rows", str(value),
+                                          "1, or 2 for a SurveyMonkey export (question row, then option row)"))
+    return int(value)  # type: ignore[call-overload]
+
+
+def two_row_header(raw: RawFile) -> RawFile:
+    """A SurveyMonkey export's two header rows as one: a question spanning several columns (a
+    multi-select, one column an option) names each 'Question - Option'; 'Response' and
+    'Open-Ended Response' under a question add nothing.
+
+    Examples:
+        >>> import pyarrow as pa
+        >>> raw = RawFile("s.csv", ["Respondent ID", "Priorities", "", "Comments"], "UTF-8",
+        ...     pa.table({"_line": [2, 3], "_fields": [4, 4], "c0": ["", "1"], "c1": ["Drugs", "Drugs"],
+        ...               "c2": ["Speeding", ""], "c3": ["Open-Ended Response", "Dark"]}), "x")
+        >>> two_row_header(raw).header
+        ['Respondent ID', 'Priorities - Drugs', 'Priorities - Speeding', 'Comments']
+    """
+    if raw.table.num_rows == 0:
+        raise InputFileError(InputProblem(raw.label, 2, "header", None, "a second header row (the options)"))
+    second = [raw.table.column(f"c{i}")[0].as_py() for i in range(len(raw.header))]
+    header, question = [], ""
+    for top, sub in zip(raw.header, second, strict=True):
+        question = top.strip() or question
+        sub = (sub or "").strip()
+        header.append(question if not sub or sub in ("Response", "Open-Ended Response") or sub == question
+                      else f"{question} - {sub}")
+    return RawFile(raw.label, header, raw.encoding, raw.table.slice(1), raw.sha256)
 
 
 # ---- loading --------------------------------------------------------------------------------
@@ -420,6 +454,8 @@ def ingest_survey(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping, 
         raise ValueError("a wave (e.g. the year of the survey) is required")
     summary = SurveySummary(mapping.survey, wave)
     raw = read_any(Path(path), sheet)
+    if mapping.header_rows == 2:
+        raw = two_row_header(raw)
     columns = _survey_columns(raw, mapping, summary)
     with transaction(con):
         ensure_survey_tables(con)
