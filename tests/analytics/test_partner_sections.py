@@ -116,3 +116,24 @@ def test_the_survey_section_appears_with_a_survey(con, tmp_path):
     survey = result["sections"]["survey"]["surveys"][0]
     assert survey["respondents"] == 10 and survey["low_response"]
     assert not any(line.startswith("Community safety survey") for line in result["data_not_available"])
+
+
+def test_the_report_partial_renders_the_sections_and_the_missing_lines(con, tmp_path):
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    from csphub.analytics.assessment.police_outcomes_section import police_outcomes_sections
+
+    load(con, casualties(tmp_path), "stats19", agency="Testshire Police")
+    ingest_survey(con, write_survey(tmp_path / "s.csv", RESPONDENTS_2024), parse_mapping(MAPPING, "m.toml"), "2024",
+                  authority=TESTFORD)
+    figures = {"area": {"name": "Testford"}, "year": YEAR.name,
+               "partner": partner_sections(con, AREA, YEAR, "2023", 4000),
+               **police_outcomes_sections(con, AREA, YEAR, "2023", 4000)}
+    env = Environment(loader=PackageLoader("csphub.analytics.assessment", "templates"),
+                      autoescape=select_autoescape())
+    html = env.get_template("partner_sections.html.j2").render(f=figures)
+    assert "<h2>Road safety</h2>" in html and "25 casualties" in html and "21 killed or seriously injured" in html
+    assert "<h2>Community safety survey</h2>" in html and "Only 10 people responded" in html
+    assert "Deliberate fires: no data loaded for Testford in 2023/24" in html
+    assert "<h2>Deliberate fires</h2>" not in html and "stats19.csv" in html
+    assert "No police.uk stop and search loaded" in html
