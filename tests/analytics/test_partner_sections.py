@@ -88,6 +88,7 @@ def test_suppressed_aggregates_give_a_lower_bound_and_deliberate_fires_only(con,
     health = sections["violence_health"]["datasets"][0]
     assert health["level"]["text"] == "at least 9 admissions (1 small counts suppressed by the partner)"
     assert health["partial"] and health["months_covered"] == ["2023-04", "2023-05"]
+    assert health["rate_lower_bound"] and health["rate"]["rate"] == round(9 / 4000 * 1000, 3)
     assert health["change"] is None and "No 2022/23 data" in health["change_note"]
     fires = sections["deliberate_fires"]["datasets"][0]
     assert fires["level"]["count"] == 2 and fires["filters"] == {"motive": "Deliberate"}
@@ -137,3 +138,14 @@ def test_the_report_partial_renders_the_sections_and_the_missing_lines(con, tmp_
     assert "Deliberate fires: no data loaded for Testford in 2023/24" in html
     assert "<h2>Deliberate fires</h2>" not in html and "stats19.csv" in html
     assert "No police.uk stop and search loaded" in html
+
+
+def test_a_dataset_of_suppressed_cells_only_says_no_count_was_published(con, tmp_path):
+    load(con, write_csv_file(tmp_path / "amb.csv", ["Month", "LSOA Code", "Assault Type", "Call Outs"], [
+        ["2023-04", "E01000901", "Assault", "<5"], ["2023-05", "E01000903", "Assault", "<5"]]), "ambulance-assaults")
+    ambulance = partner_sections(con, AREA, YEAR, "2023", 4000)["sections"]["violence_health"]["datasets"][0]
+    assert ambulance["level"]["text"] == ("no call-outs count published: all 2 cells were small counts the partner "
+                                          "suppressed")
+    assert ambulance["rate"] is None  # no count, no rate (never a rate of 0)
+    assert [(h["ward_name"], h["count"], h["suppressed"]) for h in ambulance["hotspots"]] == [
+        ("North", None, 1), ("South", None, 1)]

@@ -98,7 +98,9 @@ def _total(rows: list[dict]) -> tuple[int, int]:
 
 def _level(count: int, suppressed: int, unit: str) -> dict:
     text = f"{count:,} {unit}"
-    if suppressed:
+    if suppressed and not count:
+        text = f"no {unit} count published: all {suppressed:,} cells were small counts the partner suppressed"
+    elif suppressed:
         text = f"at least {count:,} {unit} ({suppressed:,} small counts suppressed by the partner)"
     return {"count": count, "suppressed_cells": suppressed, "lower_bound": bool(suppressed), "text": text}
 
@@ -120,7 +122,8 @@ def _monthly_dataset(con: duckdb.DuckDBPyConnection, name: str, info: dict, area
                     "months_covered": [month_key(m) for m in months], "partial": len(months) < 12,
                     "level": level, "filters": where}
     result["rate"] = (rate_per_1000(level["count"], population).as_dict()
-                      if population and info.get("rate", True) and months else None)
+                      if population and info.get("rate", True) and months and level["count"] else None)
+    result["rate_lower_bound"] = bool(result["rate"]) and level["lower_bound"]
     if matched:
         current = sum(by_month.get(month_key(m), {}).get("count") or 0 for m in matched)
         previous = sum(by_month.get(month_key(year_ago(m)), {}).get("count") or 0 for m in matched)

@@ -76,7 +76,7 @@ title = "Hospital admissions for assault"
 agency = "NHS (Hospital Episode Statistics, via the ICB)"
 unit = "admissions"
 section = "violence_health"
-source = "Hospital Episode Statistics: emergency admissions with an external cause of assault (ICD-10 X85-Y09), by LSOA of residence and month"
+source = "Hospital Episode Statistics: emergency admissions with an external cause of assault (ICD-10 X85-Y09), by LSOA (or ward) of residence and month"
 caveats = [
   "Assault admissions are coded X85-Y09 (ICD-10), the codes SI 2007/1831 names for the data health bodies share with the CSP.",
   "Counted by where the patient lives, not where the assault happened.",
@@ -86,6 +86,8 @@ caveats = [
 month = ["month", "admission month", "period"]
 [place]
 lsoa = ["lsoa code", "lsoa21cd", "lsoa11cd", "lsoa"]
+ward_code = ["ward code", "wd23cd", "wd22cd"]
+ward_name = ["ward", "ward name"]
 [columns]
 count = ["admissions", "count", "number"]
 category = ["icd10 group", "cause", "category", "icd10"]
@@ -109,6 +111,8 @@ caveats = [
 month = ["month", "incident month", "period"]
 [place]
 lsoa = ["lsoa code", "lsoa21cd", "lsoa11cd", "lsoa"]
+ward_code = ["ward code", "wd23cd", "wd22cd"]
+ward_name = ["ward", "ward name"]
 [columns]
 count = ["call outs", "callouts", "incidents", "count"]
 category = ["assault type", "category", "chief complaint"]

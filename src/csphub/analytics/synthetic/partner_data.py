@@ -95,9 +95,7 @@ def write_partner_files(sources: DemoSources, folder: Path, seed: int = 2024) ->
     written = {
         "stats19": _stats19(folder / "riverford-stats19-casualties.csv", lsoas, months, rng),
         "fire": _fire(folder / "aldshire-frs-irs-incidents.csv", lsoas, months, rng),
-        "hospital-assaults": _lsoa_aggregate(folder / "icb-assault-admissions.csv", lsoas, months, rng,
-                                             ["Month", "LSOA Code", "ICD10 Group", "Admissions"],
-                                             "X85-Y09 Assault", 30.0, "*"),
+        "hospital-assaults": _hospital(folder / "icb-assault-admissions.csv", lsoas, months, rng),
         "ambulance-assaults": _ambulance(folder / "ambulance-assault-callouts.xlsx", lsoas, months, rng),
         "domestic-abuse": _domestic_abuse(folder / "police-domestic-abuse-crimes.csv", lsoas, months, rng),
         "hate-crime": _hate_crime(folder / "police-hate-crimes.csv", lsoas, months, rng),
@@ -176,23 +174,29 @@ def _lsoa_counts(lsoas: list[Lsoa], months: list[date], rng: np.random.Generator
     weights = _weights(lsoas, rng, pull)
     out = []
     for month in months:
-        counts = rng.poisson(per_month * weights * len(lsoas) / 10)
+        counts = rng.poisson(per_month * weights)  # per_month: the authority's monthly total
         out += [(month, lsoa, int(n)) for lsoa, n in zip(lsoas, counts, strict=True) if n]
     return out
 
 
-def _lsoa_aggregate(path: Path, lsoas: list[Lsoa], months: list[date], rng: np.random.Generator,
-                    header: list[str], category: str, per_month: float, mark: str) -> Path:
-    rows = [dict(zip(header, (f"{m:%Y-%m}", lsoa.code, category, _suppress(n, mark)), strict=True))
-            for m, lsoa, n in _lsoa_counts(lsoas, months, rng, per_month, 6.0)]
-    write_csv(path, rows, header)
+def _hospital(path: Path, lsoas: list[Lsoa], months: list[date], rng: np.random.Generator) -> Path:
+    """Admissions by ward of residence and month (the ICB shares them by ward: by LSOA almost
+    every cell would be suppressed); counts of 1 to 4 as '*'."""
+    header = ["Month", "Ward Code", "Ward", "ICD10 Group", "Admissions"]
+    totals: dict[tuple[date, str], int] = {}
+    for m, lsoa, n in _lsoa_counts(lsoas, months, rng, 45.0, 8.0):
+        totals[(m, lsoa.ward_code)] = totals.get((m, lsoa.ward_code), 0) + n
+    names = {lsoa.ward_code: lsoa.ward_name for lsoa in lsoas}
+    out = [dict(zip(header, (f"{m:%Y-%m}", ward, names[ward], "X85-Y09 Assault", _suppress(n, "*")), strict=True))
+           for (m, ward), n in sorted(totals.items())]
+    write_csv(path, out, header)
     return path
 
 
 def _ambulance(path: Path, lsoas: list[Lsoa], months: list[date], rng: np.random.Generator) -> Path:
     header: list[object] = ["Month", "LSOA Code", "Assault Type", "Call Outs"]
     rows: list[list[object]] = [header]
-    for m, lsoa, n in _lsoa_counts(lsoas, months, rng, 55.0, 6.0):
+    for m, lsoa, n in _lsoa_counts(lsoas, months, rng, 150.0, 10.0):
         rows.append([date(m.year, m.month, 1), lsoa.code, "Assault / sexual assault", _suppress(n, "<5")])
     write_xlsx(path, [Sheet("Data", rows, bold_rows=1),
                       Sheet("About", [["Ambulance call-outs to assaults, Riverford (demo)"],
