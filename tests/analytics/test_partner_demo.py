@@ -63,3 +63,28 @@ def test_off_map_casualties_are_placed_in_the_authority_the_file_names(demo):
     casualties = pd.read_csv(written["stats19"][0])
     assert summaries["stats19"].rows_authority_only > 0
     assert sum(r["count"] for r in count_partner(con, "stats19", RIVERFORD, None, None, ["category"])) == len(casualties)
+
+
+def test_the_demo_consultation_loads_two_waves_weighted_with_a_significant_fall_after_dark(demo, tmp_path):
+    from csphub.analytics.partner.survey import (
+        ingest_survey,
+        load_survey_population,
+        parse_age_bands,
+        parse_mapping,
+        survey_results,
+    )
+    from csphub.analytics.synthetic import write_demo_sources
+    from csphub.analytics.synthetic.survey import AGE_BANDS, write_demo_survey
+
+    con = demo[0]
+    sources = write_demo_sources(tmp_path / "source", years=1, end_month=date(2025, 3, 1))
+    mapping_path, exports, population = write_demo_survey(sources, tmp_path / "survey")
+    assert load_survey_population(con, population, 2024, parse_age_bands(AGE_BANDS)) == 14
+    mapping = parse_mapping(mapping_path.read_text(), str(mapping_path))
+    for wave, path in exports.items():
+        summary = ingest_survey(con, path, mapping, wave, authority=DEMO_LAD)
+        assert summary.quarantined == 0 and summary.respondents == len(pd.read_csv(path))
+    result = survey_results(con, "riverford-consultation", weighted=True)
+    dark = next(r for r in result["rows"] if r["measure"] == "safe_dark")
+    assert dark["change"]["significant"] and dark["change"]["text"].startswith("down from")
+    assert not result["low_response"] and "weighted by age and sex" in result["weighting"]

@@ -237,8 +237,30 @@ def load_demo_partner_data(ctx: DemoContext) -> str:
         summary = load(ctx.con, [path], find_profile(dataset), agency=agency, authority=DEMO_LAD)
         loaded.append(f"{dataset} already loaded" if summary.files_skipped else
                       f"{dataset} {summary.rows_loaded:,} rows ({summary.rows_suppressed:,} suppressed)")
+    loaded.append(_load_demo_survey(ctx))
     ctx.results["partner_data"] = loaded
     return "; ".join(loaded)
+
+
+def _load_demo_survey(ctx: DemoContext) -> str:
+    """The demo's consultation: two waves, weighted to the population by age and sex."""
+    from csphub.analytics.partner.survey import (
+        ingest_survey,
+        load_survey_population,
+        parse_age_bands,
+        parse_mapping,
+    )
+    from csphub.analytics.synthetic import DEMO_LAD
+    from csphub.analytics.synthetic.survey import AGE_BANDS, write_demo_survey
+
+    sources = ctx.require_sources()
+    mapping_path, exports, population = write_demo_survey(sources, ctx.source_dir / "survey", ctx.seed)
+    load_survey_population(ctx.con, population, sources.population_year, parse_age_bands(AGE_BANDS),
+                           "Fictional mid-year estimate by age and sex (CSP Hub demo)")
+    mapping = parse_mapping(mapping_path.read_text(encoding="utf-8"), str(mapping_path))
+    waves = [ingest_survey(ctx.con, path, mapping, wave, authority=DEMO_LAD) for wave, path in exports.items()]
+    return "survey " + ", ".join(f"{w.wave} {'already loaded' if w.skipped else f'{w.respondents} respondents'}"
+                                 for w in waves)
 
 
 # ---- the community survey -------------------------------------------------------------------
@@ -320,8 +342,10 @@ def survey_results_command(name: str, wave: str | None, by: str | None, weighted
     if output_format == "json":
         click.echo(json.dumps(result, indent=2, default=str))
         return
-    rows = [{k: (v["text"] if k == "change" and v else v) for k, v in r.items()
-             if k not in ("negative_lower", "negative_upper", "group_of")} for r in result["rows"]]
+    hidden = {"measure", "negative_lower", "negative_upper", "group_of", "margin"} | (set() if weighted else {"n_effective"})
+    rows = [{("% positive" if k == "percent" else "% negative" if k == "percent_negative" else k):
+             (v["text"] if k == "change" and v else v) for k, v in r.items() if k not in hidden}
+            for r in result["rows"]]
     emit(rows, output_format, title=f"{result['title']} {result['wave']}: {result['respondents']} respondents")
     for warning in result["warnings"]:
         notice(warning)

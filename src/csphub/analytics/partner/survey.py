@@ -678,7 +678,7 @@ def _wave_results(con: duckdb.DuckDBPyConnection, survey: str, wave: str, by: st
                                   "group by 1").fetchall()) if by == "ward" else {}
     titles = {m["key"]: (m["title"], m.get("group", "")) for m in mapping["measures"]}
     for c in mapping["choices"]:
-        titles.update({f"{c['key']}:{o}": (o, c["title"]) for o in c["options"]})
+        titles.update({f"{c['key']}:{o}": (f"{c['title']}: {o}", c["title"]) for o in c["options"]})
     buckets: dict[tuple[str, str], list[tuple[float, bool, bool]]] = {}
     for measure, grp, respondent, positive, negative in data:
         buckets.setdefault((measure, grp), []).append((weights.get(respondent, 1.0), positive, bool(negative)))
