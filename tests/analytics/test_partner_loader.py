@@ -386,3 +386,17 @@ def test_postcodes_are_placed_through_a_postcode_lookup_once_one_is_loaded(con, 
     rows = count_partner(con, "council-asb", TESTFORD_AREA, None, None, ["ward", "month"])
     assert rows == [{"ward_code": "E05000901", "ward_name": "North", "month": "2024-01", "count": 4},
                     {"ward_code": "E05000901", "ward_name": "North", "month": "2024-02", "count": 1}]
+
+
+def test_hospital_rows_coded_outside_the_assault_codes_are_quarantined(con, tmp_path):
+    header = ["Month", "LSOA Code", "ICD10", "Admissions"]
+    path = write_csv_file(tmp_path / "hes.csv", header, [
+        ["2024-01", "E01000901", "X85", "6"], ["2024-01", "E01000901", "Y09.0", "5"],
+        ["2024-01", "E01000901", "X99 Assault by sharp object", "7"],
+        ["2024-01", "E01000901", "W19", "9"],   # a fall: not an assault
+        ["2024-01", "E01000901", "Y10", "8"],   # just past the range
+        ["2024-01", "E01000901", "Assault (all codes)", "3"]])
+    summary = load(con, path, "hospital-assaults")
+    assert (summary.rows_loaded, summary.rows_quarantined) == (4, 2)
+    assert con.execute("select line, value from quarantine order by line").fetchall() == [(5, "W19"), (6, "Y10")]
+    assert "within X85-Y09" in con.execute("select reason from quarantine limit 1").fetchall()[0][0]

@@ -76,6 +76,7 @@ title = "Hospital admissions for assault"
 agency = "NHS (Hospital Episode Statistics, via the ICB)"
 unit = "admissions"
 section = "violence_health"
+icd10 = ["X85-Y09"]
 source = "Hospital Episode Statistics: emergency admissions with an external cause of assault (ICD-10 X85-Y09), by LSOA (or ward) of residence and month"
 caveats = [
   "Assault admissions are coded X85-Y09 (ICD-10), the codes SI 2007/1831 names for the data health bodies share with the CSP.",

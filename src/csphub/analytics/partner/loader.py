@@ -458,6 +458,13 @@ def _checks(raw: RawFile, cols: Columns, profile: Profile) -> list[Check]:
                   f"p_lat_text is not null and coalesce({lat} not between {la} and {ha}, true)",
                   f"latitude must be a number between {la} and {ha} (the United Kingdom)"),
         ]
+    if profile.icd10 and "category" in cols.roles:
+        code = "regexp_extract(upper(p_category), '^([A-Z][0-9]{2})', 1)"
+        inside = " or ".join(f"{code} between '{lo}' and '{hi}'" for lo, hi in profile.icd10)
+        ranges = ", ".join(lo if lo == hi else f"{lo}-{hi}" for lo, hi in profile.icd10)
+        checks.append(Check(header[cols.roles["category"]], "p_category", f"{code} <> '' and not ({inside})",
+                            f"the ICD-10 code must be within {ranges} (the profile's codes, e.g. assault), "
+                            "or the category must not start with a code"))
     if cols.flags:
         checks.append(Check("flags", "p_bad_flag_value", "p_bad_flag",
                             "a flag must be yes or no (Y/N, true/false, 1/0, or empty for no)"))

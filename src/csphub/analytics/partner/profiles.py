@@ -81,6 +81,9 @@ class Profile:
     source: str = ""  # where the data comes from, for the sources appendix
     sheet: str | None = None  # the Excel sheet to read (default: the first)
     rate: bool = True  # a rate per 1,000 residents makes sense
+    #: ICD-10 code ranges the category must fall in when it starts with a code, e.g. X85-Y09
+    #: (assault): a row coded outside them is quarantined
+    icd10: tuple[tuple[str, str], ...] = ()
     origin: str = "built-in"  # 'built-in' or the profile file's path
 
     @property
@@ -169,8 +172,23 @@ def profile_from_mapping(data: dict, where: str) -> Profile:
         source=str(data.get("source", "")),
         sheet=data.get("sheet"),
         rate=bool(data.get("rate", True)),
+        icd10=_icd10(data.get("icd10", []), where),
         origin=where,
     )
+
+
+ICD10 = re.compile(r"^([A-Z][0-9]{2})(?:\s*-\s*([A-Z][0-9]{2}))?$")
+
+
+def _icd10(value: object, where: str) -> tuple[tuple[str, str], ...]:
+    ranges = []
+    for item in value if isinstance(value, list) else [value]:
+        match = ICD10.match(str(item).strip().upper())
+        if not match:
+            raise InputFileError(InputProblem(where, None, "icd10", str(item),
+                                              "ICD-10 codes or ranges such as X85-Y09"))
+        ranges.append((match.group(1), match.group(2) or match.group(1)))
+    return tuple(ranges)
 
 
 def parse_profile(text: str, where: str) -> Profile:
