@@ -268,13 +268,14 @@ def test_ward_names_and_a_financial_year_with_the_authority_given(con, tmp_path)
 def test_an_excel_sheet_loads_with_its_row_numbers(con, tmp_path):
     path = tmp_path / "ambulance.xlsx"
     write_xlsx(path, [Sheet("Notes", [["Ambulance call-outs to assaults"]]),
-                      Sheet("Data", [[], ["Month", "LSOA Code", "Assault Type", "Call Outs"],
+                      Sheet("Data", [["Ambulance call-outs to assaults, by LSOA"], ["Source: CAD"], [],
+                                     ["Month", "LSOA Code", "Assault Type", "Call Outs"],
                                      [date(2024, 3, 1), "E01000901", "Assault", 9],
                                      [date(2024, 3, 1), "E01000903", "Assault", "<5"],
                                      ["March", "E01000903", "Assault", 2]])])
     summary = load(con, path, "ambulance-assaults", sheet="Data")
     assert (summary.rows_loaded, summary.rows_suppressed, summary.rows_quarantined) == (2, 1, 1)
-    assert con.execute("select line, field from quarantine").fetchall() == [(5, "Month")]
+    assert con.execute("select line, field from quarantine").fetchall() == [(7, "Month")]  # title rows skipped
     with pytest.raises(InputFileError, match="one of the workbook's sheets: Notes, Data"):
         load(con, path, "ambulance-assaults", sheet="Sheet1")
 

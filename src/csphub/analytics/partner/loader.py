@@ -179,9 +179,11 @@ def _cell_text(value: object) -> str | None:
     return str(value)
 
 
-def read_excel_file(path: Path, sheet: str | None = None, label: str | None = None) -> RawFile:
-    """One sheet of a workbook as a :class:`RawFile`: the first non-empty row is the header, and
-    each row keeps its Excel row number as its line."""
+def read_excel_file(path: Path, sheet: str | None = None, label: str | None = None,
+                    header_names: Sequence[str] = ()) -> RawFile:
+    """One sheet of a workbook as a :class:`RawFile`, each row keeping its Excel row number as
+    its line. The header is the first non-empty row, or, given ``header_names``, the first of
+    the first 30 rows naming one of them: title and note rows above a table are skipped."""
     from openpyxl import load_workbook
 
     label = label or str(path)
@@ -195,22 +197,23 @@ def read_excel_file(path: Path, sheet: str | None = None, label: str | None = No
             raise InputFileError(InputProblem(label, None, "sheet", sheet,
                                               f"one of the workbook's sheets: {', '.join(book.sheetnames)}"))
         worksheet = book[sheet] if sheet else book.worksheets[0]
-        header: list[str] | None = None
-        lines: list[int] = []
-        rows: list[list[str | None]] = []
+        found: list[tuple[int, list[str | None]]] = []
         for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
             texts = [_cell_text(v) for v in values]
-            if not any(t and t.strip() for t in texts):
-                continue
-            if header is None:
-                header = [(t or "").strip() for t in texts]
-                while header and not header[-1]:
-                    header.pop()
-                continue
-            lines.append(number)
-            rows.append(texts)
+            if any(t and t.strip() for t in texts):
+                found.append((number, texts))
     finally:
         book.close()
+    wanted = {normalise_header(n) for n in header_names}
+    start = next((i for i, (_, texts) in enumerate(found[:30])
+                  if wanted & {normalise_header(t or "") for t in texts}), 0)
+    header: list[str] | None = None
+    if found:
+        header = [(t or "").strip() for t in found[start][1]]
+        while header and not header[-1]:
+            header.pop()
+    lines = [number for number, _ in found[start + 1:]]
+    rows = [texts for _, texts in found[start + 1:]]
     if header is None:
         raise InputFileError(InputProblem(label, 1, "header", None, "a header row naming the columns"))
     columns = {"_line": pa.array(lines, pa.int32()),
@@ -220,9 +223,9 @@ def read_excel_file(path: Path, sheet: str | None = None, label: str | None = No
     return RawFile(label, header, "Excel", pa.table(columns), hashlib.sha256(data).hexdigest())
 
 
-def read_any(path: Path, sheet: str | None = None) -> RawFile:
+def read_any(path: Path, sheet: str | None = None, header_names: Sequence[str] = ()) -> RawFile:
     if path.suffix.lower() in EXCEL_SUFFIXES:
-        return read_excel_file(path, sheet)
+        return read_excel_file(path, sheet, header_names=header_names)
     if path.suffix.lower() == ".xls":
         raise InputFileError(InputProblem(str(path), None, None, None,
                                           "a .xlsx workbook or a CSV file (save the old .xls as .xlsx)"))
@@ -732,7 +735,7 @@ def profile_json(profile: Profile) -> str:
 def _ingest_one(con: duckdb.DuckDBPyConnection, path: Path, profile: Profile, agency: str,
                 sheet: str | None, authority: str | None, today: date, placers: tuple,
                 summary: PartnerSummary, step: Callable[[], None]) -> None:
-    raw = read_any(path, sheet or profile.sheet)
+    raw = read_any(path, sheet or profile.sheet, header_names=profile.period_columns)
     step()
     if con.execute("select 1 from source_files where sha256 = ?", [raw.sha256]).fetchone():
         summary.files_skipped += 1
