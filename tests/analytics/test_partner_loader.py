@@ -401,3 +401,44 @@ def test_hospital_rows_coded_outside_the_assault_codes_are_quarantined(con, tmp_
     assert (summary.rows_loaded, summary.rows_quarantined) == (4, 2)
     assert con.execute("select line, value from quarantine order by line").fetchall() == [(5, "W19"), (6, "Y10")]
     assert "within X85-Y09" in con.execute("select reason from quarantine limit 1").fetchall()[0][0]
+
+
+def test_real_medway_points_land_in_the_lsoa_police_uk_gives_or_on_its_edge(shared_data, tmp_path):
+    """Points of January 2024's Medway crimes (police.uk), loaded as a fire file with coordinates
+    only, are placed in the real Medway LSOA boundaries: the same LSOA as police.uk's for 95%, and
+    the others within 20 m of police.uk's LSOA (snap points sit on roads, which are often the
+    boundaries, and the boundaries are generalised)."""
+    import json
+
+    import pandas as pd
+    import shapely
+    from pyproj import Transformer
+    from shapely.geometry import shape
+    from shapely.ops import transform
+
+    from csphub.analytics.geography import load_boundaries, load_lookup
+
+    lookup = pd.read_csv(shared_data / "ons" / "LSOA21_WD23_LAD23_EW_LU.csv", dtype=str, encoding="utf-8-sig")
+    medway = set(lookup.loc[lookup["LAD23CD"] == "E06000035", "LSOA21CD"])
+    street = pd.read_csv(shared_data / "police-uk" / "kent" / "2024-01-kent-street.csv", dtype=str)
+    crimes = street[street["LSOA code"].isin(medway) & street["Longitude"].notna()]
+    path = write_csv_file(tmp_path / "points.csv", ["Incident Date", "Property Category", "Longitude", "Latitude"],
+                          [["15/01/2024", "Refuse", r.Longitude, r.Latitude] for r in crimes.itertuples()])
+    boundaries = shared_data / "ons" / "boundaries" / "medway_E06000035_lsoa21.geojson"
+    with open_warehouse(tmp_path / "w.duckdb") as con:
+        load_lookup(con, shared_data / "ons" / "LSOA21_WD23_LAD23_EW_LU.csv")
+        load_boundaries(con, boundaries)
+        summary = ingest_partner(con, [path], find_profile("fire"), today=TODAY)
+        placed = [r[0] for r in con.execute("select lsoa_code from partner_records order by line").fetchall()]
+        medway_total = count_partner(con, "fire", Area("Medway", ("E06000035",)), None, None, ["month"])
+    assert summary.placed_by == {"point in LSOA": len(crimes)} == {"point in LSOA": 2478}
+    assert medway_total == [{"month": "2024-01", "count": 2478}]
+    same = sum(a == b for a, b in zip(placed, crimes["LSOA code"], strict=True))
+    assert same / len(crimes) >= 0.95
+    features = json.loads(boundaries.read_text())["features"]
+    polygons = {f["properties"]["LSOA21CD"]: shape(f["geometry"]) for f in features}
+    to_metres = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True).transform
+    for got, expected, lon, lat in zip(placed, crimes["LSOA code"], crimes["Longitude"], crimes["Latitude"], strict=True):
+        if got != expected:
+            point = shapely.Point(*to_metres(float(lon), float(lat)))
+            assert transform(to_metres, polygons[expected]).distance(point) < 20, (got, expected)
