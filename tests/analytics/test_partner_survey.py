@@ -226,3 +226,17 @@ comments = "Comments"
     assert (rows["safe_dark"]["n"], rows["safe_dark"]["percent"]) == (3, 66.7)
     assert (rows["priorities:Drugs"]["n"], rows["priorities:Drugs"]["percent"]) == (2, 100.0)
     assert (rows["priorities:Speeding"]["n"], rows["priorities:Speeding"]["percent"]) == (2, 50.0)
+
+
+def test_a_respondent_who_gives_a_postcode_only_is_placed_in_its_ward(con, tmp_path):
+    from csphub.analytics.partner.postcodes import load_postcodes
+
+    load_postcodes(con, write_csv_file(tmp_path / "pc.csv", ["pcds", "lsoa21cd"], [["TF3 3CC", "E01000903"]]))
+    mapping = parse_mapping('survey = "pc"\n[respondent]\npostcode = "Postcode"\nward = "Ward"\n'
+                            '[measures.safe]\nquestion = "Safe?"\npositive = ["Yes"]', "pc.toml")
+    path = write_csv_file(tmp_path / "pc.csv", ["Ward", "Postcode", "Safe?"], [
+        ["", "tf3 3cc", "Yes"], ["North", "", "No"], ["", "ZZ1 1ZZ", "Yes"]])
+    summary = ingest_survey(con, path, mapping, "2024")
+    assert summary.placed_in_ward == 2
+    assert con.execute("select respondent, ward_code from survey_respondents order by 1").fetchall() == [
+        (2, "E05000902"), (3, "E05000901"), (4, None)]

@@ -41,6 +41,7 @@ from pathlib import Path
 import duckdb
 
 from csphub.analytics.partner.loader import _authorities, _ward_names, read_any, resolve_authority
+from csphub.analytics.partner.postcodes import postcode_key
 from csphub.analytics.partner_asb import RawFile, normalise_header
 from csphub.analytics.warehouse import transaction
 from csphub.errors import InputFileError, InputProblem, NotFoundError
@@ -343,6 +344,7 @@ class _SurveyReader:
         self.wards = _ward_names(con)
         self.ward_codes = {c for codes in self.wards.values() for c in codes}
         self.table = raw.table.to_pylist()
+        self.postcode_wards = _postcode_wards(con, [self.cell(r, "respondent:postcode") for r in self.table])
         self.seen: dict[str, int] = {}
         self.out = _Rows()
 
@@ -396,9 +398,10 @@ class _SurveyReader:
         m = self.mapping
         age, sex = self.cell(row, "respondent:age"), self.cell(row, "respondent:sex")
         ward_given = self.cell(row, "respondent:ward")
+        postcode = self.cell(row, "respondent:postcode")
+        ward = self.ward(ward_given) or (self.postcode_wards.get(postcode_key(postcode)) if postcode else None)
         self.out.respondents.append([
-            self.file_id, row["_line"], self.cell(row, "respondent:id"), self.ward(ward_given), ward_given,
-            self.cell(row, "respondent:postcode"), self.lad,
+            self.file_id, row["_line"], self.cell(row, "respondent:id"), ward, ward_given, postcode, self.lad,
             _band(age, m.age_bands) if m.age_bands else age, _band(sex, m.sex) if m.sex else sex])
 
     def measure(self, row: dict, m: Measure) -> None:
@@ -428,6 +431,19 @@ class _SurveyReader:
     def all_options(self, c: Choice) -> list[str]:
         column = f"c{self.columns[f'choice:{c.key}']}"
         return sorted({x.strip() for r in self.table for x in (r.get(column) or "").split(c.separator) if x.strip()})
+
+
+def _postcode_wards(con: duckdb.DuckDBPyConnection, postcodes: list[str | None]) -> dict[str, str]:
+    """Postcode (key) -> ward, through the postcode lookup and the newest ward lookup, for the
+    respondents who gave a postcode but no ward we could match."""
+    from csphub.analytics.partner.postcodes import has_postcodes
+
+    keys = sorted({postcode_key(p) for p in postcodes if p})
+    if not keys or not has_postcodes(con):
+        return {}
+    return dict(con.execute("""select p.postcode, arg_max(l.ward_code, l.ward_vintage)
+        from postcode_lookup p join lsoa_ward_lookup l on l.lsoa_code = p.lsoa_code
+        where list_contains(?, p.postcode) group by 1""", [keys]).fetchall())
 
 
 def _store(con: duckdb.DuckDBPyConnection, raw: RawFile, rows: _Rows, file_id: int) -> None:
