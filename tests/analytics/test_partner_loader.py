@@ -214,6 +214,7 @@ def test_rows_loaded_before_their_boundaries_are_placed_by_a_later_load(tmp_path
         summary = load(con, second, "fire")
         assert summary.rows_placed_earlier == 1 and summary.rows_unplaced == 0
         assert total(count_partner(con, "fire", TESTFORD_AREA, None, None, ["month"])) == 2
+        assert [f["unplaced"] for f in list_files(con)] == [0, 0]
 
 
 # ---- aggregates and suppression ---------------------------------------------------------------

@@ -83,8 +83,10 @@ def list_files(con: duckdb.DuckDBPyConnection) -> list[dict]:
         return []
     rows = con.execute("""select f.dataset, f.title, f.agency, s.path as file, f.sheet,
             f.period_first, f.period_last, s.rows_loaded as rows, s.rows_quarantined as quarantined,
-            f.rows_suppressed as suppressed, f.rows_unplaced as unplaced,
-            f.rows_authority_only as authority_only, strftime(s.loaded_at, '%Y-%m-%d %H:%M') as loaded_at
+            f.rows_suppressed as suppressed,
+            (select count(*) from partner_records r where r.file_id = f.file_id and r.lad_code is null) as unplaced,
+            (select count(*) from partner_records r where r.file_id = f.file_id
+                and r.placed_by = 'local authority') as authority_only, strftime(s.loaded_at, '%Y-%m-%d %H:%M') as loaded_at
         from partner_files f join source_files s using (file_id) order by f.dataset, s.loaded_at, f.file_id""")
     names = [d[0] for d in rows.description]
     return [dict(zip(names, r, strict=True)) for r in rows.fetchall()]
