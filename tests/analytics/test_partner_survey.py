@@ -240,3 +240,33 @@ def test_a_respondent_who_gives_a_postcode_only_is_placed_in_its_ward(con, tmp_p
     assert summary.placed_in_ward == 2
     assert con.execute("select respondent, ward_code from survey_respondents order by 1").fetchall() == [
         (2, "E05000902"), (3, "E05000901"), (4, None)]
+
+
+def test_cli_free_text_is_published_only_once_an_officer_marks_it(data_dir, tmp_path):
+    with open_warehouse(data_dir / "warehouse.duckdb") as con:
+        load_geography(con, tmp_path / "geo", boundaries=False)
+    mapping = tmp_path / "survey.toml"
+    mapping.write_text(MAPPING)
+    runner = CliRunner()
+    path = write_survey(tmp_path / "s.csv", RESPONDENTS_2024)
+    assert runner.invoke(main, ["ingest", "survey", str(path), "--mapping", str(mapping), "--wave", "2024",
+                                "--authority", TESTFORD]).exit_code == 0
+    published = runner.invoke(main, ["survey", "free-text", "--survey", "community", "--format", "json"])
+    assert json.loads(published.output) == []
+    review = json.loads(runner.invoke(main, ["survey", "free-text", "--survey", "community", "--all",
+                                             "--format", "json"]).output)
+    assert [r["answer"] for r in review] == ["The park on Elm Road is dark", "More police please"]
+    marked = runner.invoke(main, ["survey", "publish", "--survey", "community", "--wave", "2024", "--respondent",
+                                  str(review[1]["respondent"]), "--question", "comments", "--officer", "J. Patel"])
+    assert marked.exit_code == 0, marked.output
+    published = json.loads(runner.invoke(main, ["survey", "free-text", "--survey", "community",
+                                                "--format", "json"]).output)
+    assert [(r["answer"], r["marked_by"]) for r in published] == [("More police please", "J. Patel")]
+    population = write_csv_file(tmp_path / "mye.csv", ["lad_code", "sex", "age", "population"], [
+        [TESTFORD, "F", "20", "100"], [TESTFORD, "M", "20", "100"], [TESTFORD, "F", "50", "100"],
+        [TESTFORD, "M", "50", "100"]])
+    loaded = runner.invoke(main, ["survey", "population", str(population), "--year", "2023", "--bands", "16-34,35+"])
+    assert loaded.exit_code == 0 and "4 area x sex x age band cells" in loaded.output
+    weighted = runner.invoke(main, ["survey", "results", "--survey", "community", "--weighted", "--format", "json"])
+    assert weighted.exit_code == 0, weighted.output
+    assert by_measure(json.loads(weighted.output))["safe_dark"]["percent"] == 50.0
