@@ -57,6 +57,8 @@ def test_stats19_trafford_2023_casualties_by_severity_equal_a_plain_pandas_count
         summary = ingest_partner(con, [path], find_profile("stats19"), today=TODAY)
         rows = count_partner(con, "stats19", Area("Trafford", ("E08000009",)), date(2023, 1, 1),
                              date(2023, 12, 1), ["category"])
+        ksi = count_partner(con, "stats19", Area("Trafford", ("E08000009",)), date(2023, 1, 1), date(2023, 12, 1),
+                            ["year"], category=["Fatal", "Serious"])
         by_mode = count_partner(con, "stats19", Area("Trafford", ("E08000009",)), date(2023, 1, 1),
                                 date(2023, 12, 1), ["mode"], where={"mode": "Pedestrian"})
     assert summary.rows_loaded == len(frame) == 20_435 and summary.rows_quarantined == 0
@@ -64,6 +66,7 @@ def test_stats19_trafford_2023_casualties_by_severity_equal_a_plain_pandas_count
     # is placed in the authority the file names, and none is lost.
     assert summary.rows_authority_only == 20_435 and summary.rows_unplaced == 0
     assert {r["category"]: r["count"] for r in rows} == expected == {"Fatal": 6, "Serious": 54, "Slight": 166}
+    assert ksi == [{"year": 2023, "count": 60}]
     pedestrians = frame[(frame["area_name"] == "Trafford") & frame["date"].str.startswith("2023")
                         & (frame["mode"] == "Pedestrian")]
     assert by_mode == [{"mode": "Pedestrian", "count": len(pedestrians)}]

@@ -135,9 +135,10 @@ def partner_list(by_file: bool, output_format: str) -> None:
 @click.option("--from", "start", help="First month, YYYY-MM (default: the earliest loaded).")
 @click.option("--to", "end", help="Last month, YYYY-MM (default: the latest loaded).")
 @click.option("--by", "dims", default="month,category", show_default=True,
-              help="Comma list of month, financial_year, category, ward, lsoa, agency, or the dataset's "
+              help="Comma list of month, year, financial_year, category, ward, lsoa, agency, or the dataset's "
                    "own attributes (e.g. mode, sex, age_band for stats19).")
-@click.option("--category", help="Only this category, e.g. Serious.")
+@click.option("--category", "categories", multiple=True,
+              help="Only this category (repeat for several, e.g. --category Fatal --category Serious).")
 @click.option("--where", "where", multiple=True, metavar="ATTRIBUTE=VALUE",
               help="Only rows whose attribute has this value, e.g. --where motive=Deliberate.")
 @click.option("--flag", help="Only rows with this flag set, e.g. domestic_abuse.")
@@ -146,7 +147,7 @@ def partner_list(by_file: bool, output_format: str) -> None:
               help="Output as a table, CSV or JSON (objects with the dimensions and count, and "
                    "suppressed when suppressed cells are among them).")
 def partner_counts(dataset: str, area_name: str, start: str | None, end: str | None, dims: str,
-                   category: str | None, where: tuple[str, ...], flag: str | None,
+                   categories: tuple[str, ...], where: tuple[str, ...], flag: str | None,
                    ward_vintage: str | None, output_format: str) -> None:
     """Count a partner dataset in an area by month, category, ward, LSOA or its own columns.
 
@@ -170,7 +171,7 @@ def partner_counts(dataset: str, area_name: str, start: str | None, end: str | N
         area = resolve_area(con, area_name)
         try:
             rows = count_partner(con, dataset, area, parse_month(start, "--from"), parse_month(end, "--to"),
-                                 by, ward_vintage=ward_vintage, category=category, where=filters, flag=flag)
+                                 by, ward_vintage=ward_vintage, category=list(categories), where=filters, flag=flag)
         except ValueError as e:
             raise click.BadParameter(str(e)) from e
         missing = unplaced(con, dataset)

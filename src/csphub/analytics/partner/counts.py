@@ -11,7 +11,7 @@ a suppressed cell is among the rows counted.
 
 Examples:
     >>> sorted(DIMENSIONS)
-    ['agency', 'category', 'financial_year', 'lsoa', 'month', 'ward']
+    ['agency', 'category', 'financial_year', 'lsoa', 'month', 'ward', 'year']
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import re
 from calendar import monthrange
+from collections.abc import Sequence
 from datetime import date
 
 import duckdb
@@ -33,6 +34,7 @@ AUTHORITY_ONLY = "(authority only: no ward)"
 #: --by dimension -> (output column, SQL over the placed rows).
 DIMENSIONS: dict[str, tuple[tuple[str, str], ...]] = {
     "month": (("month", "r.period"),),
+    "year": (("year", "year(r.period_start)"),),  # the calendar year (DfT reports STATS19 so)
     "financial_year": (("financial_year",
                         "(year(r.period_start) - (month(r.period_start) < 4)::int)::varchar || '/' || "
                         "lpad(((year(r.period_start) - (month(r.period_start) < 4)::int + 1) % 100)::varchar, 2, '0')"),),
@@ -121,7 +123,7 @@ def count_partner(
     end_month: date | None,
     dims: list[str],
     ward_vintage: str | None = None,
-    category: str | None = None,
+    category: str | Sequence[str] | None = None,
     where: dict[str, str] | None = None,
     flag: str | None = None,
 ) -> list[dict]:
@@ -130,7 +132,8 @@ def count_partner(
 
     Only rows whose whole period lies within ``start_month``..``end_month`` are counted (a
     financial year's row needs the whole year). ``where`` keeps rows whose attribute has the
-    value; ``flag`` rows with the flag set.
+    value; ``flag`` rows with the flag set; ``category`` one category or several (killed or
+    seriously injured: ``["Fatal", "Serious"]``).
     """
     info = dataset_info(con, dataset)
     attributes = info.get("attributes", [])
@@ -155,9 +158,9 @@ def count_partner(
     filters = ["($start is null or r.period_start >= $start)", "($end is null or r.period_end <= $end)"]
     params: dict = {"dataset": dataset, "start": start_month,
                     "end": _month_end(end_month) if end_month else None}
-    if category is not None:
-        filters.append("r.category = $category")
-        params["category"] = category
+    if category:
+        filters.append("list_contains($categories, r.category)")
+        params["categories"] = [category] if isinstance(category, str) else list(category)
     for i, (name, value) in enumerate((where or {}).items()):
         filters.append(f"json_extract_string(r.attributes, '$.{name}') = $w{i}")
         params[f"w{i}"] = value
