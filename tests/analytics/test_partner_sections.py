@@ -132,12 +132,17 @@ def test_the_report_partial_renders_the_sections_and_the_missing_lines(con, tmp_
                **police_outcomes_sections(con, AREA, YEAR, "2023", 4000)}
     env = Environment(loader=PackageLoader("csphub.analytics.assessment", "templates"),
                       autoescape=select_autoescape())
-    html = env.get_template("partner_sections.html.j2").render(f=figures)
+    html = env.get_template("partner_sections_all.html.j2").render(f=figures)
     assert "<h2>Road safety</h2>" in html and "25 casualties" in html and "21 killed or seriously injured" in html
     assert "<h2>Community safety survey</h2>" in html and "Only 10 people responded" in html
     assert "Deliberate fires: no data loaded for Testford in 2023/24" in html
     assert "<h2>Deliberate fires</h2>" not in html and "stats19.csv" in html
     assert "No police.uk stop and search loaded" in html
+    assert html.index("<h2>Road safety</h2>") < html.index("<h2>Community safety survey</h2>")
+    # one section placed on its own, where the report wants it
+    one = env.from_string('{% import "partner_sections.html.j2" as partner %}{{ partner.section(f, "road_safety") }}'
+                          '{{ partner.section(f, "hate_crime") }}').render(f=figures)
+    assert "<h2>Road safety</h2>" in one and "Hate crime" not in one and "survey" not in one
 
 
 def test_a_dataset_of_suppressed_cells_only_says_no_count_was_published(con, tmp_path):
@@ -149,3 +154,13 @@ def test_a_dataset_of_suppressed_cells_only_says_no_count_was_published(con, tmp
     assert ambulance["rate"] is None  # no count, no rate (never a rate of 0)
     assert [(h["ward_name"], h["count"], h["suppressed"]) for h in ambulance["hotspots"]] == [
         ("North", None, 1), ("South", None, 1)]
+
+
+def test_reoffending_this_year_is_a_rate_never_a_sum_of_cohort_and_reoffenders(con, tmp_path):
+    load(con, write_csv_file(tmp_path / "reoffending.csv", ["Financial Year", "Measure", "Count"], [
+        ["2022/23", "Offenders in cohort", "500"], ["2022/23", "Reoffenders", "140"],
+        ["2023/24", "Offenders in cohort", "400"], ["2023/24", "Reoffenders", "100"]]), "reoffending", authority=TESTFORD)
+    reoffending = partner_sections(con, AREA, YEAR, "2023", 4000)["sections"]["reoffending"]["datasets"][0]
+    assert reoffending["level"]["text"] == "25.0% of 400 offenders reoffended"
+    assert reoffending["trend"] == [{"year": "2022/23", "rate": 0.28}, {"year": "2023/24", "rate": 0.25}]
+    assert reoffending["change"] is None  # counts of different things are not compared

@@ -174,7 +174,8 @@ def _trend(by_month: dict[str, dict], covered: set[date], year: FinancialYear) -
 def _categories(rows: list[dict], total: int, key: str = "category") -> list[dict]:
     ordered = sorted(rows, key=lambda r: (-(r["count"] or 0), str(r[key])))
     return [{key: r[key], "count": r["count"], "suppressed": r.get("suppressed", 0),
-             "share": round((r["count"] or 0) / total, 4) if total else None} for r in ordered]
+             "share": round(r["count"] / total, 4) if total and r["count"] is not None else None}
+            for r in ordered]
 
 
 def _hotspots(rows: list[dict], ward_population: dict[str, float]) -> tuple[list[dict], int]:
@@ -201,8 +202,12 @@ def _yearly_dataset(con: duckdb.DuckDBPyConnection, name: str, info: dict, area:
                     "trend": [{"year": y, "count": _total([r for r in rows if r["financial_year"] == y])[0],
                                "suppressed": _total([r for r in rows if r["financial_year"] == y])[1]} for y in years],
                     "rate": None, "change": None, "hotspots": [], "authority_only": None}
-    if info["section"] == "reoffending":
+    if info["section"] == "reoffending":  # a cohort and its reoffenders are not added up
         result["reoffending_rate"] = _reoffending_rates(rows)
+        result["trend"] = [{"year": r["year"], "rate": r["rate"]} for r in result["reoffending_rate"]]
+        result["level"] = None if not this else {**result["level"], "text": next(
+            (f"{r['rate'] * 100:.1f}% of {r['cohort']:,} offenders reoffended" for r in result["reoffending_rate"]
+             if r["year"] == year.name), result["level"]["text"])}
     if not this:
         latest = years[-1] if years else None
         result["note"] = (f"No {year.name} figure: the latest is {latest}" if latest else "No figure loaded") + \
