@@ -191,6 +191,10 @@ def test_points_outside_every_boundary_go_to_the_named_authority_or_are_reported
     assert count_partner(con, "stats19", Area("Otherton", (OTHERTON,)), None, None, ["category"]) == []
     listed = list_datasets(con)[0]
     assert (listed["rows"], listed["unplaced"], listed["authority_only"]) == (5, 2, 2)
+    from csphub.analytics.partner.counts import unplaced_rows
+
+    assert [(r["line"], r["lad_given"], r["latitude"]) for r in unplaced_rows(con, "stats19")] == [
+        (5, None, 53.0), (6, "Nowhere", 53.0)]
 
 
 def test_easting_and_northing_are_converted_and_placed(con, tmp_path):

@@ -99,7 +99,8 @@ def format_summary(summary: PartnerSummary) -> str:
                      "authority, not for any ward)")
     if summary.rows_unplaced:
         lines.append(f"{summary.rows_unplaced:,} rows of {summary.dataset} are in no area (kept, counted "
-                     "nowhere until they can be placed; each load tries again):")
+                     "nowhere until they can be placed; each load tries again; list them with "
+                     f"csphub partner unplaced --dataset {summary.dataset}):")
         lines += [f"  {n:,}: {reason}" for reason, n in summary.unplaced_reasons.items()]
     if summary.rows_placed_earlier:
         lines.append(f"{summary.rows_placed_earlier:,} rows loaded earlier without a place are now placed")
@@ -179,6 +180,21 @@ def partner_counts(dataset: str, area_name: str, start: str | None, end: str | N
     if missing:
         notice(f"{sum(missing.values()):,} rows of {dataset} are in no area and not counted: "
                + "; ".join(f"{n:,} {reason}" for reason, n in missing.items()))
+
+
+@partner.command("unplaced")
+@click.option("--dataset", required=True, help="The dataset, as loaded.")
+@click.option("--limit", type=int, default=200, show_default=True, help="At most this many rows.")
+@click.option("--format", "output_format", type=FORMATS, default="table", show_default=True,
+              help="Output as a table, CSV or JSON.")
+def partner_unplaced(dataset: str, limit: int, output_format: str) -> None:
+    """List the rows of a dataset that are in no area: file, line, the place they gave, and why
+    they could not be placed (load the boundaries or lookups they need, or correct the file)."""
+    from csphub.analytics.partner.counts import unplaced_rows
+
+    with warehouse(read_only=True) as con:
+        rows = unplaced_rows(con, dataset, limit)
+    emit(rows, output_format, title=f"{dataset}: rows in no area")
 
 
 @partner.command("profiles")

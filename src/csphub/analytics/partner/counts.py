@@ -189,5 +189,18 @@ def unplaced(con: duckdb.DuckDBPyConnection, dataset: str) -> dict[str, int]:
         where dataset = ? and lad_code is null group by 1 order by 2 desc""", [dataset]).fetchall())
 
 
+def unplaced_rows(con: duckdb.DuckDBPyConnection, dataset: str, limit: int = 200) -> list[dict]:
+    """The rows of a dataset in no area, to fix at source: file, line, period, what place the
+    row gave, and why it could not be placed."""
+    if not has_partner_tables(con):
+        return []
+    result = con.execute("""select s.path as file, r.line, r.period, r.lsoa_code, r.ward_given, r.postcode,
+            r.lad_given, r.longitude, r.latitude, r.unplaced_reason as reason
+        from partner_records r join source_files s using (file_id)
+        where r.dataset = ? and r.lad_code is null order by s.path, r.line limit ?""", [dataset, limit])
+    names = [d[0] for d in result.description]
+    return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
+
+
 __all__ = ["AUTHORITY_ONLY", "DIMENSIONS", "count_partner", "dataset_info", "list_datasets",
-           "list_files", "placed_rows_sql", "unplaced"]
+           "list_files", "placed_rows_sql", "unplaced", "unplaced_rows"]
