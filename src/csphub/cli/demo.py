@@ -30,6 +30,7 @@ from csphub.analytics.synthetic.places import AUTHORITIES
 from csphub.settings import load_settings
 
 from .governance import seed_demo_governance  # ---- Governance ----
+from .partner import load_demo_partner_data
 from .partner_asb import load_demo_partner_asb
 
 POPULATION_SOURCE = "Fictional mid-year estimate (CSP Hub demo)"
@@ -147,6 +148,7 @@ DEMO_STEPS: list[tuple[str, DemoStep]] = [
     ("Ingest the police.uk street files", ingest_street_files),
     ("Define the areas", define_areas),
     ("Load the council's ASB incidents", load_demo_partner_asb),
+    ("Load the partners' datasets", load_demo_partner_data),
 ]
 
 

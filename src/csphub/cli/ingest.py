@@ -23,6 +23,8 @@ INGEST_COMMANDS: dict[str, tuple[str, str]] = {
         "csphub.cli.offence_counts:severity_weights",
         "Load ONS Crime Severity Score weights per offence code.",
     ),
+    "partner": ("csphub.cli.partner:ingest_partner", "Load a partner dataset (CSV/Excel) described by a dataset profile."),
+    "survey": ("csphub.cli.partner:ingest_survey", "Load community survey answers (one row a respondent)."),
 }
 
 

@@ -1,0 +1,306 @@
+"""The Strategic Assessment's partner sections: one per kind of partner data, where the seed puts them.
+
+For each section (road safety, deliberate fires, violence seen by health, domestic abuse, hate
+crime, substance misuse, homelessness, Prevent, reoffending, and the community survey) whose
+data is loaded for the area, every dataset feeding it gives: the **level** in the year (a lower
+bound, saying so, when cells are suppressed), the **rate** per 1,000 residents (where the
+profile says a rate makes sense), the **change** on the previous year like for like (only the
+months the partner's files cover in both years; exact Poisson test as everywhere in the report),
+the **trend** by year and month, the **hotspots** (wards with the most, with their rate; rows
+placed in the authority only are counted apart), the breakdown by category, the partner's own
+**caveats** and the **sources** (every file with its period, rows, quarantined rows and agency).
+A section whose data is not loaded is absent, and ``data_not_available`` says so in a line.
+
+Dataset rules beyond counting: deliberate fires keep only rows whose motive is deliberate
+(when the file has a motive); road safety adds killed or seriously injured (KSI); reoffending
+gives the proven reoffending rate (reoffenders / offenders in the cohort) rather than a count.
+
+Examples:
+    >>> [s for s, _ in SECTIONS][:3]
+    ['road_safety', 'deliberate_fires', 'violence_health']
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import duckdb
+
+from csphub.analytics.areas import Area
+from csphub.analytics.assessment.comparison import basis_text
+from csphub.analytics.assessment.periods import FinancialYear, month_key, year_ago
+from csphub.analytics.assessment.stats import compare_counts, rate_per_1000
+from csphub.analytics.partner.counts import AUTHORITY_ONLY, count_partner, list_files
+from csphub.analytics.partner.loader import has_partner_tables
+
+#: Section key -> title, in the order of the seed Strategic Assessment.
+SECTIONS: tuple[tuple[str, str], ...] = (
+    ("road_safety", "Road safety"),
+    ("deliberate_fires", "Deliberate fires"),
+    ("violence_health", "Violence seen by health services"),
+    ("domestic_abuse", "Domestic abuse"),
+    ("hate_crime", "Hate crime"),
+    ("substance_misuse", "Substance misuse"),
+    ("homelessness", "Homelessness and rough sleeping"),
+    ("prevent", "Prevent"),
+    ("reoffending", "Reoffending"),
+    ("other", "Other partner data"),
+    ("survey", "Community safety survey"),
+)
+#: What a missing section's line says is needed.
+NEEDED = {
+    "road_safety": "road casualties (csphub ingest partner FILE --dataset stats19)",
+    "deliberate_fires": "fire and rescue incidents (--dataset fire)",
+    "violence_health": "hospital assault admissions or ambulance call-outs (--dataset hospital-assaults, ambulance-assaults)",
+    "domestic_abuse": "a police domestic-abuse-flagged crime extract (--dataset domestic-abuse)",
+    "hate_crime": "a police hate crime extract (--dataset hate-crime)",
+    "substance_misuse": "drug and alcohol treatment counts (--dataset drug-alcohol-treatment)",
+    "homelessness": "homelessness and rough sleeping counts (--dataset homelessness)",
+    "prevent": "Prevent referral counts (--dataset prevent)",
+    "reoffending": "proven reoffending figures (--dataset reoffending)",
+    "survey": "community survey answers (csphub ingest survey FILE --mapping MAP --wave W)",
+}
+KSI = ("Fatal", "Serious")
+HOTSPOTS = 5
+
+
+def _datasets(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
+    """Each dataset loaded -> its newest profile (as stored with its files)."""
+    rows = con.execute("""select dataset, arg_max(profile_json, file_id) from partner_files group by 1
+                          order by 1""").fetchall()
+    return {name: json.loads(profile) for name, profile in rows}
+
+
+def _covered_months(con: duckdb.DuckDBPyConnection, dataset: str) -> set[date]:
+    """Months the dataset's files cover (whatever the area): a month without rows in a covered
+    month is a zero, a month outside them is unknown."""
+    spans = con.execute("""select min(period_start), max(period_end) from partner_records
+                           where dataset = ? group by file_id""", [dataset]).fetchall()
+    months: set[date] = set()
+    for first, last in spans:
+        month = date(first.year, first.month, 1)
+        while month <= last:
+            months.add(month)
+            month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+    return months
+
+
+def _filters(info: dict) -> dict[str, str]:
+    if info["section"] == "deliberate_fires" and "motive" in info.get("attributes", []):
+        return {"motive": "Deliberate"}
+    return {}
+
+
+def _total(rows: list[dict]) -> tuple[int, int]:
+    return sum(r["count"] or 0 for r in rows), sum(r.get("suppressed", 0) for r in rows)
+
+
+def _level(count: int, suppressed: int, unit: str) -> dict:
+    text = f"{count:,} {unit}"
+    if suppressed and not count:
+        text = f"no {unit} count published: all {suppressed:,} cells were small counts the partner suppressed"
+    elif suppressed:
+        text = f"at least {count:,} {unit} ({suppressed:,} small counts suppressed by the partner)"
+    return {"count": count, "suppressed_cells": suppressed, "lower_bound": bool(suppressed), "text": text}
+
+
+def _monthly_dataset(con: duckdb.DuckDBPyConnection, name: str, info: dict, area: Area, year: FinancialYear,
+                     ward_vintage: str | None, population: float | None, ward_population: dict[str, float]) -> dict:
+    where = _filters(info)
+    covered = _covered_months(con, name)
+    months = [m for m in year.months if m in covered]
+    matched = [m for m in months if year_ago(m) in covered]
+
+    def count(start: date | None, end: date | None, dims: list[str], **extra) -> list[dict]:
+        return count_partner(con, name, area, start, end, dims, ward_vintage=ward_vintage, where=where, **extra)
+
+    by_month = {r["month"]: r for r in count(year.previous(4).start, year.end, ["month"])}
+    this = [by_month.get(month_key(m), {"count": 0}) for m in months]
+    level = _level(*_total(this), info["unit"])
+    result: dict = {"dataset": name, "title": info["title"], "unit": info["unit"], "agency": None,
+                    "months_covered": [month_key(m) for m in months], "partial": len(months) < 12,
+                    "level": level, "filters": where}
+    result["rate"] = (rate_per_1000(level["count"], population).as_dict()
+                      if population and info.get("rate", True) and months and level["count"] else None)
+    result["rate_lower_bound"] = bool(result["rate"]) and level["lower_bound"]
+    if matched:
+        current = sum(by_month.get(month_key(m), {}).get("count") or 0 for m in matched)
+        previous = sum(by_month.get(month_key(year_ago(m)), {}).get("count") or 0 for m in matched)
+        change = compare_counts(current, previous).as_dict()
+        change["basis"] = basis_text(matched)
+        suppressed = sum(by_month.get(month_key(m), {}).get("suppressed", 0)
+                         + by_month.get(month_key(year_ago(m)), {}).get("suppressed", 0) for m in matched)
+        if suppressed:
+            change["note"] = (f"{suppressed:,} suppressed cells are left out of both years: the change compares "
+                              "known counts only")
+        result["change"] = change
+    else:
+        result["change"] = None
+        result["change_note"] = f"No {year.previous().name} data from this partner covers the same months."
+    result["trend"] = _trend(by_month, covered, year)
+    result["by_month"] = [{"month": month_key(m), "count": by_month.get(month_key(m), {}).get("count") or 0,
+                           "suppressed": by_month.get(month_key(m), {}).get("suppressed", 0)} for m in months]
+    result["by_category"] = _categories(count(year.start, year.end, ["category"]), level["count"])
+    result["hotspots"], result["authority_only"] = _hotspots(count(year.start, year.end, ["ward"]), ward_population)
+    if info["section"] == "road_safety":
+        severity = {r["category"]: r["count"] or 0 for r in result["by_category"]}
+        ksi = sum(severity.get(s, 0) for s in KSI)
+        result["ksi"] = {"count": ksi, "rate": rate_per_1000(ksi, population).as_dict() if population else None,
+                         "text": f"{ksi:,} killed or seriously injured"}
+        if "mode" in info.get("attributes", []):
+            result["by_mode"] = _categories(count(year.start, year.end, ["mode"]), level["count"], key="mode")
+    if info["section"] == "deliberate_fires" and "fire_type" in info.get("attributes", []):
+        result["by_fire_type"] = _categories(count(year.start, year.end, ["fire_type"]), level["count"], key="fire_type")
+    for flag in info.get("flags", []):
+        flagged = _total(count(year.start, year.end, ["month"], flag=flag))[0]
+        result.setdefault("flags", {})[flag] = {"count": flagged,
+                                                "share": round(flagged / level["count"], 4) if level["count"] else None}
+    return result
+
+
+def _trend(by_month: dict[str, dict], covered: set[date], year: FinancialYear) -> list[dict]:
+    out = []
+    for back in range(4, -1, -1):
+        fy = year.previous(back) if back else year
+        months = [m for m in fy.months if m in covered]
+        if not months:
+            continue
+        total = sum(by_month.get(month_key(m), {}).get("count") or 0 for m in months)
+        out.append({"year": fy.name, "count": total, "months": len(months), "partial": len(months) < 12})
+    return out
+
+
+def _categories(rows: list[dict], total: int, key: str = "category") -> list[dict]:
+    ordered = sorted(rows, key=lambda r: (-(r["count"] or 0), str(r[key])))
+    return [{key: r[key], "count": r["count"], "suppressed": r.get("suppressed", 0),
+             "share": round(r["count"] / total, 4) if total and r["count"] is not None else None}
+            for r in ordered]
+
+
+def _hotspots(rows: list[dict], ward_population: dict[str, float]) -> tuple[list[dict], int]:
+    placed = [r for r in rows if r["ward_code"] is not None]
+    authority_only = sum(r["count"] or 0 for r in rows if r["ward_code"] is None)
+    top = sorted(placed, key=lambda r: (-(r["count"] or 0), r["ward_name"] or ""))[:HOTSPOTS]
+    out = []
+    for r in top:
+        population = ward_population.get(r["ward_code"])
+        out.append({"ward_code": r["ward_code"], "ward_name": r["ward_name"], "count": r["count"],
+                    "suppressed": r.get("suppressed", 0),
+                    "rate_per_1000": round((r["count"] or 0) / population * 1000, 2) if population else None})
+    return out, authority_only
+
+
+def _yearly_dataset(con: duckdb.DuckDBPyConnection, name: str, info: dict, area: Area, year: FinancialYear) -> dict:
+    """Data by financial year (Prevent, reoffending): the year's figure and the years before."""
+    rows = count_partner(con, name, area, year.previous(4).start, year.end, ["financial_year", "category"])
+    years = sorted({r["financial_year"] for r in rows})
+    this = [r for r in rows if r["financial_year"] == year.name]
+    result: dict = {"dataset": name, "title": info["title"], "unit": info["unit"], "years": years,
+                    "level": _level(*_total(this), info["unit"]) if this else None,
+                    "by_category": _categories(this, _total(this)[0]) if this else [],
+                    "trend": [{"year": y, "count": _total([r for r in rows if r["financial_year"] == y])[0],
+                               "suppressed": _total([r for r in rows if r["financial_year"] == y])[1]} for y in years],
+                    "rate": None, "change": None, "hotspots": [], "authority_only": None}
+    if info["section"] == "reoffending":  # a cohort and its reoffenders are not added up
+        result["reoffending_rate"] = _reoffending_rates(rows)
+        result["trend"] = [{"year": r["year"], "rate": r["rate"]} for r in result["reoffending_rate"]]
+        result["level"] = None if not this else {**result["level"], "text": next(
+            (f"{r['rate'] * 100:.1f}% of {r['cohort']:,} offenders reoffended" for r in result["reoffending_rate"]
+             if r["year"] == year.name), result["level"]["text"])}
+    if not this:
+        latest = years[-1] if years else None
+        result["note"] = (f"No {year.name} figure: the latest is {latest}" if latest else "No figure loaded") + \
+            " (reoffending is measured about two years in arrears)." * (info["section"] == "reoffending")
+    previous = [r for r in rows if r["financial_year"] == year.previous().name]
+    if this and previous and not _total(this)[1] and not _total(previous)[1] and info["section"] != "reoffending":
+        change = compare_counts(_total(this)[0], _total(previous)[0]).as_dict()
+        change["basis"] = f"{year.name} on {year.previous().name}"
+        result["change"] = change
+    return result
+
+
+def _reoffending_rates(rows: list[dict]) -> list[dict]:
+    out = []
+    for y in sorted({r["financial_year"] for r in rows}):
+        values = {str(r["category"]).casefold(): r["count"] for r in rows if r["financial_year"] == y}
+        cohort = next((v for k, v in values.items() if "cohort" in k or k.startswith("offenders")), None)
+        reoffenders = next((v for k, v in values.items() if k.startswith("reoffender")), None)
+        if cohort and reoffenders is not None:
+            out.append({"year": y, "cohort": cohort, "reoffenders": reoffenders,
+                        "rate": round(reoffenders / cohort, 4)})
+    return out
+
+
+def _ward_population(con: duckdb.DuckDBPyConnection, area: Area, ward_vintage: str | None, year: int) -> dict[str, float]:
+    if ward_vintage is None:
+        return {}
+    from csphub.analytics.assessment.data import area_population
+
+    return area_population(con, area, ward_vintage, year)[4]
+
+
+def _sources(con: duckdb.DuckDBPyConnection, dataset: str) -> list[dict]:
+    return [{k: f[k] for k in ("file", "agency", "period_first", "period_last", "rows", "quarantined",
+                                "suppressed", "unplaced", "loaded_at")}
+            for f in list_files(con) if f["dataset"] == dataset]
+
+
+def _survey_section(con: duckdb.DuckDBPyConnection, year: FinancialYear) -> dict | None:
+    """The latest wave of each survey loaded up to the year (a wave named 2024 or 2024/25 counts
+    for 2024/25): its measures with n, percentages, margins and significant changes."""
+    from csphub.analytics.partner.survey import has_survey_tables, survey_results, waves
+
+    if not has_survey_tables(con):
+        return None
+    surveys = [r[0] for r in con.execute("select distinct survey from survey_waves order by 1").fetchall()]
+    out = []
+    for survey in surveys:
+        usable = [w for w in waves(con, survey) if w[:4].isdigit() and int(w[:4]) <= year.start_year + 1]
+        if not usable:
+            continue
+        result = survey_results(con, survey, usable[-1])
+        out.append(result)
+    return {"surveys": out} if out else None
+
+
+def partner_sections(con: duckdb.DuckDBPyConnection, area: Area, year: FinancialYear,
+                     ward_vintage: str | None = None, population: float | None = None) -> dict:
+    """The partner sections of the assessment of ``area`` in ``year``.
+
+    Returns ``{"sections": {key: {"title", "datasets": [...]}} (only sections with data, in the
+    seed's order), "data_not_available": [line, ...], "sources": [every partner file]}``, plus
+    ``sections["survey"]`` when a survey is loaded.
+    """
+    sections: dict[str, dict] = {}
+    if has_partner_tables(con):
+        ward_population = _ward_population(con, area, ward_vintage, year.start_year)
+        for name, info in _datasets(con).items():
+            if info["period_kind"] == "financial_year":
+                figures = _yearly_dataset(con, name, info, area, year)
+                has_data = bool(figures["years"])
+            else:
+                figures = _monthly_dataset(con, name, info, area, year, ward_vintage, population, ward_population)
+                has_data = bool(figures["months_covered"]) and bool(
+                    figures["level"]["count"] or figures["level"]["suppressed_cells"])
+            if not has_data:
+                continue
+            figures["caveats"] = info.get("caveats", [])
+            figures["source"] = info.get("source", "")
+            figures["sources"] = _sources(con, name)
+            figures["agency"] = ", ".join(sorted({s["agency"] for s in figures["sources"]}))
+            section = info["section"]
+            sections.setdefault(section, {"title": dict(SECTIONS)[section], "datasets": []})["datasets"].append(figures)
+    survey = _survey_section(con, year)
+    if survey:
+        sections["survey"] = {"title": dict(SECTIONS)["survey"], **survey}
+    order = [key for key, _ in SECTIONS]
+    sections = dict(sorted(sections.items(), key=lambda kv: order.index(kv[0])))
+    missing = [f"{title}: no data loaded for {area.name} in {year.name}; load {NEEDED[key]}."
+               for key, title in SECTIONS if key in NEEDED and key not in sections]
+    return {"sections": sections, "data_not_available": missing,
+            "sources": list_files(con) if has_partner_tables(con) else [],
+            "authority_only_label": AUTHORITY_ONLY}
+
+
+__all__ = ["SECTIONS", "partner_sections"]
