@@ -9,7 +9,6 @@ footage requests).
 
 from __future__ import annotations
 
-import csv
 import io
 import logging
 from collections import Counter
@@ -231,20 +230,19 @@ def register_map(user: Any, title: str = "CCTV cameras") -> bytes:
 EXPORT_COLUMNS = ("camera_id", "name", "location", "longitude", "latitude", "ward_code", "ward_name", "lsoa_code",
                   "type", "analogue_digital", "permanence", "owner", "funder", "installed", "end_of_life", "status",
                   "purposes")
-RISKY_FIRST = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value: Any) -> Any:
-    """A value for a CSV or Excel cell that a spreadsheet will not run as a formula: text starting
-    with = + - @, a tab or a carriage return gets a leading single quote (numbers stay numbers).
+    """A value for a CSV or Excel cell that a spreadsheet will not run as a formula (the one
+    writer's rule, csphub.spreadsheets.safe_cell).
 
     Examples:
         >>> safe_cell("=HYPERLINK(1)"), safe_cell("-2.28"), safe_cell(-2.28), safe_cell("Sale")
         ("'=HYPERLINK(1)", "'-2.28", -2.28, 'Sale')
     """
-    if isinstance(value, str) and value.startswith(RISKY_FIRST):
-        return "'" + value
-    return value
+    from csphub.spreadsheets import safe_cell as one_rule
+
+    return one_rule(value)
 
 
 def register_rows(user: Any) -> list[dict[str, Any]]:
@@ -263,29 +261,26 @@ def register_rows(user: Any) -> list[dict[str, Any]]:
 
 
 def register_csv(rows: list[dict[str, Any]]) -> bytes:
+    """The register as CSV (UTF-8 with a byte-order mark, for Excel), through the one safe writer."""
+    from csphub.spreadsheets import write_csv
+
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(EXPORT_COLUMNS)
-    for row in rows:
-        writer.writerow(["" if row[k] is None else safe_cell(row[k]) for k in EXPORT_COLUMNS])
+    write_csv(buffer, [{k: "" if row[k] is None else row[k] for k in EXPORT_COLUMNS} for row in rows], EXPORT_COLUMNS)
     return buffer.getvalue().encode("utf-8-sig")
 
 
 def register_xlsx(rows: list[dict[str, Any]]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    """The register as an Excel workbook (one sheet, headings in bold), through the one safe writer."""
+    import tempfile
+    from pathlib import Path
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Register"
-    sheet.append(list(EXPORT_COLUMNS))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append([safe_cell(row[k]) for k in EXPORT_COLUMNS])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    from csphub.spreadsheets import Sheet, write_xlsx
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "register.xlsx"
+        write_xlsx(path, [Sheet("Register", [list(EXPORT_COLUMNS), *[[row[k] for k in EXPORT_COLUMNS] for row in rows]],
+                                bold_rows=1)])
+        return path.read_bytes()
 
 
 # ---- The paper as a Word document ------------------------------------------------------------------
