@@ -132,3 +132,13 @@ def audit_log(user: Any, *, username: str | None = None, object_type: str | None
     if object_type:
         found = found.filter(object_type=object_type)
     return found
+
+# ---- Encampments ----
+encampment_site, encampment_sites = _reader("encampment_site", policy.encampment_sites, "site")
+incursion, incursions = _reader("incursion", policy.incursions)
+legal_step, legal_steps = _reader("legal_step", policy.legal_steps, "legal step")
+tent_case, tent_cases = _reader("tent_case", policy.tent_cases, "tents record")
+
+# ---- PSPOs ----
+pspo_order, pspo_orders = _reader("pspo_order", policy.pspo_orders, "order")
+pspo_enforcement, pspo_enforcements = _reader("pspo_enforcement", policy.pspo_enforcement, "enforcement record")

@@ -22,8 +22,10 @@ from csphub.accounts.models import ApiToken
 from csphub.audit.services import Action, Channel, record
 from csphub.casereview.api import router as case_reviews
 from csphub.casework.api import cases, people, referrals, tasks
+from csphub.encampments.api import router as encampments  # Encampments
 from csphub.errors import NotFoundError, PermissionRefused, RuleRefused, StaleEdit
 from csphub.panels.api import router as panels
+from csphub.pspo.api import router as pspos  # PSPOs
 
 from .errors import error_body
 from .middleware import busy_response, is_busy
@@ -136,3 +138,5 @@ api.add_router("/tasks", tasks)
 api.add_router("/people", people)
 api.add_router("/panels", panels)
 api.add_router("/case-reviews", case_reviews)
+api.add_router("/encampments", encampments)  # Encampments
+api.add_router("/pspos", pspos)  # PSPOs

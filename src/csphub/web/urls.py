@@ -14,8 +14,10 @@ from django.urls import URLPattern, URLResolver, include, path
 
 from csphub.casereview import urls as casereview_urls
 from csphub.casework import urls as casework_urls
+from csphub.encampments import urls as encampments_urls  # Encampments
 from csphub.panels import urls as panels_urls
 from csphub.people import urls as people_urls
+from csphub.pspo import urls as pspo_urls  # PSPOs
 
 from . import views
 from .api import api
@@ -44,6 +46,8 @@ urlpatterns = [
     path("panels/", include(pages(panels_urls.urlpatterns))),
     path("case-reviews/", include(pages(casereview_urls.urlpatterns))),
     path("people/", include(pages(people_urls.urlpatterns))),
+    path("encampments/", include(pages(encampments_urls.urlpatterns))),  # Encampments
+    path("pspos/", include(pages(pspo_urls.urlpatterns))),  # PSPOs
     path("", include(pages(casework_urls.urlpatterns))),
 ]
 

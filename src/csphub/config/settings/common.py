@@ -37,6 +37,9 @@ INSTALLED_APPS = [
     "csphub.panels",
     "csphub.casereview",
     "csphub.people",
+    # ---- Encampments and PSPOs ----
+    "csphub.encampments",
+    "csphub.pspo",
 ]
 
 MIDDLEWARE = [
