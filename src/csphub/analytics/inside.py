@@ -113,16 +113,10 @@ def count_inside(con: duckdb.DuckDBPyConnection, area: Any, first: date, last: d
                  [ASB, first, last, minx, maxx, miny, maxy])
     if not rows:
         return 0, 0
-    prepared = shapely.prepared.prep(area)
-    points = shapely.points([(r[0], r[1]) for r in rows])
-    crime = asb = 0
-    for point, row in zip(points, rows, strict=True):
-        if prepared.covers(point):
-            if row[2]:
-                asb += 1
-            else:
-                crime += 1
-    return crime, asb
+    shapely.prepare(area)
+    covered = shapely.covers(area, shapely.points([(r[0], r[1]) for r in rows]))
+    asb = sum(1 for row, inside in zip(rows, covered, strict=True) if inside and row[2])
+    return int(covered.sum()) - asb, asb
 
 
 def loaded_months(con: duckdb.DuckDBPyConnection, first: date, last: date) -> set[date]:

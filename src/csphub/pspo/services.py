@@ -178,7 +178,7 @@ def extend_order(user: Any, order: Order, *, decided_on: date, new_expiry: date,
     if refusal:
         if consultation is None and "consultation" in refusal:
             open_ones = order.consultations.filter(purpose=Consultation.Purpose.EXTEND, archived_on__isnull=True)
-            missing = sorted({m for c in open_ones for m in c.missing})
+            missing = rules.missing_consultees({code for c in open_ones for code in c.consultees or []})
             if missing:
                 refusal += " Not yet consulted: " + "; ".join(rules.REQUIRED_CONSULTEES[m] for m in missing) + "."
         raise RuleRefused("extension", refusal, "new_expiry")
