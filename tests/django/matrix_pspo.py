@@ -16,7 +16,19 @@ from django.utils import timezone
 
 from csphub.pspo import services
 
-from .matrix_kit import ALLOWED, CASEWORK, ON_CASE, Exercise, Outcome, Read, Shown, World, api_ids, iso, sees
+from .matrix_kit import (
+    ALLOWED,
+    CASEWORK,
+    ON_CASE,
+    Exercise,
+    Outcome,
+    Read,
+    Shown,
+    World,
+    api_ids,
+    iso,
+    sees,
+)
 
 SQUARE = {"type": "Polygon", "coordinates": [[[0.540, 51.380], [0.560, 51.380], [0.560, 51.395],
                                               [0.540, 51.395], [0.540, 51.380]]]}

@@ -37,6 +37,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "harm": ("csphub.cli.panels:harm", "Load crime harm weights; report a cohort's harm before vs during."),
     "case-review": ("csphub.cli.panels:case_review", "ASB Case Review statistics the Act requires."),
     "people": ("csphub.cli.panels:people", "Find likely duplicate people across agencies for review."),
+    # ---- Encampments and PSPOs ----
+    "encampments": ("csphub.cli.encampments:encampments", "Encampment figures and overdue legal steps."),
+    "pspo": ("csphub.cli.pspo:pspo", "The PSPO register, orders expiring soon, enforcement figures."),
 }
 
 

@@ -181,7 +181,8 @@ def record_incursion(user: Any, data: IncursionInput, *, channel: str = Channel.
     if data.arrived_at > timezone.now() + timedelta(minutes=5):
         raise RuleRefused("arrived_in_future", "The arrival is in the future.", "arrived_at")
     m = roles.membership(user)
-    incursion = Incursion(lead_agency=m.agency, **data.__dict__)
+    incursion = Incursion(**data.__dict__)
+    incursion.lead_agency = m.agency  # the council team that records it
     incursion.save_by(user)
     record(user, Action.CREATED, "incursion", incursion.pk, channel=channel)
     return incursion
@@ -487,11 +488,19 @@ def _in_period(start: date, end: date) -> QuerySet[Incursion]:
 
 
 def figures(user: Any, year: FinancialYear, *, today: date | None = None, channel: str = Channel.WEB) -> dict[str, Any]:
-    """The year's figures and the previous year's over the same span (like for like: while the
-    year is under way, last year is counted to the same day), tents counts, and the sites map.
-    Counts only: no people."""
+    """The year's figures for a user who may see them (analysts, supervisors, partnership
+    admins), audited: see :func:`year_figures`."""
     if not policy.can_view_encampment_figures(user):
         raise PermissionRefused("Encampment figures are for analysts, supervisors and partnership admins.")
+    result = year_figures(year, today=today)
+    record(user, Action.VIEWED, "encampment_figures", year.label, channel=channel, purpose="encampment figures")
+    return result
+
+
+def year_figures(year: FinancialYear, *, today: date | None = None) -> dict[str, Any]:
+    """The year's figures and the previous year's over the same span (like for like: while the
+    year is under way, last year is counted to the same day), tents counts, and the sites map.
+    Counts only, no people (callers check who asks; the CLI audits its run)."""
     today = today or timezone.localdate()
     end = rules.like_for_like_end(year.start, year.end, today)
     if end < year.start:
@@ -503,20 +512,18 @@ def figures(user: Any, year: FinancialYear, *, today: date | None = None, channe
     then = [_figure(i) for i in _in_period(*previous)]
     before_then = [f for f in before_now if f.arrived_at.date() < previous[0]]
     this, last = rules.summarise(now, before_now), rules.summarise(then, before_then)
-    tents = TentCase.objects.filter(archived_on__isnull=True, reported_on__gte=year.start, reported_on__lte=end)
-    result = {
+    tents = list(TentCase.objects.filter(archived_on__isnull=True, reported_on__gte=year.start, reported_on__lte=end))
+    return {
         "year": year.label, "from": year.start.isoformat(), "to": end.isoformat(),
         "like_for_like": end < year.end,
         "previous": {"from": previous[0].isoformat(), "to": previous[1].isoformat(), **last},
         **this,
         "incursions_percent_change": percent_change(this["incursions"], last["incursions"]),  # type: ignore[arg-type]
-        "tents": {"records": tents.count(),
+        "tents": {"records": len(tents),
                   "by_reason": {k: sum(1 for t in tents if k in (t.reasons or [])) for k in rules.TENT_REASONS},
-                  "by_outcome": {k: tents.filter(outcome=k).count() for k in TentCase.Outcome.values}},
+                  "by_outcome": {k: sum(1 for t in tents if t.outcome == k) for k in TentCase.Outcome.values}},
         "sites_map": _sites_map(year.start, end),
     }
-    record(user, Action.VIEWED, "encampment_figures", year.label, channel=channel, purpose="encampment figures")
-    return result
 
 
 def _sites_map(start: date, end: date) -> list[dict[str, Any]]:
@@ -534,3 +541,16 @@ def get_person_for_tents(user: Any, pk: object, *, channel: str = Channel.WEB) -
     if not policy.can_record_tent_cases(user):
         raise PermissionRefused(VIEW_ONLY)
     return reads.person(user, pk, purpose="tents person", channel=channel)
+
+
+def overdue_incursions(today: date | None = None) -> list[dict[str, Any]]:
+    """Incursions still on site with a step past its deadline (for the CLI: references and sites)."""
+    today = today or timezone.localdate()
+    rows = []
+    for i in (policy.encampment_figure_incursions().filter(left_on__isnull=True).select_related("site")
+              .order_by("arrived_at")):
+        late = [s for s in timetable_for(i, today) if s.is_overdue]
+        if late:
+            rows.append({"id": i.pk, "reference": i.reference, "site": i.site.name, "arrived": i.arrived_on.isoformat(),
+                         "overdue": "; ".join(f"{s.name} (due {s.due_on:%d %b})" for s in late)})
+    return rows

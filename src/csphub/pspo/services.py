@@ -371,15 +371,22 @@ def record_payment(user: Any, fpn: Enforcement, *, paid_on: date | None, paid_am
 # ---- Figures --------------------------------------------------------------------------------
 
 def figures(user: Any, *, today: date | None = None, months: int = 12, channel: str = Channel.WEB) -> list[dict[str, Any]]:
-    """Per order: warnings, FPNs issued and paid, prosecutions and patrols by financial quarter,
-    and crime and ASB inside the area the same calendar months before and after it took effect.
-    Counts only."""
+    """Per-order figures for a user who may see them, audited: see :func:`order_figures`."""
     if not policy.can_view_pspo_figures(user):
         raise PermissionRefused("PSPO figures are for analysts, supervisors and partnership admins.")
+    found = order_figures(list(policy.pspo_orders(user)), today=today, months=months)
+    record(user, Action.VIEWED, "pspo_figures", "", channel=channel, purpose="pspo figures")
+    return found
+
+
+def order_figures(orders: Sequence[Order], *, today: date | None = None, months: int = 12) -> list[dict[str, Any]]:
+    """Per order: warnings, FPNs issued and paid, prosecutions and patrols by financial quarter,
+    and crime and ASB inside the area the same calendar months before and after it took effect
+    (up to ``months``). Counts only (callers check who asks; the CLI audits its run)."""
     today = today or timezone.localdate()
     path = load_settings().warehouse_path
     found = []
-    for order in policy.pspo_orders(user):
+    for order in orders:
         events: list[tuple[date, str]] = []
         for e in policy.pspo_figure_enforcement().filter(order=order):
             events.append((e.occurred_on, e.kind))
@@ -394,5 +401,12 @@ def figures(user: Any, *, today: date | None = None, months: int = 12, channel: 
             crime = inside.before_after(path, order.area_geojson, *windows)
         found.append({"order": order, "id": order.pk, "name": order.name, "effective_on": order.effective_on,
                       "quarters": rules.per_quarter(events), "crime": crime})
-    record(user, Action.VIEWED, "pspo_figures", "", channel=channel, purpose="pspo figures")
     return found
+
+
+def register_rows(today: date | None = None) -> list[dict[str, Any]]:
+    """The register for the CLI: each order's dates and status (public information)."""
+    today = today or timezone.localdate()
+    return [{"reference": o.reference, "name": o.name, "effective_on": o.effective_on.isoformat(),
+             "expires_on": o.expires_on.isoformat(), "alert_from": o.alert_from.isoformat(), "status": o.status(today)}
+            for o in Order.objects.filter(archived_on__isnull=True)]
