@@ -237,8 +237,14 @@ def test_the_figures_against_a_hand_count(partnership, tmp_path, monkeypatch):
     assert (crime.before.first_month, crime.before.last_month) == (date(2024, 4, 1), date(2024, 5, 1))
     assert (crime.before.crime, crime.before.asb, crime.after.crime, crime.after.asb) == (4, 6, 3, 1)
     assert crime.asb_change == -83.3
-    # June 2025 has ended by 15 July, but no June data was loaded: said so, not counted as 0.
-    later = services.figures(partnership["analyst"], today=date(2025, 7, 15))[0]["crime"]
-    assert not later.available and "Jun 2024, Jun 2025" in later.reason
+    # Beyond the warehouse's last month (May 2025) nothing is compared: still April and May.
+    assert services.figures(partnership["analyst"], today=date(2025, 9, 1))[0]["crime"].after.last_month == \
+        date(2025, 5, 1)
+    # July 2025 loaded, June not (nor June and July 2024): said so, not counted as 0.
+    with open_warehouse(tmp_path / "w.duckdb") as con:
+        con.execute("insert into street_crime (file_id, month, force, longitude, latitude, crime_type) "
+                    "values (2, '2025-07-01', 'kent', 0.55, 51.388, 'Burglary')")
+    later = services.figures(partnership["analyst"], today=date(2025, 8, 15))[0]["crime"]
+    assert not later.available and later.reason.endswith("Jun 2024, Jul 2024, Jun 2025")
     with pytest.raises(PermissionRefused):
         services.figures(officer)

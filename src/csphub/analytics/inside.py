@@ -145,6 +145,15 @@ def before_after(warehouse_path: Path, area_geojson: str, before: tuple[date, da
     return BeforeAfter(True, before=windows[0], after=windows[1])
 
 
+def last_loaded_month(warehouse_path: Path) -> date | None:
+    """The latest month of police.uk street-level data in the warehouse (None if none)."""
+    if not Path(warehouse_path).exists():
+        return None
+    with open_warehouse(warehouse_path, read_only=True) as con:
+        rows = query(con, "pspo last month loaded", "select max(month) from street_crime")
+    return rows[0][0] if rows else None
+
+
 def ward_area_geojson(warehouse_path: Path, ward_codes: Sequence[str]) -> tuple[str | None, list[str]]:
     """The union of the newest loaded boundaries of ``ward_codes`` as GeoJSON, and the codes not
     found (None when no warehouse or none found)."""

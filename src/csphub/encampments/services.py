@@ -383,6 +383,13 @@ def site_counts(sites: Iterable[Site]) -> dict[int, int]:
     return {r["site_id"]: r["n"] for r in rows}
 
 
+def people_for_tents(user: Any, *, purpose: str = "tents people picker") -> list[Person]:
+    """People the officer may see in casework (audited), to put on a tents record."""
+    if not policy.can_record_tent_cases(user):
+        raise PermissionRefused(VIEW_ONLY)
+    return list(reads.people(user, purpose=purpose)[:500])
+
+
 def people_choices_for_tents(user: Any) -> list[tuple[int, str]]:
     """People the officer may see in casework, for the tents form (audited)."""
     if not policy.can_record_tent_cases(user):

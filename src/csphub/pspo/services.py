@@ -20,6 +20,7 @@ from csphub.analytics import inside
 from csphub.audit.services import Action, Channel, record
 from csphub.casework.models import Person
 from csphub.core.models import lock
+from csphub.dates import add_months
 from csphub.errors import NotFoundError, PermissionRefused, RuleRefused
 from csphub.settings import load_settings
 
@@ -385,6 +386,9 @@ def order_figures(orders: Sequence[Order], *, today: date | None = None, months:
     (up to ``months``). Counts only (callers check who asks; the CLI audits its run)."""
     today = today or timezone.localdate()
     path = load_settings().warehouse_path
+    # Only months the warehouse holds: after its last month, compare the months loaded so far.
+    latest = inside.last_loaded_month(path)
+    upto = min(today, add_months(latest, 1)) if latest else today
     found = []
     for order in orders:
         events: list[tuple[date, str]] = []
@@ -394,9 +398,10 @@ def order_figures(orders: Sequence[Order], *, today: date | None = None, months:
                 events.append((e.paid_on, "fpn_paid"))
             if e.prosecution in (Enforcement.Prosecution.SUMMONSED, Enforcement.Prosecution.CONVICTED):
                 events.append((e.occurred_on, "prosecution"))
-        windows = rules.before_after_months(order.effective_on, months, today)
+        windows = rules.before_after_months(order.effective_on, months, upto)
         if windows is None:
-            crime = inside.BeforeAfter(False, "no whole month has passed since the order took effect")
+            crime = inside.BeforeAfter(False, "no whole month since the order took effect is loaded in the "
+                                              "warehouse yet" if latest else "no warehouse has been loaded yet")
         else:
             crime = inside.before_after(path, order.area_geojson, *windows)
         found.append({"order": order, "id": order.pk, "name": order.name, "effective_on": order.effective_on,
