@@ -428,9 +428,9 @@ def summarise(incursions: Sequence[IncursionFigure], earlier: Sequence[Incursion
 
 
 def map_points(sites: Sequence[Mapping[str, object]], width: int = 400, height: int = 300,
-               margin: int = 20) -> list[dict[str, object]]:
+               margin: int = 20, label_room: int = 0) -> list[dict[str, object]]:
     """Sites with coordinates placed on a width x height picture (north up), the circle's radius
-    growing with the number of incursions.
+    growing with the number of incursions; ``label_room`` keeps space on the right for names.
 
     Examples:
         >>> pts = map_points([{"site": "A", "latitude": 51.0, "longitude": 0.0, "incursions": 1},
@@ -446,7 +446,7 @@ def map_points(sites: Sequence[Mapping[str, object]], width: int = 400, height: 
     span_x, span_y = (max(lons) - min(lons)) or 1.0, (max(lats) - min(lats)) or 1.0
     found = []
     for s, lat, lon in zip(located, lats, lons, strict=True):
-        x = margin + (lon - min(lons)) / span_x * (width - 2 * margin)
+        x = margin + (lon - min(lons)) / span_x * (width - 2 * margin - label_room)
         y = height - margin - (lat - min(lats)) / span_y * (height - 2 * margin)
         found.append({"site": s["site"], "incursions": s["incursions"], "x": round(x, 1), "y": round(y, 1),
                       "r": 4 + 2 * min(int(s["incursions"]), 10)})  # type: ignore[call-overload]

@@ -42,6 +42,11 @@ def nation() -> str:
     return getattr(settings, "CSPHUB_NATION", "ENG")
 
 
+def can_view(user: Any) -> bool:
+    """Whether the user sees incursions, sites and tents records (not only the figures)."""
+    return policy.can_view_encampments(user)
+
+
 def can_manage(user: Any) -> bool:
     """Whether the page offers the council's forms (sites, incursions, outcome)."""
     return policy.can_manage_encampments(user)

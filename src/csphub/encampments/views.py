@@ -15,6 +15,7 @@ from csphub.dates import financial_year_of, parse_financial_year
 from csphub.errors import RuleRefused
 
 from . import forms, rules, services
+from .models import TentCase
 
 
 def _form_page(request: HttpRequest, form: Any, title: str, back: tuple[str, str] | None = None,
@@ -227,6 +228,12 @@ def figures(request: HttpRequest) -> HttpResponse:
     result = services.figures(request.user, year, today=today)
     names = {**{c: p.name for c, p in rules.POWERS.items()}, **rules.STEP_NAMES}
     steps = {names.get(k, k): v for k, v in result["median_working_days_to"].items()}
+    tents = result["tents"]
+    tent_rows = [*[(f"Reason: {label}", tents["by_reason"][k]) for k, label in rules.TENT_REASONS.items()],
+                 *[(f"Outcome: {label}", tents["by_outcome"][k]) for k, label in TentCase.Outcome.choices]]
     return render(request, "encampments/figures.html", {
         "title": f"Encampment figures {year.label}", "f": result, "steps": steps, "error": error,
-        "map_points": rules.map_points(result["sites_map"])})
+        "costs": (f"£{result['costs']:,}", f"£{result['previous']['costs']:,}"), "tent_rows": tent_rows,
+        "map_points": rules.map_points(result["sites_map"], width=640, height=400, margin=30,
+                                       label_room=180),
+        "can_view_records": services.can_view(request.user)})

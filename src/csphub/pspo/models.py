@@ -90,6 +90,10 @@ class Consultation(BaseRecord):
     def missing(self) -> list[str]:
         return rules.missing_consultees(self.consultees or [])
 
+    @property
+    def missing_labels(self) -> list[str]:
+        return [rules.REQUIRED_CONSULTEES[c] for c in self.missing]
+
 
 class OrderChange(BaseRecord):
     """An extension (s60), variation (s61) or discharge (s61) of an order."""
