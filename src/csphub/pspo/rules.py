@@ -216,6 +216,37 @@ def outside_area_message(order_name: str, longitude: float, latitude: float) -> 
             "or choose the order that covers it.")
 
 
+def drawing(area: BaseGeometry, points: Sequence[tuple[float, float, str]] = (), width: int = 480,
+            height: int = 320, margin: int = 10) -> dict[str, Any]:
+    """The area as SVG paths and ``(latitude, longitude, kind)`` points placed on a width x
+    height picture, north up, east-west scaled by cos(latitude) so the shape is not stretched.
+
+    Examples:
+        >>> square = area_from_geojson('{"type": "Polygon", "coordinates": [[[0,0],[1,0],[1,1],[0,1],[0,0]]]}')
+        >>> d = drawing(square, [(0.5, 0.5, "warning")], width=120, height=120, margin=10)
+        >>> d["paths"], d["points"]
+        (['M10.0,110.0 L110.0,110.0 L110.0,10.0 L10.0,10.0 L10.0,110.0 Z'], [{'x': 60.0, 'y': 60.0, 'kind': 'warning'}])
+    """
+    import math
+
+    minx, miny, maxx, maxy = area.bounds
+    squash = math.cos(math.radians((miny + maxy) / 2))
+    span_x, span_y = max((maxx - minx) * squash, 1e-9), max(maxy - miny, 1e-9)
+    scale = min((width - 2 * margin) / span_x, (height - 2 * margin) / span_y)
+
+    def place(lon: float, lat: float) -> tuple[float, float]:
+        return (round(margin + (lon - minx) * squash * scale, 1), round(height - margin - (lat - miny) * scale, 1))
+
+    polygons = list(area.geoms) if hasattr(area, "geoms") else [area]
+    paths = []
+    for polygon in polygons:
+        for ring in (polygon.exterior, *polygon.interiors):
+            coords = [place(x, y) for x, y in ring.coords]
+            paths.append("M" + " L".join(f"{x},{y}" for x, y in coords) + " Z")
+    placed = [{"x": place(lon, lat)[0], "y": place(lon, lat)[1], "kind": kind} for lat, lon, kind in points]
+    return {"paths": paths, "points": placed, "width": width, "height": height}
+
+
 # ---- Fixed penalties -----------------------------------------------------------------------
 
 @dataclass(frozen=True)

@@ -71,6 +71,12 @@ def expiring(user: Any, today: date | None = None) -> list[Order]:
     return [o for o in policy.pspo_orders(user) if o.status(today) == "expiring"]
 
 
+def drawing(order: Order, enforcement: Sequence[Enforcement] = ()) -> dict[str, Any]:
+    """The order's area and the enforcement points the user may see, for the order page."""
+    area = rules.area_from_geojson(order.area_geojson, f"the area of {order.name}")
+    return rules.drawing(area, [(e.latitude, e.longitude, e.kind) for e in enforcement])
+
+
 def ward_choices() -> list[tuple[str, str]]:
     return inside.wards(load_settings().warehouse_path)
 

@@ -51,11 +51,12 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     order = services.get_order(user, pk, purpose="pspo page")
     today = timezone.localdate()
+    enforcement = services.enforcement_list(user, order, purpose=f"pspo {order.pk} enforcement")
     return render(request, "pspo/detail.html", {
         "title": order.name, "order": order, "status": order.status(today),
         "consultations": list(order.consultations.filter(archived_on__isnull=True)),
         "changes": list(order.changes.filter(archived_on__isnull=True)),
-        "enforcement": services.enforcement_list(user, order, purpose=f"pspo {order.pk} enforcement"),
+        "enforcement": enforcement, "drawing": services.drawing(order, enforcement),
         "can_manage": services.can_manage(user), "can_enforce": services.can_enforce(user),
     })
 
