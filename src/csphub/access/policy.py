@@ -566,3 +566,124 @@ def can_report_grant(user: Any, grant: Any) -> bool:
 
 
 # ---- end Governance ----
+
+# ---- Encampments ----------------------------------------------------------------------------
+# Council officers and supervisors manage sites and incursions (the council's legal route);
+# police officers and supervisors see them and record police powers and joint visits. Analysts,
+# supervisors and partnership admins see the figures (counts, no people). Tents / rough sleeping
+# records name people: they are seen by officers and supervisors of the agency that recorded
+# them or shares them, and the people on them only where policy.people() already allows.
+
+from csphub.accounts.models import Agency as _Agency  # noqa: E402
+from csphub.encampments.models import Incursion as _Incursion  # noqa: E402
+from csphub.encampments.models import LegalStep as _LegalStep  # noqa: E402
+from csphub.encampments.models import Site as _Site  # noqa: E402
+from csphub.encampments.models import TentCase as _TentCase  # noqa: E402
+
+_ENCAMPMENT_AGENCY_KINDS = frozenset({_Agency.Kind.COUNCIL, _Agency.Kind.POLICE})
+
+
+def _agency_kind(user: Any) -> str | None:
+    m = membership(user)
+    return m.agency.kind if m is not None else None
+
+
+def can_view_encampments(user: Any) -> bool:
+    """Officers and supervisors of a council team or the police."""
+    return works_cases(user) and _agency_kind(user) in _ENCAMPMENT_AGENCY_KINDS
+
+
+def can_manage_encampments(user: Any) -> bool:
+    """Council officers and supervisors: sites, incursions, welfare, the council's legal steps, outcome."""
+    return works_cases(user) and _agency_kind(user) == _Agency.Kind.COUNCIL
+
+
+def can_record_police_powers(user: Any) -> bool:
+    """Police officers and supervisors: s61, s62, s60C, s62A-E and joint visits."""
+    return works_cases(user) and _agency_kind(user) == _Agency.Kind.POLICE
+
+
+def encampment_sites(user: Any) -> QuerySet[_Site]:
+    if not can_view_encampments(user):
+        return _Site.objects.none()
+    return _Site.objects.filter(archived_on__isnull=True)
+
+
+def incursions(user: Any) -> QuerySet[_Incursion]:
+    if not can_view_encampments(user):
+        return _Incursion.objects.none()
+    return _Incursion.objects.filter(archived_on__isnull=True)
+
+
+def legal_steps(user: Any) -> QuerySet[_LegalStep]:
+    return _LegalStep.objects.filter(incursion__in=incursions(user), archived_on__isnull=True)
+
+
+def can_view_encampment_figures(user: Any) -> bool:
+    """Counts, days, costs and the map of sites: no people."""
+    return role_of(user) in STATISTICS_ROLES
+
+
+def encampment_figure_incursions() -> QuerySet[_Incursion]:
+    """Every incursion, for figures only (callers check can_view_encampment_figures)."""
+    return _Incursion.objects.filter(archived_on__isnull=True)
+
+
+def tent_cases(user: Any) -> QuerySet[_TentCase]:
+    if not can_view_encampments(user):
+        return _TentCase.objects.none()
+    agency = agency_id_of(user)
+    ids = _TentCase.objects.filter(Q(recorded_by_agency_id=agency) | Q(shared_with__id=agency)).values("id")
+    return _TentCase.objects.filter(id__in=ids, archived_on__isnull=True)
+
+
+def can_record_tent_cases(user: Any) -> bool:
+    return can_view_encampments(user)
+
+
+def tent_people(user: Any, tent: _TentCase) -> QuerySet[Person]:
+    """The people on a tents record that the user may see (need-to-know, as for casework)."""
+    if not tent_cases(user).filter(pk=tent.pk).exists():
+        return Person.objects.none()
+    return people(user).filter(tent_cases=tent)
+
+
+# ---- PSPOs ----------------------------------------------------------------------------------
+# The register of orders is public information: every signed-in member sees it. Council
+# officers and supervisors make, consult on, extend, vary and discharge orders. Any officer or
+# supervisor records enforcement for their own agency; a record is seen by its agency and by the
+# council that made the order. Figures (counts) for analysts, supervisors, partnership admins.
+
+from csphub.pspo.models import Enforcement as _Enforcement  # noqa: E402
+from csphub.pspo.models import Order as _Order  # noqa: E402
+
+
+def pspo_orders(user: Any) -> QuerySet[_Order]:
+    if membership(user) is None:
+        return _Order.objects.none()
+    return _Order.objects.filter(archived_on__isnull=True)
+
+
+def can_manage_pspos(user: Any) -> bool:
+    return works_cases(user) and _agency_kind(user) == _Agency.Kind.COUNCIL
+
+
+def can_record_pspo_enforcement(user: Any) -> bool:
+    return works_cases(user)
+
+
+def pspo_enforcement(user: Any) -> QuerySet[_Enforcement]:
+    if not works_cases(user):
+        return _Enforcement.objects.none()
+    agency = agency_id_of(user)
+    return _Enforcement.objects.filter(Q(agency_id=agency) | Q(order__made_by_agency_id=agency),
+                                       archived_on__isnull=True)
+
+
+def can_view_pspo_figures(user: Any) -> bool:
+    return role_of(user) in STATISTICS_ROLES
+
+
+def pspo_figure_enforcement() -> QuerySet[_Enforcement]:
+    """Every enforcement record, for counts only (callers check can_view_pspo_figures)."""
+    return _Enforcement.objects.filter(archived_on__isnull=True)

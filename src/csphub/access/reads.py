@@ -155,3 +155,13 @@ event, events = _reader("event", policy.events)
 outreach_session, outreach_sessions = _reader("outreach_session", policy.outreach_sessions, "outreach session")
 governance_paper, governance_papers = _reader("governance_paper", policy.governance_papers, "paper")
 # ---- end Governance ----
+
+# ---- Encampments ----
+encampment_site, encampment_sites = _reader("encampment_site", policy.encampment_sites, "site")
+incursion, incursions = _reader("incursion", policy.incursions)
+legal_step, legal_steps = _reader("legal_step", policy.legal_steps, "legal step")
+tent_case, tent_cases = _reader("tent_case", policy.tent_cases, "tents record")
+
+# ---- PSPOs ----
+pspo_order, pspo_orders = _reader("pspo_order", policy.pspo_orders, "order")
+pspo_enforcement, pspo_enforcements = _reader("pspo_enforcement", policy.pspo_enforcement, "enforcement record")

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from csphub.core import penalties
 from csphub.dates import add_months
 
 # Kinds of intervention (the tools and powers), as stored on Intervention.kind.
@@ -82,8 +83,12 @@ class ToolsAndPowersConfig:
             if not isinstance(value, int) or value < 0:
                 raise ValueError(f"Tools-and-powers setting {key!r} must be a whole number >= 0, got {value!r}")
         config = cls(**values)  # type: ignore[arg-type]
-        if config.cpn_fixed_penalty_amount > 100 or config.pspo_fixed_penalty_amount > 100:
-            raise ValueError("Fixed penalty amounts may not exceed GBP 100 (2014 Act ss52, 68)")
+        # The cap is a dated table (csphub.core.penalties); the cap on the offence date is checked
+        # again when a penalty is issued.
+        if (config.cpn_fixed_penalty_amount > penalties.highest_cap(penalties.CPN)
+                or config.pspo_fixed_penalty_amount > penalties.highest_cap(penalties.PSPO)):
+            raise ValueError(f"Fixed penalty amounts may not exceed GBP {penalties.highest_cap(penalties.PSPO)} "
+                             "(2014 Act ss52, 68; csphub.core.penalties)")
         return config
 
 
@@ -203,7 +208,11 @@ def _fixed_penalty_needs_cpn(request: InterventionRequest, earlier: Sequence[Ear
                     "Notice needs a notice issued to the same person first (s52).", "person")]
 
 
-def _amount(request: InterventionRequest, configured: int) -> list[Refusal]:
+def _amount(request: InterventionRequest, configured: int, kind: str = "") -> list[Refusal]:
+    if request.amount is not None and kind:
+        over = penalties.amount_refusal(kind, request.amount, request.issued_on)
+        if over:
+            return [Refusal("fixed_penalty_amount", over, "amount")]
     if request.amount is not None and request.amount != configured:
         return [Refusal("fixed_penalty_amount", f"The partnership's fixed penalty is GBP {configured}; "
                         f"GBP {request.amount} was entered.", "amount")]
@@ -264,9 +273,9 @@ def check_intervention(
         refusals += _min_age(request, config.community_protection_min_age, "community_protection_min_age",
                              "A fixed penalty notice")
         refusals += _fixed_penalty_needs_cpn(request, history)
-        refusals += _amount(request, config.cpn_fixed_penalty_amount)
+        refusals += _amount(request, config.cpn_fixed_penalty_amount, penalties.CPN)
     elif kind == PSPO_FIXED_PENALTY:
-        refusals += _amount(request, config.pspo_fixed_penalty_amount)
+        refusals += _amount(request, config.pspo_fixed_penalty_amount, penalties.PSPO)
     elif kind == CIVIL_INJUNCTION:
         refusals += _min_age(request, config.civil_injunction_min_age, "civil_injunction_min_age", "A civil injunction")
     elif kind == CBO:

@@ -49,6 +49,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     # ---- partner data and the community survey (issue 18) ----
     "partner": ("csphub.cli.partner:partner", "List and count partner datasets (fire, road casualties, health...)."),
     "survey": ("csphub.cli.partner:survey", "Community safety survey results: margins of error, weighting, free text."),
+
+    # ---- Encampments and PSPOs ----
+    "encampments": ("csphub.cli.encampments:encampments", "Encampment figures and overdue legal steps."),
+    "pspo": ("csphub.cli.pspo:pspo", "The PSPO register, orders expiring soon, enforcement figures."),
 }
 
 

@@ -194,6 +194,28 @@ def seed_demo_cctv(ctx: DemoContext) -> str:
             f"the six-month rule, {result.decisions} SEG decisions, {result.deployments} rapid deployments, "
             f"{result.footage_requests} police footage requests; CCTV lead: asb.supervisor")
 
+# ---- Encampments and PSPOs ----
+def seed_demo_encampments(ctx: DemoContext) -> str:
+    """Encampment sites, incursions and tents records; two PSPOs with enforcement (after the
+    casework, whose users and people they use). Run again, it adds nothing."""
+    from csphub.analytics.areas import resolve_area
+    from csphub.analytics.counts import count_by
+    from csphub.encampments.demo import seed_encampments
+    from csphub.pspo.demo import seed_pspos
+
+    lsoas = ctx.require_sources().county.lsoas_of(DEMO_LAD)
+    start, end, _ = _last_financial_year(ctx.require_sources())
+    asb = count_by(ctx.con, resolve_area(ctx.con, DEMO_AREA), start, end, ["crime_type", "ward"])
+    by_ward = sorted((r for r in asb if r["crime_type"] == "Anti-social behaviour"), key=lambda r: -r["count"])
+    camps = seed_encampments(lsoas, seed=ctx.seed)
+    orders = seed_pspos(lsoas, [r["ward_name"] for r in by_ward[:2]], seed=ctx.seed)
+    if not camps and not orders:
+        return "already seeded"
+    return (f"{camps.get('sites', 0)} sites, {camps.get('incursions', 0)} incursions with {camps.get('steps', 0)} "
+            f"steps, {camps.get('tents', 0)} tents records; {orders.get('orders', 0)} PSPOs with "
+            f"{orders.get('warnings', 0)} warnings, {orders.get('fpns', 0)} FPNs, {orders.get('patrols', 0)} patrols "
+            f"(and {orders.get('refused_above_cap', 0)} FPN refused above the cap)")
+
 
 def wipe_previous_demo(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
     """Remove the demo's files and every warehouse row it loaded; real data is left alone."""
@@ -344,7 +366,8 @@ def demo(seed: int, years: int, force_name: str, fresh: bool, no_casework: bool)
                           years=years, force_name=force_name)
         steps = DEMO_STEPS if no_casework else [*DEMO_STEPS, ("Seed the casework", seed_demo_casework),
                                                 ("Seed the CCTV estate", seed_demo_cctv),
-                                                ("Seed the governance", seed_demo_governance)]  # ---- Governance ----
+                                                ("Seed the governance", seed_demo_governance),  # ---- Governance ----
+                                                ("Seed encampments and PSPOs", seed_demo_encampments)]
         run_demo(ctx, steps)
         console.print()
         for line in _headline(ctx):

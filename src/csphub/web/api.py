@@ -23,9 +23,11 @@ from csphub.audit.services import Action, Channel, record
 from csphub.casereview.api import router as case_reviews
 from csphub.casework.api import cases, people, referrals, tasks
 from csphub.cctv.api import router as cctv
+from csphub.encampments.api import router as encampments  # Encampments
 from csphub.errors import NotFoundError, PermissionRefused, RuleRefused, StaleEdit
 from csphub.governance.api import router as governance  # ---- Governance ----
 from csphub.panels.api import router as panels
+from csphub.pspo.api import router as pspos  # PSPOs
 
 from .errors import error_body
 from .middleware import busy_response, is_busy
@@ -149,3 +151,6 @@ api.add_router("/case-reviews", case_reviews)
 api.add_router("/cctv", cctv)
 
 api.add_router("/governance", governance)  # ---- Governance ----
+
+api.add_router("/encampments", encampments)  # Encampments
+api.add_router("/pspos", pspos)  # PSPOs

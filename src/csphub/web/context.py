@@ -27,6 +27,13 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append(("CCTV", "/cctv/"))
 
         items.append(("Governance", "/governance/"))  # ---- Governance ----
+
+        # ---- Encampments and PSPOs ----
+        if policy.can_view_encampments(user):
+            items.append(("Encampments", "/encampments/"))
+        elif policy.can_view_encampment_figures(user):
+            items.append(("Encampments", "/encampments/figures/"))
+        items.append(("PSPOs", "/pspos/"))
         if policy.can_view_statistics(user):
             items.append(("Statistics", "/statistics/"))
         if policy.can_view_audit(user):

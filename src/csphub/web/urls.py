@@ -17,10 +17,11 @@ from csphub.administration import urls as administration_urls
 from csphub.casereview import urls as casereview_urls
 from csphub.casework import urls as casework_urls
 from csphub.cctv import urls as cctv_urls
-
+from csphub.encampments import urls as encampments_urls  # Encampments
 from csphub.governance import urls as governance_urls  # ---- Governance ----
 from csphub.panels import urls as panels_urls
 from csphub.people import urls as people_urls
+from csphub.pspo import urls as pspo_urls  # PSPOs
 
 from . import views
 from .api import api
@@ -55,6 +56,9 @@ urlpatterns = [
     path("cctv/", include(pages(cctv_urls.urlpatterns))),
 
     path("governance/", include(pages(governance_urls.urlpatterns))),  # ---- Governance ----
+
+    path("encampments/", include(pages(encampments_urls.urlpatterns))),  # Encampments
+    path("pspos/", include(pages(pspo_urls.urlpatterns))),  # PSPOs
     path("", include(pages(casework_urls.urlpatterns))),
 ]
 

@@ -42,6 +42,10 @@ INSTALLED_APPS = [
     "csphub.cctv",
 
     "csphub.governance",  # ---- Governance ----
+
+    # ---- Encampments and PSPOs ----
+    "csphub.encampments",
+    "csphub.pspo",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,211 @@
+"""PSPO routes of the API (mounted at /api/v1/pspos by csphub.web.api)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any, Literal
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, Router, Schema, Status
+
+from csphub.core.api import API, ERRORS, BodyId, Day, Id, Moment, etag, if_match, text
+
+from . import services
+from .models import Enforcement, Order
+
+router = Router(tags=["pspos"])
+
+
+class OrderOut(Schema):
+    id: int
+    reference: str
+    name: str
+    status: str
+    area_description: str
+    area: dict[str, Any]
+    ward_codes: list[str]
+    prohibitions: str
+    requirements: str
+    made_on: date
+    effective_on: date
+    expires_on: date
+    alert_from: date
+    discharged_on: date | None
+    document_url: str
+
+
+class OrderIn(Schema):
+    name: text(200)  # type: ignore[valid-type]
+    made_on: Day
+    effective_on: Day
+    expires_on: Day
+    area: dict[str, Any] | None = Field(None, description="GeoJSON (WGS84): a Polygon, Feature or FeatureCollection")
+    ward_codes: list[text(9)] = []  # type: ignore[valid-type]
+    area_description: text(300) = ""  # type: ignore[valid-type]
+    prohibitions: text(10000) = ""  # type: ignore[valid-type]
+    requirements: text(10000) = ""  # type: ignore[valid-type]
+    document_url: text(200) = ""  # type: ignore[valid-type]
+
+
+class ExtensionIn(Schema):
+    decided_on: Day
+    new_expiry: Day
+    description: text(5000) = ""  # type: ignore[valid-type]
+
+
+class ConsultationIn(Schema):
+    purpose: Literal["make", "extend", "vary", "discharge"]
+    opened_on: Day
+    closed_on: Day | None = None
+    consultees: list[Literal["chief_officer", "pcc", "community", "land_owner"]] = []
+    responses: int = Field(0, ge=0, le=1_000_000)
+    responses_in_favour: int | None = Field(None, ge=0, le=1_000_000)
+    summary: text(5000) = ""  # type: ignore[valid-type]
+
+
+class ConsultationOut(Schema):
+    id: int
+    purpose: str
+    opened_on: date
+    closed_on: date | None
+    consultees: list[str]
+    missing: list[str]
+    responses: int
+
+
+class EnforcementOut(Schema):
+    id: int
+    order_id: int
+    kind: str
+    occurred_at: Any
+    latitude: float
+    longitude: float
+    agency: str
+    person_id: int | None
+    notice_number: str
+    amount: int | None
+    early_payment_amount: int | None
+    paid_on: date | None
+    paid_amount: int | None
+    prosecution: str
+
+
+class EnforcementIn(Schema):
+    kind: Enforcement.Kind
+    occurred_at: Moment
+    latitude: float = Field(..., ge=-90, le=90)
+    longitude: float = Field(..., ge=-180, le=180)
+    location: text(300) = ""  # type: ignore[valid-type]
+    prohibition: text(200) = ""  # type: ignore[valid-type]
+    notes: text(5000) = ""  # type: ignore[valid-type]
+    person_id: BodyId | None = None
+    notice_number: text(40) = ""  # type: ignore[valid-type]
+    amount: int | None = Field(None, ge=1, le=100_000)
+    early_payment_amount: int | None = Field(None, ge=1, le=100_000)
+
+
+class PaymentIn(Schema):
+    paid_on: Day | None = None
+    paid_amount: int | None = Field(None, ge=1, le=100_000)
+    prosecution: Enforcement.Prosecution = Enforcement.Prosecution.NONE
+
+
+def order_out(o: Order) -> dict[str, Any]:
+    return {"id": o.pk, "reference": o.reference, "name": o.name, "status": o.status(),
+            "area_description": o.area_description, "area": json.loads(o.area_geojson), "ward_codes": o.ward_codes,
+            "prohibitions": o.prohibitions, "requirements": o.requirements, "made_on": o.made_on,
+            "effective_on": o.effective_on, "expires_on": o.expires_on, "alert_from": o.alert_from,
+            "discharged_on": o.discharged_on, "document_url": o.document_url}
+
+
+def enforcement_out(request: HttpRequest, e: Enforcement) -> dict[str, Any]:
+    person = services.breach_person(request.auth, e, channel=API)
+    return {"id": e.pk, "order_id": e.order_id, "kind": e.kind, "occurred_at": e.occurred_at, "latitude": e.latitude,
+            "longitude": e.longitude, "agency": e.agency.name, "person_id": person.pk if person else None,
+            "notice_number": e.notice_number, "amount": e.amount, "early_payment_amount": e.early_payment_amount,
+            "paid_on": e.paid_on, "paid_amount": e.paid_amount, "prosecution": e.prosecution}
+
+
+@router.get("/", response={200: list[OrderOut], **ERRORS}, summary="The register of orders")
+def list_orders(request: HttpRequest) -> Any:
+    return [order_out(o) for o in services.order_list(request.auth, channel=API, purpose="api pspo register")]
+
+
+@router.post("/", response={201: OrderOut, **ERRORS}, summary="Add an order (council officers and supervisors)")
+def create_order(request: HttpRequest, payload: OrderIn) -> Any:
+    services.require_manage(request.auth)
+    data = payload.dict()
+    area = services.area_from(geojson=json.dumps(data.pop("area")) if data.get("area") else "",
+                              ward_codes=data["ward_codes"])
+    order = services.make_order(request.auth, services.OrderInput(area_geojson=area, **data), channel=API)
+    return Status(201, order_out(order))
+
+
+@router.get("/{order_id}", response={200: OrderOut, **ERRORS}, summary="An order; ETag is its version")
+def get_order(request: HttpRequest, response: HttpResponse, order_id: Id) -> Any:
+    order = services.get_order(request.auth, order_id, channel=API)
+    etag(response, order.version)
+    return order_out(order)
+
+
+@router.post("/{order_id}/consultations", response={201: ConsultationOut, **ERRORS},
+             summary="Record a consultation (making, extending, varying or discharging)")
+def create_consultation(request: HttpRequest, order_id: Id, payload: ConsultationIn) -> Any:
+    order = services.order_to_change(request.auth, order_id, channel=API)
+    c = services.record_consultation(request.auth, order, channel=API, **payload.dict())
+    return Status(201, {"id": c.pk, "purpose": c.purpose, "opened_on": c.opened_on, "closed_on": c.closed_on,
+                        "consultees": c.consultees, "missing": c.missing, "responses": c.responses})
+
+
+@router.post("/{order_id}/extensions", response={200: OrderOut, **ERRORS},
+             summary="Extend by up to 3 years, before expiry, after consultation; If-Match: 409 if changed since")
+def extend(request: HttpRequest, response: HttpResponse, order_id: Id, payload: ExtensionIn) -> Any:
+    order = services.order_to_change(request.auth, order_id, channel=API)
+    services.extend_order(request.auth, order, expected_version=if_match(request), channel=API, **payload.dict())
+    etag(response, order.version)
+    return order_out(order)
+
+
+@router.get("/{order_id}/enforcement", response={200: list[EnforcementOut], **ERRORS},
+            summary="Enforcement against the order that the caller's agency may see")
+def list_enforcement(request: HttpRequest, order_id: Id) -> Any:
+    order = services.get_order(request.auth, order_id, channel=API)
+    return [enforcement_out(request, e) for e in services.enforcement_list(request.auth, order, channel=API,
+                                                                           purpose="api pspo enforcement")]
+
+
+@router.post("/{order_id}/enforcement", response={201: EnforcementOut, **ERRORS},
+             summary="Record a patrol, warning or FPN (refused outside the order's area or above the cap)")
+def create_enforcement(request: HttpRequest, order_id: Id, payload: EnforcementIn) -> Any:
+    order = services.get_order(request.auth, order_id, channel=API)
+    data = payload.dict()
+    person_id = data.pop("person_id")
+    person = services.get_person(request.auth, person_id, channel=API) if person_id else None
+    found = services.record_enforcement(request.auth, order, services.EnforcementInput(person=person, **data),
+                                        channel=API)
+    return Status(201, enforcement_out(request, found))
+
+
+@router.get("/enforcement/{enforcement_id}", response={200: EnforcementOut, **ERRORS})
+def get_enforcement(request: HttpRequest, response: HttpResponse, enforcement_id: Id) -> Any:
+    found = services.get_enforcement(request.auth, enforcement_id, channel=API)
+    etag(response, found.version)
+    return enforcement_out(request, found)
+
+
+@router.patch("/enforcement/{enforcement_id}", response={200: EnforcementOut, **ERRORS},
+              summary="Record an FPN paid, or its prosecution; If-Match: 409 if changed since")
+def patch_enforcement(request: HttpRequest, response: HttpResponse, enforcement_id: Id, payload: PaymentIn) -> Any:
+    found = services.get_enforcement(request.auth, enforcement_id, channel=API)
+    services.record_payment(request.auth, found, expected_version=if_match(request), channel=API, **payload.dict())
+    etag(response, found.version)
+    return enforcement_out(request, found)
+
+
+@router.get("/figures/quarters", response={200: list[dict[str, Any]], **ERRORS},
+            summary="Per order and quarter: warnings, FPNs issued and paid, prosecutions; crime before and after")
+def get_figures(request: HttpRequest) -> Any:
+    rows = services.figures(request.auth, channel=API)
+    return [{"id": r["id"], "name": r["name"], "effective_on": r["effective_on"], "quarters": r["quarters"],
+             "crime": r["crime"].as_dict()} for r in rows]

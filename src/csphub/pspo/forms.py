@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+from typing import Any
+
+from csphub.accounts.models import Agency
+from csphub.core.forms import DateInput, DateTimeInput, GovukForm
+from django import forms
+
+from . import rules
+from .models import Consultation, Enforcement
+
+MAX_AREA_BYTES = 5 * 1024 * 1024
+
+
+class OrderForm(GovukForm):
+    name = forms.CharField(max_length=200, help_text="e.g. 'Gillingham town centre alcohol PSPO'")
+    area_description = forms.CharField(max_length=300, required=False, label="Area, in words")
+    area_file = forms.FileField(required=False, label="Area (GeoJSON file, WGS84)",
+                                help_text="Or choose whole wards below")
+    wards = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple, label="Or whole wards")
+    prohibitions = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    requirements = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    made_on = forms.DateField(widget=DateInput, label="Made on")
+    effective_on = forms.DateField(widget=DateInput, label="Takes effect on")
+    expires_on = forms.DateField(widget=DateInput, label="Expires on", help_text="At most 3 years (s60(1))")
+    document_url = forms.URLField(required=False, label="Published order (link)")
+
+    def __init__(self, *args: Any, wards: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["wards"].choices = wards
+
+    def clean_area_file(self) -> str:
+        upload = self.cleaned_data.get("area_file")
+        if not upload:
+            return ""
+        if upload.size > MAX_AREA_BYTES:
+            raise forms.ValidationError("The area file is over 5 MB; simplify the polygon first.")
+        try:
+            return upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError as e:
+            raise forms.ValidationError(f"{upload.name} is not UTF-8 text (byte {e.start}); expected GeoJSON") from e
+
+
+class ConsultationForm(GovukForm):
+    purpose = forms.ChoiceField(choices=Consultation.Purpose.choices)
+    opened_on = forms.DateField(widget=DateInput)
+    closed_on = forms.DateField(widget=DateInput, required=False)
+    consultees = forms.MultipleChoiceField(choices=list(rules.REQUIRED_CONSULTEES.items()),
+                                           widget=forms.CheckboxSelectMultiple, required=False,
+                                           label="Consulted (the Act requires all four)")
+    responses = forms.IntegerField(min_value=0, max_value=1_000_000, initial=0)
+    responses_in_favour = forms.IntegerField(min_value=0, max_value=1_000_000, required=False)
+    summary = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ChangeForm(GovukForm):
+    KINDS = [("extension", "Extend"), ("variation", "Vary"), ("discharge", "Discharge")]
+    kind = forms.ChoiceField(choices=KINDS)
+    decided_on = forms.DateField(widget=DateInput)
+    new_expiry = forms.DateField(widget=DateInput, required=False, label="New expiry (extension)")
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    prohibitions = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                                   label="New prohibitions (variation; blank keeps them)")
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class EnforcementForm(GovukForm):
+    kind = forms.ChoiceField(choices=Enforcement.Kind.choices)
+    occurred_at = forms.DateTimeField(widget=DateTimeInput, label="When")
+    latitude = forms.FloatField(min_value=-90, max_value=90)
+    longitude = forms.FloatField(min_value=-180, max_value=180)
+    location = forms.CharField(max_length=300, required=False, label="Where, in words")
+    prohibition = forms.CharField(max_length=200, required=False, label="Prohibition breached")
+    joint_with = forms.ModelChoiceField(Agency.objects.all(), required=False, label="Joint patrol with")
+    person = forms.ChoiceField(required=False, label="Person (if already in casework)")
+    notice_number = forms.CharField(max_length=40, required=False, label="FPN number")
+    amount = forms.IntegerField(required=False, min_value=1, max_value=100_000, label="FPN amount (GBP)")
+    early_payment_amount = forms.IntegerField(required=False, min_value=1, max_value=100_000,
+                                              label="Early-payment amount (GBP)")
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, people: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = [("", "Not known / not in casework"), *[(str(i), n) for i, n in people]]
+
+
+class PaymentForm(GovukForm):
+    paid_on = forms.DateField(widget=DateInput, required=False)
+    paid_amount = forms.IntegerField(required=False, min_value=1, max_value=100_000)
+    prosecution = forms.ChoiceField(choices=Enforcement.Prosecution.choices, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -1,0 +1,250 @@
+"""The PSPO register end to end on a real database: the 3-year term, extension after the
+consultation the Act requires, enforcement refused outside the area or above the dated cap, a
+breach linked to a casework person on a need-to-know basis, payments, and the figures against a
+hand count, with crime inside the area from a real DuckDB warehouse (or an honest "not known")."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from csphub.analytics.warehouse import open_warehouse
+from csphub.errors import PermissionRefused, RuleRefused
+from csphub.pspo import services
+from csphub.pspo.models import Enforcement
+
+from .factories import create_agency, create_person, create_token, create_user
+
+pytestmark = pytest.mark.django_db
+
+SQUARE = {"type": "Polygon", "coordinates": [[[0.540, 51.380], [0.560, 51.380], [0.560, 51.395],
+                                              [0.540, 51.395], [0.540, 51.380]]]}
+INSIDE = {"latitude": 51.388, "longitude": 0.550}
+OUTSIDE = {"latitude": 51.388, "longitude": 0.600}
+ALL_CONSULTEES = ["chief_officer", "pcc", "community", "land_owner"]
+
+
+def at(day: date, hour: int = 21) -> datetime:
+    return timezone.make_aware(datetime(day.year, day.month, day.day, hour))
+
+
+@pytest.fixture
+def partnership() -> dict[str, Any]:
+    council = create_agency("Medway Council Community Safety", "council")
+    police = create_agency("Kent Police", "police")
+    return {"council": council, "police": police, "officer": create_user("officer", council),
+            "analyst": create_user("analyst", council), "pc": create_user("officer", police),
+            "police_analyst": create_user("analyst", police)}
+
+
+def make_order(user: Any, name: str = "Gillingham alcohol PSPO", effective: date = date(2025, 4, 1), **kwargs: Any):
+    return services.make_order(user, services.OrderInput(
+        name=name, made_on=effective - timedelta(days=14), effective_on=effective,
+        expires_on=kwargs.pop("expires_on", date(2028, 3, 31)), area_geojson=json.dumps(SQUARE),
+        prohibitions="Continuing to drink alcohol when asked to stop", **kwargs))
+
+
+def enforce(user: Any, order: Any, kind: str = "warning", when: datetime | None = None, **kwargs: Any) -> Enforcement:
+    point = kwargs.pop("point", INSIDE)
+    return services.record_enforcement(user, order, services.EnforcementInput(
+        kind=kind, occurred_at=when or at(date(2025, 6, 6)), **point, **kwargs))
+
+
+# ---- Term and extension --------------------------------------------------------------------
+
+def test_an_order_may_not_run_beyond_three_years(partnership):
+    with pytest.raises(RuleRefused, match="must expire by 31 March 2028"):
+        make_order(partnership["officer"], expires_on=date(2028, 4, 1))
+    assert make_order(partnership["officer"]).expires_on == date(2028, 3, 31)
+    with pytest.raises(PermissionRefused):
+        make_order(partnership["pc"], "Police order")
+
+
+def test_an_extension_needs_every_consultee_then_up_to_three_more_years(partnership):
+    officer = partnership["officer"]
+    order = make_order(officer, effective=date(2023, 7, 1), expires_on=date(2026, 6, 30))
+    with pytest.raises(RuleRefused, match="needs the necessary consultation"):
+        services.extend_order(officer, order, decided_on=date(2026, 5, 1), new_expiry=date(2029, 6, 30))
+    services.record_consultation(officer, order, purpose="extend", opened_on=date(2026, 2, 1),
+                                 closed_on=date(2026, 3, 15), consultees=["chief_officer", "community"], responses=30)
+    with pytest.raises(RuleRefused, match="Not yet consulted: .*Police and Crime Commissioner.*land") as refused:
+        services.extend_order(officer, order, decided_on=date(2026, 5, 1), new_expiry=date(2029, 6, 30))
+    assert refused.value.field == "new_expiry"
+    services.record_consultation(officer, order, purpose="extend", opened_on=date(2026, 3, 16),
+                                 closed_on=date(2026, 4, 20), consultees=ALL_CONSULTEES, responses=12)
+    with pytest.raises(RuleRefused, match="at most 3 years"):
+        services.extend_order(officer, order, decided_on=date(2026, 5, 1), new_expiry=date(2029, 7, 1))
+    change = services.extend_order(officer, order, decided_on=date(2026, 5, 1), new_expiry=date(2029, 6, 30))
+    order.refresh_from_db()
+    assert (change.previous_expiry, order.expires_on) == (date(2026, 6, 30), date(2029, 6, 30))
+    assert change.consultation.responses == 12
+
+
+def test_an_expired_order_cannot_be_extended(partnership):
+    officer = partnership["officer"]
+    order = make_order(officer, effective=date(2022, 7, 1), expires_on=date(2025, 6, 30))
+    services.record_consultation(officer, order, purpose="extend", opened_on=date(2025, 5, 1),
+                                 closed_on=date(2025, 6, 1), consultees=ALL_CONSULTEES)
+    with pytest.raises(RuleRefused, match="expired on 30 June 2025"):
+        services.extend_order(officer, order, decided_on=date(2025, 7, 1), new_expiry=date(2028, 6, 30))
+
+
+def test_the_register_alerts_six_months_before_expiry(client: Client, partnership):
+    today = timezone.localdate()
+    soon = make_order(partnership["officer"], "Strood car meets PSPO", effective=today - timedelta(days=900),
+                      expires_on=today + timedelta(days=90))
+    later = make_order(partnership["officer"], "Chatham dog control PSPO", effective=today - timedelta(days=10),
+                       expires_on=today + timedelta(days=800))
+    assert services.expiring(partnership["pc"], today) == [soon]
+    client.force_login(partnership["police_analyst"])  # the register is for every member
+    page = client.get("/pspos/").content.decode()
+    warning = page.split('id="expiring"')[1].split("</div>")[0]
+    assert soon.name in warning and later.name not in warning
+
+
+def test_a_variation_and_a_discharge_need_consultation(partnership):
+    officer = partnership["officer"]
+    order = make_order(officer, effective=date(2025, 4, 1))
+    with pytest.raises(RuleRefused, match="variation needs"):
+        services.vary_order(officer, order, decided_on=date(2025, 10, 1), description="Add Green Street")
+    services.record_consultation(officer, order, purpose="vary", opened_on=date(2025, 8, 1),
+                                 closed_on=date(2025, 9, 1), consultees=ALL_CONSULTEES)
+    services.vary_order(officer, order, decided_on=date(2025, 10, 1), description="Adds a dog on lead requirement",
+                        requirements="Dogs on leads on the High Street")
+    with pytest.raises(RuleRefused, match="Discharging an order needs"):
+        services.discharge_order(officer, order, decided_on=date(2025, 11, 1))
+    services.record_consultation(officer, order, purpose="discharge", opened_on=date(2025, 10, 2),
+                                 closed_on=date(2025, 10, 30), consultees=ALL_CONSULTEES)
+    services.discharge_order(officer, order, decided_on=date(2025, 11, 1))
+    order.refresh_from_db()
+    assert order.requirements.startswith("Dogs") and order.status(date(2025, 11, 1)) == "discharged"
+    with pytest.raises(RuleRefused, match="was not in force on 02 November 2025"):
+        enforce(partnership["pc"], order, when=at(date(2025, 11, 2)))
+
+
+# ---- Enforcement ----------------------------------------------------------------------------
+
+def test_a_point_outside_the_area_is_refused_with_a_clear_message(partnership):
+    order = make_order(partnership["officer"])
+    with pytest.raises(RuleRefused) as refused:
+        enforce(partnership["pc"], order, point=OUTSIDE)
+    assert refused.value.rule == "outside_area" and "outside the area of Gillingham alcohol PSPO" in refused.value.reason
+    assert enforce(partnership["pc"], order).agency == partnership["police"]
+
+
+def test_the_api_refuses_a_point_outside_the_area(client: Client, partnership):
+    order = make_order(partnership["officer"])
+    token = create_token(partnership["pc"])
+    body = {"kind": "warning", "occurred_at": "2025-06-06T21:00:00", **OUTSIDE}
+    response = client.post(f"/api/v1/pspos/{order.pk}/enforcement", json.dumps(body), content_type="application/json",
+                           headers={"authorization": f"Bearer {token}"})
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "outside_area" and "outside the area" in response.json()["error"]["message"]
+
+
+def test_the_page_refuses_a_point_outside_the_area(client: Client, partnership):
+    order = make_order(partnership["officer"])
+    client.force_login(partnership["pc"])
+    response = client.post(f"/pspos/{order.pk}/enforcement/new/", {
+        "kind": "warning", "occurred_at": "2025-06-06T21:00", **{k: str(v) for k, v in OUTSIDE.items()}})
+    page = response.content.decode()
+    assert response.status_code == 200 and "<title>Error:" in page and "outside the area of" in page
+    assert not Enforcement.objects.exists()
+
+
+def test_an_fpn_above_the_cap_on_the_offence_date_is_refused(partnership):
+    order = make_order(partnership["officer"])
+    with pytest.raises(RuleRefused, match="at most GBP 100 for an offence on 06 June 2025"):
+        enforce(partnership["pc"], order, "fpn", notice_number="K-001", amount=150)
+    with pytest.raises(RuleRefused, match="early-payment amount is less"):
+        enforce(partnership["pc"], order, "fpn", notice_number="K-001", amount=100, early_payment_amount=100)
+    fpn = enforce(partnership["pc"], order, "fpn", notice_number="K-001", amount=100, early_payment_amount=75)
+    assert (fpn.amount, fpn.early_payment_amount) == (100, 75)
+
+
+def test_payment_and_prosecution(partnership):
+    order = make_order(partnership["officer"])
+    fpn = enforce(partnership["pc"], order, "fpn", notice_number="K-002", amount=100, early_payment_amount=75)
+    with pytest.raises(RuleRefused, match="full penalty"):
+        services.record_payment(partnership["pc"], fpn, paid_on=date(2025, 6, 10), paid_amount=50)
+    with pytest.raises(RuleRefused, match="no prosecution"):
+        services.record_payment(partnership["officer"], fpn, paid_on=date(2025, 6, 10), paid_amount=75,
+                                prosecution="summonsed")
+    services.record_payment(partnership["officer"], fpn, paid_on=date(2025, 6, 10), paid_amount=75)
+    fpn.refresh_from_db()
+    assert fpn.is_paid and fpn.paid_amount == 75
+
+
+def test_a_breach_by_a_person_in_casework_links_to_their_record(client: Client, partnership):
+    officer, pc = partnership["officer"], partnership["pc"]
+    drinker = create_person(officer, first_name="Lee", last_name="Street")
+    order = make_order(officer)
+    with pytest.raises(Exception, match="No person"):  # the police cannot link someone they cannot see
+        enforce(pc, order, person=drinker)
+    warning = enforce(officer, order, person=drinker)
+    client.force_login(officer)
+    assert f'href="/people/{drinker.pk}/"' in client.get(f"/pspos/enforcement/{warning.pk}/").content.decode()
+    # The police link someone in their own records: the council that made the order sees the
+    # warning, and that a person is linked, but not who.
+    known_to_police = create_person(pc, first_name="Max", last_name="Bench")
+    theirs = enforce(pc, order, person=known_to_police)
+    assert services.breach_person(pc, theirs) == known_to_police
+    assert services.breach_person(officer, theirs) is None
+    page = client.get(f"/pspos/enforcement/{theirs.pk}/").content.decode()
+    assert "Max" not in page and "not visible to your agency" in page
+
+
+# ---- Figures ----------------------------------------------------------------------------------
+
+def build_warehouse(path: Path) -> None:
+    """Points inside and outside the square, the same months before and after 1 April 2025."""
+    rows = []
+    for month, inside_crime, inside_asb in ((date(2024, 4, 1), 3, 2), (date(2024, 5, 1), 1, 4),
+                                            (date(2025, 4, 1), 1, 1), (date(2025, 5, 1), 2, 0)):
+        rows += [(month, 0.55, 51.388, "Violence and sexual offences")] * inside_crime
+        rows += [(month, 0.545, 51.39, "Anti-social behaviour")] * inside_asb
+        rows += [(month, 0.60, 51.39, "Anti-social behaviour")] * 5  # outside
+    with open_warehouse(path) as con:
+        con.executemany("insert into street_crime (file_id, month, force, longitude, latitude, crime_type) "
+                        "values (1, ?, 'kent', ?, ?, ?)", rows)
+
+
+def test_the_figures_against_a_hand_count(partnership, tmp_path, monkeypatch):
+    monkeypatch.setenv("CSPHUB_WAREHOUSE", str(tmp_path / "w.duckdb"))
+    officer, pc = partnership["officer"], partnership["pc"]
+    order = make_order(officer)
+    enforce(pc, order, "warning", at(date(2025, 4, 10)))
+    enforce(pc, order, "warning", at(date(2025, 5, 10)))
+    enforce(officer, order, "patrol", at(date(2025, 5, 11)))
+    paid = enforce(pc, order, "fpn", at(date(2025, 5, 20)), notice_number="K-1", amount=100)
+    services.record_payment(pc, paid, paid_on=date(2025, 7, 2), paid_amount=100)
+    unpaid = enforce(pc, order, "fpn", at(date(2025, 8, 1)), notice_number="K-2", amount=100)
+    services.record_payment(officer, unpaid, paid_on=None, paid_amount=None, prosecution="summonsed")
+    rows = services.figures(partnership["analyst"], today=date(2025, 6, 15))
+    (row,) = rows
+    assert row["quarters"] == {"2025/26 Q1": {"warning": 2, "patrol": 1, "fpn": 1},
+                               "2025/26 Q2": {"fpn_paid": 1, "fpn": 1, "prosecution": 1}}
+    assert not row["crime"].available and "no warehouse" in row["crime"].reason  # honest, not zeros
+    build_warehouse(tmp_path / "w.duckdb")
+    crime = services.figures(partnership["analyst"], today=date(2025, 6, 15))[0]["crime"]
+    assert crime.available
+    assert (crime.before.first_month, crime.before.last_month) == (date(2024, 4, 1), date(2024, 5, 1))
+    assert (crime.before.crime, crime.before.asb, crime.after.crime, crime.after.asb) == (4, 6, 3, 1)
+    assert crime.asb_change == -83.3
+    # Beyond the warehouse's last month (May 2025) nothing is compared: still April and May.
+    assert services.figures(partnership["analyst"], today=date(2025, 9, 1))[0]["crime"].after.last_month == \
+        date(2025, 5, 1)
+    # July 2025 loaded, June not (nor June and July 2024): said so, not counted as 0.
+    with open_warehouse(tmp_path / "w.duckdb") as con:
+        con.execute("insert into street_crime (file_id, month, force, longitude, latitude, crime_type) "
+                    "values (2, '2025-07-01', 'kent', 0.55, 51.388, 'Burglary')")
+    later = services.figures(partnership["analyst"], today=date(2025, 8, 15))[0]["crime"]
+    assert not later.available and later.reason.endswith("Jun 2024, Jul 2024, Jun 2025")
+    with pytest.raises(PermissionRefused):
+        services.figures(officer)
