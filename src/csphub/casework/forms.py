@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 
 from csphub.accounts.models import Agency, Membership
 from csphub.core import filetypes, uploads
-from csphub.core.forms import DateInput, DateTimeInput, GovukForm
+from csphub.core.forms import GovukDateField, GovukDateTimeField, GovukDateWidget, GovukForm
 from django import forms
 
 from . import rules
@@ -36,8 +36,8 @@ class CaseForm(GovukForm):
     postcode = forms.CharField(required=False, max_length=10, widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}))
     latitude = forms.FloatField(required=False, min_value=49, max_value=61)
     longitude = forms.FloatField(required=False, min_value=-9, max_value=2.5)
-    opened_on = forms.DateField(widget=DateInput, label="Date opened")
-    next_review_on = forms.DateField(widget=DateInput, required=False, label="Next review",
+    opened_on = GovukDateField(label="Date opened")
+    next_review_on = GovukDateField(required=False, label="Next review",
                                      help_text="Defaults to 28 days after opening")
 
 
@@ -45,7 +45,7 @@ class PersonForm(GovukForm):
     role = forms.ChoiceField(choices=PartyRole.choices, label="Role on this case", widget=forms.RadioSelect)
     first_name = forms.CharField(max_length=100)
     last_name = forms.CharField(max_length=100)
-    date_of_birth = forms.DateField(widget=DateInput, required=False)
+    date_of_birth = GovukDateField(required=False, label="Date of birth", widget=GovukDateWidget(attrs={"autocomplete": "bday"}))
     phone = forms.CharField(max_length=40, required=False)
     email = forms.EmailField(required=False)
     address = forms.CharField(max_length=300, required=False)
@@ -62,10 +62,10 @@ class ExistingPersonForm(GovukForm):
 
 
 class IncidentForm(GovukForm):
-    occurred_at = forms.DateTimeField(widget=DateTimeInput, label="When did it happen")
+    occurred_at = GovukDateTimeField(label="When did it happen")
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="What happened")
     reported_by_agency = forms.ModelChoiceField(Agency.objects.all(), label="Reported to")
-    reported_on = forms.DateField(widget=DateInput, label="Date reported")
+    reported_on = GovukDateField(label="Date reported")
     is_hate = forms.BooleanField(required=False, label="This is a hate incident")
 
 
@@ -76,8 +76,8 @@ class InterventionForm(GovukForm):
                               label="Conduct", help_text="The behaviour, in the same words as any earlier warning")
     written = forms.BooleanField(required=False, initial=True, label="Given in writing")
     premises = forms.CharField(required=False, label="Premises (closure powers)")
-    issued_on = forms.DateField(widget=DateInput)
-    expires_on = forms.DateField(widget=DateInput, required=False, help_text="Leave blank for the usual period (e.g. 12 months for a s59 warning)")
+    issued_on = GovukDateField(label="Date issued")
+    expires_on = GovukDateField(required=False, label="Ends on", help_text="Leave blank for the usual period (e.g. 12 months for a s59 warning)")
     amount = forms.IntegerField(required=False, min_value=0, label="Fixed penalty (GBP)", help_text="Leave blank for the partnership's amount")
 
     def __init__(self, *args: Any, people: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
@@ -106,7 +106,7 @@ class ReferralUpdateForm(GovukForm):
 class TaskForm(GovukForm):
     title = forms.CharField(max_length=300)
     owner = forms.ModelChoiceField(get_user_model().objects.none())
-    due_on = forms.DateField(widget=DateInput, label="Due")
+    due_on = GovukDateField(label="Due")
 
     def __init__(self, *args: Any, case: AsbCase, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -120,7 +120,7 @@ class NoteForm(GovukForm):
 
 
 class VisitForm(GovukForm):
-    visited_on = forms.DateField(widget=DateInput, label="Date of visit")
+    visited_on = GovukDateField(label="Date of visit")
     findings = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="What you found")
 
 
@@ -154,13 +154,17 @@ class RiskForm(GovukForm):
         super().__init__(*args, **kwargs)
         self.fields["person"].choices = [(str(i), n) for i, n in people or []]
         for question in rules.RISK_QUESTIONS:
-            self.fields[f"q_{question.key}"] = forms.BooleanField(required=False, label=question.text)
-        for name, field in self.fields.items():
-            if name.startswith("q_"):
-                field.widget.attrs["class"] = "govuk-checkboxes__input"
+            # Yes, no, or left unanswered: a question nobody answered is "not answered", never "no".
+            self.fields[f"q_{question.key}"] = forms.ChoiceField(
+                required=False, label=question.text, choices=RISK_ANSWERS, initial="",
+                widget=forms.RadioSelect(attrs={"class": "govuk-radios__input"}))
 
-    def answers(self) -> dict[str, bool]:
-        return {q.key: bool(self.cleaned_data.get(f"q_{q.key}")) for q in rules.RISK_QUESTIONS}
+    def answers(self) -> dict[str, bool | None]:
+        return {q.key: {"yes": True, "no": False}.get(self.cleaned_data.get(f"q_{q.key}") or "")
+                for q in rules.RISK_QUESTIONS}
+
+
+RISK_ANSWERS = [("yes", "Yes"), ("no", "No"), ("", "Not answered")]
 
 
 class CaseFilterForm(GovukForm):
@@ -170,7 +174,7 @@ class CaseFilterForm(GovukForm):
 
 class BreachForm(GovukForm):
     intervention = forms.ChoiceField(label="Which warning, notice, contract or order was breached")
-    occurred_on = forms.DateField(widget=DateInput, label="Date of the breach")
+    occurred_on = GovukDateField(label="Date of the breach")
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="What happened")
     action_taken = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, label="Action taken")
 

@@ -189,6 +189,10 @@ def _save_risk(user: Any, case: Any, d: dict[str, Any], form: Any) -> str:
     person = _person(user, d["person"])
     assessment = services.assess_risk(user, case, person, form.answers())
     extra = " Your supervisor has been alerted; consider a referral to the Vulnerability Panel." if assessment.level == "high" else ""
+    unanswered = sum(1 for value in assessment.answers.values() if value is None)
+    if unanswered:
+        extra += (f" {unanswered} question{'s were' if unanswered > 1 else ' was'} not answered, so the score may be "
+                  "too low: complete the assessment when you can.")
     return f"Risk assessed as {assessment.level} (score {assessment.score}).{extra}"
 
 
