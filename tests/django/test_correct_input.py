@@ -279,3 +279,17 @@ def test_pages_reflow_at_320_pixels_tables_scroll_in_their_own_box():
     css = (Path(csphub.__file__).parent / "static" / "csphub.css").read_text()
     assert ".govuk-table { display: block; max-width: 100%; overflow-x: auto; }" in css
     assert "overflow-wrap: anywhere" in css and "@media print" in css
+
+
+def test_a_person_born_tomorrow_is_refused_on_the_add_person_page(client: Client, officer, case_with_victim):
+    case, _ = case_with_victim
+    client.force_login(officer)
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    response = client.post(f"/cases/{case.pk}/people/add/", {
+        "role": "witness", "first_name": "Kim", "last_name": "Lee", **{f"date_of_birth-{k}": v for k, v in (
+            ("day", tomorrow.day), ("month", tomorrow.month), ("year", tomorrow.year))},
+        "consent_to_share": "not_asked", "confirm_new": "1"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "A date of birth cannot be in the future" in page and "<title>Error: " in page
+    assert not case.parties.filter(person__first_name="Kim").exists()

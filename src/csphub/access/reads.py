@@ -124,6 +124,7 @@ case_review, case_reviews = _reader("case_review", policy.case_reviews, "case re
 person_match, person_matches = _reader("person_match", policy.person_matches, "match")
 person_merge, person_merges = _reader("person_merge", policy.person_merges, "merge")
 audit_entry, audit_entries = _reader("audit_entry", policy.audit_entries, "audit entry")
+location, locations = _reader("location", policy.locations)  # issue 12: find, chronology
 
 
 def audit_log(user: Any, *, username: str | None = None, object_type: str | None = None, purpose: str,

@@ -168,8 +168,29 @@ RISK_ANSWERS = [("yes", "Yes"), ("no", "No"), ("", "Not answered")]
 
 
 class CaseFilterForm(GovukForm):
-    status = forms.ChoiceField(choices=[("", "Any status")] + list(CaseStatus.choices), required=False)
-    q = forms.CharField(required=False, label="Reference or words in the summary")
+    """The case list's filters (issue 12, item 5). People and address filters are offered only to
+    roles that may see people (``people=False`` for analysts)."""
+
+    q = forms.CharField(required=False, max_length=100, label="Reference or words in the summary")
+    person = forms.CharField(required=False, max_length=100, label="Person's name")
+    address = forms.CharField(required=False, max_length=100, label="Address or postcode")
+    case_type = forms.ModelChoiceField(CaseType.objects.all(), required=False, label="Type of case",
+                                       empty_label="Any type")
+    ward = forms.ChoiceField(required=False, label="Ward")
+    status = forms.ChoiceField(choices=[("", "Any status"), ("not_closed", "Not closed")] + list(CaseStatus.choices),
+                               required=False)
+    lead_officer = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="Lead officer")
+    opened_from = GovukDateField(required=False, label="Opened on or after")
+    opened_to = GovukDateField(required=False, label="Opened on or before")
+    sort = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, people: bool = True, wards: list[tuple[Any, str]] | None = None,
+                 officers: list[tuple[Any, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not people:
+            del self.fields["person"], self.fields["address"]
+        self.fields["ward"].choices = [("", "Any ward"), *(wards or [])]
+        self.fields["lead_officer"].choices = [("", "Any officer"), *[(str(i), n) for i, n in officers or []]]
 
 
 class BreachForm(GovukForm):
@@ -213,3 +234,79 @@ class GroupForm(GovukForm):
     def __init__(self, *args: Any, people: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["members"].choices = [(str(i), n) for i, n in people or []]
+
+
+# ---- Corrections (issue 12, item 1) -----------------------------------------------------------
+
+def _correction_formfield(db_field: Any, **kwargs: Any) -> Any:
+    """The form field for a model field being corrected: GOV.UK date boxes for dates, a
+    textarea for free text; a field that may be blank is optional."""
+    from django.db import models
+
+    label = str(db_field.verbose_name).capitalize()
+    required = not db_field.blank
+    if isinstance(db_field, models.DateTimeField):
+        return GovukDateTimeField(label=label, required=required)
+    if isinstance(db_field, models.DateField):
+        widget = GovukDateWidget(attrs={"autocomplete": "bday"}) if db_field.name == "date_of_birth" else None
+        return GovukDateField(label=label, required=required, **({"widget": widget} if widget else {}))
+    if isinstance(db_field, models.TextField):
+        return forms.CharField(label=label, required=required, widget=forms.Textarea(attrs={"rows": 4}))
+    field = db_field.formfield(**kwargs)
+    if field is not None:
+        field.label = label
+    return field
+
+
+def correction_form(model: type, fields: tuple[str, ...], *, owners: Any = None) -> type[GovukForm]:
+    """A form correcting ``fields`` of ``model``, with the version it was opened on and the reason.
+    ``owners``: the users a task may be given to (the agencies on its case), never all users."""
+    from django.forms.models import fields_for_model
+
+    from .corrections import REASON_MAX
+
+    attrs: dict[str, Any] = dict(fields_for_model(model, fields=list(fields), formfield_callback=_correction_formfield))
+    if "owner" in attrs and owners is not None:
+        attrs["owner"].queryset = owners
+    attrs["version"] = version_field()
+    # Not "reason": a referral has a field of that name.
+    attrs["correction_reason"] = forms.CharField(
+        max_length=REASON_MAX, label="Why are you correcting this?",
+        help_text="For example: date of birth confirmed from the tenancy agreement. It is kept with the change in "
+                  "the record's history.")
+    return type(f"Correct{model.__name__}Form", (GovukForm,), attrs)
+
+
+def task_owners(case: AsbCase) -> Any:
+    """Officers and supervisors of the agencies on the case (the users a task may be given to)."""
+    agency_ids = [case.lead_agency_id, *case.agencies.values_list("id", flat=True)]
+    user_ids = Membership.objects.filter(agency_id__in=agency_ids, role__in=["officer", "supervisor"]).values("user_id")
+    return get_user_model().objects.filter(id__in=user_ids, is_active=True).order_by("username")
+
+
+class SearchForm(GovukForm):
+    q = forms.CharField(required=False, max_length=100, label="Search for a person, case or place",
+                        help_text="A name, a case reference, an address or a postcode")
+
+
+class TimelineForm(GovukForm):
+    """A timeline's filters (issue 12, item 4): which kinds, between which dates, which order."""
+
+    kind = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple, label="Show",
+                                     help_text="Leave them all unticked to show everything")
+    start = GovukDateField(required=False, label="From")
+    end = GovukDateField(required=False, label="To")
+    order = forms.ChoiceField(required=False, widget=forms.RadioSelect, label="Order",
+                              choices=[("", "Oldest first"), ("newest", "Newest first")])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from .chronology import KINDS
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = list(KINDS.items())
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            self.add_error("end", "The end date must be the same as or after the start date")
+        return data

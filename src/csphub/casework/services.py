@@ -274,6 +274,7 @@ def record_person(user: Any, *, channel: str = Channel.WEB, flags: list[str] | N
                   **details: Any) -> Person:
     if not policy.can_record_people(user):
         raise PermissionRefused("Your role cannot record people.")
+    refuse(rules.not_in_future(details.get("date_of_birth"), timezone.localdate(), "A date of birth", "date_of_birth"))
     person = Person(recorded_by_agency=_agency(user), **details)
     person.full_clean(exclude=["recorded_by_agency", "merged_into"])
     person.save_by(user)
