@@ -44,7 +44,7 @@ from django.utils import timezone
 from csphub.audit.models import AuditEntry
 from csphub.casereview import services as casereview
 from csphub.casework import services
-from csphub.casework.models import Alert, CaseType
+from csphub.casework.models import Alert, CaseParty, CaseType
 from csphub.panels import services as panels
 from csphub.panels.models import Panel
 from csphub.web.api import api
@@ -88,6 +88,29 @@ DOMAINS = domain_matrices()
 for _domain in DOMAINS:
     RULES.update(_domain.RULES)
 
+
+def _person_correct(role: str, relation: str) -> Any:
+    """Correct a person: casework roles of an agency on their case; others who see them, 403."""
+    if role in CASEWORK and relation in ON_CASE:
+        return ALLOWED
+    return 403 if role in CASEWORK and relation in ("referred", "panel") else 404
+
+
+def _referral_correct(role: str, relation: str) -> Any:
+    """Correct a referral: casework roles on the case; the agency it was sent to sees it, 403."""
+    if role in CASEWORK and relation in ON_CASE:
+        return ALLOWED
+    return 403 if role in CASEWORK and relation == "referred" else 404
+
+
+RULES.update({
+    "person_correct": _person_correct,
+    "referral_correct": _referral_correct,
+    # Free text on a case (incidents, notes, ...): casework roles on the case; others, as if absent.
+    "record_correct": lambda role, relation: ALLOWED if role in CASEWORK and relation in ON_CASE else 404,
+    "caseload": lambda role, relation: ALLOWED if role == "supervisor" else 403,
+})
+
 # ---- The world -----------------------------------------------------------------------
 
 
@@ -125,6 +148,12 @@ def build_world() -> World:
                                              members=[subject])
     records["referral"] = services.refer(officer, case, to_agency=agencies["referred"], reason="Rehousing",
                                          person=victim)
+    records["party"] = CaseParty.objects.get(case=case, person=victim)
+    records["location"] = services.location_for(officer, address="1 Castle Street", postcode="CT1 2AB")
+    records["incident"].location = records["location"]
+    records["incident"].save()
+    records["breach"] = services.record_breach(officer, records["intervention"], occurred_on=today - timedelta(days=2),
+                                               description="Music again")
     panel = Panel.objects.create(name="Vulnerability Panel", kind="vulnerability")
     panel.members.set([agencies["lead"], agencies["panel"]])
     records["panel"] = panel
@@ -134,7 +163,10 @@ def build_world() -> World:
     records["panel_action"] = panels.add_action(officer, records["panel_referral"], description="Safety plan",
                                                 owner_agency=agencies["lead"], due_on=today + timedelta(days=7))
     records["case_review"] = casereview.receive_application(officer, applicant=victim, behaviour="Loud music",
-                                                            complaints=[], case=case)
+                                                            complaints=[casereview.ComplaintInput(
+                                                                today - timedelta(days=3), today - timedelta(days=3),
+                                                                agencies["lead"])], case=case)
+    records["complaint"] = records["case_review"].complaints.get()
     records["audit_entry"] = AuditEntry.objects.order_by("-id").first()
     tokens = {key: create_token(user) for key, user in users.items()}
     world = World(agencies, users, tokens, records, today)
@@ -149,6 +181,14 @@ def world(db: Any) -> World:
 
 
 # ---- The matrix -------------------------------------------------------------------------
+
+
+def correction(rule: str, record: str, object_type: str, body: Body) -> tuple[Exercise, ...]:
+    """A correction page of one record: the GET (a read of the record) and its POST."""
+    params = {"pk": record}
+    return (Exercise(rule, "get", params, reads=(Read(object_type, record),), refused=object_type),
+            Exercise(rule, "post", params, body=body, refused=object_type))
+
 
 PAGES: dict[str, tuple[Exercise, ...]] = {
     "/": (Exercise("signed_in", shown=(
@@ -231,6 +271,64 @@ PAGES: dict[str, tuple[Exercise, ...]] = {
         Exercise("panel_member", "post", {"pk": "panel_referral"},
                  body=lambda w: {"decide": "1", "status": "adopted", "reason": ""}, refused="panel_referral"),
     ),
+    # ---- Corrections and history (issue 12, item 1) ----
+    "/cases/<int:pk>/edit/": form("case_manage", lambda w: {
+        "case_type": CaseType.objects.get(name="Noise nuisance").pk, "summary": "Loud music and shouting",
+        "opened_on": "2026-04-01", "correction_reason": "Fuller summary"}),
+    "/cases/<int:pk>/history/": (Exercise("case_change", params=CASE, refused="case", reads=(
+        CASE_READ, Read("note", "note"), Read("incident", "incident"), Read("party", "party"))),),
+    "/people/<int:pk>/edit/": correction("person_correct", "victim", "person", lambda w: {
+        "first_name": "Sam", "last_name": "Jones", "date_of_birth": "1990-01-01", "consent_to_share": "not_asked",
+        "phone": "07700 900123", "correction_reason": "Phone number confirmed"}),
+    "/people/<int:pk>/history/": (
+        Exercise("person", params={"pk": "victim"}, reads=(VICTIM_READ,), refused="person"),),
+    "/parties/<int:pk>/edit/": correction("record_correct", "party", "party", lambda w: {
+        "role": "complainant", "correction_reason": "Reported it herself"}),
+    "/incidents/<int:pk>/edit/": correction("record_correct", "incident", "incident", lambda w: {
+        "occurred_at": f"{iso(w.today - timedelta(days=3))}T22:30", "description": "Loud music until 4am",
+        "reported_by_agency": w.agencies["lead"].pk, "reported_on": iso(w.today), "correction_reason": "Time"}),
+    "/visits/<int:pk>/edit/": correction("record_correct", "visit", "visit", lambda w: {
+        "visited_on": iso(w.today), "findings": "Quiet all night", "correction_reason": "Fuller findings"}),
+    "/notes/<int:pk>/edit/": correction("record_correct", "note", "note", lambda w: {
+        "text": "Spoke to the victim by phone", "correction_reason": "It was by phone"}),
+    "/tasks/<int:pk>/edit/": correction("record_correct", "task", "task", lambda w: {
+        "title": "Visit the victim", "owner": w.lead_officer.pk, "due_on": iso(w.today + timedelta(days=5)),
+        "correction_reason": "Moved"}),
+    "/interventions/<int:pk>/edit/": correction("record_correct", "intervention", "intervention", lambda w: {
+        "conduct": "Loud music at night", "written": "on", "issued_on": iso(w.today - timedelta(days=30)),
+        "correction_reason": "Conduct as on the letter"}),
+    "/breaches/<int:pk>/edit/": correction("record_correct", "breach", "breach", lambda w: {
+        "occurred_on": iso(w.today - timedelta(days=1)), "description": "Music again",
+        "correction_reason": "Wrong day"}),
+    "/referrals/<int:pk>/edit/": correction("referral_correct", "referral", "referral", lambda w: {
+        "reason": "Rehousing after repeat incidents", "correction_reason": "Fuller reason"}),
+    "/panels/referrals/<int:pk>/edit/": correction("panel_member", "panel_referral", "panel_referral", lambda w: {
+        "reason": "High-risk repeat victim, three incidents", "consent": "given",
+        "correction_reason": "Fuller reason"}),
+    "/panels/actions/<int:pk>/edit/": correction("panel_member", "panel_action", "panel_action", lambda w: {
+        "description": "Safety plan with the victim", "owner_agency": w.agencies["lead"].pk,
+        "due_on": iso(w.today + timedelta(days=10)), "correction_reason": "Moved"}),
+    "/case-reviews/<int:pk>/edit/": correction("case_review", "case_review", "case_review", lambda w: {
+        "behaviour": "Loud music every night", "received_on": iso(w.today), "correction_reason": "Fuller"}),
+    "/case-reviews/complaints/<int:pk>/edit/": correction("case_review", "complaint", "case_review_complaint",
+                                                          lambda w: {
+        "reported_on": iso(w.today - timedelta(days=3)), "behaviour_on": iso(w.today - timedelta(days=4)),
+        "agency": w.agencies["lead"].pk, "correction_reason": "Wrong day"}),
+    # ---- Find (issue 12, item 5) ----
+    "/search/": (Exercise("signed_in"),),
+    "/caseload/": (Exercise("caseload"),),
+    "/locations/<int:pk>/edit/": correction("case_person", "location", "location", lambda w: {
+        "address": "1 Castle Street, Riverford", "postcode": "CT1 2AB", "correction_reason": "Town added"}),
+    "/locations/<int:pk>/": (Exercise("case_person", params={"pk": "location"}, refused="location",
+                                      reads=(Read("location", "location"), CASE_READ)),),
+    # ---- Chronology (issue 12, item 4) ----
+    "/cases/<int:pk>/timeline/": (Exercise("case_change", params=CASE, refused="case", reads=(
+        CASE_READ, Read("incident", "incident"), Read("visit", "visit"), Read("note", "note"),
+        Read("intervention", "intervention"), Read("breach", "breach"), Read("referral", "referral"))),),
+    "/people/<int:pk>/timeline/": (
+        Exercise("person", params={"pk": "victim"}, reads=(VICTIM_READ,), refused="person"),),
+    "/locations/<int:pk>/timeline/": (Exercise("case_person", params={"pk": "location"}, refused="location",
+                                               reads=(Read("location", "location"), Read("incident", "incident"))),),
     "/case-reviews/": (Exercise("casework_role", shown=(
         Shown("case_review", "case_review", "case_review", href("/case-reviews/{pk}/")),)),),
     "/case-reviews/new/": (Exercise("casework_role"),),
@@ -308,6 +406,13 @@ API_ROUTES: dict[str, tuple[Exercise, ...]] = {
     "POST /api/v1/panels/referrals/{referral_id}/decision": (Exercise(
         "panel_member", params={"referral_id": "panel_referral"}, body=lambda w: {"status": "adopted"},
         refused="panel_referral", ok=200),),
+    # ---- Corrections (issue 12, item 1) ----
+    "PATCH /api/v1/people/{person_id}": (Exercise(
+        "person_correct", params={"person_id": "victim"}, body=lambda w: {"phone": "07700 900123", "reason": "Confirmed"},
+        refused="person", ok=200),),
+    "PATCH /api/v1/cases/{case_id}/incidents/{incident_id}": (Exercise(
+        "record_correct", params={"case_id": "case", "incident_id": "incident"},
+        body=lambda w: {"description": "Loud music until 4am", "reason": "Time"}, refused="incident", ok=200),),
     "GET /api/v1/case-reviews/": (Exercise("casework_role", shown=(
         Shown("case_review", "case_review", "case_review", api_ids),)),),
     "GET /api/v1/case-reviews/{application_id}": (Exercise(

@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
-from csphub.accounts.models import Agency, ApiToken, Role
+from csphub.accounts.models import Agency, ApiToken, Membership, Role
 from csphub.audit.models import AuditEntry
 from csphub.casereview.models import CaseReviewApplication
 from csphub.casework.models import (
@@ -26,6 +26,7 @@ from csphub.casework.models import (
     Group,
     Incident,
     Intervention,
+    Location,
     MonitoringVisit,
     Person,
     Referral,
@@ -687,3 +688,52 @@ def can_view_pspo_figures(user: Any) -> bool:
 def pspo_figure_enforcement() -> QuerySet[_Enforcement]:
     """Every enforcement record, for counts only (callers check can_view_pspo_figures)."""
     return _Enforcement.objects.filter(archived_on__isnull=True)
+
+# ---- Corrections (issue 12, item 1) -----------------------------------------------------------
+
+
+def can_correct_person(user: Any, person: Person) -> bool:
+    """Correct a person's details: officers and supervisors of the agency that recorded them, or
+    of an agency that may record on an open case they are on. An agency that only received a
+    referral or sits on a panel sees the person but does not correct them."""
+    if not works_cases(user) or not can_view_person(user, person):
+        return False
+    if owns_person(user, person):
+        return True
+    open_cases = cases(user).exclude(status="closed")
+    return CaseParty.objects.filter(person=person, case__in=open_cases).exists()
+
+
+# ---- Find: locations (issue 12, items 4 and 5) --------------------------------------------------
+
+
+def locations(user: Any) -> QuerySet[Location]:
+    """Places the user may see: where a case they may see is, or an incident on it happened.
+    Officers and supervisors only (an address may be someone's home)."""
+    if not works_cases(user):
+        return Location.objects.none()
+    visible = cases(user)
+    ids = Location.objects.filter(Q(cases__in=visible) | Q(incidents__case__in=visible)).values("id")
+    return Location.objects.filter(id__in=ids, archived_on__isnull=True)
+
+
+def can_view_caseload(user: Any) -> bool:
+    """A team's caseload (per officer: open, overdue, reviews due): supervisors, for their agency."""
+    return role_of(user) == Role.SUPERVISOR
+
+
+def team(user: Any) -> QuerySet[Any]:
+    """The active officers and supervisors of a supervisor's agency (none for other roles)."""
+    from django.contrib.auth import get_user_model
+
+    if not can_view_caseload(user):
+        return get_user_model().objects.none()
+    members = Membership.objects.filter(agency_id=agency_id_of(user), role__in=list(CASEWORK_ROLES)).values("user_id")
+    return get_user_model().objects.filter(id__in=members, is_active=True)
+
+
+def caseload_cases(user: Any) -> QuerySet[AsbCase]:
+    """The cases a supervisor's team leads (their agency's), for counting per officer."""
+    if not can_view_caseload(user):
+        return AsbCase.objects.none()
+    return AsbCase.objects.filter(lead_agency_id=agency_id_of(user), archived_on__isnull=True)

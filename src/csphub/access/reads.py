@@ -57,10 +57,13 @@ def one(queryset: QuerySet[Any], user: Any, object_type: str, pk: object, *, pur
         channel: str = Channel.WEB, label: str | None = None) -> Any:
     """The record ``pk`` of ``queryset`` (a policy filter), audited as viewed; if it is not
     there, a coalesced refused entry and NotFoundError, as for a record that does not exist."""
-    found = queryset.filter(pk=pk).first() if _valid_pk(pk) else None
+    valid = _valid_pk(pk)
+    found = queryset.filter(pk=pk).first() if valid else None
     if found is None:
-        record_refused(user, object_type, pk, channel=channel, purpose=purpose)
-        raise NotFoundError(f"No {label or object_type.replace('_', ' ')} {pk}.")
+        # Something that is not an id (typed into an address) is audited as such: the entry holds
+        # ids, never what was typed, and a long or NUL-bearing value would not fit the column.
+        record_refused(user, object_type, pk if valid else NOT_AN_ID, channel=channel, purpose=purpose)
+        raise NotFoundError(f"No {label or object_type.replace('_', ' ')} {pk if valid else 'with that id'}.")
     record(user, Action.VIEWED, object_type, found.pk, channel=channel, purpose=purpose)
     return found
 
@@ -73,6 +76,9 @@ def shown(user: Any, object_type: str, records: Iterable[Model], *, purpose: str
     if found:
         record_list(user, object_type, [r.pk for r in found], channel=channel, purpose=purpose)
     return found
+
+
+NOT_AN_ID = "(not an id)"
 
 
 def _valid_pk(pk: object) -> bool:
@@ -121,6 +127,8 @@ audit_entry, audit_entries = _reader("audit_entry", policy.audit_entries, "audit
 user, users = _reader("user", policy.managed_users)
 agency, agencies = _reader("agency", policy.agencies_managed)
 api_token, api_tokens = _reader("api_token", policy.api_tokens, "API token")
+
+location, locations = _reader("location", policy.locations)  # issue 12: find, chronology
 
 
 def audit_log(user: Any, *, username: str | None = None, object_type: str | None = None, purpose: str,

@@ -2,16 +2,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
+
 from csphub.accounts.models import Agency
-from csphub.core.forms import DateInput, GovukForm
+from csphub.core.forms import GovukDateField, GovukForm
 from django import forms
+
+from . import rules
 
 
 class ApplicationForm(GovukForm):
     applicant = forms.ChoiceField(label="Applicant", help_text="Add the person to a case first if they are not listed")
     on_behalf_of = forms.CharField(required=False, label="Applying on behalf of (if not the victim)")
     behaviour = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="The behaviour complained of")
-    received_on = forms.DateField(widget=DateInput, label="Date received")
+    received_on = GovukDateField(label="Date received")
 
     def __init__(self, *args: Any, people: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -19,21 +23,29 @@ class ApplicationForm(GovukForm):
 
 
 class ComplaintForm(GovukForm):
-    reported_on = forms.DateField(widget=DateInput, label="Complaint made on")
-    behaviour_on = forms.DateField(widget=DateInput, label="Behaviour happened on")
+    reported_on = GovukDateField(label="Complaint made on")
+    behaviour_on = GovukDateField(label="Behaviour happened on")
     agency = forms.ModelChoiceField(Agency.objects.all(), label="Made to")
     is_hate = forms.BooleanField(required=False, label="Hate incident")
     reference = forms.CharField(required=False, label="Their reference (e.g. CAD number)")
+
+    def clean(self) -> dict[str, Any]:
+        """The same date rules the service applies, shown on this complaint's own fields."""
+        data = super().clean()
+        if data.get("reported_on") and data.get("behaviour_on"):
+            for refusal in rules.check_complaint_dates(data["reported_on"], data["behaviour_on"], timezone.localdate()):
+                self.add_error(refusal.field, refusal.message)
+        return data
 
 
 ComplaintFormSet = forms.formset_factory(ComplaintForm, extra=4, max_num=20)
 
 
 class ReviewForm(GovukForm):
-    held_on = forms.DateField(widget=DateInput, label="Review held on")
+    held_on = GovukDateField(label="Review held on")
     recommendations = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False,
                                       help_text="Leave blank if the review made no recommendations")
 
 
 class EscalationForm(GovukForm):
-    requested_on = forms.DateField(widget=DateInput, label="Applicant asked to escalate on")
+    requested_on = GovukDateField(label="Applicant asked to escalate on")

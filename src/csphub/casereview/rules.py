@@ -34,6 +34,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import date
 
+from csphub.casework.rules import Refusal, not_before, not_in_future
 from csphub.dates import add_months
 from csphub.errors import ConfigurationError
 
@@ -301,3 +302,39 @@ def victims_to_notify(
         for person, complaints in complaints_by_person.items()
         if case_review_threshold_met(complaints, rule, as_of=as_of).met
     )
+
+
+# ---- Dates a person enters (issue 12, item 9) ------------------------------------------------
+
+def check_complaint_dates(reported_on: date, behaviour_on: date, today: date) -> list[Refusal]:
+    """A complaint reports behaviour that happened on or before the day it was made, and
+    neither is in the future.
+
+    Examples:
+        >>> [r.rule for r in check_complaint_dates(date(2026, 3, 1), date(2026, 3, 4), date(2026, 4, 1))]
+        ['complaint_before_behaviour']
+    """
+    return [*not_in_future(reported_on, today, "A complaint", "reported_on"),
+            *not_in_future(behaviour_on, today, "The behaviour complained of", "behaviour_on"),
+            *not_before(reported_on, behaviour_on, "A complaint", "the behaviour it reports", "reported_on",
+                        "complaint_before_behaviour")]
+
+
+def check_escalation_dates(requested_on: date, received_on: date, decided_on: date | None, today: date) -> list[Refusal]:
+    """An escalation is asked for after the application was received and decided, not later than today.
+
+    Examples:
+        >>> [r.rule for r in check_escalation_dates(date(2026, 1, 1), date(2026, 2, 1), None, date(2026, 3, 1))]
+        ['escalation_before_application']
+    """
+    return [*not_in_future(requested_on, today, "An escalation", "requested_on"),
+            *not_before(requested_on, received_on, "The escalation", "the application", "requested_on",
+                        "escalation_before_application"),
+            *not_before(requested_on, decided_on, "The escalation", "the decision it challenges", "requested_on",
+                        "escalation_before_decision")]
+
+
+def check_review_dates(held_on: date, received_on: date, today: date) -> list[Refusal]:
+    """A review is held after the application, and not in the future (record it once held)."""
+    return [*not_in_future(held_on, today, "A review", "held_on"),
+            *not_before(held_on, received_on, "The review", "the application", "held_on", "review_before_application")]

@@ -16,6 +16,7 @@ from django.utils import timezone
 from csphub.access import policy, reads, roles
 from csphub.audit.services import Action, Channel, record
 from csphub.casework.models import Incident, PartyRole, Person
+from csphub.casework.services import refuse
 from csphub.core.models import lock
 from csphub.errors import NotFoundError, PermissionRefused, RuleRefused
 
@@ -92,8 +93,14 @@ def receive_application(user: Any, *, applicant: Person, behaviour: str, complai
         raise NotFoundError(f"No person {applicant.pk}.")
     if case is not None and not policy.can_view_case(user, case):
         raise NotFoundError(f"No case {case.pk}.")
+    received_on = received_on or timezone.localdate()
+    today = timezone.localdate()
+    refusals = rules.not_in_future(received_on, today, "An application", "received_on")
+    for c in complaints:
+        refusals += rules.check_complaint_dates(c.reported_on, c.behaviour_on, today)
+    refuse(refusals)
     application = CaseReviewApplication(applicant=applicant, behaviour=behaviour, case=case, on_behalf_of=on_behalf_of,
-                                        received_on=received_on or timezone.localdate(), received_by_agency=m.agency)
+                                        received_on=received_on, received_by_agency=m.agency)
     application.save_by(user)
     for c in complaints:
         CaseReviewComplaint.objects.create(application=application, reported_on=c.reported_on,
@@ -156,6 +163,7 @@ def decide_threshold(user: Any, application: CaseReviewApplication, *, expected_
     _require(user, application, expected_version)
     if application.decided_on is not None:
         raise RuleRefused("already_decided", f"{application.reference} was decided on {application.decided_on}.", "status")
+    refuse(rules.not_in_future(on, timezone.localdate(), "A decision", "status"))
     decision = check_threshold(application)
     application.threshold_met = decision.met
     application.decision_reason = decision.reason
@@ -175,6 +183,7 @@ def record_review(user: Any, application: CaseReviewApplication, *, expected_ver
     _require(user, application, expected_version)
     if application.threshold_met is not True:
         raise RuleRefused("review_needs_threshold", "A review is held once the threshold is met.", "status")
+    refuse(rules.check_review_dates(held_on, application.received_on, timezone.localdate()))
     application.review_held_on = held_on
     application.recommendations = recommendations
     application.status = CaseReviewApplication.Status.REVIEW_HELD
@@ -191,6 +200,8 @@ def escalate(user: Any, application: CaseReviewApplication, *, expected_version:
     _require(user, application, expected_version)
     if application.decided_on is None:
         raise RuleRefused("escalation_needs_decision", "There is nothing to escalate until a decision is made.", "status")
+    refuse(rules.check_escalation_dates(requested_on, application.received_on, application.decided_on,
+                                        timezone.localdate()))
     application.escalation_requested_on = requested_on
     application.status = CaseReviewApplication.Status.ESCALATED
     application.save_by(user)

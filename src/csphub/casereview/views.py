@@ -34,13 +34,19 @@ def application_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         d = form.cleaned_data
         complaints = [services.ComplaintInput(**c) for c in formset.cleaned_data if c]
-        app = services.receive_application(user, applicant=casework_services.get_person(user, d["applicant"], purpose="case review applicant"),
-                                           behaviour=d["behaviour"], received_on=d["received_on"],
-                                           on_behalf_of=d["on_behalf_of"], complaints=complaints)
-        messages.success(request, f"Application {app.reference} recorded")
-        return redirect("case-review", pk=app.pk)
+        try:
+            app = services.receive_application(
+                user, applicant=casework_services.get_person(user, d["applicant"], purpose="case review applicant"),
+                behaviour=d["behaviour"], received_on=d["received_on"], on_behalf_of=d["on_behalf_of"],
+                complaints=complaints)
+        except RuleRefused as e:
+            show_refusal(form, e)
+        else:
+            messages.success(request, f"Application {app.reference} recorded")
+            return redirect("case-review", pk=app.pk)
     return render(request, "casereview/create.html", {"title": "Record an ASB Case Review application",
-                                                      "form": form, "formset": formset})
+                                                      "form": form, "formset": formset,
+                                                      "form_errors": bool(form.errors) or formset.total_error_count() > 0})
 
 
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -72,4 +78,5 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "title": app.reference, "app": app, "check": services.check_threshold(app),
         "deadlines": services.deadlines_for(app), "overdue": services.overdue_stages(app),
         "complaints": app.complaints.select_related("agency"), "review": review, "escalation": escalation,
+        "form_errors": bool(review.errors or escalation.errors),
     })

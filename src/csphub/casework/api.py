@@ -428,9 +428,77 @@ def create_person(request: HttpRequest, payload: PersonIn) -> Any:
     return Status(201, person_out(request.auth, person))
 
 
-@people.get("/{person_id}", response={200: PersonOut, **ERRORS})
-def get_person(request: HttpRequest, person_id: Id) -> Any:
-    return person_out(request.auth, services.get_person(request.auth, person_id, channel=API, purpose="api person"))
+@people.get("/{person_id}", response={200: PersonOut, **ERRORS}, summary="A person; its ETag is its version")
+def get_person(request: HttpRequest, response: HttpResponse, person_id: Id) -> Any:
+    person = services.get_person(request.auth, person_id, channel=API, purpose="api person")
+    etag(response, person.version)
+    return person_out(request.auth, person)
 
 
 __all__ = ["cases", "people", "referrals", "tasks"]
+
+
+# ---- Corrections (issue 12, item 1) -----------------------------------------------------------
+
+class CorrectionOut(Schema):
+    id: int
+    version: int = Field(description="The record's version now: its new ETag")
+    changed: list[str] = Field(description="The fields the correction changed (empty: nothing was different)")
+    effects: list[str] = Field(description="What the rules re-checked after the change now say")
+
+
+class PersonCorrection(Schema):
+    first_name: text(100) | None = None  # type: ignore[valid-type]
+    last_name: text(100) | None = None  # type: ignore[valid-type]
+    date_of_birth: Day | None = None
+    phone: text(40) | None = None  # type: ignore[valid-type]
+    email: text(254) | None = None  # type: ignore[valid-type]
+    address: text(300) | None = None  # type: ignore[valid-type]
+    postcode: text(10) | None = None  # type: ignore[valid-type]
+    consent_to_share: ConsentToShare | None = None
+    reason: text(100) = Field(description="Why the record is corrected: kept in its history")  # type: ignore[valid-type]
+
+
+class IncidentCorrection(Schema):
+    occurred_at: Moment | None = None
+    description: text(5000) | None = None  # type: ignore[valid-type]
+    reported_on: Day | None = None
+    is_hate: bool | None = None
+    reason: text(100) = Field(description="Why the record is corrected: kept in its history")  # type: ignore[valid-type]
+
+
+def _correction_out(result: Any) -> dict[str, Any]:
+    from .corrections import version_of
+
+    return {"id": result.record.pk, "version": version_of(result.record), "changed": result.changed,
+            "effects": result.effects}
+
+
+def _changes(payload: Schema) -> dict[str, Any]:
+    """The fields sent, without the reason (a null date of birth clears it; other nulls are not sent)."""
+    sent = payload.dict(exclude_unset=True)
+    sent.pop("reason", None)
+    return {k: v for k, v in sent.items() if v is not None or k == "date_of_birth"}
+
+
+@people.patch("/{person_id}", response={200: CorrectionOut, **ERRORS},
+              summary="Correct a person's details, saying why; with If-Match, refused (409) if changed since")
+def correct_person(request: HttpRequest, response: HttpResponse, person_id: Id, payload: PersonCorrection) -> Any:
+    from .corrections import correct_record
+
+    result = correct_record(request.auth, "person", person_id, _changes(payload), reason=payload.reason,
+                            expected_version=if_match(request), channel=API)
+    etag(response, result.record.version)
+    return _correction_out(result)
+
+
+@cases.patch("/{case_id}/incidents/{incident_id}", response={200: CorrectionOut, **ERRORS},
+             summary="Correct an incident, saying why; with If-Match, refused (409) if changed since")
+def correct_incident(request: HttpRequest, response: HttpResponse, case_id: Id, incident_id: Id,
+                     payload: IncidentCorrection) -> Any:
+    from .corrections import correct_record
+
+    result = correct_record(request.auth, "incident", incident_id, _changes(payload), reason=payload.reason,
+                            expected_version=if_match(request), case_id=case_id, channel=API)
+    etag(response, result.record.version)
+    return _correction_out(result)

@@ -193,9 +193,13 @@ def _one_case(n: int, total: int, rng: random.Random, today: date, users: dict[s
     day = opened
     for _ in range(rng.choice([1, 2, 3, 3, 4, 6])):
         when = min(day, today)
-        services.record_incident(lead, case, occurred_at=_when(when, rng), description=story.format(addr=addr),
-                                 reported_by_agency=agencies[rng.choice(["Riverford Council ASB Team", "Aldshire Police", "Riverford Homes"])],
-                                 is_hate=case_type == "Hate-related ASB", reported_on=when + timedelta(days=rng.choice([0, 0, 1, 3])) if when < today else when)
+        # Never after now: an incident later today, or reported after today, would be refused.
+        occurred = min(_when(when, rng), timezone.now())
+        agency = agencies[rng.choice(["Riverford Council ASB Team", "Aldshire Police", "Riverford Homes"])]
+        reported = when + timedelta(days=rng.choice([0, 0, 1, 3])) if when < today else when
+        services.record_incident(lead, case, occurred_at=occurred, description=story.format(addr=addr),
+                                 reported_by_agency=agency, is_hate=case_type == "Hate-related ASB",
+                                 reported_on=min(reported, max(timezone.localdate(), when)))
         day += timedelta(days=rng.randint(3, 30))
     _interventions(lead, case, subject, conduct, case_type, opened, today, rng, result)
     if rng.random() < 0.35:
@@ -258,7 +262,13 @@ def _progress(lead: Any, case: AsbCase, opened: date, today: date, rng: random.R
     if rng.random() < 0.5:
         services.record_visit(lead, case, visited_on=min(opened + timedelta(days=10), today),
                               findings="Spoke to the complainant; diary sheets left.")
-    services.add_note(lead, case, "Case discussed at the weekly tasking meeting.")
+    note = services.add_note(lead, case, "Case discussed at the weekly tasking meeting.")
+    if case.pk % 7 == 0:  # a correction with its reason, so case histories show one (no random draw)
+        from . import corrections
+
+        corrections.correct(lead, "note", note, {"text": "Case discussed at the weekly tasking meeting; housing "
+                                                         "to visit the complainant."},
+                            reason="Added what the meeting agreed", expected_version=note.version)
 
 
 def reset_demo_passwords() -> list[tuple[str, str, str, str]] | None:

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 
 from csphub.accounts.models import Agency, Membership
 from csphub.core import filetypes, uploads
-from csphub.core.forms import DateInput, DateTimeInput, GovukForm
+from csphub.core.forms import GovukDateField, GovukDateTimeField, GovukDateWidget, GovukForm
 from django import forms
 
 from . import rules
@@ -36,8 +36,8 @@ class CaseForm(GovukForm):
     postcode = forms.CharField(required=False, max_length=10, widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}))
     latitude = forms.FloatField(required=False, min_value=49, max_value=61)
     longitude = forms.FloatField(required=False, min_value=-9, max_value=2.5)
-    opened_on = forms.DateField(widget=DateInput, label="Date opened")
-    next_review_on = forms.DateField(widget=DateInput, required=False, label="Next review",
+    opened_on = GovukDateField(label="Date opened")
+    next_review_on = GovukDateField(required=False, label="Next review",
                                      help_text="Defaults to 28 days after opening")
 
 
@@ -45,7 +45,7 @@ class PersonForm(GovukForm):
     role = forms.ChoiceField(choices=PartyRole.choices, label="Role on this case", widget=forms.RadioSelect)
     first_name = forms.CharField(max_length=100)
     last_name = forms.CharField(max_length=100)
-    date_of_birth = forms.DateField(widget=DateInput, required=False)
+    date_of_birth = GovukDateField(required=False, label="Date of birth", widget=GovukDateWidget(attrs={"autocomplete": "bday"}))
     phone = forms.CharField(max_length=40, required=False)
     email = forms.EmailField(required=False)
     address = forms.CharField(max_length=300, required=False)
@@ -62,10 +62,10 @@ class ExistingPersonForm(GovukForm):
 
 
 class IncidentForm(GovukForm):
-    occurred_at = forms.DateTimeField(widget=DateTimeInput, label="When did it happen")
+    occurred_at = GovukDateTimeField(label="When did it happen")
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="What happened")
     reported_by_agency = forms.ModelChoiceField(Agency.objects.all(), label="Reported to")
-    reported_on = forms.DateField(widget=DateInput, label="Date reported")
+    reported_on = GovukDateField(label="Date reported")
     is_hate = forms.BooleanField(required=False, label="This is a hate incident")
 
 
@@ -76,8 +76,8 @@ class InterventionForm(GovukForm):
                               label="Conduct", help_text="The behaviour, in the same words as any earlier warning")
     written = forms.BooleanField(required=False, initial=True, label="Given in writing")
     premises = forms.CharField(required=False, label="Premises (closure powers)")
-    issued_on = forms.DateField(widget=DateInput)
-    expires_on = forms.DateField(widget=DateInput, required=False, help_text="Leave blank for the usual period (e.g. 12 months for a s59 warning)")
+    issued_on = GovukDateField(label="Date issued")
+    expires_on = GovukDateField(required=False, label="Ends on", help_text="Leave blank for the usual period (e.g. 12 months for a s59 warning)")
     amount = forms.IntegerField(required=False, min_value=0, label="Fixed penalty (GBP)", help_text="Leave blank for the partnership's amount")
 
     def __init__(self, *args: Any, people: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
@@ -106,7 +106,7 @@ class ReferralUpdateForm(GovukForm):
 class TaskForm(GovukForm):
     title = forms.CharField(max_length=300)
     owner = forms.ModelChoiceField(get_user_model().objects.none())
-    due_on = forms.DateField(widget=DateInput, label="Due")
+    due_on = GovukDateField(label="Due")
 
     def __init__(self, *args: Any, case: AsbCase, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -120,7 +120,7 @@ class NoteForm(GovukForm):
 
 
 class VisitForm(GovukForm):
-    visited_on = forms.DateField(widget=DateInput, label="Date of visit")
+    visited_on = GovukDateField(label="Date of visit")
     findings = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="What you found")
 
 
@@ -154,23 +154,48 @@ class RiskForm(GovukForm):
         super().__init__(*args, **kwargs)
         self.fields["person"].choices = [(str(i), n) for i, n in people or []]
         for question in rules.RISK_QUESTIONS:
-            self.fields[f"q_{question.key}"] = forms.BooleanField(required=False, label=question.text)
-        for name, field in self.fields.items():
-            if name.startswith("q_"):
-                field.widget.attrs["class"] = "govuk-checkboxes__input"
+            # Yes, no, or left unanswered: a question nobody answered is "not answered", never "no".
+            self.fields[f"q_{question.key}"] = forms.ChoiceField(
+                required=False, label=question.text, choices=RISK_ANSWERS, initial="",
+                widget=forms.RadioSelect(attrs={"class": "govuk-radios__input"}))
 
-    def answers(self) -> dict[str, bool]:
-        return {q.key: bool(self.cleaned_data.get(f"q_{q.key}")) for q in rules.RISK_QUESTIONS}
+    def answers(self) -> dict[str, bool | None]:
+        return {q.key: {"yes": True, "no": False}.get(self.cleaned_data.get(f"q_{q.key}") or "")
+                for q in rules.RISK_QUESTIONS}
+
+
+RISK_ANSWERS = [("yes", "Yes"), ("no", "No"), ("", "Not answered")]
 
 
 class CaseFilterForm(GovukForm):
-    status = forms.ChoiceField(choices=[("", "Any status")] + list(CaseStatus.choices), required=False)
-    q = forms.CharField(required=False, label="Reference or words in the summary")
+    """The case list's filters (issue 12, item 5). People and address filters are offered only to
+    roles that may see people (``people=False`` for analysts)."""
+
+    q = forms.CharField(required=False, max_length=100, label="Reference or words in the summary")
+    person = forms.CharField(required=False, max_length=100, label="Person's name")
+    address = forms.CharField(required=False, max_length=100, label="Address or postcode")
+    case_type = forms.ModelChoiceField(CaseType.objects.all(), required=False, label="Type of case",
+                                       empty_label="Any type")
+    ward = forms.ChoiceField(required=False, label="Ward")
+    status = forms.ChoiceField(choices=[("", "Any status"), ("not_closed", "Not closed")] + list(CaseStatus.choices),
+                               required=False)
+    lead_officer = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="Lead officer")
+    opened_from = GovukDateField(required=False, label="Opened on or after")
+    opened_to = GovukDateField(required=False, label="Opened on or before")
+    sort = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, people: bool = True, wards: list[tuple[Any, str]] | None = None,
+                 officers: list[tuple[Any, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not people:
+            del self.fields["person"], self.fields["address"]
+        self.fields["ward"].choices = [("", "Any ward"), *(wards or [])]
+        self.fields["lead_officer"].choices = [("", "Any officer"), *[(str(i), n) for i, n in officers or []]]
 
 
 class BreachForm(GovukForm):
     intervention = forms.ChoiceField(label="Which warning, notice, contract or order was breached")
-    occurred_on = forms.DateField(widget=DateInput, label="Date of the breach")
+    occurred_on = GovukDateField(label="Date of the breach")
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="What happened")
     action_taken = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, label="Action taken")
 
@@ -209,3 +234,79 @@ class GroupForm(GovukForm):
     def __init__(self, *args: Any, people: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["members"].choices = [(str(i), n) for i, n in people or []]
+
+
+# ---- Corrections (issue 12, item 1) -----------------------------------------------------------
+
+def _correction_formfield(db_field: Any, **kwargs: Any) -> Any:
+    """The form field for a model field being corrected: GOV.UK date boxes for dates, a
+    textarea for free text; a field that may be blank is optional."""
+    from django.db import models
+
+    label = str(db_field.verbose_name).capitalize()
+    required = not db_field.blank
+    if isinstance(db_field, models.DateTimeField):
+        return GovukDateTimeField(label=label, required=required)
+    if isinstance(db_field, models.DateField):
+        widget = GovukDateWidget(attrs={"autocomplete": "bday"}) if db_field.name == "date_of_birth" else None
+        return GovukDateField(label=label, required=required, **({"widget": widget} if widget else {}))
+    if isinstance(db_field, models.TextField):
+        return forms.CharField(label=label, required=required, widget=forms.Textarea(attrs={"rows": 4}))
+    field = db_field.formfield(**kwargs)
+    if field is not None:
+        field.label = label
+    return field
+
+
+def correction_form(model: type, fields: tuple[str, ...], *, owners: Any = None) -> type[GovukForm]:
+    """A form correcting ``fields`` of ``model``, with the version it was opened on and the reason.
+    ``owners``: the users a task may be given to (the agencies on its case), never all users."""
+    from django.forms.models import fields_for_model
+
+    from .corrections import REASON_MAX
+
+    attrs: dict[str, Any] = dict(fields_for_model(model, fields=list(fields), formfield_callback=_correction_formfield))
+    if "owner" in attrs and owners is not None:
+        attrs["owner"].queryset = owners
+    attrs["version"] = version_field()
+    # Not "reason": a referral has a field of that name.
+    attrs["correction_reason"] = forms.CharField(
+        max_length=REASON_MAX, label="Why are you correcting this?",
+        help_text="For example: date of birth confirmed from the tenancy agreement. It is kept with the change in "
+                  "the record's history.")
+    return type(f"Correct{model.__name__}Form", (GovukForm,), attrs)
+
+
+def task_owners(case: AsbCase) -> Any:
+    """Officers and supervisors of the agencies on the case (the users a task may be given to)."""
+    agency_ids = [case.lead_agency_id, *case.agencies.values_list("id", flat=True)]
+    user_ids = Membership.objects.filter(agency_id__in=agency_ids, role__in=["officer", "supervisor"]).values("user_id")
+    return get_user_model().objects.filter(id__in=user_ids, is_active=True).order_by("username")
+
+
+class SearchForm(GovukForm):
+    q = forms.CharField(required=False, max_length=100, label="Search for a person, case or place",
+                        help_text="A name, a case reference, an address or a postcode")
+
+
+class TimelineForm(GovukForm):
+    """A timeline's filters (issue 12, item 4): which kinds, between which dates, which order."""
+
+    kind = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple, label="Show",
+                                     help_text="Leave them all unticked to show everything")
+    start = GovukDateField(required=False, label="From")
+    end = GovukDateField(required=False, label="To")
+    order = forms.ChoiceField(required=False, widget=forms.RadioSelect, label="Order",
+                              choices=[("", "Oldest first"), ("newest", "Newest first")])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from .chronology import KINDS
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = list(KINDS.items())
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            self.add_error("end", "The end date must be the same as or after the start date")
+        return data

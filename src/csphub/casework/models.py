@@ -365,6 +365,11 @@ class RiskAssessment(BaseRecord):
     class Meta:
         ordering = ["-created_on"]
 
+    @property
+    def unanswered_count(self) -> int:
+        """Questions left unanswered (stored as null): they scored nothing, and were not a "no"."""
+        return sum(1 for value in (self.answers or {}).values() if value is None)
+
 
 class Alert(models.Model):
     """A message to a user (e.g. a supervisor told of a high-risk victim)."""

@@ -119,13 +119,16 @@ def dashboard(user: Any) -> dict[str, Any]:
         "my_cases": my_cases,
         "overdue": [t for t in my_tasks if t.due_on < today],
         "due_soon": [t for t in my_tasks if today <= t.due_on <= today + timedelta(days=7)],
-        "reviews_due": [c for c in my_cases if c.next_review_on and c.next_review_on <= today + timedelta(days=7)],
+        # Most overdue first: the earliest review date leads.
+        "reviews_due": sorted((c for c in my_cases if c.next_review_on and c.next_review_on <= today + timedelta(days=7)),
+                              key=lambda c: (c.next_review_on, c.pk)),
         "alerts": alerts,
         "referrals_received": received,
         "recent_interventions": list(Intervention.objects.filter(case__in=visible, case_id__in=mine,
                                                                  archived_on__isnull=True)
                                      .select_related("case")[:10]) if policy.can_read_free_text(user) else [],
         "can_create": policy.can_create_case(user),
+        "can_view_caseload": policy.can_view_caseload(user),
     }
 
 
@@ -185,7 +188,7 @@ def person_page(user: Any, pk: object) -> dict[str, Any]:
     received = list(reads.referrals_received(user, purpose=f"person page {person.pk}").filter(person=person)
                     .select_related("case__case_type"))
     return {"person": person, "flags": flags, "roles": on_cases, "referrals_received": received,
-            "hidden_flags": person.flags.count() - len(flags)}
+            "hidden_flags": person.flags.count() - len(flags), "can_correct": policy.can_correct_person(user, person)}
 
 
 def referral_page(user: Any, pk: object) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from csphub.core import penalties
 from csphub.dates import add_months
@@ -349,16 +349,22 @@ class RiskResult:
     score: int
     level: str
     reasons: tuple[str, ...] = field(default_factory=tuple)
+    unanswered: tuple[str, ...] = field(default_factory=tuple, compare=False)  # keys of questions not answered
 
 
-def score_risk(answers: Mapping[str, bool]) -> RiskResult:
+def score_risk(answers: Mapping[str, bool | None]) -> RiskResult:
     """Score a victim risk assessment: standard (< 10), medium (10-19) or high (20+, or a trigger).
+
+    A question left out, or answered None, is "not answered": it scores nothing but is listed in
+    ``unanswered``, never taken for a "no" (the officer is told the score may be low).
 
     Examples:
         >>> score_risk({"repeat": True, "fear": True, "health": True}).level
         'medium'
         >>> score_risk({"self_harm": True}).level
         'high'
+        >>> len(score_risk({"repeat": True, "fear": False}).unanswered)
+        10
     """
     unknown = set(answers) - {q.key for q in RISK_QUESTIONS}
     if unknown:
@@ -372,7 +378,8 @@ def score_risk(answers: Mapping[str, bool]) -> RiskResult:
         level = MEDIUM
     else:
         level = STANDARD
-    return RiskResult(score, level, reasons)
+    unanswered = tuple(q.key for q in RISK_QUESTIONS if answers.get(q.key) is None)
+    return RiskResult(score, level, reasons, unanswered)
 
 
 # ---- Repeat flags --------------------------------------------------------------------------
@@ -410,3 +417,56 @@ def retention_due(closed_on: date | None, today: date, retain_years: int) -> boo
     if closed_on is None:
         return False
     return add_months(closed_on, 12 * retain_years) <= today
+
+
+# ---- Dates a person enters (issue 12, item 9) ------------------------------------------------
+# What has happened cannot be dated in the future, and a report cannot come before what it
+# reports. Each check returns the Refusals it finds (empty = fine), on the field to correct.
+
+def _day(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def not_in_future(value: date | datetime | None, now: date | datetime, what: str, field_name: str) -> list[Refusal]:
+    """Refused when ``value`` (a date, or a date and time) is after ``now``.
+
+    Examples:
+        >>> not_in_future(date(2026, 5, 2), date(2026, 5, 1), "An incident", "occurred_at")[0].message
+        'An incident cannot be in the future: 02 May 2026 is after today (01 May 2026).'
+        >>> not_in_future(date(2026, 5, 1), date(2026, 5, 1), "A visit", "visited_on")
+        []
+    """
+    if value is None:
+        return []
+    if isinstance(value, datetime) and isinstance(now, datetime):
+        if value > now:
+            return [Refusal("date_in_future", f"{what} cannot be in the future: {value:%d %B %Y %H:%M} is after "
+                            f"now ({now:%d %B %Y %H:%M}).", field_name)]
+        return []
+    if _day(value) > _day(now):
+        return [Refusal("date_in_future", f"{what} cannot be in the future: {_day(value):%d %B %Y} is after today "
+                        f"({_day(now):%d %B %Y}).", field_name)]
+    return []
+
+
+def not_before(value: date | datetime | None, earlier: date | datetime | None, what: str, earlier_what: str,
+               field_name: str, rule: str = "date_before_what_it_follows") -> list[Refusal]:
+    """Refused when ``value`` is on a day before ``earlier`` (the same day is fine).
+
+    Examples:
+        >>> not_before(date(2026, 3, 1), date(2026, 3, 2), "The complaint", "the behaviour it reports",
+        ...            "reported_on")[0].message
+        'The complaint (01 March 2026) cannot be before the behaviour it reports (02 March 2026).'
+    """
+    if value is None or earlier is None or _day(value) >= _day(earlier):
+        return []
+    return [Refusal(rule, f"{what} ({_day(value):%d %B %Y}) cannot be before {earlier_what} "
+                    f"({_day(earlier):%d %B %Y}).", field_name)]
+
+
+def check_incident_dates(occurred_at: datetime, reported_on: date, now: datetime) -> list[Refusal]:
+    """An incident happened in the past, and was reported on or after the day it happened."""
+    return [*not_in_future(occurred_at, now, "An incident", "occurred_at"),
+            *not_in_future(reported_on, now, "The date reported", "reported_on"),
+            *not_before(reported_on, occurred_at, "The report", "the incident it reports", "reported_on",
+                        "report_before_incident")]

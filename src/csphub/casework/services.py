@@ -90,6 +90,14 @@ def _lock(record: Any) -> None:
     lock(record)
 
 
+def refuse(refusals: list[rules.Refusal]) -> None:
+    """Raise the first refusal (RuleRefused, on its field) with the others it came with."""
+    if refusals:
+        first = refusals[0]
+        raise RuleRefused(first.rule, first.message, first.field,
+                          tuple((r.rule, r.message, r.field) for r in refusals[1:]))
+
+
 def require_change(user: Any, case: AsbCase) -> None:
     if not policy.can_change_case(user, case):
         raise PermissionRefused(f"You cannot record on {case.reference}: {policy.why_not_change(user, case)}.")
@@ -174,6 +182,7 @@ def open_case(
     if not summary.strip():
         raise RuleRefused("summary_required", "Say briefly what the case is about.", "summary")
     opened_on = opened_on or timezone.localdate()
+    refuse(rules.not_in_future(opened_on, timezone.localdate(), "A case", "opened_on"))
     location = location or location_for(user, address=address, postcode=postcode, latitude=latitude,
                                         longitude=longitude)
     case = AsbCase(
@@ -207,6 +216,7 @@ def change_status(user: Any, case: AsbCase, status: str, *, outcome: str = "", o
             raise RuleRefused("unknown_outcome", f"Unknown outcome {outcome!r}; expected one of "
                               f"{', '.join(CaseOutcome.values)}.", "outcome")
         case.closed_on = on or timezone.localdate()
+        refuse(rules.not_in_future(case.closed_on, timezone.localdate(), "Closing a case", "status"))
         case.outcome = outcome
     elif case.is_closed:
         case.closed_on = None
@@ -264,6 +274,7 @@ def record_person(user: Any, *, channel: str = Channel.WEB, flags: list[str] | N
                   **details: Any) -> Person:
     if not policy.can_record_people(user):
         raise PermissionRefused("Your role cannot record people.")
+    refuse(rules.not_in_future(details.get("date_of_birth"), timezone.localdate(), "A date of birth", "date_of_birth"))
     person = Person(recorded_by_agency=_agency(user), **details)
     person.full_clean(exclude=["recorded_by_agency", "merged_into"])
     person.save_by(user)
@@ -336,10 +347,12 @@ def record_incident(user: Any, case: AsbCase, *, occurred_at: Any, description: 
     require_change(user, case)
     if timezone.is_naive(occurred_at):
         occurred_at = timezone.make_aware(occurred_at)
+    reported_on = reported_on or timezone.localdate()
+    refuse(rules.check_incident_dates(timezone.localtime(occurred_at), reported_on, timezone.localtime()))
     agency = agency_named(reported_by_agency, "reported_by_agency") if reported_by_agency else _agency(user)
     incident = Incident(case=case, occurred_at=occurred_at, description=description, reported_by_agency=agency,
                         location=location or case.location, is_hate=is_hate,
-                        reported_on=reported_on or timezone.localdate())
+                        reported_on=reported_on)
     incident.save_by(user)
     record(user, Action.CREATED, "incident", incident.pk, channel=channel, summary=f"case {case.pk}")
     return incident
@@ -457,6 +470,7 @@ def add_note(user: Any, case: AsbCase, text: str, *, channel: str = Channel.WEB)
 def record_visit(user: Any, case: AsbCase, *, visited_on: date, findings: str,
                  channel: str = Channel.WEB) -> MonitoringVisit:
     require_change(user, case)
+    refuse(rules.not_in_future(visited_on, timezone.localdate(), "A visit", "visited_on"))
     visit = MonitoringVisit(case=case, visited_on=visited_on, findings=findings, officer=user)
     visit.save_by(user)
     record(user, Action.CREATED, "visit", visit.pk, channel=channel, summary=f"case {case.pk}")
@@ -522,16 +536,18 @@ def mark_alert_read(user: Any, alert_id: object, *, channel: str = Channel.WEB) 
 # ---- Risk ----------------------------------------------------------------------------------
 
 @transaction.atomic
-def assess_risk(user: Any, case: AsbCase, person: Person, answers: Mapping[str, bool], *,
+def assess_risk(user: Any, case: AsbCase, person: Person, answers: Mapping[str, bool | None], *,
                 channel: str = Channel.WEB) -> RiskAssessment:
     """Score a victim risk assessment. A high score alerts the lead agency's supervisors and
-    prompts a referral to the partnership's vulnerability panel."""
+    prompts a referral to the partnership's vulnerability panel. A question answered None (or
+    left out) is stored as not answered (null), not as "no"."""
     require_change(user, case)
     _require_person(user, person)
     if not case.parties.filter(person=person).exists():
         raise RuleRefused("assessed_person_not_on_case", "Add the person to the case before assessing their risk.", "person")
     result = rules.score_risk(answers)
-    assessment = RiskAssessment(case=case, person=person, answers=dict(answers),
+    assessment = RiskAssessment(case=case, person=person,
+                                answers={q.key: answers.get(q.key) for q in rules.RISK_QUESTIONS},
                                 score=result.score, level=result.level)
     assessment.save_by(user)
     record(user, Action.CREATED, "risk_assessment", assessment.pk, channel=channel,
@@ -588,6 +604,7 @@ def record_breach(user: Any, intervention: Intervention, *, occurred_on: date, d
     if occurred_on < intervention.issued_on:
         raise RuleRefused("breach_before_issue", f"A breach cannot happen before the "
                           f"{intervention.get_kind_display()} was issued on {intervention.issued_on:%d %B %Y}.", "occurred_on")
+    refuse(rules.not_in_future(occurred_on, timezone.localdate(), "A breach", "occurred_on"))
     breach = Breach(intervention=intervention, occurred_on=occurred_on, description=description, action_taken=action_taken)
     breach.save_by(user)
     record(user, Action.CREATED, "breach", breach.pk, channel=channel, summary=f"{intervention.kind} {intervention.pk}")

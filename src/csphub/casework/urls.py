@@ -31,4 +31,26 @@ urlpatterns = [
     path("people/<int:pk>/", views.person_detail, name="person-detail"),
     path("alerts/<int:alert_id>/read/", views.alert_read, name="alert-read"),
     path("statistics/", views.statistics, name="statistics"),
+    # Corrections, with a reason, and the history of every change (issue 12, item 1)
+    path("cases/<int:pk>/edit/", views.correct_case, name="case-correct"),
+    path("cases/<int:pk>/history/", views.case_history, name="case-history"),
+    path("people/<int:pk>/edit/", views.correct_person, name="person-correct"),
+    path("people/<int:pk>/history/", views.person_history, name="person-history"),
+    path("parties/<int:pk>/edit/", views.correct_party, name="party-correct"),
+    path("incidents/<int:pk>/edit/", views.correct_incident, name="incident-correct"),
+    path("visits/<int:pk>/edit/", views.correct_visit, name="visit-correct"),
+    path("notes/<int:pk>/edit/", views.correct_note, name="note-correct"),
+    path("tasks/<int:pk>/edit/", views.correct_task, name="task-correct"),
+    path("interventions/<int:pk>/edit/", views.correct_intervention, name="intervention-correct"),
+    path("breaches/<int:pk>/edit/", views.correct_breach, name="breach-correct"),
+    path("referrals/<int:pk>/edit/", views.correct_referral, name="referral-correct"),
+    # Find (issue 12, item 5)
+    path("search/", views.search, name="search"),
+    path("caseload/", views.caseload, name="caseload"),
+    path("locations/<int:pk>/", views.location_detail, name="location-detail"),
+    path("locations/<int:pk>/edit/", views.correct_location, name="location-correct"),
+    # Chronology (issue 12, item 4); ?format=pdf for the PDF
+    path("cases/<int:pk>/timeline/", views.case_timeline, name="case-timeline"),
+    path("people/<int:pk>/timeline/", views.person_timeline, name="person-timeline"),
+    path("locations/<int:pk>/timeline/", views.location_timeline, name="location-timeline"),
 ]

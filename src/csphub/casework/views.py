@@ -16,9 +16,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from csphub.core.forms import show_refusal
-from csphub.errors import NotFoundError, RuleRefused
+from csphub.errors import NotFoundError, RuleRefused, StaleEdit
 
-from . import forms, pages, services
+from . import chronology, corrections, find, forms, history, pages, services
 from .models import CaseType, Intervention
 
 
@@ -40,12 +40,42 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def case_list(request: HttpRequest) -> HttpResponse:
-    form = forms.CaseFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {"status": "", "q": ""}
-    found = pages.case_list(request.user, status=filters["status"], q=filters["q"])
+    user = request.user
+    choices = find.filter_choices(user)
+    form = forms.CaseFilterForm(request.GET or None, **choices)
+    filters = find.CaseFilters()
+    if form.is_bound and form.is_valid():
+        d = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+        d["case_type"] = d["case_type"].pk if "case_type" in d else None
+        filters = find.CaseFilters(**d)
+    found = find.case_list(user, filters)
     page = Paginator(found["cases"], 50).get_page(request.GET.get("page"))
-    return render(request, "casework/case_list.html", {"title": "Cases", "page": page, "form": form,
-                                                         "can_create": found["can_create"]})
+    keep = request.GET.copy()
+    keep.pop("page", None)
+    sorting = keep.copy()
+    sorting.pop("sort", None)
+    return render(request, "casework/case_list.html", {
+        "title": "Cases", "page": page, "form": form, "can_create": found["can_create"], "sort": filters.sort,
+        "query": keep.urlencode(), "sort_query": sorting.urlencode(),
+        "columns": [("reference", "Reference"), ("type", "Type"), ("agency", "Lead agency"), ("lead", "Lead officer"),
+                    ("ward", "Ward"), ("status", "Status"), ("opened", "Opened"), ("review", "Next review")]})
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    form = forms.SearchForm(request.GET or None)
+    q = form.cleaned_data["q"] if form.is_bound and form.is_valid() else ""
+    found = find.search(request.user, q)
+    return render(request, "casework/search.html", {"title": "Search", "form": form, **found})
+
+
+def caseload(request: HttpRequest) -> HttpResponse:
+    return render(request, "casework/caseload.html", {"title": "Your team's caseload", "rows": find.caseload(request.user),
+                                                      "today": timezone.localdate()})
+
+
+def location_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    context = find.location_page(request.user, pk)
+    return render(request, "casework/location_detail.html", {"title": context["location"].address, **context})
 
 
 # ---- A case ------------------------------------------------------------------------------
@@ -93,7 +123,11 @@ def case_add_person(request: HttpRequest, pk: int) -> HttpResponse:
         likely = [] if "confirm_new" in request.POST else services.likely_matches_for_case(user, case, data)
         if likely:
             return render(request, "casework/add_person.html", {**page, "likely": likely, "role": role})
-        party = services.add_new_party(user, case, role=role, flags=flags, details=data)
+        try:
+            party = services.add_new_party(user, case, role=role, flags=flags, details=data)
+        except RuleRefused as e:  # e.g. a date of birth in the future
+            show_refusal(form, e)
+            return render(request, "casework/add_person.html", page)
         messages.success(request, f"{party.person.full_name} added to {case.reference}")
         return redirect("case-detail", pk=case.pk)
     if q := request.GET.get("q", "").strip()[:100]:
@@ -189,6 +223,10 @@ def _save_risk(user: Any, case: Any, d: dict[str, Any], form: Any) -> str:
     person = _person(user, d["person"])
     assessment = services.assess_risk(user, case, person, form.answers())
     extra = " Your supervisor has been alerted; consider a referral to the Vulnerability Panel." if assessment.level == "high" else ""
+    unanswered = sum(1 for value in assessment.answers.values() if value is None)
+    if unanswered:
+        extra += (f" {unanswered} question{'s were' if unanswered > 1 else ' was'} not answered, so the score may be "
+                  "too low: complete the assessment when you can.")
     return f"Risk assessed as {assessment.level} (score {assessment.score}).{extra}"
 
 
@@ -318,3 +356,130 @@ def statistics(request: HttpRequest) -> HttpResponse:
 
 def case_types() -> list[CaseType]:
     return list(CaseType.objects.filter(is_active=True))
+
+
+# ---- Corrections and history (issue 12, item 1) ------------------------------------------------
+
+def correction_page(kind: str) -> Callable[..., HttpResponse]:
+    """A page correcting one record of ``kind``: read through access (404 if not visible, audited),
+    403 saying why if the user may not correct it; the form carries the version it was opened on,
+    so an edit made since is refused (409) with who made it; the reason is kept in the history;
+    what the re-checked rules now say is shown after saving."""
+
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        user = request.user
+        target = corrections.load(user, kind, pk, purpose=f"correct {kind}")
+        corrections.require_correct(user, kind, target)
+        spec = corrections.SPECS[kind]
+        case = spec.case_of(target)
+        form_class = forms.correction_form(spec.model, spec.fields,
+                                           owners=forms.task_owners(case) if kind == "task" and case else None)
+        current = {name: getattr(target, spec.model._meta.get_field(name).attname) for name in spec.fields}
+        form = form_class(request.POST or None, initial={**current, "version": corrections.version_of(target)})
+        status = 200
+        if request.method == "POST" and form.is_valid():
+            changes = {name: form.cleaned_data[name] for name in spec.fields}
+            try:
+                result = corrections.correct(user, kind, target, changes, reason=form.cleaned_data["correction_reason"],
+                                             expected_version=form.cleaned_data["version"])
+            except StaleEdit as e:
+                show_refusal(form, e)
+                status = 409
+            except RuleRefused as e:
+                show_refusal(form, e)
+            else:
+                messages.success(request, result.message)
+                for effect in result.effects:
+                    messages.warning(request, effect)
+                return redirect(_after_correction(kind, target, case))
+        title = f"Correct the {spec.label}" + (f": {case.reference}" if case else "")
+        intro = ("Change what was entered wrongly and say why. Nothing is deleted: the history keeps what it said "
+                 "before, who changed it, when and why.")
+        response = render(request, "casework/form.html", {"form": form, "title": title, "case": case, "intro": intro})
+        response.status_code = status
+        return response
+
+    return view
+
+
+def _after_correction(kind: str, target: Any, case: Any) -> str:
+    from django.urls import reverse
+
+    spec = corrections.SPECS[kind]
+    if spec.page is not None:
+        return spec.page(target)
+    if kind == "person":
+        return reverse("person-detail", args=[target.pk])
+    if kind == "location":
+        return reverse("location-detail", args=[target.pk])
+    if kind == "referral" and case is None:
+        return reverse("referral-detail", args=[target.pk])
+    return reverse("case-detail", args=[case.pk])
+
+
+correct_case = correction_page("case")
+correct_person = correction_page("person")
+correct_party = correction_page("party")
+correct_incident = correction_page("incident")
+correct_visit = correction_page("visit")
+correct_note = correction_page("note")
+correct_task = correction_page("task")
+correct_intervention = correction_page("intervention")
+correct_breach = correction_page("breach")
+correct_referral = correction_page("referral")
+correct_location = correction_page("location")
+
+
+def case_history(request: HttpRequest, pk: int) -> HttpResponse:
+    context = history.case_history(request.user, pk)
+    return render(request, "casework/history.html", {"title": f"History of {context['case'].reference}",
+                                                     "back": context["case"], **context})
+
+
+def person_history(request: HttpRequest, pk: int) -> HttpResponse:
+    context = history.person_history(request.user, pk)
+    return render(request, "casework/history.html", {"title": f"History of {context['person'].full_name}'s details",
+                                                     **context})
+
+
+# ---- Chronology (issue 12, item 4) ---------------------------------------------------------------
+
+def _timeline_page(build: Callable[..., dict[str, Any]], what: str) -> Callable[..., HttpResponse]:
+    """A timeline page: filtered by the form, printable (print styles), or a PDF with ?format=pdf."""
+
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        form = forms.TimelineForm(request.GET if any(k in request.GET for k in ("kind", "start-day", "end-day", "order",
+                                                                               "start", "end")) else None)
+        window, newest = chronology.Window(), False
+        if form.is_bound and form.is_valid():
+            d = form.cleaned_data
+            window = chronology.Window(frozenset(d["kind"]), d["start"], d["end"])
+            newest = d["order"] == "newest"
+        context = build(request.user, pk, window, newest_first=newest)
+        title = f"Timeline of {context['subject']}"
+        if request.GET.get("format") == "pdf":
+            return _pdf(request, title, context, what)
+        query = request.GET.copy()
+        query["format"] = "pdf"
+        return render(request, "casework/chronology.html", {"title": title, "form": form, "what": what,
+                                                            "pdf_query": query.urlencode(), **context})
+
+    return view
+
+
+def _pdf(request: HttpRequest, title: str, context: dict[str, Any], what: str) -> HttpResponse:
+    from django.template.loader import render_to_string
+    from weasyprint import HTML
+
+    html = render_to_string("casework/chronology_pdf.html", {"title": title, "what": what,
+                                                             "printed": timezone.localtime(), "user": request.user,
+                                                             **context})
+    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in str(context["subject"]))[:60]
+    response["Content-Disposition"] = f'attachment; filename="timeline-{safe}.pdf"'
+    return response
+
+
+case_timeline = _timeline_page(chronology.case_timeline, "case")
+person_timeline = _timeline_page(chronology.person_timeline, "person")
+location_timeline = _timeline_page(chronology.location_timeline, "place")

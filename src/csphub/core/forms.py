@@ -73,6 +73,9 @@ class GovukFormMixin:
             field = self.fields.get(name)  # type: ignore[attr-defined]
             if field is None:
                 continue
+            if isinstance(field.widget, GovukDateWidget):
+                field.widget.has_error = True
+                continue
             css = field.widget.attrs.get("class", "")
             base = css.split()[0] if css else ""
             if base in ("govuk-input", "govuk-select", "govuk-textarea") and f"{base}--error" not in css:
@@ -109,3 +112,133 @@ def show_refusal(form: Any, error: Any) -> None:
     fields = [(error.field, error.reason), *[(f, m) for _, m, f in error.others]]
     for field, message in fields:
         form.add_error(field if field in form.fields else None, message)
+
+
+# ---- The GOV.UK date input: day, month and year in three boxes (issue 12, item 9) ------------
+# https://design-system.service.gov.uk/components/date-input/ and the "Dates" pattern. One
+# widget and one field for every date a person types; a date and time adds a fourth box, the
+# time (24-hour, e.g. 22:30). A single ISO value posted under the field's own name (a script,
+# an older form) is still read.
+
+DATE_PARTS = ("day", "month", "year")
+
+
+class GovukDateWidget(forms.Widget):
+    """Three inputs named ``<name>-day``, ``<name>-month``, ``<name>-year`` (and ``<name>-time``
+    with ``with_time``), rendered in the field's fieldset by ``govuk/date_input.html``."""
+
+    template_name = "govuk/date_input.html"
+    with_time = False
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.has_error = False
+
+    def parts(self) -> tuple[str, ...]:
+        return (*DATE_PARTS, "time") if self.with_time else DATE_PARTS
+
+    def id_for_label(self, id_: str) -> str:
+        return f"{id_}-day" if id_ else id_  # the error summary links to the first box
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        typed = [data.get(f"{name}-{part}") for part in self.parts()]
+        if all(v in (None, "") for v in typed) and data.get(name):
+            return data.get(name)
+        return tuple(v if isinstance(v, str) else "" for v in typed)
+
+    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
+        return name not in data and not any(f"{name}-{part}" in data for part in self.parts())
+
+    def split(self, value: Any) -> dict[str, str]:
+        if isinstance(value, tuple):
+            return dict(zip(self.parts(), value, strict=False))
+        if isinstance(value, str) and value:
+            try:
+                value = datetime.fromisoformat(value.replace(" ", "T")) if self.with_time else date.fromisoformat(value[:10])
+            except ValueError:
+                return {}
+        if isinstance(value, datetime):
+            from django.utils import timezone
+
+            local = timezone.localtime(value) if timezone.is_aware(value) else value
+            return {"day": str(local.day), "month": str(local.month), "year": str(local.year),
+                    "time": f"{local:%H:%M}"}
+        if isinstance(value, date):
+            return {"day": str(value.day), "month": str(value.month), "year": str(value.year)}
+        return {}
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        values = self.split(value)
+        error = " govuk-input--error" if self.has_error else ""
+        widths = {"day": 2, "month": 2, "year": 4, "time": 4}
+        context["widget"]["parts"] = [
+            {"name": f"{name}-{part}", "id": f"{context['widget']['attrs'].get('id', 'id_' + name)}-{part}",
+             "label": part.capitalize(), "value": values.get(part, ""),
+             "class": f"govuk-input govuk-date-input__input govuk-input--width-{widths[part]}{error}",
+             "inputmode": "text" if part == "time" else "numeric",
+             "autocomplete": f"bday-{part}" if self.attrs.get("autocomplete") == "bday" and part != "time" else ""}
+            for part in self.parts()]
+        return context
+
+
+class GovukDateTimeWidget(GovukDateWidget):
+    with_time = True
+
+
+def _date_from_parts(label: str, typed: tuple[str, ...]) -> date | None:
+    day, month, year = (p.strip() for p in typed[:3])
+    if not (day or month or year):
+        return None
+    missing = [part for part, v in zip(DATE_PARTS, (day, month, year), strict=True) if not v]
+    if missing:
+        raise ValidationError(f"{label} must include a {' and a '.join(missing)}", code="incomplete")
+    if not (day.isascii() and day.isdigit() and month.isascii() and month.isdigit() and year.isascii()
+            and year.isdigit()):
+        raise ValidationError(f"{label} must be a real date, in numbers, for example 27 3 2026", code="invalid")
+    if len(year) != 4:
+        raise ValidationError(f"{label} year must include 4 numbers, for example 2026", code="invalid")
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError as e:
+        raise ValidationError(f"{label} must be a real date", code="invalid") from e
+
+
+class GovukDateField(forms.DateField):
+    """A date typed as day, month and year, with the Design System's error messages
+    ("Date of birth must include a month", "... must be a real date")."""
+
+    widget = GovukDateWidget
+
+    def to_python(self, value: Any) -> date | None:  # type: ignore[override]
+        if isinstance(value, tuple):
+            return _date_from_parts(str(self.label or "The date"), value)
+        return super().to_python(value)
+
+
+class GovukDateTimeField(forms.DateTimeField):
+    """A date (day, month, year) and a time (``22:30``) in one field; aware in the local zone."""
+
+    widget = GovukDateTimeWidget
+
+    def to_python(self, value: Any) -> datetime | None:  # type: ignore[override]
+        if not isinstance(value, tuple):
+            return super().to_python(value)
+        label = str(self.label or "The date")
+        day = _date_from_parts(label, value)
+        typed_time = (value[3] if len(value) > 3 else "").strip().replace(".", ":")
+        if day is None:
+            if typed_time:
+                raise ValidationError(f"{label} must include a day, month and year", code="incomplete")
+            return None
+        if not typed_time:
+            raise ValidationError(f"{label} must include a time, for example 22:30", code="incomplete")
+        try:
+            hour, minute = (int(p) for p in typed_time.split(":", 1)) if ":" in typed_time else (int(typed_time), 0)
+            moment = datetime(day.year, day.month, day.day, hour, minute)
+        except ValueError as e:
+            raise ValidationError(f"{label} time must be a real time in 24 hours, for example 22:30",
+                                  code="invalid") from e
+        from django.utils import timezone
+
+        return timezone.make_aware(moment) if timezone.is_naive(moment) else moment

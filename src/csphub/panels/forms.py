@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from csphub.accounts.models import Agency
-from csphub.core.forms import DateInput, GovukForm
+from csphub.core.forms import GovukDateField, GovukForm
 from django import forms
 
 from .models import PanelAction, PanelReferral
@@ -32,7 +32,7 @@ class DecisionForm(GovukForm):
 class ActionForm(GovukForm):
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="Action")
     owner_agency = forms.ModelChoiceField(Agency.objects.none(), label="Owner")
-    due_on = forms.DateField(widget=DateInput, label="Due")
+    due_on = GovukDateField(label="Due")
 
     def __init__(self, *args: Any, members: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -44,7 +44,7 @@ class RagForm(GovukForm):
 
 
 class MeetingForm(GovukForm):
-    held_on = forms.DateField(widget=DateInput, label="Date of the meeting")
+    held_on = GovukDateField(label="Date of the meeting")
     agencies = forms.ModelMultipleChoiceField(Agency.objects.none(), widget=forms.CheckboxSelectMultiple,
                                               required=False, label="Agencies attending")
     attendees = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False,

@@ -13,6 +13,8 @@ from django.utils import timezone
 from csphub.access import policy, reads, roles
 from csphub.audit.services import Action, Channel, record
 from csphub.casework.models import AsbCase, Person
+from csphub.casework.rules import not_in_future
+from csphub.casework.services import refuse
 from csphub.core.models import lock
 from csphub.errors import (
     InputFileError,
@@ -153,6 +155,7 @@ def decide(user: Any, referral: PanelReferral, status: str, *, reason: str = "",
         raise RuleRefused("cohort_cap_reached", f"{panel} holds at most {panel.cohort_cap} people and is full; "
                           "close a place or keep the referral waiting.", "status")
     on = on or timezone.localdate()
+    refuse(not_in_future(on, timezone.localdate(), "A decision", "status"))
     referral.status = status
     referral.decision_reason = reason or referral.decision_reason
     if referral.decided_on is None:
@@ -219,9 +222,11 @@ def update_action(user: Any, action: PanelAction, rag: str, *, channel: str = Ch
 def set_action_rag(user: Any, referral: PanelReferral, action_id: object, rag: str, *,
                    channel: str = Channel.WEB) -> PanelAction:
     """Set the RAG of one of the referral's actions (the id as posted by the page)."""
-    action = PanelAction.objects.filter(pk=action_id, referral=referral).first() if str(action_id).isdigit() else None
-    if action is None:
-        raise NotFoundError(f"No action {action_id} on this referral.")
+    action_id = str(action_id).strip()
+    valid = action_id.isascii() and action_id.isdigit() and 0 < int(action_id) < 2**63
+    action = PanelAction.objects.filter(pk=action_id, referral=referral).first() if valid else None
+    if action is None:  # not an id ("abc", "²", 20 digits) or not one of this referral's actions
+        raise NotFoundError("No such action on this referral.")
     return update_action(user, action, rag, channel=channel)
 
 

@@ -1,5 +1,8 @@
 from django.urls import path
 
+from csphub.casework.views import correction_page
+
+from . import corrections as _corrections  # noqa: F401 - registers the correctable panel records
 from . import views
 
 urlpatterns = [
@@ -9,4 +12,7 @@ urlpatterns = [
     path("<int:pk>/meetings/new/", views.meeting_create, name="panel-meeting-create"),
     path("meetings/<int:pk>/", views.meeting_detail, name="panel-meeting"),
     path("referrals/<int:pk>/", views.referral_detail, name="panel-referral"),
+    # Corrections, with a reason kept in the history (issue 12, item 1)
+    path("referrals/<int:pk>/edit/", correction_page("panel_referral"), name="panel-referral-correct"),
+    path("actions/<int:pk>/edit/", correction_page("panel_action"), name="panel-action-correct"),
 ]

@@ -74,6 +74,7 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "title": f"{referral.panel}: referral", "referral": referral, "decision": decision, "action_form": action_form,
         "actions": referral.actions.filter(archived_on__isnull=True).select_related("owner_agency"),
         "rag_choices": PanelAction.Rag.choices, "today": timezone.localdate(),
+        "form_errors": bool(decision.errors or action_form.errors),
     })
 
 
