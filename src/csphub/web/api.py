@@ -22,6 +22,7 @@ from csphub.accounts.models import ApiToken
 from csphub.audit.services import Action, Channel, record
 from csphub.casereview.api import router as case_reviews
 from csphub.casework.api import cases, people, referrals, tasks
+from csphub.dialin.api import router as dialin
 from csphub.errors import NotFoundError, PermissionRefused, RuleRefused, StaleEdit
 from csphub.panels.api import router as panels
 
@@ -144,3 +145,4 @@ api.add_router("/tasks", tasks)
 api.add_router("/people", people)
 api.add_router("/panels", panels)
 api.add_router("/case-reviews", case_reviews)
+api.add_router("/dial-in", dialin)  # ---- Daily Dial In ----

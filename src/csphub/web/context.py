@@ -23,6 +23,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append(("Panels", "/panels/"))
             items.append(("Case reviews", "/case-reviews/"))
             items.append(("Duplicates", "/people/matches/"))
+            items.append(("Daily Dial In", "/dial-in/" if policy.can_view_morning(user) else "/dial-in/new/"))  # Dial In
         if policy.can_view_statistics(user):
             items.append(("Statistics", "/statistics/"))
         if policy.can_view_audit(user):

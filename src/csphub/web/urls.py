@@ -16,6 +16,7 @@ from csphub.accounts import urls as accounts_urls
 from csphub.administration import urls as administration_urls
 from csphub.casereview import urls as casereview_urls
 from csphub.casework import urls as casework_urls
+from csphub.dialin import urls as dialin_urls
 from csphub.panels import urls as panels_urls
 from csphub.people import urls as people_urls
 
@@ -49,6 +50,7 @@ urlpatterns = [
     path("panels/", include(pages(panels_urls.urlpatterns))),
     path("case-reviews/", include(pages(casereview_urls.urlpatterns))),
     path("people/", include(pages(people_urls.urlpatterns))),
+    path("dial-in/", include(pages(dialin_urls.urlpatterns))),  # ---- Daily Dial In ----
     path("", include(pages(casework_urls.urlpatterns))),
 ]
 

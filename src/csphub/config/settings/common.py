@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "csphub.panels",
     "csphub.casereview",
     "csphub.people",
+    "csphub.dialin",  # ---- Daily Dial In ----
 ]
 
 MIDDLEWARE = [
