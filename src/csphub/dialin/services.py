@@ -282,17 +282,25 @@ def _same_place(entry: DialInEntry, address: str, postcode: str, lat: float | No
     return False
 
 
+def _near(entries: Sequence[DialInEntry]) -> Q:
+    """Locations that may be the entries' places (checked exactly by _same_place): the same
+    postcode written either way, the same address, or within a small box around a map point."""
+    postcodes = {e.postcode for e in entries if e.postcode}
+    near = Q(location__postcode__in=postcodes | {p.replace(" ", "") for p in postcodes})
+    near |= Q(location__address__in={e.address for e in entries if e.address})
+    for e in entries:
+        if e.latitude is not None and e.longitude is not None:
+            near |= Q(location__latitude__range=(e.latitude - 0.001, e.latitude + 0.001),
+                      location__longitude__range=(e.longitude - 0.0015, e.longitude + 0.0015))
+    return near
+
+
 def _open_cases_prompts(user: Any, entries: Sequence[DialInEntry], named: dict[int, list[EntryPerson]],
                         channel: str) -> dict[int, list[Prompt]]:
     """Open cases at the entry's place or about a person named in it: only cases the viewer may
     see (policy.cases); the cases shown are audited by id. Nothing is said of other cases."""
     visible = policy.cases(user).exclude(status=CaseStatus.CLOSED)
-    postcodes = {e.postcode for e in entries if e.postcode}
-    addresses = {e.address for e in entries if e.address}
-    near = visible.filter(location__isnull=False).filter(
-        Q(location__postcode__in=postcodes) | Q(location__address__in=addresses)
-        | Q(location__latitude__isnull=False)).select_related("location")
-    candidates = list(near)
+    candidates = list(visible.filter(location__isnull=False).filter(_near(entries)).select_related("location"))
     people_ids = {n.person_id for ns in named.values() for n in ns}
     parties = list(CaseParty.objects.filter(case__in=visible, person_id__in=people_ids).select_related("case"))
     prompts: dict[int, list[Prompt]] = defaultdict(list)
@@ -395,11 +403,16 @@ def _linked(user: Any, entry: DialInEntry, channel: str, summary: str) -> None:
 PARTY_ROLES = {"victim": "victim", "subject": "subject", "witness": "witness", "other": "other"}
 
 
-@transaction.atomic
 def convert_to_case(user: Any, pk: object, *, case_type: Any, summary: str = "", channel: str = Channel.WEB) -> AsbCase:
     """A new case led by the user's agency (casework.open_case), with the entry as its first
     incident and the people named in it as parties."""
+    # Read outside the transaction, so a refusal's audit entry is kept.
     entry = _entry_for_change(user, pk, channel)
+    with transaction.atomic():
+        return _convert_to_case(user, entry, case_type, summary, channel)
+
+
+def _convert_to_case(user: Any, entry: DialInEntry, case_type: Any, summary: str, channel: str) -> AsbCase:
     lock(entry)
     if entry.case_id:
         raise RuleRefused("already_on_case", "This entry is already on a case.", "case")
@@ -417,12 +430,16 @@ def convert_to_case(user: Any, pk: object, *, case_type: Any, summary: str = "",
     return case
 
 
-@transaction.atomic
 def add_to_case(user: Any, pk: object, *, case_id: object, channel: str = Channel.WEB) -> Incident:
     """The entry as an incident on an existing case the user may record on."""
     entry = _entry_for_change(user, pk, channel)
-    lock(entry)
     case = casework.case_for_change(user, case_id, channel=channel, purpose="add a dial-in entry")
+    with transaction.atomic():
+        return _add_to_case(user, entry, case, channel)
+
+
+def _add_to_case(user: Any, entry: DialInEntry, case: AsbCase, channel: str) -> Incident:
+    lock(entry)
     if entry.incident_id:
         raise RuleRefused("already_on_case", f"This entry is already an incident on {entry.case}.", "case")
     location = case.location if case.location and _same_place(
@@ -438,7 +455,6 @@ def add_to_case(user: Any, pk: object, *, case_id: object, channel: str = Channe
     return incident
 
 
-@transaction.atomic
 def create_task(user: Any, pk: object, *, title: str, owner: Any, due_on: date, case_id: object | None = None,
                 channel: str = Channel.WEB) -> Any:
     """A task for an officer of an agency on the entry's case (or on the case named):
@@ -449,11 +465,12 @@ def create_task(user: Any, pk: object, *, title: str, owner: Any, due_on: date, 
         raise RuleRefused("task_needs_case", "A task belongs to a case: put the entry on a case first, or name one.",
                           "case")
     case = casework.case_for_change(user, target, channel=channel, purpose="task from a dial-in entry")
-    task = casework.add_task(user, case, title=title, owner=owner, due_on=due_on, channel=channel)
-    lock(entry)
-    entry.task = task
-    entry.case = entry.case or case
-    _linked(user, entry, channel, f"task {task.pk}")
+    with transaction.atomic():
+        task = casework.add_task(user, case, title=title, owner=owner, due_on=due_on, channel=channel)
+        lock(entry)
+        entry.task = task
+        entry.case = entry.case or case
+        _linked(user, entry, channel, f"task {task.pk}")
     return task
 
 
@@ -461,7 +478,6 @@ def panel_choices() -> list[tuple[int, str]]:
     return [(p.pk, p.name) for p in Panel.objects.filter(archived_on__isnull=True)]
 
 
-@transaction.atomic
 def refer(user: Any, pk: object, *, panel_id: object, reason: str, consent: str, person_id: object | None = None,
           channel: str = Channel.WEB) -> Any:
     """Refer the entry's person (one named in it) or its location to a panel (panels.refer_to_panel)."""
@@ -473,42 +489,43 @@ def refer(user: Any, pk: object, *, panel_id: object, reason: str, consent: str,
             raise NotFoundError(f"No person {person_id} in this entry.")
         person = named.person
     case = entry.case if entry.case_id and policy.can_view_case(user, entry.case) else None
-    referral = panels.refer_to_panel(user, panel_id, reason=reason, consent=consent, person=person,
-                                     location="" if person else entry.place, case=case, channel=channel)
-    lock(entry)
-    entry.panel_referral = referral
-    _linked(user, entry, channel, f"panel referral {referral.pk}")
+    with transaction.atomic():
+        referral = panels.refer_to_panel(user, panel_id, reason=reason, consent=consent, person=person,
+                                         location="" if person else entry.place, case=case, channel=channel)
+        lock(entry)
+        entry.panel_referral = referral
+        _linked(user, entry, channel, f"panel referral {referral.pk}")
     return referral
 
 
 # ---- Decisions of the daily meeting ----------------------------------------------------------------
 
-@transaction.atomic
 def record_decision(user: Any, pk: object, *, decision: str, owner_agency: Agency | str, due_on: date,
                     channel: str = Channel.WEB) -> Decision:
+    entry = get_entry(user, pk, purpose="record a decision", channel=channel)
     if not policy.can_record_dialin_decision(user):
         raise PermissionRefused("Decisions are recorded by the daily meeting's officers and supervisors.")
-    entry = get_entry(user, pk, purpose="record a decision", channel=channel)
     if not decision.strip():
         raise RuleRefused("decision_required", "Say what was decided.", "decision")
     found = Decision(entry=entry, decision=decision.strip(), owner_agency=casework.agency_named(owner_agency, "owner_agency"),
                      due_on=due_on)
-    found.save_by(user)
-    record(user, Action.CREATED, "dialin_decision", found.pk, channel=channel, summary=f"entry {entry.pk}")
+    with transaction.atomic():
+        found.save_by(user)
+        record(user, Action.CREATED, "dialin_decision", found.pk, channel=channel, summary=f"entry {entry.pk}")
     return found
 
 
-@transaction.atomic
 def complete_decision(user: Any, pk: object, *, on: date | None = None, channel: str = Channel.WEB) -> Decision:
     found = reads.dialin_decision(user, pk, purpose="complete a decision", channel=channel)
     if not policy.can_record_dialin_decision(user):
         raise PermissionRefused("Decisions are recorded by the daily meeting's officers and supervisors.")
-    lock(found)
-    if found.done_on:
-        raise RuleRefused("decision_done", f"Already done on {found.done_on:%d %B %Y}.", "done_on")
-    found.done_on = on or timezone.localdate()
-    found.save_by(user)
-    record(user, Action.CHANGED, "dialin_decision", found.pk, channel=channel, summary="done")
+    with transaction.atomic():
+        lock(found)
+        if found.done_on:
+            raise RuleRefused("decision_done", f"Already done on {found.done_on:%d %B %Y}.", "done_on")
+        found.done_on = on or timezone.localdate()
+        found.save_by(user)
+        record(user, Action.CHANGED, "dialin_decision", found.pk, channel=channel, summary="done")
     return found
 
 
