@@ -30,7 +30,7 @@ def partnership():
     for agency, email in ((council, "csu@medway.example"), (police, "nt@kent-police.example")):
         Distribution.objects.create(agency=agency, emails=email)
     return {
-        "council": council, "police": police, "housing": housing,
+        "council": council, "police": police, "homes": housing,
         "asb": create_user("officer", council, "asb.officer"),
         "pc": create_user("officer", police, "pc.smith"),
         "housing": create_user("officer", housing, "housing.officer"),
