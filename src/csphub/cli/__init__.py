@@ -37,6 +37,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "harm": ("csphub.cli.panels:harm", "Load crime harm weights; report a cohort's harm before vs during."),
     "case-review": ("csphub.cli.panels:case_review", "ASB Case Review statistics the Act requires."),
     "people": ("csphub.cli.panels:people", "Find likely duplicate people across agencies for review."),
+    # ---- Daily Dial In ----
+    "dialin": ("csphub.cli.dialin:dialin", "Daily Dial In: upload entries, the digest, figures, operations' outputs."),
 }
 
 

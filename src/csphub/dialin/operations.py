@@ -99,9 +99,17 @@ def operation_totals(operation: Operation) -> list[tuple[OutputKind, Decimal]]:
 
 
 def quarter_totals(user: Any, *, start: date | None = None, end: date | None = None) -> dict[str, dict[str, Decimal]]:
-    """Outputs of every operation by financial quarter and kind, for committee papers."""
-    policy_ops = policy.operations(user)
-    found = OperationOutput.objects.filter(operation__in=policy_ops, archived_on__isnull=True).select_related("kind")
+    """Outputs of every operation the user may see by financial quarter and kind."""
+    return _quarter_totals(policy.operations(user), start, end)
+
+
+def all_quarter_totals(*, start: date | None = None, end: date | None = None) -> dict[str, dict[str, Decimal]]:
+    """Outputs of every operation by financial quarter and kind, for committee papers (the CLI)."""
+    return _quarter_totals(Operation.objects.filter(archived_on__isnull=True), start, end)
+
+
+def _quarter_totals(ops: Any, start: date | None, end: date | None) -> dict[str, dict[str, Decimal]]:
+    found = OperationOutput.objects.filter(operation__in=ops, archived_on__isnull=True).select_related("kind")
     if start:
         found = found.filter(on__gte=start)
     if end:

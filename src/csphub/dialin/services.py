@@ -567,7 +567,12 @@ def figures(user: Any, start: date, end: date) -> dict[str, Any]:
     repeat locations surfaced. Counts only (analysts see these; no accounts, places or people)."""
     if not policy.can_view_dialin_figures(user):
         raise PermissionRefused("Dial-in figures are for analysts, supervisors, officers and partnership admins.")
-    found = policy.dialin_counted_entries(user).filter(dial_in_on__gte=start, dial_in_on__lte=end)
+    return count_figures(policy.dialin_counted_entries(user), start, end)
+
+
+def count_figures(entries: Any, start: date, end: date) -> dict[str, Any]:
+    """The figures of :func:`figures` over ``entries`` (a queryset; the CLI counts them all)."""
+    found = entries.filter(dial_in_on__gte=start, dial_in_on__lte=end)
 
     def by(column: str) -> list[tuple[str, int]]:
         return [(str(r[column] or "Not known"), r["n"]) for r in found.values(column).annotate(n=Count("id")).order_by(column)]
@@ -604,3 +609,47 @@ def case_choices(user: Any) -> list[tuple[int, str]]:
     found = (reads.cases(user, purpose="dial-in: add to a case picker").exclude(status=CaseStatus.CLOSED)
              .select_related("case_type").order_by("-opened_on")[:300])
     return [(c.pk, f"{c.reference} {c.case_type}") for c in found]
+
+
+# ---- For the command line (no personal data) ------------------------------------------------------
+
+def day_counts(day: date) -> list[dict[str, Any]]:
+    """The day's entries by ward and type (counts only: what the CLI prints)."""
+    rows = (DialInEntry.objects.filter(archived_on__isnull=True, dial_in_on=day)
+            .values("ward_name", "entry_type__name").annotate(n=Count("id")).order_by("ward_name", "entry_type__name"))
+    return [{"ward": r["ward_name"] or "Ward not known", "type": r["entry_type__name"], "entries": r["n"]} for r in rows]
+
+
+def set_distribution(agency: Agency | str, emails: Sequence[str]) -> Distribution:
+    """Put an agency on the dial-in distribution (its officers and supervisors see the morning
+    view), with the team inboxes the digest email goes to."""
+    found = casework.agency_named(agency)
+    bad = [e for e in emails if "@" not in e or any(c.isspace() for c in e.strip())]
+    if bad:
+        raise RuleRefused("bad_email", f"Not email addresses: {', '.join(bad)}.", "email")
+    distribution, _ = Distribution.objects.update_or_create(agency=found, defaults={"emails": "\n".join(emails)})
+    record(None, Action.CHANGED, "dialin_distribution", found.pk, channel=Channel.CLI, summary="set")
+    return distribution
+
+
+def remove_from_distribution(agency: Agency | str) -> bool:
+    found = casework.agency_named(agency)
+    removed, _ = Distribution.objects.filter(agency=found).delete()
+    record(None, Action.CHANGED, "dialin_distribution", found.pk, channel=Channel.CLI, summary="removed")
+    return bool(removed)
+
+
+def distribution_rows() -> list[dict[str, Any]]:
+    return [{"agency": d.agency.name, "emails": ", ".join(d.addresses)}
+            for d in Distribution.objects.select_related("agency").order_by("agency__name")]
+
+
+def figure_rows(start: date, end: date) -> list[dict[str, Any]]:
+    """Every entry's figures as rows (measure, category, count) for the CLI."""
+    fig = count_figures(DialInEntry.objects.filter(archived_on__isnull=True), start, end)
+    rows = [{"measure": "entries", "category": "", "count": fig["entries"]}]
+    for measure in ("by_day", "by_agency", "by_type", "by_ward"):
+        rows += [{"measure": measure, "category": key, "count": n} for key, n in fig[measure]]
+    rows += [{"measure": m, "category": "", "count": fig[m]} for m in ("to_cases", "to_tasks", "to_panels",
+                                                                         "repeat_locations")]
+    return rows
