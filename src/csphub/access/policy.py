@@ -446,6 +446,11 @@ def dialin_entries(user: Any) -> QuerySet[DialInEntry]:
     return found if on_dialin_distribution(user) else found.filter(agency_id=agency_id_of(user))
 
 
+def own_dialin_entries(user: Any) -> QuerySet[DialInEntry]:
+    """The entries the user's own agency made (the quick-entry page lists the latest)."""
+    return dialin_entries(user).filter(agency_id=agency_id_of(user))
+
+
 def dialin_entry_people(user: Any) -> QuerySet[EntryPerson]:
     """People named in the entries the user may see (casework roles only)."""
     return EntryPerson.objects.filter(entry__in=dialin_entries(user), person__archived_on__isnull=True)

@@ -123,6 +123,7 @@ agency, agencies = _reader("agency", policy.agencies_managed)
 api_token, api_tokens = _reader("api_token", policy.api_tokens, "API token")
 # ---- Daily Dial In ----
 dialin_entry, dialin_entries = _reader("dialin_entry", policy.dialin_entries, "dial-in entry")
+_, own_dialin_entries = _reader("dialin_entry", policy.own_dialin_entries, "dial-in entry")
 _, dialin_entry_people = _reader("dialin_person", policy.dialin_entry_people)
 dialin_decision, dialin_decisions = _reader("dialin_decision", policy.dialin_decisions, "decision")
 operation, operations = _reader("operation", policy.operations)

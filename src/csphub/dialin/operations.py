@@ -58,7 +58,8 @@ def plan_operation(user: Any, *, name: str, aim: str, starts_on: date, ends_on: 
     if not name.strip():
         raise RuleRefused("name_required", "Give the operation a name.", "name")
     operation = Operation(name=name.strip(), aim=aim.strip(), starts_on=starts_on, ends_on=ends_on, wards=wards.strip(),
-                          area_geojson=_area(area, "area"), lead_agency=roles.membership(user).agency)
+                          area_geojson=_area(area, "area"))
+    operation.lead_agency = roles.membership(user).agency  # the recording officer's agency leads
     operation.save_by(user)
     operation.agencies.set(agencies or [])
     record(user, Action.CREATED, "operation", operation.pk, channel=channel)
@@ -140,8 +141,8 @@ def plan_initiative(user: Any, *, name: str, area: str, starts_on: date, descrip
     initiative = PlaceInitiative(name=name.strip(), description=description.strip(), streets=streets.strip(),
                                  wards=wards.strip(), area_geojson=_area(area, "area") or _missing_area(),
                                  comparison_name=comparison_name.strip(),
-                                 comparison_geojson=_area(comparison, "comparison"), starts_on=starts_on,
-                                 lead_agency=roles.membership(user).agency)
+                                 comparison_geojson=_area(comparison, "comparison"), starts_on=starts_on)
+    initiative.lead_agency = roles.membership(user).agency  # the recording officer's agency leads
     initiative.save_by(user)
     for phase_name, phase_start, phase_end in phases or []:
         InitiativePhase.objects.create(initiative=initiative, name=phase_name, starts_on=phase_start, ends_on=phase_end)

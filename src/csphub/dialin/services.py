@@ -236,8 +236,8 @@ def recent_entries(user: Any, *, limit: int = 10) -> list[DialInEntry]:
     """The entries the user's agency made most recently (the quick-entry page lists them)."""
     if not policy.can_log_dialin(user):
         return []
-    return list(reads.dialin_entries(user, purpose="my recent dial-in entries")
-                .filter(agency_id=roles.agency_id_of(user)).select_related("entry_type").order_by("-created_on")[:limit])
+    return list(reads.own_dialin_entries(user, purpose="my recent dial-in entries")
+                .select_related("entry_type").order_by("-created_on")[:limit])
 
 
 # ---- The morning view and its prompts ----------------------------------------------------------
