@@ -186,7 +186,7 @@ def _seed_dialin(ctx: DemoContext) -> str:
 
     from csphub.dialin.demo import seed_dialin
 
-    users = {u.username: u for u in get_user_model().objects.all()}
+    users = {u.get_username(): u for u in get_user_model().objects.all()}
     made = seed_dialin(users, seed=ctx.seed)
     return (f"{made['entries']} Daily Dial In entries over two weeks ({made['cases']} turned into cases, "
             f"{made['decisions']} decisions), Operation Ratify and a StreetScene day, a Clear, Hold, Build initiative")
