@@ -294,3 +294,17 @@ def test_people_in_the_api_only_for_casework_roles(client, partnership):
                          headers={"authorization": f"Bearer {create_token(partnership['analyst'])}"})
     assert analyst.status_code == 404
     assert EntryPerson.objects.count() == 1
+
+
+def test_the_figures_feed_the_casework_statistics_page(client, partnership):
+    services.log_entry(partnership["pc"], row())
+    services.log_entry(partnership["pc"], row("another", address="1 Other Road"))
+    client.force_login(partnership["analyst"])
+    page = client.get("/statistics/").content.decode()
+    assert 'id="dialin-statistics"' in page
+    rows = services.statistics_rows(partnership["analyst"], timezone.localdate() - timedelta(days=30), timezone.localdate())
+    assert rows[0] == {"measure": "Dial-in entries", "category": "", "count": 2, "previous_count": 0,
+                       "percent_change": None}
+    assert {"measure": "Dial-in entries by type", "category": "Street drinking", "count": 2, "previous_count": 0,
+            "percent_change": None} in rows
+    assert "Castle" not in page  # counts only

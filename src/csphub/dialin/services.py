@@ -653,3 +653,26 @@ def figure_rows(start: date, end: date) -> list[dict[str, Any]]:
     rows += [{"measure": m, "category": "", "count": fig[m]} for m in ("to_cases", "to_tasks", "to_panels",
                                                                          "repeat_locations")]
     return rows
+
+
+def statistics_rows(user: Any, start: date, end: date) -> list[dict[str, Any]]:
+    """Dial-in rows in the casework statistics' shape (measure, category, count, previous_count,
+    percent_change): this period against the same dates a year earlier. Empty for roles that
+    do not see the figures."""
+    if not policy.can_view_dialin_figures(user):
+        return []
+    entries = policy.dialin_counted_entries(user)
+    now = count_figures(entries, start, end)
+    before = count_figures(entries, start - timedelta(days=365), end - timedelta(days=365))
+
+    def change(a: int, b: int) -> float | None:
+        return round(100 * (a - b) / b, 1) if b else None
+
+    rows = [("Dial-in entries", "", "entries"), ("Dial-in entries put on cases", "", "to_cases"),
+            ("Dial-in entries turned into tasks", "", "to_tasks"), ("Dial-in repeat locations", "", "repeat_locations")]
+    out = [{"measure": m, "category": c, "count": now[k], "previous_count": before[k],
+            "percent_change": change(now[k], before[k])} for m, c, k in rows]
+    previous_types = dict(before["by_type"])
+    out += [{"measure": "Dial-in entries by type", "category": t, "count": n, "previous_count": previous_types.get(t, 0),
+             "percent_change": change(n, previous_types.get(t, 0))} for t, n in now["by_type"]]
+    return out
