@@ -308,3 +308,23 @@ def test_the_figures_feed_the_casework_statistics_page(client, partnership):
     assert {"measure": "Dial-in entries by type", "category": "Street drinking", "count": 2, "previous_count": 0,
             "percent_change": None} in rows
     assert "Castle" not in page  # counts only
+
+
+def test_more_people_are_named_on_the_entry_page_and_a_mistaken_entry_is_archived(client, partnership):
+    witness = create_person(partnership["asb"], first_name="Wyn", last_name="Witness")
+    entry, _ = services.log_entry(partnership["asb"], row())
+    client.force_login(partnership["asb"])
+    found = client.get(f"/dial-in/entries/{entry.pk}/?q=Wyn").content.decode()
+    assert "Wyn Witness" in found
+    saved = client.post(f"/dial-in/entries/{entry.pk}/?q=Wyn", {"action": "name_person", "name-person": witness.pk,
+                                                                "name-role": "witness"})
+    assert saved.status_code == 302 and [(n.person, n.role) for n in entry.named.all()] == [(witness, "witness")]
+    with pytest.raises(NotFoundError):  # the police may not see Wyn
+        services.name_person(partnership["pc"], entry.pk, person_id=witness.pk, role="victim")
+    with pytest.raises(PermissionRefused):  # another agency's entry
+        services.archive_entry(partnership["pc"], entry.pk, reason="duplicate")
+    with pytest.raises(RuleRefused, match="Say why"):
+        services.archive_entry(partnership["asb"], entry.pk, reason=" ")
+    client.post(f"/dial-in/entries/{entry.pk}/", {"action": "archive", "archive-reason": "Entered twice"})
+    entry.refresh_from_db()
+    assert entry.archived_reason == "Entered twice" and services.morning(partnership["asb"]).total == 0

@@ -451,6 +451,11 @@ def own_dialin_entries(user: Any) -> QuerySet[DialInEntry]:
     return dialin_entries(user).filter(agency_id=agency_id_of(user))
 
 
+def can_archive_dialin_entry(user: Any, entry: DialInEntry) -> bool:
+    """An entry made by mistake is archived (with a reason) by its own agency's officers."""
+    return works_cases(user) and entry.agency_id == agency_id_of(user)
+
+
 def dialin_entry_people(user: Any) -> QuerySet[EntryPerson]:
     """People named in the entries the user may see (casework roles only)."""
     return EntryPerson.objects.filter(entry__in=dialin_entries(user), person__archived_on__isnull=True)

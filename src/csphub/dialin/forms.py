@@ -131,3 +131,17 @@ class PhaseForm(GovukForm):
     name = forms.CharField(max_length=100, help_text="e.g. Clear, Hold, Build")
     starts_on = forms.DateField(widget=DateInput)
     ends_on = forms.DateField(widget=DateInput, required=False)
+
+
+class NamePersonForm(GovukForm):
+    person = forms.ChoiceField(label="Person")
+    role = forms.ChoiceField(choices=EntryPerson.Role.choices, initial=EntryPerson.Role.VICTIM)
+
+    def __init__(self, *args: Any, people: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = [(str(i), n) for i, n in people]
+
+
+class ArchiveForm(GovukForm):
+    reason = forms.CharField(max_length=500, label="Why is the entry archived?",
+                             help_text="e.g. entered twice, wrong agency, not an incident")

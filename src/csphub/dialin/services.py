@@ -498,6 +498,34 @@ def refer(user: Any, pk: object, *, panel_id: object, reason: str, consent: str,
     return referral
 
 
+def name_person(user: Any, pk: object, *, person_id: object, role: str, channel: str = Channel.WEB) -> EntryPerson:
+    """Name one more person in an entry: someone the user may see (the casework person search)."""
+    entry = _entry_for_change(user, pk, channel)
+    person = casework.get_person(user, person_id, purpose=f"name in dial-in entry {entry.pk}", channel=channel)
+    if role not in EntryPerson.Role.values:
+        raise RuleRefused("unknown_role", f"A person's role is one of {', '.join(EntryPerson.Role.values)}.", "role")
+    with transaction.atomic():
+        named, _ = EntryPerson.objects.get_or_create(entry=entry, person=person, role=role)
+        record(user, Action.CHANGED, "dialin_entry", entry.pk, channel=channel, summary=f"named person {person.pk}")
+    return named
+
+
+def archive_entry(user: Any, pk: object, *, reason: str, channel: str = Channel.WEB) -> DialInEntry:
+    """Take an entry made by mistake out of the log, keeping it and saying why (its own agency)."""
+    entry = get_entry(user, pk, purpose="archive a dial-in entry", channel=channel)
+    if not policy.can_archive_dialin_entry(user, entry):
+        raise PermissionRefused(f"Only officers and supervisors of {entry.agency} archive its entries.")
+    if entry.converted:
+        raise RuleRefused("entry_in_use", "This entry is on a case, a task or a panel referral: it stays.", "reason")
+    if not reason.strip():
+        raise RuleRefused("reason_required", "Say why the entry is archived.", "reason")
+    with transaction.atomic():
+        lock(entry)
+        entry.archive(user, reason)
+        record(user, Action.ARCHIVED, "dialin_entry", entry.pk, channel=channel, summary="archived")
+    return entry
+
+
 # ---- Decisions of the daily meeting ----------------------------------------------------------------
 
 def record_decision(user: Any, pk: object, *, decision: str, owner_agency: Agency | str, due_on: date,

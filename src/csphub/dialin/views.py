@@ -89,6 +89,11 @@ def morning(request: HttpRequest) -> HttpResponse:
 
 def _entry_forms(request: HttpRequest, entry: Any, people: list[tuple[int, str]]) -> dict[str, Any]:
     post = request.POST if request.method == "POST" else None
+    q = request.GET.get("q", "").strip()
+    found = [(p.pk, p.full_name) for p in services.find_people(request.user, q)] if q else []
+    if post and post.get("action") == "name_person" and post.get("name-person"):
+        person = services.casework.get_person(request.user, post["name-person"], purpose="dial-in entry")
+        found = [(person.pk, person.full_name)]
     action = request.POST.get("action", "") if post else ""
     user = request.user
 
@@ -102,6 +107,8 @@ def _entry_forms(request: HttpRequest, entry: Any, people: list[tuple[int, str]]
         "panel": forms.PanelForm(bound("panel"), prefix="panel", panels=services.panel_choices(), people=people),
         "decision": forms.DecisionForm(bound("decision"), prefix="decision",
                                        initial={"due_on": timezone.localdate() + timedelta(days=7)}),
+        "name_person": forms.NamePersonForm(bound("name_person"), prefix="name", people=found),
+        "archive": forms.ArchiveForm(bound("archive"), prefix="archive"),
     }
 
 
@@ -120,6 +127,12 @@ def _convert(request: HttpRequest, entry: Any, action: str, form: Any) -> str:
         referral = services.refer(user, entry.pk, panel_id=d["panel"], reason=d["reason"], consent=d["consent"],
                                   person_id=d["person"] or None)
         return f"Referred to {referral.panel}"
+    if action == "name_person":
+        named = services.name_person(user, entry.pk, person_id=d["person"], role=d["role"])
+        return f"{named.person.full_name} named in the entry"
+    if action == "archive":
+        services.archive_entry(user, entry.pk, reason=d["reason"])
+        return "Entry archived"
     services.record_decision(user, entry.pk, decision=d["decision"], owner_agency=d["owner_agency"], due_on=d["due_on"])
     return "Decision recorded"
 
@@ -135,6 +148,8 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 messages.success(request, _convert(request, entry, action, form))
+                if action == "archive":
+                    return redirect("dialin-entry-new")
                 return redirect("dialin-entry", pk=entry.pk)
             except RuleRefused as e:
                 show_refusal(form, e)
@@ -142,7 +157,8 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     decisions = services.reads.dialin_decisions(user, purpose=f"dial-in entry {entry.pk}").filter(entry=entry)
     return render(request, "dialin/entry_detail.html", {
         "title": ("Error: " if failed else "") + f"Dial-in entry {entry.pk}", "entry": entry, "named": named,
-        "forms": all_forms, "decisions": list(decisions.select_related("owner_agency"))})
+        "forms": all_forms, "decisions": list(decisions.select_related("owner_agency")), "q": request.GET.get("q", ""),
+        "can_archive": services.policy.can_archive_dialin_entry(user, entry) and not entry.converted})
 
 
 def decision_done(request: HttpRequest, pk: int) -> HttpResponse:
