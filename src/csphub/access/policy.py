@@ -34,6 +34,14 @@ from csphub.casework.models import (
     Task,
     VulnerabilityFlag,
 )
+from csphub.dialin.models import (
+    Decision,
+    DialInEntry,
+    Distribution,
+    EntryPerson,
+    Operation,
+    PlaceInitiative,
+)
 from csphub.panels.models import Cohort, Panel, PanelAction, PanelMeeting, PanelReferral
 from csphub.people.models import PersonMatch, PersonMerge
 
@@ -737,3 +745,100 @@ def caseload_cases(user: Any) -> QuerySet[AsbCase]:
     if not can_view_caseload(user):
         return AsbCase.objects.none()
     return AsbCase.objects.filter(lead_agency_id=agency_id_of(user), archived_on__isnull=True)
+
+
+# ---- Daily Dial In ----
+# Entries are made by officers and supervisors of any partner agency. The morning view (every
+# agency's entries, the people named, the prompts) is for officers and supervisors of agencies
+# on the distribution; an agency not on it sees only the entries it made. People named in
+# entries are shown to casework roles only. Analysts (and supervisors, partnership admins) see
+# counts. Operations and place-based initiatives hold no personal data: every member of the
+# partnership sees them; officers and supervisors record them.
+
+
+def on_dialin_distribution(user: Any) -> bool:
+    """An officer or supervisor of an agency on the dial-in's distribution."""
+    return works_cases(user) and Distribution.objects.filter(agency_id=agency_id_of(user)).exists()
+
+
+def can_log_dialin(user: Any) -> bool:
+    return works_cases(user)
+
+
+def can_view_morning(user: Any) -> bool:
+    return on_dialin_distribution(user)
+
+
+def dialin_entries(user: Any) -> QuerySet[DialInEntry]:
+    """Entries with their accounts: every entry for the distribution, the agency's own otherwise."""
+    if not works_cases(user):
+        return DialInEntry.objects.none()
+    found = DialInEntry.objects.filter(archived_on__isnull=True)
+    return found if on_dialin_distribution(user) else found.filter(agency_id=agency_id_of(user))
+
+
+def own_dialin_entries(user: Any) -> QuerySet[DialInEntry]:
+    """The entries the user's own agency made (the quick-entry page lists the latest)."""
+    return dialin_entries(user).filter(agency_id=agency_id_of(user))
+
+
+def can_archive_dialin_entry(user: Any, entry: DialInEntry) -> bool:
+    """An entry made by mistake is archived (with a reason) by its own agency's officers."""
+    return works_cases(user) and entry.agency_id == agency_id_of(user)
+
+
+def dialin_entry_people(user: Any) -> QuerySet[EntryPerson]:
+    """People named in the entries the user may see (casework roles only)."""
+    return EntryPerson.objects.filter(entry__in=dialin_entries(user), person__archived_on__isnull=True)
+
+
+def can_view_dialin_figures(user: Any) -> bool:
+    """Counts of entries (no accounts, no places finer than the ward, no people)."""
+    return role_of(user) in STATISTICS_ROLES | CASEWORK_ROLES
+
+
+def dialin_counted_entries(user: Any) -> QuerySet[DialInEntry]:
+    """Entries counted in the figures (aggregates only: never listed)."""
+    if not can_view_dialin_figures(user):
+        return DialInEntry.objects.none()
+    return DialInEntry.objects.filter(archived_on__isnull=True)
+
+
+def dialin_decisions(user: Any) -> QuerySet[Decision]:
+    return Decision.objects.filter(entry__in=dialin_entries(user), archived_on__isnull=True)
+
+
+def can_record_dialin_decision(user: Any) -> bool:
+    """Decisions are taken at the daily meeting: the distribution's officers and supervisors."""
+    return on_dialin_distribution(user)
+
+
+def operations(user: Any) -> QuerySet[Operation]:
+    if membership(user) is None:
+        return Operation.objects.none()
+    return Operation.objects.filter(archived_on__isnull=True)
+
+
+def can_plan_operation(user: Any) -> bool:
+    return works_cases(user)
+
+
+def can_record_output(user: Any, operation: Operation) -> bool:
+    """Officers and supervisors of the operation's lead agency or an agency taking part."""
+    agency = agency_id_of(user)
+    return works_cases(user) and (operation.lead_agency_id == agency
+                                  or operation.agencies.filter(pk=agency).exists())
+
+
+def place_initiatives(user: Any) -> QuerySet[PlaceInitiative]:
+    if membership(user) is None:
+        return PlaceInitiative.objects.none()
+    return PlaceInitiative.objects.filter(archived_on__isnull=True)
+
+
+def can_plan_initiative(user: Any) -> bool:
+    return works_cases(user)
+
+
+def can_change_initiative(user: Any, initiative: PlaceInitiative) -> bool:
+    return works_cases(user) and initiative.lead_agency_id == agency_id_of(user)

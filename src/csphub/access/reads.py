@@ -127,6 +127,14 @@ audit_entry, audit_entries = _reader("audit_entry", policy.audit_entries, "audit
 user, users = _reader("user", policy.managed_users)
 agency, agencies = _reader("agency", policy.agencies_managed)
 api_token, api_tokens = _reader("api_token", policy.api_tokens, "API token")
+# ---- Daily Dial In ----
+dialin_entry, dialin_entries = _reader("dialin_entry", policy.dialin_entries, "dial-in entry")
+_, own_dialin_entries = _reader("dialin_entry", policy.own_dialin_entries, "dial-in entry")
+_, dialin_entry_people = _reader("dialin_person", policy.dialin_entry_people)
+dialin_decision, dialin_decisions = _reader("dialin_decision", policy.dialin_decisions, "decision")
+operation, operations = _reader("operation", policy.operations)
+place_initiative, place_initiatives = _reader("place_initiative", policy.place_initiatives, "initiative")
+# ---- end Daily Dial In ----
 
 location, locations = _reader("location", policy.locations)  # issue 12: find, chronology
 

@@ -6,7 +6,7 @@ around every view here."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -351,7 +351,12 @@ def alert_read(request: HttpRequest, alert_id: int) -> HttpResponse:
 
 def statistics(request: HttpRequest) -> HttpResponse:
     figures = pages.statistics(request.user)
-    return render(request, "casework/statistics.html", {"title": "Casework statistics", "figures": figures})
+    from csphub.dialin.services import statistics_rows  # ---- Daily Dial In ----
+
+    dialin = statistics_rows(request.user, date.fromisoformat(figures["period"]["from"]),
+                             date.fromisoformat(figures["period"]["to"]))
+    return render(request, "casework/statistics.html", {"title": "Casework statistics", "figures": figures,
+                                                        "dialin_rows": dialin})
 
 
 def case_types() -> list[CaseType]:

@@ -53,6 +53,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     # ---- Encampments and PSPOs ----
     "encampments": ("csphub.cli.encampments:encampments", "Encampment figures and overdue legal steps."),
     "pspo": ("csphub.cli.pspo:pspo", "The PSPO register, orders expiring soon, enforcement figures."),
+
+    # ---- Daily Dial In ----
+    "dialin": ("csphub.cli.dialin:dialin", "Daily Dial In: upload entries, the digest, figures, operations' outputs."),
 }
 
 

@@ -175,10 +175,24 @@ def seed_demo_casework(ctx: DemoContext) -> str:
     result = seed_casework(ctx.require_sources().county.lsoas_of(DEMO_LAD), hotspots, seed=ctx.seed)
     ctx.results["casework_logins"] = result.logins
     panels = result.panels
+    dialin = _seed_dialin(ctx)  # ---- Daily Dial In ----
     return (f"{len(result.logins)} users in 12 agencies; {result.cases} ASB cases with "
             f"{result.interventions} warnings, notices and contracts and {result.referrals} referrals; "
             f"{panels.get('panels', 0)} panels with {panels.get('referrals', 0)} referrals, an IOM cohort of "
-            f"{panels.get('cohort_members', 0)}, {panels.get('case_reviews', 0)} ASB Case Review applications")
+            f"{panels.get('cohort_members', 0)}, {panels.get('case_reviews', 0)} ASB Case Review applications; "
+            f"{dialin}")
+
+
+def _seed_dialin(ctx: DemoContext) -> str:
+    """Two weeks of Daily Dial In entries, an operation and a place-based initiative."""
+    from django.contrib.auth import get_user_model
+
+    from csphub.dialin.demo import seed_dialin
+
+    users = {u.get_username(): u for u in get_user_model().objects.all()}
+    made = seed_dialin(users, seed=ctx.seed)
+    return (f"{made['entries']} Daily Dial In entries over two weeks ({made['cases']} turned into cases, "
+            f"{made['decisions']} decisions), Operation Ratify and a StreetScene day, a Clear, Hold, Build initiative")
 
 
 def seed_demo_cctv(ctx: DemoContext) -> str:

@@ -23,6 +23,7 @@ from csphub.audit.services import Action, Channel, record
 from csphub.casereview.api import router as case_reviews
 from csphub.casework.api import cases, people, referrals, tasks
 from csphub.cctv.api import router as cctv
+from csphub.dialin.api import router as dialin
 from csphub.encampments.api import router as encampments  # Encampments
 from csphub.errors import NotFoundError, PermissionRefused, RuleRefused, StaleEdit
 from csphub.governance.api import router as governance  # ---- Governance ----
@@ -154,3 +155,5 @@ api.add_router("/governance", governance)  # ---- Governance ----
 
 api.add_router("/encampments", encampments)  # Encampments
 api.add_router("/pspos", pspos)  # PSPOs
+
+api.add_router("/dial-in", dialin)  # ---- Daily Dial In ----

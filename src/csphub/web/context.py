@@ -25,7 +25,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append(("Duplicates", "/people/matches/"))
         if policy.can_view_cctv_register(user):
             items.append(("CCTV", "/cctv/"))
-
         items.append(("Governance", "/governance/"))  # ---- Governance ----
 
         # ---- Encampments and PSPOs ----
@@ -34,6 +33,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         elif policy.can_view_encampment_figures(user):
             items.append(("Encampments", "/encampments/figures/"))
         items.append(("PSPOs", "/pspos/"))
+        if roles.works_cases(user):
+            items.append(("Daily Dial In", "/dial-in/" if policy.can_view_morning(user) else "/dial-in/new/"))  # Dial In
         if policy.can_view_statistics(user):
             items.append(("Statistics", "/statistics/"))
         if policy.can_view_audit(user):

@@ -17,6 +17,7 @@ from csphub.administration import urls as administration_urls
 from csphub.casereview import urls as casereview_urls
 from csphub.casework import urls as casework_urls
 from csphub.cctv import urls as cctv_urls
+from csphub.dialin import urls as dialin_urls
 from csphub.encampments import urls as encampments_urls  # Encampments
 from csphub.governance import urls as governance_urls  # ---- Governance ----
 from csphub.panels import urls as panels_urls
@@ -59,6 +60,8 @@ urlpatterns = [
 
     path("encampments/", include(pages(encampments_urls.urlpatterns))),  # Encampments
     path("pspos/", include(pages(pspo_urls.urlpatterns))),  # PSPOs
+
+    path("dial-in/", include(pages(dialin_urls.urlpatterns))),  # ---- Daily Dial In ----
     path("", include(pages(casework_urls.urlpatterns))),
 ]
 

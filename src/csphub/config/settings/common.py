@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     # ---- Encampments and PSPOs ----
     "csphub.encampments",
     "csphub.pspo",
+
+    "csphub.dialin",  # ---- Daily Dial In ----
 ]
 
 MIDDLEWARE = [
