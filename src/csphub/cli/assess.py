@@ -25,8 +25,15 @@ from csphub.cli._common import warehouse
 @click.option("--serious-violence", "sv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="JSON file with the partnership's definition of serious violence.")
 @click.option("--ward-vintage", help="Ward boundaries of this year, e.g. 23 (default: newest loaded).")
+@click.option("--permutations", type=click.IntRange(99, 99_999), default=9_999, show_default=True,
+              help="Gi* permutations per hotspot test (fewer is quicker and less precise: with 999 "
+                   "no p-value is below 0.002).")
+@click.option("--places", "places_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="CSV of the partnership's place names (code,place): an LSOA code or name, an MSOA "
+                   "name such as 'Medway 015', a ward code or name; names the hotspot clusters.")
 def assess(area_name: str, year: str, out_dir: Path, peers_file: Path | None, previous_years: int,
-           activity_file: Path | None, sv_file: Path | None, ward_vintage: str | None) -> None:
+           activity_file: Path | None, sv_file: Path | None, ward_vintage: str | None,
+           permutations: int, places_file: Path | None) -> None:
     """Write the Strategic Assessment for a financial year from the warehouse.
 
     Writes assessment.html (self-contained), assessment.pdf, assessment.docx (edit and publish
@@ -38,6 +45,7 @@ def assess(area_name: str, year: str, out_dir: Path, peers_file: Path | None, pr
     """
     from csphub.analytics.areas import resolve_area
     from csphub.analytics.assessment import AssessmentOptions, build_figures, render_all
+    from csphub.analytics.assessment.hotspots import load_places
     from csphub.analytics.assessment.periods import FinancialYear
     from csphub.analytics.assessment.render import map_layers
     from csphub.analytics.assessment.serious_violence import load_definition
@@ -49,7 +57,7 @@ def assess(area_name: str, year: str, out_dir: Path, peers_file: Path | None, pr
     console = Console(stderr=True)
     started = time.perf_counter()
     options = AssessmentOptions(fy, previous_years, ward_vintage, peers_file, activity_file,
-                                load_definition(sv_file))
+                                load_definition(sv_file), permutations, load_places(places_file))
     with warehouse() as con, console.status("Computing the figures..."):
         area = resolve_area(con, area_name)
         figures = build_figures(con, area, options)

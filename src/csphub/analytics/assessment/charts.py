@@ -82,23 +82,57 @@ def asb_type_chart(figures: dict, top: int = 10) -> Chart | None:
     return _finish(fig, "asb_types", f"ASB by incident type ({source})")
 
 
+def _ward_outlines(ax, wards) -> None:
+    """Ward boundaries and names over a map, the names haloed so they read over any colour."""
+    from matplotlib import patheffects
+
+    wards.boundary.plot(ax=ax, color="#0b0c0c", linewidth=0.7)
+    if "ward_name" not in wards:
+        return
+    halo = [patheffects.withStroke(linewidth=2, foreground="white")]
+    for name, point in zip(wards["ward_name"], wards.geometry.representative_point(), strict=True):
+        if name:
+            ax.annotate(str(name), (point.x, point.y), ha="center", va="center", fontsize=5.5,
+                        color="#0b0c0c", path_effects=halo)
+
+
 def ward_map(wards, column: str, title: str) -> Chart:
-    """Choropleth of a GeoDataFrame of wards by ``column``."""
-    fig, ax = plt.subplots(figsize=(6, 5))
+    """Choropleth of a GeoDataFrame of wards by ``column``, each ward named; the colour bar
+    sits below the map, clear of the data."""
+    fig, ax = plt.subplots(figsize=(7, 6.5))
     wards.plot(column=column, cmap="Blues", edgecolor="white", linewidth=0.6, legend=True, ax=ax,
-               legend_kwds={"shrink": 0.6, "label": column.replace("_", " ")})
+               legend_kwds={"shrink": 0.6, "label": column.replace("_", " "), "orientation": "horizontal",
+                            "pad": 0.02})
+    _ward_outlines(ax, wards)
     ax.set_axis_off()
     return _finish(fig, f"map_{column}", title)
 
 
-def hotspot_map(lsoas, column: str, title: str) -> Chart:
-    """LSOAs coloured hot / cold / not significant."""
-    colours = {"hot": RED, "cold": BLUE, "not significant": "#f3f2f1"}
-    fig, ax = plt.subplots(figsize=(6, 5))
-    lsoas.plot(color=lsoas[column].map(colours).fillna("#f3f2f1"), edgecolor=GREY, linewidth=0.3, ax=ax)
+HOTSPOT_COLOURS = {"hot": RED, "cold": BLUE, "not significant": "#f3f2f1"}
+
+
+def hotspot_map(lsoas, wards, column: str, title: str, clusters: list[dict] | None = None) -> Chart:
+    """LSOAs coloured hot / cold / not significant, with ward boundaries and names, each cluster
+    numbered (H1, C1: as in the clusters table); the legend below the map, clear of the data."""
+    from matplotlib import patheffects
     from matplotlib.patches import Patch
 
-    ax.legend(handles=[Patch(color=c, label=k) for k, c in colours.items()], frameon=False,
-              loc="lower left", fontsize=8)
+    fig, ax = plt.subplots(figsize=(7, 6.5))
+    lsoas.plot(color=lsoas[column].map(HOTSPOT_COLOURS).fillna("#f3f2f1"), edgecolor=GREY,
+               linewidth=0.3, ax=ax)
+    if wards is not None:
+        _ward_outlines(ax, wards)
+    halo = [patheffects.withStroke(linewidth=2.5, foreground="white")]
+    for cluster in clusters or []:
+        part = lsoas[lsoas["lsoa_code"].isin(cluster["lsoas"])]
+        if part.empty:
+            continue
+        point = part.geometry.union_all().representative_point()
+        ax.annotate(cluster["label"], (point.x, point.y), ha="center", va="center", fontsize=8,
+                    fontweight="bold", color="#0b0c0c", path_effects=halo)
+    labels = {"hot": "hotspot (q-value <= 0.05)", "cold": "coldspot (q-value <= 0.05)",
+              "not significant": "not significant"}
+    ax.legend(handles=[Patch(facecolor=c, edgecolor=GREY, label=labels[k]) for k, c in HOTSPOT_COLOURS.items()],
+              frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.01), ncol=3, fontsize=8)
     ax.set_axis_off()
     return _finish(fig, f"hotspots_{column}", title)

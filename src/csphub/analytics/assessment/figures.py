@@ -17,6 +17,8 @@ from csphub.analytics.assessment import benchmark, crime_groups, partner_asb_sec
 from csphub.analytics.assessment.availability import check_period
 from csphub.analytics.assessment.comparison import MonthMatch, match_months
 from csphub.analytics.assessment.data import load_area_data
+from csphub.analytics.assessment.hotspot_section import hotspot_section
+from csphub.analytics.assessment.hotspots import PERMUTATIONS
 from csphub.analytics.assessment.narrative import sentences
 from csphub.analytics.assessment.periods import FinancialYear, month_key
 from csphub.analytics.assessment.serious_violence import (
@@ -38,6 +40,10 @@ class AssessmentOptions:
     peers_file: Path | None = None
     activity_file: Path | None = None
     serious_violence: dict = field(default_factory=lambda: dict(DEFAULT_DEFINITION))
+    #: Gi* permutations (9,999; fewer only to make tests quick)
+    permutations: int = PERMUTATIONS
+    #: the partnership's place names for the hotspot clusters (see hotspots.load_places)
+    places: dict[str, str] = field(default_factory=dict)
 
 
 def build_figures(con: duckdb.DuckDBPyConnection, area: Area, options: AssessmentOptions) -> dict:
@@ -53,7 +59,8 @@ def build_figures(con: duckdb.DuckDBPyConnection, area: Area, options: Assessmen
     data.months_loaded = sorted({r.month for r in rows if r.rows > 0})
     check_period(con, area, year, data.months_loaded,
                  partner_asb_section.partner_incidents(con, data, year.start, year.end))
-    match = match_months(year, set(data.counts["month"]), {r.month for r in rows if r.incomplete})
+    incomplete = {r.month for r in rows if r.incomplete}
+    match = match_months(year, set(data.counts["month"]), incomplete)
     trend_from = year.previous(options.previous_years)
     figures: dict = {
         "area": {"name": area.name, "lad_codes": list(area.lad_codes)},
@@ -73,7 +80,8 @@ def build_figures(con: duckdb.DuckDBPyConnection, area: Area, options: Assessmen
     figures["asb"].update(partner_asb_section.asb_by_incident_type(con, data, year))
     figures["asb"].update(sections.top_wards(data, year))
     figures["wards"] = sections.ward_table(data, year, match.matched)
-    figures["hotspots"] = sections.hotspots(con, data, year)
+    figures["hotspots"] = hotspot_section(con, data, year, sorted(set(data.counts["month"]) - incomplete),
+                                          options.permutations, options.places)
     figures["serious_violence"] = serious_violence_section(con, data, year, trend_from, match,
                                                            options.serious_violence)
     figures["css"] = sections.crime_severity(con, data, year, match)
@@ -134,6 +142,9 @@ GLOSSARY = {
     "CSP": "Community Safety Partnership (Crime and Disorder Act 1998).",
     "CSS": "Crime Severity Score: offences weighted by ONS severity weights, per head of population.",
     "Gi*": "Getis-Ord Gi* statistic: a local measure of clustering of high (hot) or low (cold) values.",
+    "FDR": ("False discovery rate: testing every LSOA at once, the Benjamini-Hochberg correction keeps "
+            "the expected share of false hotspots among those reported at q (5%)."),
+    "q-value": "A p-value adjusted for testing every LSOA at once (Benjamini-Hochberg).",
     "LSOA": "Lower layer Super Output Area: a small census area of about 1,500 residents.",
     "MSG": "Most Similar Group: areas the Home Office judges most similar, used for benchmarking.",
     "Rate per 1,000": "Count divided by the resident population, times 1,000.",

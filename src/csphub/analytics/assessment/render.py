@@ -45,6 +45,9 @@ def map_layers(con: duckdb.DuckDBPyConnection, figures: dict) -> MapLayers:
         lsoas[key] = lsoas["lsoa_code"].map(classes)
     wards = lsoas.dissolve(by="ward_code").reset_index()[["ward_code", "geometry"]]
     rates = {w["ward_code"]: w for w in figures["wards"]}
+    ward_names = {r["ward_code"]: r["ward_name"] for key in ("crime", "asb")
+                  for r in figures["hotspots"][key] if r.get("ward_code")}
+    wards["ward_name"] = wards["ward_code"].map(lambda c: ward_names.get(c) or (rates.get(c) or {}).get("ward_name"))
     for column in ("crime_rate_per_1000", "asb_rate_per_1000"):
         wards[column] = wards["ward_code"].map(lambda c, col=column: (rates.get(c) or {}).get(col))
     return MapLayers(wards, lsoas)
@@ -58,8 +61,14 @@ def build_charts(figures: dict, layers: MapLayers) -> list[charts.Chart]:
     if layers.wards is not None:
         made.append(charts.ward_map(layers.wards, "crime_rate_per_1000", "Recorded crime per 1,000 by ward"))
         made.append(charts.ward_map(layers.wards, "asb_rate_per_1000", "ASB per 1,000 by ward"))
-        made.append(charts.hotspot_map(layers.lsoas, "asb", "ASB hotspots by LSOA (Gi*)"))
-        made.append(charts.hotspot_map(layers.lsoas, "crime", "Crime hotspots by LSOA (Gi*)"))
+        hot = figures["hotspots"]
+        q = hot.get("fdr_q")
+        for key, name in (("asb", "ASB"), ("crime", "Crime")):
+            clusters = [dict(c, label=f"{prefix}{c['number']}") for prefix, suffix in (("H", "_clusters"),
+                        ("C", "_cold_clusters")) for c in hot.get(f"{key}{suffix}", [])]
+            made.append(charts.hotspot_map(layers.lsoas, layers.wards, key,
+                                           f"{name} hotspots and coldspots by LSOA (Gi*, false discovery "
+                                           f"rate q = {q}), with ward boundaries", clusters))
     return made
 
 

@@ -12,9 +12,8 @@ import pandas as pd
 from csphub.analytics.assessment import severity_section
 from csphub.analytics.assessment.availability import police_uk_note
 from csphub.analytics.assessment.comparison import MonthMatch, basis_text
-from csphub.analytics.assessment.data import AreaData, lsoa_boundaries
+from csphub.analytics.assessment.data import AreaData
 from csphub.analytics.assessment.groups import ASB
-from csphub.analytics.assessment.hotspots import getis_ord_star
 from csphub.analytics.assessment.periods import FinancialYear, month_key, months_basis
 from csphub.analytics.assessment.periods import year_ago as _year_ago
 from csphub.analytics.assessment.stats import compare_counts, rate_per_1000
@@ -153,29 +152,6 @@ def ward_table(data: AreaData, year: FinancialYear, matched: list[date]) -> list
             "crime_change_percent": change["percent"] if change else None,
         })
     return sorted(rows, key=lambda r: -r["crime"])
-
-
-def hotspots(con: duckdb.DuckDBPyConnection, data: AreaData, year: FinancialYear) -> dict:
-    """LSOA Gi* for crime (no ASB) and for ASB this year, where boundaries are loaded."""
-    this_year = _in_year(data.counts, year)
-    lsoas = set(data.counts["lsoa21_code"]) | set(data.lsoa_population)
-    codes, geometries = lsoa_boundaries(con, lsoas)
-    result: dict = {"method": "Getis-Ord Gi* (esda.G_Local, star), Queen contiguity, row-standardised, "
-                              "999 permutations, hotspot when z > 0 and p < 0.05",
-                    "lsoas_with_boundaries": len(codes)}
-    if len(codes) < 3:
-        result["note"] = "LSOA boundaries are not loaded for this area: no hotspot analysis."
-        return result
-    if this_year.empty:
-        result["note"] = police_uk_note(data.area, year, data.loaded_months()) + " No hotspot analysis."
-        return result
-    for key, asb in (("crime", False), ("asb", True)):
-        part = this_year[(this_year["crime_type"] == ASB) == asb]
-        counts = part.groupby("lsoa21_code")["count"].sum().to_dict()
-        result[key] = getis_ord_star(codes, geometries, counts)
-        result[f"{key}_hot"] = [r["lsoa_code"] for r in result[key] if r["classification"] == "hot"]
-        result[f"{key}_cold"] = [r["lsoa_code"] for r in result[key] if r["classification"] == "cold"]
-    return result
 
 
 def crime_severity(con: duckdb.DuckDBPyConnection, data: AreaData, year: FinancialYear,

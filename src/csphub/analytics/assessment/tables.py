@@ -120,6 +120,40 @@ def _asb_type_tables(asb: dict) -> list[ReportTable]:
     return tables
 
 
+MEASURES = (("crime", "Crime"), ("asb", "ASB"))
+
+
+def _patterns_text(patterns: dict[str, int]) -> str:
+    return "; ".join(f"{n} {name}" for name, n in patterns.items())
+
+
+def hotspot_tables(hot: dict) -> list[ReportTable]:
+    """The clusters a committee can act on, then every significant LSOA with its name, ward and
+    count (coldspots only when significant after the correction, as every row here)."""
+    if "crime" not in hot:
+        return []
+    q = hot["fdr_q"]
+    clusters = [[label, f"{'H' if kind == 'hot' else 'C'}{c['number']}",
+                 "hotspot" if kind == "hot" else "coldspot", c["place"], len(c["lsoas"]),
+                 ", ".join(c["wards"]), ", ".join(c["lsoa_names"]), _num(c["count"]), _pct(c["share"]),
+                 _patterns_text(c.get("patterns") or {})]
+                for key, label in MEASURES for kind, suffix in (("hot", "_clusters"), ("cold", "_cold_clusters"))
+                for c in hot.get(f"{key}{suffix}", [])]
+    rows = [[label, r["lsoa_name"], r["lsoa_code"], r["ward_name"] or "", _num(r["count"]), f"{r['z']:.2f}",
+             f"{r['p']:.4f}", f"{r['q_value']:.4f}", r["classification"], r.get("pattern") or "",
+             r.get("cluster") or ""]
+            for key, label in MEASURES for r in sorted(hot[key], key=lambda r: (r.get("cluster") or "", -r["count"]))
+            if r["classification"] != "not significant"]
+    return [
+        ReportTable("Hotspot clusters", f"Hotspot and coldspot clusters (Gi*, false discovery rate q = {q})",
+                    ["Measure", "Cluster", "Kind", "Place", "LSOAs", "Wards", "LSOA names", "Count",
+                     "Share of the area's", "Pattern over the months"], clusters),
+        ReportTable("Hotspots", f"Significant LSOAs (Gi*, two-sided, Benjamini-Hochberg q = {q})",
+                    ["Measure", "LSOA", "LSOA code", "Ward", "Count", "z", "p", "q-value",
+                     "Classification", "Pattern over the months", "Cluster"], rows),
+    ]
+
+
 def report_tables(figures: dict) -> list[ReportTable]:
     crime, asb = figures["crime"], figures["asb"]
     tables = [
@@ -154,14 +188,7 @@ def report_tables(figures: dict) -> list[ReportTable]:
                       f"({w['crime_change']})",
                       _num(w["asb"]), _num(w["asb_rate_per_1000"])] for w in figures["wards"]]),
     ]
-    hot = figures["hotspots"]
-    if "crime" in hot:
-        significant = [r for key in ("crime", "asb") for r in hot[key] if r["classification"] != "not significant"
-                       for r in [dict(r, measure="Crime" if key == "crime" else "ASB")]]
-        tables.append(ReportTable("Hotspots", "Significant LSOA hotspots and coldspots (Gi*, p < 0.05)",
-                                  ["Measure", "LSOA", "Count", "z", "p", "Classification"],
-                                  [[r["measure"], r["lsoa_code"], _num(r["count"]), f"{r['z']:.2f}",
-                                    f"{r['p']:.3f}", r["classification"]] for r in significant]))
+    tables += hotspot_tables(figures["hotspots"])
     bench = figures["benchmark"]
     tables.append(_benchmark_table(bench, "offence_rate", "Benchmarking",
                                    "Benchmarking: offence rate per 1,000"))
