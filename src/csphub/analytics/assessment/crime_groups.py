@@ -28,9 +28,8 @@ from csphub.analytics.assessment.groups import (
     group_for_code,
 )
 from csphub.analytics.assessment.periods import FinancialYear
-from csphub.analytics.assessment.quarters import ALL_QUARTERS, match_quarters
+from csphub.analytics.assessment.quarters import ALL_QUARTERS, compare_quarters, match_quarters
 from csphub.analytics.assessment.sections import _in_year, compare_matched
-from csphub.analytics.assessment.stats import compare_counts
 from csphub.analytics.offence_counts import area_offence_counts
 
 SOURCE_OFFENCE_CODES = "Home Office offence-code counts"
@@ -74,13 +73,12 @@ def from_offence_codes(frame: pd.DataFrame, area: Area, year: FinancialYear) -> 
                      "previous_count": None, "change": None,
                      "subgroups": _subgroups(part, "subgroup", total)}
         if matched:
-            current = int(current_part.loc[current_part["group"] == group, "count"].sum())
-            previous = int(previous_part.loc[previous_part["group"] == group, "count"].sum())
-            row["previous_count"] = previous
-            if current >= 0 and previous >= 0:
-                change = compare_counts(current, previous).as_dict()
-                change["basis"] = match.basis()
-                row["change"] = change
+            mine, theirs = (current_part[current_part["group"] == group],
+                            previous_part[previous_part["group"] == group])
+            row["previous_count"] = int(theirs["count"].sum())
+            change = compare_quarters(match, mine, theirs).as_dict()
+            change["basis"] = match.basis()
+            row["change"] = change
         rows.append(row)
     unmapped = sorted({c for c, (g, _) in zip(frame["offence_code"], groups, strict=True) if g == OTHER})
     covered = match.covered()

@@ -132,8 +132,17 @@ def _data_notes(con: duckdb.DuckDBPyConnection, figures: dict) -> dict:
         "licence": OGL,
         "no_location_note": "police.uk rows with no location cannot be placed in an area and are not counted.",
         "glossary": GLOSSARY,
+        "change_test": CHANGE_TEST,
     }
 
+
+CHANGE_TEST = (
+    "A change is called a rise or a fall only when it is significant at 5%, tested on the monthly "
+    "counts of the months compared: a quasi-Poisson model (statsmodels GLM, a term per calendar "
+    "month and one for the year) whose dispersion is estimated from how much the months vary, so "
+    "that a series that swings from month to month needs a larger change to be called one; where "
+    "the months vary no more than Poisson counts, the exact test of two Poisson counts. Otherwise "
+    "'no significant change'.")
 
 GLOSSARY = {
     "ASB": ("Anti-social behaviour: incidents recorded by the police (police.uk category 'Anti-social "
@@ -149,4 +158,6 @@ GLOSSARY = {
     "MSG": "Most Similar Group: areas the Home Office judges most similar, used for benchmarking.",
     "Rate per 1,000": "Count divided by the resident population, times 1,000.",
     "95% CI": "95% confidence interval of a rate (exact Poisson).",
+    "Dispersion": ("How much more counts vary from month to month than a Poisson count would "
+                   "(1 = no more); a change is judged against it (quasi-Poisson)."),
 }

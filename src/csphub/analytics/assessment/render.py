@@ -115,6 +115,7 @@ def render_docx(figures: dict, tables: list[ReportTable], made: list[charts.Char
     doc.add_heading("Data notes", 1)
     notes = figures["data_notes"]
     doc.add_paragraph(notes["licence"])
+    doc.add_paragraph(notes["change_test"])
     doc.add_paragraph(notes["no_location_note"])
     for term, meaning in notes["glossary"].items():
         doc.add_paragraph(f"{term}: {meaning}")

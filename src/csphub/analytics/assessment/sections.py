@@ -16,7 +16,7 @@ from csphub.analytics.assessment.data import AreaData
 from csphub.analytics.assessment.groups import ASB
 from csphub.analytics.assessment.periods import FinancialYear, month_key, months_basis
 from csphub.analytics.assessment.periods import year_ago as _year_ago
-from csphub.analytics.assessment.stats import compare_counts, rate_per_1000
+from csphub.analytics.assessment.stats import compare_monthly, rate_per_1000
 
 
 def _slice(data: AreaData, asb: bool | None) -> pd.DataFrame:
@@ -35,11 +35,11 @@ def _rate(count: int, population: float | None) -> dict | None:
 
 
 def compare_matched(frame: pd.DataFrame, matched: list[date]) -> dict:
-    """Change on the months present in both years (all 12 when both years are complete)."""
+    """Change on the months present in both years (all 12 when both years are complete), tested
+    on the monthly counts so that month-to-month variation is allowed for (``compare_monthly``)."""
     by_month = frame.groupby("month")["count"].sum()
-    current = int(sum(by_month.get(m, 0) for m in matched))
-    previous = int(sum(by_month.get(_year_ago(m), 0) for m in matched))
-    change = compare_counts(current, previous).as_dict()
+    change = compare_monthly([int(by_month.get(m, 0)) for m in matched],
+                             [int(by_month.get(_year_ago(m), 0)) for m in matched]).as_dict()
     change["months_compared"] = [month_key(m) for m in matched]
     change["basis"] = basis_text(matched)
     return change

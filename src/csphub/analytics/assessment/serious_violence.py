@@ -26,9 +26,8 @@ from csphub.analytics.assessment.availability import police_uk_note
 from csphub.analytics.assessment.comparison import MonthMatch
 from csphub.analytics.assessment.data import AreaData
 from csphub.analytics.assessment.periods import FinancialYear
-from csphub.analytics.assessment.quarters import ALL_QUARTERS, match_quarters
+from csphub.analytics.assessment.quarters import ALL_QUARTERS, compare_quarters, match_quarters
 from csphub.analytics.assessment.sections import _in_year, _shares, _trend, compare_matched
-from csphub.analytics.assessment.stats import compare_counts
 from csphub.analytics.offence_codes import normalise_code
 from csphub.analytics.offence_counts import area_offence_counts
 
@@ -82,8 +81,7 @@ def from_offence_codes(frame: pd.DataFrame, data: AreaData, year: FinancialYear,
     change = None
     if match.matched:
         before = chosen[chosen["financial_year"] == year.previous().name]
-        change = compare_counts(int(match.current(this)["count"].sum()),
-                                int(match.previous(before)["count"].sum())).as_dict()
+        change = compare_quarters(match, match.current(this), match.previous(before)).as_dict()
         change["basis"] = match.basis()
     absent = [c for c in codes if c not in set(frame["offence_code"])]
     return {
