@@ -32,7 +32,7 @@ from csphub.analytics.assessment.comparison import match_months
 from csphub.analytics.assessment.data import load_area_data
 from csphub.analytics.assessment.groups import ASB
 from csphub.analytics.assessment.periods import (
-    FinancialYear,
+    Period,
     describe_months,
     month_key,
     months_basis,
@@ -59,7 +59,7 @@ def _measure(row: dict, name: str, **values) -> None:
         row[name if key == "value" else f"{name}_{key}"] = value
 
 
-def _warehouse_row(con: duckdb.DuckDBPyConnection, area: Area, year: FinancialYear,
+def _warehouse_row(con: duckdb.DuckDBPyConnection, area: Area, year: Period,
                    ward_vintage: str | None) -> dict:
     data = load_area_data(con, area, year.previous().start, year.end, ward_vintage, year.start_year)
     rows = coverage(con, area, ward_vintage=data.ward_vintage)
@@ -109,7 +109,7 @@ def _css_method(method: str | None) -> str | None:
         method or "")
 
 
-def read_peers(path: Path, year: FinancialYear) -> list[dict]:
+def read_peers(path: Path, year: Period) -> list[dict]:
     """Published peer figures for this year and last from a CSV (each a whole financial year)."""
     rows: dict[str, dict] = {}
     with open(path, encoding="utf-8-sig", newline="") as handle:
@@ -140,7 +140,7 @@ def read_peers(path: Path, year: FinancialYear) -> list[dict]:
     return list(rows.values())
 
 
-def _published(row: dict, measure: str, year: FinancialYear) -> None:
+def _published(row: dict, measure: str, year: Period) -> None:
     """Period, method and change of a published measure: whole financial years."""
     current, previous = row.get(measure), row.get(f"{measure}_previous")
     row[measure], row[f"{measure}_previous"] = current, previous

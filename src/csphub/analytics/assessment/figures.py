@@ -14,13 +14,13 @@ import duckdb
 
 from csphub.analytics.areas import Area
 from csphub.analytics.assessment import benchmark, crime_groups, partner_asb_section, sections
-from csphub.analytics.assessment.availability import check_period
+from csphub.analytics.assessment.availability import check_period, latest_complete_months
 from csphub.analytics.assessment.comparison import MonthMatch, match_months
 from csphub.analytics.assessment.data import load_area_data
 from csphub.analytics.assessment.hotspot_section import hotspot_section
 from csphub.analytics.assessment.hotspots import PERMUTATIONS
 from csphub.analytics.assessment.narrative import sentences
-from csphub.analytics.assessment.periods import FinancialYear, month_key
+from csphub.analytics.assessment.periods import FinancialYear, MonthSpan, Period, month_key
 from csphub.analytics.assessment.serious_violence import (
     DEFAULT_DEFINITION,
     serious_violence_section,
@@ -32,9 +32,10 @@ OGL = "Contains public sector information licensed under the Open Government Lic
 
 @dataclass
 class AssessmentOptions:
-    """What the user asked for on the command line."""
+    """What the user asked for on the command line. ``year`` is the period: a financial year or
+    any run of up to 12 months (:class:`MonthSpan`)."""
 
-    year: FinancialYear
+    year: Period
     previous_years: int = 4
     ward_vintage: str | None = None
     peers_file: Path | None = None
@@ -47,7 +48,7 @@ class AssessmentOptions:
 
 
 def build_figures(con: duckdb.DuckDBPyConnection, area: Area, options: AssessmentOptions) -> dict:
-    """Compute the whole assessment for ``area`` and the financial year in ``options``.
+    """Compute the whole assessment for ``area`` and the period in ``options``.
 
     Raises :class:`~csphub.analytics.assessment.availability.NoDataForPeriod` when no source
     holds any data for the area in the year.
@@ -65,7 +66,9 @@ def build_figures(con: duckdb.DuckDBPyConnection, area: Area, options: Assessmen
     figures: dict = {
         "area": {"name": area.name, "lad_codes": list(area.lad_codes)},
         "year": year.name,
-        "period": {"start": month_key(year.start), "end": month_key(year.end), "label": year.label},
+        "period": {"start": month_key(year.start), "end": month_key(year.end), "label": year.label,
+                   "months": len(year.months),
+                   "kind": "financial year" if isinstance(year, FinancialYear) else "months"},
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "coverage": _coverage(rows, year, match),
         "population": {
@@ -92,8 +95,14 @@ def build_figures(con: duckdb.DuckDBPyConnection, area: Area, options: Assessmen
     return figures
 
 
-def _coverage(rows: list[CoverageRow], year: FinancialYear, match: MonthMatch) -> dict:
-    def keys(within: FinancialYear, wanted) -> list[str]:
+def rolling_period(con: duckdb.DuckDBPyConnection, area: Area, months: int,
+                   ward_vintage: str | None = None) -> FinancialYear | MonthSpan:
+    """The latest ``months`` complete months loaded for ``area`` (``--rolling``)."""
+    return latest_complete_months(coverage(con, area, ward_vintage=ward_vintage), area, months)
+
+
+def _coverage(rows: list[CoverageRow], year: Period, match: MonthMatch) -> dict:
+    def keys(within: FinancialYear | MonthSpan, wanted) -> list[str]:
         return sorted({month_key(r.month) for r in rows if within.start <= r.month <= within.end and wanted(r)})
 
     present = keys(year, lambda r: r.rows > 0)
@@ -104,7 +113,7 @@ def _coverage(rows: list[CoverageRow], year: FinancialYear, match: MonthMatch) -
         "months_incomplete_previous": keys(year.previous(), lambda r: r.incomplete and r.rows > 0),
         "months_compared": [month_key(m) for m in match.matched],
         "comparison_note": match.note(),
-        "partial": len(present) < 12 or any(r.incomplete for r in rows if year.start <= r.month <= year.end),
+        "partial": len(present) < len(year.months) or any(r.incomplete for r in rows if year.start <= r.month <= year.end),
         "forces": sorted({r.force for r in rows if year.start <= r.month <= year.end}),
     }
 

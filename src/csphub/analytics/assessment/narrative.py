@@ -36,7 +36,8 @@ def sentences(figures: dict) -> list[str]:
     cover = figures["coverage"]
     if cover["partial"] and cover["months_present"]:  # with none, the level sentence says so
         present = len(cover["months_present"])
-        out.append(f"The data for {year} is partial: {present} of 12 months {'is' if present == 1 else 'are'} "
+        of = figures["period"].get("months", 12)
+        out.append(f"The data for {year} is partial: {present} of {of} months {'is' if present == 1 else 'are'} "
                    "present" + (f" and {_months_words(cover['months_incomplete'])} "
                                 f"{'looks' if len(cover['months_incomplete']) == 1 else 'look'} incomplete"
                                 if cover["months_incomplete"] else "")

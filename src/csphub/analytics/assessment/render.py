@@ -89,7 +89,8 @@ def render_docx(figures: dict, tables: list[ReportTable], made: list[charts.Char
 
     doc = Document()
     doc.add_heading(f"{figures['area']['name']} Community Safety Partnership", 0)
-    doc.add_paragraph(f"Strategic Assessment {figures['year']} ({figures['period']['label']})")
+    label = figures["period"]["label"]
+    doc.add_paragraph(f"Strategic Assessment {figures['year']}" + (f" ({label})" if label != figures["year"] else ""))
     doc.add_heading("Summary", 1)
     for sentence in figures["narrative"]:
         doc.add_paragraph(sentence, style="List Bullet")
