@@ -29,6 +29,7 @@ import duckdb
 
 from csphub.analytics.areas import Area, list_areas
 from csphub.analytics.assessment.comparison import match_months
+from csphub.analytics.assessment.completeness import completeness
 from csphub.analytics.assessment.data import load_area_data
 from csphub.analytics.assessment.groups import ASB
 from csphub.analytics.assessment.periods import (
@@ -39,7 +40,6 @@ from csphub.analytics.assessment.periods import (
     year_ago,
 )
 from csphub.analytics.assessment.severity_section import css_section
-from csphub.analytics.coverage import coverage
 from csphub.change import percent_change
 from csphub.errors import InputFileError, InputProblem
 
@@ -62,8 +62,7 @@ def _measure(row: dict, name: str, **values) -> None:
 def _warehouse_row(con: duckdb.DuckDBPyConnection, area: Area, year: Period,
                    ward_vintage: str | None) -> dict:
     data = load_area_data(con, area, year.previous().start, year.end, ward_vintage, year.start_year)
-    rows = coverage(con, area, ward_vintage=data.ward_vintage)
-    match = match_months(year, set(data.counts["month"]), {r.month for r in rows if r.incomplete})
+    match = match_months(year, set(data.counts["month"]), completeness(con, area, data.ward_vintage).months("crime"))
     row: dict = {"area_name": area.name, "area_code": ",".join(area.lad_codes), "source": "warehouse",
                  "months": [month_key(m) for m in match.current],
                  "months_previous": [month_key(m) for m in match.previous],

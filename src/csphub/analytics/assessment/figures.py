@@ -16,6 +16,7 @@ from csphub.analytics.areas import Area
 from csphub.analytics.assessment import benchmark, crime_groups, partner_asb_section, sections
 from csphub.analytics.assessment.availability import check_period, latest_complete_months
 from csphub.analytics.assessment.comparison import MonthMatch, match_months
+from csphub.analytics.assessment.completeness import SERIES_TEST, Completeness, completeness
 from csphub.analytics.assessment.data import load_area_data
 from csphub.analytics.assessment.hotspot_section import hotspot_section
 from csphub.analytics.assessment.hotspots import PERMUTATIONS
@@ -25,7 +26,6 @@ from csphub.analytics.assessment.serious_violence import (
     DEFAULT_DEFINITION,
     serious_violence_section,
 )
-from csphub.analytics.coverage import CoverageRow, coverage
 
 OGL = "Contains public sector information licensed under the Open Government Licence v3.0."
 
@@ -56,12 +56,15 @@ def build_figures(con: duckdb.DuckDBPyConnection, area: Area, options: Assessmen
     year = options.year
     first = year.previous(max(options.previous_years, 1))  # the year before is always compared
     data = load_area_data(con, area, first.start, year.end, options.ward_vintage, year.start_year)
-    rows = coverage(con, area, ward_vintage=data.ward_vintage)
+    whole = completeness(con, area, data.ward_vintage)
+    rows = whole.rows
     data.months_loaded = sorted({r.month for r in rows if r.rows > 0})
     check_period(con, area, year, data.months_loaded,
                  partner_asb_section.partner_incidents(con, data, year.start, year.end))
-    incomplete = {r.month for r in rows if r.incomplete}
-    match = match_months(year, set(data.counts["month"]), incomplete)
+    incomplete = whole.months()
+    present = set(data.counts["month"])
+    match = match_months(year, present, whole.months("crime"))  # crime and ASB judged apart
+    match_asb = match_months(year, present, whole.months("ASB"))
     trend_from = year.previous(options.previous_years)
     figures: dict = {
         "area": {"name": area.name, "lad_codes": list(area.lad_codes)},
@@ -70,7 +73,7 @@ def build_figures(con: duckdb.DuckDBPyConnection, area: Area, options: Assessmen
                    "months": len(year.months),
                    "kind": "financial year" if isinstance(year, FinancialYear) else "months"},
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "coverage": _coverage(rows, year, match),
+        "coverage": _coverage(whole, year, match, match_asb, trend_from),
         "population": {
             "total": data.population, "year": data.population_year, "source": data.population_source,
             "note": "Population estimates as loaded; rates use this figure as the denominator.",
@@ -79,7 +82,7 @@ def build_figures(con: duckdb.DuckDBPyConnection, area: Area, options: Assessmen
     }
     figures["crime"] = sections.volume_section(data, year, trend_from, match, asb=False)
     figures["crime"].update(crime_groups.crime_groups(con, data, year, match.matched))
-    figures["asb"] = sections.volume_section(data, year, trend_from, match, asb=True)
+    figures["asb"] = sections.volume_section(data, year, trend_from, match_asb, asb=True)
     figures["asb"].update(partner_asb_section.asb_by_incident_type(con, data, year))
     figures["asb"].update(sections.top_wards(data, year))
     figures["wards"] = sections.ward_table(data, year, match.matched)
@@ -98,10 +101,13 @@ def build_figures(con: duckdb.DuckDBPyConnection, area: Area, options: Assessmen
 def rolling_period(con: duckdb.DuckDBPyConnection, area: Area, months: int,
                    ward_vintage: str | None = None) -> FinancialYear | MonthSpan:
     """The latest ``months`` complete months loaded for ``area`` (``--rolling``)."""
-    return latest_complete_months(coverage(con, area, ward_vintage=ward_vintage), area, months)
+    return latest_complete_months(completeness(con, area, ward_vintage).rows, area, months)
 
 
-def _coverage(rows: list[CoverageRow], year: Period, match: MonthMatch) -> dict:
+def _coverage(whole: Completeness, year: Period, match: MonthMatch, match_asb: MonthMatch,
+              trend_from: Period) -> dict:
+    rows = whole.rows
+
     def keys(within: FinancialYear | MonthSpan, wanted) -> list[str]:
         return sorted({month_key(r.month) for r in rows if within.start <= r.month <= within.end and wanted(r)})
 
@@ -111,8 +117,16 @@ def _coverage(rows: list[CoverageRow], year: Period, match: MonthMatch) -> dict:
         "months_missing": [month_key(m) for m in year.months if month_key(m) not in present],
         "months_incomplete": keys(year, lambda r: r.incomplete and r.rows > 0),
         "months_incomplete_previous": keys(year.previous(), lambda r: r.incomplete and r.rows > 0),
+        "months_incomplete_crime": sorted(month_key(m) for m in whole.months("crime")
+                                          if year.start <= m <= year.end),
+        "months_incomplete_asb": sorted(month_key(m) for m in whole.months("ASB") if year.start <= m <= year.end),
+        "flags": [f.as_dict() for f in whole.flags_between(min(trend_from.start, year.previous().start),
+                                                           year.end)],
+        "flag_test": SERIES_TEST,
         "months_compared": [month_key(m) for m in match.matched],
+        "months_compared_asb": [month_key(m) for m in match_asb.matched],
         "comparison_note": match.note(),
+        "comparison_note_asb": match_asb.note(),
         "partial": len(present) < len(year.months) or any(r.incomplete for r in rows if year.start <= r.month <= year.end),
         "forces": sorted({r.force for r in rows if year.start <= r.month <= year.end}),
     }

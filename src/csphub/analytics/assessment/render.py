@@ -11,6 +11,7 @@ import duckdb
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from csphub.analytics.assessment import charts
+from csphub.analytics.assessment.footnotes import incomplete_note
 from csphub.analytics.assessment.tables import ReportTable, report_tables
 
 OUTPUTS = ("assessment.html", "assessment.pdf", "assessment.docx", "assessment.xlsx", "figures.json")
@@ -59,8 +60,9 @@ def build_charts(figures: dict, layers: MapLayers) -> list[charts.Chart]:
     if (types := charts.asb_type_chart(figures)) is not None:
         made.append(types)
     if layers.wards is not None:
-        made.append(charts.ward_map(layers.wards, "crime_rate_per_1000", "Recorded crime per 1,000 by ward"))
-        made.append(charts.ward_map(layers.wards, "asb_rate_per_1000", "ASB per 1,000 by ward"))
+        note = incomplete_note(figures)
+        made.append(charts.ward_map(layers.wards, "crime_rate_per_1000", "Recorded crime per 1,000 by ward", note))
+        made.append(charts.ward_map(layers.wards, "asb_rate_per_1000", "ASB per 1,000 by ward", note))
         hot = figures["hotspots"]
         q = hot.get("fdr_q")
         for key, name in (("asb", "ASB"), ("crime", "Crime")):
@@ -68,7 +70,7 @@ def build_charts(figures: dict, layers: MapLayers) -> list[charts.Chart]:
                         ("C", "_cold_clusters")) for c in hot.get(f"{key}{suffix}", [])]
             made.append(charts.hotspot_map(layers.lsoas, layers.wards, key,
                                            f"{name} hotspots and coldspots by LSOA (Gi*, false discovery "
-                                           f"rate q = {q}), with ward boundaries", clusters))
+                                           f"rate q = {q}), with ward boundaries", clusters, note))
     return made
 
 
@@ -103,6 +105,8 @@ def render_docx(figures: dict, tables: list[ReportTable], made: list[charts.Char
         for row in table.rows:
             for cell, value in zip(grid.add_row().cells, row, strict=True):
                 cell.text = str(value)
+        if table.footnote:
+            doc.add_paragraph(table.footnote)
     doc.add_heading("Charts and maps", 1)
     for chart in made:
         doc.add_paragraph(chart.title)
@@ -138,6 +142,9 @@ def render_xlsx(tables: list[ReportTable], path: Path) -> None:
             cell.font = Font(bold=True)
         for row in table.rows:
             sheet.append([_excel_value(v) for v in row])
+        if table.footnote:
+            sheet.append([])
+            sheet.append([table.footnote])
     book.save(path)
 
 

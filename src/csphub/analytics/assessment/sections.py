@@ -108,7 +108,8 @@ def _trend(frame: pd.DataFrame, year: Period, first: Period,
         if months == 0:
             continue
         total = int(part["count"].sum())
-        rows.append({"year": fy.name, "total": total, "months_with_data": int(months),
+        rows.append({"year": fy.name, "first_month": month_key(fy.start), "last_month": month_key(fy.end),
+                     "total": total, "months_with_data": int(months),
                      "partial": months < len(fy.months),
                      "rate_per_1000": round(total * 1000 / population, 2) if population else None})
     return rows

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from csphub.analytics.assessment.footnotes import MARK, flagged_months, incomplete_note, mark
+
 
 @dataclass
 class ReportTable:
-    """A titled table: column headings and rows of display values."""
+    """A titled table: column headings and rows of display values, and a footnote (the months
+    that look incomplete, marked * in the rows)."""
 
     key: str  # sheet name in Excel (<= 31 characters)
     title: str
     columns: list[str]
     rows: list[list]
+    footnote: str | None = None
 
 
 def _pct(share: float | None) -> str:
@@ -55,14 +59,28 @@ def _ci(section: dict) -> str:
     return f"{ci['lower']:.1f} to {ci['upper']:.1f}" if ci else ""
 
 
-def _summary(crime: dict, asb: dict) -> ReportTable:
+def _months_with_data(section: dict, figures: dict, series: str) -> str:
+    months = str(section["months_with_data"])
+    flagged = [m for m in flagged_months(figures, series)
+               if figures["period"]["start"] <= m <= figures["period"]["end"]]
+    return f"{months} ({len(flagged)} incomplete {MARK})" if flagged else months
+
+
+def _trend_months(row: dict, figures: dict) -> str:
+    text = f"{row['months_with_data']}{' (partial)' if row['partial'] else ''}"
+    first, last = row.get("first_month"), row.get("last_month")
+    flagged = [m for m in flagged_months(figures) if first and last and first <= m <= last]
+    return f"{text} ({len(flagged)} incomplete {MARK})" if flagged else text
+
+
+def _summary(crime: dict, asb: dict, figures: dict) -> ReportTable:
     return ReportTable("Summary", "Summary", ["Measure", "Crime (excluding ASB)", "ASB"], [
         ["Total", _total(crime), _total(asb)],
         [_rate_label(crime, asb), _num(crime["rate_per_1000"]), _num(asb["rate_per_1000"])],
         ["95% CI of the rate", _ci(crime), _ci(asb)],
         ["Change on previous year", *[NO_DATA if s["total"] is None else _change(s["change"])
                                       for s in (crime, asb)]],
-        ["Months with data", str(crime["months_with_data"]), str(asb["months_with_data"])],
+        ["Months with data", _months_with_data(crime, figures, "crime"), _months_with_data(asb, figures, "ASB")],
     ])
 
 
@@ -157,16 +175,16 @@ def hotspot_tables(hot: dict) -> list[ReportTable]:
 def report_tables(figures: dict) -> list[ReportTable]:
     crime, asb = figures["crime"], figures["asb"]
     tables = [
-        _summary(crime, asb),
+        _summary(crime, asb, figures),
         ReportTable("Trend", "Trend by financial year",
                     ["Year", "Crime", "Crime per 1,000", "ASB", "Months with data"],
                     [[c["year"], _num(c["total"]), _num(c["rate_per_1000"]),
                       _num(next((a["total"] for a in asb["trend"] if a["year"] == c["year"]), None)),
-                      f"{c['months_with_data']}{' (partial)' if c['partial'] else ''}"]
+                      _trend_months(c, figures)]
                      for c in crime["trend"]]),
         ReportTable("Seasonality", "Month by month, against the previous year",
                     ["Month", "Crime", "Crime a year earlier", "ASB", "ASB a year earlier"],
-                    [[c["month"], _num(c["count"]), _num(c["previous_year_count"]), _num(a["count"]),
+                    [[mark(c["month"], figures), _num(c["count"]), _num(c["previous_year_count"]), _num(a["count"]),
                       _num(a["previous_year_count"])]
                      for c, a in zip(crime["by_month"], asb["by_month"], strict=True)]),
         ReportTable("Crime groups",
@@ -197,4 +215,7 @@ def report_tables(figures: dict) -> list[ReportTable]:
     sv = figures["serious_violence"]
     tables.append(ReportTable("Serious violence", sv["definition"]["name"], ["Year", "Offences", "Months"],
                               [[t["year"], _num(t["total"]), str(t["months_with_data"])] for t in sv["trend"]]))
+    note = incomplete_note(figures)
+    for table in tables:
+        table.footnote = table.footnote or note
     return tables
