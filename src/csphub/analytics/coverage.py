@@ -68,3 +68,139 @@ def coverage(
             rows = by_month.get(month, 0)
             result.append(CoverageRow(str(force), month, rows, is_incomplete(rows, typical, threshold)))
     return sorted(result, key=lambda r: (r.month, r.force))
+
+
+# -- completeness per series ------------------------------------------------------------------
+
+#: a month is flagged below this share of its expected count (a crime type below
+#: CRIME_TYPE_THRESHOLD: categories swing more, and a fault shows as a category half gone) ...
+SERIES_THRESHOLD = 0.8
+CRIME_TYPE_THRESHOLD = 0.5
+#: ... when a Poisson count as low as it would arise by chance less often than this
+SERIES_ALPHA = 0.001
+NEIGHBOURS = 2  # loaded months each side
+ASB_TYPE = "Anti-social behaviour"
+
+
+@dataclass(frozen=True)
+class SeriesFlag:
+    """A month of one force's series (crime or ASB), or of one crime type, that looks incomplete."""
+
+    force: str
+    series: str  # 'crime' or 'ASB'
+    crime_type: str | None  # None: the whole series
+    month: date
+    count: int
+    expected: float
+    basis: str  # what the expected count is
+
+    @property
+    def ratio(self) -> float:
+        return self.count / self.expected
+
+    def describe(self) -> str:
+        what = f"{self.series}" + (f" ({self.crime_type})" if self.crime_type else "")
+        return (f"{self.month.strftime('%b %Y')}: {self.force} {what} {self.count:,}, "
+                f"{self.ratio:.0%} of {self.expected:,.0f} expected from {self.basis}")
+
+    def as_dict(self) -> dict:
+        return {"force": self.force, "series": self.series, "crime_type": self.crime_type,
+                "month": self.month.strftime("%Y-%m"), "count": self.count,
+                "expected": round(self.expected, 1), "ratio": round(self.ratio, 3), "basis": self.basis,
+                "test": SERIES_TEST}
+
+
+SERIES_TEST = (f"below {SERIES_THRESHOLD:.0%} of the expected count (a crime type below "
+               f"{CRIME_TYPE_THRESHOLD:.0%}) and too low for chance (Poisson, p < {SERIES_ALPHA}), both "
+               "against the same month a year earlier where loaded (times the median change on the year "
+               f"of the months around it) and against the median of up to {NEIGHBOURS} loaded months "
+               "either side (the neighbours alone with no year earlier); judged per force, for crime and "
+               "ASB separately and for each crime type")
+
+
+def series_looks_incomplete(count: int, expected: float, threshold: float = SERIES_THRESHOLD,
+                            alpha: float = SERIES_ALPHA) -> bool:
+    """True when ``count`` is below ``threshold`` x ``expected`` and a Poisson count with mean
+    ``expected`` would be this low with probability below ``alpha``.
+
+    Examples:
+        >>> series_looks_incomplete(760, 1000)  # 76%: far beyond chance at this size
+        True
+        >>> series_looks_incomplete(8, 12)  # 67%, but small counts vary that much
+        False
+    """
+    from scipy.stats import poisson
+
+    return expected > 0 and count < threshold * expected and float(poisson.cdf(count, expected)) < alpha
+
+
+def _add_months(month: date, n: int) -> date:
+    index = month.year * 12 + month.month - 1 + n
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _neighbours(month: date, counts: dict[date, int], loaded: list[date]) -> tuple[float, str] | None:
+    """The median of the loaded months either side of ``month``."""
+    where = loaded.index(month)
+    around = loaded[max(0, where - NEIGHBOURS):where] + loaded[where + 1:where + 1 + NEIGHBOURS]
+    if not around:
+        return None
+    names = ", ".join(m.strftime("%b %Y") for m in around)
+    return float(statistics.median(counts.get(m, 0) for m in around)), f"the neighbouring months ({names})"
+
+
+def _expected(month: date, counts: dict[date, int], loaded: list[date]) -> list[tuple[float, str]]:
+    """What ``month`` is judged against: the same month a year earlier if loaded, scaled by the
+    median change on the year of the loaded months around it (so a genuine trend is not taken
+    for a gap), and the median of the loaded months either side; the neighbours alone when no
+    year earlier is loaded. A month is short only when short against each."""
+    where = loaded.index(month)
+    around = loaded[max(0, where - NEIGHBOURS):where] + loaded[where + 1:where + 1 + NEIGHBOURS]
+    ago = _add_months(month, -12)
+    months = set(loaded)
+    found = []
+    if ago in months:
+        ratios = [counts.get(m, 0) / counts[_add_months(m, -12)] for m in around
+                  if _add_months(m, -12) in months and counts.get(_add_months(m, -12), 0) > 0]
+        level = statistics.median(ratios) if ratios else 1.0
+        basis = f"the same month a year earlier ({ago.strftime('%b %Y')})"
+        if round(level, 2) != 1:
+            basis += f" x {level:.2f}, the change on the year of the months around it"
+        found.append((float(counts.get(ago, 0)) * level, basis))
+    if (near := _neighbours(month, counts, loaded)) is not None:
+        found.append(near)
+    return found
+
+
+def series_coverage(con: duckdb.DuckDBPyConnection, area: Area, ward_vintage: str | None = None,
+                    threshold: float = SERIES_THRESHOLD, alpha: float = SERIES_ALPHA) -> list[SeriesFlag]:
+    """Every force x series x month (and force x crime type x month) of the area that looks
+    incomplete (see :func:`series_looks_incomplete`), oldest first. Crime (every police.uk
+    category but ASB) and ASB are judged apart, so a month whose crime is short is not hidden
+    by its ASB; months missing altogether are :func:`coverage`'s gaps, not judged here."""
+    records = area_records(con, area, ward_vintage=ward_vintage)
+    frame = records.group_by(["force", "month", "crime_type"]).aggregate(n=records.count()).execute()
+    frame["month"] = [m.date() if hasattr(m, "date") else m for m in frame["month"]]
+    flags: list[SeriesFlag] = []
+    for force, rows in frame.groupby("force"):
+        loaded = sorted(set(rows["month"]))
+        for series, part in (("crime", rows[rows["crime_type"] != ASB_TYPE]),
+                             ("ASB", rows[rows["crime_type"] == ASB_TYPE])):
+            if part.empty:
+                continue
+            totals = part.groupby("month")["n"].sum().to_dict()
+            judged: list[tuple[str | None, dict]] = [(None, totals)]
+            if series == "crime":
+                judged += [(str(t), p.groupby("month")["n"].sum().to_dict())
+                           for t, p in part.groupby("crime_type")]
+            for crime_type, counts in judged:
+                for month in loaded:  # a series absent from a month the force supplied counts 0
+                    found = _expected(month, counts, loaded)
+                    share = threshold if crime_type is None else min(threshold, CRIME_TYPE_THRESHOLD)
+                    count = int(counts.get(month, 0))
+                    if found and all(series_looks_incomplete(count, e, share, alpha) for e, _ in found):
+                        expected, basis = found[0]  # reported against the first reference
+                        flags.append(SeriesFlag(str(force), series, crime_type, month, count, expected,
+                                                basis + ("" if len(found) == 1 else f" and below {share:.0%} "
+                                                         f"of {found[1][1]} ({found[1][0]:,.0f})")))
+    return sorted(flags, key=lambda f: (f.month, f.force, f.series, f.crime_type or ""))

@@ -74,9 +74,13 @@ def test_groups_and_top_wards(figures):
 
 def test_gi_star_finds_the_cluster_but_not_the_lone_cell(figures):
     gi = {r["lsoa_code"]: r for r in figures["hotspots"]["asb"]}
-    assert all(gi[lsoa(*cell)]["classification"] == "hot" for cell in CLUSTER)
-    # one high LSOA among quiet neighbours is not a hotspot (its neighbourhood is quiet)
-    assert gi[lsoa(*LONE)]["classification"] != "hot"
+    # after the false discovery rate correction over 36 LSOAs, cell (1, 1) (five quiet cells
+    # among its nine) falls just short; the other three are hot, and form one cluster
+    hot = {code for code, r in gi.items() if r["classification"] == "hot"}
+    assert hot <= {lsoa(*cell) for cell in CLUSTER} and len(hot) >= 3
+    assert len(figures["hotspots"]["asb_clusters"]) == 1
+    # one high LSOA among quiet neighbours is neither hot nor cold (its neighbourhood is quiet)
+    assert gi[lsoa(*LONE)]["classification"] == "not significant"
     assert lsoa(*LONE) not in figures["hotspots"]["asb_hot"]
     assert gi[lsoa(*LONE)]["count"] == 96
 

@@ -43,7 +43,8 @@ def report(tmp_path_factory):
     activity.write_text("## Reducing Vulnerability\n- The Vulnerability Panel met monthly.\n")
     out = folder / "out"
     result = run("assess", "--area", "Gridshire", "--year", "2023/24", "--out", str(out),
-                 "--peers", str(peers), "--activity", str(activity), "--previous-years", "1")
+                 "--peers", str(peers), "--activity", str(activity), "--previous-years", "1",
+                 "--permutations", "999")
     return out, result.output
 
 
@@ -66,6 +67,7 @@ def test_figures_json_has_the_documented_keys(report):
     assert {"ward_code", "ward_name", "count", "share"} <= set(figures["asb"]["top_wards"][0])
     peer = next(r for r in figures["benchmark"]["rows"] if r["area_name"] == "Peerton")
     assert (peer["offence_rate_change"], peer["css"]) == (20.0, 14.5)
+    assert figures["hotspots"]["permutations"] == 999  # --permutations
     assert figures["activity"] == [{"priority": "Reducing Vulnerability",
                                     "paragraphs": ["The Vulnerability Panel met monthly."]}]
 

@@ -72,11 +72,29 @@ def check_period(con: duckdb.DuckDBPyConnection, area: Area, period, police_uk_l
     if not found.anything:
         counts_note = (f"offence-code counts are loaded for {', '.join(years)}" if years
                        else f"none is loaded for {area.name}")
+        span = f" ({period.label})" if period.label != period.name else ""
         raise NoDataForPeriod(
-            f"No data for {area.name} in {period.name} ({period.label}): "
+            f"No data for {area.name} in {period.name}{span}: "
             f"no police.uk months ("
             + (f"loaded for {area.name}: {describe_months(loaded)}" if loaded else "none loaded for the area")
             + f"), no Home Office offence-code counts ({counts_note}), no partner ASB records. "
             "Load data for the period (csphub ingest police-uk, offence-counts or partner-asb) "
             "or choose a period that has some.")
     return found
+
+
+def latest_complete_months(rows, area: Area, months: int):
+    """The ``months`` months up to the latest month loaded for the area that is present and not
+    flagged incomplete (``rows``: coverage rows), as a period; :class:`NoDataForPeriod` when no
+    such month is loaded."""
+    from csphub.analytics.assessment.periods import MonthSpan
+
+    flagged = {r.month for r in rows if r.incomplete}
+    complete = sorted({r.month for r in rows if r.rows > 0} - flagged)
+    if not complete:
+        raise NoDataForPeriod(
+            f"No complete month of police.uk data is loaded for {area.name}, so there is no latest "
+            f"{months} months to assess"
+            + (f" (loaded but incomplete: {describe_months(sorted(flagged))})" if flagged else "")
+            + ". Load police.uk data (csphub ingest police-uk) or give --year or --from and --to.")
+    return MonthSpan.ending(complete[-1], months)

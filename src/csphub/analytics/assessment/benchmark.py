@@ -29,17 +29,17 @@ import duckdb
 
 from csphub.analytics.areas import Area, list_areas
 from csphub.analytics.assessment.comparison import match_months
+from csphub.analytics.assessment.completeness import completeness
 from csphub.analytics.assessment.data import load_area_data
 from csphub.analytics.assessment.groups import ASB
 from csphub.analytics.assessment.periods import (
-    FinancialYear,
+    Period,
     describe_months,
     month_key,
     months_basis,
     year_ago,
 )
 from csphub.analytics.assessment.severity_section import css_section
-from csphub.analytics.coverage import coverage
 from csphub.change import percent_change
 from csphub.errors import InputFileError, InputProblem
 
@@ -59,11 +59,10 @@ def _measure(row: dict, name: str, **values) -> None:
         row[name if key == "value" else f"{name}_{key}"] = value
 
 
-def _warehouse_row(con: duckdb.DuckDBPyConnection, area: Area, year: FinancialYear,
+def _warehouse_row(con: duckdb.DuckDBPyConnection, area: Area, year: Period,
                    ward_vintage: str | None) -> dict:
     data = load_area_data(con, area, year.previous().start, year.end, ward_vintage, year.start_year)
-    rows = coverage(con, area, ward_vintage=data.ward_vintage)
-    match = match_months(year, set(data.counts["month"]), {r.month for r in rows if r.incomplete})
+    match = match_months(year, set(data.counts["month"]), completeness(con, area, data.ward_vintage).months("crime"))
     row: dict = {"area_name": area.name, "area_code": ",".join(area.lad_codes), "source": "warehouse",
                  "months": [month_key(m) for m in match.current],
                  "months_previous": [month_key(m) for m in match.previous],
@@ -109,7 +108,7 @@ def _css_method(method: str | None) -> str | None:
         method or "")
 
 
-def read_peers(path: Path, year: FinancialYear) -> list[dict]:
+def read_peers(path: Path, year: Period) -> list[dict]:
     """Published peer figures for this year and last from a CSV (each a whole financial year)."""
     rows: dict[str, dict] = {}
     with open(path, encoding="utf-8-sig", newline="") as handle:
@@ -140,7 +139,7 @@ def read_peers(path: Path, year: FinancialYear) -> list[dict]:
     return list(rows.values())
 
 
-def _published(row: dict, measure: str, year: FinancialYear) -> None:
+def _published(row: dict, measure: str, year: Period) -> None:
     """Period, method and change of a published measure: whole financial years."""
     current, previous = row.get(measure), row.get(f"{measure}_previous")
     row[measure], row[f"{measure}_previous"] = current, previous

@@ -10,6 +10,8 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+from csphub.analytics.assessment.footnotes import MARK, flagged_months, incomplete_note  # noqa: E402
+
 BLUE, GREY, RED = "#1d70b8", "#b1b4b6", "#d4351c"
 
 
@@ -23,7 +25,14 @@ class Chart:
     png: bytes
 
 
-def _finish(fig, key: str, title: str) -> Chart:
+def _finish(fig, key: str, title: str, note: str | None = None) -> Chart:
+    """Both formats; ``note`` (the incomplete months) printed under the chart and in its title."""
+    if note:
+        import textwrap
+
+        fig.text(0.0, -0.02, textwrap.fill(note, 120), fontsize=6.5, color="#505a5f", va="top",
+                 ha="left", transform=fig.transFigure)
+        title = f"{title} ({MARK} months that look incomplete: see the note)"
     svg, png = io.StringIO(), io.BytesIO()
     fig.savefig(svg, format="svg", bbox_inches="tight")
     fig.savefig(png, format="png", dpi=110, bbox_inches="tight")
@@ -40,23 +49,42 @@ def trend_chart(figures: dict) -> Chart:
     ax.bar(years, [r["total"] for r in rows], color=BLUE, label="Crime (excluding ASB)")
     ax.bar(years, [asb.get(r["year"], 0) for r in rows], color=GREY, label="ASB", width=0.4)
     ax.set_ylabel("Count")
+    ax.set_ylim(bottom=0)
     ax.legend(frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
-    return _finish(fig, "trend", "Crime and ASB by financial year")
+    return _finish(fig, "trend", "Crime and ASB by period", incomplete_note(figures))
 
 
 def seasonality_chart(figures: dict, section: str) -> Chart:
     rows = figures[section]["by_month"]
     fig, ax = plt.subplots(figsize=(7, 3))
-    labels = [r["month"][2:] for r in rows]
+    series = "crime" if section == "crime" else "ASB"
+    flagged = flagged_months(figures, series)
+    labels = [r["month"][2:] + (f" {MARK}" if r["month"] in flagged else "") for r in rows]
     ax.plot(labels, [r["count"] for r in rows], color=BLUE, marker="o", label=figures["year"])
     ax.plot(labels, [r["previous_year_count"] for r in rows], color=GREY, marker="o",
-            linestyle="--", label="previous year")
+            linestyle="--", label="a year earlier")
+    # months that look incomplete: hollow red rings over the point, never read as a real dip
+    for x, r in enumerate(rows):
+        for value, key in ((r["count"], r["month"]), (r["previous_year_count"], _year_ago_key(r["month"]))):
+            if value is not None and key in flagged:
+                ax.plot([x], [value], marker="o", markersize=11, markerfacecolor="none",
+                        markeredgecolor=RED, linestyle="none")
+    if flagged & ({r["month"] for r in rows} | {_year_ago_key(r["month"]) for r in rows}):
+        ax.plot([], [], marker="o", markersize=9, markerfacecolor="none", markeredgecolor=RED,
+                linestyle="none", label="looks incomplete")
     ax.set_ylabel("Count")
-    ax.legend(frameon=False)
+    ax.set_ylim(bottom=0)  # from zero, so an incomplete month is not drawn as a steep dip
+    ax.tick_params(axis="x", labelsize=7)
+    ax.legend(frameon=False, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, fontsize=8)  # above
     ax.spines[["top", "right"]].set_visible(False)
     name = "Crime" if section == "crime" else "ASB"
-    return _finish(fig, f"seasonality_{section}", f"{name} by month against the previous year")
+    return _finish(fig, f"seasonality_{section}", f"{name} by month against the same months a year earlier",
+                   incomplete_note(figures))
+
+
+def _year_ago_key(key: str) -> str:
+    return f"{int(key[:4]) - 1}{key[4:]}"
 
 
 def group_chart(figures: dict) -> Chart:
@@ -65,7 +93,7 @@ def group_chart(figures: dict) -> Chart:
     ax.barh([r["group"] for r in rows], [r["count"] for r in rows], color=BLUE)
     ax.set_xlabel("Crimes")
     ax.spines[["top", "right"]].set_visible(False)
-    return _finish(fig, "groups", "Recorded crime by crime group")
+    return _finish(fig, "groups", "Recorded crime by crime group", incomplete_note(figures))
 
 
 def asb_type_chart(figures: dict, top: int = 10) -> Chart | None:
@@ -82,23 +110,58 @@ def asb_type_chart(figures: dict, top: int = 10) -> Chart | None:
     return _finish(fig, "asb_types", f"ASB by incident type ({source})")
 
 
-def ward_map(wards, column: str, title: str) -> Chart:
-    """Choropleth of a GeoDataFrame of wards by ``column``."""
-    fig, ax = plt.subplots(figsize=(6, 5))
+def _ward_outlines(ax, wards) -> None:
+    """Ward boundaries and names over a map, the names haloed so they read over any colour."""
+    from matplotlib import patheffects
+
+    wards.boundary.plot(ax=ax, color="#0b0c0c", linewidth=0.7)
+    if "ward_name" not in wards:
+        return
+    halo = [patheffects.withStroke(linewidth=2, foreground="white")]
+    for name, point in zip(wards["ward_name"], wards.geometry.representative_point(), strict=True):
+        if name:
+            ax.annotate(str(name), (point.x, point.y), ha="center", va="center", fontsize=5.5,
+                        color="#0b0c0c", path_effects=halo)
+
+
+def ward_map(wards, column: str, title: str, note: str | None = None) -> Chart:
+    """Choropleth of a GeoDataFrame of wards by ``column``, each ward named; the colour bar
+    sits below the map, clear of the data."""
+    fig, ax = plt.subplots(figsize=(7, 6.5))
     wards.plot(column=column, cmap="Blues", edgecolor="white", linewidth=0.6, legend=True, ax=ax,
-               legend_kwds={"shrink": 0.6, "label": column.replace("_", " ")})
+               legend_kwds={"shrink": 0.6, "label": column.replace("_", " "), "orientation": "horizontal",
+                            "pad": 0.02})
+    _ward_outlines(ax, wards)
     ax.set_axis_off()
-    return _finish(fig, f"map_{column}", title)
+    return _finish(fig, f"map_{column}", title, note)
 
 
-def hotspot_map(lsoas, column: str, title: str) -> Chart:
-    """LSOAs coloured hot / cold / not significant."""
-    colours = {"hot": RED, "cold": BLUE, "not significant": "#f3f2f1"}
-    fig, ax = plt.subplots(figsize=(6, 5))
-    lsoas.plot(color=lsoas[column].map(colours).fillna("#f3f2f1"), edgecolor=GREY, linewidth=0.3, ax=ax)
+HOTSPOT_COLOURS = {"hot": RED, "cold": BLUE, "not significant": "#f3f2f1"}
+
+
+def hotspot_map(lsoas, wards, column: str, title: str, clusters: list[dict] | None = None,
+                note: str | None = None) -> Chart:
+    """LSOAs coloured hot / cold / not significant, with ward boundaries and names, each cluster
+    numbered (H1, C1: as in the clusters table); the legend below the map, clear of the data."""
+    from matplotlib import patheffects
     from matplotlib.patches import Patch
 
-    ax.legend(handles=[Patch(color=c, label=k) for k, c in colours.items()], frameon=False,
-              loc="lower left", fontsize=8)
+    fig, ax = plt.subplots(figsize=(7, 6.5))
+    lsoas.plot(color=lsoas[column].map(HOTSPOT_COLOURS).fillna("#f3f2f1"), edgecolor=GREY,
+               linewidth=0.3, ax=ax)
+    if wards is not None:
+        _ward_outlines(ax, wards)
+    halo = [patheffects.withStroke(linewidth=2.5, foreground="white")]
+    for cluster in clusters or []:
+        part = lsoas[lsoas["lsoa_code"].isin(cluster["lsoas"])]
+        if part.empty:
+            continue
+        point = part.geometry.union_all().representative_point()
+        ax.annotate(cluster["label"], (point.x, point.y), ha="center", va="center", fontsize=8,
+                    fontweight="bold", color="#0b0c0c", path_effects=halo)
+    labels = {"hot": "hotspot (q-value <= 0.05)", "cold": "coldspot (q-value <= 0.05)",
+              "not significant": "not significant"}
+    ax.legend(handles=[Patch(facecolor=c, edgecolor=GREY, label=labels[k]) for k, c in HOTSPOT_COLOURS.items()],
+              frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.01), ncol=3, fontsize=8)
     ax.set_axis_off()
-    return _finish(fig, f"hotspots_{column}", title)
+    return _finish(fig, f"hotspots_{column}", title, note)

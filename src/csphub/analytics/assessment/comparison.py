@@ -78,8 +78,13 @@ class MonthMatch:
 
 def basis_text(matched: list[date], period_months: int = 12) -> str:
     """What a like-for-like change was computed on, in words."""
-    if len(matched) == period_months == 12:
+    if len(matched) == period_months == 12 and min(matched).month == 4:
         return "the full financial year"
+    if len(matched) == period_months and period_months > 1 and matched == sorted(matched) and (
+            (max(matched).year - min(matched).year) * 12 + max(matched).month - min(matched).month + 1
+            == period_months):
+        return (f"the whole period ({describe_months(matched)} against the same months a year earlier; "
+                "like for like)")
     return (f"the {len(matched)} months present and complete in both years ({describe_months(matched)} "
             "against the same months a year earlier; like for like)")
 

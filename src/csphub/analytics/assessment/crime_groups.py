@@ -27,17 +27,16 @@ from csphub.analytics.assessment.groups import (
     group_for_category,
     group_for_code,
 )
-from csphub.analytics.assessment.periods import FinancialYear
-from csphub.analytics.assessment.quarters import ALL_QUARTERS, match_quarters
+from csphub.analytics.assessment.periods import Period
+from csphub.analytics.assessment.quarters import ALL_QUARTERS, compare_quarters, match_quarters
 from csphub.analytics.assessment.sections import _in_year, compare_matched
-from csphub.analytics.assessment.stats import compare_counts
 from csphub.analytics.offence_counts import area_offence_counts
 
 SOURCE_OFFENCE_CODES = "Home Office offence-code counts"
 SOURCE_POLICE_UK = "police.uk categories"
 
 
-def crime_groups(con: duckdb.DuckDBPyConnection, data: AreaData, year: FinancialYear,
+def crime_groups(con: duckdb.DuckDBPyConnection, data: AreaData, year: Period,
                  matched: list[date]) -> dict:
     """``by_group`` and how it was made: from offence codes when the area has them, else police.uk."""
     codes = offence_code_counts(con, data.area, year)
@@ -46,7 +45,7 @@ def crime_groups(con: duckdb.DuckDBPyConnection, data: AreaData, year: Financial
     return from_police_uk(data, year, matched)
 
 
-def offence_code_counts(con: duckdb.DuckDBPyConnection, area: Area, year: FinancialYear) -> pd.DataFrame | None:
+def offence_code_counts(con: duckdb.DuckDBPyConnection, area: Area, year: Period) -> pd.DataFrame | None:
     """The area's offence-code counts for the year and the year before, or None if it has none
     for the year: financial_year, quarter (None for a whole year), offence_code (in its one
     spelling), offence_description, offence_group, offence_subgroup, count."""
@@ -56,7 +55,7 @@ def offence_code_counts(con: duckdb.DuckDBPyConnection, area: Area, year: Financ
     return frame
 
 
-def from_offence_codes(frame: pd.DataFrame, area: Area, year: FinancialYear) -> dict:
+def from_offence_codes(frame: pd.DataFrame, area: Area, year: Period) -> dict:
     groups = [group_for_code(c, g, s) for c, g, s in
               zip(frame["offence_code"], frame["offence_group"], frame["offence_subgroup"], strict=True)]
     frame = frame.assign(group=[g for g, _ in groups], subgroup=[s for _, s in groups])
@@ -74,13 +73,12 @@ def from_offence_codes(frame: pd.DataFrame, area: Area, year: FinancialYear) -> 
                      "previous_count": None, "change": None,
                      "subgroups": _subgroups(part, "subgroup", total)}
         if matched:
-            current = int(current_part.loc[current_part["group"] == group, "count"].sum())
-            previous = int(previous_part.loc[previous_part["group"] == group, "count"].sum())
-            row["previous_count"] = previous
-            if current >= 0 and previous >= 0:
-                change = compare_counts(current, previous).as_dict()
-                change["basis"] = match.basis()
-                row["change"] = change
+            mine, theirs = (current_part[current_part["group"] == group],
+                            previous_part[previous_part["group"] == group])
+            row["previous_count"] = int(theirs["count"].sum())
+            change = compare_quarters(match, mine, theirs).as_dict()
+            change["basis"] = match.basis()
+            row["change"] = change
         rows.append(row)
     unmapped = sorted({c for c, (g, _) in zip(frame["offence_code"], groups, strict=True) if g == OTHER})
     covered = match.covered()
@@ -99,7 +97,7 @@ def from_offence_codes(frame: pd.DataFrame, area: Area, year: FinancialYear) -> 
     }
 
 
-def from_police_uk(data: AreaData, year: FinancialYear, matched: list[date]) -> dict:
+def from_police_uk(data: AreaData, year: Period, matched: list[date]) -> dict:
     frame = data.counts[data.counts["crime_type"] != ASB]
     frame = frame.assign(group=frame["crime_type"].map(group_for_category))
     this = _in_year(frame, year)
@@ -112,7 +110,7 @@ def from_police_uk(data: AreaData, year: FinancialYear, matched: list[date]) -> 
     for group in _ordered(set(this["group"]) | previous_groups, this):
         part = this[this["group"] == group]
         count = int(part["count"].sum())
-        change = compare_matched(frame[frame["group"] == group], matched) if matched else None
+        change = compare_matched(frame[frame["group"] == group], matched, len(year.months)) if matched else None
         rows.append({"group": group, "count": count, "share": _share(count, total),
                      "previous_count": change["previous"] if change else None, "change": change,
                      "subgroups": _subgroups(part, "crime_type", total)})
@@ -120,7 +118,7 @@ def from_police_uk(data: AreaData, year: FinancialYear, matched: list[date]) -> 
         "by_group": rows,
         "by_group_source": SOURCE_POLICE_UK,
         "by_group_total": total,
-        "by_group_partial": len(set(this["month"])) < 12,
+        "by_group_partial": len(set(this["month"])) < len(year.months),
         "by_group_unmapped_codes": [],
         "by_group_note": (
             f"Source: {SOURCE_POLICE_UK}. police.uk merges violence against the person and sexual "

@@ -91,3 +91,14 @@ def ward_boundaries(con: duckdb.DuckDBPyConnection, codes: set[str]) -> tuple[li
         qualify row_number() over (partition by code order by vintage desc) = 1 order by code""",
         {"codes": sorted(codes)}).fetchall()
     return [r[0] for r in rows], [r[1] for r in rows]
+
+
+def lsoa_names(con: duckdb.DuckDBPyConnection, codes: set[str], ward_vintage: str) -> dict[str, dict]:
+    """LSOA code -> ``lsoa_name`` (the ONS name, e.g. 'Medway 012A'), ``ward_code`` and
+    ``ward_name`` from the lookup loaded for ``ward_vintage``."""
+    rows = con.execute(
+        """select lsoa_code, lsoa_name, ward_code, ward_name from lsoa_ward_lookup
+        where ward_vintage = $wv and list_contains($codes, lsoa_code)""",
+        {"wv": ward_vintage, "codes": sorted(codes)}).fetchall()
+    return {code: {"lsoa_name": name or code, "ward_code": ward, "ward_name": ward_name or ward}
+            for code, name, ward, ward_name in rows}

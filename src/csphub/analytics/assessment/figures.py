@@ -14,34 +14,41 @@ import duckdb
 
 from csphub.analytics.areas import Area
 from csphub.analytics.assessment import benchmark, crime_groups, partner_asb_section, sections
-from csphub.analytics.assessment.availability import check_period
+from csphub.analytics.assessment.availability import check_period, latest_complete_months
 from csphub.analytics.assessment.comparison import MonthMatch, match_months
+from csphub.analytics.assessment.completeness import SERIES_TEST, Completeness, completeness
 from csphub.analytics.assessment.data import load_area_data
+from csphub.analytics.assessment.hotspot_section import hotspot_section
+from csphub.analytics.assessment.hotspots import PERMUTATIONS
 from csphub.analytics.assessment.narrative import sentences
-from csphub.analytics.assessment.periods import FinancialYear, month_key
+from csphub.analytics.assessment.periods import FinancialYear, MonthSpan, Period, month_key
 from csphub.analytics.assessment.serious_violence import (
     DEFAULT_DEFINITION,
     serious_violence_section,
 )
-from csphub.analytics.coverage import CoverageRow, coverage
 
 OGL = "Contains public sector information licensed under the Open Government Licence v3.0."
 
 
 @dataclass
 class AssessmentOptions:
-    """What the user asked for on the command line."""
+    """What the user asked for on the command line. ``year`` is the period: a financial year or
+    any run of up to 12 months (:class:`MonthSpan`)."""
 
-    year: FinancialYear
+    year: Period
     previous_years: int = 4
     ward_vintage: str | None = None
     peers_file: Path | None = None
     activity_file: Path | None = None
     serious_violence: dict = field(default_factory=lambda: dict(DEFAULT_DEFINITION))
+    #: Gi* permutations (9,999; fewer only to make tests quick)
+    permutations: int = PERMUTATIONS
+    #: the partnership's place names for the hotspot clusters (see hotspots.load_places)
+    places: dict[str, str] = field(default_factory=dict)
 
 
 def build_figures(con: duckdb.DuckDBPyConnection, area: Area, options: AssessmentOptions) -> dict:
-    """Compute the whole assessment for ``area`` and the financial year in ``options``.
+    """Compute the whole assessment for ``area`` and the period in ``options``.
 
     Raises :class:`~csphub.analytics.assessment.availability.NoDataForPeriod` when no source
     holds any data for the area in the year.
@@ -49,18 +56,24 @@ def build_figures(con: duckdb.DuckDBPyConnection, area: Area, options: Assessmen
     year = options.year
     first = year.previous(max(options.previous_years, 1))  # the year before is always compared
     data = load_area_data(con, area, first.start, year.end, options.ward_vintage, year.start_year)
-    rows = coverage(con, area, ward_vintage=data.ward_vintage)
+    whole = completeness(con, area, data.ward_vintage)
+    rows = whole.rows
     data.months_loaded = sorted({r.month for r in rows if r.rows > 0})
     check_period(con, area, year, data.months_loaded,
                  partner_asb_section.partner_incidents(con, data, year.start, year.end))
-    match = match_months(year, set(data.counts["month"]), {r.month for r in rows if r.incomplete})
+    incomplete = whole.months()
+    present = set(data.counts["month"])
+    match = match_months(year, present, whole.months("crime"))  # crime and ASB judged apart
+    match_asb = match_months(year, present, whole.months("ASB"))
     trend_from = year.previous(options.previous_years)
     figures: dict = {
         "area": {"name": area.name, "lad_codes": list(area.lad_codes)},
         "year": year.name,
-        "period": {"start": month_key(year.start), "end": month_key(year.end), "label": year.label},
+        "period": {"start": month_key(year.start), "end": month_key(year.end), "label": year.label,
+                   "months": len(year.months),
+                   "kind": "financial year" if isinstance(year, FinancialYear) else "months"},
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "coverage": _coverage(rows, year, match),
+        "coverage": _coverage(whole, year, match, match_asb, trend_from),
         "population": {
             "total": data.population, "year": data.population_year, "source": data.population_source,
             "note": "Population estimates as loaded; rates use this figure as the denominator.",
@@ -69,11 +82,12 @@ def build_figures(con: duckdb.DuckDBPyConnection, area: Area, options: Assessmen
     }
     figures["crime"] = sections.volume_section(data, year, trend_from, match, asb=False)
     figures["crime"].update(crime_groups.crime_groups(con, data, year, match.matched))
-    figures["asb"] = sections.volume_section(data, year, trend_from, match, asb=True)
+    figures["asb"] = sections.volume_section(data, year, trend_from, match_asb, asb=True)
     figures["asb"].update(partner_asb_section.asb_by_incident_type(con, data, year))
     figures["asb"].update(sections.top_wards(data, year))
     figures["wards"] = sections.ward_table(data, year, match.matched)
-    figures["hotspots"] = sections.hotspots(con, data, year)
+    figures["hotspots"] = hotspot_section(con, data, year, sorted(set(data.counts["month"]) - incomplete),
+                                          options.permutations, options.places)
     figures["serious_violence"] = serious_violence_section(con, data, year, trend_from, match,
                                                            options.serious_violence)
     figures["css"] = sections.crime_severity(con, data, year, match)
@@ -84,8 +98,17 @@ def build_figures(con: duckdb.DuckDBPyConnection, area: Area, options: Assessmen
     return figures
 
 
-def _coverage(rows: list[CoverageRow], year: FinancialYear, match: MonthMatch) -> dict:
-    def keys(within: FinancialYear, wanted) -> list[str]:
+def rolling_period(con: duckdb.DuckDBPyConnection, area: Area, months: int,
+                   ward_vintage: str | None = None) -> FinancialYear | MonthSpan:
+    """The latest ``months`` complete months loaded for ``area`` (``--rolling``)."""
+    return latest_complete_months(completeness(con, area, ward_vintage).rows, area, months)
+
+
+def _coverage(whole: Completeness, year: Period, match: MonthMatch, match_asb: MonthMatch,
+              trend_from: Period) -> dict:
+    rows = whole.rows
+
+    def keys(within: FinancialYear | MonthSpan, wanted) -> list[str]:
         return sorted({month_key(r.month) for r in rows if within.start <= r.month <= within.end and wanted(r)})
 
     present = keys(year, lambda r: r.rows > 0)
@@ -94,9 +117,17 @@ def _coverage(rows: list[CoverageRow], year: FinancialYear, match: MonthMatch) -
         "months_missing": [month_key(m) for m in year.months if month_key(m) not in present],
         "months_incomplete": keys(year, lambda r: r.incomplete and r.rows > 0),
         "months_incomplete_previous": keys(year.previous(), lambda r: r.incomplete and r.rows > 0),
+        "months_incomplete_crime": sorted(month_key(m) for m in whole.months("crime")
+                                          if year.start <= m <= year.end),
+        "months_incomplete_asb": sorted(month_key(m) for m in whole.months("ASB") if year.start <= m <= year.end),
+        "flags": [f.as_dict() for f in whole.flags_between(min(trend_from.start, year.previous().start),
+                                                           year.end)],
+        "flag_test": SERIES_TEST,
         "months_compared": [month_key(m) for m in match.matched],
+        "months_compared_asb": [month_key(m) for m in match_asb.matched],
         "comparison_note": match.note(),
-        "partial": len(present) < 12 or any(r.incomplete for r in rows if year.start <= r.month <= year.end),
+        "comparison_note_asb": match_asb.note(),
+        "partial": len(present) < len(year.months) or any(r.incomplete for r in rows if year.start <= r.month <= year.end),
         "forces": sorted({r.force for r in rows if year.start <= r.month <= year.end}),
     }
 
@@ -124,8 +155,17 @@ def _data_notes(con: duckdb.DuckDBPyConnection, figures: dict) -> dict:
         "licence": OGL,
         "no_location_note": "police.uk rows with no location cannot be placed in an area and are not counted.",
         "glossary": GLOSSARY,
+        "change_test": CHANGE_TEST,
     }
 
+
+CHANGE_TEST = (
+    "A change is called a rise or a fall only when it is significant at 5%, tested on the monthly "
+    "counts of the months compared: a quasi-Poisson model (statsmodels GLM, a term per calendar "
+    "month and one for the year) whose dispersion is estimated from how much the months vary, so "
+    "that a series that swings from month to month needs a larger change to be called one; where "
+    "the months vary no more than Poisson counts, the exact test of two Poisson counts. Otherwise "
+    "'no significant change'.")
 
 GLOSSARY = {
     "ASB": ("Anti-social behaviour: incidents recorded by the police (police.uk category 'Anti-social "
@@ -134,8 +174,13 @@ GLOSSARY = {
     "CSP": "Community Safety Partnership (Crime and Disorder Act 1998).",
     "CSS": "Crime Severity Score: offences weighted by ONS severity weights, per head of population.",
     "Gi*": "Getis-Ord Gi* statistic: a local measure of clustering of high (hot) or low (cold) values.",
+    "FDR": ("False discovery rate: testing every LSOA at once, the Benjamini-Hochberg correction keeps "
+            "the expected share of false hotspots among those reported at q (5%)."),
+    "q-value": "A p-value adjusted for testing every LSOA at once (Benjamini-Hochberg).",
     "LSOA": "Lower layer Super Output Area: a small census area of about 1,500 residents.",
     "MSG": "Most Similar Group: areas the Home Office judges most similar, used for benchmarking.",
     "Rate per 1,000": "Count divided by the resident population, times 1,000.",
     "95% CI": "95% confidence interval of a rate (exact Poisson).",
+    "Dispersion": ("How much more counts vary from month to month than a Poisson count would "
+                   "(1 = no more); a change is judged against it (quasi-Poisson)."),
 }

@@ -36,7 +36,8 @@ def sentences(figures: dict) -> list[str]:
     cover = figures["coverage"]
     if cover["partial"] and cover["months_present"]:  # with none, the level sentence says so
         present = len(cover["months_present"])
-        out.append(f"The data for {year} is partial: {present} of 12 months {'is' if present == 1 else 'are'} "
+        of = figures["period"].get("months", 12)
+        out.append(f"The data for {year} is partial: {present} of {of} months {'is' if present == 1 else 'are'} "
                    "present" + (f" and {_months_words(cover['months_incomplete'])} "
                                 f"{'looks' if len(cover['months_incomplete']) == 1 else 'look'} incomplete"
                                 if cover["months_incomplete"] else "")
@@ -59,13 +60,30 @@ def sentences(figures: dict) -> list[str]:
                   if crime.get("by_group_source") == "Home Office offence-code counts" else "")
         out.append(f"{top['group']} is the largest crime group, {top['share'] * 100:.0f}% of recorded "
                    f"crime{source}.")
-    hot = figures["hotspots"].get("asb_hot")
-    if hot is not None:
-        out.append(f"{len(hot)} LSOAs are statistically significant ASB hotspots (Gi*, p < 0.05)."
-                   if hot else "No LSOA is a statistically significant ASB hotspot (Gi*, p < 0.05).")
+    out += hotspot_sentences(figures["hotspots"])
     sv = figures["serious_violence"]
     if sentence := describe_change("Serious violence (local definition)", sv.get("change")):
         out.append(sentence)
+    return out
+
+
+def hotspot_sentences(hot: dict) -> list[str]:
+    """One sentence per measure: its hotspot clusters by place, or that there is none."""
+    out = []
+    for key, name in (("crime", "crime"), ("asb", "ASB")):
+        if key not in hot:
+            continue
+        test = f"Gi*, false discovery rate q = {hot['fdr_q']}"
+        clusters = hot.get(f"{key}_clusters") or []
+        if not clusters:
+            out.append(f"No LSOA is a statistically significant {name} hotspot ({test}).")
+            continue
+        lsoas = sum(len(c["lsoas"]) for c in clusters)
+        places = "; ".join(c["summary"] for c in clusters[:3])
+        more = f"; and {len(clusters) - 3} more" if len(clusters) > 3 else ""
+        out.append(f"{lsoas} LSOA{'s are' if lsoas != 1 else ' is'} statistically significant {name} "
+                   f"hotspot{'s' if lsoas != 1 else ''} ({test}), in {len(clusters)} "
+                   f"cluster{'s' if len(clusters) != 1 else ''}: {places}{more}.")
     return out
 
 

@@ -17,7 +17,7 @@ import duckdb
 import pandas as pd
 
 from csphub.analytics.assessment.data import AreaData
-from csphub.analytics.assessment.periods import FinancialYear, month_key
+from csphub.analytics.assessment.periods import Period, month_key
 from csphub.analytics.assessment.sections import _in_year, compare_matched
 from csphub.analytics.counts import lsoa_ward_map_sql
 from csphub.analytics.partner_asb import NOT_RECORDED
@@ -68,7 +68,7 @@ def _one_spelling(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(incident_type=keyed["key"].map(spelling))
 
 
-def asb_by_incident_type(con: duckdb.DuckDBPyConnection, data: AreaData, year: FinancialYear) -> dict:
+def asb_by_incident_type(con: duckdb.DuckDBPyConnection, data: AreaData, year: Period) -> dict:
     """The ASB section's breakdown by incident type, or a note saying why there is none."""
     result: dict = {"by_incident_type": None, "by_incident_type_source": None,
                     "by_national_category": None, "partner_sources": [], "partner_unplaced": 0,
@@ -100,23 +100,23 @@ def asb_by_incident_type(con: duckdb.DuckDBPyConnection, data: AreaData, year: F
     return result
 
 
-def _source_summary(part: pd.DataFrame, source: str, year: FinancialYear) -> tuple[dict, list[date]]:
+def _source_summary(part: pd.DataFrame, source: str, year: Period) -> tuple[dict, list[date]]:
     this_year = _in_year(part, year)
     months = set(this_year["month"])
     earlier = set(_in_year(part, year.previous())["month"])
     matched = [m for m in year.months if m in months and date(m.year - 1, m.month, 1) in earlier]
-    change = compare_matched(part, matched) if matched else None
+    change = compare_matched(part, matched, len(year.months)) if matched else None
     return {
         "source": source,
         "total": int(this_year["count"].sum()),
         "months_with_data": len(months),
         "months_missing": [month_key(m) for m in year.months if m not in months],
-        "partial": len(months) < 12,
+        "partial": len(months) < len(year.months),
         "change": change,
     }, matched
 
 
-def _breakdown(part: pd.DataFrame, column: str, source: str, year: FinancialYear,
+def _breakdown(part: pd.DataFrame, column: str, source: str, year: Period,
                matched: list[date], total: int) -> list[dict]:
     this_year = _in_year(part, year)
     counts = this_year.groupby(column)["count"].sum()
@@ -126,7 +126,7 @@ def _breakdown(part: pd.DataFrame, column: str, source: str, year: FinancialYear
         keys |= set(part.loc[part["month"].isin(ago), column])
     rows = []
     for key in keys:
-        change = compare_matched(part[part[column] == key], matched) if matched else None
+        change = compare_matched(part[part[column] == key], matched, len(year.months)) if matched else None
         count = int(counts.get(key, 0))
         rows.append({"source": source, column: key, "count": count,
                      "share": round(count / total, 4) if total else None,
@@ -134,10 +134,11 @@ def _breakdown(part: pd.DataFrame, column: str, source: str, year: FinancialYear
     return sorted(rows, key=lambda r: (-r["count"], r[column] == NOT_RECORDED, r[column]))
 
 
-def _note(result: dict, year: FinancialYear) -> str:
+def _note(result: dict, year: Period) -> str:
     parts = []
     for s in result["partner_sources"]:
-        months = "12 months" if not s["partial"] else f"{s['months_with_data']} of 12 months, partial"
+        of = len(year.months)
+        months = f"{of} months" if not s["partial"] else f"{s['months_with_data']} of {of} months, partial"
         compared = (f"change on {year.previous().name} compared on {s['change']['basis']}" if s["change"]
                     else f"no {year.previous().name} data from this partner to compare with")
         parts.append(f"{s['source']}: {s['total']:,} incidents in {year.name} ({months}; {compared})")

@@ -9,10 +9,18 @@ Examples:
     '2022/23'
     >>> describe_months([date(2024, 1, 1), date(2024, 2, 1), date(2024, 3, 1), date(2024, 6, 1)])
     'Jan 2024 to Mar 2024 and Jun 2024'
+    >>> span = MonthSpan.parse("2023-02", "2024-01")
+    >>> span.name, span.previous().name, len(span.months)
+    ('Feb 2023 to Jan 2024', 'Feb 2022 to Jan 2023', 12)
+    >>> MonthSpan.parse("2023-04", "2024-03")  # a financial year is one
+    FinancialYear(start_year=2023)
 """
 
 from __future__ import annotations
 
+import calendar
+import re
+from dataclasses import dataclass
 from datetime import date
 
 from csphub import dates
@@ -85,3 +93,101 @@ def months_basis(months: list[date], of: int = 12) -> str:
     """
     text = describe_months(months)
     return text if len(months) == of else f"{text} only: {len(months)} of {of} months, partial"
+
+
+def add_months(month: date, n: int) -> date:
+    """The first of the month ``n`` months after ``month`` (before, when negative)."""
+    index = month.year * 12 + month.month - 1 + n
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def parse_month(text: str, option: str = "month") -> date:
+    """'2024-01' -> date(2024, 1, 1); a clear error for anything else."""
+    found = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", text or "")
+    if not found or not 1 <= int(found.group(2)) <= 12:
+        raise ValueError(f"{option} takes a month as YYYY-MM (e.g. 2024-01), not {text!r}")
+    return date(int(found.group(1)), int(found.group(2)), 1)
+
+
+MAX_SPAN_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class MonthSpan:
+    """Any run of consecutive months, up to 12, compared with the same months a year earlier.
+
+    It offers what the assessment uses of :class:`FinancialYear` (``start``, ``end``, ``months``,
+    ``name``, ``label``, ``start_year``, ``previous``). ``name`` is never a financial year's, so
+    the Home Office offence-code counts (by financial year and quarter) are used only when the
+    period is a financial year: :meth:`parse` returns a :class:`FinancialYear` for April to March.
+    """
+
+    first: date
+    last: date
+
+    def __post_init__(self) -> None:
+        count = (self.last.year - self.first.year) * 12 + self.last.month - self.first.month + 1
+        if count < 1:
+            raise ValueError(f"the period ends ({month_label(self.last)}) before it starts "
+                             f"({month_label(self.first)})")
+        if count > MAX_SPAN_MONTHS:
+            raise ValueError(f"a period is at most {MAX_SPAN_MONTHS} months, so that it can be compared "
+                             f"with the same months a year earlier; {month_label(self.first)} to "
+                             f"{month_label(self.last)} is {count}")
+
+    @classmethod
+    def parse(cls, first: str, last: str) -> MonthSpan | FinancialYear:
+        span = cls(parse_month(first, "--from"), parse_month(last, "--to"))
+        if span.first.month == 4 and len(span.months) == 12:
+            return FinancialYear(span.first.year)
+        return span
+
+    @classmethod
+    def ending(cls, last: date, months: int) -> MonthSpan | FinancialYear:
+        """The ``months`` months to ``last`` (a rolling period)."""
+        span = cls(add_months(last, 1 - months), last)
+        if span.first.month == 4 and len(span.months) == 12:
+            return FinancialYear(span.first.year)
+        return span
+
+    @property
+    def start(self) -> date:
+        return self.first
+
+    @property
+    def end(self) -> date:
+        """The last day of the last month."""
+        return date(self.last.year, self.last.month, calendar.monthrange(self.last.year, self.last.month)[1])
+
+    @property
+    def start_year(self) -> int:
+        return self.first.year
+
+    @property
+    def months(self) -> list[date]:
+        out, month = [], self.first
+        while month <= self.last:
+            out.append(month)
+            month = add_months(month, 1)
+        return out
+
+    @property
+    def name(self) -> str:
+        return describe_months(self.months)
+
+    @property
+    def label(self) -> str:
+        return self.name
+
+    def previous(self, years: int = 1) -> MonthSpan:
+        return MonthSpan(add_months(self.first, -12 * years), add_months(self.last, -12 * years))
+
+
+def periods_from(first, period) -> list:
+    """``period`` and the same periods a year, two years, ... earlier back to ``first``, oldest
+    first (financial years or month spans alike)."""
+    return [period.previous(k) if k else period for k in range(period.start_year - first.start_year, -1, -1)]
+
+
+#: a period the assessment can cover: a financial year, or any run of up to 12 months
+Period = FinancialYear | MonthSpan

@@ -89,3 +89,18 @@ def match_quarters(frame: pd.DataFrame, year: str, previous: str) -> QuarterMatc
     else:
         matched = quarters & previous_quarters
     return QuarterMatch(quarters, whole, previous_quarters, previous_whole, matched)
+
+
+def compare_quarters(match: QuarterMatch, current: pd.DataFrame, previous: pd.DataFrame):
+    """The change between this year's and last year's rows on the matched quarters: tested on
+    the quarterly counts (quasi-Poisson, see ``stats.compare_monthly``) when both years are
+    counted by quarter, else on the two totals (a whole year's count has no quarters)."""
+    from csphub.analytics.assessment.stats import compare_counts, compare_monthly
+
+    if match.whole or match.previous_whole:
+        return compare_counts(int(current["count"].sum()), int(previous["count"].sum()))
+    now = current.groupby("quarter")["count"].sum()
+    before = previous.groupby("quarter")["count"].sum()
+    quarters = sorted(match.matched)
+    return compare_monthly([int(now.get(q, 0)) for q in quarters], [int(before.get(q, 0)) for q in quarters],
+                           quarters=True)

@@ -11,6 +11,7 @@ import duckdb
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from csphub.analytics.assessment import charts
+from csphub.analytics.assessment.footnotes import incomplete_note
 from csphub.analytics.assessment.tables import ReportTable, report_tables
 
 OUTPUTS = ("assessment.html", "assessment.pdf", "assessment.docx", "assessment.xlsx", "figures.json")
@@ -45,6 +46,9 @@ def map_layers(con: duckdb.DuckDBPyConnection, figures: dict) -> MapLayers:
         lsoas[key] = lsoas["lsoa_code"].map(classes)
     wards = lsoas.dissolve(by="ward_code").reset_index()[["ward_code", "geometry"]]
     rates = {w["ward_code"]: w for w in figures["wards"]}
+    ward_names = {r["ward_code"]: r["ward_name"] for key in ("crime", "asb")
+                  for r in figures["hotspots"][key] if r.get("ward_code")}
+    wards["ward_name"] = wards["ward_code"].map(lambda c: ward_names.get(c) or (rates.get(c) or {}).get("ward_name"))
     for column in ("crime_rate_per_1000", "asb_rate_per_1000"):
         wards[column] = wards["ward_code"].map(lambda c, col=column: (rates.get(c) or {}).get(col))
     return MapLayers(wards, lsoas)
@@ -56,10 +60,17 @@ def build_charts(figures: dict, layers: MapLayers) -> list[charts.Chart]:
     if (types := charts.asb_type_chart(figures)) is not None:
         made.append(types)
     if layers.wards is not None:
-        made.append(charts.ward_map(layers.wards, "crime_rate_per_1000", "Recorded crime per 1,000 by ward"))
-        made.append(charts.ward_map(layers.wards, "asb_rate_per_1000", "ASB per 1,000 by ward"))
-        made.append(charts.hotspot_map(layers.lsoas, "asb", "ASB hotspots by LSOA (Gi*)"))
-        made.append(charts.hotspot_map(layers.lsoas, "crime", "Crime hotspots by LSOA (Gi*)"))
+        note = incomplete_note(figures)
+        made.append(charts.ward_map(layers.wards, "crime_rate_per_1000", "Recorded crime per 1,000 by ward", note))
+        made.append(charts.ward_map(layers.wards, "asb_rate_per_1000", "ASB per 1,000 by ward", note))
+        hot = figures["hotspots"]
+        q = hot.get("fdr_q")
+        for key, name in (("asb", "ASB"), ("crime", "Crime")):
+            clusters = [dict(c, label=f"{prefix}{c['number']}") for prefix, suffix in (("H", "_clusters"),
+                        ("C", "_cold_clusters")) for c in hot.get(f"{key}{suffix}", [])]
+            made.append(charts.hotspot_map(layers.lsoas, layers.wards, key,
+                                           f"{name} hotspots and coldspots by LSOA (Gi*, false discovery "
+                                           f"rate q = {q}), with ward boundaries", clusters, note))
     return made
 
 
@@ -80,7 +91,8 @@ def render_docx(figures: dict, tables: list[ReportTable], made: list[charts.Char
 
     doc = Document()
     doc.add_heading(f"{figures['area']['name']} Community Safety Partnership", 0)
-    doc.add_paragraph(f"Strategic Assessment {figures['year']} ({figures['period']['label']})")
+    label = figures["period"]["label"]
+    doc.add_paragraph(f"Strategic Assessment {figures['year']}" + (f" ({label})" if label != figures["year"] else ""))
     doc.add_heading("Summary", 1)
     for sentence in figures["narrative"]:
         doc.add_paragraph(sentence, style="List Bullet")
@@ -93,6 +105,8 @@ def render_docx(figures: dict, tables: list[ReportTable], made: list[charts.Char
         for row in table.rows:
             for cell, value in zip(grid.add_row().cells, row, strict=True):
                 cell.text = str(value)
+        if table.footnote:
+            doc.add_paragraph(table.footnote)
     doc.add_heading("Charts and maps", 1)
     for chart in made:
         doc.add_paragraph(chart.title)
@@ -106,6 +120,7 @@ def render_docx(figures: dict, tables: list[ReportTable], made: list[charts.Char
     doc.add_heading("Data notes", 1)
     notes = figures["data_notes"]
     doc.add_paragraph(notes["licence"])
+    doc.add_paragraph(notes["change_test"])
     doc.add_paragraph(notes["no_location_note"])
     for term, meaning in notes["glossary"].items():
         doc.add_paragraph(f"{term}: {meaning}")
@@ -118,7 +133,8 @@ def render_xlsx(tables: list[ReportTable], path: Path) -> None:
     from csphub.spreadsheets import Sheet, write_xlsx
 
     write_xlsx(path, [Sheet(table.key[:31], [[table.title], table.columns,
-                                             *[[_excel_value(v) for v in row] for row in table.rows]],
+                                             *[[_excel_value(v) for v in row] for row in table.rows],
+                                             *([[], [table.footnote]] if table.footnote else [])],
                             bold_rows=2) for table in tables])
 
 

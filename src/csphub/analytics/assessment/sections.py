@@ -12,12 +12,16 @@ import pandas as pd
 from csphub.analytics.assessment import severity_section
 from csphub.analytics.assessment.availability import police_uk_note
 from csphub.analytics.assessment.comparison import MonthMatch, basis_text
-from csphub.analytics.assessment.data import AreaData, lsoa_boundaries
+from csphub.analytics.assessment.data import AreaData
 from csphub.analytics.assessment.groups import ASB
-from csphub.analytics.assessment.hotspots import getis_ord_star
-from csphub.analytics.assessment.periods import FinancialYear, month_key, months_basis
+from csphub.analytics.assessment.periods import (
+    Period,
+    month_key,
+    months_basis,
+    periods_from,
+)
 from csphub.analytics.assessment.periods import year_ago as _year_ago
-from csphub.analytics.assessment.stats import compare_counts, rate_per_1000
+from csphub.analytics.assessment.stats import compare_monthly, rate_per_1000
 
 
 def _slice(data: AreaData, asb: bool | None) -> pd.DataFrame:
@@ -27,7 +31,7 @@ def _slice(data: AreaData, asb: bool | None) -> pd.DataFrame:
     return counts[(counts["crime_type"] == ASB) == asb]
 
 
-def _in_year(frame: pd.DataFrame, year: FinancialYear) -> pd.DataFrame:
+def _in_year(frame: pd.DataFrame, year: Period) -> pd.DataFrame:
     return frame[(frame["month"] >= year.start) & (frame["month"] <= year.end)]
 
 
@@ -35,25 +39,25 @@ def _rate(count: int, population: float | None) -> dict | None:
     return None if not population else rate_per_1000(count, population).as_dict()
 
 
-def compare_matched(frame: pd.DataFrame, matched: list[date]) -> dict:
-    """Change on the months present in both years (all 12 when both years are complete)."""
+def compare_matched(frame: pd.DataFrame, matched: list[date], period_months: int = 12) -> dict:
+    """Change on the months present in both years (all 12 when both years are complete), tested
+    on the monthly counts so that month-to-month variation is allowed for (``compare_monthly``)."""
     by_month = frame.groupby("month")["count"].sum()
-    current = int(sum(by_month.get(m, 0) for m in matched))
-    previous = int(sum(by_month.get(_year_ago(m), 0) for m in matched))
-    change = compare_counts(current, previous).as_dict()
+    change = compare_monthly([int(by_month.get(m, 0)) for m in matched],
+                             [int(by_month.get(_year_ago(m), 0)) for m in matched]).as_dict()
     change["months_compared"] = [month_key(m) for m in matched]
-    change["basis"] = basis_text(matched)
+    change["basis"] = basis_text(matched, period_months)
     return change
 
 
-def rate_basis(months: list[date], year: FinancialYear) -> str:
+def rate_basis(months: list[date], year: Period) -> str:
     """The months behind a rate; a partial period's rate says so (it is not annualised)."""
     if len(months) == len(year.months):
         return f"{year.label} ({len(months)} months)"
     return months_basis(months, len(year.months)) + " (not annualised)"
 
 
-def volume_section(data: AreaData, year: FinancialYear, first: FinancialYear,
+def volume_section(data: AreaData, year: Period, first: Period,
                    match: MonthMatch, asb: bool) -> dict:
     """Level, rate, change, trend, seasonality and breakdown for crime (no ASB) or ASB.
 
@@ -67,11 +71,12 @@ def volume_section(data: AreaData, year: FinancialYear, first: FinancialYear,
     section: dict = {
         "total": total if months_present else None,
         "months_with_data": len(months_present),
-        "partial": len(months_present) < 12,
+        "partial": len(months_present) < len(year.months),
         "rate_per_1000": None,
         "rate_ci": None,
         "rate_basis": rate_basis(months_present, year) if months_present else None,
-        "change": compare_matched(frame, match.matched) if match.matched and months_present else None,
+        "change": (compare_matched(frame, match.matched, match.period_months)
+                   if match.matched and months_present else None),
         "change_note": match.note() if months_present else None,
         "trend": _trend(frame, year, first, data.population),
         "by_month": _by_month(frame, year),
@@ -94,23 +99,23 @@ def _shares(frame: pd.DataFrame, column: str, total: int) -> list[dict]:
              "share": round(n / total, 4) if total else None} for key, n in sums.items()]
 
 
-def _trend(frame: pd.DataFrame, year: FinancialYear, first: FinancialYear,
+def _trend(frame: pd.DataFrame, year: Period, first: Period,
            population: float | None) -> list[dict]:
     rows = []
-    for start in range(first.start_year, year.start_year + 1):
-        fy = FinancialYear(start)
+    for fy in periods_from(first, year):
         part = _in_year(frame, fy)
         months = part["month"].nunique()
         if months == 0:
             continue
         total = int(part["count"].sum())
-        rows.append({"year": fy.name, "total": total, "months_with_data": int(months),
-                     "partial": months < 12,
+        rows.append({"year": fy.name, "first_month": month_key(fy.start), "last_month": month_key(fy.end),
+                     "total": total, "months_with_data": int(months),
+                     "partial": months < len(fy.months),
                      "rate_per_1000": round(total * 1000 / population, 2) if population else None})
     return rows
 
 
-def _by_month(frame: pd.DataFrame, year: FinancialYear) -> list[dict]:
+def _by_month(frame: pd.DataFrame, year: Period) -> list[dict]:
     by_month = frame.groupby("month")["count"].sum()
     return [{"month": month_key(m),
              "count": int(by_month[m]) if m in by_month.index else None,
@@ -118,7 +123,7 @@ def _by_month(frame: pd.DataFrame, year: FinancialYear) -> list[dict]:
             for m in year.months]
 
 
-def top_wards(data: AreaData, year: FinancialYear, n: int = 5) -> dict:
+def top_wards(data: AreaData, year: Period, n: int = 5) -> dict:
     """The n wards with most ASB this year and their share of all the area's ASB."""
     asb = _in_year(_slice(data, True), year)
     total = int(asb["count"].sum())
@@ -130,7 +135,7 @@ def top_wards(data: AreaData, year: FinancialYear, n: int = 5) -> dict:
             "top_wards_share": round(sum(w["count"] for w in top) / total, 4) if total else None}
 
 
-def ward_table(data: AreaData, year: FinancialYear, matched: list[date]) -> list[dict]:
+def ward_table(data: AreaData, year: Period, matched: list[date]) -> list[dict]:
     """Crime and ASB per ward this year, with rates and like-for-like change in crime (none
     when no police.uk data is loaded for the year: no ward reads as zero)."""
     this_year = _in_year(data.counts, year)
@@ -144,7 +149,7 @@ def ward_table(data: AreaData, year: FinancialYear, matched: list[date]) -> list
         asb = int(ward.loc[ward["crime_type"] == ASB, "count"].sum())
         pop = data.ward_population.get(code)
         all_ward = data.counts[(data.counts["ward_code"] == code) & (data.counts["crime_type"] != ASB)]
-        change = compare_matched(all_ward, matched) if matched else None
+        change = compare_matched(all_ward, matched, len(year.months)) if matched else None
         rows.append({
             "ward_code": code, "ward_name": names[code], "population": pop,
             "crime": crime, "crime_rate_per_1000": round(crime * 1000 / pop, 2) if pop else None,
@@ -155,30 +160,7 @@ def ward_table(data: AreaData, year: FinancialYear, matched: list[date]) -> list
     return sorted(rows, key=lambda r: -r["crime"])
 
 
-def hotspots(con: duckdb.DuckDBPyConnection, data: AreaData, year: FinancialYear) -> dict:
-    """LSOA Gi* for crime (no ASB) and for ASB this year, where boundaries are loaded."""
-    this_year = _in_year(data.counts, year)
-    lsoas = set(data.counts["lsoa21_code"]) | set(data.lsoa_population)
-    codes, geometries = lsoa_boundaries(con, lsoas)
-    result: dict = {"method": "Getis-Ord Gi* (esda.G_Local, star), Queen contiguity, row-standardised, "
-                              "999 permutations, hotspot when z > 0 and p < 0.05",
-                    "lsoas_with_boundaries": len(codes)}
-    if len(codes) < 3:
-        result["note"] = "LSOA boundaries are not loaded for this area: no hotspot analysis."
-        return result
-    if this_year.empty:
-        result["note"] = police_uk_note(data.area, year, data.loaded_months()) + " No hotspot analysis."
-        return result
-    for key, asb in (("crime", False), ("asb", True)):
-        part = this_year[(this_year["crime_type"] == ASB) == asb]
-        counts = part.groupby("lsoa21_code")["count"].sum().to_dict()
-        result[key] = getis_ord_star(codes, geometries, counts)
-        result[f"{key}_hot"] = [r["lsoa_code"] for r in result[key] if r["classification"] == "hot"]
-        result[f"{key}_cold"] = [r["lsoa_code"] for r in result[key] if r["classification"] == "cold"]
-    return result
-
-
-def crime_severity(con: duckdb.DuckDBPyConnection, data: AreaData, year: FinancialYear,
+def crime_severity(con: duckdb.DuckDBPyConnection, data: AreaData, year: Period,
                    match: MonthMatch) -> dict:
     return severity_section.css_section(con, data, year, match)
 

@@ -25,10 +25,9 @@ import pandas as pd
 from csphub.analytics.assessment.availability import police_uk_note
 from csphub.analytics.assessment.comparison import MonthMatch
 from csphub.analytics.assessment.data import AreaData
-from csphub.analytics.assessment.periods import FinancialYear
-from csphub.analytics.assessment.quarters import ALL_QUARTERS, match_quarters
+from csphub.analytics.assessment.periods import FinancialYear, Period
+from csphub.analytics.assessment.quarters import ALL_QUARTERS, compare_quarters, match_quarters
 from csphub.analytics.assessment.sections import _in_year, _shares, _trend, compare_matched
-from csphub.analytics.assessment.stats import compare_counts
 from csphub.analytics.offence_codes import normalise_code
 from csphub.analytics.offence_counts import area_offence_counts
 
@@ -60,8 +59,8 @@ def load_definition(path: Path | None) -> dict:
     return definition
 
 
-def serious_violence_section(con: duckdb.DuckDBPyConnection, data: AreaData, year: FinancialYear,
-                             first: FinancialYear, match: MonthMatch, definition: dict) -> dict:
+def serious_violence_section(con: duckdb.DuckDBPyConnection, data: AreaData, year: Period,
+                             first: Period, match: MonthMatch, definition: dict) -> dict:
     """Counts, trend and like-for-like change under the local definition: from the offence-code
     counts where they are loaded for the area and year, else from police.uk categories."""
     years = [FinancialYear(y) for y in range(min(first.start_year, year.start_year - 1), year.start_year + 1)]
@@ -71,7 +70,7 @@ def serious_violence_section(con: duckdb.DuckDBPyConnection, data: AreaData, yea
     return from_police_uk(data, year, first, match, definition)
 
 
-def from_offence_codes(frame: pd.DataFrame, data: AreaData, year: FinancialYear, first: FinancialYear,
+def from_offence_codes(frame: pd.DataFrame, data: AreaData, year: Period, first: Period,
                        definition: dict) -> dict:
     codes = sorted({normalise_code(c) for c in definition.get("offence_codes") or []})
     chosen = frame[frame["offence_code"].isin(codes)]
@@ -82,8 +81,7 @@ def from_offence_codes(frame: pd.DataFrame, data: AreaData, year: FinancialYear,
     change = None
     if match.matched:
         before = chosen[chosen["financial_year"] == year.previous().name]
-        change = compare_counts(int(match.current(this)["count"].sum()),
-                                int(match.previous(before)["count"].sum())).as_dict()
+        change = compare_quarters(match, match.current(this), match.previous(before)).as_dict()
         change["basis"] = match.basis()
     absent = [c for c in codes if c not in set(frame["offence_code"])]
     return {
@@ -103,7 +101,7 @@ def from_offence_codes(frame: pd.DataFrame, data: AreaData, year: FinancialYear,
     }
 
 
-def _code_trend(frame: pd.DataFrame, chosen: pd.DataFrame, year: FinancialYear, first: FinancialYear,
+def _code_trend(frame: pd.DataFrame, chosen: pd.DataFrame, year: Period, first: Period,
                 population: float | None) -> list[dict]:
     rows = []
     for start in range(first.start_year, year.start_year + 1):
@@ -120,7 +118,7 @@ def _code_trend(frame: pd.DataFrame, chosen: pd.DataFrame, year: FinancialYear, 
     return rows
 
 
-def from_police_uk(data: AreaData, year: FinancialYear, first: FinancialYear, match: MonthMatch,
+def from_police_uk(data: AreaData, year: Period, first: Period, match: MonthMatch,
                    definition: dict) -> dict:
     """Counts and trend under the local definition, from police.uk categories."""
     categories = definition["police_uk_categories"]
@@ -134,7 +132,7 @@ def from_police_uk(data: AreaData, year: FinancialYear, first: FinancialYear, ma
         "total": total if loaded else None,
         "by_type": _shares(this_year, "crime_type", total),
         "trend": _trend(frame, year, first, data.population),
-        "change": compare_matched(frame, match.matched) if match.matched and loaded else None,
+        "change": compare_matched(frame, match.matched, match.period_months) if match.matched and loaded else None,
         "change_note": match.note() if loaded else None,
         "note": ("police.uk data cannot separate homicide, knife crime or gun crime; the offence-code "
                  "part of the definition is used where Home Office offence-code counts are loaded for "

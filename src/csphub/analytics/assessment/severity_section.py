@@ -9,13 +9,18 @@ from csphub.analytics import severity
 from csphub.analytics.assessment.comparison import MonthMatch, basis_text
 from csphub.analytics.assessment.data import AreaData
 from csphub.analytics.assessment.groups import ASB
-from csphub.analytics.assessment.periods import FinancialYear, month_key, months_basis, year_ago
+from csphub.analytics.assessment.periods import (
+    Period,
+    month_key,
+    months_basis,
+    year_ago,
+)
 from csphub.analytics.assessment.quarters import ALL_QUARTERS, match_quarters, quarter_list
 from csphub.analytics.offence_counts import area_offence_counts
 from csphub.change import percent_change
 
 
-def css_section(con: duckdb.DuckDBPyConnection, data: AreaData, year: FinancialYear,
+def css_section(con: duckdb.DuckDBPyConnection, data: AreaData, year: Period,
                 match: MonthMatch) -> dict:
     """The CSS of the year and the year before, and its change on like-for-like months only."""
     weights = severity.weights(con)
@@ -30,7 +35,7 @@ def css_section(con: duckdb.DuckDBPyConnection, data: AreaData, year: FinancialY
     return estimated_css(con, data, year, match)
 
 
-def exact_css(con: duckdb.DuckDBPyConnection, area_name: str, codes: list[str], year: FinancialYear,
+def exact_css(con: duckdb.DuckDBPyConnection, area_name: str, codes: list[str], year: Period,
               weights: dict[str, float], population: float) -> dict | None:
     """CSS from offence-code counts for this area and year, or None if there are none.
 
@@ -90,7 +95,7 @@ def _score(part: pd.DataFrame, category_weights: dict[str, float], population: f
     return sum(n * category_weights.get(t.casefold(), 0.0) for t, n in by_type.items()) / population
 
 
-def estimated_css(con: duckdb.DuckDBPyConnection, data: AreaData, year: FinancialYear,
+def estimated_css(con: duckdb.DuckDBPyConnection, data: AreaData, year: Period,
                   match: MonthMatch) -> dict:
     """The estimate from police.uk categories for the year and the year before (each over the
     months it has), and the change on the months present and complete in both years only."""
@@ -116,5 +121,5 @@ def estimated_css(con: duckdb.DuckDBPyConnection, data: AreaData, year: Financia
         result["change"] = {"current": round(current, 3), "previous": round(previous, 3),
                             "percent": percent_change(current, previous),
                             "months_compared": [month_key(m) for m in match.matched],
-                            "basis": basis_text(match.matched)}
+                            "basis": basis_text(match.matched, match.period_months)}
     return result

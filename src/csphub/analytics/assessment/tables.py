@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from csphub.analytics.assessment.footnotes import MARK, flagged_months, incomplete_note, mark
+
 
 @dataclass
 class ReportTable:
-    """A titled table: column headings and rows of display values."""
+    """A titled table: column headings and rows of display values, and a footnote (the months
+    that look incomplete, marked * in the rows)."""
 
     key: str  # sheet name in Excel (<= 31 characters)
     title: str
     columns: list[str]
     rows: list[list]
+    footnote: str | None = None
 
 
 def _pct(share: float | None) -> str:
@@ -55,14 +59,28 @@ def _ci(section: dict) -> str:
     return f"{ci['lower']:.1f} to {ci['upper']:.1f}" if ci else ""
 
 
-def _summary(crime: dict, asb: dict) -> ReportTable:
+def _months_with_data(section: dict, figures: dict, series: str) -> str:
+    months = str(section["months_with_data"])
+    flagged = [m for m in flagged_months(figures, series)
+               if figures["period"]["start"] <= m <= figures["period"]["end"]]
+    return f"{months} ({len(flagged)} incomplete {MARK})" if flagged else months
+
+
+def _trend_months(row: dict, figures: dict) -> str:
+    text = f"{row['months_with_data']}{' (partial)' if row['partial'] else ''}"
+    first, last = row.get("first_month"), row.get("last_month")
+    flagged = [m for m in flagged_months(figures) if first and last and first <= m <= last]
+    return f"{text} ({len(flagged)} incomplete {MARK})" if flagged else text
+
+
+def _summary(crime: dict, asb: dict, figures: dict) -> ReportTable:
     return ReportTable("Summary", "Summary", ["Measure", "Crime (excluding ASB)", "ASB"], [
         ["Total", _total(crime), _total(asb)],
         [_rate_label(crime, asb), _num(crime["rate_per_1000"]), _num(asb["rate_per_1000"])],
         ["95% CI of the rate", _ci(crime), _ci(asb)],
         ["Change on previous year", *[NO_DATA if s["total"] is None else _change(s["change"])
                                       for s in (crime, asb)]],
-        ["Months with data", str(crime["months_with_data"]), str(asb["months_with_data"])],
+        ["Months with data", _months_with_data(crime, figures, "crime"), _months_with_data(asb, figures, "ASB")],
     ])
 
 
@@ -120,19 +138,53 @@ def _asb_type_tables(asb: dict) -> list[ReportTable]:
     return tables
 
 
+MEASURES = (("crime", "Crime"), ("asb", "ASB"))
+
+
+def _patterns_text(patterns: dict[str, int]) -> str:
+    return "; ".join(f"{n} {name}" for name, n in patterns.items())
+
+
+def hotspot_tables(hot: dict) -> list[ReportTable]:
+    """The clusters a committee can act on, then every significant LSOA with its name, ward and
+    count (coldspots only when significant after the correction, as every row here)."""
+    if "crime" not in hot:
+        return []
+    q = hot["fdr_q"]
+    clusters = [[label, f"{'H' if kind == 'hot' else 'C'}{c['number']}",
+                 "hotspot" if kind == "hot" else "coldspot", c["place"], len(c["lsoas"]),
+                 ", ".join(c["wards"]), ", ".join(c["lsoa_names"]), _num(c["count"]), _pct(c["share"]),
+                 _patterns_text(c.get("patterns") or {})]
+                for key, label in MEASURES for kind, suffix in (("hot", "_clusters"), ("cold", "_cold_clusters"))
+                for c in hot.get(f"{key}{suffix}", [])]
+    rows = [[label, r["lsoa_name"], r["lsoa_code"], r["ward_name"] or "", _num(r["count"]), f"{r['z']:.2f}",
+             f"{r['p']:.4f}", f"{r['q_value']:.4f}", r["classification"], r.get("pattern") or "",
+             r.get("cluster") or ""]
+            for key, label in MEASURES for r in sorted(hot[key], key=lambda r: (r.get("cluster") or "", -r["count"]))
+            if r["classification"] != "not significant"]
+    return [
+        ReportTable("Hotspot clusters", f"Hotspot and coldspot clusters (Gi*, false discovery rate q = {q})",
+                    ["Measure", "Cluster", "Kind", "Place", "LSOAs", "Wards", "LSOA names", "Count",
+                     "Share of the area's", "Pattern over the months"], clusters),
+        ReportTable("Hotspots", f"Significant LSOAs (Gi*, two-sided, Benjamini-Hochberg q = {q})",
+                    ["Measure", "LSOA", "LSOA code", "Ward", "Count", "z", "p", "q-value",
+                     "Classification", "Pattern over the months", "Cluster"], rows),
+    ]
+
+
 def report_tables(figures: dict) -> list[ReportTable]:
     crime, asb = figures["crime"], figures["asb"]
     tables = [
-        _summary(crime, asb),
+        _summary(crime, asb, figures),
         ReportTable("Trend", "Trend by financial year",
                     ["Year", "Crime", "Crime per 1,000", "ASB", "Months with data"],
                     [[c["year"], _num(c["total"]), _num(c["rate_per_1000"]),
                       _num(next((a["total"] for a in asb["trend"] if a["year"] == c["year"]), None)),
-                      f"{c['months_with_data']}{' (partial)' if c['partial'] else ''}"]
+                      _trend_months(c, figures)]
                      for c in crime["trend"]]),
         ReportTable("Seasonality", "Month by month, against the previous year",
                     ["Month", "Crime", "Crime a year earlier", "ASB", "ASB a year earlier"],
-                    [[c["month"], _num(c["count"]), _num(c["previous_year_count"]), _num(a["count"]),
+                    [[mark(c["month"], figures), _num(c["count"]), _num(c["previous_year_count"]), _num(a["count"]),
                       _num(a["previous_year_count"])]
                      for c, a in zip(crime["by_month"], asb["by_month"], strict=True)]),
         ReportTable("Crime groups",
@@ -154,14 +206,7 @@ def report_tables(figures: dict) -> list[ReportTable]:
                       f"({w['crime_change']})",
                       _num(w["asb"]), _num(w["asb_rate_per_1000"])] for w in figures["wards"]]),
     ]
-    hot = figures["hotspots"]
-    if "crime" in hot:
-        significant = [r for key in ("crime", "asb") for r in hot[key] if r["classification"] != "not significant"
-                       for r in [dict(r, measure="Crime" if key == "crime" else "ASB")]]
-        tables.append(ReportTable("Hotspots", "Significant LSOA hotspots and coldspots (Gi*, p < 0.05)",
-                                  ["Measure", "LSOA", "Count", "z", "p", "Classification"],
-                                  [[r["measure"], r["lsoa_code"], _num(r["count"]), f"{r['z']:.2f}",
-                                    f"{r['p']:.3f}", r["classification"]] for r in significant]))
+    tables += hotspot_tables(figures["hotspots"])
     bench = figures["benchmark"]
     tables.append(_benchmark_table(bench, "offence_rate", "Benchmarking",
                                    "Benchmarking: offence rate per 1,000"))
@@ -170,4 +215,7 @@ def report_tables(figures: dict) -> list[ReportTable]:
     sv = figures["serious_violence"]
     tables.append(ReportTable("Serious violence", sv["definition"]["name"], ["Year", "Offences", "Months"],
                               [[t["year"], _num(t["total"]), str(t["months_with_data"])] for t in sv["trend"]]))
+    note = incomplete_note(figures)
+    for table in tables:
+        table.footnote = table.footnote or note
     return tables
