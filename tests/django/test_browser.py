@@ -52,7 +52,10 @@ def _add_person(page, first: str, last: str, born: str, role: str) -> None:
     page.wait_for_url(re.compile(r"/people/add/$"))
     page.fill("#id_first_name", first)
     page.fill("#id_last_name", last)
-    page.fill("#id_date_of_birth", born)
+    year, month, day = born.split("-")  # the GOV.UK three-box date input
+    page.fill("#id_date_of_birth-day", day)
+    page.fill("#id_date_of_birth-month", month)
+    page.fill("#id_date_of_birth-year", year)
     page.get_by_label(role, exact=True).check()
     assert f"{first} {last} added to" in _saved(page, "Add person")
 
@@ -109,10 +112,12 @@ def test_officer_journey_in_a_browser(live_server, monkeypatch):
             except PlaywrightTimeout:
                 pytest.fail(f"GOV.UK Frontend did not initialise its components; console: {console_errors}")
 
-            # Open a case: the date opened is pre-filled with today (a date box needs YYYY-MM-DD).
+            # Open a case: the date opened is pre-filled with today in the three GOV.UK date boxes.
             page.get_by_role("button", name="Open a case").click()
             page.wait_for_url(re.compile(r"/cases/new/$"))
-            assert page.input_value("#id_opened_on") == today, "the date box shows no date"
+            year, month, day = today.split("-")
+            shown = [page.input_value(f"#id_opened_on-{part}") for part in ("day", "month", "year")]
+            assert [int(v) for v in shown] == [int(day), int(month), int(year)], f"the date boxes show {shown}"
             page.select_option("#id_case_type", label="Noise nuisance")
             page.fill("#id_summary", "Loud music from number 12 most nights after midnight")
             reference = re.search(r"ASB-\d{4}-\d{5}", _saved(page)).group(0)

@@ -148,5 +148,6 @@ def test_the_report_shows_the_breakdown(built):
     book = load_workbook(folder / "assessment.xlsx")
     sheet = book["ASB types"]
     assert [c.value for c in sheet[2]][:2] == ["Incident type", "Partner"]
-    assert [c.value for c in sheet[3]][:4] == ["Noise", COUNCIL, 240, "69.8%"]
+    assert [c.value for c in sheet[3]][:4] == ["Noise", COUNCIL, 240, 0.698]  # a share, as a number
+    assert sheet[3][3].number_format == "0.0%"
     assert "ASB categories" in book.sheetnames
