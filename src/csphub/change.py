@@ -16,3 +16,13 @@ def percent_change(now: float, before: float) -> float | None:
     if before == 0:
         return None
     return round(100 * (now - before) / before, 1)
+
+
+def counted(n: int, one: str, many: str = "") -> str:
+    """A count with its noun agreeing, for sentences in papers.
+
+    Examples:
+        >>> counted(1, "fault"), counted(2, "fault"), counted(1, "agency", "agencies"), counted(3, "agency", "agencies")
+        ('1 fault', '2 faults', '1 agency', '3 agencies')
+    """
+    return f"{n:,} {one if n == 1 else many or one + 's'}"

@@ -54,8 +54,13 @@ def quarter_figures(user: Any, quarter: str, today: date | None = None) -> dict[
 
     The estate's size and status are as the register stands now (the report date); faults,
     activity, reviews, decisions, deployments, footage requests and uptime are the quarter's."""
-    cameras = list(_cameras(user))
     start, end = parse_quarter(quarter)
+    return period_figures(user, start, end, today)
+
+
+def period_figures(user: Any, start: date, end: date, today: date | None = None) -> dict[str, Any]:
+    """The same figures for any period (a committee paper's six months): see :func:`quarter_figures`."""
+    cameras = list(_cameras(user))
     today = today or timezone.localdate()
     asof = min(end, today)
     r = rules.CctvRules.from_mapping(_rules_mapping())

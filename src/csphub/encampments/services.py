@@ -514,27 +514,35 @@ def year_figures(year: FinancialYear, *, today: date | None = None) -> dict[str,
     year is under way, last year is counted to the same day), tents counts, and the sites map.
     Counts only, no people (callers check who asks; the CLI audits its run)."""
     today = today or timezone.localdate()
-    end = rules.like_for_like_end(year.start, year.end, today)
-    if end < year.start:
+    if rules.like_for_like_end(year.start, year.end, today) < year.start:
         raise RuleRefused("year_not_started", f"{year.label} has not started yet.", "year")
-    previous = (add_months(year.start, -12), add_months(end, -12))
-    now = [_figure(i) for i in _in_period(year.start, end)]
-    before_now = [_figure(i) for i in policy.encampment_figure_incursions().filter(arrived_at__date__lt=year.start)
+    return {"year": year.label, **period_figures(year.start, year.end, today=today)}
+
+
+def period_figures(start: date, end: date, *, today: date | None = None) -> dict[str, Any]:
+    """Figures for any period (a committee paper's six months, a financial year) and the same
+    days a year earlier. A period still under way is counted to today, and so is last year's
+    (like for like). Counts only, no people."""
+    today = today or timezone.localdate()
+    last_day = rules.like_for_like_end(start, end, today)
+    previous = (add_months(start, -12), add_months(last_day, -12))
+    now = [_figure(i) for i in _in_period(start, last_day)]
+    before_now = [_figure(i) for i in policy.encampment_figure_incursions().filter(arrived_at__date__lt=start)
                   .prefetch_related("steps")]
     then = [_figure(i) for i in _in_period(*previous)]
     before_then = [f for f in before_now if f.arrived_at.date() < previous[0]]
     this, last = rules.summarise(now, before_now), rules.summarise(then, before_then)
-    tents = list(TentCase.objects.filter(archived_on__isnull=True, reported_on__gte=year.start, reported_on__lte=end))
+    tents = list(TentCase.objects.filter(archived_on__isnull=True, reported_on__gte=start, reported_on__lte=last_day))
     return {
-        "year": year.label, "from": year.start.isoformat(), "to": end.isoformat(),
-        "like_for_like": end < year.end,
+        "from": start.isoformat(), "to": last_day.isoformat(),
+        "like_for_like": last_day < end,
         "previous": {"from": previous[0].isoformat(), "to": previous[1].isoformat(), **last},
         **this,
         "incursions_percent_change": percent_change(this["incursions"], last["incursions"]),  # type: ignore[arg-type]
         "tents": {"records": len(tents),
                   "by_reason": {k: sum(1 for t in tents if k in (t.reasons or [])) for k in rules.TENT_REASONS},
                   "by_outcome": {k: sum(1 for t in tents if t.outcome == k) for k in TentCase.Outcome.values}},
-        "sites_map": _sites_map(year.start, end),
+        "sites_map": _sites_map(start, last_day),
     }
 
 
