@@ -22,6 +22,7 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from itertools import pairwise
 from pathlib import Path
 
@@ -44,6 +45,8 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "CSPHUB_REPEAT_WINDOW_DAYS": "days in the repeat window",
     "CSPHUB_CPN_FIXED_PENALTY": "fixed penalty for breaching a Community Protection Notice, GBP (max 100)",
     "CSPHUB_PSPO_FIXED_PENALTY": "fixed penalty for breaching a PSPO, GBP (max 100)",
+    "CSPHUB_PENALTY_CAPS": "new maximum fixed penalties once the law changes them: kind:YYYY-MM-DD:amount, "
+                           "comma separated (e.g. pspo:2026-06-01:500,cpn:2026-06-01:500)",
     "CSPHUB_CASE_REVIEW_COMPLAINTS": "complaints that meet the ASB Case Review threshold",
     "CSPHUB_CASE_REVIEW_WINDOW_MONTHS": "months within which those complaints must fall",
     "CSPHUB_CASE_REVIEW_HATE_COMPLAINTS": "lower threshold for hate incidents (unset: none)",
@@ -99,6 +102,10 @@ class Settings:
     repeat_window_days: int = 365
     cpn_fixed_penalty: int = 100
     pspo_fixed_penalty: int = 100
+    #: Caps the law sets after the 2014 Act's GBP 100 (csphub.core.penalties adds them to its
+    #: table): (kind, in force from, maximum), e.g. the Crime and Policing Bill's GBP 500 once
+    #: commenced. Offences before the date keep the old cap.
+    penalty_caps: tuple[tuple[str, date, int], ...] = ()
     case_review_complaints: int = 3
     case_review_window_months: int = 6
     #: None: the partnership has no lower threshold for hate incidents.
@@ -127,6 +134,7 @@ class Settings:
     area_names: tuple[str, ...] = ("riverford", "aldshire", "medway", "kent")
 
     def __post_init__(self) -> None:
+        _check_penalties(self)
         _check_case_review(self)
         _check_clamd(self)
         _check_mfa(self)
@@ -236,6 +244,31 @@ def _place_names(text: str) -> tuple[str, ...]:
     return names
 
 
+PENALTY_KINDS = ("pspo", "cpn")
+#: The 2014 Act's cap (ss52(6), 68(6)); csphub.core.penalties holds the dated table.
+ACT_2014_CAP = 100
+
+
+def _penalty_caps(text: str) -> tuple[tuple[str, date, int], ...]:
+    expected = ("comma-separated kind:YYYY-MM-DD:amount with kind pspo or cpn, a date from 2014-10-21 and a "
+                "whole number of pounds 1 to 10000, e.g. pspo:2026-06-01:500")
+    found = []
+    for item in _items(text):
+        parts = item.split(":")
+        if len(parts) != 3 or parts[0] not in PENALTY_KINDS or not re.fullmatch(r"[0-9]{1,5}", parts[2]):
+            raise ValueError(expected)
+        try:
+            day = date.fromisoformat(parts[1])
+        except ValueError as e:
+            raise ValueError(expected) from e
+        if day <= date(2014, 10, 20) or not 1 <= int(parts[2]) <= 10_000:
+            raise ValueError(expected)
+        found.append((parts[0], day, int(parts[2])))
+    if not found:
+        raise ValueError(expected)
+    return tuple(found)
+
+
 #: variable -> (Settings field, parser). The paths (CSPHUB_DATA_DIR, CSPHUB_WAREHOUSE) and the
 #: database URL's default are worked out in load_settings.
 PARSERS: dict[str, tuple[str, Callable[[str], object]]] = {
@@ -250,8 +283,10 @@ PARSERS: dict[str, tuple[str, Callable[[str], object]]] = {
     "CSPHUB_REPEAT_THRESHOLD": ("repeat_threshold", _whole_number(2, 100, "incidents")),
     "CSPHUB_REPEAT_WINDOW_DAYS": ("repeat_window_days", _whole_number(1, 3660, "days")),
     # Anti-social Behaviour, Crime and Policing Act 2014 ss52(6), 68(6): at most GBP 100.
-    "CSPHUB_CPN_FIXED_PENALTY": ("cpn_fixed_penalty", _whole_number(0, 100, "pounds")),
-    "CSPHUB_PSPO_FIXED_PENALTY": ("pspo_fixed_penalty", _whole_number(0, 100, "pounds")),
+    # (or the highest cap CSPHUB_PENALTY_CAPS sets once the law raises it: _check_penalties).
+    "CSPHUB_CPN_FIXED_PENALTY": ("cpn_fixed_penalty", _whole_number(0, 10_000, "pounds")),
+    "CSPHUB_PSPO_FIXED_PENALTY": ("pspo_fixed_penalty", _whole_number(0, 10_000, "pounds")),
+    "CSPHUB_PENALTY_CAPS": ("penalty_caps", _penalty_caps),
     "CSPHUB_CASE_REVIEW_COMPLAINTS": ("case_review_complaints", _whole_number(1, 100, "complaints")),
     "CSPHUB_CASE_REVIEW_WINDOW_MONTHS": ("case_review_window_months", _whole_number(1, 120, "months")),
     "CSPHUB_CASE_REVIEW_HATE_COMPLAINTS": ("case_review_hate_complaints",
@@ -272,6 +307,18 @@ PARSERS: dict[str, tuple[str, Callable[[str], object]]] = {
     "CSPHUB_TOKEN_DAYS": ("token_days", _whole_number(1, 366, "days")),
     "CSPHUB_AREA_NAMES": ("area_names", _place_names),
 }
+
+
+def _check_penalties(settings: Settings) -> None:
+    """The amount charged is at most the highest cap the law has set (the cap on the offence
+    date is checked on each notice)."""
+    for name, kind, amount in (("CSPHUB_CPN_FIXED_PENALTY", "cpn", settings.cpn_fixed_penalty),
+                               ("CSPHUB_PSPO_FIXED_PENALTY", "pspo", settings.pspo_fixed_penalty)):
+        highest = max([ACT_2014_CAP] + [cap for k, _, cap in settings.penalty_caps if k == kind])
+        if amount > highest:
+            raise ConfigurationError(
+                f"{name}='{amount}': expected a whole number of pounds from 0 to {highest}, the highest cap "
+                "in law (CSPHUB_PENALTY_CAPS adds a new one once the law changes)")
 
 
 def _check_case_review(settings: Settings) -> None:

@@ -108,6 +108,20 @@ def test_a_change_of_law_is_a_new_row_and_applies_from_its_date():
     assert penalties.highest_cap(penalties.PSPO, table) == 500
 
 
+def test_the_new_cap_is_a_setting_dated_when_the_law_commences(monkeypatch):
+    """CSPHUB_PENALTY_CAPS adds the Crime and Policing Bill's GBP 500 from the day it commences:
+    an offence the day before keeps the GBP 100 cap, one on the day may be charged up to 500."""
+    monkeypatch.setenv("CSPHUB_PENALTY_CAPS", "pspo:2026-06-01:500")
+    assert penalties.cap_on(penalties.PSPO, date(2026, 5, 31)) == 100
+    assert penalties.cap_on(penalties.PSPO, date(2026, 6, 1)) == 500
+    assert penalties.cap_on(penalties.CPN, date(2026, 6, 1)) == 100  # only the kind named
+    over = rules.fixed_penalty_refusals(rules.FixedPenaltyRequest(300, date(2026, 5, 31)))
+    assert over and "at most GBP 100" in over[0][1]
+    assert rules.fixed_penalty_refusals(rules.FixedPenaltyRequest(300, date(2026, 6, 1))) == []
+    monkeypatch.delenv("CSPHUB_PENALTY_CAPS")
+    assert penalties.cap_on(penalties.PSPO, date(2026, 6, 1)) == 100
+
+
 def test_casework_uses_the_same_table():
     from csphub.casework import rules as casework
 

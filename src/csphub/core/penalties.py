@@ -10,9 +10,11 @@ Sources:
   Notice) and s68(6) (breach of a Public Spaces Protection Order): "must not be more than £100";
   Part 4 commenced on 20 October 2014 (SI 2014/2590).
 - The Crime and Policing Bill (introduced 25 February 2025, clause 4) raises both caps to £500.
-  Its commencement date was not known when this table was written: add a row here, dated the
-  day the regulations bring it into force (a row without a date would apply to offences before
-  it), and a test of the day before and the day itself.
+  Its commencement date was not known when this table was written. A partnership adds the new
+  cap, dated the day the regulations bring it into force, with the setting
+  ``CSPHUB_PENALTY_CAPS=pspo:YYYY-MM-DD:500,cpn:YYYY-MM-DD:500`` (docs/settings.md): offences
+  before that day keep the GBP 100 cap, offences from it take the new one. When the date is
+  known, add the row here too.
 
 Examples:
     >>> from datetime import date
@@ -54,7 +56,17 @@ PENALTY_CAPS: tuple[PenaltyCap, ...] = (
 )
 
 
-def cap_on(kind: str, offence_on: date, table: Sequence[PenaltyCap] = PENALTY_CAPS) -> int | None:
+def cap_table() -> tuple[PenaltyCap, ...]:
+    """The caps in law: the 2014 Act's and any the partnership has added with
+    ``CSPHUB_PENALTY_CAPS`` since the law changed (read from the environment each time)."""
+    from csphub.settings import load_settings
+
+    added = tuple(PenaltyCap(kind, day, amount, f"CSPHUB_PENALTY_CAPS: from {day:%d %b %Y}")
+                  for kind, day, amount in load_settings().penalty_caps)
+    return PENALTY_CAPS + added
+
+
+def cap_on(kind: str, offence_on: date, table: Sequence[PenaltyCap] | None = None) -> int | None:
     """The cap in force for ``kind`` on the day of the offence, or None if there was none yet.
 
     Examples:
@@ -65,23 +77,26 @@ def cap_on(kind: str, offence_on: date, table: Sequence[PenaltyCap] = PENALTY_CA
     """
     if kind not in KINDS:
         raise ValueError(f"Unknown fixed penalty kind {kind!r}; expected one of {', '.join(KINDS)}")
+    table = cap_table() if table is None else table
     found = [row for row in table if row.kind == kind and row.in_force_from <= offence_on]
     return max(found, key=lambda row: row.in_force_from).maximum if found else None
 
 
-def cap_row_on(kind: str, offence_on: date, table: Sequence[PenaltyCap] = PENALTY_CAPS) -> PenaltyCap | None:
+def cap_row_on(kind: str, offence_on: date, table: Sequence[PenaltyCap] | None = None) -> PenaltyCap | None:
     """The row of the table in force (to name its source in a refusal)."""
+    table = cap_table() if table is None else table
     found = [row for row in table if row.kind == kind and row.in_force_from <= offence_on]
     return max(found, key=lambda row: row.in_force_from) if found else None
 
 
-def highest_cap(kind: str, table: Sequence[PenaltyCap] = PENALTY_CAPS) -> int:
+def highest_cap(kind: str, table: Sequence[PenaltyCap] | None = None) -> int:
     """The highest cap the table knows for ``kind`` (a partnership's chosen amount may not be more)."""
+    table = cap_table() if table is None else table
     return max(row.maximum for row in table if row.kind == kind)
 
 
 def amount_refusal(kind: str, amount: int, offence_on: date,
-                   table: Sequence[PenaltyCap] = PENALTY_CAPS) -> str | None:
+                   table: Sequence[PenaltyCap] | None = None) -> str | None:
     """Why ``amount`` may not be charged for an offence on ``offence_on``, or None if it may.
 
     Examples:
