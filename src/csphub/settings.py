@@ -43,8 +43,10 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "CSPHUB_RETENTION_YEARS": "years after closing before `csphub retention apply` anonymises a case",
     "CSPHUB_REPEAT_THRESHOLD": "incidents within the window that make a repeat victim/subject/location",
     "CSPHUB_REPEAT_WINDOW_DAYS": "days in the repeat window",
-    "CSPHUB_CPN_FIXED_PENALTY": "fixed penalty for breaching a Community Protection Notice, GBP (max 100)",
-    "CSPHUB_PSPO_FIXED_PENALTY": "fixed penalty for breaching a PSPO, GBP (max 100)",
+    "CSPHUB_CPN_FIXED_PENALTY": "fixed penalty for breaching a Community Protection Notice, GBP (max 100, "
+                                "or the highest cap CSPHUB_PENALTY_CAPS sets)",
+    "CSPHUB_PSPO_FIXED_PENALTY": "fixed penalty for breaching a PSPO, GBP (max 100, or the highest cap "
+                                 "CSPHUB_PENALTY_CAPS sets)",
     "CSPHUB_PENALTY_CAPS": "new maximum fixed penalties once the law changes them: kind:YYYY-MM-DD:amount, "
                            "comma separated (e.g. pspo:2026-06-01:500,cpn:2026-06-01:500)",
     "CSPHUB_CASE_REVIEW_COMPLAINTS": "complaints that meet the ASB Case Review threshold",
