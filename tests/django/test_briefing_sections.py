@@ -87,3 +87,12 @@ def test_dial_in_entries_and_conversion(people):
     html = briefing_html(today - timedelta(days=7), today)
     assert "Daily Dial In and operations</h2>" in html
     assert "2 Daily Dial In entries from 1 agency" in html and "0 put on ASB cases" in html
+
+
+def test_cctv_figures_name_a_quarter_only_for_a_whole_quarter(people):
+    from csphub.cctv.report import period_figures
+
+    lead = people["lead"]
+    assert period_figures(lead, date(2026, 7, 1), date(2026, 9, 30))["quarter"] == "2026Q3"
+    six_months = period_figures(lead, date(2026, 4, 1), date(2026, 9, 30))
+    assert six_months["quarter"] is None and six_months["from"] == "2026-04-01"

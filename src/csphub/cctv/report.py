@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from csphub.access import policy
+from csphub.change import counted
 from csphub.errors import QueryError, RuleRefused
 
 from . import rules
@@ -66,8 +67,10 @@ def period_figures(user: Any, start: date, end: date, today: date | None = None)
     r = rules.CctvRules.from_mapping(_rules_mapping())
     status = Counter(c.status for c in cameras)
     in_service = status[Camera.Status.WORKING] + status[Camera.Status.FAULTY]
+    quarter = rules.quarter_of(start)
     return {
-        "quarter": rules.quarter_of(start), "from": start.isoformat(), "to": end.isoformat(),
+        # Named only when the period is exactly that quarter (a six-month paper is not "Q1").
+        "quarter": quarter if rules.quarter_bounds(quarter) == (start, end) else None, "from": start.isoformat(), "to": end.isoformat(),
         "report_date": today.isoformat(),
         "estate": {
             "cameras": len(cameras), "in_service": in_service,
@@ -329,11 +332,6 @@ def _table(doc: Any, headings: list[str], rows: list[list[str]]) -> None:
             cell.text = text or ""
 
 
-def _n(count: int, word: str, plural: str = "") -> str:
-    """'1 fault', '2 faults' (or the plural given)."""
-    return f"{count} {word if count == 1 else plural or word + 's'}"
-
-
 def paper_sections(f: dict[str, Any]) -> list[tuple[str, list[str]]]:
     """The paper's sentences, section by section (the page, the Word paper and the CLI share them)."""
     e, fa, a, rv, d, fr, u = (f["estate"], f["faults"], f["activity"], f["reviews"], f["rapid_deployments"],
@@ -345,13 +343,13 @@ def paper_sections(f: dict[str, Any]) -> list[tuple[str, list[str]]]:
               else "no monitoring hours reported for the quarter")
     return [
         ("The estate", [
-            f"{_n(e['cameras'], 'camera')} on the register: {status['working']} working, {status['faulty']} faulty, "
+            f"{counted(e['cameras'], 'camera')} on the register: {status['working']} working, {status['faulty']} faulty, "
             f"{status['decommissioned']} decommissioned, {status['removed']} removed"
             + (f" ({e['working_percent']}% of those in service working)." if e["working_percent"] is not None else "."),
             f"{e['temporary']} temporary; {e['past_end_of_life']} in service past their end of life.",
         ]),
         ("Faults", [
-            f"{_n(fa['opened'], 'fault')} reported and {fa['closed']} repaired in the quarter; {fa['open_at_end']} open at "
+            f"{counted(fa['opened'], 'fault')} reported and {fa['closed']} repaired in the quarter; {fa['open_at_end']} open at "
             f"its end, {fa['flagged_at_end']} of them for more than {f['rules']['fault_flag_days']} days.",
             f"Mean time to repair (faults closed in the quarter): {mttr}.",
         ]),
@@ -359,16 +357,16 @@ def paper_sections(f: dict[str, Any]) -> list[tuple[str, list[str]]]:
             f"{a['incidents']} incidents captured, {a['police_requests']} footage requests by the police and "
             f"{a['other_requests']} by others, {a['evidential']} evidential uses, {a['arrests']} arrests assisted "
             f"({a['cameras_reported']} cameras over {a['months_reported']} monthly reports).",
-            f"{_n(a['cameras_zero_all_quarter'], 'camera')} reported zero activity all quarter.",
+            f"{counted(a['cameras_zero_all_quarter'], 'camera')} reported zero activity all quarter.",
         ]),
         ("Placement reviews and decisions", [
-            f"{_n(rv['zero_activity_opened'], 'placement review')} opened by the {f['rules']['zero_activity_months']}-month "
-            f"zero-activity rule; {_n(len(rv['placement_reviews_due']), 'placement review')} awaiting the SEG's decision.",
-            f"{_n(len(rv['decisions']), 'decision')} taken by the SEG; {_n(rv['new_camera_requests'], 'new-camera request')} received.",
+            f"{counted(rv['zero_activity_opened'], 'placement review')} opened by the {f['rules']['zero_activity_months']}-month "
+            f"zero-activity rule; {counted(len(rv['placement_reviews_due']), 'placement review')} awaiting the SEG's decision.",
+            f"{counted(len(rv['decisions']), 'decision')} taken by the SEG; {counted(rv['new_camera_requests'], 'new-camera request')} received.",
         ]),
         ("Rapid deployment", [
-            f"{_n(d['active'], 'rapid deployment')} in place during the quarter; {d['reviews_due_by_end']} due review by its end.",
-            f"{_n(fr['total'], 'footage request')} recorded ({fr['police']} police, {fr['other']} other); {fr['provided']} provided.",
+            f"{counted(d['active'], 'rapid deployment')} in place during the quarter; {d['reviews_due_by_end']} due review by its end.",
+            f"{counted(fr['total'], 'footage request')} recorded ({fr['police']} police, {fr['other']} other); {fr['provided']} provided.",
         ]),
         ("Monitoring", [f"Control room uptime: {uptime}."]),
         ("Surveillance Camera Code", [

@@ -30,7 +30,7 @@ from django.apps import apps
 from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 
-from csphub.change import percent_change
+from csphub.change import counted, percent_change
 
 from . import rules, services
 from .models import Action, Board, Decision, Grant, Meeting, Plan, QuarterlyUpdate
@@ -131,10 +131,6 @@ OUTCOME_PHRASES = {"Housing advice": "supported with housing advice", "Found acc
                    "Food voucher": "given food vouchers"}
 
 
-def _plural(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
-
-
 # ---- Sections ------------------------------------------------------------------------------------
 
 
@@ -218,11 +214,11 @@ def deadlines_section(start: date, end: date) -> Section | None:
         return None
     paragraphs: list[str | list[str]] = []
     if done:
-        paragraphs.append(f"{_plural(len(done), 'deadline or attendance was', 'deadlines and attendances were')} met in "
+        paragraphs.append(f"{counted(len(done), 'deadline or attendance was', 'deadlines and attendances were')} met in "
                           "the period:")
         paragraphs.append([f"{i.title}: due {i.due_on:%d %B %Y}, done {i.done_on:%d %B %Y}" for i in done])
     if overdue:
-        paragraphs.append(f"{_plural(len(overdue), 'was', 'were')} overdue at the end of the period:")
+        paragraphs.append(f"{counted(len(overdue), 'was', 'were')} overdue at the end of the period:")
         paragraphs.append([f"{i.title}: due {i.due_on:%d %B %Y}" for i in overdue])
     return Section("Statutory deadlines and annual attendances", paragraphs, sources=[_ids("calendar items", done + overdue)])
 
@@ -322,7 +318,7 @@ def engagement_section(start: date, end: date) -> Section | None:
         if o["outcomes"]:
             lines.append([f"{v} {OUTCOME_PHRASES.get(k, k.lower())}" for k, v in o["outcomes"].items()])
         if o["safeguarding_escalations"]:
-            lines.append(f"{_plural(o['safeguarding_escalations'], 'safeguarding concern was', 'safeguarding concerns were')} "
+            lines.append(f"{counted(o['safeguarding_escalations'], 'safeguarding concern was', 'safeguarding concerns were')} "
                          "escalated on the night.")
         sessions = list(OutreachSession.objects.filter(programme=programme, held_on__gte=start, held_on__lte=end,
                                                        archived_on__isnull=True))
