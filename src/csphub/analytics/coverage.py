@@ -204,3 +204,35 @@ def series_coverage(con: duckdb.DuckDBPyConnection, area: Area, ward_vintage: st
                                                 basis + ("" if len(found) == 1 else f" and below {share:.0%} "
                                                          f"of {found[1][1]} ({found[1][0]:,.0f})")))
     return sorted(flags, key=lambda f: (f.month, f.force, f.series, f.crime_type or ""))
+
+
+@dataclass(frozen=True)
+class MonthCoverage:
+    """One force and month for ``csphub coverage``: the rows supplied, whether the month is
+    missing between the first and last loaded, and the per-series flags the assessment uses."""
+
+    force: str
+    month: date
+    rows: int
+    missing: bool
+    flags: tuple[SeriesFlag, ...]
+
+    @property
+    def incomplete(self) -> bool:
+        return self.missing or bool(self.flags)
+
+    def as_dict(self) -> dict:
+        why = ["no rows supplied"] if self.missing else [f.describe() for f in self.flags]
+        return {"force": self.force, "month": self.month.strftime("%Y-%m"), "rows": self.rows,
+                "missing": self.missing, "incomplete": self.incomplete, "why": "; ".join(why)}
+
+
+def month_coverage(con: duckdb.DuckDBPyConnection, area: Area, ward_vintage: str | None = None,
+                   threshold: float = SERIES_THRESHOLD) -> list[MonthCoverage]:
+    """Each force's months (gaps included) judged by :func:`series_coverage`, the test the
+    Strategic Assessment applies, so the command and the report never disagree on a month."""
+    flags: dict[tuple[str, date], list[SeriesFlag]] = {}
+    for flag in series_coverage(con, area, ward_vintage=ward_vintage, threshold=threshold):
+        flags.setdefault((flag.force, flag.month), []).append(flag)
+    return [MonthCoverage(r.force, r.month, r.rows, r.rows == 0, tuple(flags.get((r.force, r.month), ())))
+            for r in coverage(con, area, ward_vintage=ward_vintage)]

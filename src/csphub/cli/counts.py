@@ -43,20 +43,24 @@ def counts(area_name: str, start: str | None, end: str | None, dims: str, crime_
 
 @click.command()
 @click.option("--area", "area_name", required=True, help="An area name or a LAD code.")
-@click.option("--threshold", type=float, default=0.5, show_default=True,
-              help="Flag a month as incomplete below this fraction of the force's median month.")
+@click.option("--threshold", type=float, default=0.8, show_default=True,
+              help="Flag a month below this share of its expected count (a crime type below 0.5), "
+                   "when chance would rarely give so few: the Strategic Assessment's own test.")
 @click.option("--format", "output_format", type=FORMATS, default="table", show_default=True,
-              help="Output as a table, CSV or JSON (objects with force, month, rows, incomplete).")
+              help="Output as a table, CSV or JSON (objects with force, month, rows, missing, "
+                   "incomplete, why).")
 def coverage(area_name: str, threshold: float, output_format: str) -> None:
     """Show each force's rows per month in an area and flag months that look partial.
 
-    data.police.uk sometimes publishes a month before every record is in; a month far below
-    the area's typical month (or missing altogether) is flagged incomplete, and reports say so.
+    data.police.uk sometimes publishes a month before every record is in. Crime and ASB are
+    judged apart, and each crime type too, against the same month a year earlier and the
+    neighbouring months (see docs/assessment-method.md); a month missing between the first and
+    last loaded is flagged as missing. `why` says what each flagged month was short of.
     """
     from csphub.analytics.areas import resolve_area
-    from csphub.analytics.coverage import coverage as area_coverage
+    from csphub.analytics.coverage import month_coverage
 
     with warehouse(read_only=True) as con:
         area = resolve_area(con, area_name)
-        rows = [r.as_dict() for r in area_coverage(con, area, threshold)]
+        rows = [r.as_dict() for r in month_coverage(con, area, threshold=threshold)]
     emit(rows, output_format, title=f"{area.name}: coverage")

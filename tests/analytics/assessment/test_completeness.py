@@ -22,7 +22,7 @@ from csphub.analytics.areas import add_area
 from csphub.analytics.assessment import AssessmentOptions, build_figures
 from csphub.analytics.assessment.periods import FinancialYear
 from csphub.analytics.assessment.tables import report_tables
-from csphub.analytics.coverage import coverage, series_coverage
+from csphub.analytics.coverage import coverage, month_coverage, series_coverage
 from csphub.analytics.geography import load_lookup
 from csphub.analytics.police_uk import ingest_police_uk
 from csphub.analytics.warehouse import open_warehouse
@@ -106,6 +106,19 @@ def test_crime_and_asb_are_judged_apart_and_each_short_month_is_flagged(kent):
     # judged together against the median month at 50%, as before, November passed unflagged
     old = {r.month: r.incomplete for r in coverage(con, area)}
     assert old[date(2018, 11, 1)] is False and old[date(2019, 2, 1)] is True  # the dropped month
+
+
+def test_the_coverage_command_flags_the_months_the_assessment_leaves_out(kent):
+    con, area = kent
+    rows = {r.month: r.as_dict() for r in month_coverage(con, area)}
+    assert len(rows) == 24  # April 2017 to March 2019, February 2019 included though dropped
+    assert {m for m, r in rows.items() if r["incomplete"]} == {
+        date(2017, 8, 1), date(2018, 9, 1), date(2018, 11, 1), date(2018, 12, 1), date(2019, 1, 1),
+        date(2019, 2, 1)}
+    assert rows[date(2019, 2, 1)] == {"force": "kent", "month": "2019-02", "rows": 0, "missing": True,
+                                      "incomplete": True, "why": "no rows supplied"}
+    assert rows[date(2018, 11, 1)]["why"].startswith("Nov 2018: kent crime 988, 76% of 1,300 expected")
+    assert "Burglary" in rows[date(2018, 9, 1)]["why"] and rows[date(2018, 10, 1)]["incomplete"] is False
 
 
 def test_the_assessment_leaves_flagged_months_out_per_series_and_marks_them(kent):
