@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -328,3 +329,16 @@ def test_more_people_are_named_on_the_entry_page_and_a_mistaken_entry_is_archive
     client.post(f"/dial-in/entries/{entry.pk}/", {"action": "archive", "archive-reason": "Entered twice"})
     entry.refresh_from_db()
     assert entry.archived_reason == "Entered twice" and services.morning(partnership["asb"]).total == 0
+
+
+def test_the_statistics_compare_the_same_dates_a_year_earlier_across_a_leap_day(partnership):
+    # March 2024 against March 2023: 365 days before 1 March 2024 is 2 March 2023 (2024 has a 29
+    # February), which would leave out an entry made on 1 March 2023.
+    at = timezone.make_aware(datetime(2023, 3, 1, 12, 0))
+    services.log_entry(partnership["pc"], dataclasses.replace(row(), occurred_at=at), dial_in_on=at.date())
+    services.log_entry(partnership["pc"], dataclasses.replace(row("later", address="1 Other Road"),
+                                                              occurred_at=at + timedelta(days=30)),
+                       dial_in_on=date(2023, 3, 31))
+    rows = services.statistics_rows(partnership["analyst"], date(2024, 3, 1), date(2024, 3, 31))
+    assert rows[0] == {"measure": "Dial-in entries", "category": "", "count": 0, "previous_count": 2,
+                       "percent_change": -100.0}

@@ -27,7 +27,9 @@ from csphub.audit.services import Action, Channel, record
 from csphub.casework import rules as casework_rules
 from csphub.casework import services as casework
 from csphub.casework.models import AsbCase, CaseParty, CaseStatus, Incident, Person
+from csphub.change import percent_change
 from csphub.core.models import lock
+from csphub.dates import add_months
 from csphub.errors import (
     InputFileError,
     InputProblem,
@@ -691,10 +693,9 @@ def statistics_rows(user: Any, start: date, end: date) -> list[dict[str, Any]]:
         return []
     entries = policy.dialin_counted_entries(user)
     now = count_figures(entries, start, end)
-    before = count_figures(entries, start - timedelta(days=365), end - timedelta(days=365))
-
-    def change(a: int, b: int) -> float | None:
-        return round(100 * (a - b) / b, 1) if b else None
+    # the same dates a year earlier (not 365 days: a leap year would shift the window a day)
+    before = count_figures(entries, add_months(start, -12), add_months(end, -12))
+    change = percent_change
 
     rows = [("Dial-in entries", "", "entries"), ("Dial-in entries put on cases", "", "to_cases"),
             ("Dial-in entries turned into tasks", "", "to_tasks"), ("Dial-in repeat locations", "", "repeat_locations")]
