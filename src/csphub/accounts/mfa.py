@@ -32,6 +32,15 @@ def required_for(user: Any) -> bool:
     return membership is None or membership.agency.mfa_required or confirmed_device(user) is not None
 
 
+def states(users: list[Any]) -> dict[int, str]:
+    """Each user's authenticator-app state by id, in one query: "set up", "not set up" (required
+    but not yet set up) or "not required" (for the CLI's user list and the administration pages)."""
+    with_app = set(TOTPDevice.objects.filter(user_id__in=[u.pk for u in users], confirmed=True)
+                   .values_list("user_id", flat=True))
+    return {u.pk: "set up" if u.pk in with_app else ("not set up" if required_for(u) else "not required")
+            for u in users}
+
+
 def owes_code(request: HttpRequest) -> bool:
     """Signed in with a password, but not yet with the code they must also give."""
     user = request.user

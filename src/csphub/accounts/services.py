@@ -227,26 +227,23 @@ def user_rows(agency: Agency | None = None) -> list[dict[str, Any]]:
     """One row per user: username, name, agency, role, active, mfa, last_login, recent_failures."""
     from axes.models import AccessAttempt
     from django.db.models import Sum
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from . import mfa
 
     since = timezone.now() - timedelta(hours=1)
     failures = dict(AccessAttempt.objects.filter(attempt_time__gte=since).values("username")
                     .annotate(n=Sum("failures_since_start")).values_list("username", "n"))
-    with_app = set(TOTPDevice.objects.filter(confirmed=True).values_list("user_id", flat=True))
+    listed = list(users(agency))
+    states = mfa.states(listed)
     rows = []
-    for user in users(agency):
+    for user in listed:
         m = getattr(user, "membership", None)
-        if user.pk in with_app:
-            state = "set up"
-        else:
-            state = "not set up" if mfa.required_for(user) else "not required"
+        state = states[user.pk]
         rows.append({"username": user.username, "name": user.get_full_name(), "agency": m.agency.name if m else "",
                      "role": m.role if m else "", "active": user.is_active, "mfa": state,
                      "last_login": user.last_login.isoformat(timespec="minutes") if user.last_login else "",
                      "recent_failures": failures.get(user.username, 0)})
-    record_list(None, "user", [user.pk for user in users(agency)], channel=Channel.CLI, purpose="csphub user list")
+    record_list(None, "user", [user.pk for user in listed], channel=Channel.CLI, purpose="csphub user list")
     return rows
 
 

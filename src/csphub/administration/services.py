@@ -78,10 +78,8 @@ def user_list(admin: Any, *, agency_id: int | None = None, search: str = "", act
 
 
 def _rows(users: list[Any]) -> list[UserRow]:
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     ids = [u.pk for u in users]
-    with_app = set(TOTPDevice.objects.filter(user_id__in=ids, confirmed=True).values_list("user_id", flat=True))
+    states = mfa.states(users)
     live: dict[int, int] = {}
     for user_id in ApiToken.objects.filter(user_id__in=ids, revoked_on__isnull=True,
                                            expires_on__gt=timezone.now()).values_list("user_id", flat=True):
@@ -90,8 +88,7 @@ def _rows(users: list[Any]) -> list[UserRow]:
     rows = []
     for user in users:
         m = getattr(user, "membership", None)
-        state = "set up" if user.pk in with_app else ("not set up" if mfa.required_for(user) else "not required")
-        rows.append(UserRow(user, m.agency.name if m else "", m.get_role_display() if m else "", state,
+        rows.append(UserRow(user, m.agency.name if m else "", m.get_role_display() if m else "", states[user.pk],
                             user.username in locked, live.get(user.pk, 0)))
     return rows
 
