@@ -144,12 +144,18 @@ def audit_row(response: HttpResponse, entry: Any) -> bool:
     return f"{entry.object_type} {entry.object_id}" in response.content.decode()
 
 
+def api_items(response: HttpResponse) -> list[Any]:
+    """A list answer's rows: the envelope's ``items`` (casework lists) or the plain list."""
+    body = response.json()
+    return body["items"] if isinstance(body, dict) and "items" in body else body
+
+
 def api_ids(response: HttpResponse, record: Any) -> bool:
-    return record.pk in [item["id"] for item in response.json()]
+    return record.pk in [item["id"] for item in api_items(response)]
 
 
 def api_party(response: HttpResponse, person: Any) -> bool:
-    return person.pk in [p["person_id"] for case in response.json() for p in case["parties"] or []]
+    return person.pk in [p["person_id"] for case in api_items(response) for p in case["parties"] or []]
 
 
 CASE = {"pk": "case"}

@@ -95,7 +95,7 @@ def test_my_tasks_in_the_api_are_audited(client, world):
     officer, case = world["officer"], world["case"]
     task = services.add_task(officer, case, title="Visit the victim", owner=officer, due_on=date(2026, 6, 1))
     answer = client.get("/api/v1/tasks/", HTTP_AUTHORIZATION=f"Bearer {create_token(officer)}")
-    assert [t["id"] for t in answer.json()] == [task.pk]
+    assert [t["id"] for t in answer.json()["items"]] == [task.pk]
     assert _audited(officer, "task", task.pk, "listed")
 
 
@@ -125,7 +125,7 @@ def test_a_cases_groups_are_audited(client, world):
 
 def test_the_api_case_list_records_the_people_it_returned(client, world):
     officer = world["officer"]
-    listed = client.get("/api/v1/cases/", HTTP_AUTHORIZATION=f"Bearer {create_token(officer)}").json()
+    listed = client.get("/api/v1/cases/", HTTP_AUTHORIZATION=f"Bearer {create_token(officer)}").json()["items"]
     assert listed[0]["parties"][0]["name"] == " ".join(NAME)
     assert _audited(officer, "case", world["case"].pk, "listed")
     assert _audited(officer, "person", world["victim"].pk, "listed")
@@ -257,7 +257,7 @@ def test_analysts_see_counts_and_categories_never_free_text_names_or_files(clien
     auth = {"HTTP_AUTHORIZATION": f"Bearer {create_token(analyst)}"}
     body = client.get(f"/api/v1/cases/{case.pk}", **auth).json()
     assert body["summary"] is None and body["parties"] is None and body["ward_code"] == ""
-    incidents = client.get(f"/api/v1/cases/{case.pk}/incidents", **auth).json()
+    incidents = client.get(f"/api/v1/cases/{case.pk}/incidents", **auth).json()["items"]
     assert len(incidents) == 1 and incidents[0]["description"] is None
     assert NAME[0] not in json.dumps(client.get("/api/v1/cases/", **auth).json())
 

@@ -725,7 +725,7 @@ def test_analysts_see_case_facts_but_not_people(client: Client, world: World, re
     body = client.get(f"/api/v1/cases/{world.pk('case')}", headers={"authorization": f"Bearer {analyst[1]}"}).json()
     assert body["parties"] is None and body["summary"] is None
     incidents = client.get(f"/api/v1/cases/{world.pk('case')}/incidents",
-                           headers={"authorization": f"Bearer {analyst[1]}"}).json()
+                           headers={"authorization": f"Bearer {analyst[1]}"}).json()["items"]
     assert [i["description"] for i in incidents] == [None]
     client.force_login(analyst[0])
     page = client.get(f"/cases/{world.pk('case')}/").content.decode()

@@ -49,7 +49,7 @@ def test_a_list_read_writes_one_audit_entry_per_kind_of_record_shown(client):
         services.add_party(officer, create_case(officer), create_person(officer), "victim")
     auth = {"HTTP_AUTHORIZATION": f"Bearer {create_token(officer)}"}
     before = AuditEntry.objects.count()
-    listed = client.get("/api/v1/cases/", **auth).json()
+    listed = client.get("/api/v1/cases/", **auth).json()["items"]
     written = list(AuditEntry.objects.order_by("id")[before:])
     assert len(listed) == 12
     assert sorted(e.object_type for e in written) == ["case", "party", "person"]

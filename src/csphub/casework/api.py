@@ -11,7 +11,20 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from csphub.access import policy
-from csphub.core.api import API, ERRORS, MAX_ID, BodyId, Day, Id, Moment, etag, if_match, text
+from csphub.core.api import (
+    API,
+    ERRORS,
+    BodyId,
+    Day,
+    Id,
+    ListParams,
+    Moment,
+    Page,
+    etag,
+    if_match,
+    page,
+    text,
+)
 
 from . import pages, rules, services
 from .models import (
@@ -264,11 +277,10 @@ def _person_for(user: Any, person_id: int | None) -> Person | None:
 cases = Router(tags=["cases"])
 
 
-@cases.get("/", response={200: list[CaseOut], **ERRORS}, summary="Cases the caller's agency can see")
-def list_cases(request: HttpRequest, status: CaseStatus | None = None,
-               limit: int = Query(100, ge=1, le=500), offset: int = Query(0, ge=0, le=MAX_ID)) -> Any:
-    found = pages.api_case_list(request.auth, status=status or "", limit=limit, offset=offset)
-    return [case_out(request.auth, c, parties) for c, parties in found]
+@cases.get("/", response={200: Page[CaseOut], **ERRORS}, summary="Cases the caller's agency can see")
+def list_cases(request: HttpRequest, params: Query[ListParams], status: CaseStatus | None = None) -> Any:
+    found = pages.api_case_list(request.auth, status=status or "", window=params.window())
+    return page(request, found, [case_out(request.auth, c, parties) for c, parties in found.rows])
 
 
 @cases.post("/", response={201: CaseOut, **ERRORS}, summary="Open a case led by the caller's agency")
@@ -301,9 +313,10 @@ def add_party(request: HttpRequest, case_id: Id, payload: PartyIn) -> Any:
     return Status(201, {"person_id": party.person_id, "role": party.role, "name": party.person.full_name})
 
 
-@cases.get("/{case_id}/incidents", response={200: list[IncidentOut], **ERRORS})
-def list_incidents(request: HttpRequest, case_id: Id) -> Any:
-    return [incident_out(request.auth, i) for i in pages.case_records(request.auth, case_id, "incidents", API)]
+@cases.get("/{case_id}/incidents", response={200: Page[IncidentOut], **ERRORS})
+def list_incidents(request: HttpRequest, case_id: Id, params: Query[ListParams]) -> Any:
+    found = pages.api_case_records(request.auth, case_id, "incidents", params.window())
+    return page(request, found, [incident_out(request.auth, r) for r in found.rows])
 
 
 @cases.post("/{case_id}/incidents", response={201: IncidentOut, **ERRORS})
@@ -315,9 +328,10 @@ def create_incident(request: HttpRequest, case_id: Id, payload: IncidentIn) -> A
     return Status(201, incident_out(request.auth, i))
 
 
-@cases.get("/{case_id}/interventions", response={200: list[InterventionOut], **ERRORS})
-def list_interventions(request: HttpRequest, case_id: Id) -> Any:
-    return [intervention_out(request.auth, i) for i in pages.case_records(request.auth, case_id, "interventions", API)]
+@cases.get("/{case_id}/interventions", response={200: Page[InterventionOut], **ERRORS})
+def list_interventions(request: HttpRequest, case_id: Id, params: Query[ListParams]) -> Any:
+    found = pages.api_case_records(request.auth, case_id, "interventions", params.window())
+    return page(request, found, [intervention_out(request.auth, r) for r in found.rows])
 
 
 @cases.post("/{case_id}/interventions", response={201: InterventionOut, **ERRORS},
@@ -331,9 +345,10 @@ def create_intervention(request: HttpRequest, case_id: Id, payload: Intervention
     return Status(201, intervention_out(request.auth, i))
 
 
-@cases.get("/{case_id}/referrals", response={200: list[ReferralOut], **ERRORS})
-def list_referrals(request: HttpRequest, case_id: Id) -> Any:
-    return [referral_out(request.auth, r) for r in pages.case_records(request.auth, case_id, "referrals", API)]
+@cases.get("/{case_id}/referrals", response={200: Page[ReferralOut], **ERRORS})
+def list_referrals(request: HttpRequest, case_id: Id, params: Query[ListParams]) -> Any:
+    found = pages.api_case_records(request.auth, case_id, "referrals", params.window())
+    return page(request, found, [referral_out(request.auth, r) for r in found.rows])
 
 
 @cases.post("/{case_id}/referrals", response={201: ReferralOut, **ERRORS},
@@ -346,9 +361,10 @@ def create_referral(request: HttpRequest, case_id: Id, payload: ReferralIn) -> A
     return Status(201, referral_out(request.auth, r))
 
 
-@cases.get("/{case_id}/tasks", response={200: list[TaskOut], **ERRORS})
-def list_tasks(request: HttpRequest, case_id: Id) -> Any:
-    return [task_out(request.auth, t) for t in pages.case_records(request.auth, case_id, "tasks", API)]
+@cases.get("/{case_id}/tasks", response={200: Page[TaskOut], **ERRORS})
+def list_tasks(request: HttpRequest, case_id: Id, params: Query[ListParams]) -> Any:
+    found = pages.api_case_records(request.auth, case_id, "tasks", params.window())
+    return page(request, found, [task_out(request.auth, r) for r in found.rows])
 
 
 @cases.post("/{case_id}/tasks", response={201: TaskOut, **ERRORS})
@@ -364,12 +380,11 @@ def create_task(request: HttpRequest, case_id: Id, payload: TaskIn) -> Any:
 referrals = Router(tags=["referrals"])
 
 
-@referrals.get("/", response={200: list[ReferralOut], **ERRORS},
-               summary="Referrals sent to the caller's agency (its inbox), oldest open first")
-def list_received(request: HttpRequest, limit: int = Query(100, ge=1, le=500),
-                  offset: int = Query(0, ge=0, le=MAX_ID)) -> Any:
-    found = pages.referrals_received(request.auth, channel=API, purpose="api referrals received")
-    return [referral_out(request.auth, r) for r in found.order_by("sent_on", "id")[offset:offset + limit]]
+@referrals.get("/", response={200: Page[ReferralOut], **ERRORS},
+               summary="Referrals sent to the caller's agency (its inbox), oldest first")
+def list_received(request: HttpRequest, params: Query[ListParams]) -> Any:
+    found = pages.api_referrals_received(request.auth, params.window())
+    return page(request, found, [referral_out(request.auth, r) for r in found.rows])
 
 
 @referrals.get("/{referral_id}", response={200: ReferralOut, **ERRORS})
@@ -391,9 +406,10 @@ def patch_referral(request: HttpRequest, referral_id: Id, payload: ReferralPatch
 tasks = Router(tags=["tasks"])
 
 
-@tasks.get("/", response={200: list[TaskOut], **ERRORS}, summary="The caller's open tasks, earliest due first")
-def my_tasks(request: HttpRequest) -> Any:
-    return [task_out(request.auth, t) for t in pages.my_open_tasks(request.auth, channel=API)]
+@tasks.get("/", response={200: Page[TaskOut], **ERRORS}, summary="The caller's open tasks, earliest due first")
+def my_tasks(request: HttpRequest, params: Query[ListParams]) -> Any:
+    found = pages.api_my_tasks(request.auth, params.window())
+    return page(request, found, [task_out(request.auth, t) for t in found.rows])
 
 
 @tasks.post("/{task_id}/complete", response={200: TaskOut, **ERRORS})
@@ -406,11 +422,10 @@ def complete_task(request: HttpRequest, task_id: Id) -> Any:
 people = Router(tags=["people"])
 
 
-@people.get("/", response={200: list[PersonOut], **ERRORS}, summary="People the caller may see")
-def list_people(request: HttpRequest, name: str = Query("", max_length=100),
-                limit: int = Query(100, ge=1, le=500)) -> Any:
-    found = pages.api_people(request.auth, name=name, limit=limit)
-    return [person_out(request.auth, p) for p in found]
+@people.get("/", response={200: Page[PersonOut], **ERRORS}, summary="People the caller may see")
+def list_people(request: HttpRequest, params: Query[ListParams], name: str = Query("", max_length=100)) -> Any:
+    found = pages.api_people(request.auth, name=name, window=params.window())
+    return page(request, found, [person_out(request.auth, p) for p in found.rows])
 
 
 @people.post("/", response={201: PersonOut, **ERRORS})

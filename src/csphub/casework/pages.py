@@ -8,6 +8,7 @@ free text, no attachments (csphub.access.policy.can_read_free_text).
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -16,12 +17,15 @@ from django.utils import timezone
 
 from csphub.access import policy, reads
 from csphub.audit.services import Channel
+from csphub.core.listing import Slice, Window, take
 from csphub.dates import financial_year_of
 from csphub.errors import NotFoundError, PermissionRefused
 
 from . import stats
 from .models import AsbCase, Incident, Intervention, Referral, Task
 from .services import get_case, repeat_flags
+
+FIRST = Window()  # the first 100 rows
 
 
 def case_list(user: Any, *, status: str = "", q: str = "", channel: str = Channel.WEB,
@@ -41,22 +45,23 @@ def case_list(user: Any, *, status: str = "", q: str = "", channel: str = Channe
     return {"cases": found, "can_create": policy.can_create_case(user)}
 
 
-def api_case_list(user: Any, *, status: str = "", limit: int = 100, offset: int = 0) -> list[tuple[AsbCase, Any]]:
-    """A page of the API case list, each case with its parties (None for roles that may not see
-    who is involved); audited by the cases and the people returned. Empty for roles that do
-    not work cases."""
+def api_case_list(user: Any, *, status: str = "", window: Window = FIRST) -> Slice:
+    """A window of the API case list (see csphub.core.listing), each row a case with its parties
+    (None for roles that may not see who is involved); audited by the cases and the people
+    returned. Empty for roles that do not work cases."""
     if not policy.can_list_cases(user):
-        return []
-    found = list(case_list(user, status=status, channel=Channel.API, purpose="api case list")["cases"]
-                 .prefetch_related("agencies")[offset:offset + limit])
+        return Slice([], 0)
+    found = take(case_list(user, status=status, channel=Channel.API, purpose="api case list")["cases"]
+                 .prefetch_related("agencies"), window)
     if not policy.works_cases(user):
-        return [(c, None) for c in found]
-    by_case: dict[int, list[Any]] = {c.pk: [] for c in found}
-    for p in reads.parties(user, purpose="api case list", channel=Channel.API).filter(case__in=found).select_related("person"):
+        return replace(found, rows=[(c, None) for c in found.rows])
+    by_case: dict[int, list[Any]] = {c.pk: [] for c in found.rows}
+    for p in (reads.parties(user, purpose="api case list", channel=Channel.API).filter(case__in=found.rows)
+              .select_related("person")):
         by_case[p.case_id].append(p)
     reads.shown(user, "person", {p.person_id: p.person for ps in by_case.values() for p in ps}.values(),
                 purpose="api case list", channel=Channel.API)
-    return [(c, by_case[c.pk]) for c in found]
+    return replace(found, rows=[(c, by_case[c.pk]) for c in found.rows])
 
 
 def api_case(user: Any, pk: object) -> tuple[AsbCase, list[Any] | None]:
@@ -79,6 +84,15 @@ def case_records(user: Any, pk: object, kind: str, channel: str = Channel.WEB) -
 
     Analysts see the facts of each (the API leaves their free text out); the case must be
     visible to the caller (404 otherwise)."""
+    return list(_case_records(user, pk, kind, channel))
+
+
+def api_case_records(user: Any, pk: object, kind: str, window: Window) -> Slice:
+    """A window of :func:`case_records` for the API (oldest first; audited by the rows returned)."""
+    return take(_case_records(user, pk, kind, Channel.API).order_by("created_on", "pk"), window)
+
+
+def _case_records(user: Any, pk: object, kind: str, channel: str) -> QuerySet[Any]:
     case = get_case(user, pk, channel=channel, purpose=f"{kind} of case")
     purpose = f"{kind} of case {case.pk}"
     model = {"incidents": Incident, "interventions": Intervention, "referrals": Referral, "tasks": Task}[kind]
@@ -87,7 +101,7 @@ def case_records(user: Any, pk: object, kind: str, channel: str = Channel.WEB) -
     else:  # facts only, for analysts: the case is visible, its records' words are not shown
         found = reads.audited(model.objects.filter(case=case, archived_on__isnull=True), user, kind.rstrip("s"),
                               purpose=purpose, channel=channel)
-    return list(found.filter(case=case).select_related(*CASE_RECORDS[kind]))
+    return found.filter(case=case).select_related(*CASE_RECORDS[kind])
 
 
 def my_open_tasks(user: Any, *, channel: str = Channel.WEB) -> list[Task]:
@@ -95,12 +109,24 @@ def my_open_tasks(user: Any, *, channel: str = Channel.WEB) -> list[Task]:
                 .filter(owner=user, done_on__isnull=True).select_related("owner").order_by("due_on", "id"))
 
 
-def api_people(user: Any, *, name: str = "", limit: int = 100) -> list[Any]:
+def api_my_tasks(user: Any, window: Window) -> Slice:
+    """A window of the caller's open tasks, earliest due first (audited by the rows returned)."""
+    return take(reads.tasks(user, purpose="my open tasks", channel=Channel.API)
+                .filter(owner=user, done_on__isnull=True).select_related("owner").order_by("due_on", "id"), window)
+
+
+def api_referrals_received(user: Any, window: Window) -> Slice:
+    """A window of the referrals sent to the caller's agency, oldest first."""
+    return take(referrals_received(user, channel=Channel.API, purpose="api referrals received")
+                .order_by("sent_on", "id"), window)
+
+
+def api_people(user: Any, *, name: str = "", window: Window = FIRST) -> Slice:
     found = reads.people(user, purpose="api people list" + (" (search)" if name.strip() else ""),
                          channel=Channel.API).prefetch_related("flags")
     if name := name.replace("\x00", "").strip():  # PostgreSQL cannot compare NUL characters
         found = found.filter(Q(last_name__icontains=name) | Q(first_name__icontains=name))
-    return list(found[:limit])
+    return take(found.order_by("last_name", "first_name", "pk"), window)
 
 
 def dashboard(user: Any) -> dict[str, Any]:

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from django.utils import timezone
 from ninja import Field, Path, Schema
 from pydantic import AfterValidator
 
 from csphub.audit.models import AuditEntry
+from csphub.core.listing import MAX_LIMIT, Slice, Window
 
 API = AuditEntry.Channel.API
 MAX_ID = 2**53
@@ -65,7 +67,8 @@ class ErrorOut(Schema):
     error: ErrorBody
 
 
-ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 415: ErrorOut,
+                                   422: ErrorOut}
 
 
 def if_match(request: Any) -> int | None:
@@ -86,3 +89,40 @@ def if_match(request: Any) -> int | None:
 def etag(response: Any, version: int) -> None:
     response["ETag"] = f'"{version}"'
 
+
+
+# ---- Lists -------------------------------------------------------------------------------
+
+class ListParams(Schema):
+    """The window every list takes (see csphub.core.listing): ``limit`` rows from ``offset``,
+    or, to sync, those changed at or after ``updated_since``, then after ``cursor``."""
+
+    limit: int = Field(100, ge=1, le=MAX_LIMIT)
+    offset: int = Field(0, ge=0, le=MAX_ID)
+    cursor: str = Field("", max_length=200, description="the `cursor` from a previous answer's `next`")
+    updated_since: Moment | None = Field(None, description="records changed at or after this time")
+
+    def window(self) -> Window:
+        return Window(self.limit, self.offset, self.cursor, self.updated_since)
+
+
+class Page[T](Schema):
+    """A list answer: this window's items, how many the whole list holds, and the next window's URL."""
+
+    items: list[T]
+    total: int
+    next: str | None
+
+
+def page(request: Any, found: Slice, items: list[Any]) -> dict[str, Any]:
+    """The envelope for ``found``'s rows shown as ``items``; ``next`` keeps the request's other
+    parameters and moves its offset or cursor on."""
+    nxt = None
+    if found.next_offset is not None or found.next_cursor is not None:
+        query = {k: v for k, v in request.GET.items() if k not in ("offset", "cursor")}
+        if found.next_cursor is not None:
+            query["cursor"] = found.next_cursor
+        else:
+            query["offset"] = str(found.next_offset)
+        nxt = f"{request.path}?{urlencode(query)}"
+    return {"items": items, "total": found.total, "next": nxt}

@@ -9,13 +9,17 @@ one JSON shape: ``{"error": {"code": "...", "message": "...", "details": [...]}}
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 from functools import wraps
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.urls import URLPattern
+from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.renderers import JSONRenderer
+from ninja.responses import NinjaJSONEncoder
 from ninja.security import HttpBearer
 
 from csphub.accounts.models import ApiToken
@@ -55,9 +59,24 @@ class TokenAuth(HttpBearer):
         return found.user
 
 
+class UtcJSONEncoder(NinjaJSONEncoder):
+    """Every time in one format: UTC with a ``Z`` (``2026-04-01T11:00:00Z``), whatever the
+    zone it was stored or entered in."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, datetime):
+            o = (o if timezone.is_aware(o) else timezone.make_aware(o)).astimezone(UTC)
+        return super().default(o)
+
+
+class UtcRenderer(JSONRenderer):
+    encoder_class = UtcJSONEncoder
+
+
 class CsphubAPI(NinjaAPI):
-    """NinjaAPI whose 405 (a method the path does not have) also has the one error shape;
-    ninja itself answers it in plain text, outside the exception handlers."""
+    """NinjaAPI whose 405 (a method the path does not have) and 415 (a body that is not JSON)
+    also have the one error shape; ninja itself answers 405 in plain text, outside the
+    exception handlers."""
 
     def _get_urls(self) -> list[Any]:
         patterns = super()._get_urls()
@@ -67,9 +86,16 @@ class CsphubAPI(NinjaAPI):
         return patterns
 
 
+WITH_BODY = ("POST", "PUT", "PATCH")
+
+
 def _json_not_allowed(view: Any) -> Any:
     @wraps(view)  # keeps csrf_exempt
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        media = request.content_type or ""
+        if request.method in WITH_BODY and request.body and not (media == "application/json" or media.endswith("+json")):
+            return _error(request, 415, "unsupported_media_type",
+                          f"The body must be JSON sent as Content-Type: application/json, not {media or 'none'}.")
         response = view(request, *args, **kwargs)
         if isinstance(response, HttpResponseNotAllowed):
             allowed = response["Allow"]
@@ -81,7 +107,7 @@ def _json_not_allowed(view: Any) -> Any:
     return wrapper
 
 
-api = CsphubAPI(title="CSP Hub API", version="1", description=__doc__, auth=TokenAuth(),
+api = CsphubAPI(title="CSP Hub API", version="1", description=__doc__, auth=TokenAuth(), renderer=UtcRenderer(),
                 urls_namespace="api-v1", docs_url="/docs")
 
 
