@@ -86,7 +86,7 @@ def test_every_figures_json_key_is_documented(report):
                     yield from keys(v, f"{prefix}{k}.")
 
     missing = [k for k in keys(figures) if f"`{k}`" not in doc]
-    assert missing == []
+    assert missing == [], ", ".join(missing)
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) absent")
@@ -137,3 +137,25 @@ def test_html_renders_in_chromium(report):
         page.screenshot(path=str(shots / "assessment.png"), full_page=True)
         browser.close()
     assert (shots / "assessment.png").stat().st_size > 10_000
+
+
+def test_outcomes_stop_search_and_partner_sections_are_in_every_output(report):
+    """Issue 18: the police.uk outcomes and the partner sections reach the report, the Word file
+    and the workbook; a source with no data is named as not loaded, never shown as zero."""
+    import docx
+    import openpyxl
+
+    figures = json.loads((report[0] / "figures.json").read_text())
+    outcomes = figures["outcomes"]
+    assert outcomes["available"] and outcomes["crimes"] == sum(r["crimes"] for r in outcomes["by_crime_type"])
+    assert figures["stop_search"]["available"] is False  # the hand-made partnership has no searches file
+    missing = figures["partner"]["data_not_available"]
+    assert any(line.startswith("Road safety: no data loaded for Gridshire in 2023/24") for line in missing)
+    html = (report[0] / "assessment.html").read_text()
+    assert "<h2>Outcomes of recorded crime</h2>" in html and "<h2>Data not available</h2>" in html
+    assert "<h2>Road safety</h2>" not in html
+    text = "\n".join(p.text for p in docx.Document(str(report[0] / "assessment.docx")).paragraphs)
+    assert "Outcomes of recorded crime by crime type (latest outcome published)" in text
+    sheet = openpyxl.load_workbook(report[0] / "assessment.xlsx")["Outcomes"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert any(r and r[0] == "All crimes" for r in rows)

@@ -21,7 +21,9 @@ from csphub.analytics.assessment.data import load_area_data
 from csphub.analytics.assessment.hotspot_section import hotspot_section
 from csphub.analytics.assessment.hotspots import PERMUTATIONS
 from csphub.analytics.assessment.narrative import sentences
+from csphub.analytics.assessment.partner_sections import partner_sections
 from csphub.analytics.assessment.periods import FinancialYear, MonthSpan, Period, month_key
+from csphub.analytics.assessment.police_outcomes_section import police_outcomes_sections
 from csphub.analytics.assessment.serious_violence import (
     DEFAULT_DEFINITION,
     serious_violence_section,
@@ -93,9 +95,21 @@ def build_figures(con: duckdb.DuckDBPyConnection, area: Area, options: Assessmen
     figures["css"] = sections.crime_severity(con, data, year, match)
     figures["benchmark"] = benchmark.benchmark_table(con, area, figures, options)
     figures["activity"] = sections.activity(options.activity_file)
+    figures.update(_partner_figures(con, area, year, data))
     figures["data_notes"] = _data_notes(con, figures)
     figures["narrative"] = sentences(figures)
     return figures
+
+
+def _partner_figures(con: duckdb.DuckDBPyConnection, area: Area, year: Period, data) -> dict:
+    """Partner data, the survey, police.uk outcomes and stop and search (issue 18): given for a
+    financial year, as partners publish them; for other periods the report says so."""
+    if not isinstance(year, FinancialYear):
+        return {"partner": {"sections": {}, "sources": [], "data_not_available": [
+            f"Partner data, outcomes and stop and search are given for financial years (run with --year); "
+            f"not for {year.name}."]}}
+    return {"partner": partner_sections(con, area, year, data.ward_vintage, data.population),
+            **police_outcomes_sections(con, area, year, data.ward_vintage, data.population)}
 
 
 def rolling_period(con: duckdb.DuckDBPyConnection, area: Area, months: int,

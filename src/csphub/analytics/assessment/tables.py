@@ -218,4 +218,46 @@ def report_tables(figures: dict) -> list[ReportTable]:
     note = incomplete_note(figures)
     for table in tables:
         table.footnote = table.footnote or note
+    for table in (more := partner_tables(figures)):  # their own caveats, then the months marked
+        table.footnote = " ".join(part for part in (table.footnote, note) if part) or None
+    return tables + more
+
+
+def partner_tables(figures: dict) -> list[ReportTable]:
+    """The police.uk outcomes, stop and search and partner sections (issue 18) as tables for the
+    Word report and the workbook; only those with data (the report lists what was not loaded)."""
+    tables: list[ReportTable] = []
+    outcomes = figures.get("outcomes") or {}
+    if outcomes.get("available"):
+        groups = outcomes["groups"]
+        rows = [[r["crime_type"], _num(r["crimes"]), *(_pct(r["shares"][g]) for g in groups)]
+                for r in outcomes["by_crime_type"]]
+        rows.append(["All crimes", _num(outcomes["crimes"]), *(_pct(outcomes["all_crimes"]["shares"][g]) for g in groups)])
+        tables.append(ReportTable("Outcomes", "Outcomes of recorded crime by crime type (latest outcome published)",
+                                  ["Crime type", "Crimes", *groups], rows, " ".join(outcomes.get("caveats", []))))
+    search = figures.get("stop_search") or {}
+    if search.get("available"):
+        for key, title in (("by_object", "Object of search"), ("by_outcome", "Outcome"),
+                           ("by_ethnicity", "Ethnicity (officer-defined)"), ("by_age", "Age range")):
+            if search.get(key):
+                tables.append(ReportTable(f"Stop and search {title.split()[0].lower()}", f"Stop and search: {title}",
+                                          [title, "Searches", "Share", "No further action", "Find rate"],
+                                          [[r["group"], _num(r["searches"]), _pct(r["share"]),
+                                            _pct(r["no_further_action_share"]), _pct(r["find_rate"])]
+                                           for r in search[key]], search.get("note")))
+    partner = figures.get("partner") or {}
+    rows = [[section["title"], d.get("title", ""), (d.get("level") or {}).get("text", ""),
+             _num((d.get("rate") or {}).get("rate")), (d.get("change") or {}).get("direction", d.get("change_note", "")),
+             f"{d.get('source', '')} ({d.get('agency', '')})"]
+            for key, section in partner.get("sections", {}).items() if key != "survey" for d in section["datasets"]]
+    if rows:
+        tables.append(ReportTable("Partner data", "Partner data: each dataset's level, rate and change",
+                                  ["Section", "Dataset", "Level", "Per 1,000", "Change on the year", "Source"], rows,
+                                  "; ".join(partner.get("data_not_available", [])) or None))
+    for survey in (partner.get("sections", {}).get("survey") or {}).get("surveys", []):
+        tables.append(ReportTable(f"Survey {survey['wave']}"[:31], f"{survey['title']} ({survey['wave']})",
+                                  ["Measure", "Respondents", "Positive", "95% interval", "Change"],
+                                  [[r["title"], _num(r["n"]), f"{r['percent']}%", f"{r['lower']}% to {r['upper']}%",
+                                    (r.get("change") or {}).get("text", "")] for r in survey["rows"]],
+                                  " ".join(survey.get("warnings", [])) or None))
     return tables
