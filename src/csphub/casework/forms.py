@@ -322,8 +322,8 @@ class StatisticsPeriodForm(GovukForm):
     quarter = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="Quarter",
                                      choices=[("", "The whole year")] + [(str(n), words) for n, (_, words)
                                                                           in QUARTERS.items()])
-    period_from = GovukDateField(required=False, label="From", help_text="Or choose the dates, for example 1 4 2025")
-    period_to = GovukDateField(required=False, label="To", help_text="For example 31 3 2026")
+    period_from = GovukDateField(required=False, label="From", help_text="Or choose two dates instead of a year.")
+    period_to = GovukDateField(required=False, label="To")
 
     def __init__(self, *args: Any, today: Any, **kwargs: Any) -> None:
         from csphub.dates import financial_year_of
