@@ -1,8 +1,9 @@
 """What every row of the permission matrix is made of: the roles and relations, the rules, the
 world, and the Exercise/Read/Shown rows. ``test_permission_matrix`` builds the casework world and
 rows; each other domain adds its own in a ``matrix_<domain>.py`` module beside it, found by name,
-which defines ``RULES``, ``PAGES`` and ``API_ROUTES`` (dicts merged into the matrix) and
-``add_records(world)`` (called at the end of ``build_world`` to add that domain's records, and
+which defines ``RULES``, ``PAGES`` and ``API_ROUTES`` (dicts merged into the matrix), optionally
+``MORE_EXERCISES`` (route -> exercises added to a row another module defines, e.g. an export of
+an existing page by its query string) and ``add_records(world)`` (called at the end of ``build_world`` to add that domain's records, and
 any permission grants its rules assume, to the same world).
 """
 
@@ -130,6 +131,7 @@ class Exercise:
     shown: tuple[Shown, ...] = ()
     refused: str = ""
     ok: int | None = None  # the status when allowed, when not the usual (GET 200, page POST 302, API POST 201)
+    query: str = ""  # a query string for the call, e.g. "format=csv" (an export of the same route)
 
 
 def href(template: str, attribute: str = "href") -> Callable[[HttpResponse, Any], bool]:

@@ -425,6 +425,9 @@ API_ROUTES: dict[str, tuple[Exercise, ...]] = {
 for _domain in DOMAINS:
     PAGES.update(_domain.PAGES)
     API_ROUTES.update(_domain.API_ROUTES)
+for _domain in DOMAINS:
+    for _key, _more in getattr(_domain, "MORE_EXERCISES", {}).items():
+        PAGES[_key] = (*PAGES[_key], *_more)
 MATRIX: dict[str, tuple[Exercise, ...]] = {**PAGES, **API_ROUTES}
 
 # ---- Discovering the routes -------------------------------------------------------------
@@ -470,7 +473,8 @@ def method_of(key: str, exercise: Exercise) -> str:
 
 def path_of(key: str, exercise: Exercise, world: World) -> str:
     route = key.split(" ", 1)[1] if is_api(key) else key
-    return PLACEHOLDER.sub(lambda m: str(world.pk(exercise.params[m.group(1) or m.group(2)])), route)
+    path = PLACEHOLDER.sub(lambda m: str(world.pk(exercise.params[m.group(1) or m.group(2)])), route)
+    return f"{path}?{exercise.query}" if exercise.query else path
 
 
 # ---- Expected outcomes ------------------------------------------------------------------

@@ -84,12 +84,14 @@ def _clean(text: str) -> str:
     return text.replace("\x00", "").strip()[:100]  # PostgreSQL cannot compare NUL characters
 
 
-def case_list(user: Any, filters: CaseFilters, *, channel: str = Channel.WEB) -> dict[str, Any]:
-    """The cases the user may see, filtered and sorted; evaluating a page of it audits the ids."""
+def case_list(user: Any, filters: CaseFilters, *, channel: str = Channel.WEB, purpose: str = "") -> dict[str, Any]:
+    """The cases the user may see, filtered and sorted; evaluating a page of it audits the ids
+    (with ``purpose``, else "case list", and "(search)" when searching by words)."""
     if not policy.can_list_cases(user):
         raise PermissionRefused("Your role does not work cases.")
     searching = any([filters.q, filters.person, filters.address])
-    found = reads.cases(user, purpose="case list (search)" if searching else "case list", channel=channel)
+    purpose = (purpose or "case list") + (" (search)" if searching else "")
+    found = reads.cases(user, purpose=purpose, channel=channel)
     found = found.select_related("case_type", "lead_agency", "lead_officer", "location")
     people_too = policy.works_cases(user)
     if q := _clean(filters.q):

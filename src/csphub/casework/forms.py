@@ -11,7 +11,7 @@ from csphub.core import filetypes, uploads
 from csphub.core.forms import GovukDateField, GovukDateTimeField, GovukDateWidget, GovukForm
 from django import forms
 
-from . import rules
+from . import rules, stats
 from .models import (
     AsbCase,
     CaseOutcome,
@@ -22,6 +22,7 @@ from .models import (
     Referral,
     VulnerabilityFlag,
 )
+from .stats import QUARTERS
 
 
 def version_field() -> forms.IntegerField:
@@ -309,4 +310,49 @@ class TimelineForm(GovukForm):
         data = super().clean()
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
             self.add_error("end", "The end date must be the same as or after the start date")
+        return data
+
+
+class StatisticsPeriodForm(GovukForm):
+    """The statistics page's period (issue 12, item 10): a financial year, or one of its
+    quarters, or two dates; blank is this financial year to date. ``cleaned_data["period"]`` is
+    the (first, last) day."""
+
+    year = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="Financial year")
+    quarter = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="Quarter",
+                                     choices=[("", "The whole year")] + [(str(n), words) for n, (_, words)
+                                                                          in QUARTERS.items()])
+    period_from = GovukDateField(required=False, label="From", help_text="Or choose two dates instead of a year.")
+    period_to = GovukDateField(required=False, label="To")
+
+    def __init__(self, *args: Any, today: Any, **kwargs: Any) -> None:
+        from csphub.dates import financial_year_of
+
+        super().__init__(*args, **kwargs)
+        self.today = today
+        this_year = financial_year_of(today)
+        self.fields["year"].choices = [("", f"This year to date ({this_year.label})")] + [
+            (str(this_year.start_year - n), this_year.previous(n).label) for n in range(0, 6)]
+
+    def clean(self) -> dict[str, Any]:
+        from csphub.dates import FinancialYear, financial_year_of
+
+        data = super().clean() or {}
+        first, last = data.get("period_from"), data.get("period_to")
+        if self.errors:
+            return data
+        if first or last:
+            if not (first and last):
+                missing = "period_to" if first else "period_from"
+                self.add_error(missing, "Enter both dates, or neither")
+            elif last < first:
+                self.add_error("period_to", "The last day must be the same as or after the first day")
+            else:
+                data["period"] = (first, last)
+            return data
+        year = FinancialYear(data["year"]) if data.get("year") else financial_year_of(self.today)
+        try:
+            data["period"] = stats.financial_period(year, data.get("quarter"), self.today)
+        except ValueError as e:
+            self.add_error("quarter" if data.get("quarter") else "year", f"{str(e)[0].upper()}{str(e)[1:]}")
         return data

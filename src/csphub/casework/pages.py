@@ -238,13 +238,38 @@ def attachment_file(user: Any, case_id: object, attachment_id: object) -> Any:
     return attachment
 
 
-def statistics(user: Any, *, today: date | None = None) -> dict[str, Any]:
-    """This financial year to date against the same dates a year earlier (aggregates only)."""
-    if not policy.can_view_statistics(user):
-        raise PermissionRefused("Statistics are for analysts, supervisors and partnership admins.")
-    today = today or timezone.localdate()
-    start = financial_year_of(today).start
+def statistics(user: Any, period: tuple[date, date] | None = None, *, today: date | None = None) -> dict[str, Any]:
+    """The statistics page: ``period`` (first, last day; this financial year to date if None)
+    against the same number of days a year earlier, the breakdowns and their charts
+    (aggregates only; audited as viewed)."""
+    start, end = period or (financial_year_of(today or timezone.localdate()).start, today or timezone.localdate())
+    figures = statistics_figures(user, start, end)
     from csphub.audit.services import Action, record
 
-    record(user, Action.VIEWED, "statistics", "", purpose="statistics page", summary=f"{start} to {today}")
-    return stats.casework_statistics(policy.statistics_cases(user), start, today)
+    record(user, Action.VIEWED, "statistics", "", purpose="statistics page", summary=f"{start} to {end}")
+    return figures
+
+
+def statistics_figures(user: Any, start: date, end: date) -> dict[str, Any]:
+    """The figures of the statistics page and its exports, in plain words, with a chart for the
+    headline and for each breakdown. PermissionRefused for roles that do not see statistics."""
+    if not policy.can_view_statistics(user):
+        raise PermissionRefused("Statistics are for analysts, supervisors and partnership admins.")
+    from django.utils.safestring import mark_safe
+
+    from . import charts
+
+    figures = stats.casework_statistics(policy.statistics_cases(user), start, end, with_breakdowns=True)
+    previous = stats.comparison_period(start, end)
+    legend = {"now_label": "This period", "before_label": "A year earlier"}
+    headline = [stats.labelled(r) for r in figures["headline"]]
+    headline_bars = [charts.Bar(r["label"], r["count"], r["previous_count"]) for r in headline]
+    for breakdown in figures["breakdowns"]:
+        bars = [charts.Bar(r["label"], r["count"], r["previous_count"]) for r in breakdown["rows"]]
+        breakdown["svg"] = mark_safe(charts.bar_chart(f"chart-{breakdown['key']}", breakdown["title"], bars,
+                                                      **legend))  # every text escaped by charts
+    return {**figures, "headline": headline, "rows": [stats.labelled(r) for r in figures["rows"]],
+            "start": start, "end": end, "previous_start": previous[0], "previous_end": previous[1],
+            "days": (end - start).days + 1,
+            "headline_svg": mark_safe(charts.bar_chart("chart-headline", "Casework this period and a year earlier",
+                                                       headline_bars, **legend))}

@@ -6,7 +6,7 @@ around every view here."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -18,7 +18,7 @@ from django.utils import timezone
 from csphub.core.forms import show_refusal
 from csphub.errors import NotFoundError, RuleRefused, StaleEdit
 
-from . import chronology, corrections, find, forms, history, pages, services
+from . import chronology, corrections, exports, find, forms, history, pages, services
 from .models import CaseType, Intervention
 
 
@@ -39,7 +39,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "casework/dashboard.html", {"title": "Dashboard", **pages.dashboard(request.user)})
 
 
+def _download(export: exports.ExportFile) -> HttpResponse:
+    response = HttpResponse(export.content, content_type=export.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+    return response
+
+
 def case_list(request: HttpRequest) -> HttpResponse:
+    """The case list, filtered and sorted; ?format=csv or ?format=xlsx exports every case of it
+    (with the same filters) instead, unless a filter is wrong, when the page says what is."""
     user = request.user
     choices = find.filter_choices(user)
     form = forms.CaseFilterForm(request.GET or None, **choices)
@@ -48,10 +56,14 @@ def case_list(request: HttpRequest) -> HttpResponse:
         d = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
         d["case_type"] = d["case_type"].pk if "case_type" in d else None
         filters = find.CaseFilters(**d)
+    fmt = request.GET.get("format")
+    if fmt is not None and not form.errors:
+        return _download(exports.case_list_file(user, filters, fmt))
     found = find.case_list(user, filters)
     page = Paginator(found["cases"], 50).get_page(request.GET.get("page"))
     keep = request.GET.copy()
     keep.pop("page", None)
+    keep.pop("format", None)
     sorting = keep.copy()
     sorting.pop("sort", None)
     return render(request, "casework/case_list.html", {
@@ -350,13 +362,22 @@ def alert_read(request: HttpRequest, alert_id: int) -> HttpResponse:
 # ---- Statistics ---------------------------------------------------------------------------
 
 def statistics(request: HttpRequest) -> HttpResponse:
-    figures = pages.statistics(request.user)
+    """The statistics for a period (a financial year, a quarter or two dates; this year to date
+    by default); ?format=csv or ?format=xlsx exports the figures of the same period."""
+    form = forms.StatisticsPeriodForm(request.GET or None, today=timezone.localdate())
+    period = form.cleaned_data["period"] if form.is_bound and form.is_valid() else None
+    fmt = request.GET.get("format")
+    if fmt is not None and period is not None:  # a wrong period shows the page, saying what is wrong
+        return _download(exports.statistics_file(request.user, *period, fmt))
+    figures = pages.statistics(request.user, period)
     from csphub.dialin.services import statistics_rows  # ---- Daily Dial In ----
 
-    dialin = statistics_rows(request.user, date.fromisoformat(figures["period"]["from"]),
-                             date.fromisoformat(figures["period"]["to"]))
+    dialin = statistics_rows(request.user, figures["start"], figures["end"])
+    query = request.GET.copy()
+    query.pop("format", None)
     return render(request, "casework/statistics.html", {"title": "Casework statistics", "figures": figures,
-                                                        "dialin_rows": dialin})
+                                                        "dialin_rows": dialin, "form": form,
+                                                        "query": query.urlencode()})
 
 
 def case_types() -> list[CaseType]:
