@@ -80,3 +80,56 @@ def _directory_place(postcode: str) -> tuple[str, PostcodePlace | None]:
         log.warning("postcode lookup failed for a location: %s", e)
         return PostcodeStatus.UNAVAILABLE, None
     return (PostcodeStatus.FOUND, found) if found else (PostcodeStatus.NOT_FOUND, None)
+
+
+NO_BOUNDARIES = "No map: boundaries not loaded for this place."
+NO_POINT = "No map: the place has no coordinates and its postcode is not in the loaded directory."
+
+
+def map_of(location: Any, image_format: str = "svg") -> tuple[bytes | None, str]:
+    """(the map of the location, or None; what to say instead when there is none).
+
+    Drawn from the ward and LSOA boundaries loaded; a missing or busy warehouse, or boundaries
+    that do not reach the place, give no map and a sentence saying why, never an error."""
+    from csphub.analytics.maps import map_of_point
+
+    point = location.point
+    if point is None:
+        return None, NO_POINT
+    path = load_settings().warehouse_path
+    if not path.exists():
+        return None, NO_BOUNDARIES
+    try:
+        with open_warehouse(path, read_only=True) as con:
+            drawn = map_of_point(con, point[0], point[1], image_format=image_format)
+    except duckdb.Error as e:
+        log.warning("map of location %s failed: %s", location.pk, e)
+        return None, "No map: the boundaries could not be read just now."
+    return (drawn.image, "") if drawn else (None, NO_BOUNDARIES)
+
+
+def can_map(location: Any) -> str:
+    """"" when a map of the location can be drawn, else the sentence the page shows instead."""
+    from csphub.analytics.maps import areas_around
+
+    point = location.point
+    if point is None:
+        return NO_POINT
+    path = load_settings().warehouse_path
+    if not path.exists():
+        return NO_BOUNDARIES
+    try:
+        with open_warehouse(path, read_only=True) as con:
+            return "" if areas_around(con, point[0], point[1]) else NO_BOUNDARIES
+    except duckdb.Error as e:
+        log.warning("map check of location %s failed: %s", location.pk, e)
+        return "No map: the boundaries could not be read just now."
+
+
+def placeholder_svg(message: str) -> bytes:
+    """A small SVG saying there is no map, so the map address always answers with an image."""
+    from xml.sax.saxutils import escape
+
+    return ('<svg xmlns="http://www.w3.org/2000/svg" width="400" height="60" viewBox="0 0 400 60" role="img">'
+            f'<title>{escape(message)}</title><text x="8" y="34" font-family="sans-serif" font-size="13" '
+            f'fill="#505a5f">{escape(message)}</text></svg>').encode()
