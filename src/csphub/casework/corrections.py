@@ -316,13 +316,11 @@ def _required(name: str, rule: str, message: str) -> Callable[[Any], None]:
 
 
 def _validate_location(target: Location) -> None:
-    from .geography import ward_for
+    from .geography import place_by_postcode
 
     if not target.address.strip():
         raise RuleRefused("address_required", "Give the address.", "address")
-    target.postcode = target.postcode.strip().upper()
-    if target.latitude is not None and target.longitude is not None:
-        target.ward_code, target.ward_name = ward_for(target.latitude, target.longitude)
+    place_by_postcode(target)
 
 
 VALIDATORS: dict[str, Callable[[Any], None]] = {

@@ -232,7 +232,8 @@ def _min(name: str) -> Any:
 # ---- A location -----------------------------------------------------------------------------------
 
 def location_page(user: Any, pk: object, *, channel: str = Channel.WEB) -> dict[str, Any]:
-    """A place, the cases at it the user may see and whether it is a repeat location."""
+    """A place, the cases at it the user may see, whether it is a repeat location, and why
+    there is no map of it ("" when there is one)."""
     from . import rules
     from .services import repeat_rule
 
@@ -243,5 +244,17 @@ def location_page(user: Any, pk: object, *, channel: str = Channel.WEB) -> dict[
                  .select_related("case_type").order_by("-opened_on", "-id"))
     dates = [timezone.localtime(d).date() for d in location.incidents.filter(archived_on__isnull=True)
              .values_list("occurred_at", flat=True)]
+    from .geography import can_map
+
     return {"location": location, "cases": cases, "incident_count": len(dates),
-            "repeat": rules.is_repeat(dates, timezone.localdate(), repeat_rule())}
+            "repeat": rules.is_repeat(dates, timezone.localdate(), repeat_rule()), "no_map": can_map(location)}
+
+
+def location_map(user: Any, pk: object, *, channel: str = Channel.WEB) -> bytes:
+    """The SVG map of a place the user may see (read through access, audited), or an SVG saying
+    why there is none (e.g. boundaries not loaded)."""
+    from .geography import map_of, placeholder_svg
+
+    location = reads.location(user, pk, purpose="location map", channel=channel)
+    image, why = map_of(location)
+    return image if image is not None else placeholder_svg(why)

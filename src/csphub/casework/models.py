@@ -96,8 +96,22 @@ class VulnerabilityFlag(models.Model):
         return self.kind in self.SENSITIVE
 
 
+class PostcodeStatus(models.TextChoices):
+    """What the loaded postcode directory said about a location's postcode."""
+
+    NOT_GIVEN = "", "No postcode given"
+    FOUND = "found", "Found in the loaded directory"
+    NOT_FOUND = "not_found", "Postcode not found in the loaded directory"
+    NO_DIRECTORY = "no_directory", "No postcode directory loaded"
+    UNAVAILABLE = "unavailable", "The postcode directory could not be read"
+
+
 class Location(BaseRecord):
-    """A place: address, coordinates, and the ward looked up in the warehouse's geography."""
+    """A place: address, coordinates, and the ward looked up in the warehouse's geography.
+
+    Typed coordinates place it in a ward by the loaded boundaries; without them, the postcode
+    places it by the loaded postcode directory (its LSOA, ward and centre). A postcode the
+    directory lacks is flagged (postcode_status), never guessed."""
 
     address = models.CharField(max_length=300)
     postcode = models.CharField(max_length=10, blank=True)
@@ -105,10 +119,24 @@ class Location(BaseRecord):
     longitude = models.FloatField(null=True, blank=True)
     ward_code = models.CharField(max_length=9, blank=True)
     ward_name = models.CharField(max_length=100, blank=True)
+    lsoa11_code = models.CharField("LSOA (2011)", max_length=9, blank=True)
+    lsoa21_code = models.CharField("LSOA (2021)", max_length=9, blank=True)
+    postcode_status = models.CharField(max_length=20, choices=PostcodeStatus.choices, blank=True)
+    postcode_latitude = models.FloatField("latitude of the postcode's centre", null=True, blank=True)
+    postcode_longitude = models.FloatField("longitude of the postcode's centre", null=True, blank=True)
     history = HistoricalRecords()
 
     def __str__(self) -> str:
         return self.address
+
+    @property
+    def point(self) -> tuple[float, float] | None:
+        """(longitude, latitude) to draw: the typed coordinates, else the postcode's centre."""
+        if self.latitude is not None and self.longitude is not None:
+            return self.longitude, self.latitude
+        if self.postcode_latitude is not None and self.postcode_longitude is not None:
+            return self.postcode_longitude, self.postcode_latitude
+        return None
 
 
 class Group(BaseRecord):

@@ -142,17 +142,17 @@ def case_type_named(value: CaseType | str) -> CaseType:
 
 def location_for(user: Any, *, address: str, postcode: str = "", latitude: float | None = None,
                  longitude: float | None = None) -> Location | None:
-    """A new location with its ward looked up from the loaded boundaries; None without an address."""
+    """A new location placed by the loaded geography (the ward of its coordinates; else the LSOA
+    and ward of its postcode, an unknown postcode flagged); None without an address."""
     if not address.strip():
         if postcode.strip() or latitude is not None or longitude is not None:
             raise RuleRefused("location_needs_address", "Give the address as well as the postcode or "
                               "coordinates.", "address")
         return None
-    from .geography import ward_for
+    from .geography import place_by_postcode
 
-    location = Location(address=address.strip(), postcode=postcode.strip().upper(), latitude=latitude,
-                        longitude=longitude)
-    location.ward_code, location.ward_name = ward_for(latitude, longitude)
+    location = Location(address=address.strip(), postcode=postcode, latitude=latitude, longitude=longitude)
+    place_by_postcode(location)
     location.save_by(user)
     return location
 

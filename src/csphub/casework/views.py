@@ -90,6 +90,10 @@ def location_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "casework/location_detail.html", {"title": context["location"].address, **context})
 
 
+def location_map(request: HttpRequest, pk: int) -> HttpResponse:
+    return HttpResponse(find.location_map(request.user, pk), content_type="image/svg+xml")
+
+
 # ---- A case ------------------------------------------------------------------------------
 
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:

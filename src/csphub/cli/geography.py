@@ -34,6 +34,23 @@ def geography_load(files: tuple[Path, ...]) -> None:
             click.echo(str(load_lookup(con, path)))
 
 
+@geography.command("load-postcodes")
+@click.argument("file", type=EXISTING_FILE)
+def geography_load_postcodes(file: Path) -> None:
+    """Load the ONS Postcode Directory (ONSPD) or NSPL: postcode -> LSOA 2011/2021 -> ward.
+
+    Both spellings of the columns are read (pcds or pcd; lsoa11 or LSOA11CD; lsoa21 or
+    LSOA21CD; osward or WDyyCD; lat and long). Bad rows are quarantined with their line;
+    loading the file again replaces what it loaded before.
+
+    Example: csphub geography load-postcodes ONSPD_FEB_2025_UK.csv
+    """
+    from csphub.analytics.postcodes import load_postcodes
+
+    with warehouse() as con:
+        click.echo(str(load_postcodes(con, file)))
+
+
 @click.group()
 def population() -> None:
     """Population per LSOA, the denominator of every rate per 1,000."""
