@@ -13,7 +13,6 @@ from csphub.accounts.models import Agency
 from csphub.casework.models import AsbCase, Incident, Person
 from csphub.core.models import BaseRecord, next_reference
 
-
 User = settings.AUTH_USER_MODEL
 
 
