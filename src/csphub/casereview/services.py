@@ -261,6 +261,8 @@ def annual_statistics(start: date, end: date) -> dict[str, Any]:
 def victims_meeting_threshold(user: Any, as_of: date | None = None) -> list[Person]:
     """Victims and complainants, on cases the user can see, whose own reported incidents already
     meet the threshold and who have not applied: an officer should tell them about the review."""
+    if not policy.can_handle_case_reviews(user):
+        raise PermissionRefused("Case reviews are handled by officers and supervisors.")
     as_of = as_of or timezone.localdate()
     people = policy.people(user).filter(
         case_roles__role__in=[PartyRole.VICTIM, PartyRole.COMPLAINANT]).distinct()
