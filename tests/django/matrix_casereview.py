@@ -13,6 +13,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from csphub.casereview import services
+from csphub.casework import services as casework
+
+from .factories import create_case
 
 from .matrix_kit import CASEWORK, Exercise, Read, Shown, World, api_ids, href, iso, sees
 
@@ -35,6 +38,9 @@ def add_records(world: World) -> None:
                                       on=received + timedelta(days=2))
         return app
 
+    # A second case of the lead agency, shared with the Police, not yet linked to any review.
+    world.records["other_case"] = other = create_case(officer, summary="Youths on the stairs")
+    casework.share_case(officer, other, agencies["shared"])
     world.records["review_due"] = below_threshold(20)
     reviewed = below_threshold(30)
     services.record_meeting(officer, reviewed, held_on=today - timedelta(days=20), chair="Head of Community Safety",
@@ -60,7 +66,7 @@ def _page(rule: str, params: dict[str, str], reads: tuple[Read, ...], refused: s
 
 PAGES: dict[str, tuple[Exercise, ...]] = {
     "/case-reviews/<int:pk>/cases/link/": _page(
-        "case_review", APPLICATION, (APPLICATION_READ, VICTIM), "case_review", lambda w: {"case": w.pk("case")}),
+        "case_review", APPLICATION, (APPLICATION_READ, VICTIM), "case_review", lambda w: {"case": w.pk("other_case")}),
     "/case-reviews/<int:pk>/discretion/": _page(
         "case_review", APPLICATION, (APPLICATION_READ, VICTIM), "case_review",
         lambda w: {"reason": "Victim is disabled and isolated", "version": ""}),
@@ -85,7 +91,7 @@ PAGES: dict[str, tuple[Exercise, ...]] = {
 
 API_ROUTES: dict[str, tuple[Exercise, ...]] = {
     "POST /api/v1/case-reviews/{application_id}/cases": (Exercise(
-        "case_review", params={"application_id": "case_review"}, body=lambda w: {"case_id": w.pk("case")},
+        "case_review", params={"application_id": "case_review"}, body=lambda w: {"case_id": w.pk("other_case")},
         refused="case_review", ok=200),),
     "POST /api/v1/case-reviews/{application_id}/discretion": (Exercise(
         "case_review", params={"application_id": "case_review"}, body=lambda w: {"reason": "Disabled victim"},
