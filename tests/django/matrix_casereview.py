@@ -16,7 +16,6 @@ from csphub.casereview import services
 from csphub.casework import services as casework
 
 from .factories import create_case
-
 from .matrix_kit import CASEWORK, Exercise, Read, Shown, World, api_ids, href, iso, sees
 
 RULES = {
