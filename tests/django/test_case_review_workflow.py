@@ -138,3 +138,19 @@ def test_people_to_tell_have_their_own_page(client, officer, council):
     client.force_login(officer)
     assert "Pat Green" in client.get("/case-reviews/people-to-tell/").content.decode()
     assert "Pat Green" not in client.get("/case-reviews/").content.decode()
+
+
+def test_retention_removes_the_meetings_and_recommendations_words(officer, council):
+    from csphub.casereview.models import Recommendation
+    from csphub.casereview.retention import anonymise_case_reviews
+    from csphub.casework.retention import REDACTED
+
+    app = _reviewed(officer, council)
+    services.add_recommendation(officer, app, text="Move Sam Jones", owner_agency=council, due_on=date(2026, 7, 1))
+    case = app.case_links.get().case if app.case_links.exists() else None
+    assert case is None  # linked only through the applicant here
+    assert anonymise_case_reviews([], [app.applicant_id]) == 1
+    meeting = services.meeting_of(app)
+    assert (meeting.chair, meeting.attendances.get().name_role) == (REDACTED, REDACTED)
+    assert Recommendation.objects.get(application=app).text == REDACTED
+    assert not Recommendation.history.filter(text__contains="Sam Jones").exists()
