@@ -69,3 +69,13 @@ def test_the_demo_seeds_panels_an_iom_cohort_and_case_reviews(seeded):
     report = cohort_harm_report(cohort, as_of=TODAY, index="Demo harm index (illustrative, not the Cambridge CHI)")
     assert report.members and report.harm_before > report.harm_during  # offending falls on IOM, as in the seed
     assert CaseReviewApplication.objects.count() == seeded.panels["case_reviews"] > 0
+
+
+def test_the_demo_runs_one_case_review_to_its_recommendations(seeded):
+    from csphub.casereview.models import Recommendation, ReviewMeeting
+
+    meeting = ReviewMeeting.objects.get(independent_chair="Chair of the Aldshire Victims' Forum")
+    assert meeting.application.case_links.count() == 1 and meeting.attendances.count() == 3
+    recommendations = Recommendation.objects.filter(application=meeting.application)
+    assert sorted((r.owner_agency.name, r.is_overdue(TODAY)) for r in recommendations) == [
+        ("Aldshire Police", False), ("Riverford Homes", True)]

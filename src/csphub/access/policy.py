@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 
 from csphub.accounts.models import Agency, ApiToken, Membership, Role
 from csphub.audit.models import AuditEntry
-from csphub.casereview.models import CaseReviewApplication
+from csphub.casereview.models import CaseReviewApplication, Recommendation
 from csphub.casework.models import (
     Alert,
     AsbCase,
@@ -327,9 +327,21 @@ def case_reviews(user: Any) -> QuerySet[CaseReviewApplication]:
     officers and supervisors."""
     if not works_cases(user):
         return CaseReviewApplication.objects.none()
-    mine = Q(received_by_agency_id=agency_id_of(user)) | Q(case__in=cases(user))
+    visible = cases(user)
+    mine = (Q(received_by_agency_id=agency_id_of(user)) | Q(case__in=visible)
+            | Q(case_links__case__in=visible))
     ids = CaseReviewApplication.objects.filter(mine).values("id")
     return CaseReviewApplication.objects.filter(id__in=ids, archived_on__isnull=True)
+
+
+def case_review_recommendations(user: Any) -> QuerySet[Recommendation]:
+    """Recommendations of the reviews the user may see, and those owned by the user's agency
+    (the owner acts on them, whether or not it sees the application): officers and supervisors."""
+    if not works_cases(user):
+        return Recommendation.objects.none()
+    mine = Q(application__in=case_reviews(user)) | Q(owner_agency_id=agency_id_of(user))
+    ids = Recommendation.objects.filter(mine).values("id")
+    return Recommendation.objects.filter(id__in=ids, archived_on__isnull=True, application__archived_on__isnull=True)
 
 
 def can_handle_case_reviews(user: Any) -> bool:

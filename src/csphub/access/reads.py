@@ -121,6 +121,8 @@ panel_meeting, panel_meetings = _reader("panel_meeting", policy.panel_meetings, 
 panel_action, panel_actions = _reader("panel_action", policy.panel_actions, "panel action")
 cohort, cohorts = _reader("cohort", policy.cohorts)
 case_review, case_reviews = _reader("case_review", policy.case_reviews, "case review application")
+case_review_recommendation, case_review_recommendations = _reader(
+    "case_review_recommendation", policy.case_review_recommendations, "recommendation")
 person_match, person_matches = _reader("person_match", policy.person_matches, "match")
 person_merge, person_merges = _reader("person_merge", policy.person_merges, "merge")
 audit_entry, audit_entries = _reader("audit_entry", policy.audit_entries, "audit entry")

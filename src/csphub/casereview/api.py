@@ -6,12 +6,15 @@ from datetime import date
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from django.utils import timezone
+from ninja import Field, Router, Schema
 
-from csphub.core.api import API, ERRORS, Id
+from csphub.access import policy
+from csphub.casework.services import agency_named
+from csphub.core.api import API, ERRORS, BodyId, Day, Id, if_match, text
 
 from . import services
-from .models import CaseReviewApplication
+from .models import CaseReviewApplication, Recommendation, ReviewMeeting
 
 router = Router(tags=["case reviews"])
 
@@ -29,25 +32,32 @@ class ApplicationOut(Schema):
     overdue: list[str]
     review_held_on: date | None
     has_recommendations: bool
+    version: int
+    linked_case_ids: list[int] = Field(description="The linked ASB cases the caller may see")
+    discretionary: bool = Field(description="A review below the threshold, at the partnership's discretion")
+    discretion_reason: str
 
 
-def application_out(a: CaseReviewApplication) -> dict[str, Any]:
+def application_out(a: CaseReviewApplication, user: Any = None) -> dict[str, Any]:
     return {"id": a.pk, "reference": a.reference, "applicant_id": a.applicant_id, "received_on": a.received_on,
             "status": a.status, "threshold_met": a.threshold_met, "decision_reason": a.decision_reason,
             "threshold_check": services.check_threshold(a).reason, "deadlines": services.deadlines_for(a),
             "overdue": services.overdue_stages(a), "review_held_on": a.review_held_on,
-            "has_recommendations": a.has_recommendations}
+            "has_recommendations": a.has_recommendations, "version": a.version,
+            "linked_case_ids": list(policy.cases(user).filter(id__in=a.case_links.values("case_id"))
+                                    .order_by("id").values_list("id", flat=True)) if user else [],
+            "discretionary": a.discretionary, "discretion_reason": a.discretion_reason}
 
 
 @router.get("/", response={200: list[ApplicationOut], **ERRORS}, summary="Applications the caller may see")
 def list_applications(request: HttpRequest) -> Any:
-    return [application_out(a) for a in services.application_list(request.auth, channel=API,
+    return [application_out(a, request.auth) for a in services.application_list(request.auth, channel=API,
                                                                      purpose="api case review list", limit=500)]
 
 
 @router.get("/{application_id}", response={200: ApplicationOut, **ERRORS})
 def get_application(request: HttpRequest, application_id: Id) -> Any:
-    return application_out(services.get_application(request.auth, application_id, channel=API))
+    return application_out(services.get_application(request.auth, application_id, channel=API), request.auth)
 
 
 @router.post("/{application_id}/decision", response={200: ApplicationOut, **ERRORS},
@@ -55,4 +65,129 @@ def get_application(request: HttpRequest, application_id: Id) -> Any:
 def decide(request: HttpRequest, application_id: Id) -> Any:
     application = services.get_application(request.auth, application_id, channel=API)
     services.decide_threshold(request.auth, application, channel=API)
-    return application_out(application)
+    return application_out(application, request.auth)
+
+
+# ---- The workflow (issue 12, item 8) ---------------------------------------------------------
+
+class LinkCaseIn(Schema):
+    case_id: BodyId
+
+
+@router.post("/{application_id}/cases", response={200: ApplicationOut, **ERRORS},
+             summary="Link an ASB case the caller may see (404 otherwise): its incidents count towards the threshold")
+def link_case(request: HttpRequest, application_id: Id, payload: LinkCaseIn) -> Any:
+    application = services.get_application(request.auth, application_id, channel=API)
+    services.link_case(request.auth, application, payload.case_id, channel=API)
+    return application_out(application, request.auth)
+
+
+class DiscretionIn(Schema):
+    reason: text(5000)  # type: ignore[valid-type]
+
+
+@router.post("/{application_id}/discretion", response={200: ApplicationOut, **ERRORS},
+             summary="Hold a review below the threshold, saying why; with If-Match, refused (409) if changed since")
+def decide_discretionary(request: HttpRequest, application_id: Id, payload: DiscretionIn) -> Any:
+    application = services.get_application(request.auth, application_id, channel=API)
+    services.decide_discretionary(request.auth, application, reason=payload.reason,
+                                  expected_version=if_match(request), channel=API)
+    return application_out(application, request.auth)
+
+
+class AttendanceIn(Schema):
+    agency: text(200)  # type: ignore[valid-type]
+    name_role: text(200)  # type: ignore[valid-type]
+
+
+class MeetingIn(Schema):
+    held_on: Day
+    chair: text(200)  # type: ignore[valid-type]
+    independent_chair: text(200) = ""  # type: ignore[valid-type]
+    documents: text(5000) = ""  # type: ignore[valid-type]
+    attendees: list[AttendanceIn] = Field(max_length=50)
+
+
+class AttendanceOut(Schema):
+    agency: str
+    name_role: str
+
+
+class MeetingOut(Schema):
+    id: int
+    application_id: int
+    held_on: date
+    chair: str
+    independent_chair: str
+    documents: list[str]
+    attendees: list[AttendanceOut]
+
+
+def meeting_out(m: ReviewMeeting) -> dict[str, Any]:
+    return {"id": m.pk, "application_id": m.application_id, "held_on": m.held_on, "chair": m.chair,
+            "independent_chair": m.independent_chair, "documents": m.document_list,
+            "attendees": [{"agency": a.agency.name, "name_role": a.name_role}
+                          for a in m.attendances.select_related("agency")]}
+
+
+@router.post("/{application_id}/meeting", response={201: MeetingOut, **ERRORS},
+             summary="Record the review meeting: date, chair, agencies attending, documents considered")
+def record_meeting(request: HttpRequest, application_id: Id, payload: MeetingIn) -> Any:
+    application = services.get_application(request.auth, application_id, channel=API)
+    attendees = [services.AttendanceInput(agency=agency_named(a.agency, "attendees"), name_role=a.name_role)
+                 for a in payload.attendees]
+    meeting = services.record_meeting(request.auth, application, held_on=payload.held_on, chair=payload.chair,
+                                      independent_chair=payload.independent_chair, documents=payload.documents,
+                                      attendees=attendees, channel=API)
+    return 201, meeting_out(meeting)
+
+
+class RecommendationIn(Schema):
+    text: text(5000)  # type: ignore[valid-type]
+    owner_agency: text(200)  # type: ignore[valid-type]
+    due_on: Day
+
+
+class RecommendationOut(Schema):
+    id: int
+    version: int
+    application_id: int
+    text: str
+    owner_agency: str
+    due_on: date
+    status: str
+    status_reason: str
+    closed_on: date | None
+    overdue: bool
+
+
+def recommendation_out(r: Recommendation) -> dict[str, Any]:
+    return {"id": r.pk, "version": r.version, "application_id": r.application_id, "text": r.text,
+            "owner_agency": r.owner_agency.name, "due_on": r.due_on, "status": r.status,
+            "status_reason": r.status_reason, "closed_on": r.closed_on, "overdue": r.is_overdue(timezone.localdate())}
+
+
+@router.post("/{application_id}/recommendations", response={201: RecommendationOut, **ERRORS},
+             summary="Add a recommendation of the review, with its owner agency and due date")
+def add_recommendation(request: HttpRequest, application_id: Id, payload: RecommendationIn) -> Any:
+    application = services.get_application(request.auth, application_id, channel=API)
+    r = services.add_recommendation(request.auth, application, text=payload.text,
+                                    owner_agency=agency_named(payload.owner_agency, "owner_agency"),
+                                    due_on=payload.due_on, channel=API)
+    return 201, recommendation_out(r)
+
+
+class RecommendationPatch(Schema):
+    status: str = Field(description="open, done or not_accepted")
+    status_reason: text(5000) = ""  # type: ignore[valid-type]
+    due_on: Day | None = None
+
+
+@router.patch("/recommendations/{recommendation_id}", response={200: RecommendationOut, **ERRORS},
+              summary="Mark a recommendation done or not accepted (with a reason); with If-Match, refused (409) "
+                      "if changed since")
+def update_recommendation(request: HttpRequest, recommendation_id: Id, payload: RecommendationPatch) -> Any:
+    r = services.get_recommendation(request.auth, recommendation_id, channel=API)
+    services.update_recommendation(request.auth, r, status=payload.status, status_reason=payload.status_reason,
+                                   due_on=payload.due_on, expected_version=if_match(request), channel=API)
+    return recommendation_out(r)

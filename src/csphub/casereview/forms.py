@@ -49,3 +49,50 @@ class ReviewForm(GovukForm):
 
 class EscalationForm(GovukForm):
     requested_on = GovukDateField(label="Applicant asked to escalate on")
+
+
+# ---- The workflow (issue 12, item 8) ---------------------------------------------------------
+
+class LinkCaseForm(GovukForm):
+    case = forms.ChoiceField(label="ASB case", help_text="Its incidents count towards the threshold")
+
+    def __init__(self, *args: Any, cases: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["case"].choices = [("", "Choose a case"), *((str(i), n) for i, n in cases)]
+
+
+class DiscretionForm(GovukForm):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False,
+                             label="Why the partnership will hold a review below the threshold")
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+
+class MeetingForm(GovukForm):
+    held_on = GovukDateField(label="Review meeting held on")
+    chair = forms.CharField(label="Chair (name and role)")
+    independent_chair = forms.CharField(required=False, label="Independent chair or member (if any)")
+    documents = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False,
+                                label="Documents considered", help_text="One a line: a title, or a link to an attachment")
+
+
+class AttendanceForm(GovukForm):
+    agency = forms.ModelChoiceField(Agency.objects.all(), required=False, label="Agency")
+    name_role = forms.CharField(required=False, label="Name and role")
+
+
+AttendanceFormSet = forms.formset_factory(AttendanceForm, extra=5, max_num=20)
+
+
+class RecommendationForm(GovukForm):
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Recommendation")
+    owner_agency = forms.ModelChoiceField(Agency.objects.all(), label="Owner agency")
+    due_on = GovukDateField(label="Due by")
+
+
+class RecommendationStatusForm(GovukForm):
+    status = forms.ChoiceField(choices=[("open", "Open"), ("done", "Done"), ("not_accepted", "Not accepted")],
+                               widget=forms.RadioSelect, label="Status")
+    status_reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False,
+                                    label="Why it was not accepted")
+    due_on = GovukDateField(label="Due by")
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)

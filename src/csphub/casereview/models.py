@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from csphub.accounts.models import Agency
-from csphub.casework.models import AsbCase, Person
+from csphub.casework.models import AsbCase, Incident, Person
 from csphub.core.models import BaseRecord, next_reference
+
+User = settings.AUTH_USER_MODEL
 
 
 class CaseReviewApplication(BaseRecord):
@@ -19,6 +24,7 @@ class CaseReviewApplication(BaseRecord):
         ACKNOWLEDGED = "acknowledged", "Acknowledged"
         THRESHOLD_MET = "threshold_met", "Threshold met: review to be held"
         THRESHOLD_NOT_MET = "threshold_not_met", "Threshold not met"
+        DISCRETIONARY = "discretionary", "Below the threshold: review held at the partnership's discretion"
         REVIEW_HELD = "review_held", "Review held"
         ESCALATED = "escalated", "Escalated by the applicant"
         CLOSED = "closed", "Closed"
@@ -39,6 +45,13 @@ class CaseReviewApplication(BaseRecord):
     recommendations = models.TextField(blank=True)
     escalation_requested_on = models.DateField(null=True, blank=True)
     escalation_outcome = models.TextField(blank=True)
+    # The ASB cases the application is about: their incidents count towards the threshold.
+    linked_cases = models.ManyToManyField(AsbCase, through="CaseReviewCaseLink", blank=True,
+                                          related_name="linked_case_reviews")
+    decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # Below the threshold the partnership may still hold a review (its own choice, with a reason).
+    discretionary = models.BooleanField(default=False)
+    discretion_reason = models.TextField(blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -54,7 +67,12 @@ class CaseReviewApplication(BaseRecord):
 
     @property
     def has_recommendations(self) -> bool:
-        return bool(self.recommendations.strip())
+        return bool(self.recommendations.strip()) or self.recommendation_set.exists()
+
+    @property
+    def review_to_be_held(self) -> bool:
+        """The threshold was met, or the partnership chose to hold a review below it."""
+        return self.threshold_met is True or self.discretionary
 
 
 class CaseReviewComplaint(models.Model):
@@ -66,7 +84,74 @@ class CaseReviewComplaint(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     is_hate = models.BooleanField(default=False)
     reference = models.CharField(max_length=100, blank=True, help_text="The agency's own reference, e.g. a CAD number")
+    # The same complaint already recorded as an incident on a linked case: counted once, as the incident.
+    incident = models.ForeignKey(Incident, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["reported_on"]
+
+
+class CaseReviewCaseLink(models.Model):
+    """An ASB case an application is about: who linked it and when."""
+
+    application = models.ForeignKey(CaseReviewApplication, on_delete=models.CASCADE, related_name="case_links")
+    case = models.ForeignKey(AsbCase, on_delete=models.PROTECT, related_name="+")
+    linked_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    linked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["application", "case"], name="case_review_case_once")]
+        ordering = ["linked_at", "id"]
+
+
+class ReviewMeeting(BaseRecord):
+    """The case review meeting: when, who chaired it, which agencies came, what was considered."""
+
+    application = models.OneToOneField(CaseReviewApplication, on_delete=models.CASCADE, related_name="meeting")
+    held_on = models.DateField()
+    chair = models.CharField(max_length=200, help_text="Name and role of the chair")
+    independent_chair = models.CharField(max_length=200, blank=True,
+                                         help_text="If an independent person chaired or sat, their name and role")
+    documents = models.TextField(blank=True, help_text="The documents considered, one a line (or a link)")
+    history = HistoricalRecords()
+
+    @property
+    def document_list(self) -> list[str]:
+        return [line.strip() for line in self.documents.splitlines() if line.strip()]
+
+
+class AgencyAttendance(models.Model):
+    """One agency's attendance at a review meeting."""
+
+    meeting = models.ForeignKey(ReviewMeeting, on_delete=models.CASCADE, related_name="attendances")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    name_role = models.CharField(max_length=200, help_text="Who attended, and their role")
+
+    class Meta:
+        ordering = ["agency__name", "id"]
+
+
+class Recommendation(BaseRecord):
+    """What the review recommends, which agency owns it, by when, and whether it was done."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        DONE = "done", "Done"
+        NOT_ACCEPTED = "not_accepted", "Not accepted"
+
+    application = models.ForeignKey(CaseReviewApplication, on_delete=models.CASCADE,
+                                    related_name="recommendation_set")
+    text = models.TextField()
+    owner_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="case_review_recommendations")
+    due_on = models.DateField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    status_reason = models.TextField(blank=True, help_text="Why it was not accepted")
+    closed_on = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_on", "id"]
+
+    def is_overdue(self, today: date) -> bool:
+        return self.status == self.Status.OPEN and self.due_on < today

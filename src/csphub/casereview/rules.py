@@ -338,3 +338,81 @@ def check_review_dates(held_on: date, received_on: date, today: date) -> list[Re
     """A review is held after the application, and not in the future (record it once held)."""
     return [*not_in_future(held_on, today, "A review", "held_on"),
             *not_before(held_on, received_on, "The review", "the application", "held_on", "review_before_application")]
+
+
+# ---- Counting the incidents already on the linked cases (issue 12, item 8) ----------------------
+
+def complaints_to_count(
+    rekeyed: Sequence[tuple[Complaint, str | None]],
+    incidents: Mapping[str, Complaint],
+) -> list[Complaint]:
+    """The complaints the threshold counts: every incident recorded on the linked cases, and each
+    complaint keyed in on the application unless it is marked as one of those incidents (its
+    key), so a complaint on both is counted once, as the incident.
+
+    Examples:
+        >>> incident = Complaint(date(2026, 1, 5), date(2026, 1, 4), "police", reference="incident 7")
+        >>> same = Complaint(date(2026, 1, 5), date(2026, 1, 4), "police", reference="CAD 1")
+        >>> new = Complaint(date(2026, 2, 1), date(2026, 2, 1), "council")
+        >>> [c.reference for c in complaints_to_count([(same, "7"), (new, None)], {"7": incident})]
+        ['incident 7', '']
+    """
+    keyed_in = [c for c, same_as in rekeyed if same_as is None or same_as not in incidents]
+    return [*incidents.values(), *keyed_in]
+
+
+def check_discretion(threshold_met: bool, reason: str, already_discretionary: bool) -> list[Refusal]:
+    """A review below the threshold is the partnership's choice, and it says why.
+
+    Examples:
+        >>> [r.rule for r in check_discretion(False, "  ", False)]
+        ['discretion_reason_required']
+        >>> [r.rule for r in check_discretion(True, "Vulnerable victim", False)]
+        ['threshold_met_no_discretion']
+    """
+    refusals = []
+    if threshold_met:
+        refusals.append(Refusal("threshold_met_no_discretion", "The threshold is met: record the threshold "
+                                "decision; a review will be held.", "reason"))
+    if already_discretionary:
+        refusals.append(Refusal("already_discretionary", "A review at the partnership's discretion is "
+                                "already decided.", "reason"))
+    if not reason.strip():
+        refusals.append(Refusal("discretion_reason_required", "Say why the partnership will hold a review "
+                                "below the threshold.", "reason"))
+    return refusals
+
+
+RECOMMENDATION_STATUSES = ("open", "done", "not_accepted")
+
+
+def check_recommendation(due_on: date, held_on: date, status: str, reason: str) -> list[Refusal]:
+    """A recommendation is due on or after the review that made it; one not accepted says why.
+
+    Examples:
+        >>> [r.rule for r in check_recommendation(date(2026, 3, 1), date(2026, 3, 2), "open", "")]
+        ['recommendation_before_review']
+        >>> [r.rule for r in check_recommendation(date(2026, 3, 9), date(2026, 3, 2), "not_accepted", "")]
+        ['not_accepted_reason_required']
+    """
+    refusals = [*not_before(due_on, held_on, "A recommendation's due date", "the review that made it", "due_on",
+                            "recommendation_before_review")]
+    if status not in RECOMMENDATION_STATUSES:
+        refusals.append(Refusal("unknown_status", f"Status {status!r} is not one of "
+                                f"{', '.join(RECOMMENDATION_STATUSES)}.", "status"))
+    if status == "not_accepted" and not reason.strip():
+        refusals.append(Refusal("not_accepted_reason_required", "Say why the recommendation was not accepted.",
+                                "status_reason"))
+    return refusals
+
+
+def is_overdue(status: str, due_on: date, today: date) -> bool:
+    """Still open after its due date (due today is not yet overdue).
+
+    Examples:
+        >>> is_overdue("open", date(2026, 3, 1), date(2026, 3, 2)), is_overdue("open", date(2026, 3, 2), date(2026, 3, 2))
+        (True, False)
+        >>> is_overdue("done", date(2026, 3, 1), date(2026, 3, 9))
+        False
+    """
+    return status == "open" and due_on < today

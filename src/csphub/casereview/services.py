@@ -22,7 +22,14 @@ from csphub.errors import NotFoundError, PermissionRefused, RuleRefused
 
 from . import deadlines as working_days
 from . import rules
-from .models import CaseReviewApplication, CaseReviewComplaint
+from .models import (
+    AgencyAttendance,
+    CaseReviewApplication,
+    CaseReviewCaseLink,
+    CaseReviewComplaint,
+    Recommendation,
+    ReviewMeeting,
+)
 
 
 def threshold_rule() -> rules.ThresholdRule:
@@ -102,6 +109,8 @@ def receive_application(user: Any, *, applicant: Person, behaviour: str, complai
     application = CaseReviewApplication(applicant=applicant, behaviour=behaviour, case=case, on_behalf_of=on_behalf_of,
                                         received_on=received_on, received_by_agency=m.agency)
     application.save_by(user)
+    if case is not None:
+        CaseReviewCaseLink.objects.create(application=application, case=case, linked_by=user)
     for c in complaints:
         CaseReviewComplaint.objects.create(application=application, reported_on=c.reported_on,
                                            behaviour_on=c.behaviour_on, agency=c.agency, is_hate=c.is_hate,
@@ -110,10 +119,27 @@ def receive_application(user: Any, *, applicant: Person, behaviour: str, complai
     return application
 
 
+def _as_complaint(incident: Incident) -> rules.Complaint:
+    return rules.Complaint(reported_on=incident.reported_on, behaviour_on=timezone.localtime(incident.occurred_at).date(),
+                           agency=incident.reported_by_agency.name, is_hate=incident.is_hate,
+                           reference=f"incident {incident.pk}")
+
+
+def linked_incidents(application: CaseReviewApplication) -> QuerySet[Incident]:
+    """The incidents recorded on the application's linked cases (for counting, not audited)."""
+    return (Incident.objects.filter(case__in=application.case_links.values("case_id"), archived_on__isnull=True)
+            .select_related("reported_by_agency").order_by("reported_on", "id"))
+
+
 def complaints_of(application: CaseReviewApplication) -> list[rules.Complaint]:
-    return [rules.Complaint(reported_on=c.reported_on, behaviour_on=c.behaviour_on, agency=c.agency.name,
-                            is_hate=c.is_hate, reference=c.reference)
-            for c in application.complaints.select_related("agency")]
+    """What the threshold counts: the incidents already on the linked cases, and the complaints
+    keyed in on the application that are not marked as one of those incidents."""
+    incidents = {str(i.pk): _as_complaint(i) for i in linked_incidents(application)}
+    keyed_in = [(rules.Complaint(reported_on=c.reported_on, behaviour_on=c.behaviour_on, agency=c.agency.name,
+                                 is_hate=c.is_hate, reference=c.reference),
+                 str(c.incident_id) if c.incident_id else None)
+                for c in application.complaints.select_related("agency")]
+    return rules.complaints_to_count(keyed_in, incidents)
 
 
 def check_threshold(application: CaseReviewApplication) -> rules.ThresholdDecision:
@@ -126,8 +152,9 @@ def deadlines_for(application: CaseReviewApplication) -> dict[str, date]:
 
 
 def overdue_stages(application: CaseReviewApplication, today: date | None = None) -> list[str]:
+    held = application.threshold_met is not False or application.discretionary
     done = {"acknowledge_by": application.acknowledged_on, "decide_by": application.decided_on,
-            "review_by": application.review_held_on if application.threshold_met is not False else application.decided_on}
+            "review_by": application.review_held_on if held else application.decided_on}
     return working_days.overdue(deadlines_for(application), done, today or timezone.localdate())
 
 
@@ -168,6 +195,7 @@ def decide_threshold(user: Any, application: CaseReviewApplication, *, expected_
     application.threshold_met = decision.met
     application.decision_reason = decision.reason
     application.decided_on = on or timezone.localdate()
+    application.decided_by = user
     application.acknowledged_on = application.acknowledged_on or application.decided_on
     application.status = (CaseReviewApplication.Status.THRESHOLD_MET if decision.met
                            else CaseReviewApplication.Status.THRESHOLD_NOT_MET)
@@ -181,8 +209,9 @@ def decide_threshold(user: Any, application: CaseReviewApplication, *, expected_
 def record_review(user: Any, application: CaseReviewApplication, *, expected_version: int | None = None, held_on: date, recommendations: str = "",
                   channel: str = Channel.WEB) -> CaseReviewApplication:
     _require(user, application, expected_version)
-    if application.threshold_met is not True:
-        raise RuleRefused("review_needs_threshold", "A review is held once the threshold is met.", "status")
+    if not application.review_to_be_held:
+        raise RuleRefused("review_needs_threshold", "A review is held once the threshold is met "
+                          "(or the partnership decides to hold one below it).", "status")
     refuse(rules.check_review_dates(held_on, application.received_on, timezone.localdate()))
     application.review_held_on = held_on
     application.recommendations = recommendations
@@ -232,6 +261,8 @@ def annual_statistics(start: date, end: date) -> dict[str, Any]:
 def victims_meeting_threshold(user: Any, as_of: date | None = None) -> list[Person]:
     """Victims and complainants, on cases the user can see, whose own reported incidents already
     meet the threshold and who have not applied: an officer should tell them about the review."""
+    if not policy.can_handle_case_reviews(user):
+        raise PermissionRefused("Case reviews are handled by officers and supervisors.")
     as_of = as_of or timezone.localdate()
     people = policy.people(user).filter(
         case_roles__role__in=[PartyRole.VICTIM, PartyRole.COMPLAINANT]).distinct()
@@ -248,3 +279,196 @@ def victims_meeting_threshold(user: Any, as_of: date | None = None) -> list[Pers
                   .values_list("applicant_id", flat=True))
     found = [p for p in people if str(p.pk) in due and p.pk not in applied]
     return reads.shown(user, "person", found, purpose="victims to tell about the case review")
+
+
+# ---- The workflow: linked cases, discretion, the meeting, recommendations (issue 12, item 8) ----
+
+def linked_cases(user: Any, application: CaseReviewApplication, *, channel: str = Channel.WEB) -> list[Any]:
+    """The linked cases the user may see (audited by id); others still count, unseen."""
+    return list(reads.cases(user, purpose=f"case review {application.pk} linked cases", channel=channel)
+                .filter(id__in=application.case_links.values("case_id")).select_related("case_type"))
+
+
+def counted_incidents(user: Any, application: CaseReviewApplication, *, channel: str = Channel.WEB) -> list[Incident]:
+    """The incidents on the linked cases that count towards the threshold and the user may see (audited)."""
+    return list(reads.incidents(user, purpose=f"case review {application.pk} threshold", channel=channel)
+                .filter(id__in=linked_incidents(application).values("id")).select_related("reported_by_agency")
+                .order_by("reported_on", "id"))
+
+
+def case_choices(user: Any, application: CaseReviewApplication) -> list[tuple[int, str]]:
+    """Cases the user may see and link (audited as listed): the link page's picker."""
+    found = (reads.cases(user, purpose=f"case review {application.pk} case picker")
+             .exclude(id__in=application.case_links.values("case_id")).select_related("case_type")[:500])
+    return [(c.pk, f"{c.reference}: {c.case_type}") for c in found]
+
+
+@transaction.atomic
+def link_case(user: Any, application: CaseReviewApplication, case_pk: object, *, channel: str = Channel.WEB
+              ) -> CaseReviewCaseLink:
+    """Link an ASB case the user may see (else NotFoundError, audited as a refused case): its
+    incidents now count towards the threshold. Linking a case already linked changes nothing."""
+    _require(user, application)
+    case = reads.case(user, case_pk, purpose=f"link to case review {application.pk}", channel=channel)
+    link, created = CaseReviewCaseLink.objects.get_or_create(application=application, case=case,
+                                                             defaults={"linked_by": user})
+    if created:
+        record(user, Action.CHANGED, "case_review", application.pk, channel=channel, summary=f"linked case {case.pk}")
+    return link
+
+
+@transaction.atomic
+def mark_complaint_as_incident(user: Any, complaint: CaseReviewComplaint, incident_pk: object | None, *,
+                               channel: str = Channel.WEB) -> CaseReviewComplaint:
+    """Mark a keyed-in complaint as an incident already on a linked case (counted once, as the
+    incident), or clear the mark with None."""
+    application = complaint.application
+    _require(user, application)
+    incident = None
+    if incident_pk not in (None, ""):
+        incident = reads.incident(user, incident_pk, purpose=f"case review {application.pk} complaint", channel=channel)
+        if not linked_incidents(application).filter(pk=incident.pk).exists():
+            raise RuleRefused("incident_not_on_linked_case", "That incident is not on a case linked to "
+                              f"{application.reference}; link its case first.", "incident")
+    complaint.incident = incident
+    complaint.save()
+    record(user, Action.CHANGED, "case_review_complaint", complaint.pk, channel=channel,
+           summary="marked as an incident" if incident else "incident mark cleared")
+    return complaint
+
+
+@transaction.atomic
+def decide_discretionary(user: Any, application: CaseReviewApplication, *, reason: str,
+                         expected_version: int | None = None, on: date | None = None,
+                         channel: str = Channel.WEB) -> CaseReviewApplication:
+    """Below the threshold, the partnership decides to hold a review anyway, and says why (who
+    and when are recorded). Also after a decision that the threshold was not met."""
+    _require(user, application, expected_version)
+    refuse([*rules.check_discretion(check_threshold(application).met, reason, application.discretionary),
+            *rules.not_in_future(on, timezone.localdate(), "A decision", "reason")])
+    application.discretionary = True
+    application.discretion_reason = reason.strip()
+    application.threshold_met = False
+    application.decided_on = application.decided_on or on or timezone.localdate()
+    application.decided_by = user
+    application.acknowledged_on = application.acknowledged_on or application.decided_on
+    if not application.decision_reason:
+        application.decision_reason = check_threshold(application).reason
+    application.status = CaseReviewApplication.Status.DISCRETIONARY
+    application.save_by(user)
+    record(user, Action.CHANGED, "case_review", application.pk, channel=channel, summary="review at discretion")
+    return application
+
+
+@dataclass(frozen=True)
+class AttendanceInput:
+    agency: Any
+    name_role: str
+
+
+@transaction.atomic
+def record_meeting(user: Any, application: CaseReviewApplication, *, held_on: date, chair: str,
+                   attendees: Sequence[AttendanceInput], independent_chair: str = "", documents: str = "",
+                   expected_version: int | None = None, channel: str = Channel.WEB) -> ReviewMeeting:
+    """The review meeting: when, the chair, any independent chair, the agencies that came and the
+    documents considered. Marks the review held."""
+    _require(user, application, expected_version)
+    if not application.review_to_be_held:
+        raise RuleRefused("review_needs_threshold", "A review is held once the threshold is met "
+                          "(or the partnership decides to hold one below it).", "held_on")
+    if ReviewMeeting.objects.filter(application=application).exists():
+        raise RuleRefused("meeting_already_recorded", f"The review meeting of {application.reference} is "
+                          "already recorded.", "held_on")
+    refusals = rules.check_review_dates(held_on, application.received_on, timezone.localdate())
+    if not chair.strip():
+        refusals.append(rules.Refusal("chair_required", "Say who chaired the review.", "chair"))
+    if not [a for a in attendees if a.name_role.strip()]:
+        refusals.append(rules.Refusal("attendance_required", "Record at least one agency that attended.",
+                                      "attendees"))
+    refuse(refusals)
+    meeting = ReviewMeeting(application=application, held_on=held_on, chair=chair.strip(),
+                            independent_chair=independent_chair.strip(), documents=documents.strip())
+    meeting.save_by(user)
+    AgencyAttendance.objects.bulk_create([AgencyAttendance(meeting=meeting, agency=a.agency,
+                                                           name_role=a.name_role.strip())
+                                          for a in attendees if a.name_role.strip()])
+    application.review_held_on = held_on
+    application.status = CaseReviewApplication.Status.REVIEW_HELD
+    application.save_by(user)
+    record(user, Action.CREATED, "case_review_meeting", meeting.pk, channel=channel)
+    return meeting
+
+
+def meeting_of(application: CaseReviewApplication) -> ReviewMeeting | None:
+    return ReviewMeeting.objects.filter(application=application).prefetch_related("attendances__agency").first()
+
+
+@transaction.atomic
+def add_recommendation(user: Any, application: CaseReviewApplication, *, text: str, owner_agency: Any,
+                       due_on: date, channel: str = Channel.WEB) -> Recommendation:
+    """A recommendation of the review, owned by one agency, due by a date."""
+    _require(user, application)
+    meeting = meeting_of(application)
+    if meeting is None:
+        raise RuleRefused("recommendation_needs_meeting", "Record the review meeting first.", "text")
+    refusals = rules.check_recommendation(due_on, meeting.held_on, Recommendation.Status.OPEN, "")
+    if not text.strip():
+        refusals.append(rules.Refusal("recommendation_text_required", "Say what the review recommends.", "text"))
+    refuse(refusals)
+    recommendation = Recommendation(application=application, text=text.strip(), owner_agency=owner_agency,
+                                    due_on=due_on)
+    recommendation.save_by(user)
+    record(user, Action.CREATED, "case_review_recommendation", recommendation.pk, channel=channel)
+    return recommendation
+
+
+def get_recommendation(user: Any, pk: object, *, channel: str = Channel.WEB,
+                       purpose: str = "case review recommendation") -> Recommendation:
+    return reads.case_review_recommendation(user, pk, purpose=purpose, channel=channel)
+
+
+@transaction.atomic
+def update_recommendation(user: Any, recommendation: Recommendation, *, status: str, status_reason: str = "",
+                          due_on: date | None = None, expected_version: int | None = None,
+                          channel: str = Channel.WEB) -> Recommendation:
+    """Mark a recommendation done, not accepted (with a reason) or open again, or move its due
+    date; refused (409) when made from an older version than the record's."""
+    lock(recommendation)
+    if not policy.case_review_recommendations(user).filter(pk=recommendation.pk).exists():
+        raise NotFoundError(f"No recommendation {recommendation.pk}.")
+    recommendation.check_version(expected_version)
+    due_on = due_on or recommendation.due_on
+    meeting = meeting_of(recommendation.application)
+    held_on = meeting.held_on if meeting else recommendation.application.received_on
+    refuse(rules.check_recommendation(due_on, held_on, status, status_reason))
+    recommendation.status = status
+    recommendation.status_reason = status_reason.strip() if status == Recommendation.Status.NOT_ACCEPTED else ""
+    recommendation.due_on = due_on
+    recommendation.closed_on = None if status == Recommendation.Status.OPEN else (recommendation.closed_on
+                                                                                  or timezone.localdate())
+    recommendation.save_by(user)
+    record(user, Action.CHANGED, "case_review_recommendation", recommendation.pk, channel=channel, summary=status)
+    return recommendation
+
+
+def recommendation_list(user: Any, *, purpose: str = "case review recommendations", channel: str = Channel.WEB,
+                        application: CaseReviewApplication | None = None) -> list[Recommendation]:
+    """Recommendations the user may see (audited by id), soonest due first."""
+    if not policy.can_handle_case_reviews(user):
+        raise PermissionRefused("Case reviews are handled by officers and supervisors.")
+    found = reads.case_review_recommendations(user, purpose=purpose, channel=channel)
+    if application is not None:
+        found = found.filter(application=application)
+    return list(found.select_related("application", "owner_agency").order_by("due_on", "id")[:500])
+
+
+def overdue_for_my_agency(user: Any, today: date | None = None) -> list[Recommendation]:
+    """Open recommendations owned by the user's agency whose due date has passed, most overdue
+    first (audited by id): the dashboard's list."""
+    m = roles.membership(user)
+    if m is None or not policy.can_handle_case_reviews(user):
+        return []
+    return list(reads.case_review_recommendations(user, purpose="dashboard: overdue case review recommendations")
+                .filter(owner_agency_id=m.agency_id, status=Recommendation.Status.OPEN,
+                        due_on__lt=today or timezone.localdate())
+                .select_related("application").order_by("due_on", "id"))

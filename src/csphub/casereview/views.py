@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from csphub.casework import services as casework_services
 from csphub.core.forms import show_refusal
-from csphub.errors import RuleRefused
+from csphub.errors import RuleRefused, StaleEdit
 
 from . import forms, services
 
@@ -19,10 +19,8 @@ def application_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     rows = [{"app": a, "deadlines": services.deadlines_for(a), "overdue": services.overdue_stages(a, today)}
             for a in services.application_list(user)]
-    return render(request, "casereview/list.html", {
-        "title": "ASB Case Reviews", "rows": rows, "victims": services.victims_meeting_threshold(user, today),
-        "rule": services.threshold_rule(),
-    })
+    return render(request, "casereview/list.html", {"title": "ASB Case Reviews", "rows": rows,
+                                                    "rule": services.threshold_rule()})
 
 
 def application_create(request: HttpRequest) -> HttpResponse:
@@ -68,6 +66,12 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 services.record_review(user, app, **review.cleaned_data)
                 messages.success(request, "Review recorded")
                 return redirect("case-review", pk=app.pk)
+            if "same_as" in request.POST:
+                complaint = app.complaints.filter(pk=_int(request.POST.get("complaint"))).first()
+                if complaint is not None:
+                    services.mark_complaint_as_incident(user, complaint, request.POST.get("incident") or None)
+                    messages.success(request, "Complaint marked")
+                return redirect("case-review", pk=app.pk)
             if "escalate" in request.POST and escalation.is_valid():
                 services.escalate(user, app, **escalation.cleaned_data)
                 messages.success(request, "Escalation recorded")
@@ -76,7 +80,140 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             show_refusal(review if "review" in request.POST else escalation, e)
     return render(request, "casereview/detail.html", {
         "title": app.reference, "app": app, "check": services.check_threshold(app),
+        "linked_cases": services.linked_cases(user, app), "incidents": services.counted_incidents(user, app),
+        "meeting": services.meeting_of(app), "today": timezone.localdate(), "recommendations": services.recommendation_list(
+            user, purpose=f"case review {app.pk} recommendations", application=app),
         "deadlines": services.deadlines_for(app), "overdue": services.overdue_stages(app),
         "complaints": app.complaints.select_related("agency"), "review": review, "escalation": escalation,
         "form_errors": bool(review.errors or escalation.errors),
     })
+
+
+def _int(value: object) -> int | None:
+    try:
+        return int(str(value))
+    except ValueError:
+        return None
+
+
+def _form_page(request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:
+    forms_on_page = [v for v in context.values() if hasattr(v, "errors") and hasattr(v, "is_bound")]
+    context["form_errors"] = any(f.errors for f in forms_on_page)
+    return render(request, template, context, status=status)
+
+
+def link_case(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    app = services.get_application(user, pk, purpose="case review link a case")
+    form = forms.LinkCaseForm(request.POST or None, cases=services.case_choices(user, app))
+    if request.method == "POST" and form.is_valid():
+        try:
+            link = services.link_case(user, app, form.cleaned_data["case"])
+        except RuleRefused as e:
+            show_refusal(form, e)
+        else:
+            messages.success(request, f"Case {link.case.reference} linked: its incidents count towards the threshold")
+            return redirect("case-review", pk=app.pk)
+    return _form_page(request, "casereview/link_case.html", {"title": f"Link an ASB case: {app.reference}",
+                                                             "app": app, "form": form})
+
+
+def discretion(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    app = services.get_application(user, pk, purpose="case review discretion")
+    form = forms.DiscretionForm(request.POST or None, initial={"version": app.version})
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decide_discretionary(user, app, reason=form.cleaned_data["reason"],
+                                          expected_version=form.cleaned_data["version"])
+        except StaleEdit as e:
+            show_refusal(form, e)
+            status = 409
+        except RuleRefused as e:
+            show_refusal(form, e)
+        else:
+            messages.success(request, "A review will be held at the partnership's discretion")
+            return redirect("case-review", pk=app.pk)
+    return _form_page(request, "casereview/discretion.html", {
+        "title": f"Hold a review below the threshold: {app.reference}", "app": app, "form": form,
+        "check": services.check_threshold(app)}, status)
+
+
+def meeting(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    app = services.get_application(user, pk, purpose="case review meeting")
+    form = forms.MeetingForm(request.POST or None, initial={"held_on": timezone.localdate()})
+    attendees = forms.AttendanceFormSet(request.POST or None, prefix="attendee")
+    if request.method == "POST" and form.is_valid() and attendees.is_valid():
+        came = [services.AttendanceInput(agency=a["agency"], name_role=a["name_role"])
+                for a in attendees.cleaned_data if a.get("agency") and a.get("name_role")]
+        try:
+            services.record_meeting(user, app, attendees=came, **form.cleaned_data)
+        except RuleRefused as e:
+            show_refusal(form, e)
+        else:
+            messages.success(request, "Review meeting recorded")
+            return redirect("case-review", pk=app.pk)
+    context = {"title": f"The review meeting: {app.reference}", "app": app, "meeting": services.meeting_of(app),
+               "form": form, "attendees": attendees}
+    page = _form_page(request, "casereview/meeting.html", context)
+    return page
+
+
+def recommendation_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    app = services.get_application(user, pk, purpose="case review add a recommendation")
+    form = forms.RecommendationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_recommendation(user, app, **form.cleaned_data)
+        except RuleRefused as e:
+            show_refusal(form, e)
+        else:
+            messages.success(request, "Recommendation added")
+            return redirect("case-review", pk=app.pk)
+    return _form_page(request, "casereview/recommendation_add.html",
+                      {"title": f"Add a recommendation: {app.reference}", "app": app, "form": form})
+
+
+def recommendation_list(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    found = services.recommendation_list(request.user)
+    return render(request, "casereview/recommendations.html", {
+        "title": "Case review recommendations", "today": today,
+        "overdue": [r for r in found if r.is_overdue(today)],
+        "others": [r for r in found if not r.is_overdue(today)]})
+
+
+def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    recommendation = services.get_recommendation(user, pk, purpose="case review recommendation page")
+    form = forms.RecommendationStatusForm(request.POST or None, initial={
+        "status": recommendation.status, "status_reason": recommendation.status_reason,
+        "due_on": recommendation.due_on, "version": recommendation.version})
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.update_recommendation(user, recommendation, status=d["status"], status_reason=d["status_reason"],
+                                           due_on=d["due_on"], expected_version=d["version"])
+        except StaleEdit as e:
+            show_refusal(form, e)
+            status = 409
+        except RuleRefused as e:
+            show_refusal(form, e)
+        else:
+            messages.success(request, "Recommendation updated")
+            return redirect("case-review-recommendations")
+    return _form_page(request, "casereview/recommendation.html", {
+        "title": "Case review recommendation", "recommendation": recommendation, "form": form,
+        "today": timezone.localdate()}, status)
+
+
+def people_to_tell(request: HttpRequest) -> HttpResponse:
+    """Victims and complainants whose own complaints already meet the threshold and who have not
+    applied: tell them of their right to a review (its own page: the list can be long)."""
+    return render(request, "casereview/people_to_tell.html", {
+        "title": "People to tell about the ASB Case Review", "rule": services.threshold_rule(),
+        "victims": services.victims_meeting_threshold(request.user, timezone.localdate())})

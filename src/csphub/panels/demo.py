@@ -59,6 +59,7 @@ def seed_panels(users: dict[str, Any], *, seed: int = 2024, today: date | None =
                 services.decide(users["police.officer"], referral, "adopted", on=today - timedelta(days=rng.randint(5, 60)))
         _seed_iom(officer, panels["iom"], rng, today, counts)
         _seed_case_reviews(officer, rng, today, counts)
+        _seed_case_review_workflow(officer, today, counts)
     return counts
 
 
@@ -79,6 +80,40 @@ def _seed_iom(officer: Any, panel: Panel, rng: random.Random, today: date, count
             Offence.objects.create(person=person, offence=rng.choice(["Shoplifting", "Possession of drugs", "Public order"]),
                                    committed_on=entered + timedelta(days=rng.randint(1, (today - entered).days)),
                                    source="Demo police records")
+
+
+def _seed_case_review_workflow(officer: Any, today: date, counts: dict[str, int]) -> None:
+    """One review run to its recommendations: a linked case whose incidents count, the meeting
+    with the agencies that came, and two recommendations, one of them overdue (for Riverford Homes)."""
+    owners = {a.name: a for a in Agency.objects.filter(name__in=["Aldshire Police", "Riverford Homes"])}
+    case = (AsbCase.objects.filter(lead_agency=officer.membership.agency, parties__role="victim")
+            .order_by("opened_on").first())
+    if case is None or len(owners) < 2:
+        return
+    received = max(today - timedelta(days=70), case.opened_on)
+    if (today - received).days < 30:
+        return
+    victim = case.parties.filter(role="victim").first().person
+    app = case_reviews.receive_application(officer, applicant=victim, behaviour=case.summary, complaints=[],
+                                           received_on=received, case=case)
+    counts["case_reviews"] += 1
+    decided_on = received + timedelta(days=5)
+    if case_reviews.check_threshold(app).met:
+        case_reviews.decide_threshold(officer, app, on=decided_on)
+    else:
+        case_reviews.decide_discretionary(officer, app, on=decided_on,
+                                          reason="The victim is elderly and the behaviour is escalating")
+    held_on = received + timedelta(days=25)
+    case_reviews.record_meeting(officer, app, held_on=held_on, chair="Head of Community Safety, Riverford Council",
+                                independent_chair="Chair of the Aldshire Victims' Forum",
+                                documents="Case chronology\nIncident log\nRisk assessment",
+                                attendees=[case_reviews.AttendanceInput(officer.membership.agency, "ASB officer"),
+                                           case_reviews.AttendanceInput(owners["Aldshire Police"], "Beat manager"),
+                                           case_reviews.AttendanceInput(owners["Riverford Homes"], "Housing officer")])
+    case_reviews.add_recommendation(officer, app, text="Offer the victim a management move",
+                                    owner_agency=owners["Riverford Homes"], due_on=today - timedelta(days=7))
+    case_reviews.add_recommendation(officer, app, text="Patrols on the estate on Friday and Saturday nights",
+                                    owner_agency=owners["Aldshire Police"], due_on=today + timedelta(days=30))
 
 
 def _seed_case_reviews(officer: Any, rng: random.Random, today: date, counts: dict[str, int]) -> None:
