@@ -104,12 +104,12 @@ ENTRY_READS = (Read("dialin_entry", "dialin_entry"), Read("person", "dialin_vict
 
 def _csv(world: World) -> dict[str, Any]:
     content = (b"occurred_at,type,account,postcode\n"
-               + f"{iso(world.today)} 01:15,Noise nuisance,Party until 1am,ME4 4TZ\n".encode())
+               + f"{iso(world.today - timedelta(days=1))} 01:15,Noise nuisance,Party until 1am,ME4 4TZ\n".encode())
     return {"file": SimpleUploadedFile("log.csv", content, "text/csv")}
 
 
 def _entry_post(world: World) -> dict[str, Any]:
-    return {"entry_type": EntryType.objects.get(name="Youth ASB").pk, "occurred_at": f"{iso(world.today)}T01:30",
+    return {"entry_type": EntryType.objects.get(name="Youth ASB").pk, "occurred_at": f"{iso(world.today - timedelta(days=1))}T01:30",
             "account": "Fireworks thrown at buses", "address": "Bus station", "postcode": "", "latitude": "",
             "longitude": "", "ward": "", "urgency": "priority", "reference": "", "person": "", "person_role": ""}
 
@@ -185,7 +185,7 @@ API_ROUTES: dict[str, tuple[Exercise, ...]] = {
     "GET /api/v1/dial-in/entries": (Exercise("dialin_member", shown=(
         Shown("dialin_entry", "dialin_entry", "dialin_entry", api_ids),)),),
     "POST /api/v1/dial-in/entries": (Exercise("dialin_logger", body=lambda w: {"entries": [
-        {"occurred_at": f"{iso(w.today)}T00:45:00", "type": "Noise nuisance", "account": "Car stereo",
+        {"occurred_at": f"{iso(w.today - timedelta(days=1))}T00:45:00", "type": "Noise nuisance", "account": "Car stereo",
          "postcode": "ME4 4TZ", "reference": "CAD 0045"}]}),),
     "GET /api/v1/dial-in/entries/{entry_id}": (Exercise(
         "dialin_entry", params={"entry_id": "dialin_entry"}, reads=ENTRY_READS, refused="dialin_entry"),),

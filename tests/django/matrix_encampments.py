@@ -83,7 +83,7 @@ PAGES: dict[str, tuple[Exercise, ...]] = {
     "/encampments/new/": (
         Exercise("encampments_council"),
         Exercise("encampments_council", "post", body=lambda w: {
-            "site": w.pk("site"), "arrived_at": f"{iso(w.today)}T07:00", "reported_by": "public", "caravans": "3",
+            "site": w.pk("site"), "arrived_at": f"{iso(w.today - timedelta(days=1))}T07:00", "reported_by": "public", "caravans": "3",
             "vehicles": "4", "land_occupied": "on"}),
     ),
     "/encampments/<int:pk>/": (Exercise("incursion_view", params=INCURSION,
@@ -134,7 +134,7 @@ API_ROUTES: dict[str, tuple[Exercise, ...]] = {
         "name": "Capstone car park", "land_owner": "council", "latitude": 51.35, "longitude": 0.55}),),
     "GET /api/v1/encampments/incursions": (Exercise("encampments_area", reads=(INCURSION_READ,)),),
     "POST /api/v1/encampments/incursions": (Exercise("encampments_council", body=lambda w: {
-        "site_id": w.pk("site"), "arrived_at": f"{iso(w.today)}T06:30:00", "caravans": 2, "vehicles": 3}),),
+        "site_id": w.pk("site"), "arrived_at": f"{iso(w.today - timedelta(days=1))}T06:30:00", "caravans": 2, "vehicles": 3}),),
     "GET /api/v1/encampments/incursions/{incursion_id}": (Exercise(
         "incursion_view", params=INCURSION_ID, refused="incursion",
         reads=(INCURSION_READ, Read("legal_step", "legal_step"))),),
