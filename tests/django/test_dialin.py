@@ -69,9 +69,9 @@ def test_a_person_the_officer_may_not_see_cannot_be_named(partnership):
 
 def test_a_csv_upload_saves_good_rows_refuses_bad_ones_and_adds_nothing_the_second_time(partnership):
     csv = ("occurred_at,type,account,address,postcode,urgency,reference\n"
-           f"{date.today():%Y-%m-%d} 01:10,Noise nuisance,Party at number 4,4 Elm Road,ME7 1AA,,CAD 1\n"
-           f"{date.today():%Y-%m-%d} 02:20,Fog,Strange fog,,,,CAD 2\n"
-           f"{date.today():%Y-%m-%d} 03:30,Youth ASB,Stones at buses,Bus station,ME4 4XX,urgent,CAD 3\n")
+           f"{date.today() - timedelta(days=1):%Y-%m-%d} 01:10,Noise nuisance,Party at number 4,4 Elm Road,ME7 1AA,,CAD 1\n"
+           f"{date.today() - timedelta(days=1):%Y-%m-%d} 02:20,Fog,Strange fog,,,,CAD 2\n"
+           f"{date.today() - timedelta(days=1):%Y-%m-%d} 03:30,Youth ASB,Stones at buses,Bus station,ME4 4XX,urgent,CAD 3\n")
     result = services.upload_csv(partnership["pc"], "overnight.csv", csv.encode())
     assert len(result.created) == 2 and result.duplicates == []
     assert [str(p) for p in result.problems] == [

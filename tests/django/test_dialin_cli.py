@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from click.testing import CliRunner
@@ -35,7 +35,7 @@ def officer():
 
 
 def test_upload_refuses_bad_rows_to_quarantine_and_adds_nothing_twice(officer, tmp_path):
-    today = date.today().isoformat()
+    today = (date.today() - timedelta(days=1)).isoformat()  # last night: early hours of today may be ahead
     log = tmp_path / "overnight.csv"
     log.write_text("occurred_at,type,account,postcode,reference\n"
                    f"{today} 01:10,Noise nuisance,Party,ME7 1AA,CAD 1\n"
@@ -60,7 +60,7 @@ def test_distribution_digest_email_figures_and_quarters(officer, tmp_path):
     listed = json.loads(run("dialin", "distribution", "list", "--format", "json").output)
     assert listed == [{"agency": "Kent Police", "emails": "nt@kent.example"}]
     log = tmp_path / "log.csv"
-    log.write_text(f"occurred_at,type,account,ward\n{date.today()} 01:10,Noise nuisance,Party at number 4,River\n")
+    log.write_text(f"occurred_at,type,account,ward\n{date.today() - timedelta(days=1)} 01:10,Noise nuisance,Party at number 4,River\n")
     run("dialin", "upload", str(log), "--as", "pc.smith")
     digest = run("dialin", "digest", "--email", "--format", "json", "--site-url", "https://csphub.example/")
     assert json.loads(digest.stdout) == [{"ward": "River", "type": "Noise nuisance", "entries": 1}]
