@@ -4,6 +4,7 @@ partnership's template replacing ours, the version following the text, Word and 
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -102,3 +103,11 @@ def test_the_pdf_is_a_pdf():
 def test_an_unknown_format_is_refused():
     with pytest.raises(ValueError, match="docx, pdf"):
         letters.render("cpw.txt", VALUES, "odt", letters_dir=None)
+
+
+def test_the_letters_guide_lists_exactly_the_placeholders():
+    guide = (Path(__file__).resolve().parents[1] / "docs" / "letters.md").read_text(encoding="utf-8")
+    section = guide.split("## Placeholders", 1)[1]
+    listed = re.findall(r"^\| `([a-z0-9_]+)` \|", section, flags=re.MULTILINE)
+    assert sorted(listed) == sorted(letters.PLACEHOLDERS)
+    assert len(listed) == len(set(listed))
