@@ -20,6 +20,7 @@ from csphub.audit.services import Channel
 from csphub.core.listing import Slice, Window, take
 from csphub.dates import financial_year_of
 from csphub.errors import NotFoundError, PermissionRefused
+from csphub.inbox import services as inbox
 
 from . import stats
 from .letters import TEMPLATES as LETTER_TEMPLATES
@@ -157,6 +158,7 @@ def dashboard(user: Any) -> dict[str, Any]:
                                      .select_related("case")[:10]) if policy.can_read_free_text(user) else [],
         "can_create": policy.can_create_case(user),
         "can_view_caseload": policy.can_view_caseload(user),
+        "inbox_unread": inbox.unread_count(user),  # issue 12, item 3
     }
 
 
