@@ -54,14 +54,19 @@ BAD_VALUES = {
     "CSPHUB_MFA": "optional",
     "CSPHUB_TOKEN_DAYS": "90d",
     "CSPHUB_AREA_NAMES": "ab,riverford",
+    "CSPHUB_EMAIL_HOST": "smtp://mail.example.gov.uk",
+    "CSPHUB_EMAIL_PORT": "70000",
+    "CSPHUB_EMAIL_USER": "csp hub",
+    "CSPHUB_EMAIL_FROM": "noreply",
+    "CSPHUB_SITE_URL": "csphub.example.gov.uk",
 }
 
 
 def test_every_variable_is_parsed_in_one_place():
     # The data directory and the warehouse are paths (anything goes); every other one has a parser.
     assert set(ENVIRONMENT_VARIABLES) == {*PARSERS, "CSPHUB_DATA_DIR", "CSPHUB_WAREHOUSE"}
-    # Only the secret key (any text) has no value to refuse.
-    assert set(BAD_VALUES) == set(PARSERS) - {"CSPHUB_SECRET_KEY"}
+    # Only the secret key and the SMTP password (any text) have no value to refuse.
+    assert set(BAD_VALUES) == set(PARSERS) - {"CSPHUB_SECRET_KEY", "CSPHUB_EMAIL_PASSWORD"}
 
 
 def test_no_module_but_csphub_settings_reads_the_variables():

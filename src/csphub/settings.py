@@ -67,6 +67,13 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "CSPHUB_MFA": "required (default) or off: a code from an authenticator app at sign-in (off refused in production)",
     "CSPHUB_TOKEN_DAYS": "days an API token lasts unless made with another expiry",
     "CSPHUB_AREA_NAMES": "comma-separated place names of the partnership's area that passwords may not contain",
+    # Email (the inbox's notifications): printed to the console unless CSPHUB_EMAIL_HOST is set.
+    "CSPHUB_EMAIL_HOST": "SMTP server that sends CSP Hub's emails (unset: emails are printed to the console)",
+    "CSPHUB_EMAIL_PORT": "SMTP port (default 587, with STARTTLS; 465: TLS from the start)",
+    "CSPHUB_EMAIL_USER": "user name to sign in to the SMTP server (unset: no sign-in)",
+    "CSPHUB_EMAIL_PASSWORD": "password to sign in to the SMTP server",
+    "CSPHUB_EMAIL_FROM": "the From address of CSP Hub's emails (default CSP Hub <csphub@localhost>)",
+    "CSPHUB_SITE_URL": "the address users open CSP Hub at, for links in emails (default http://localhost:8000)",
 }
 
 #: Which Django settings module ``CSPHUB_ENV`` may choose (``csphub.config.settings.<env>``).
@@ -134,6 +141,14 @@ class Settings:
     mfa_required: bool = True
     token_days: int = 90
     area_names: tuple[str, ...] = ("riverford", "aldshire", "medway", "kent")
+    #: Email (csphub.inbox's notifications): SMTP when a host is set, else the console.
+    email_host: str | None = None
+    email_port: int = 587
+    email_user: str = ""
+    email_password: str = field(default="", repr=False)
+    email_from: str = "CSP Hub <csphub@localhost>"
+    #: Where users open CSP Hub: the links in emails (no trailing slash).
+    site_url: str = "http://localhost:8000"
 
     def __post_init__(self) -> None:
         _check_penalties(self)
@@ -233,6 +248,30 @@ def _text(text: str) -> str:
     return text
 
 
+def _host(text: str) -> str:
+    if not re.fullmatch(r"[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\]", text):
+        raise ValueError("the SMTP server's host name or address, e.g. smtp.example.gov.uk (no scheme or port)")
+    return text.strip("[]")
+
+
+def _user_name(text: str) -> str:
+    if re.search(r"\s", text):
+        raise ValueError("a user name without spaces, e.g. csphub@example.gov.uk")
+    return text
+
+
+def _from_address(text: str) -> str:
+    if not re.fullmatch(r"[^<>@\s]+@[^<>@\s]+\.[^<>@\s]+|[^<>@]*<[^<>@\s]+@[^<>@\s]+>", text):
+        raise ValueError("an email address, e.g. csphub@example.gov.uk or CSP Hub <csphub@example.gov.uk>")
+    return text
+
+
+def _site_url(text: str) -> str:
+    if not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[^\s?#]*)?", text):
+        raise ValueError("the address users open CSP Hub at, e.g. https://csphub.example.gov.uk")
+    return text.rstrip("/")
+
+
 def _mfa(text: str) -> bool:
     if text.lower() not in ("required", "off"):
         raise ValueError("required or off")
@@ -308,6 +347,12 @@ PARSERS: dict[str, tuple[str, Callable[[str], object]]] = {
     "CSPHUB_MFA": ("mfa_required", _mfa),
     "CSPHUB_TOKEN_DAYS": ("token_days", _whole_number(1, 366, "days")),
     "CSPHUB_AREA_NAMES": ("area_names", _place_names),
+    "CSPHUB_EMAIL_HOST": ("email_host", _host),
+    "CSPHUB_EMAIL_PORT": ("email_port", _whole_number(1, 65535, "port")),
+    "CSPHUB_EMAIL_USER": ("email_user", _user_name),
+    "CSPHUB_EMAIL_PASSWORD": ("email_password", _text),
+    "CSPHUB_EMAIL_FROM": ("email_from", _from_address),
+    "CSPHUB_SITE_URL": ("site_url", _site_url),
 }
 
 

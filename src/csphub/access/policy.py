@@ -854,3 +854,36 @@ def can_plan_initiative(user: Any) -> bool:
 
 def can_change_initiative(user: Any, initiative: PlaceInitiative) -> bool:
     return works_cases(user) and initiative.lead_agency_id == agency_id_of(user)
+
+
+# ---- Inbox (issue 12, item 3) ---------------------------------------------------------------
+# An item is for the officers and supervisors of its agency, or for one of them when it names a
+# user. It holds no personal data (a kind, a link, a neutral title); the record it links to is
+# checked again when opened.
+
+
+def inbox_items(user: Any) -> QuerySet[Any]:
+    """The items waiting for the user: their agency's, and their own (officers and supervisors)."""
+    from csphub.inbox.models import InboxItem
+
+    if not works_cases(user):
+        return InboxItem.objects.none()
+    return InboxItem.objects.filter(Q(user__isnull=True) | Q(user_id=user.pk), agency_id=agency_id_of(user))
+
+
+def inbox_recipients(agency_id: int, user_id: int | None) -> QuerySet[Any]:
+    """Who an item for ``agency_id`` (and ``user_id``, when set) reaches: active officers and
+    supervisors of the agency."""
+    members = Membership.objects.filter(agency_id=agency_id, role__in=list(CASEWORK_ROLES))
+    if user_id is not None:
+        members = members.filter(user_id=user_id)
+    return get_user_model().objects.filter(id__in=members.values("user_id"), is_active=True)
+
+
+def supervisors_of(user: Any) -> QuerySet[Any]:
+    """The active supervisors of the user's agency, other than the user (told of overdue work)."""
+    agency_id = agency_id_of(user)
+    if agency_id is None:
+        return get_user_model().objects.none()
+    members = Membership.objects.filter(agency_id=agency_id, role=Role.SUPERVISOR).values("user_id")
+    return get_user_model().objects.filter(id__in=members, is_active=True).exclude(pk=user.pk)

@@ -20,8 +20,11 @@ from csphub.audit.services import Channel
 from csphub.core.listing import Slice, Window, take
 from csphub.dates import financial_year_of
 from csphub.errors import NotFoundError, PermissionRefused
+from csphub.inbox import services as inbox
 
 from . import stats
+from .letters import TEMPLATES as LETTER_TEMPLATES
+from .letters import letters_on
 from .models import AsbCase, Incident, Intervention, Referral, Task
 from .services import get_case, repeat_flags
 
@@ -155,6 +158,7 @@ def dashboard(user: Any) -> dict[str, Any]:
                                      .select_related("case")[:10]) if policy.can_read_free_text(user) else [],
         "can_create": policy.can_create_case(user),
         "can_view_caseload": policy.can_view_caseload(user),
+        "inbox_unread": inbox.unread_count(user),  # issue 12, item 3
     }
 
 
@@ -186,6 +190,7 @@ def case_page(user: Any, pk: object) -> dict[str, Any]:
         "attachments": list(reads.attachments(user, purpose=purpose).filter(case=case)),
         "groups": list(reads.groups(user, purpose=purpose).filter(members__case_roles__case=case).distinct()),
         "repeat": repeat_flags(case),
+        "letters": letters_on(case), "letter_kinds": list(LETTER_TEMPLATES),  # issue 12, item 7: kinds, formats, who and when (no names)
         "high_risk_unreferred": case.risk_assessments.filter(level="high").exists()
         and not case.panel_referrals.exists(),
     }

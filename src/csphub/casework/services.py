@@ -22,7 +22,7 @@ from csphub.audit.services import Action, Channel, record
 from csphub.core.models import lock
 from csphub.errors import NotFoundError, PermissionRefused, RuleRefused
 
-from . import rules
+from . import notices, rules
 from .models import (
     Alert,
     AsbCase,
@@ -420,6 +420,7 @@ def refer(user: Any, case: AsbCase, *, to_agency: Agency | str, reason: str, ser
     referral.save_by(user)
     record(user, Action.CREATED, "referral", referral.pk, channel=channel,
            summary=f"case {case.pk} to agency {to_agency.pk}")
+    notices.referral_made(referral)  # the receiving agency's inbox
     return referral
 
 
@@ -498,6 +499,7 @@ def add_task(user: Any, case: AsbCase, *, title: str, owner: Any, due_on: date,
     task = Task(case=case, title=title, owner=_task_owner(case, owner), due_on=due_on)
     task.save_by(user)
     record(user, Action.CREATED, "task", task.pk, channel=channel, summary=f"case {case.pk}")
+    notices.task_assigned(task)  # the owner's inbox
     return task
 
 

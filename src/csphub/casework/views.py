@@ -11,14 +11,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from csphub.core.forms import show_refusal
 from csphub.errors import NotFoundError, RuleRefused, StaleEdit
 
-from . import chronology, corrections, exports, find, forms, history, pages, services
+from . import chronology, corrections, exports, find, forms, history, letters, pages, services
 from .models import CaseType, Intervention
 
 
@@ -318,6 +318,21 @@ def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> Fi
     attachment = pages.attachment_file(request.user, pk, attachment_id)
     response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.download_name,
                             content_type=attachment.served_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def intervention_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    """POST (format docx or pdf): the letter for the intervention, to save (issue 12, item 7)."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        filename, content, content_type = letters.generate_letter(request.user, pk, request.POST.get("format", "docx"))
+    except RuleRefused as e:
+        return render(request, "casework/letter_not_written.html", {"title": "The letter was not written", "reason": e.reason},
+                      status=400)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

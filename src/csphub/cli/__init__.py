@@ -56,6 +56,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
 
     # ---- Daily Dial In ----
     "dialin": ("csphub.cli.dialin:dialin", "Daily Dial In: upload entries, the digest, figures, operations' outputs."),
+
+    # ---- Inbox and notifications (issue 12, item 3) ----
+    "notify": ("csphub.cli.notify:notify", "Overdue work into inboxes; the daily summary emails."),
 }
 
 

@@ -204,7 +204,21 @@ def add_action(user: Any, referral: PanelReferral, *, description: str, owner_ag
     action = PanelAction(referral=referral, description=description, owner_agency=owner_agency, owner=owner, due_on=due_on)
     action.save_by(user)
     record(user, Action.CREATED, "panel_action", action.pk, channel=channel)
+    _action_in_inbox(action)
     return action
+
+
+def _action_in_inbox(action: PanelAction) -> None:
+    """The owner agency's inbox (its owner's, when one is named): a neutral title, no person."""
+    from django.urls import reverse
+
+    from csphub.inbox import services as inbox
+
+    inbox.post(agency=action.owner_agency, user=action.owner, kind=inbox.Kind.PANEL_ACTION,
+               title=f"New panel action for {action.owner_agency.name} from {action.referral.panel.name}, "
+                     f"due {action.due_on:%d %B %Y}",
+               link=reverse("panel-referral", args=[action.referral_id]), object_type="panel_action",
+               object_id=action.pk)
 
 
 @transaction.atomic

@@ -31,6 +31,7 @@ from csphub.dialin.api import router as dialin
 from csphub.encampments.api import router as encampments  # Encampments
 from csphub.errors import NotFoundError, PermissionRefused, RuleRefused, StaleEdit
 from csphub.governance.api import router as governance  # ---- Governance ----
+from csphub.inbox.api import router as inbox  # Inbox
 from csphub.panels.api import router as panels
 from csphub.pspo.api import router as pspos  # PSPOs
 
@@ -183,3 +184,4 @@ api.add_router("/encampments", encampments)  # Encampments
 api.add_router("/pspos", pspos)  # PSPOs
 
 api.add_router("/dial-in", dialin)  # ---- Daily Dial In ----
+api.add_router("/inbox", inbox)  # Inbox

@@ -16,6 +16,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items = []
     if m is not None:
         items.append(("Dashboard", "/"))
+        if roles.works_cases(user):
+            items.append(("Inbox", "/inbox/"))  # issue 12, item 3
         if policy.can_list_cases(user):
             items.append(("Cases", "/cases/"))
         if roles.works_cases(user):

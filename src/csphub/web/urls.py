@@ -20,6 +20,7 @@ from csphub.cctv import urls as cctv_urls
 from csphub.dialin import urls as dialin_urls
 from csphub.encampments import urls as encampments_urls  # Encampments
 from csphub.governance import urls as governance_urls  # ---- Governance ----
+from csphub.inbox import urls as inbox_urls  # Inbox
 from csphub.panels import urls as panels_urls
 from csphub.people import urls as people_urls
 from csphub.pspo import urls as pspo_urls  # PSPOs
@@ -47,6 +48,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("login/", include(accounts_urls.signin_urlpatterns)),  # the code from the app; a forgotten password
     path("account/", include(pages(administration_urls.account_urlpatterns))),  # API tokens
+    path("account/", include(pages(inbox_urls.account_urlpatterns))),  # email notifications
+    path("inbox/", include(pages(inbox_urls.urlpatterns))),  # Inbox
     path("administration/", include(pages(administration_urls.urlpatterns))),  # users, agencies
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

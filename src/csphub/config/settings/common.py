@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "csphub.pspo",
 
     "csphub.dialin",  # ---- Daily Dial In ----
+    "csphub.inbox",  # partner inbox and notifications (issue 12, item 3)
 ]
 
 MIDDLEWARE = [
@@ -227,6 +228,29 @@ CSPHUB_CASE_REVIEW_TIMETABLE = {
 }
 # Bank holidays for working-day deadlines: ENG (England) or WLS (Wales).
 CSPHUB_NATION = CSPHUB.nation
+
+# ---- Email: the inbox's notifications (say only that something is waiting; docs/inbox.md) ----
+# Printed to the console unless CSPHUB_EMAIL_HOST names an SMTP server. Django 6.1 configures
+# this as MAILERS (its EMAIL_* settings are deprecated there); Django 6.0 reads EMAIL_*.
+import django  # noqa: E402
+
+if CSPHUB.email_host:
+    _SMTP = {"host": CSPHUB.email_host, "port": CSPHUB.email_port, "username": CSPHUB.email_user,
+             "password": CSPHUB.email_password, "use_ssl": CSPHUB.email_port == 465,
+             "use_tls": CSPHUB.email_port != 465, "timeout": 30}
+    _MAILER = {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": _SMTP}
+else:
+    _SMTP = {}
+    _MAILER = {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+if django.VERSION >= (6, 1):
+    MAILERS = {"default": _MAILER}
+else:  # pragma: no cover - Django 6.0
+    EMAIL_BACKEND = _MAILER["BACKEND"]
+    EMAIL_HOST, EMAIL_PORT = _SMTP.get("host", "localhost"), _SMTP.get("port", 25)
+    EMAIL_HOST_USER, EMAIL_HOST_PASSWORD = _SMTP.get("username", ""), _SMTP.get("password", "")
+    EMAIL_USE_SSL, EMAIL_USE_TLS, EMAIL_TIMEOUT = _SMTP.get("use_ssl", False), _SMTP.get("use_tls", False), 30
+DEFAULT_FROM_EMAIL = CSPHUB.email_from
+CSPHUB_SITE_URL = CSPHUB.site_url
 
 # ---- Deployment behind a reverse proxy (docs/deployment.md) --------------------------------
 CSPHUB_TRUSTED_PROXIES = CSPHUB.trusted_proxies

@@ -1,0 +1,67 @@
+"""What casework puts in partners' inboxes (csphub.inbox): a referral to an agency, a task for
+a user, and (``csphub notify overdue``) overdue tasks and case reviews due, told to their owner
+and the owner's supervisors. Titles are neutral: a kind, an agency and a case reference, never a
+person or what the record says."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.urls import reverse
+
+from csphub.access import policy, roles
+from csphub.inbox import services as inbox
+
+from .models import AsbCase, CaseStatus, Referral, Task
+
+
+def referral_made(referral: Referral) -> None:
+    inbox.post(agency=referral.to_agency, kind=inbox.Kind.REFERRAL,
+               title=f"New referral to {referral.to_agency.name} on case {referral.case.reference}",
+               link=reverse("referral-detail", args=[referral.pk]), object_type="referral", object_id=referral.pk)
+
+
+def task_assigned(task: Task) -> None:
+    agency_id = roles.agency_id_of(task.owner)
+    if agency_id is None:
+        return
+    inbox.post(agency=agency_id, user=task.owner, kind=inbox.Kind.TASK,
+               title=f"New task for you on case {task.case.reference}, due {task.due_on:%d %B %Y}",
+               link=reverse("case-detail", args=[task.case_id]), object_type="task", object_id=task.pk)
+
+
+def _tell(owner: Any, *, kind: str, title: str, link: str, object_type: str, object_id: int, key: str) -> int:
+    """Post to the owner and each supervisor of their agency, once per key; how many posted."""
+    posted = 0
+    for who in [owner, *policy.supervisors_of(owner)]:
+        agency_id = roles.agency_id_of(who)
+        if agency_id is not None and inbox.post(agency=agency_id, user=who, kind=kind, title=title, link=link,
+                                                object_type=object_type, object_id=object_id, notice_key=key):
+            posted += 1
+    return posted
+
+
+def post_overdue(today: date) -> int:
+    """Overdue tasks (not done, due before ``today``) and case reviews due (on or before
+    ``today``, case not closed): one item for the owner and one for each of their supervisors,
+    once per record per day (running again the same day posts nothing). How many items posted."""
+    posted = 0
+    tasks = (Task.objects.filter(done_on__isnull=True, due_on__lt=today, archived_on__isnull=True,
+                                 case__archived_on__isnull=True).select_related("case", "owner"))
+    for task in tasks:
+        posted += _tell(task.owner, kind=inbox.Kind.OVERDUE, link=reverse("case-detail", args=[task.case_id]),
+                        title=f"Overdue task on case {task.case.reference} (was due {task.due_on:%d %B %Y})",
+                        object_type="task", object_id=task.pk, key=f"overdue:task:{task.pk}:{today}")
+    cases = (AsbCase.objects.filter(next_review_on__lte=today, archived_on__isnull=True)
+             .exclude(status=CaseStatus.CLOSED).select_related("lead_officer", "lead_agency"))
+    for case in cases:
+        title = f"Review due on case {case.reference} ({case.next_review_on:%d %B %Y})"
+        link, key = reverse("case-detail", args=[case.pk]), f"review:case:{case.pk}:{today}"
+        if case.lead_officer is not None:
+            posted += _tell(case.lead_officer, kind=inbox.Kind.REVIEW_DUE, title=title, link=link,
+                            object_type="case", object_id=case.pk, key=key)
+        elif inbox.post(agency=case.lead_agency, kind=inbox.Kind.REVIEW_DUE, title=title, link=link,
+                        object_type="case", object_id=case.pk, notice_key=key):
+            posted += 1
+    return posted

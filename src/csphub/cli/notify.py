@@ -1,0 +1,55 @@
+"""Notification commands: overdue work into inboxes, and the daily summary emails.
+
+Run both from a scheduler (cron, a systemd timer) once a day. They start Django (the casework
+database), bringing its schema up to date first. No command prints or emails a person.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+
+
+def _django() -> None:
+    from csphub.django_setup import setup_django
+
+    setup_django(migrate=True)
+
+
+@click.group()
+def notify() -> None:
+    """Tell people what is waiting: overdue tasks and case reviews due into their inbox, and the
+    once-a-day summary email for those who chose it."""
+
+
+@notify.command("overdue")
+@click.option("--day", default=None, help="The day to count from, YYYY-MM-DD (default today).")
+def overdue(day: str | None) -> None:
+    """Put each overdue task and each case review due in the inbox of its owner and of the owner's
+    supervisors in the same agency. Once per record per day: running it again the same day adds
+    nothing. Prints how many items were posted."""
+    try:
+        today = date.fromisoformat(day) if day else date.today()
+    except ValueError as e:
+        raise click.BadParameter(f"expected a date YYYY-MM-DD, got {day!r}", param_hint="--day") from e
+    _django()
+    from django.db import transaction
+
+    from csphub.casework.notices import post_overdue
+
+    with transaction.atomic():
+        posted = post_overdue(today)
+    click.echo(f"{posted} inbox item{'' if posted == 1 else 's'} posted for overdue tasks and reviews due "
+               f"on {today:%d %B %Y}.")
+
+
+@notify.command("daily")
+def daily() -> None:
+    """Email each user who chose "once a day" how many unread items arrived since their last
+    summary; nobody is emailed when nothing arrived. The email holds a count and a link only."""
+    _django()
+    from csphub.inbox.services import send_daily_digests
+
+    sent = send_daily_digests()
+    click.echo(f"{sent} daily summar{'y' if sent == 1 else 'ies'} emailed.")

@@ -1,0 +1,113 @@
+"""The letter engine (csphub.core.letters): placeholders checked against the list, a
+partnership's template replacing ours, the version following the text, Word and PDF written."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from csphub.core import letters
+
+VALUES = {
+    "letter_date": "3 March 2025", "case_reference": "ASB-2025-00012", "tool_name": "Community Protection Warning",
+    "person_name": "Alex Brown", "person_address": "12 Castle Street", "person_postcode": "CT1 2AB", "premises": "",
+    "conduct": "Playing loud music after 11pm\nShouting in the stairwell", "issued_on": "1 February 2025",
+    "expires_on": "1 August 2025", "officer_name": "Sam Patel", "agency_name": "Council ASB Team",
+}
+
+
+def docx_text(content: bytes) -> list[str]:
+    return [p.text for p in Document(io.BytesIO(content)).paragraphs]
+
+
+def test_an_unknown_placeholder_names_the_file_the_line_and_the_placeholder(tmp_path: Path):
+    (tmp_path / "cpw.txt").write_text("# Warning\n\nDear {{ person_name }},\nAbout {{ behaviour }}\n", encoding="utf-8")
+    with pytest.raises(letters.LetterTemplateError) as raised:
+        letters.render("cpw.txt", VALUES, "docx", letters_dir=tmp_path)
+    message = str(raised.value)
+    assert str(tmp_path / "cpw.txt") in message
+    assert "line 4" in message
+    assert "'behaviour'" in message
+
+
+def test_a_field_not_closed_on_its_line_is_refused_with_its_line(tmp_path: Path):
+    (tmp_path / "abc.txt").write_text("# Contract\nDear {{ person_name\n", encoding="utf-8")
+    with pytest.raises(letters.LetterTemplateError, match="line 2"):
+        letters.load_template("abc.txt", tmp_path).check()
+
+
+@pytest.mark.parametrize("name", ["cpw.txt", "cpn.txt", "abc.txt", "s59_warning.txt"])
+def test_every_built_in_template_uses_only_known_placeholders(name: str):
+    template = letters.load_template(name, None)
+    assert template.origin == letters.BUILT_IN
+    template.check()
+    assert "Alex Brown" in " ".join(line for block in template.fill(VALUES) for line in block.lines)
+
+
+def test_the_partnerships_template_replaces_the_built_in_one(tmp_path: Path):
+    built_in = letters.render("cpw.txt", VALUES, "docx", letters_dir=tmp_path)
+    assert built_in.template.origin == letters.BUILT_IN
+    assert "Community Protection Warning" in docx_text(built_in.content)[0]
+
+    (tmp_path / "cpw.txt").write_text("# Medway Council warning\n\nTo {{ person_name }}\n", encoding="utf-8")
+    ours = letters.render("cpw.txt", VALUES, "docx", letters_dir=tmp_path)
+    assert ours.template.origin == str(tmp_path / "cpw.txt")
+    assert docx_text(ours.content) == ["Medway Council warning", "To Alex Brown"]
+
+
+def test_the_version_is_the_sha256_of_the_text_and_changes_with_it(tmp_path: Path):
+    (tmp_path / "cpw.txt").write_text("# Warning\n\nTo {{ person_name }}\n", encoding="utf-8")
+    first = letters.render("cpw.txt", VALUES, "docx", letters_dir=tmp_path).version
+    # sha256 of the exact bytes of the text above, computed by hand with sha256sum
+    assert first == "3d849acfd58ef6bafd2999b77cf46afb6021c12023322a138ab6abe7d64911a4"
+    again = letters.render("cpw.txt", {**VALUES, "person_name": "Jo Smith"}, "docx", letters_dir=tmp_path).version
+    assert again == first  # the values do not change the version, only the wording does
+    (tmp_path / "cpw.txt").write_text("# Warning\n\nDear {{ person_name }}\n", encoding="utf-8")
+    assert letters.render("cpw.txt", VALUES, "docx", letters_dir=tmp_path).version != first
+
+
+def test_the_word_letter_holds_the_filled_values():
+    letter = letters.render("cpw.txt", VALUES, "docx", letters_dir=None)
+    assert letter.content_type.endswith("wordprocessingml.document")
+    text = "\n".join(docx_text(letter.content))
+    assert "Dear Alex Brown," in text
+    assert "12 Castle Street\nCT1 2AB" in text  # the address block keeps its line breaks
+    assert "Playing loud music after 11pm\nShouting in the stairwell" in text
+    assert "issued on 1 February 2025 and applies until 1 August 2025" in text
+    assert "{{" not in text
+
+
+def test_a_blank_value_leaves_no_empty_line():
+    letter = letters.render("cpw.txt", {**VALUES, "person_address": "", "person_postcode": ""}, "docx",
+                            letters_dir=None)
+    assert docx_text(letter.content)[2] == "Alex Brown"
+
+
+def test_a_value_is_text_not_layout_or_markup():
+    values = {**VALUES, "conduct": "# not a heading\n<b>shouting</b>"}
+    blocks = letters.load_template("cpw.txt", None).fill(values)
+    assert [b.lines for b in blocks if b.kind == "title"] == [("Community Protection Warning",)]
+    assert "&lt;b&gt;shouting&lt;/b&gt;" in letters.to_html(blocks, "CPW")
+
+
+def test_the_pdf_is_a_pdf():
+    letter = letters.render("cpn.txt", VALUES, "pdf", letters_dir=None)
+    assert letter.content.startswith(b"%PDF-")
+    assert letter.content_type == "application/pdf"
+
+
+def test_an_unknown_format_is_refused():
+    with pytest.raises(ValueError, match="docx, pdf"):
+        letters.render("cpw.txt", VALUES, "odt", letters_dir=None)
+
+
+def test_the_letters_guide_lists_exactly_the_placeholders():
+    guide = (Path(__file__).resolve().parents[1] / "docs" / "letters.md").read_text(encoding="utf-8")
+    section = guide.split("## Placeholders", 1)[1]
+    listed = re.findall(r"^\| `([a-z0-9_]+)` \|", section, flags=re.MULTILINE)
+    assert sorted(listed) == sorted(letters.PLACEHOLDERS)
+    assert len(listed) == len(set(listed))
