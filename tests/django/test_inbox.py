@@ -147,10 +147,10 @@ def test_the_api_lists_and_marks_read(partners, django_capture_on_commit_callbac
     body = client.get("/api/v1/inbox/", headers=auth).json()
     assert (body["total"], body["unread"], body["next"]) == (1, 1, None)
     item_id = body["items"][0]["id"]
-    assert client.post(f"/api/v1/inbox/{item_id}/read", headers=auth).json()["read"] is True
+    assert client.post(f"/api/v1/inbox/{item_id}/read", content_type="application/json", headers=auth).json()["read"] is True
     assert client.get("/api/v1/inbox/", headers=auth).json()["unread"] == 0
     police = {"authorization": f"Bearer {create_token(partners['police_officer'])}"}
-    assert client.post(f"/api/v1/inbox/{item_id}/read", headers=police).status_code == 404
+    assert client.post(f"/api/v1/inbox/{item_id}/read", content_type="application/json", headers=police).status_code == 404
     assert client.get("/api/v1/inbox/", headers=police).json()["total"] == 0
 
 

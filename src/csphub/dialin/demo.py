@@ -50,8 +50,9 @@ DISTRIBUTION = {"Riverford Council ASB Team": "asb.team@riverford.example",
 
 def _moment(day: date, rng: random.Random) -> datetime:
     at = time(rng.choice([17, 18, 19, 20, 21, 22, 23, 0, 1, 2]), rng.randint(0, 59))
-    when = datetime.combine(day - timedelta(days=1) if at.hour >= 12 else day, at)
-    return timezone.make_aware(when)
+    when = timezone.make_aware(datetime.combine(day - timedelta(days=1) if at.hour >= 12 else day, at))
+    # in the small hours, tonight's 01:00 has not happened yet: that entry is from last night
+    return when - timedelta(days=1) if when > timezone.now() else when
 
 
 def seed_dialin(users: dict[str, Any], *, seed: int = 2024, today: date | None = None, days: int = 14) -> dict[str, int]:
