@@ -69,7 +69,7 @@ def test_the_case_review_list_and_api_audit_the_applications_and_applicants(clie
     assert _audited(officer, "case_review", app.pk) and _audited(officer, "person", victim.pk)
     AuditEntry.objects.all().delete()
     answer = client.get("/api/v1/case-reviews/", HTTP_AUTHORIZATION=f"Bearer {create_token(officer)}")
-    assert [a["id"] for a in answer.json()] == [app.pk]
+    assert [a["id"] for a in answer.json()["items"]] == [app.pk]
     assert _audited(officer, "case_review", app.pk) and _audited(officer, "person", victim.pk)
 
 

@@ -282,7 +282,7 @@ def test_bulk_entry_by_a_partner_system(client, partnership):
     assert refused.status_code == 422 and refused.json()["error"]["code"] == "unknown_entry_type"
     assert DialInEntry.objects.count() == 2  # the good item of the refused batch was rolled back
     listed = client.get("/api/v1/dial-in/entries", headers=auth)
-    assert sorted(e["reference"] for e in listed.json()) == ["CAD 1", "CAD 2"]
+    assert sorted(e["reference"] for e in listed.json()["items"]) == ["CAD 1", "CAD 2"]
 
 
 def test_people_in_the_api_only_for_casework_roles(client, partnership):

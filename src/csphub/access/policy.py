@@ -669,6 +669,11 @@ def tent_people(user: Any, tent: _TentCase) -> QuerySet[Person]:
     return people(user).filter(tent_cases=tent)
 
 
+def tent_people_of(user: Any, tents: Any) -> QuerySet[Person]:
+    """The people on any of ``tents`` that the user may see, one row per (person, record)."""
+    return people(user).filter(tent_cases__in=tent_cases(user).filter(pk__in=[t.pk for t in tents]))
+
+
 # ---- PSPOs ----------------------------------------------------------------------------------
 # The register of orders is public information: every signed-in member sees it. Council
 # officers and supervisors make, consult on, extend, vary and discharge orders. Any officer or

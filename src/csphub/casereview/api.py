@@ -7,11 +7,10 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
-from csphub.access import policy
 from csphub.casework.services import agency_named
-from csphub.core.api import API, ERRORS, BodyId, Day, Id, if_match, text
+from csphub.core.api import API, ERRORS, BodyId, Day, Id, ListParams, Page, if_match, page, text
 
 from . import services
 from .models import CaseReviewApplication, Recommendation, ReviewMeeting
@@ -38,21 +37,25 @@ class ApplicationOut(Schema):
     discretion_reason: str
 
 
-def application_out(a: CaseReviewApplication, user: Any = None) -> dict[str, Any]:
+def application_out(a: CaseReviewApplication, user: Any = None,
+                    facts: services.ApplicationFacts | None = None) -> dict[str, Any]:
+    """``facts`` (from services.application_facts) for a list; a single application reads its own."""
+    if facts is None:
+        facts = services.application_facts(user, [a])[a.pk] if user else services.ApplicationFacts(
+            services.check_threshold(a), [])
     return {"id": a.pk, "reference": a.reference, "applicant_id": a.applicant_id, "received_on": a.received_on,
             "status": a.status, "threshold_met": a.threshold_met, "decision_reason": a.decision_reason,
-            "threshold_check": services.check_threshold(a).reason, "deadlines": services.deadlines_for(a),
+            "threshold_check": facts.threshold.reason, "deadlines": services.deadlines_for(a),
             "overdue": services.overdue_stages(a), "review_held_on": a.review_held_on,
-            "has_recommendations": a.has_recommendations, "version": a.version,
-            "linked_case_ids": list(policy.cases(user).filter(id__in=a.case_links.values("case_id"))
-                                    .order_by("id").values_list("id", flat=True)) if user else [],
+            "has_recommendations": facts.has_recommendations if user else a.has_recommendations, "version": a.version,
+            "linked_case_ids": facts.linked_case_ids,
             "discretionary": a.discretionary, "discretion_reason": a.discretion_reason}
 
 
-@router.get("/", response={200: list[ApplicationOut], **ERRORS}, summary="Applications the caller may see")
-def list_applications(request: HttpRequest) -> Any:
-    return [application_out(a, request.auth) for a in services.application_list(request.auth, channel=API,
-                                                                     purpose="api case review list", limit=500)]
+@router.get("/", response={200: Page[ApplicationOut], **ERRORS}, summary="Applications the caller may see")
+def list_applications(request: HttpRequest, params: Query[ListParams]) -> Any:
+    found = services.application_window(request.auth, params.window())
+    return page(request, found, [application_out(a, request.auth, facts) for a, facts in found.rows])
 
 
 @router.get("/{application_id}", response={200: ApplicationOut, **ERRORS})
@@ -139,7 +142,7 @@ def record_meeting(request: HttpRequest, application_id: Id, payload: MeetingIn)
     meeting = services.record_meeting(request.auth, application, held_on=payload.held_on, chair=payload.chair,
                                       independent_chair=payload.independent_chair, documents=payload.documents,
                                       attendees=attendees, channel=API)
-    return 201, meeting_out(meeting)
+    return Status(201, meeting_out(meeting))
 
 
 class RecommendationIn(Schema):
@@ -174,7 +177,7 @@ def add_recommendation(request: HttpRequest, application_id: Id, payload: Recomm
     r = services.add_recommendation(request.auth, application, text=payload.text,
                                     owner_agency=agency_named(payload.owner_agency, "owner_agency"),
                                     due_on=payload.due_on, channel=API)
-    return 201, recommendation_out(r)
+    return Status(201, recommendation_out(r))
 
 
 class RecommendationPatch(Schema):

@@ -4,7 +4,7 @@ escalation, the statistics the Act requires, and victims to tell about their rig
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -17,6 +17,7 @@ from csphub.access import policy, reads, roles
 from csphub.audit.services import Action, Channel, record
 from csphub.casework.models import Incident, PartyRole, Person
 from csphub.casework.services import refuse
+from csphub.core.listing import Slice, Window, take
 from csphub.core.models import lock
 from csphub.errors import NotFoundError, PermissionRefused, RuleRefused
 
@@ -55,11 +56,26 @@ def visible_applications(user: Any) -> QuerySet[CaseReviewApplication]:
 def application_list(user: Any, *, channel: str = Channel.WEB, purpose: str = "case review list",
                      limit: int = 200) -> list[CaseReviewApplication]:
     """Applications the user may see, newest first, with their applicants (both audited by id)."""
-    if not policy.can_handle_case_reviews(user):
-        raise PermissionRefused("Case reviews are handled by officers and supervisors.")
-    found = list(reads.case_reviews(user, purpose=purpose, channel=channel).select_related("applicant")[:limit])
+    found = list(_applications(user, channel, purpose)[:limit])
     reads.shown(user, "person", {a.applicant_id: a.applicant for a in found}.values(), purpose=purpose, channel=channel)
     return found
+
+
+def _applications(user: Any, channel: str, purpose: str) -> QuerySet[CaseReviewApplication]:
+    if not policy.can_handle_case_reviews(user):
+        raise PermissionRefused("Case reviews are handled by officers and supervisors.")
+    return reads.case_reviews(user, purpose=purpose, channel=channel).select_related("applicant")
+
+
+def application_window(user: Any, window: Window, *, channel: str = Channel.API,
+                       purpose: str = "api case review list") -> Slice:
+    """A window of the applications, newest first (or, syncing, by change); the applications and
+    applicants in it are audited."""
+    found = take(_applications(user, channel, purpose), window)
+    reads.shown(user, "person", {a.applicant_id: a.applicant for a in found.rows}.values(), purpose=purpose,
+                channel=channel)
+    facts = application_facts(user, found.rows)
+    return replace(found, rows=[(a, facts[a.pk]) for a in found.rows])
 
 
 def get_application(user: Any, pk: object, *, channel: str = Channel.WEB,
@@ -131,13 +147,54 @@ def linked_incidents(application: CaseReviewApplication) -> QuerySet[Incident]:
             .select_related("reported_by_agency").order_by("reported_on", "id"))
 
 
+@dataclass(frozen=True)
+class ApplicationFacts:
+    """What a list shows of an application beyond its fields, read for a whole page at once."""
+
+    threshold: rules.ThresholdDecision
+    linked_case_ids: list[int]  # the linked cases the viewer may see
+    has_recommendations: bool = False
+
+
+def application_facts(user: Any, applications: Sequence[CaseReviewApplication]) -> dict[int, ApplicationFacts]:
+    """The threshold check, visible linked cases and recommendations of each application, in five queries
+    whatever the number of applications (the same counting as :func:`complaints_of`)."""
+    links: dict[int, list[int]] = {a.pk: [] for a in applications}
+    for application_id, case_id in (CaseReviewCaseLink.objects.filter(application__in=applications)
+                                    .order_by("case_id").values_list("application_id", "case_id")):
+        links[application_id].append(case_id)
+    every_case = {c for cases in links.values() for c in cases}
+    by_case: dict[int, list[Incident]] = {c: [] for c in every_case}
+    for incident in (Incident.objects.filter(case__in=every_case, archived_on__isnull=True)
+                     .select_related("reported_by_agency").order_by("reported_on", "id")):
+        by_case[incident.case_id].append(incident)
+    keyed: dict[int, list[CaseReviewComplaint]] = {a.pk: [] for a in applications}
+    for c in CaseReviewComplaint.objects.filter(application__in=applications).select_related("agency"):
+        keyed[c.application_id].append(c)
+    visible = set(policy.cases(user).filter(id__in=every_case).values_list("id", flat=True)) if every_case else set()
+    recommended = set(Recommendation.objects.filter(application__in=applications)
+                      .values_list("application_id", flat=True))
+    out = {}
+    for a in applications:
+        incidents = {str(i.pk): _as_complaint(i) for c in links[a.pk] for i in by_case[c]}
+        counted = rules.complaints_to_count([(_keyed_complaint(c), str(c.incident_id) if c.incident_id else None)
+                                             for c in keyed[a.pk]], incidents)
+        out[a.pk] = ApplicationFacts(rules.case_review_threshold_met(counted, threshold_rule(), as_of=a.received_on),
+                                     [c for c in links[a.pk] if c in visible],
+                                     bool(a.recommendations.strip()) or a.pk in recommended)
+    return out
+
+
+def _keyed_complaint(c: CaseReviewComplaint) -> rules.Complaint:
+    return rules.Complaint(reported_on=c.reported_on, behaviour_on=c.behaviour_on, agency=c.agency.name,
+                           is_hate=c.is_hate, reference=c.reference)
+
+
 def complaints_of(application: CaseReviewApplication) -> list[rules.Complaint]:
     """What the threshold counts: the incidents already on the linked cases, and the complaints
     keyed in on the application that are not marked as one of those incidents."""
     incidents = {str(i.pk): _as_complaint(i) for i in linked_incidents(application)}
-    keyed_in = [(rules.Complaint(reported_on=c.reported_on, behaviour_on=c.behaviour_on, agency=c.agency.name,
-                                 is_hate=c.is_hate, reference=c.reference),
-                 str(c.incident_id) if c.incident_id else None)
+    keyed_in = [(_keyed_complaint(c), str(c.incident_id) if c.incident_id else None)
                 for c in application.complaints.select_related("agency")]
     return rules.complaints_to_count(keyed_in, incidents)
 

@@ -8,9 +8,9 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 
-from csphub.core.api import API, ERRORS, BodyId, Day, Id, if_match, text
+from csphub.core.api import API, ERRORS, BodyId, Day, Id, ListParams, Page, if_match, page, text
 
 from . import report, rules, services
 from .models import Camera, Fault, FootageRequest, Review, SegMeeting
@@ -71,10 +71,12 @@ def fault_out(f: Fault, days_open: int | None = None, flagged: bool | None = Non
             "closed_on": f.closed_on, "days_open": days_open, "flagged": flagged}
 
 
-@router.get("/cameras", response={200: list[CameraOut], **ERRORS}, summary="The camera register")
-def list_cameras(request: HttpRequest, ward: str = "", status: str = "", kind: str = "") -> Any:
+@router.get("/cameras", response={200: Page[CameraOut], **ERRORS}, summary="The camera register")
+def list_cameras(request: HttpRequest, params: Query[ListParams], ward: str = "", status: str = "",
+                 kind: str = "") -> Any:
     filters = services.RegisterFilter(ward=ward[:100], status=status[:20], kind=kind[:20])
-    return [camera_out(c) for c in services.camera_list(request.auth, filters, channel=API, purpose="api cctv register")]
+    found = services.camera_window(request.auth, filters, params.window())
+    return page(request, found, [camera_out(c) for c in found.rows])
 
 
 @router.get("/cameras/{camera_id}", response={200: CameraOut, **ERRORS})
@@ -89,9 +91,10 @@ def report_fault(request: HttpRequest, camera_id: Id, body: FaultIn) -> Any:
     return Status(201, fault_out(fault, 0, False))
 
 
-@router.get("/faults", response={200: list[FaultOut], **ERRORS}, summary="Open faults, oldest first")
-def list_faults(request: HttpRequest) -> Any:
-    return [fault_out(r["fault"], r["days_open"], r["flagged"]) for r in services.fault_list(request.auth, channel=API)]
+@router.get("/faults", response={200: Page[FaultOut], **ERRORS}, summary="Open faults, oldest first")
+def list_faults(request: HttpRequest, params: Query[ListParams]) -> Any:
+    found = services.fault_window(request.auth, params.window())
+    return page(request, found, [fault_out(r["fault"], r["days_open"], r["flagged"]) for r in found.rows])
 
 
 class ReviewOut(Schema):
@@ -128,9 +131,10 @@ class DecisionIn(Schema):
     relocate_to: text(300) = ""  # type: ignore[valid-type]
 
 
-@router.get("/reviews", response={200: list[ReviewOut], **ERRORS}, summary="Reviews and new-camera requests (internal)")
-def list_reviews(request: HttpRequest) -> Any:
-    return [review_out(r) for r in services.review_list(request.auth, channel=API, purpose="api cctv reviews")]
+@router.get("/reviews", response={200: Page[ReviewOut], **ERRORS}, summary="Reviews and new-camera requests (internal)")
+def list_reviews(request: HttpRequest, params: Query[ListParams]) -> Any:
+    found = services.review_window(request.auth, params.window())
+    return page(request, found, [review_out(r) for r in found.rows])
 
 
 @router.get("/reviews/{review_id}", response={200: ReviewOut, **ERRORS})
@@ -174,10 +178,11 @@ def footage_out(f: FootageRequest) -> dict[str, Any]:
             "status": f.status, "answered_on": f.answered_on}
 
 
-@router.get("/footage-requests", response={200: list[FootageOut], **ERRORS},
+@router.get("/footage-requests", response={200: Page[FootageOut], **ERRORS},
             summary="Footage requests: the caller's agency's (all, for the CCTV lead)")
-def list_footage(request: HttpRequest) -> Any:
-    return [footage_out(f) for f in services.footage_list(request.auth, channel=API, purpose="api footage requests")]
+def list_footage(request: HttpRequest, params: Query[ListParams]) -> Any:
+    found = services.footage_window(request.auth, params.window())
+    return page(request, found, [footage_out(f) for f in found.rows])
 
 
 @router.post("/footage-requests", response={201: FootageOut, **ERRORS}, summary="Record a footage request")

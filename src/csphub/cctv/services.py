@@ -8,7 +8,7 @@ and the exports in :mod:`.report`; the evidence from the warehouse in :mod:`.evi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from csphub.access import policy, reads, roles
 from csphub.audit.services import Action, Channel, record
+from csphub.core.listing import Slice, Window, take
 from csphub.core.models import lock
 from csphub.errors import NotFoundError, PermissionRefused, RuleRefused
 
@@ -69,8 +70,7 @@ class RegisterFilter:
     search: str = ""
 
 
-def camera_list(user: Any, filters: RegisterFilter | None = None, *, channel: str = Channel.WEB,
-                purpose: str = "cctv register", limit: int = 2000) -> list[Camera]:
+def _cameras(user: Any, filters: RegisterFilter | None, channel: str, purpose: str) -> QuerySet[Camera]:
     found = reads.cameras(user, purpose=purpose, channel=channel)
     f = filters or RegisterFilter()
     if f.ward:
@@ -82,9 +82,20 @@ def camera_list(user: Any, filters: RegisterFilter | None = None, *, channel: st
     if f.search:
         found = found.filter(Q(camera_id__icontains=f.search) | Q(location__icontains=f.search)
                              | Q(name__icontains=f.search))
-    return list(found.annotate(open_faults=Count("faults", filter=Q(faults__closed_on__isnull=True,
-                                                                   faults__archived_on__isnull=True)))
-                .order_by("camera_id")[:limit])
+    return (found.annotate(open_faults=Count("faults", filter=Q(faults__closed_on__isnull=True,
+                                                               faults__archived_on__isnull=True)))
+            .order_by("camera_id", "pk"))
+
+
+def camera_list(user: Any, filters: RegisterFilter | None = None, *, channel: str = Channel.WEB,
+                purpose: str = "cctv register", limit: int = 2000) -> list[Camera]:
+    return list(_cameras(user, filters, channel, purpose)[:limit])
+
+
+def camera_window(user: Any, filters: RegisterFilter | None, window: Window, *, channel: str = Channel.API,
+                  purpose: str = "api cctv register") -> Slice:
+    """A window of the register (see csphub.core.listing); only the cameras returned are audited."""
+    return take(_cameras(user, filters, channel, purpose), window)
 
 
 def ward_choices(user: Any) -> list[str]:
@@ -231,13 +242,27 @@ def close_fault(user: Any, fault: Fault, *, closed_on: date | None = None, resol
     return fault
 
 
-def fault_list(user: Any, *, open_only: bool = True, channel: str = Channel.WEB) -> list[dict[str, Any]]:
-    today, r = timezone.localdate(), cctv_rules()
+def _faults(user: Any, open_only: bool, channel: str) -> QuerySet[Fault]:
     found = reads.camera_faults(user, purpose="fault list", channel=channel).select_related("camera")
     if open_only:
         found = found.filter(closed_on__isnull=True)
+    return found.order_by("reported_on", "pk")
+
+
+def _fault_rows(faults: Any) -> list[dict[str, Any]]:
+    today, r = timezone.localdate(), cctv_rules()
     return [{"fault": f, "days_open": rules.days_open(_span(f), today), "flagged": rules.faulty_too_long(_span(f), today, r)}
-            for f in found.order_by("reported_on")[:1000]]
+            for f in faults]
+
+
+def fault_list(user: Any, *, open_only: bool = True, channel: str = Channel.WEB) -> list[dict[str, Any]]:
+    return _fault_rows(_faults(user, open_only, channel)[:1000])
+
+
+def fault_window(user: Any, window: Window, *, open_only: bool = True, channel: str = Channel.API) -> Slice:
+    """A window of the faults, oldest first (or, syncing, by change), each with its days open."""
+    found = take(_faults(user, open_only, channel), window)
+    return replace(found, rows=_fault_rows(found.rows))
 
 
 # ---- The six-month rule --------------------------------------------------------------------------
@@ -286,12 +311,21 @@ def open_zero_activity_reviews(today: date | None = None, user: Any = None, chan
 
 # ---- Reviews and new-camera requests --------------------------------------------------------------
 
-def review_list(user: Any, *, status: str = "", channel: str = Channel.WEB, purpose: str = "cctv reviews") -> list[Review]:
+def _reviews(user: Any, status: str, channel: str, purpose: str) -> QuerySet[Review]:
     require_internal(user)
     found = reads.camera_reviews(user, purpose=purpose, channel=channel).select_related("camera", "meeting")
     if status:
         found = found.filter(status=status)
-    return list(found[:500])
+    return found
+
+
+def review_list(user: Any, *, status: str = "", channel: str = Channel.WEB, purpose: str = "cctv reviews") -> list[Review]:
+    return list(_reviews(user, status, channel, purpose)[:500])
+
+
+def review_window(user: Any, window: Window, *, status: str = "", channel: str = Channel.API,
+                  purpose: str = "api cctv reviews") -> Slice:
+    return take(_reviews(user, status, channel, purpose).order_by("-opened_on", "-pk"), window)
 
 
 def get_review(user: Any, pk: object, *, channel: str = Channel.WEB, purpose: str = "cctv review") -> Review:
@@ -589,10 +623,19 @@ def review_deployment(user: Any, d: RapidDeployment, *, reviewed_on: date, outco
 
 # ---- Footage requests --------------------------------------------------------------------------------
 
-def footage_list(user: Any, *, channel: str = Channel.WEB, purpose: str = "footage requests") -> list[FootageRequest]:
+def _footage(user: Any, channel: str, purpose: str) -> QuerySet[FootageRequest]:
     if not (policy.can_request_footage(user) or policy.can_see_cctv_internal(user)):
         raise PermissionRefused("Footage requests are recorded by officers and supervisors of the partner agencies.")
-    return list(reads.footage_requests(user, purpose=purpose, channel=channel).select_related("camera", "requesting_agency")[:500])
+    return reads.footage_requests(user, purpose=purpose, channel=channel).select_related("camera", "requesting_agency")
+
+
+def footage_list(user: Any, *, channel: str = Channel.WEB, purpose: str = "footage requests") -> list[FootageRequest]:
+    return list(_footage(user, channel, purpose)[:500])
+
+
+def footage_window(user: Any, window: Window, *, channel: str = Channel.API,
+                   purpose: str = "api footage requests") -> Slice:
+    return take(_footage(user, channel, purpose).order_by("-requested_on", "-pk"), window)
 
 
 def footage_cameras(user: Any) -> list[tuple[int, str]]:

@@ -82,7 +82,7 @@ def take(queryset: QuerySet[Any], window: Window, *, changed: str = "modified_on
         queryset = queryset.filter(**{f"{changed}__gte": window.updated_since})
     total = queryset.count()
     if not window.syncing:
-        rows = list(queryset[window.offset:window.offset + window.limit])
+        rows = list(_stable(queryset)[window.offset:window.offset + window.limit])
         more = window.offset + len(rows) < total
         return Slice(rows, total, next_offset=window.offset + window.limit if more else None)
     ordered = queryset.order_by(changed, "pk")
@@ -92,6 +92,15 @@ def take(queryset: QuerySet[Any], window: Window, *, changed: str = "modified_on
     rows = list(ordered[:window.limit])
     last = rows[-1] if len(rows) == window.limit else None
     return Slice(rows, total, next_cursor=encode_cursor(getattr(last, changed), last.pk) if last else None)
+
+
+def _stable(queryset: QuerySet[Any]) -> QuerySet[Any]:
+    """The list's own order with the id last, so that offset pages neither repeat nor skip rows
+    that tie on the order's columns."""
+    order = list(queryset.query.order_by or queryset.model._meta.ordering or [])
+    if any(str(o).lstrip("-") in ("pk", "id") for o in order):
+        return queryset
+    return queryset.order_by(*order, "pk")
 
 
 __all__ = ["MAX_LIMIT", "Slice", "Window", "decode_cursor", "encode_cursor", "take"]

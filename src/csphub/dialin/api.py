@@ -9,9 +9,9 @@ from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
-from csphub.core.api import API, ERRORS, Day, Id, Moment, text
+from csphub.core.api import API, ERRORS, Day, Id, ListParams, Moment, Page, page, text
 
 from . import operations, rules, services
 from .models import DialInEntry, EntrySource
@@ -74,15 +74,11 @@ def entry_out(e: DialInEntry, people: list[Any] | None) -> dict[str, Any]:
             "people": None if people is None else [{"person_id": n.person_id, "role": n.role} for n in people]}
 
 
-@router.get("/entries", response={200: list[EntryOut], **ERRORS}, summary="A day's entries the caller may see")
-def list_entries(request: HttpRequest, query: Query[DayQuery]) -> Any:
-    user = request.auth
-    day = query.day or timezone.localdate()
-    found = list(services.reads.dialin_entries(user, purpose="api dial-in entries", channel=API)
-                 .filter(dial_in_on=day).select_related("entry_type", "agency"))
-    named = services.people_named(user, found, purpose="api dial-in entries", channel=API)
-    casework = services.roles.works_cases(user)
-    return [entry_out(e, named.get(e.pk, []) if casework else None) for e in found]
+@router.get("/entries", response={200: Page[EntryOut], **ERRORS},
+            summary="A day's entries the caller may see (syncing with updated_since: changes on any day)")
+def list_entries(request: HttpRequest, query: Query[DayQuery], params: Query[ListParams]) -> Any:
+    found = services.entry_window(request.auth, params.window(), day=query.day)
+    return page(request, found, [entry_out(e, people) for e, people in found.rows])
 
 
 @router.post("/entries", response={201: BulkOut, **ERRORS},
@@ -93,7 +89,7 @@ def add_entries(request: HttpRequest, body: BulkIn) -> Any:
                            reference=e.reference) for e in body.entries]
     result = services.log_entries(request.auth, rows, source=EntrySource.API, channel=API, dial_in_on=body.dial_in_on,
                                   ward_names=[e.ward for e in body.entries])
-    return 201, {"created": result.created, "duplicates": result.duplicates}
+    return Status(201, {"created": result.created, "duplicates": result.duplicates})
 
 
 @router.get("/entries/{entry_id}", response={200: EntryOut, **ERRORS})
@@ -146,15 +142,16 @@ class OperationOut(Schema):
     totals: dict[str, Decimal]
 
 
-def operation_out(op: Any) -> dict[str, Any]:
+def operation_out(op: Any, totals: list[Any] | None = None) -> dict[str, Any]:
     return {"id": op.pk, "name": op.name, "aim": op.aim, "starts_on": op.starts_on, "ends_on": op.ends_on,
             "wards": op.wards, "lead_agency": op.lead_agency.name,
-            "totals": {str(k): total for k, total in operations.operation_totals(op)}}
+            "totals": {str(k): total for k, total in (operations.operation_totals(op) if totals is None else totals)}}
 
 
-@router.get("/operations", response={200: list[OperationOut], **ERRORS}, summary="Operations and their output totals")
-def list_operations(request: HttpRequest) -> Any:
-    return [operation_out(op) for op in operations.operation_list(request.auth, channel=API)]
+@router.get("/operations", response={200: Page[OperationOut], **ERRORS}, summary="Operations and their output totals")
+def list_operations(request: HttpRequest, params: Query[ListParams]) -> Any:
+    found = operations.operation_window(request.auth, params.window())
+    return page(request, found, [operation_out(op, totals) for op, totals in found.rows])
 
 
 class OutputIn(Schema):
@@ -170,4 +167,4 @@ def add_output(request: HttpRequest, operation_id: Id, body: OutputIn) -> Any:
     op = operations.get_operation(request.auth, operation_id, channel=API)
     operations.record_output(request.auth, op, kind=body.kind, quantity=body.quantity, on=body.on, note=body.note,
                              channel=API)
-    return 201, operation_out(op)
+    return Status(201, operation_out(op))

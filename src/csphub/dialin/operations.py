@@ -7,7 +7,8 @@ from __future__ import annotations
 import io
 import json
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -18,6 +19,7 @@ from django.db.models import Sum
 from csphub.access import policy, reads, roles
 from csphub.accounts.models import Agency
 from csphub.audit.services import Action, Channel, record
+from csphub.core.listing import Slice, Window, take
 from csphub.core.models import lock
 from csphub.errors import PermissionRefused, RuleRefused
 
@@ -42,6 +44,14 @@ def _area(text: str, field: str) -> str:
 
 def operation_list(user: Any, *, channel: str = Channel.WEB) -> list[Operation]:
     return list(reads.operations(user, purpose="operation list", channel=channel).select_related("lead_agency"))
+
+
+def operation_window(user: Any, window: Window, *, channel: str = Channel.API) -> Slice:
+    """A window of the operations, newest first (or, syncing, by change)."""
+    found = take(reads.operations(user, purpose="api operation list", channel=channel).select_related("lead_agency"),
+                 window)
+    totals = totals_of(found.rows)
+    return replace(found, rows=[(op, totals[op.pk]) for op in found.rows])
 
 
 def get_operation(user: Any, pk: object, *, channel: str = Channel.WEB) -> Operation:
@@ -93,10 +103,18 @@ def record_output(user: Any, operation: Operation, *, kind: OutputKind | str, qu
 
 
 def operation_totals(operation: Operation) -> list[tuple[OutputKind, Decimal]]:
-    rows = (OperationOutput.objects.filter(operation=operation, archived_on__isnull=True)
-            .values("kind").annotate(total=Sum("quantity")).order_by("kind__name"))
+    return totals_of([operation])[operation.pk]
+
+
+def totals_of(operations: Sequence[Operation]) -> dict[int, list[tuple[OutputKind, Decimal]]]:
+    """Each operation's outputs summed by kind (kinds in name order), in two queries for any number."""
+    rows = (OperationOutput.objects.filter(operation__in=operations, archived_on__isnull=True)
+            .values("operation", "kind").annotate(total=Sum("quantity")).order_by("kind__name"))
     kinds = {k.pk: k for k in OutputKind.objects.all()}
-    return [(kinds[r["kind"]], r["total"]) for r in rows]
+    out: dict[int, list[tuple[OutputKind, Decimal]]] = {op.pk: [] for op in operations}
+    for r in rows:
+        out[r["operation"]].append((kinds[r["kind"]], r["total"]))
+    return out
 
 
 def quarter_totals(user: Any, *, start: date | None = None, end: date | None = None) -> dict[str, dict[str, Decimal]]:

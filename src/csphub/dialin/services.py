@@ -12,7 +12,7 @@ import io
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -28,6 +28,7 @@ from csphub.casework import rules as casework_rules
 from csphub.casework import services as casework
 from csphub.casework.models import AsbCase, CaseParty, CaseStatus, Incident, Person
 from csphub.change import percent_change
+from csphub.core.listing import Slice, Window, take
 from csphub.core.models import lock
 from csphub.dates import add_months
 from csphub.errors import (
@@ -227,6 +228,20 @@ def people_named(user: Any, entries: Sequence[DialInEntry], *, purpose: str,
     for named in found:
         by_entry[named.entry_id].append(named)
     return by_entry
+
+
+def entry_window(user: Any, window: Window, *, day: date | None = None, channel: str = Channel.API,
+                 purpose: str = "api dial-in entries") -> Slice:
+    """A window of the entries the user may see, each as (entry, the people named or None for roles
+    that do not work cases). Paging by offset lists one day (``day``, default today); syncing
+    (``updated_since``/``cursor``) lists changes across days unless a day is given."""
+    found = reads.dialin_entries(user, purpose=purpose, channel=channel).select_related("entry_type", "agency")
+    if day is not None or not window.syncing:
+        found = found.filter(dial_in_on=day or timezone.localdate())
+    taken = take(found, window)
+    named = people_named(user, taken.rows, purpose=purpose, channel=channel)
+    casework_role = roles.works_cases(user)
+    return replace(taken, rows=[(e, named.get(e.pk, []) if casework_role else None) for e in taken.rows])
 
 
 def find_people(user: Any, q: str) -> list[Person]:

@@ -9,7 +9,20 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
-from csphub.core.api import API, ERRORS, BodyId, Day, Id, Moment, etag, if_match, text
+from csphub.core.api import (
+    API,
+    ERRORS,
+    BodyId,
+    Day,
+    Id,
+    ListParams,
+    Moment,
+    Page,
+    etag,
+    if_match,
+    page,
+    text,
+)
 from csphub.dates import financial_year_of, parse_financial_year
 from csphub.errors import RuleRefused
 
@@ -194,17 +207,22 @@ def incursion_out(request: HttpRequest, i: Incursion, detail: bool = False) -> d
     return out
 
 
-def tent_out(request: HttpRequest, t: TentCase) -> dict[str, Any]:
-    shown = services.tent_people(request.auth, t, channel=API)
+def tent_out(request: HttpRequest, t: TentCase, shown: list[Any] | None = None, not_shown: int | None = None) -> dict[str, Any]:
+    """``shown`` and ``not_shown`` come with a list (services.tent_window); a single record reads its own."""
+    if shown is None:
+        shown = services.tent_people(request.auth, t, channel=API)
+    if not_shown is None:
+        not_shown = t.people.count() - len(shown)
     return {"id": t.pk, "reference": t.reference, "location": t.location, "reported_on": t.reported_on,
-            "tents": t.tents, "person_ids": [p.pk for p in shown], "people_not_shown": t.people.count() - len(shown),
+            "tents": t.tents, "person_ids": [p.pk for p in shown], "people_not_shown": not_shown,
             "reasons": t.reasons, "tools": t.tools, "outreach_offered_on": t.outreach_offered_on,
             "outcome": t.outcome, "outcome_on": t.outcome_on}
 
 
-@router.get("/sites", response={200: list[SiteOut], **ERRORS}, summary="The site register")
-def list_sites(request: HttpRequest) -> Any:
-    return [site_out(s) for s in services.site_list(request.auth, channel=API, purpose="api site list")]
+@router.get("/sites", response={200: Page[SiteOut], **ERRORS}, summary="The site register")
+def list_sites(request: HttpRequest, params: Query[ListParams]) -> Any:
+    found = services.site_window(request.auth, params.window())
+    return page(request, found, [site_out(s) for s in found.rows])
 
 
 @router.post("/sites", response={201: SiteOut, **ERRORS}, summary="Add a site (council officers and supervisors)")
@@ -212,10 +230,10 @@ def create_site(request: HttpRequest, payload: SiteIn) -> Any:
     return Status(201, site_out(services.add_site(request.auth, channel=API, **payload.dict())))
 
 
-@router.get("/incursions", response={200: list[IncursionOut], **ERRORS}, summary="Incursions, newest first")
-def list_incursions(request: HttpRequest) -> Any:
-    return [incursion_out(request, i) for i in services.incursion_list(request.auth, channel=API,
-                                                                      purpose="api incursion list")]
+@router.get("/incursions", response={200: Page[IncursionOut], **ERRORS}, summary="Incursions, newest first")
+def list_incursions(request: HttpRequest, params: Query[ListParams]) -> Any:
+    found = services.incursion_window(request.auth, params.window())
+    return page(request, found, [incursion_out(request, i) for i in found.rows])
 
 
 @router.post("/incursions", response={201: IncursionOut, **ERRORS}, summary="Record an arrival on a site")
@@ -270,9 +288,10 @@ def create_step(request: HttpRequest, incursion_id: Id, payload: StepIn) -> Any:
                         "arrests": s.arrests})
 
 
-@router.get("/tents", response={200: list[TentOut], **ERRORS}, summary="Tents / rough sleeping records")
-def list_tents(request: HttpRequest) -> Any:
-    return [tent_out(request, t) for t in services.tent_list(request.auth, channel=API, purpose="api tents list")]
+@router.get("/tents", response={200: Page[TentOut], **ERRORS}, summary="Tents / rough sleeping records")
+def list_tents(request: HttpRequest, params: Query[ListParams]) -> Any:
+    found = services.tent_window(request.auth, params.window())
+    return page(request, found, [tent_out(request, t, shown, not_shown) for t, shown, not_shown in found.rows])
 
 
 @router.post("/tents", response={201: TentOut, **ERRORS}, summary="Record tents enforcement")

@@ -9,19 +9,20 @@ are in :mod:`.rules`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Count, Exists, F, OuterRef, QuerySet
 from django.utils import timezone
 
 from csphub.access import policy, reads, roles
 from csphub.audit.services import Action, Channel, record
 from csphub.casework.models import AsbCase, Person
 from csphub.change import percent_change
+from csphub.core.listing import Slice, Window, take
 from csphub.core.models import lock
 from csphub.dates import FinancialYear, add_months
 from csphub.errors import NotFoundError, PermissionRefused, RuleRefused
@@ -67,6 +68,12 @@ def _require_manage(user: Any) -> None:
 def site_list(user: Any, *, channel: str = Channel.WEB, purpose: str = "encampment site list") -> list[Site]:
     _require_view(user)
     return list(reads.encampment_sites(user, purpose=purpose, channel=channel))
+
+
+def site_window(user: Any, window: Window, *, channel: str = Channel.API, purpose: str = "api site list") -> Slice:
+    """A window of the site register (see csphub.core.listing)."""
+    _require_view(user)
+    return take(reads.encampment_sites(user, purpose=purpose, channel=channel), window)
 
 
 def get_site(user: Any, pk: object, *, channel: str = Channel.WEB, purpose: str = "encampment site") -> Site:
@@ -151,6 +158,13 @@ def incursion_list(user: Any, *, channel: str = Channel.WEB, purpose: str = "inc
                    limit: int = 300) -> list[Incursion]:
     _require_view(user)
     return list(reads.incursions(user, purpose=purpose, channel=channel).select_related("site")[:limit])
+
+
+def incursion_window(user: Any, window: Window, *, channel: str = Channel.API,
+                     purpose: str = "api incursion list") -> Slice:
+    """A window of the incursions, newest first (or, syncing, by change)."""
+    _require_view(user)
+    return take(_with_repeat(reads.incursions(user, purpose=purpose, channel=channel).select_related("site")), window)
 
 
 def get_incursion(user: Any, pk: object, *, channel: str = Channel.WEB, purpose: str = "incursion") -> Incursion:
@@ -351,9 +365,18 @@ def timetable_for(incursion: Incursion, today: date | None = None) -> list[rules
 
 
 def is_repeat_site(incursion: Incursion) -> bool:
-    """The site had an incursion before this one."""
-    return Incursion.objects.filter(site_id=incursion.site_id, arrived_at__lt=incursion.arrived_at,
-                                    archived_on__isnull=True).exists()
+    """The site had an incursion before this one (read with the list when it was annotated)."""
+    if hasattr(incursion, "earlier_on_site"):
+        return bool(incursion.earlier_on_site)
+    return _earlier_on_site(incursion.site_id, incursion.arrived_at).exists()
+
+
+def _earlier_on_site(site: Any, arrived_at: Any) -> QuerySet[Incursion]:
+    return Incursion.objects.filter(site_id=site, arrived_at__lt=arrived_at, archived_on__isnull=True)
+
+
+def _with_repeat(found: QuerySet[Incursion]) -> QuerySet[Incursion]:
+    return found.annotate(earlier_on_site=Exists(_earlier_on_site(OuterRef("site_id"), OuterRef("arrived_at"))))
 
 
 def moved_to_choices(user: Any, incursion: Incursion) -> list[tuple[int, str]]:
@@ -369,6 +392,14 @@ def tent_list(user: Any, *, channel: str = Channel.WEB, purpose: str = "tents li
     return list(reads.tent_cases(user, purpose=purpose, channel=channel).select_related("site"))
 
 
+def tent_window(user: Any, window: Window, *, channel: str = Channel.API, purpose: str = "api tents list") -> Slice:
+    _require_view(user)
+    found = take(reads.tent_cases(user, purpose=purpose, channel=channel).select_related("site")
+                 .annotate(people_recorded=Count("people", distinct=True)), window)
+    shown = tent_people_of(user, found.rows, channel=channel)
+    return replace(found, rows=[(t, shown[t.pk], t.people_recorded - len(shown[t.pk])) for t in found.rows])
+
+
 def get_tent_case(user: Any, pk: object, *, channel: str = Channel.WEB, purpose: str = "tents record") -> TentCase:
     return reads.tent_case(user, pk, purpose=purpose, channel=channel)
 
@@ -377,6 +408,18 @@ def tent_people(user: Any, tent: TentCase, *, channel: str = Channel.WEB) -> lis
     """The people on the record the user may see (audited); others are counted, not named."""
     return reads.shown(user, "person", policy.tent_people(user, tent), purpose=f"tents record {tent.pk}",
                        channel=channel)
+
+
+def tent_people_of(user: Any, tents: Sequence[TentCase], *, channel: str = Channel.WEB) -> dict[int, list[Person]]:
+    """The people on each record that the user may see (one query and one audit entry for a page)."""
+    out: dict[int, list[Person]] = {t.pk: [] for t in tents}
+    people = {}
+    for person in policy.tent_people_of(user, tents).annotate(tent_id=F("tent_cases__id")):
+        if person.tent_id in out:
+            out[person.tent_id].append(person)
+            people[person.pk] = person
+    reads.shown(user, "person", people.values(), purpose="tents list", channel=channel)
+    return out
 
 
 def site_counts(sites: Iterable[Site]) -> dict[int, int]:

@@ -11,8 +11,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
-from csphub.access import reads
-from csphub.core.api import API, ERRORS, Day, Id, if_match, text
+from csphub.core.api import API, ERRORS, Day, Id, ListParams, Page, if_match, page, text
 from csphub.errors import RuleRefused
 
 from . import rules, services
@@ -88,10 +87,10 @@ def plan_out(view: services.PlanView) -> dict[str, Any]:
             "aligned_to": p.aligned_to, "rag_counts": view.rag_counts}
 
 
-@router.get("/plans/", response={200: list[PlanOut], **ERRORS}, summary="Plans, with their actions' latest RAG counts")
-def list_plans(request: HttpRequest) -> Any:
-    return [plan_out(services.plan_view(request.auth, p.pk, channel=API, purpose="api plan list"))
-            for p in services.plan_list(request.auth, channel=API)]
+@router.get("/plans/", response={200: Page[PlanOut], **ERRORS}, summary="Plans, with their actions' latest RAG counts")
+def list_plans(request: HttpRequest, params: Query[ListParams]) -> Any:
+    found = services.plan_window(request.auth, params.window())
+    return page(request, found, [plan_out(v) for v in found.rows])
 
 
 @router.get("/plans/{plan_id}", response={200: PlanDetailOut, **ERRORS}, summary="A plan with every action and its latest update")
@@ -141,12 +140,12 @@ class DecisionOut(Schema):
     text: str
 
 
-@router.get("/decisions/", response={200: list[DecisionOut], **ERRORS}, summary="The decisions and recommendations register")
-def list_decisions(request: HttpRequest) -> Any:
-    services.require_reader(request.auth)
-    found = reads.decisions(request.auth, purpose="api decisions register", channel=API).select_related("meeting__board")
-    return [{"id": d.pk, "board": d.meeting.board.short_name, "meeting_id": d.meeting_id, "held_on": d.meeting.held_on,
-             "kind": d.kind, "topic": d.topic, "text": d.text} for d in found[:1000]]
+@router.get("/decisions/", response={200: Page[DecisionOut], **ERRORS}, summary="The decisions and recommendations register")
+def list_decisions(request: HttpRequest, params: Query[ListParams]) -> Any:
+    found = services.decision_window(request.auth, params.window())
+    return page(request, found, [{"id": d.pk, "board": d.meeting.board.short_name, "meeting_id": d.meeting_id,
+                                  "held_on": d.meeting.held_on, "kind": d.kind, "topic": d.topic, "text": d.text}
+                                 for d in found.rows])
 
 
 class WorkstreamOut(Schema):

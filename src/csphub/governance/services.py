@@ -9,7 +9,7 @@ audited by id.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -23,6 +23,7 @@ from csphub.access import policy, reads
 from csphub.accounts.models import Agency
 from csphub.audit.services import Action as Audit
 from csphub.audit.services import Channel, record
+from csphub.core.listing import Slice, Window, take
 from csphub.core.models import lock
 from csphub.errors import NotFoundError, PermissionRefused, RuleRefused
 
@@ -94,8 +95,9 @@ def latest_updates(actions: Iterable[Action], before: date | None = None) -> dic
     return found
 
 
-def _actions_of(plan: Plan) -> QuerySet[Action]:
-    return (Action.objects.filter(priority__plan=plan, archived_on__isnull=True)
+def _actions_of(plan: Plan | Sequence[Plan]) -> QuerySet[Action]:
+    plans = [plan] if isinstance(plan, Plan) else list(plan)
+    return (Action.objects.filter(priority__plan__in=plans, archived_on__isnull=True)
             .select_related("priority", "led_by", "lead_officer")
             .prefetch_related("partners", Prefetch("updates", QuarterlyUpdate.objects.filter(archived_on__isnull=True))))
 
@@ -107,6 +109,23 @@ class PlanView:
     rag_counts: dict[str, int]
 
 
+def plan_window(user: Any, window: Window, *, channel: str = Channel.API) -> Slice:
+    """A window of the plans, each as its PlanView (actions audited per plan)."""
+    require_reader(user)
+    found = take(reads.plans(user, purpose="api plan list", channel=channel), window)
+    actions = reads.shown(user, "plan_action", _actions_of(found.rows), purpose="api plan list", channel=channel)
+    priorities = list(Priority.objects.filter(plan__in=found.rows, archived_on__isnull=True))
+    return replace(found, rows=[_plan_view(p, [a for a in actions if a.priority.plan_id == p.pk],
+                                           [x for x in priorities if x.plan_id == p.pk]) for p in found.rows])
+
+
+def decision_window(user: Any, window: Window, *, channel: str = Channel.API) -> Slice:
+    """A window of the decisions and recommendations register, newest meeting first."""
+    require_reader(user)
+    return take(reads.decisions(user, purpose="api decisions register", channel=channel)
+                .select_related("meeting__board"), window)
+
+
 def plan_view(user: Any, pk: object, *, channel: str = Channel.WEB, purpose: str = "plan page") -> PlanView:
     """The plan, its priorities and actions with each action's latest update and RAG."""
     plan = reads.plan(user, pk, purpose=purpose, channel=channel)
@@ -115,11 +134,11 @@ def plan_view(user: Any, pk: object, *, channel: str = Channel.WEB, purpose: str
     return _plan_view(plan, actions)
 
 
-def _plan_view(plan: Plan, actions: list[Action]) -> PlanView:
+def _plan_view(plan: Plan, actions: list[Action], of_plan: list[Priority] | None = None) -> PlanView:
     latest = latest_updates(actions)
     counts = {rules.RED: 0, rules.AMBER: 0, rules.GREEN: 0, "none": 0}
     priorities = []
-    for priority in plan.priorities.filter(archived_on__isnull=True):
+    for priority in plan.priorities.filter(archived_on__isnull=True) if of_plan is None else of_plan:
         rows = [{"action": a, "update": latest.get(a.pk)} for a in actions if a.priority_id == priority.pk]
         for row in rows:
             counts[row["update"].rag if row["update"] else "none"] += 1

@@ -6,10 +6,10 @@ from datetime import date
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 
 from csphub.casework import services as casework_services
-from csphub.core.api import API, ERRORS, BodyId, Id, if_match, text
+from csphub.core.api import API, ERRORS, BodyId, Id, ListParams, Page, if_match, page, text
 
 from . import services
 from .models import Panel, PanelReferral
@@ -61,7 +61,8 @@ class DecisionIn(Schema):
 
 def panel_out(panel: Panel) -> dict[str, Any]:
     return {"id": panel.pk, "name": panel.name, "kind": panel.kind, "members": [a.name for a in panel.members.all()],
-            "cohort_cap": panel.cohort_cap, "in_cohort": services.cohort_size(panel)}
+            "cohort_cap": panel.cohort_cap,
+            "in_cohort": panel.in_cohort if hasattr(panel, "in_cohort") else services.cohort_size(panel)}
 
 
 def referral_out(r: PanelReferral) -> dict[str, Any]:
@@ -73,15 +74,17 @@ def referral_out(r: PanelReferral) -> dict[str, Any]:
             "duplicate_of": r.duplicate_of_id}
 
 
-@router.get("/", response={200: list[PanelOut], **ERRORS}, summary="Panels the caller's agency sits on")
-def list_panels(request: HttpRequest) -> Any:
-    return [panel_out(p) for p in services.panels_for(request.auth, channel=API, purpose="api panel list")]
+@router.get("/", response={200: Page[PanelOut], **ERRORS}, summary="Panels the caller's agency sits on")
+def list_panels(request: HttpRequest, params: Query[ListParams]) -> Any:
+    found = services.panel_window(request.auth, params.window())
+    return page(request, found, [panel_out(p) for p in found.rows])
 
 
-@router.get("/{panel_id}/referrals", response={200: list[PanelReferralOut], **ERRORS})
-def list_referrals(request: HttpRequest, panel_id: Id) -> Any:
+@router.get("/{panel_id}/referrals", response={200: Page[PanelReferralOut], **ERRORS})
+def list_referrals(request: HttpRequest, panel_id: Id, params: Query[ListParams]) -> Any:
     panel = services.get_panel(request.auth, panel_id, channel=API, purpose="api panel referrals")
-    return [referral_out(r) for r in services.panel_referrals(request.auth, panel, channel=API)]
+    found = services.panel_referral_window(request.auth, panel, params.window())
+    return page(request, found, [referral_out(r) for r in found.rows])
 
 
 @router.post("/{panel_id}/referrals", response={201: PanelReferralOut, **ERRORS},

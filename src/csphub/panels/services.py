@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from csphub.access import policy, reads, roles
@@ -15,6 +16,7 @@ from csphub.audit.services import Action, Channel, record
 from csphub.casework.models import AsbCase, Person
 from csphub.casework.rules import not_in_future
 from csphub.casework.services import refuse
+from csphub.core.listing import Slice, Window, take
 from csphub.core.models import lock
 from csphub.errors import (
     InputFileError,
@@ -58,13 +60,36 @@ def panels_for(user: Any, *, channel: str = Channel.WEB, purpose: str = "panel l
     return reads.panels(user, purpose=purpose, channel=channel)
 
 
-def panel_referrals(user: Any, panel: Panel, *, channel: str = Channel.WEB) -> list[PanelReferral]:
-    """The panel's referrals (members only), audited, with the people they name."""
-    found = list(reads.panel_referrals(user, purpose=f"referrals of panel {panel.pk}", channel=channel)
-                 .filter(panel=panel).select_related("person", "referring_agency"))
+def _referrals(user: Any, panel: Panel, channel: str) -> Any:
+    return (reads.panel_referrals(user, purpose=f"referrals of panel {panel.pk}", channel=channel)
+            .filter(panel=panel).select_related("person", "referring_agency"))
+
+
+def _people_shown(user: Any, panel: Panel, found: list[PanelReferral], channel: str) -> None:
     reads.shown(user, "person", {r.person_id: r.person for r in found if r.person_id}.values(),
                 purpose=f"referrals of panel {panel.pk}", channel=channel)
+
+
+def panel_referrals(user: Any, panel: Panel, *, channel: str = Channel.WEB) -> list[PanelReferral]:
+    """The panel's referrals (members only), audited, with the people they name."""
+    found = list(_referrals(user, panel, channel))
+    _people_shown(user, panel, found, channel)
     return found
+
+
+def panel_referral_window(user: Any, panel: Panel, window: Window, *, channel: str = Channel.API) -> Slice:
+    """A window of the panel's referrals; the referrals and the people in this window are audited."""
+    found = take(_referrals(user, panel, channel), window)
+    _people_shown(user, panel, found.rows, channel)
+    return found
+
+
+def panel_window(user: Any, window: Window, *, channel: str = Channel.API, purpose: str = "api panel list") -> Slice:
+    """A window of the panels, each with its members and the size of its cohort (``in_cohort``)."""
+    in_cohort = Count("referrals", filter=Q(referrals__status__in=PanelReferral.IN_COHORT,
+                                            referrals__archived_on__isnull=True))
+    return take(reads.panels(user, purpose=purpose, channel=channel).annotate(in_cohort=in_cohort)
+                .prefetch_related("members"), window)
 
 
 def referral_choices(user: Any, case_id: object | None) -> dict[str, Any]:

@@ -7,9 +7,22 @@ from datetime import date
 from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
-from csphub.core.api import API, ERRORS, BodyId, Day, Id, Moment, etag, if_match, text
+from csphub.core.api import (
+    API,
+    ERRORS,
+    BodyId,
+    Day,
+    Id,
+    ListParams,
+    Moment,
+    Page,
+    etag,
+    if_match,
+    page,
+    text,
+)
 
 from . import services
 from .models import Enforcement, Order
@@ -127,9 +140,10 @@ def enforcement_out(request: HttpRequest, e: Enforcement) -> dict[str, Any]:
             "paid_on": e.paid_on, "paid_amount": e.paid_amount, "prosecution": e.prosecution}
 
 
-@router.get("/", response={200: list[OrderOut], **ERRORS}, summary="The register of orders")
-def list_orders(request: HttpRequest) -> Any:
-    return [order_out(o) for o in services.order_list(request.auth, channel=API, purpose="api pspo register")]
+@router.get("/", response={200: Page[OrderOut], **ERRORS}, summary="The register of orders")
+def list_orders(request: HttpRequest, params: Query[ListParams]) -> Any:
+    found = services.order_window(request.auth, params.window())
+    return page(request, found, [order_out(o) for o in found.rows])
 
 
 @router.post("/", response={201: OrderOut, **ERRORS}, summary="Add an order (council officers and supervisors)")
@@ -167,12 +181,12 @@ def extend(request: HttpRequest, response: HttpResponse, order_id: Id, payload: 
     return order_out(order)
 
 
-@router.get("/{order_id}/enforcement", response={200: list[EnforcementOut], **ERRORS},
+@router.get("/{order_id}/enforcement", response={200: Page[EnforcementOut], **ERRORS},
             summary="Enforcement against the order that the caller's agency may see")
-def list_enforcement(request: HttpRequest, order_id: Id) -> Any:
+def list_enforcement(request: HttpRequest, order_id: Id, params: Query[ListParams]) -> Any:
     order = services.get_order(request.auth, order_id, channel=API)
-    return [enforcement_out(request, e) for e in services.enforcement_list(request.auth, order, channel=API,
-                                                                           purpose="api pspo enforcement")]
+    found = services.enforcement_window(request.auth, order, params.window())
+    return page(request, found, [enforcement_out(request, e) for e in found.rows])
 
 
 @router.post("/{order_id}/enforcement", response={201: EnforcementOut, **ERRORS},

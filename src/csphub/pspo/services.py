@@ -13,12 +13,14 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from csphub.access import policy, reads, roles
 from csphub.analytics import inside
 from csphub.audit.services import Action, Channel, record
 from csphub.casework.models import Person
+from csphub.core.listing import Slice, Window, take
 from csphub.core.models import lock
 from csphub.dates import add_months
 from csphub.errors import NotFoundError, PermissionRefused, RuleRefused
@@ -53,6 +55,11 @@ def can_enforce(user: Any) -> bool:
 
 def order_list(user: Any, *, channel: str = Channel.WEB, purpose: str = "pspo register") -> list[Order]:
     return list(reads.pspo_orders(user, purpose=purpose, channel=channel))
+
+
+def order_window(user: Any, window: Window, *, channel: str = Channel.API, purpose: str = "api pspo register") -> Slice:
+    """A window of the register of orders (see csphub.core.listing)."""
+    return take(reads.pspo_orders(user, purpose=purpose, channel=channel), window)
 
 
 def get_order(user: Any, pk: object, *, channel: str = Channel.WEB, purpose: str = "pspo order") -> Order:
@@ -255,10 +262,20 @@ def enforcement_list(user: Any, order: Order | None = None, *, channel: str = Ch
                      purpose: str = "pspo enforcement list", limit: int = 300) -> list[Enforcement]:
     if not can_enforce(user):
         return []
+    return list(_enforcements(user, order, channel, purpose)[:limit])
+
+
+def _enforcements(user: Any, order: Order | None, channel: str, purpose: str) -> QuerySet[Enforcement]:
     found = reads.pspo_enforcements(user, purpose=purpose, channel=channel).select_related("order", "agency")
-    if order is not None:
-        found = found.filter(order=order)
-    return list(found[:limit])
+    return found.filter(order=order) if order is not None else found
+
+
+def enforcement_window(user: Any, order: Order | None, window: Window, *, channel: str = Channel.API,
+                       purpose: str = "api pspo enforcement") -> Slice:
+    """A window of the enforcement the user's agency may see (empty for roles that do not enforce)."""
+    if not can_enforce(user):
+        return Slice([], 0)
+    return take(_enforcements(user, order, channel, purpose), window)
 
 
 def get_enforcement(user: Any, pk: object, *, channel: str = Channel.WEB,
