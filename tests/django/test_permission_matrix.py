@@ -374,6 +374,21 @@ API_ROUTES: dict[str, tuple[Exercise, ...]] = {
     "GET /api/v1/cases/{case_id}/tasks": case_list_of("task", "task"),
     "POST /api/v1/cases/{case_id}/tasks": on_case(lambda w: {
         "title": "Call back", "owner": w.lead_officer.username, "due_on": iso(w.today + timedelta(days=7))}),
+    # issue 12, item 11: the rest of a case's records
+    "GET /api/v1/cases/{case_id}/notes": case_list_of("note", "note"),
+    "POST /api/v1/cases/{case_id}/notes": on_case(lambda w: {"text": "Called the victim back"}),
+    "GET /api/v1/cases/{case_id}/visits": case_list_of("visit", "visit"),
+    "POST /api/v1/cases/{case_id}/visits": on_case(lambda w: {"visited_on": iso(w.today), "findings": "Quiet"}),
+    "GET /api/v1/cases/{case_id}/risk-assessments": (Exercise(
+        "case_change", params=CASE_ID, reads=(CASE_READ, Read("risk_assessment", "risk")), refused="case"),),
+    "POST /api/v1/cases/{case_id}/risk-assessments": on_case(lambda w: {
+        "person_id": w.pk("victim"), "answers": {"repeat": True, "fear": None}}),
+    "GET /api/v1/cases/{case_id}/breaches": case_list_of("breach", "breach"),
+    "POST /api/v1/cases/{case_id}/breaches": on_case(lambda w: {
+        "intervention_id": w.pk("intervention"), "occurred_on": iso(w.today), "description": "Music again"}),
+    "POST /api/v1/cases/{case_id}/interventions/{intervention_id}/outcome": (Exercise(
+        "case_change", params={"case_id": "case", "intervention_id": "intervention"},
+        body=lambda w: {"outcome": "Complied"}, refused="case", ok=200),),
     "GET /api/v1/referrals/": (Exercise("signed_in", shown=(Shown("referred_to", "referral", "referral", api_ids),)),),
     "GET /api/v1/referrals/{referral_id}": (Exercise(
         "referral_view", params={"referral_id": "referral"}, reads=(Read("referral", "referral"),),

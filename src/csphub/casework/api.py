@@ -517,3 +517,155 @@ def correct_incident(request: HttpRequest, response: HttpResponse, case_id: Id, 
                             expected_version=if_match(request), case_id=case_id, channel=API)
     etag(response, result.record.version)
     return _correction_out(result)
+
+
+# ---- Notes, visits, risk assessments, breaches and outcomes on a case ------------------------
+
+class NoteIn(Schema):
+    text: text(20000)  # type: ignore[valid-type]
+
+
+class NoteOut(Schema):
+    id: int
+    text: str | None
+    created_on: datetime
+    modified_on: datetime
+
+
+def note_out(user: Any, n: Any) -> dict[str, Any]:
+    return {"id": n.pk, "text": _text(user, n.text), "created_on": n.created_on, "modified_on": n.modified_on}
+
+
+@cases.get("/{case_id}/notes", response={200: Page[NoteOut], **ERRORS}, summary="The case's notes, oldest first")
+def list_notes(request: HttpRequest, case_id: Id, params: Query[ListParams]) -> Any:
+    found = pages.api_case_records(request.auth, case_id, "notes", params.window())
+    return page(request, found, [note_out(request.auth, n) for n in found.rows])
+
+
+@cases.post("/{case_id}/notes", response={201: NoteOut, **ERRORS}, summary="Add a note (an empty note is refused)")
+def create_note(request: HttpRequest, case_id: Id, payload: NoteIn) -> Any:
+    case = services.case_for_change(request.auth, case_id, channel=API)
+    return Status(201, note_out(request.auth, services.add_note(request.auth, case, payload.text, channel=API)))
+
+
+class VisitIn(Schema):
+    visited_on: Day
+    findings: text(20000)  # type: ignore[valid-type]
+
+
+class VisitOut(Schema):
+    id: int
+    visited_on: date
+    findings: str | None
+    officer: str | None
+    modified_on: datetime
+
+
+def visit_out(user: Any, v: Any) -> dict[str, Any]:
+    return {"id": v.pk, "visited_on": v.visited_on, "findings": _text(user, v.findings),
+            "officer": v.officer.get_full_name() or v.officer.get_username() if v.officer else None,
+            "modified_on": v.modified_on}
+
+
+@cases.get("/{case_id}/visits", response={200: Page[VisitOut], **ERRORS}, summary="Monitoring visits, oldest first")
+def list_visits(request: HttpRequest, case_id: Id, params: Query[ListParams]) -> Any:
+    found = pages.api_case_records(request.auth, case_id, "visits", params.window())
+    return page(request, found, [visit_out(request.auth, v) for v in found.rows])
+
+
+@cases.post("/{case_id}/visits", response={201: VisitOut, **ERRORS}, summary="Record a visit (not in the future)")
+def create_visit(request: HttpRequest, case_id: Id, payload: VisitIn) -> Any:
+    case = services.case_for_change(request.auth, case_id, channel=API)
+    visit = services.record_visit(request.auth, case, visited_on=payload.visited_on, findings=payload.findings,
+                                  channel=API)
+    return Status(201, visit_out(request.auth, visit))
+
+
+class RiskIn(Schema):
+    person_id: BodyId
+    answers: dict[str, bool | None] = Field(description="question key -> yes/no; a key left out or null is "
+                                                        "'not answered', never 'no'")
+
+
+class RiskOut(Schema):
+    id: int
+    person_id: int
+    score: int
+    level: str
+    answers: dict[str, bool | None]
+    unanswered: int
+    created_on: datetime
+
+
+def risk_out(r: Any) -> dict[str, Any]:
+    return {"id": r.pk, "person_id": r.person_id, "score": r.score, "level": r.level, "answers": r.answers or {},
+            "unanswered": r.unanswered_count, "created_on": r.created_on}
+
+
+@cases.get("/{case_id}/risk-assessments", response={200: Page[RiskOut], **ERRORS},
+           summary="Victim risk assessments (officers and supervisors on the case)")
+def list_risk_assessments(request: HttpRequest, case_id: Id, params: Query[ListParams]) -> Any:
+    found = pages.api_case_records(request.auth, case_id, "risk_assessments", params.window())
+    return page(request, found, [risk_out(r) for r in found.rows])
+
+
+@cases.post("/{case_id}/risk-assessments", response={201: RiskOut, **ERRORS},
+            summary="Score a victim risk assessment; a high score alerts the lead agency's supervisors")
+def create_risk_assessment(request: HttpRequest, case_id: Id, payload: RiskIn) -> Any:
+    case = services.case_for_change(request.auth, case_id, channel=API)
+    assessment = services.assess_risk_answers(request.auth, case, payload.person_id, payload.answers, channel=API)
+    return Status(201, risk_out(assessment))
+
+
+class BreachIn(Schema):
+    intervention_id: BodyId
+    occurred_on: Day
+    description: text(5000)  # type: ignore[valid-type]
+    action_taken: text(5000) = ""  # type: ignore[valid-type]
+
+
+class BreachOut(Schema):
+    id: int
+    intervention_id: int
+    occurred_on: date
+    description: str | None
+    action_taken: str | None
+    modified_on: datetime
+
+
+def breach_out(user: Any, b: Any) -> dict[str, Any]:
+    return {"id": b.pk, "intervention_id": b.intervention_id, "occurred_on": b.occurred_on,
+            "description": _text(user, b.description), "action_taken": _text(user, b.action_taken),
+            "modified_on": b.modified_on}
+
+
+@cases.get("/{case_id}/breaches", response={200: Page[BreachOut], **ERRORS},
+           summary="Breaches of the case's warnings, notices, contracts and orders, oldest first")
+def list_breaches(request: HttpRequest, case_id: Id, params: Query[ListParams]) -> Any:
+    found = pages.api_case_breaches(request.auth, case_id, params.window())
+    return page(request, found, [breach_out(request.auth, b) for b in found.rows])
+
+
+@cases.post("/{case_id}/breaches", response={201: BreachOut, **ERRORS},
+            summary="Record a breach of one of the case's tools or powers (not before it was issued)")
+def create_breach(request: HttpRequest, case_id: Id, payload: BreachIn) -> Any:
+    case = services.case_for_change(request.auth, case_id, channel=API)
+    breach = services.record_breach(request.auth, services.intervention_of_case(case, payload.intervention_id),
+                                    occurred_on=payload.occurred_on, description=payload.description,
+                                    action_taken=payload.action_taken, channel=API)
+    return Status(201, breach_out(request.auth, breach))
+
+
+class OutcomeIn(Schema):
+    outcome: text(5000)  # type: ignore[valid-type]
+
+
+@cases.post("/{case_id}/interventions/{intervention_id}/outcome", response={200: InterventionOut, **ERRORS},
+            summary="Record what came of a tool or power; with If-Match, refused (409) if changed since")
+def record_outcome(request: HttpRequest, response: HttpResponse, case_id: Id, intervention_id: Id,
+                   payload: OutcomeIn) -> Any:
+    case = services.case_for_change(request.auth, case_id, channel=API)
+    i = services.record_intervention_outcome(request.auth, services.intervention_of_case(case, intervention_id),
+                                             payload.outcome, expected_version=if_match(request), channel=API)
+    etag(response, i.version)
+    return intervention_out(request.auth, i)

@@ -25,7 +25,17 @@ from csphub.inbox import services as inbox
 from . import stats
 from .letters import TEMPLATES as LETTER_TEMPLATES
 from .letters import letters_on
-from .models import AsbCase, Incident, Intervention, Referral, Task
+from .models import (
+    AsbCase,
+    Breach,
+    CaseNote,
+    Incident,
+    Intervention,
+    MonitoringVisit,
+    Referral,
+    RiskAssessment,
+    Task,
+)
 from .services import get_case, repeat_flags
 
 FIRST = Window()  # the first 100 rows
@@ -79,7 +89,8 @@ def api_case(user: Any, pk: object) -> tuple[AsbCase, list[Any] | None]:
 
 
 CASE_RECORDS = {"incidents": ("reported_by_agency",), "interventions": ("issuing_agency",),
-                "referrals": ("to_agency",), "tasks": ("owner",)}
+                "referrals": ("to_agency",), "tasks": ("owner",), "notes": ("created_by",), "visits": ("officer",),
+                "risk_assessments": ("person",)}
 
 
 def case_records(user: Any, pk: object, kind: str, channel: str = Channel.WEB) -> list[Any]:
@@ -98,13 +109,27 @@ def api_case_records(user: Any, pk: object, kind: str, window: Window) -> Slice:
 def _case_records(user: Any, pk: object, kind: str, channel: str) -> QuerySet[Any]:
     case = get_case(user, pk, channel=channel, purpose=f"{kind} of case")
     purpose = f"{kind} of case {case.pk}"
-    model = {"incidents": Incident, "interventions": Intervention, "referrals": Referral, "tasks": Task}[kind]
+    model = {"incidents": Incident, "interventions": Intervention, "referrals": Referral, "tasks": Task,
+             "notes": CaseNote, "visits": MonitoringVisit, "risk_assessments": RiskAssessment}[kind]
+    if kind == "risk_assessments" and not policy.works_cases(user):
+        raise PermissionRefused("Risk assessments are read by the officers and supervisors working the case.")
     if policy.can_read_free_text(user):
         found = getattr(reads, kind)(user, purpose=purpose, channel=channel)
     else:  # facts only, for analysts: the case is visible, its records' words are not shown
         found = reads.audited(model.objects.filter(case=case, archived_on__isnull=True), user, kind.rstrip("s"),
                               purpose=purpose, channel=channel)
     return found.filter(case=case).select_related(*CASE_RECORDS[kind])
+
+
+def api_case_breaches(user: Any, pk: object, window: Window) -> Slice:
+    """A window of the breaches of the case's tools and powers, oldest first (audited by the rows
+    returned; analysts see the dates, not the words)."""
+    case = get_case(user, pk, channel=Channel.API, purpose="breaches of case")
+    # As for the case's other records: analysts read the facts of a case they may see, not the words.
+    tools = policy.interventions(user) if policy.can_read_free_text(user) else Intervention.objects.all()
+    found = Breach.objects.filter(intervention__in=tools.filter(case=case), archived_on__isnull=True)
+    return take(reads.audited(found, user, "breach", purpose=f"breaches of case {case.pk}", channel=Channel.API)
+                .order_by("occurred_on", "pk"), window)
 
 
 def my_open_tasks(user: Any, *, channel: str = Channel.WEB) -> list[Task]:

@@ -597,6 +597,30 @@ def repeat_flags(case: AsbCase, as_of: date | None = None) -> dict[str, list[str
 # ---- Breaches, outcomes, attachments -----------------------------------------------------
 
 @transaction.atomic
+def assess_risk_answers(user: Any, case: AsbCase, person_id: object, answers: Mapping[str, bool | None], *,
+                        channel: str = Channel.WEB) -> RiskAssessment:
+    """:func:`assess_risk` for answers sent by key (the API): an unknown question is refused by
+    name, the person must be one the user may see and on this case."""
+    known = {q.key for q in rules.RISK_QUESTIONS}
+    unknown = sorted(set(answers) - known)
+    if unknown:
+        raise RuleRefused("unknown_question", f"No risk question {unknown[0]!r}; the questions are "
+                          f"{', '.join(sorted(known))}.", "answers")
+    person = get_person(user, person_id, channel=channel, purpose="risk assessment")
+    if not case.parties.filter(person=person).exists():
+        raise RuleRefused("not_on_case", "Assess a person who is on this case (add them to it first).", "person_id")
+    return assess_risk(user, case, person, answers, channel=channel)
+
+
+def intervention_of_case(case: AsbCase, pk: object) -> Intervention:
+    """The case's own tool or power ``pk`` (NotFoundError for any other): for recording against it."""
+    found = Intervention.objects.filter(case=case, pk=pk, archived_on__isnull=True).first() \
+        if str(pk).isdigit() else None
+    if found is None:
+        raise NotFoundError(f"No intervention {pk} on this case.")
+    return found
+
+
 def record_breach(user: Any, intervention: Intervention, *, occurred_on: date, description: str,
                   action_taken: str = "", channel: str = Channel.WEB) -> Any:
     """Record a breach of a warning, notice, contract or order (e.g. leading to a fixed penalty)."""

@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from csphub.core.forms import show_refusal
-from csphub.errors import NotFoundError, RuleRefused, StaleEdit
+from csphub.errors import RuleRefused, StaleEdit
 
 from . import chronology, corrections, exports, find, forms, history, letters, pages, services
 from .models import CaseType, Intervention
@@ -283,10 +283,7 @@ case_add_group = _case_form_view(forms.GroupForm, "Record a group", _save_group,
 
 
 def _intervention(case: Any, value: str) -> Intervention:
-    found = Intervention.objects.filter(case=case, pk=int(value), archived_on__isnull=True).first()
-    if found is None:  # the form offers only this case's interventions
-        raise NotFoundError(f"No intervention {value}.")
-    return found
+    return services.intervention_of_case(case, value)  # the form offers only this case's interventions
 
 
 def _save_breach(user: Any, case: Any, d: dict[str, Any], form: Any) -> str:

@@ -9,7 +9,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
-from csphub.core.api import API, ERRORS, MAX_ID, Id
+from csphub.core.api import API, ERRORS, Id, ListParams, Page, page
 
 from . import services
 from .models import InboxItem
@@ -28,11 +28,8 @@ class InboxItemOut(Schema):
     read: bool
 
 
-class InboxOut(Schema):
-    items: list[InboxItemOut]
-    total: int
+class InboxOut(Page[InboxItemOut]):
     unread: int
-    next: int | None
 
 
 def item_out(item: InboxItem) -> dict[str, Any]:
@@ -42,12 +39,9 @@ def item_out(item: InboxItem) -> dict[str, Any]:
 
 
 @router.get("/", response={200: InboxOut, **ERRORS}, summary="The caller's inbox: unread first, newest first")
-def list_inbox(request: HttpRequest, limit: int = Query(50, ge=1, le=500),
-               offset: int = Query(0, ge=0, le=MAX_ID)) -> Any:
-    page = services.inbox_page(request.auth, offset=offset, limit=limit, channel=API)
-    more = offset + len(page.items) < page.total
-    return {"items": [item_out(i) for i in page.items], "total": page.total, "unread": page.unread,
-            "next": offset + len(page.items) if more else None}
+def list_inbox(request: HttpRequest, params: Query[ListParams]) -> Any:
+    inbox = services.inbox_page(request.auth, params.window(), channel=API)
+    return {**page(request, inbox.found, [item_out(i) for i in inbox.found.rows]), "unread": inbox.unread}
 
 
 @router.post("/{item_id}/read", response={200: InboxItemOut, **ERRORS}, summary="Mark one item read (for the caller)")

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from csphub.access import policy, reads
 from csphub.audit.services import Action, Channel, record
+from csphub.core.listing import Slice, Window, take
 from csphub.errors import RuleRefused
 
 from .models import EmailChoice, InboxItem, InboxRead, NotificationPreference
@@ -79,15 +80,15 @@ def unread_count(user: Any) -> int:
 
 @dataclass(frozen=True)
 class InboxPage:
-    items: list[InboxItem]
-    total: int
+    found: Slice  # a window of the items (see csphub.core.listing)
     unread: int
 
 
-def inbox_page(user: Any, *, offset: int = 0, limit: int = 50, channel: str = Channel.WEB) -> InboxPage:
-    """One page of the user's inbox with the totals (for the API)."""
-    items = list(inbox(user, purpose="inbox list", channel=channel)[offset:offset + limit])
-    return InboxPage(items, policy.inbox_items(user).count(), unread_count(user))
+def inbox_page(user: Any, window: Window, *, channel: str = Channel.WEB) -> InboxPage:
+    """A window of the user's inbox (unread first, newest first; syncing: oldest post first) and
+    the unread count. Items are never edited, so a sync follows the time they were posted."""
+    return InboxPage(take(inbox(user, purpose="inbox list", channel=channel), window, changed="created_at"),
+                     unread_count(user))
 
 
 def _mark(user: Any, item: InboxItem) -> None:
