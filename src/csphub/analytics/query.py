@@ -14,7 +14,7 @@ Examples:
     >>> con = duckdb.connect()
     >>> measure(con, "two numbers", "select ? + ?", [1, 2])
     [(3,)]
-    >>> measure_records(con, "a label", f"select {month_label('date $m')} as month", {"m": "2024-03-01"})
+    >>> measure_records(con, "a label", f"select {month_label('$m::date')} as month", {"m": "2024-03-01"})
     [{'month': '2024-03'}]
     >>> measure(con, "a misspelt table", "select * from no_such_table")
     Traceback (most recent call last):
