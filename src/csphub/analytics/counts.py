@@ -121,12 +121,13 @@ def area_records(
 
 
 def counted(records: Select, columns: list[str], count: str = "count", where: str = "",
-            params: dict | None = None) -> Select:
+            params: dict | None = None, ordered: bool = True) -> Select:
     """``records`` counted by ``columns`` (each group's rows in a column named ``count``),
-    ordered by the columns; ``where`` (SQL over the records' columns) filters the rows first."""
+    ordered by the columns unless ``ordered`` is false; ``where`` (SQL over the records'
+    columns) filters the rows first."""
     keys = ", ".join(columns)
     return Select(f"select {keys}, count(*) as {count} from ({records.sql}) r "
-                  f"{'where ' + where if where else ''} group by {keys} order by {keys}",
+                  f"{'where ' + where if where else ''} group by {keys}{' order by ' + keys if ordered else ''}",
                   {**records.params, **(params or {})})
 
 
@@ -138,9 +139,10 @@ def _count_select(con: duckdb.DuckDBPyConnection, area: Area, start_month: date 
         raise ValueError(f"--by takes a comma list of {', '.join(DIMENSIONS)}; got {dims}")
     records = area_records(con, area, start_month, end_month, ward_vintage)
     columns = [c for d in dims for c in DIMENSIONS[d]]
-    groups = (counted(records, columns, where="crime_type = $crime_type", params={"crime_type": crime_type})
-              if crime_type is not None else counted(records, columns))
-    if "month" not in dims:
+    month = "month" in dims  # then ordered once the months are formatted
+    groups = counted(records, columns, where="crime_type = $crime_type" if crime_type is not None else "",
+                     params={"crime_type": crime_type} if crime_type is not None else None, ordered=not month)
+    if not month:
         return groups
     # format each group's month, not each row's; YYYY-MM sorts as the dates did
     shown = ", ".join(month_label("month") + " as month" if c == "month" else c for c in columns)
