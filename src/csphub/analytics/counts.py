@@ -13,15 +13,23 @@ Examples:
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 import duckdb
-import ibis
-import ibis.expr.types as ir
-import pyarrow as pa
 
 from csphub.analytics.areas import Area
-from csphub.analytics.warehouse import ibis_backend
+from csphub.analytics.query import (
+    Select,
+    measure,
+    measure_records,
+    measure_table,
+    measure_value,
+    month_label,
+)
 from csphub.errors import NotFoundError
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 #: --by dimension -> the output columns it gives.
 DIMENSIONS: dict[str, tuple[str, ...]] = {
@@ -35,8 +43,8 @@ DIMENSIONS: dict[str, tuple[str, ...]] = {
 
 def ward_vintages(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Ward vintages loaded, oldest first."""
-    return [r[0] for r in con.execute(
-        "select distinct ward_vintage from lsoa_ward_lookup order by 1").fetchall()]
+    return [r[0] for r in measure(con, "ward vintages loaded",
+                                  "select distinct ward_vintage from lsoa_ward_lookup order by 1")]
 
 
 def choose_ward_vintage(con: duckdb.DuckDBPyConnection, ward_vintage: str | None) -> str:
@@ -90,28 +98,55 @@ def area_records(
     end_month: date | None = None,
     ward_vintage: str | None = None,
     lsoa_vintage: str | None = None,
-) -> ir.Table:
-    """Street crime and ASB rows whose LSOA lies in the area, with their ward.
+) -> Select:
+    """Street crime and ASB rows whose LSOA lies in the area, with their ward, as a SELECT
+    for a measure to aggregate (never fetched row by row).
 
     ``lsoa_vintage`` is accepted for symmetry; the data's vintage is recognised per code.
     Columns: month, force, crime_id, crime_type, last_outcome, lsoa_code (as in the data),
     lsoa21_code (the lookup's LSOA), ward_code, ward_name, lad_code, longitude, latitude, file_id.
     """
-    backend = ibis_backend(con)
     vintage = choose_ward_vintage(con, ward_vintage)
-    mapping = backend.sql(lsoa_ward_map_sql(vintage, area.lad_codes))
-    crimes = backend.table("street_crime")
-    if start_month is not None:
-        crimes = crimes.filter(crimes.month >= start_month)
-    if end_month is not None:
-        crimes = crimes.filter(crimes.month <= end_month)
-    joined = crimes.join(mapping, crimes.lsoa_code == mapping.data_lsoa)
-    return joined.select(
-        "month", "force", "crime_id", "crime_type", "last_outcome", "lsoa_code",
-        lsoa21_code=joined.lookup_lsoa, ward_code=joined.ward_code, ward_name=joined.ward_name,
-        lad_code=joined.lad_code, longitude=joined.longitude, latitude=joined.latitude,
-        file_id=joined.file_id,
-    )
+    # only the bounds given: a constant "$start is null or ..." would keep DuckDB from
+    # skipping row groups by their month
+    bounds = [f"c.month {op} ${name}" for op, name, value in
+              ((">=", "start_month", start_month), ("<=", "end_month", end_month)) if value is not None]
+    where = f"where {' and '.join(bounds)}" if bounds else ""
+    return Select(f"""
+    select c.month, c.force, c.crime_id, c.crime_type, c.last_outcome, c.lsoa_code,
+           m.lookup_lsoa as lsoa21_code, m.ward_code, m.ward_name, m.lad_code,
+           c.longitude, c.latitude, c.file_id
+    from street_crime c join ({lsoa_ward_map_sql(vintage, area.lad_codes)}) m on c.lsoa_code = m.data_lsoa
+    {where}""", {k: v for k, v in (("start_month", start_month), ("end_month", end_month)) if v is not None})
+
+
+def counted(records: Select, columns: list[str], count: str = "count", where: str = "",
+            params: dict | None = None, ordered: bool = True) -> Select:
+    """``records`` counted by ``columns`` (each group's rows in a column named ``count``),
+    ordered by the columns unless ``ordered`` is false; ``where`` (SQL over the records'
+    columns) filters the rows first."""
+    keys = ", ".join(columns)
+    return Select(f"select {keys}, count(*) as {count} from ({records.sql}) r "
+                  f"{'where ' + where if where else ''} group by {keys}{' order by ' + keys if ordered else ''}",
+                  {**records.params, **(params or {})})
+
+
+def _count_select(con: duckdb.DuckDBPyConnection, area: Area, start_month: date | None,
+                  end_month: date | None, dims: list[str], ward_vintage: str | None,
+                  crime_type: str | None) -> Select:
+    unknown = [d for d in dims if d not in DIMENSIONS]
+    if unknown or not dims:
+        raise ValueError(f"--by takes a comma list of {', '.join(DIMENSIONS)}; got {dims}")
+    records = area_records(con, area, start_month, end_month, ward_vintage)
+    columns = [c for d in dims for c in DIMENSIONS[d]]
+    month = "month" in dims  # then ordered once the months are formatted
+    groups = counted(records, columns, where="crime_type = $crime_type" if crime_type is not None else "",
+                     params={"crime_type": crime_type} if crime_type is not None else None, ordered=not month)
+    if not month:
+        return groups
+    # format each group's month, not each row's; YYYY-MM sorts as the dates did
+    shown = ", ".join(month_label("month") + " as month" if c == "month" else c for c in columns)
+    return Select(f"select {shown}, count from ({groups.sql}) g order by {', '.join(columns)}", groups.params)
 
 
 def count_table(
@@ -128,17 +163,8 @@ def count_table(
 
     Months come out as ``YYYY-MM``; ``ward`` gives ``ward_code`` and ``ward_name``.
     """
-    unknown = [d for d in dims if d not in DIMENSIONS]
-    if unknown or not dims:
-        raise ValueError(f"--by takes a comma list of {', '.join(DIMENSIONS)}; got {dims}")
-    records = area_records(con, area, start_month, end_month, ward_vintage)
-    if crime_type is not None:
-        records = records.filter(records.crime_type == crime_type)
-    columns = [c for d in dims for c in DIMENSIONS[d]]
-    table = records.group_by(columns).aggregate(count=records.count())
-    if "month" in dims:  # format each group's month in the database, not each row's
-        table = table.mutate(month=table.month.strftime("%Y-%m"))
-    return table.order_by(columns).to_pyarrow()
+    query = _count_select(con, area, start_month, end_month, dims, ward_vintage, crime_type)
+    return measure_table(con, f"counts by {', '.join(dims)}", query.sql, query.params)
 
 
 def count_by(
@@ -151,17 +177,18 @@ def count_by(
     crime_type: str | None = None,
 ) -> list[dict]:
     """:func:`count_table` as a list of dicts, one per group (what the CLI prints)."""
-    return count_table(con, area, start_month, end_month, dims, ward_vintage,
-                       crime_type).to_pylist()
+    query = _count_select(con, area, start_month, end_month, dims, ward_vintage, crime_type)
+    return measure_records(con, f"counts by {', '.join(dims)}", query.sql, query.params)
 
 
 def unplaced_rows(con: duckdb.DuckDBPyConnection, start_month: date | None, end_month: date | None) -> int:
     """Rows in the period with no LSOA ("No Location"): loaded, but in no area's counts."""
-    return con.execute(
+    return measure_value(
+        con, "rows with no location",
         "select count(*) from street_crime where lsoa_code is null "
         "and ($s is null or month >= $s) and ($e is null or month <= $e)",
-        {"s": start_month, "e": end_month},
-    ).fetchall()[0][0]
+        {"s": start_month, "e": end_month})
 
 
-__all__ = ["DIMENSIONS", "area_records", "count_by", "count_table", "choose_ward_vintage", "ibis", "unplaced_rows"]
+__all__ = ["DIMENSIONS", "area_records", "choose_ward_vintage", "count_by", "count_table", "counted",
+           "lsoa_ward_map_sql", "unplaced_rows"]

@@ -20,7 +20,8 @@ from datetime import date
 import duckdb
 
 from csphub.analytics.areas import Area
-from csphub.analytics.counts import area_records
+from csphub.analytics.counts import area_records, counted
+from csphub.analytics.query import measure
 
 DEFAULT_THRESHOLD = 0.5
 
@@ -57,16 +58,16 @@ def coverage(
     ward_vintage: str | None = None,
 ) -> list[CoverageRow]:
     """One row per force and month (gaps included, with 0 rows), oldest first."""
-    records = area_records(con, area, ward_vintage=ward_vintage)
-    counts = records.group_by(["force", "month"]).aggregate(rows=records.count()).execute()
+    query = counted(area_records(con, area, ward_vintage=ward_vintage), ["force", "month"])
+    per_force: dict[str, dict[date, int]] = {}
+    for force, month, rows in measure(con, "coverage: rows per force and month", query.sql, query.params):
+        per_force.setdefault(force, {})[month] = rows
     result: list[CoverageRow] = []
-    for force, group in counts.groupby("force"):
-        by_month = {m.date() if hasattr(m, "date") else m: int(n)
-                    for m, n in zip(group["month"], group["rows"], strict=True)}
+    for force, by_month in per_force.items():
         typical = statistics.median(by_month.values())
         for month in _months_between(min(by_month), max(by_month)):
             rows = by_month.get(month, 0)
-            result.append(CoverageRow(str(force), month, rows, is_incomplete(rows, typical, threshold)))
+            result.append(CoverageRow(force, month, rows, is_incomplete(rows, typical, threshold)))
     return sorted(result, key=lambda r: (r.month, r.force))
 
 
@@ -172,35 +173,43 @@ def _expected(month: date, counts: dict[date, int], loaded: list[date]) -> list[
     return found
 
 
+def _by_month(rows: list[tuple[date, str, int]]) -> dict[date, int]:
+    """(month, crime type, count) rows -> month -> their total."""
+    totals: dict[date, int] = {}
+    for month, _, n in rows:
+        totals[month] = totals.get(month, 0) + n
+    return totals
+
+
 def series_coverage(con: duckdb.DuckDBPyConnection, area: Area, ward_vintage: str | None = None,
                     threshold: float = SERIES_THRESHOLD, alpha: float = SERIES_ALPHA) -> list[SeriesFlag]:
     """Every force x series x month (and force x crime type x month) of the area that looks
     incomplete (see :func:`series_looks_incomplete`), oldest first. Crime (every police.uk
     category but ASB) and ASB are judged apart, so a month whose crime is short is not hidden
     by its ASB; months missing altogether are :func:`coverage`'s gaps, not judged here."""
-    records = area_records(con, area, ward_vintage=ward_vintage)
-    frame = records.group_by(["force", "month", "crime_type"]).aggregate(n=records.count()).execute()
-    frame["month"] = [m.date() if hasattr(m, "date") else m for m in frame["month"]]
+    query = counted(area_records(con, area, ward_vintage=ward_vintage), ["force", "month", "crime_type"])
+    per_force: dict[str, list[tuple[date, str, int]]] = {}
+    for force, month, crime_type, n in measure(con, "coverage: rows per force, month and crime type",
+                                               query.sql, query.params):
+        per_force.setdefault(force, []).append((month, crime_type, n))
     flags: list[SeriesFlag] = []
-    for force, rows in frame.groupby("force"):
-        loaded = sorted(set(rows["month"]))
-        for series, part in (("crime", rows[rows["crime_type"] != ASB_TYPE]),
-                             ("ASB", rows[rows["crime_type"] == ASB_TYPE])):
-            if part.empty:
+    for force, rows in per_force.items():
+        loaded = sorted({month for month, _, _ in rows})
+        for series, part in (("crime", [r for r in rows if r[1] != ASB_TYPE]),
+                             ("ASB", [r for r in rows if r[1] == ASB_TYPE])):
+            if not part:
                 continue
-            totals = part.groupby("month")["n"].sum().to_dict()
-            judged: list[tuple[str | None, dict]] = [(None, totals)]
+            judged: list[tuple[str | None, dict[date, int]]] = [(None, _by_month(part))]
             if series == "crime":
-                judged += [(str(t), p.groupby("month")["n"].sum().to_dict())
-                           for t, p in part.groupby("crime_type")]
+                judged += [(t, _by_month([r for r in part if r[1] == t])) for t in sorted({r[1] for r in part})]
             for crime_type, counts in judged:
                 for month in loaded:  # a series absent from a month the force supplied counts 0
                     found = _expected(month, counts, loaded)
                     share = threshold if crime_type is None else min(threshold, CRIME_TYPE_THRESHOLD)
-                    count = int(counts.get(month, 0))
+                    count = counts.get(month, 0)
                     if found and all(series_looks_incomplete(count, e, share, alpha) for e, _ in found):
                         expected, basis = found[0]  # reported against the first reference
-                        flags.append(SeriesFlag(str(force), series, crime_type, month, count, expected,
+                        flags.append(SeriesFlag(force, series, crime_type, month, count, expected,
                                                 basis + ("" if len(found) == 1 else f" and below {share:.0%} "
                                                          f"of {found[1][1]} ({found[1][0]:,.0f})")))
     return sorted(flags, key=lambda f: (f.month, f.force, f.series, f.crime_type or ""))

@@ -2,8 +2,8 @@
 police.uk street-level points, like for like: the same calendar months of each year.
 
 Plain Python (no Django): the caller passes the area as GeoJSON (WGS84) and the windows; the
-points are read from ``street_crime`` through :func:`query`, whose errors name the measure and
-the SQL, and tested against the polygon with shapely (no DuckDB spatial extension). A warehouse
+points are read from ``street_crime`` through :func:`csphub.analytics.query.measure`, whose
+errors name the measure and the SQL, and tested against the polygon with shapely (no DuckDB spatial extension). A warehouse
 that is not there, or that lacks any of the months, is said to be so: a figure is never given
 as zero for months that were not loaded.
 
@@ -31,21 +31,13 @@ import duckdb
 import shapely
 from shapely.geometry import shape
 
+from csphub.analytics.query import measure
 from csphub.change import percent_change
 from csphub.dates import add_months
-from csphub.errors import QueryError
 
 from .warehouse import open_warehouse
 
 ASB = "Anti-social behaviour"
-
-
-def query(con: duckdb.DuckDBPyConnection, measure: str, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
-    """Run one read of the warehouse; a failure names the measure and the SQL."""
-    try:
-        return con.execute(sql, list(params)).fetchall()
-    except duckdb.Error as e:
-        raise QueryError(measure, sql, e) from e
 
 
 def months_in(first: date, last: date) -> list[date]:
@@ -107,7 +99,7 @@ class BeforeAfter:
 def count_inside(con: duckdb.DuckDBPyConnection, area: Any, first: date, last: date) -> tuple[int, int]:
     """(crime, ASB) points inside ``area`` (a shapely geometry) for months ``first``..``last``."""
     minx, miny, maxx, maxy = area.bounds
-    rows = query(con, "pspo crime inside the area",
+    rows = measure(con, "pspo crime inside the area",
                  "select longitude, latitude, crime_type = ? from street_crime "
                  "where month between ? and ? and longitude between ? and ? and latitude between ? and ?",
                  [ASB, first, last, minx, maxx, miny, maxy])
@@ -120,7 +112,7 @@ def count_inside(con: duckdb.DuckDBPyConnection, area: Any, first: date, last: d
 
 
 def loaded_months(con: duckdb.DuckDBPyConnection, first: date, last: date) -> set[date]:
-    rows = query(con, "pspo months loaded", "select distinct month from street_crime where month between ? and ?",
+    rows = measure(con, "pspo months loaded", "select distinct month from street_crime where month between ? and ?",
                  [first, last])
     return {r[0] for r in rows}
 
@@ -150,7 +142,7 @@ def last_loaded_month(warehouse_path: Path) -> date | None:
     if not Path(warehouse_path).exists():
         return None
     with open_warehouse(warehouse_path, read_only=True) as con:
-        rows = query(con, "pspo last month loaded", "select max(month) from street_crime")
+        rows = measure(con, "pspo last month loaded", "select max(month) from street_crime")
     return rows[0][0] if rows else None
 
 
@@ -160,7 +152,7 @@ def ward_area_geojson(warehouse_path: Path, ward_codes: Sequence[str]) -> tuple[
     if not Path(warehouse_path).exists():
         return None, list(ward_codes)
     with open_warehouse(warehouse_path, read_only=True) as con:
-        rows = query(con, "pspo ward area",
+        rows = measure(con, "pspo ward area",
                      "select code, geometry_wkb from boundaries where kind = 'ward' and code in (select unnest(?)) "
                      "qualify row_number() over (partition by code order by vintage desc) = 1",
                      [list(ward_codes)])
@@ -176,7 +168,7 @@ def wards(warehouse_path: Path) -> list[tuple[str, str]]:
     if not Path(warehouse_path).exists():
         return []
     with open_warehouse(warehouse_path, read_only=True) as con:
-        rows = query(con, "pspo ward list",
+        rows = measure(con, "pspo ward list",
                      "select code, coalesce(name, code) from boundaries where kind = 'ward' "
                      "qualify row_number() over (partition by code order by vintage desc) = 1 order by 2")
     return [(r[0], r[1]) for r in rows]

@@ -23,7 +23,7 @@ from typing import Any
 
 import duckdb
 
-from csphub.errors import QueryError
+from csphub.analytics.query import measure
 
 ASB = "Anti-social behaviour"
 EARTH_RADIUS_M = 6_371_008.8
@@ -35,13 +35,6 @@ def metres_between(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
-
-
-def _query(con: duckdb.DuckDBPyConnection, measure: str, sql: str, params: list[Any]) -> list[tuple]:
-    try:
-        return con.execute(sql, params).fetchall()
-    except duckdb.Error as e:
-        raise QueryError(measure, sql, e) from e
 
 
 def _add_months(day: date, months: int) -> date:
@@ -83,7 +76,7 @@ def count_near(con: duckdb.DuckDBPyConnection, longitude: float, latitude: float
     dlat = radius_m / 111_320
     dlon = radius_m / (111_320 * max(math.cos(math.radians(latitude)), 0.01))
     sql = NEAR_SQL.format(r=EARTH_RADIUS_M)
-    rows = _query(con, "crime and ASB near a point", sql, [
+    rows = measure(con, "crime and ASB near a point", sql, [
         ASB, ASB, first_month, last_month, longitude - dlon, longitude + dlon, latitude - dlat, latitude + dlat,
         latitude, latitude, longitude, radius_m])
     crime, asb = rows[0]
@@ -93,7 +86,7 @@ def count_near(con: duckdb.DuckDBPyConnection, longitude: float, latitude: float
 
 def months_loaded(con: duckdb.DuckDBPyConnection) -> tuple[date | None, date | None]:
     """The first and last month of police.uk street data in the warehouse."""
-    rows = _query(con, "months loaded", "select min(month), max(month) from street_crime", [])
+    rows = measure(con, "months loaded", "select min(month), max(month) from street_crime", [])
     return rows[0][0], rows[0][1]
 
 
@@ -132,7 +125,7 @@ def before_after_near(con: duckdb.DuckDBPyConnection, longitude: float, latitude
 def count_in_ward(con: duckdb.DuckDBPyConnection, ward_code: str, first_month: date, last_month: date) -> Counts | None:
     """Crime and ASB in a ward (through the ONS LSOA -> ward lookup of the ward's vintage);
     None when no lookup holds the ward."""
-    vintage = _query(con, "ward vintage", "select max(ward_vintage) from lsoa_ward_lookup where ward_code = ?",
+    vintage = measure(con, "ward vintage", "select max(ward_vintage) from lsoa_ward_lookup where ward_code = ?",
                      [ward_code])[0][0]
     if vintage is None:
         return None
@@ -140,7 +133,7 @@ def count_in_ward(con: duckdb.DuckDBPyConnection, ward_code: str, first_month: d
              from street_crime s
              where s.month between ? and ?
                and s.lsoa_code in (select lsoa_code from lsoa_ward_lookup where ward_code = ? and ward_vintage = ?)"""
-    crime, asb = _query(con, "crime and ASB in a ward", sql, [ASB, ASB, first_month, last_month, ward_code, vintage])[0]
+    crime, asb = measure(con, "crime and ASB in a ward", sql, [ASB, ASB, first_month, last_month, ward_code, vintage])[0]
     months = (last_month.year - first_month.year) * 12 + last_month.month - first_month.month + 1
     return Counts(int(crime or 0), int(asb or 0), first_month, last_month, months)
 
@@ -149,7 +142,7 @@ def ward_names(con: duckdb.DuckDBPyConnection, codes: list[str]) -> dict[str, tu
     """ward code -> (name, vintage) from the ONS lookups loaded (the newest vintage holding it)."""
     if not codes:
         return {}
-    rows = _query(con, "ward names", """select ward_code, arg_max(ward_name, ward_vintage), max(ward_vintage)
+    rows = measure(con, "ward names", """select ward_code, arg_max(ward_name, ward_vintage), max(ward_vintage)
                                         from lsoa_ward_lookup where ward_code in (select unnest(?)) group by 1""",
                   [list(codes)])
     return {code: (name or "", vintage) for code, name, vintage in rows}
@@ -173,7 +166,7 @@ def place_points(con: duckdb.DuckDBPyConnection, points: list[tuple[float, float
     found: dict[str, list[tuple[str, str]]] = {"ward": [("", "")] * len(points), "lsoa": [("", "")] * len(points)}
     geoms = shapely.points([p[0] for p in points], [p[1] for p in points])
     for kind in ("ward", "lsoa"):
-        rows = _query(con, f"{kind} boundaries", """select code, coalesce(name, ''), geometry_wkb from boundaries
+        rows = measure(con, f"{kind} boundaries", """select code, coalesce(name, ''), geometry_wkb from boundaries
                       where kind = ? and vintage = (select max(vintage) from boundaries where kind = ?)
                       order by code""", [kind, kind])
         if not rows:
@@ -194,7 +187,7 @@ def ward_outlines(con: duckdb.DuckDBPyConnection, bounds: tuple[float, float, fl
     meeting ``bounds`` (min lon, min lat, max lon, max lat)."""
     import shapely
 
-    rows = _query(con, "ward outlines", """select code, coalesce(name, ''), geometry_wkb from boundaries
+    rows = measure(con, "ward outlines", """select code, coalesce(name, ''), geometry_wkb from boundaries
                   where kind = 'ward' and vintage = (select max(vintage) from boundaries where kind = 'ward')
                   order by code""", [])
     out = [(code, name, shapely.from_wkb(wkb)) for code, name, wkb in rows]

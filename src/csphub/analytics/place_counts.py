@@ -28,7 +28,7 @@ from shapely import contains_xy, intersects_xy
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
-from csphub.errors import QueryError
+from csphub.analytics.query import measure
 
 ASB = "Anti-social behaviour"
 POINTS_SQL = """
@@ -39,16 +39,9 @@ where longitude between ? and ? and latitude between ? and ?
 MONTHS_SQL = "select distinct month from street_crime order by month"
 
 
-def _query(con: duckdb.DuckDBPyConnection, measure: str, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
-    try:
-        return con.execute(sql, list(params)).fetchall()
-    except duckdb.Error as e:
-        raise QueryError(measure, sql, e) from e
-
-
 def loaded_months(con: duckdb.DuckDBPyConnection) -> list[date]:
     """The months of police.uk street data in the warehouse (empty when none is loaded)."""
-    return [r[0] for r in _query(con, "place months loaded", MONTHS_SQL)]
+    return [r[0] for r in measure(con, "place months loaded", MONTHS_SQL)]
 
 
 def _add_months(day: date, n: int) -> date:
@@ -75,7 +68,7 @@ def points_in_area(con: duckdb.DuckDBPyConnection, area: BaseGeometry, first: da
     """(month, crime type) of each police.uk point inside ``area`` (edges count as inside) in
     the months ``first`` to ``last``."""
     minx, miny, maxx, maxy = area.bounds
-    rows = _query(con, "points in a drawn area", POINTS_SQL, (minx, maxx, miny, maxy, first, last))
+    rows = measure(con, "points in a drawn area", POINTS_SQL, (minx, maxx, miny, maxy, first, last))
     if not rows:
         return []
     import numpy as np

@@ -2,7 +2,8 @@
 
 All writes go through :func:`transaction`, which commits or rolls back and re-raises, so a
 load that fails part-way leaves the warehouse exactly as it was. Measures read it through
-Ibis (:func:`ibis_backend`), so the same expressions can run on Spark.
+:mod:`csphub.analytics.query`, whose errors name the measure and the SQL. The SQL is DuckDB's;
+docs/adr/0003-scale-out.md says when and how a partnership would move to another engine.
 
 Examples:
     >>> from pathlib import Path
@@ -280,9 +281,3 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
         raise
     con.execute("COMMIT")
 
-
-def ibis_backend(con: duckdb.DuckDBPyConnection):
-    """Wrap an open DuckDB connection as an Ibis backend for measures."""
-    import ibis
-
-    return ibis.duckdb.from_connection(con)

@@ -9,11 +9,16 @@ from __future__ import annotations
 
 import importlib
 import sys
+import time
 
 import click
 
 from csphub import __version__
 from csphub.errors import CsphubError
+
+#: when the command line was entered, for a command's "written in ..." where the process's own
+#: start time cannot be read (see csphub.cli._common.seconds_since_start)
+STARTED = time.perf_counter()
 
 # name -> (module:attribute, one-line help). Groups of subcommands are themselves lazy.
 COMMANDS: dict[str, tuple[str, str]] = {

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import duckdb
-from rich.console import Console
-from rich.table import Table
 
 from csphub.settings import load_settings
+
+if TYPE_CHECKING:  # imported by the commands that open it, not by their --help
+    import duckdb
 
 FORMATS = click.Choice(["table", "csv", "json"])
 
@@ -30,6 +34,21 @@ def warehouse(read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
 
     with reading(LoadFiles.of(load_settings()), read_only=read_only, notice=notice) as con:
         yield con
+
+
+def seconds_since_start() -> float:
+    """Wall-clock seconds since this process started, so a command's "written in ..." counts
+    its imports and start-up too (on Linux from /proc; elsewhere since the CLI was imported)."""
+    try:
+        # /proc/self/stat: field 22 is the start time in clock ticks after boot; the fields
+        # after the command name in brackets begin at field 3
+        start_ticks = int(Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()[19])
+        uptime = float(Path("/proc/uptime").read_text().split()[0])
+        return max(0.0, uptime - start_ticks / os.sysconf("SC_CLK_TCK"))
+    except (OSError, ValueError, IndexError, AttributeError):
+        from csphub.cli import STARTED
+
+        return time.perf_counter() - STARTED
 
 
 def notice(text: str) -> None:
@@ -61,6 +80,9 @@ def emit(rows: list[dict], output_format: str, title: str | None = None) -> None
         write_csv(buffer, rows, columns, lineterminator="\n")
         click.echo(buffer.getvalue(), nl=False)
         return
+    from rich.console import Console
+    from rich.table import Table
+
     table = Table(title=title)
     for column in columns:
         table.add_column(column, justify="right" if isinstance(rows[0][column], int) else "left")

@@ -15,6 +15,7 @@ import duckdb
 
 from csphub.analytics.areas import Area
 from csphub.analytics.assessment.periods import describe_months
+from csphub.analytics.query import measure
 from csphub.errors import CsphubError
 
 
@@ -39,10 +40,11 @@ class Availability:
 
 def offence_count_years(con: duckdb.DuckDBPyConnection, area: Area) -> list[str]:
     """Financial years of the Home Office offence-code counts loaded for the area (by name or LAD)."""
-    return [r[0] for r in con.execute(
+    return [r[0] for r in measure(
+        con, "offence-code count years loaded for the area",
         """select distinct financial_year from offence_counts
         where lower(area_name) = lower($name) or list_contains($codes, area_code) order by 1""",
-        {"name": area.name, "codes": list(area.lad_codes)}).fetchall()]
+        {"name": area.name, "codes": list(area.lad_codes)})]
 
 
 def police_uk_note(area: Area, period, loaded: list[date], series: str = "") -> str:

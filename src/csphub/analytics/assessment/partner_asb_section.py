@@ -21,6 +21,7 @@ from csphub.analytics.assessment.periods import Period, month_key
 from csphub.analytics.assessment.sections import _in_year, compare_matched
 from csphub.analytics.counts import lsoa_ward_map_sql
 from csphub.analytics.partner_asb import NOT_RECORDED
+from csphub.analytics.query import measure_frame, measure_value, table_exists
 
 NO_DATA_NOTE = (
     "No typed partner ASB data was loaded for {area} in {year}: police.uk ASB carries no incident "
@@ -31,11 +32,12 @@ NO_DATA_NOTE = (
 def partner_counts(con: duckdb.DuckDBPyConnection, data: AreaData, start: date, end: date) -> pd.DataFrame:
     """Partner ASB incidents placed in the area: source, month, incident_type, national_category, count."""
     mapping = lsoa_ward_map_sql(data.ward_vintage, data.area.lad_codes)
-    frame = con.execute(
+    frame = measure_frame(
+        con, "partner ASB incidents in the area",
         f"""select p.source, p.month, p.incident_type, p.national_category, count(*) as count
         from partner_asb p join ({mapping}) m on p.lsoa_code = m.data_lsoa
         where p.month between $start and $end
-        group by all""", {"start": start, "end": end}).fetchdf()
+        group by all""", {"start": start, "end": end})
     frame["month"] = pd.to_datetime(frame["month"]).dt.date
     frame["count"] = frame["count"].astype(int)
     return frame
@@ -43,8 +45,9 @@ def partner_counts(con: duckdb.DuckDBPyConnection, data: AreaData, start: date, 
 
 def unplaced_rows(con: duckdb.DuckDBPyConnection, start: date, end: date) -> int:
     """Partner incidents in the period with no LSOA (their point lies in no boundary loaded)."""
-    return con.execute("select count(*) from partner_asb where lsoa_code is null and month between ? and ?",
-                       [start, end]).fetchall()[0][0]
+    return measure_value(con, "partner ASB incidents with no LSOA",
+                         "select count(*) from partner_asb where lsoa_code is null and month between ? and ?",
+                         [start, end])
 
 
 def partner_incidents(con: duckdb.DuckDBPyConnection, data: AreaData, start: date, end: date) -> int:
@@ -55,8 +58,7 @@ def partner_incidents(con: duckdb.DuckDBPyConnection, data: AreaData, start: dat
 
 
 def _has_partner_table(con: duckdb.DuckDBPyConnection) -> bool:
-    return bool(con.execute("select count(*) from information_schema.tables where table_name = 'partner_asb'")
-                .fetchall()[0][0])
+    return table_exists(con, "partner_asb")
 
 
 def _one_spelling(frame: pd.DataFrame) -> pd.DataFrame:

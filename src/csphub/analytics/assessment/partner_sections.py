@@ -33,6 +33,7 @@ from csphub.analytics.assessment.periods import FinancialYear, month_key, year_a
 from csphub.analytics.assessment.stats import compare_counts, rate_per_1000
 from csphub.analytics.partner.counts import AUTHORITY_ONLY, count_partner, list_files
 from csphub.analytics.partner.loader import has_partner_tables
+from csphub.analytics.query import measure
 
 #: Section key -> title, in the order of the seed Strategic Assessment.
 SECTIONS: tuple[tuple[str, str], ...] = (
@@ -67,16 +68,16 @@ HOTSPOTS = 5
 
 def _datasets(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
     """Each dataset loaded -> its newest profile (as stored with its files)."""
-    rows = con.execute("""select dataset, arg_max(profile_json, file_id) from partner_files group by 1
-                          order by 1""").fetchall()
+    rows = measure(con, "partner datasets loaded", """select dataset, arg_max(profile_json, file_id)
+                   from partner_files group by 1 order by 1""")
     return {name: json.loads(profile) for name, profile in rows}
 
 
 def _covered_months(con: duckdb.DuckDBPyConnection, dataset: str) -> set[date]:
     """Months the dataset's files cover (whatever the area): a month without rows in a covered
     month is a zero, a month outside them is unknown."""
-    spans = con.execute("""select min(period_start), max(period_end) from partner_records
-                           where dataset = ? group by file_id""", [dataset]).fetchall()
+    spans = measure(con, f"months partner dataset {dataset} covers", """select min(period_start), max(period_end)
+                    from partner_records where dataset = ? group by file_id""", [dataset])
     months: set[date] = set()
     for first, last in spans:
         month = date(first.year, first.month, 1)
@@ -253,7 +254,7 @@ def _survey_section(con: duckdb.DuckDBPyConnection, year: FinancialYear) -> dict
 
     if not has_survey_tables(con):
         return None
-    surveys = [r[0] for r in con.execute("select distinct survey from survey_waves order by 1").fetchall()]
+    surveys = [r[0] for r in measure(con, "surveys loaded", "select distinct survey from survey_waves order by 1")]
     out = []
     for survey in surveys:
         usable = [w for w in waves(con, survey) if w[:4].isdigit() and int(w[:4]) <= year.start_year + 1]

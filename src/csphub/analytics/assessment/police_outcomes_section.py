@@ -32,6 +32,7 @@ import numpy as np
 from csphub.analytics.areas import Area
 from csphub.analytics.assessment.periods import FinancialYear
 from csphub.analytics.counts import lsoa_ward_map_sql
+from csphub.analytics.query import measure, measure_value, table_exists
 
 CHARGED = "Charged or summonsed"
 OUT_OF_COURT = "Out-of-court disposal"
@@ -78,15 +79,10 @@ def outcome_group(outcome: str | None) -> str:
     return NO_OUTCOME
 
 
-def _table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return bool(con.execute("select count(*) from information_schema.tables where table_name = ?",
-                            [name]).fetchall()[0][0])
-
-
 def outcomes_section(con: duckdb.DuckDBPyConnection, area: Area, year: FinancialYear, ward_vintage: str) -> dict:
     """Outcome shares by crime type for the crimes of the year in the area, with the lag caveat."""
     mapping = lsoa_ward_map_sql(ward_vintage, area.lad_codes)
-    rows = con.execute(f"""
+    rows = measure(con, "police outcomes by crime type", f"""
         with crimes as (
             select s.crime_id, s.crime_type, s.month, s.last_outcome from street_crime s
             join ({mapping}) m on s.lsoa_code = m.data_lsoa
@@ -98,7 +94,7 @@ def outcomes_section(con: duckdb.DuckDBPyConnection, area: Area, year: Financial
         select c.crime_type, c.month, coalesce(l.outcome, c.last_outcome) as outcome,
             l.outcome is not null as from_outcomes_file, count(*) as n
         from crimes c left join latest l using (crime_id) group by all""",
-                       {"start": year.start, "end": year.end}).fetchall()
+                   {"start": year.start, "end": year.end})
     result: dict = {"available": bool(rows), "caveats": [LAG_CAVEAT], "groups": list(GROUPS),
                     "source": "data.police.uk street and outcomes files"}
     if not rows:
@@ -143,15 +139,15 @@ def _searches_in_area(con: duckdb.DuckDBPyConnection, area: Area, year: Financia
     force's searches could not be placed (no location) or lie outside."""
     import shapely
 
-    rows = con.execute("""select longitude, latitude, object_of_search, outcome, outcome_linked_to_object,
+    rows = measure(con, "stop and search in the year", """select longitude, latitude, object_of_search, outcome, outcome_linked_to_object,
             coalesce(nullif(officer_defined_ethnicity, ''), nullif(self_defined_ethnicity, ''), 'Not stated'),
             coalesce(nullif(age_range, ''), 'Not stated'), coalesce(nullif(gender, ''), 'Not stated'), month
-        from stop_search where month between ? and ?""", [year.start, year.end]).fetchall()
-    boundaries = con.execute("""select b.geometry_wkb from boundaries b
+        from stop_search where month between ? and ?""", [year.start, year.end])
+    boundaries = measure(con, "LSOA boundaries of the area", """select b.geometry_wkb from boundaries b
         where b.kind = 'lsoa' and (list_contains(?, b.lad_code)
             or b.code in (select lsoa_code from lsoa_ward_lookup where list_contains(?, lad_code)))
         qualify row_number() over (partition by b.code order by b.vintage desc) = 1""",
-                             [list(area.lad_codes), list(area.lad_codes)]).fetchall()
+                         [list(area.lad_codes), list(area.lad_codes)])
     located = [r for r in rows if r[0] is not None and r[1] is not None]
     no_location = len(rows) - len(located)
     if not boundaries or not located:
@@ -183,8 +179,9 @@ def stop_search_section(con: duckdb.DuckDBPyConnection, area: Area, year: Financ
     """Stop and search in the area in the year: by object, outcome, ethnicity and age, with rates."""
     result: dict = {"available": False, "caveats": [STOP_SEARCH_CAVEAT],
                     "source": "data.police.uk stop-and-search files"}
-    if not _table_exists(con, "stop_search") or not con.execute(
-            "select count(*) from stop_search where month between ? and ?", [year.start, year.end]).fetchall()[0][0]:
+    if not table_exists(con, "stop_search") or not measure_value(
+            con, "stop and search loaded for the year",
+            "select count(*) from stop_search where month between ? and ?", [year.start, year.end]):
         result["note"] = f"No police.uk stop and search loaded for {year.name}."
         return result
     searches, no_location, outside = _searches_in_area(con, area, year)
