@@ -31,6 +31,24 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def year_earlier_period(start: date, end: date) -> tuple[date, date]:
+    """The period every "compared with a year earlier" figure uses (casework statistics, the
+    Daily Dial In, encampments): it starts on the same date a year earlier (29 February becomes
+    28 February) and has exactly as many days as ``start``..``end``, so a period holding
+    29 February is not compared with one a day shorter.
+
+    Examples:
+        >>> year_earlier_period(date(2025, 4, 1), date(2026, 3, 31))
+        (datetime.date(2024, 4, 1), datetime.date(2025, 3, 31))
+        >>> year_earlier_period(date(2024, 3, 1), date(2024, 3, 31))
+        (datetime.date(2023, 3, 1), datetime.date(2023, 3, 31))
+        >>> year_earlier_period(date(2024, 2, 1), date(2024, 3, 31))  # 60 days, with 29 February
+        (datetime.date(2023, 2, 1), datetime.date(2023, 4, 1))
+    """
+    earlier = add_months(start, -12)
+    return earlier, earlier + (end - start)
+
+
 @dataclass(frozen=True, order=True)
 class FinancialYear:
     """The financial year from 1 April of ``start_year`` to 31 March of the next year, the year

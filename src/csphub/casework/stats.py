@@ -20,7 +20,7 @@ from django.db.models import Count, QuerySet, Value
 from django.db.models.functions import Coalesce, NullIf
 
 from csphub.change import percent_change
-from csphub.dates import FinancialYear
+from csphub.dates import FinancialYear, year_earlier_period
 
 from . import rules
 from .models import AsbCase, Incident, Intervention
@@ -43,8 +43,7 @@ def comparison_period(start: date, end: date) -> tuple[date, date]:
         >>> comparison_period(date(2024, 2, 29), date(2024, 2, 29))
         (datetime.date(2023, 2, 28), datetime.date(2023, 2, 28))
     """
-    earlier = year_earlier(start)
-    return earlier, earlier + (end - start)
+    return year_earlier_period(start, end)
 
 
 #: Each measure in plain words, for pages, exports and papers.

@@ -30,7 +30,7 @@ from csphub.casework.models import AsbCase, CaseParty, CaseStatus, Incident, Per
 from csphub.change import percent_change
 from csphub.core.listing import Slice, Window, take
 from csphub.core.models import lock
-from csphub.dates import add_months
+from csphub.dates import year_earlier_period
 from csphub.errors import (
     InputFileError,
     InputProblem,
@@ -702,14 +702,13 @@ def figure_rows(start: date, end: date) -> list[dict[str, Any]]:
 
 def statistics_rows(user: Any, start: date, end: date) -> list[dict[str, Any]]:
     """Dial-in rows in the casework statistics' shape (measure, category, count, previous_count,
-    percent_change): this period against the same dates a year earlier. Empty for roles that
-    do not see the figures."""
+    percent_change): this period against the same period a year earlier (csphub.dates.
+    year_earlier_period, as the casework statistics). Empty for roles that do not see the figures."""
     if not policy.can_view_dialin_figures(user):
         return []
     entries = policy.dialin_counted_entries(user)
     now = count_figures(entries, start, end)
-    # the same dates a year earlier (not 365 days: a leap year would shift the window a day)
-    before = count_figures(entries, add_months(start, -12), add_months(end, -12))
+    before = count_figures(entries, *year_earlier_period(start, end))
     change = percent_change
 
     rows = [("Dial-in entries", "", "entries"), ("Dial-in entries put on cases", "", "to_cases"),

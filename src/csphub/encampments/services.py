@@ -24,7 +24,7 @@ from csphub.casework.models import AsbCase, Person
 from csphub.change import percent_change
 from csphub.core.listing import Slice, Window, take
 from csphub.core.models import lock
-from csphub.dates import FinancialYear, add_months
+from csphub.dates import FinancialYear, year_earlier_period
 from csphub.errors import NotFoundError, PermissionRefused, RuleRefused
 
 from . import rules
@@ -568,7 +568,7 @@ def period_figures(start: date, end: date, *, today: date | None = None) -> dict
     (like for like). Counts only, no people."""
     today = today or timezone.localdate()
     last_day = rules.like_for_like_end(start, end, today)
-    previous = (add_months(start, -12), add_months(last_day, -12))
+    previous = year_earlier_period(start, last_day)
     now = [_figure(i) for i in _in_period(start, last_day)]
     before_now = [_figure(i) for i in policy.encampment_figure_incursions().filter(arrived_at__date__lt=start)
                   .prefetch_related("steps")]
