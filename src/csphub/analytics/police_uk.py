@@ -63,8 +63,11 @@ FILE_NAME = re.compile(r"^(\d{4})-(\d{2})-(.+)-(street|outcomes|stop-and-search)
 
 # Longitude/latitude bounds of the United Kingdom and Channel Islands, generously.
 LONGITUDE_RANGE = (-8.7, 1.9)
-INGEST_MEMORY_LIMIT = "1200MB"
 LATITUDE_RANGE = (49.8, 60.9)
+#: DuckDB's own memory during a load (it spills to disk beyond it). It caps DuckDB's buffers,
+#: among them the table blocks it keeps cached as the warehouse grows, not the process: a
+#: batch's parse and Python come on top, about 400 MB more (docs/performance.md).
+INGEST_MEMORY_LIMIT = "800MB"
 
 MEGABYTE = 1_000_000
 #: The longest line DuckDB is asked to read (its own default): a longer one is an error naming
@@ -602,9 +605,10 @@ class _Load:
     duplicated: int = 0  # rows quarantined as exact repeats of an earlier row
 
 
-#: Files are loaded in batches of about this many bytes, one statement per batch and kind:
-#: DuckDB reads a batch's files in parallel; the progress bar follows DuckDB through each.
-BATCH_BYTES = 512 << 20
+#: Files are loaded in batches of about this many bytes, one statement and one transaction per
+#: batch and kind: DuckDB reads a batch's files in parallel; the progress bar follows DuckDB
+#: through each. At 6 million rows, 512 MB batches peaked at 806 MB, 256 MB at 709 MB.
+BATCH_BYTES = 256 << 20
 
 
 def _batches(loads: list[_Load]) -> list[list[_Load]]:
