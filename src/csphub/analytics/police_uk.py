@@ -5,8 +5,15 @@ Takes files, folders (searched recursively) and data.police.uk archive zips
 rows that fail go to the ``quarantine`` table with file, line, field, value and reason, and the
 rest load; a crime listed twice in a file (every field the same) is quarantined as a duplicate.
 The same content (sha256) is never loaded twice; a re-issued file for the same kind,
-force and month replaces the earlier one. The whole call is one transaction: a failure anywhere
-leaves the warehouse exactly as it was.
+force and month replaces the earlier one. A file whose path, size and modification time match
+a file loaded before is skipped without being read (one that only changed its time is hashed,
+skipped if its content is the same, and its new time recorded).
+
+Files load in batches of whole files (about ``BATCH_BYTES`` each, one kind per batch), each
+batch in its own transaction, with the replacing of the months it re-issues: a failure or a
+kill keeps every file of the batches already committed, wholly, and nothing of the batch it
+was in, so each file is loaded wholly or not at all, and running the same load again finishes
+the rest. Everything is checked (names, headers, UTF-8) before the first batch is written.
 
 Examples:
     >>> parse_file_name("2024-01-kent-street.csv")
