@@ -207,6 +207,11 @@ def _spread(values: list[float], fmt: str) -> str:
     return f"{format(median, fmt)} ({format(min(values), fmt)}-{format(max(values), fmt)})"
 
 
+def _ratio_format(values: list[float]) -> str:
+    """Two decimals, or three significant figures for a ratio far below 1 (a no-op re-run)."""
+    return ".2f" if min(values) >= 0.1 else ".3g"
+
+
 def _growth(figures: Figures, scales: list[int]) -> list[tuple[int, str, str, str, str]]:
     """(scale, rows, seconds, peak MB, exponents) per scale: exponent = log(ratio)/log(scale)."""
     rows = []
@@ -235,7 +240,8 @@ def targets(figures: Figures, scales: list[int]) -> list[tuple[str, str, bool | 
             checks.append((target, "not measured", None))
             return
         value = statistics.median(values)
-        checks.append((target, f"{value:.2f}x", value >= limit if at_least else value <= limit))
+        checks.append((target, f"{format(value, _ratio_format([value]))}x",
+                       value >= limit if at_least else value <= limit))
 
     ratio("files to first answer within 2x of DuckDB alone", "files to first answer / DuckDB alone",
           2, False)
@@ -290,7 +296,7 @@ def markdown(figures: Figures, args: argparse.Namespace, archives: dict, agree: 
     lines += ["", "Ratios, each taken within a round against a baseline of the same round:", "",
               "| ratio | median (lowest-highest) |", "|---|---:|"]
     for name, values in figures.ratios.items():
-        lines.append(f"| {name} | {_spread(values, '.2f')}x |")
+        lines.append(f"| {name} | {_spread(values, _ratio_format(values))}x |")
     if agree is not None:
         lines += ["", f"CSP Hub's counts {'equal' if agree else 'DIFFER FROM'} every peer's, "
                       "group for group (month x crime type x ward)."]
@@ -310,7 +316,9 @@ def markdown(figures: Figures, args: argparse.Namespace, archives: dict, agree: 
 def rewrite_block(path: Path, block: str) -> None:
     """Replace what lies between the bench markers in ``path`` with ``block``."""
     text = path.read_text()
-    pattern = re.compile(re.escape(BLOCK_START) + ".*?" + re.escape(BLOCK_END), re.DOTALL)
+    # The markers on lines of their own: the page may mention them in its text.
+    pattern = re.compile("^" + re.escape(BLOCK_START) + "$.*?^" + re.escape(BLOCK_END) + "$",
+                         re.DOTALL | re.MULTILINE)
     if not pattern.search(text):
         raise SystemExit(f"{path} has no {BLOCK_START} ... {BLOCK_END} block to rewrite")
     path.write_text(pattern.sub(lambda _: f"{BLOCK_START}\n{block}\n{BLOCK_END}", text))
@@ -328,7 +336,7 @@ def _print(figures: Figures, args: argparse.Namespace) -> None:
     ratios.add_column("ratio")
     ratios.add_column("median (range)", justify="right")
     for name, values in figures.ratios.items():
-        ratios.add_row(name, _spread(values, ".2f") + "x")
+        ratios.add_row(name, _spread(values, _ratio_format(values)) + "x")
     console.print(ratios)
     growth = Table(title="Ingest at each scale")
     for column in ("scale", "rows", "seconds", "peak MB", "growth exponent"):
