@@ -246,11 +246,6 @@ class SourceFile:
     unchanged: bool = False
 
     @property
-    def stamp(self) -> tuple[str, int, int]:
-        """(label, size, mtime_ns): what a re-run compares before reading the file."""
-        return self.label, self.size, self.mtime_ns
-
-    @property
     def key(self) -> tuple[str, str, date]:
         """Kind, force and month: a later file with the same key replaces this one."""
         return self.kind.name, self.force, self.month
@@ -764,8 +759,9 @@ def ingest_police_uk(
         examined = _examine([s for s in sources if not s.unchanged])
         summary.files_empty = [x.source.label for x in examined if x.data_lines == 0]
         empty = {id(x.source) for x in examined if x.data_lines == 0}
-        loads = _plan(con, [x for x in examined if x.data_lines > 0],
-                      [s for s in sources if id(s) not in empty], summary)
+        loads, restamped = _plan(con, [x for x in examined if x.data_lines > 0],
+                                 [s for s in sources if id(s) not in empty], summary)
+        _restamp(con, restamped)
         if progress:
             progress(len(sources) - len(loads), len(sources))
         with _ingest_settings(con):
@@ -843,8 +839,9 @@ def _examine(sources: list[SourceFile]) -> list[_Load]:
 
 
 def _plan(con: duckdb.DuckDBPyConnection, examined: list[_Load], named: list[SourceFile],
-          summary: IngestSummary) -> list[_Load]:
-    """The files to load: not already loaded (by content), and the last one named for its month.
+          summary: IngestSummary) -> tuple[list[_Load], list[_Load]]:
+    """The files to load: not already loaded (by content), and the last one named for its
+    month; and the files skipped for their content, whose new size and time to record.
 
     When one call names two different files for the same kind, force and month, the last one
     named wins and the earlier counts as replaced; if that last one is already in the
@@ -868,8 +865,7 @@ def _plan(con: duckdb.DuckDBPyConnection, examined: list[_Load], named: list[Sou
         else:
             loads.append(load)
         seen.add(load.digest)
-    _restamp(con, restamped)
-    return loads
+    return loads, restamped
 
 
 def _restamp(con: duckdb.DuckDBPyConnection, skipped: list[_Load]) -> None:
