@@ -1,10 +1,11 @@
 """One benchmark measurement, run in its own process so its peak memory is its own.
 
 Usage: ``python benchmarks/measure.py NAME ARCHIVE_DIR WAREHOUSE`` where NAME is one of
-``ingest``, ``count``, ``pandas``, ``bare``, ``bare-default`` or ``bare-load``. Prints one JSON line: seconds,
-rows, peak_mb and extras; ``count`` and ``pandas`` also write their month x crime type x ward
-table to ``results/NAME.parquet`` beside WAREHOUSE (one folder per run) so the run can check
-they agree.
+``ingest``, ``noop``, ``count``, ``pandas``, ``polars``, ``duckdb``, ``bare``, ``bare-default``
+or ``bare-load``. Prints one JSON line: seconds, rows, peak_mb (the process's peak resident
+memory, ``ru_maxrss``, not a DuckDB setting) and extras; ``count``, ``pandas``, ``polars`` and
+``duckdb`` also write their month x crime type x ward table to ``results/NAME.parquet`` beside
+WAREHOUSE (one folder per run) so the run can check they agree.
 """
 
 from __future__ import annotations
@@ -46,6 +47,21 @@ def measure_ingest(archive: Path, warehouse: Path) -> dict:
             "quarantined": summary.rows_quarantined, "files": summary.files_loaded}
 
 
+def measure_noop(archive: Path, warehouse: Path) -> dict:
+    """The same ingest again on the warehouse ``ingest`` wrote: every file already loaded."""
+    from csphub.analytics.police_uk import ingest_police_uk
+    from csphub.analytics.warehouse import connect
+
+    con = connect(warehouse)
+    started = time.perf_counter()
+    summary = ingest_police_uk(con, _files(archive))
+    con.close()
+    seconds = time.perf_counter() - started
+    if summary.files_loaded:
+        raise SystemExit(f"the re-run loaded {summary.files_loaded} files: not a no-op")
+    return {"seconds": seconds, "rows": 0, "files": summary.files_skipped}
+
+
 def measure_count(archive: Path, warehouse: Path) -> dict:
     """A month x crime type x ward count over every authority, through ``count_table``.
 
@@ -81,6 +97,41 @@ def measure_pandas(archive: Path, warehouse: Path) -> dict:
     table.columns = ["month", "crime_type", "ward_code", "count"]
     _save(warehouse, "pandas", table)
     return {"seconds": seconds, "rows": len(crimes), "groups": len(table)}
+
+
+def measure_polars(archive: Path, warehouse: Path) -> dict:
+    """polars' lazy way: ``scan_csv`` over every file, join the lookup, ``group_by``."""
+    import polars as pl
+
+    started = time.perf_counter()
+    crimes = pl.scan_csv([str(p) for p in _files(archive)], infer_schema=False)
+    lookup = pl.scan_csv(archive / "lookup.csv", infer_schema=False)
+    grouped = (crimes.join(lookup, left_on="LSOA code", right_on="LSOA21CD")
+               .group_by(["Month", "Crime type", "WD23CD"]).len().collect())
+    seconds = time.perf_counter() - started
+    table = grouped.to_pandas()
+    table.columns = ["month", "crime_type", "ward_code", "count"]
+    _save(warehouse, "polars", table)
+    return {"seconds": seconds, "rows": int(table["count"].sum()), "groups": len(table)}
+
+
+def measure_duckdb(archive: Path, warehouse: Path) -> dict:
+    """DuckDB alone, as an analyst would use it: ``read_csv`` over every file, join the
+    lookup, GROUP BY month x crime type x ward. No validation, nothing kept."""
+    import duckdb
+
+    con = duckdb.connect()
+    started = time.perf_counter()
+    table = con.execute(
+        """select c."Month" as month, c."Crime type" as crime_type, l.WD23CD as ward_code,
+                  count(*) as count
+           from read_csv(?, header = true, all_varchar = true) c
+           join read_csv(?, header = true, all_varchar = true) l on c."LSOA code" = l.LSOA21CD
+           group by all""",
+        [[str(p) for p in _files(archive)], str(archive / "lookup.csv")]).df()
+    seconds = time.perf_counter() - started
+    _save(warehouse, "duckdb", table)
+    return {"seconds": seconds, "rows": int(table["count"].sum()), "groups": len(table)}
 
 
 def measure_bare(archive: Path, warehouse: Path) -> dict:
@@ -135,8 +186,11 @@ def _save(warehouse: Path, name: str, table: pd.DataFrame) -> None:
 
 MEASUREMENTS = {
     "ingest": measure_ingest,
+    "noop": measure_noop,
     "count": measure_count,
     "pandas": measure_pandas,
+    "polars": measure_polars,
+    "duckdb": measure_duckdb,
     "bare": measure_bare,
     "bare-default": measure_bare_default,
     "bare-load": measure_bare_load,

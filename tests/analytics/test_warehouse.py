@@ -40,3 +40,25 @@ def test_a_version_2_warehouse_loses_the_line_numbers_and_keeps_the_rows(tmp_pat
         assert "line" not in [c[0] for c in con.execute("describe street_crime").fetchall()]
         assert con.execute("select force, crime_type from street_crime").fetchall() == [
             ("kent", "Burglary")]
+
+
+def test_a_version_3_warehouse_gains_file_sizes_and_times_and_its_files_are_hashed_once(tmp_path):
+    from csphub.analytics.police_uk import ingest_police_uk
+    from tests.analytics.police_uk_files import street_row, write_street
+
+    path = tmp_path / "w.duckdb"
+    january = write_street(tmp_path / "load", "2024-01", [street_row(), street_row()])
+    with open_warehouse(path) as con:  # loaded by a version 3 CSP Hub: no sizes or times
+        ingest_police_uk(con, [january])
+        for column in ("size_bytes", "mtime_ns"):
+            con.execute(f"alter table source_files drop column {column}")
+        con.execute("update schema_version set version = 3")
+    with open_warehouse(path) as con:
+        assert con.execute("select version from schema_version").fetchall() == [(SCHEMA_VERSION,)]
+        assert con.execute("select path, rows_loaded, size_bytes, mtime_ns from source_files"
+                           ).fetchall() == [(str(january), 2, None, None)]
+        again = ingest_police_uk(con, [january])  # hashed: the same content, so skipped
+        assert (again.files_loaded, again.files_skipped) == (0, 1)
+        assert con.execute("select size_bytes, mtime_ns from source_files").fetchall() == [
+            (january.stat().st_size, january.stat().st_mtime_ns)]
+        assert con.execute("select count(*) from street_crime").fetchone() == (2,)

@@ -16,6 +16,7 @@ import time
 import zipfile
 from pathlib import Path
 
+import duckdb
 import pytest
 from click.testing import CliRunner
 
@@ -46,6 +47,27 @@ def pause(done, total):
 
 with writing(files) as con:
     ingest_police_uk(con, [Path(p) for p in sys.argv[4:]], progress=pause, scratch=files.scratch)
+"""
+
+# A load of one file per batch that kills itself inside its second batch: the first batch
+# committed, the second written and not.
+KILLED_IN_SECOND_BATCH = """
+import os, signal, sys, threading
+from pathlib import Path
+from csphub.analytics import police_uk
+from csphub.analytics.loads import LoadFiles, writing
+from csphub.settings import load_settings
+
+police_uk.BATCH_BYTES = 1
+files = LoadFiles.of(load_settings())
+
+def kill(done, total):
+    if done == 2 and threading.current_thread() is threading.main_thread():
+        os.kill(os.getpid(), signal.SIGKILL)
+
+with writing(files) as con:
+    police_uk.ingest_police_uk(con, [Path(p) for p in sys.argv[1:]], progress=kill,
+                               scratch=files.scratch)
 """
 
 
@@ -178,6 +200,31 @@ def test_a_killed_load_keeps_nothing_and_the_next_load_sweeps_up_after_it(
     assert not (data_dir / "warehouse.snapshot.duckdb").exists()
     counts = run("counts", "--area", "Townshire", "--by", "month", "--format", "json")
     assert _by_month(counts.stdout) == {"2024-01": 2, "2024-03": 1}
+
+
+def test_a_load_killed_after_its_first_batch_keeps_it_and_the_rerun_loads_exactly_the_rest(
+        january, run, data_dir, tmp_path):
+    months = tmp_path / "months"
+    for n, month in enumerate(("2024-02", "2024-03", "2024-04"), start=1):
+        write_street(months, month, _crimes(month, n, start=100 * n))
+    killed = subprocess.run([sys.executable, "-c", KILLED_IN_SECOND_BATCH, str(months)],
+                            env=_environment(data_dir), capture_output=True, text=True, timeout=120)
+    assert killed.returncode == -9, killed.stderr
+    counts = run("counts", "--area", "Townshire", "--by", "month", "--format", "json")
+    assert _by_month(counts.stdout) == {"2024-01": 2, "2024-02": 1}  # February, wholly
+
+    rerun = run("ingest", "police-uk", str(months))
+    assert "did not finish" in rerun.output
+    assert "files: 2 loaded, 1 already loaded (skipped), 0 replaced" in rerun.output
+    assert "rows: 5 loaded, 0 quarantined" in rerun.output
+    counts = run("counts", "--area", "Townshire", "--by", "month", "--format", "json")
+    # What one clean load of January and the three months gives: nothing twice.
+    assert _by_month(counts.stdout) == {"2024-01": 2, "2024-02": 1, "2024-03": 2, "2024-04": 3}
+    with duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True) as con:
+        assert con.execute("select count(*), count(distinct (kind, force, month)) "
+                           "from source_files").fetchone() == (4, 4)
+        assert con.execute("select count(*), count(distinct crime_id) from street_crime"
+                           ).fetchone() == (8, 8)
 
 
 def test_the_limits_and_the_wait_are_settings(january, run, tmp_path):

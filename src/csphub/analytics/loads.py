@@ -17,7 +17,8 @@ may open the file at all, not even read-only. So:
 
 A record left in the lock file by a holder that died (it is emptied when a load ends) tells
 the next load that the previous one did not finish; DuckDB has already rolled back whatever
-that load had not committed.
+that load had not committed (a police.uk load commits per batch of whole files, so the batch
+it was in: see :mod:`csphub.analytics.police_uk`).
 
 Examples:
     >>> files = LoadFiles(Path("/data/warehouse.duckdb"), Path("/data/scratch"))
@@ -214,8 +215,9 @@ def load_lock(files: LoadFiles, wait_seconds: int = 0,
         try:
             _sweep(files)
             if unfinished and notice:
-                notice(f"a previous load ({unfinished}) did not finish: nothing of it was kept, "
-                       "and its scratch files are removed")
+                notice(f"a previous load ({unfinished}) did not finish: the files it had "
+                       "committed are kept, the batch it was loading is not (load the same "
+                       "files again to finish), and its scratch files are removed")
             yield me
         finally:
             _write_record(fd, "")  # a finished load leaves an empty record

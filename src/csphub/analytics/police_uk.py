@@ -5,8 +5,15 @@ Takes files, folders (searched recursively) and data.police.uk archive zips
 rows that fail go to the ``quarantine`` table with file, line, field, value and reason, and the
 rest load; a crime listed twice in a file (every field the same) is quarantined as a duplicate.
 The same content (sha256) is never loaded twice; a re-issued file for the same kind,
-force and month replaces the earlier one. The whole call is one transaction: a failure anywhere
-leaves the warehouse exactly as it was.
+force and month replaces the earlier one. A file whose path, size and modification time match
+a file loaded before is skipped without being read (one that only changed its time is hashed,
+skipped if its content is the same, and its new time recorded).
+
+Files load in batches of whole files (about ``BATCH_BYTES`` each, one kind per batch), each
+batch in its own transaction, with the replacing of the months it re-issues: a failure or a
+kill keeps every file of the batches already committed, wholly, and nothing of the batch it
+was in, so each file is loaded wholly or not at all, and running the same load again finishes
+the rest. Everything is checked (names, headers, UTF-8) before the first batch is written.
 
 Examples:
     >>> parse_file_name("2024-01-kent-street.csv")
@@ -63,8 +70,11 @@ FILE_NAME = re.compile(r"^(\d{4})-(\d{2})-(.+)-(street|outcomes|stop-and-search)
 
 # Longitude/latitude bounds of the United Kingdom and Channel Islands, generously.
 LONGITUDE_RANGE = (-8.7, 1.9)
-INGEST_MEMORY_LIMIT = "1200MB"
 LATITUDE_RANGE = (49.8, 60.9)
+#: DuckDB's own memory during a load (it spills to disk beyond it). It caps DuckDB's buffers,
+#: among them the table blocks it keeps cached as the warehouse grows, not the process: a
+#: batch's parse and Python come on top, about 400 MB more (docs/performance.md).
+INGEST_MEMORY_LIMIT = "800MB"
 
 MEGABYTE = 1_000_000
 #: The longest line DuckDB is asked to read (its own default): a longer one is an error naming
@@ -227,6 +237,13 @@ class SourceFile:
     kind: FileKind
     force: str
     month: date
+    #: Its size in bytes and modification time in nanoseconds (a zip member: its own size and
+    #: the archive's time): a file whose path and stamp match a loaded one is not read again.
+    size: int = 0
+    mtime_ns: int = 0
+    #: True when the path and stamp match a loaded file: skipped unread (a zip member: not
+    #: extracted, so ``path`` does not exist).
+    unchanged: bool = False
 
     @property
     def key(self) -> tuple[str, str, date]:
@@ -243,7 +260,13 @@ def parse_file_name(name: str) -> tuple[str, str, date]:
     return kind, force, date(int(year), int(month), 1)
 
 
-def _source(path: Path, label: str) -> SourceFile:
+def _source(path: Path, label: str, stamp: tuple[int, int] | None = None,
+            known: frozenset[tuple[str, int, int]] = frozenset()) -> SourceFile:
+    """The file at ``path`` (a zip member already extracted there, or not when ``stamp``,
+    the member's size and the archive's time, is known)."""
+    if stamp is None:
+        info = path.stat()
+        stamp = (info.st_size, info.st_mtime_ns)
     try:
         kind, force, month = parse_file_name(path.name)
     except ValueError as e:
@@ -252,7 +275,8 @@ def _source(path: Path, label: str) -> SourceFile:
             "a data.police.uk file name: YYYY-MM-<force>-street.csv, -outcomes.csv or "
             "-stop-and-search.csv",
         )) from e
-    return SourceFile(path, label, KINDS[kind], force, month)
+    return SourceFile(path, label, KINDS[kind], force, month, *stamp,
+                      unchanged=(label, *stamp) in known)
 
 
 @dataclass(frozen=True)
@@ -277,17 +301,25 @@ class ArchiveLimits:
 
 @dataclass
 class _Extracted:
-    """What this load has extracted so far, against its limits."""
+    """What this load has extracted so far, against its limits, and the (label, size,
+    mtime_ns) stamps of the files already loaded (files matching one are not read)."""
 
     limits: ArchiveLimits
     files: int = 0
     bytes: int = 0
+    known: frozenset[tuple[str, int, int]] = frozenset()
 
 
 def discover(paths: Iterable[Path], scratch: Path,
-             limits: ArchiveLimits | _Extracted | None = None) -> list[SourceFile]:
-    """Every police.uk CSV in the given files, folders and zips (zips extracted into scratch)."""
-    extracted = limits if isinstance(limits, _Extracted) else _Extracted(limits or ArchiveLimits())
+             limits: ArchiveLimits | _Extracted | None = None,
+             known: Iterable[tuple[str, int, int]] = ()) -> list[SourceFile]:
+    """Every police.uk CSV in the given files, folders and zips (zips extracted into scratch).
+
+    A file whose (label, size, mtime_ns) is in ``known`` comes back marked ``unchanged``, and
+    a zip member so marked is not extracted.
+    """
+    extracted = limits if isinstance(limits, _Extracted) else _Extracted(
+        limits or ArchiveLimits(), known=frozenset(known))
     found: list[SourceFile] = []
     for path in map(Path, paths):
         if not path.exists():
@@ -299,7 +331,7 @@ def discover(paths: Iterable[Path], scratch: Path,
         elif path.suffix.lower() == ".zip":
             found += _extract_zip(path, scratch, extracted)
         else:
-            found.append(_source(path, str(path)))
+            found.append(_source(path, str(path), known=extracted.known))
     return sorted(found, key=lambda s: (s.month, s.force, s.kind.name))
 
 
@@ -319,12 +351,14 @@ def _extract_zip(path: Path, scratch: Path, extracted: _Extracted) -> list[Sourc
                    if not info.is_dir() and FILE_NAME.match(PurePosixPath(info.filename).name)]
         folder = Path(tempfile.mkdtemp(prefix="archive-", dir=scratch)).resolve()
         targets = [_member_target(path, folder, info) for info in members]
-        _check_limits(path, members, extracted)
-        found = []
-        for info, target in zip(members, targets, strict=True):
-            label = f"{path}!{info.filename}"
-            _extract_member(archive, info, target, label, extracted)
-            found.append(_source(target, label))
+        archive_time = path.stat().st_mtime_ns
+        found = [_source(target, f"{path}!{info.filename}", (info.file_size, archive_time),
+                         extracted.known) for info, target in zip(members, targets, strict=True)]
+        _check_limits(path, [info for info, source in zip(members, found, strict=True)
+                             if not source.unchanged], extracted)
+        for info, source in zip(members, found, strict=True):
+            if not source.unchanged:
+                _extract_member(archive, info, source.path, source.label, extracted)
     return found
 
 
@@ -573,9 +607,10 @@ class _Load:
     duplicated: int = 0  # rows quarantined as exact repeats of an earlier row
 
 
-#: Files are loaded in batches of about this many bytes, one statement per batch and kind:
-#: DuckDB reads a batch's files in parallel; the progress bar follows DuckDB through each.
-BATCH_BYTES = 512 << 20
+#: Files are loaded in batches of about this many bytes, one statement and one transaction per
+#: batch and kind: DuckDB reads a batch's files in parallel; the progress bar follows DuckDB
+#: through each. At 6 million rows, 512 MB batches peaked at 806 MB, 256 MB at 709 MB.
+BATCH_BYTES = 256 << 20
 
 
 def _batches(loads: list[_Load]) -> list[list[_Load]]:
@@ -584,7 +619,7 @@ def _batches(loads: list[_Load]) -> list[list[_Load]]:
         size, batch = 0, []
         for load in (x for x in loads if x.source.kind is kind):
             batch.append(load)
-            size += load.source.path.stat().st_size
+            size += load.source.size
             if size >= BATCH_BYTES:
                 batches.append(batch)
                 size, batch = 0, []
@@ -613,9 +648,13 @@ def _load_batch(con: duckdb.DuckDBPyConnection, batch: list[_Load]) -> None:
     except duckdb.Error as e:
         raise _file_error([load.source for load in batch], e) from e
     by_id = {load.file_id: load for load in batch}
+    # The batch's file ids are one run of the sequence, above every earlier file's: a range
+    # lets DuckDB skip the row groups of earlier batches (an IN list would read the whole
+    # table again after every batch, and a load would slow down as the warehouse grows).
+    ids = {"ids": list(by_id), "first": min(by_id), "last": max(by_id)}
+    in_batch = "file_id between $first and $last and file_id in (select unnest($ids))"
     for file_id, loaded in con.execute(
-        f"select file_id, count(*) from {kind.table} where file_id in (select unnest($ids)) "
-        "group by file_id", {"ids": list(by_id)},
+        f"select file_id, count(*) from {kind.table} where {in_batch} group by file_id", ids,
     ).fetchall():
         by_id[file_id].loaded = loaded
     if kind.crime_id_column:
@@ -623,8 +662,7 @@ def _load_batch(con: duckdb.DuckDBPyConnection, batch: list[_Load]) -> None:
         # _quarantine to look for exact duplicates: about 0.26 s of 3.6 s for 2 million rows.
         for (file_id,) in con.execute(
             f"select distinct file_id from (select file_id, crime_id from {kind.table} "
-            "where file_id in (select unnest($ids)) and crime_id is not null "
-            "group by all having count(*) > 1)", {"ids": list(by_id)},
+            f"where {in_batch} and crime_id is not null group by all having count(*) > 1)", ids,
         ).fetchall():
             by_id[file_id].crime_ids_repeat = True
 
@@ -701,46 +739,77 @@ def ingest_police_uk(
     scratch: Path | None = None,
     limits: ArchiveLimits | None = None,
 ) -> IngestSummary:
-    """Load police.uk files, folders and zips in one transaction; return what was done.
+    """Load police.uk files, folders and zips, one transaction per batch of whole files;
+    return what was done.
 
-    ``progress(done, total)`` counts files: those skipped at once, then the files of each batch
-    as DuckDB works through it (``done`` may then be fractional). Archives are extracted into a
-    folder of this load's own under ``scratch`` (default: :func:`default_scratch`), removed at
-    the end whatever happens, within ``limits``.
+    A file whose path, size and modification time match a file already loaded is skipped
+    without being read. ``progress(done, total)`` counts files: those skipped at once, then
+    the files of each batch as DuckDB works through it (``done`` may then be fractional), the
+    last report of a batch coming before it commits. Archives are extracted into a folder of
+    this load's own under ``scratch`` (default: :func:`default_scratch`), removed at the end
+    whatever happens, within ``limits``.
     """
     summary = IngestSummary()
     root = scratch if scratch is not None else default_scratch(con)
     root.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="police-uk-", dir=root) as folder:
-        sources = discover(paths, Path(folder), limits)
-        examined = _examine(sources)
+        sources = discover(paths, Path(folder), limits, known=_loaded_stamps(con))
+        unchanged = [s for s in sources if s.unchanged]
+        summary.files_skipped += len(unchanged)
+        examined = _examine([s for s in sources if not s.unchanged])
         summary.files_empty = [x.source.label for x in examined if x.data_lines == 0]
-        loads = _plan(con, [x for x in examined if x.data_lines > 0], summary)
+        empty = {id(x.source) for x in examined if x.data_lines == 0}
+        loads, restamped = _plan(con, [x for x in examined if x.data_lines > 0],
+                                 [s for s in sources if id(s) not in empty], summary)
+        _restamp(con, restamped)
         if progress:
             progress(len(sources) - len(loads), len(sources))
-        # Keep a national-scale load under ~2 GB (DuckDB spills to disk beyond its limit), and
-        # let it write rows in any order: nothing depends on the order of rows in a table.
-        # DuckDB tracks its progress through a statement only with its progress bar on (not printed).
-        settings = {"memory_limit": INGEST_MEMORY_LIMIT, "preserve_insertion_order": "false",
-                    "enable_progress_bar": "true", "enable_progress_bar_print": "false"}
-        previous = {name: con.execute(f"select current_setting('{name}')").fetchall()[0][0]
-                    for name in settings}
-        for name, value in settings.items():
-            con.execute(f"set {name} = '{value}'")
-        try:
+        with _ingest_settings(con):
             summary.files_replaced += _load_all(con, loads, len(sources), progress)
-        finally:
-            for name, value in previous.items():
-                con.execute(f"set {name} = '{value}'")
     for load in loads:
         summary.files_loaded += 1
         summary.rows_loaded += load.loaded
         summary.rows_quarantined += load.quarantined
         summary.rows_duplicated += load.duplicated
-    kept = [x.source for x in examined if x.data_lines > 0]
+    kept = unchanged + [x.source for x in examined if x.data_lines > 0]
     summary.months = sorted({s.month.strftime("%Y-%m") for s in kept})
     summary.forces = sorted({s.force for s in kept})
     return summary
+
+
+#: DuckDB's threads during a load: its memory grows with its threads (each buffers a CSV
+#: chunk and its share of the insert), and a 2-core machine gains nothing from more.
+INGEST_THREADS = 2
+
+
+@contextmanager
+def _ingest_settings(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """DuckDB's settings for a load, and back to the caller's afterwards.
+
+    DuckDB keeps its buffers under ``memory_limit`` (spilling to disk beyond it), but not the
+    whole process: the batches' commits, the threads and Python's own memory come on top. Rows
+    are written in any order (nothing depends on the order of rows in a table), and DuckDB
+    tracks its progress through a statement only with its progress bar on (not printed).
+    """
+    settings = {"memory_limit": INGEST_MEMORY_LIMIT, "preserve_insertion_order": "false",
+                "threads": str(min(INGEST_THREADS, os.cpu_count() or 1)),
+                "enable_progress_bar": "true", "enable_progress_bar_print": "false"}
+    previous = {name: con.execute(f"select current_setting('{name}')").fetchall()[0][0]
+                for name in settings}
+    for name, value in settings.items():
+        con.execute(f"set {name} = '{value}'")
+    try:
+        yield
+    finally:
+        for name, value in previous.items():
+            con.execute(f"set {name} = '{value}'")
+
+
+def _loaded_stamps(con: duckdb.DuckDBPyConnection) -> set[tuple[str, int, int]]:
+    """(path, size, mtime_ns) of every police.uk file loaded (schema 4 records them)."""
+    return set(con.execute(
+        "select path, size_bytes, mtime_ns from source_files where kind in (select unnest($k)) "
+        "and size_bytes is not null and mtime_ns is not null", {"k": list(KINDS)}).fetchall())
 
 
 def default_scratch(con: duckdb.DuckDBPyConnection) -> Path:
@@ -769,60 +838,97 @@ def _examine(sources: list[SourceFile]) -> list[_Load]:
             for source, scan in zip(sources, scans, strict=True)]
 
 
-def _plan(con: duckdb.DuckDBPyConnection, examined: list[_Load], summary: IngestSummary) -> list[_Load]:
-    """The files to load: not already loaded (by content), and the last one named for its month.
+def _plan(con: duckdb.DuckDBPyConnection, examined: list[_Load], named: list[SourceFile],
+          summary: IngestSummary) -> tuple[list[_Load], list[_Load]]:
+    """The files to load: not already loaded (by content), and the last one named for its
+    month; and the files skipped for their content, whose new size and time to record.
 
     When one call names two different files for the same kind, force and month, the last one
     named wins and the earlier counts as replaced; if that last one is already in the
-    warehouse, nothing changes for that month (so running the same load again does nothing).
+    warehouse (by content, or by path, size and time: ``named`` holds every file with rows in
+    the order named, those skipped unread too), nothing changes for that month (so running the
+    same load again does nothing).
     """
     known = {row[0] for row in con.execute(
         "select sha256 from source_files where sha256 in (select unnest($d))",
         {"d": [x.digest for x in examined]}).fetchall()}
-    last = {load.source.key: load for load in examined}
+    last = {source.key: source for source in named}
     loads: list[_Load] = []
     seen: set[str] = set()
+    restamped: list[_Load] = []
     for load in examined:
         if load.digest in known or load.digest in seen:
             summary.files_skipped += 1
-        elif last[load.source.key] is not load:
+            restamped.append(load)
+        elif last[load.source.key] is not load.source:
             summary.files_replaced += 1  # superseded by a later file for the same month
         else:
             loads.append(load)
         seen.add(load.digest)
-    return loads
+    return loads, restamped
+
+
+def _restamp(con: duckdb.DuckDBPyConnection, skipped: list[_Load]) -> None:
+    """Record the size and time of files skipped for their content (touched, or copied back
+    unchanged), so the next run skips them unread."""
+    if not skipped:
+        return
+    with transaction(con):
+        con.execute(
+            "update source_files s set size_bytes = f.size, mtime_ns = f.mtime from (select "
+            "unnest($path) as path, unnest($sha) as sha256, unnest($size) as size, "
+            "unnest($mtime) as mtime) f where s.path = f.path and s.sha256 = f.sha256",
+            {"path": [x.source.label for x in skipped], "sha": [x.digest for x in skipped],
+             "size": [x.source.size for x in skipped],
+             "mtime": [x.source.mtime_ns for x in skipped]})
 
 
 def _load_all(con: duckdb.DuckDBPyConnection, loads: list[_Load], total: int,
               progress: Callable[[float, int], None] | None) -> int:
-    """Replace re-issued months, register and load every file; return how many were replaced."""
-    if not loads:
-        return 0
-    done = total - len(loads)
-    with transaction(con):
-        _register(con, loads)
-        replaced = _replace_previous(con)
-        con.execute(
-            "insert into source_files (file_id, kind, force, month, path, sha256, rows_loaded, "
-            "rows_quarantined) select file_id, kind, force, month, label, sha256, 0, 0 "
-            "from _ingest_files order by seq")
-        for batch in _batches(loads):
-            with _following(con, progress, done, len(batch), total):
-                _load_batch(con, batch)
-            for load in batch:
-                # Some rows failed, or a Crime ID repeats: find the rows and say why.
-                if load.loaded < load.data_lines or load.crime_ids_repeat:
-                    _quarantine(con, load)
+    """Load the files batch by batch, each batch of whole files in its own transaction;
+    return how many files replaced an earlier one.
+
+    A batch commits only once all its files are in, so a load that dies keeps each file
+    wholly or not at all, and the next run (which skips what is loaded) finishes the rest.
+    """
+    done, replaced = total - len(loads), 0
+    for batch in _batches(loads):
+        with transaction(con):
+            replaced += _load_files(con, batch, done, total, progress)
             done += len(batch)
             if progress:
-                progress(done, total)
-        con.execute(
-            "update source_files s set rows_loaded = c.loaded, rows_quarantined = c.bad from "
-            "(select unnest($ids) as file_id, unnest($loaded) as loaded, unnest($bad) as bad) c "
-            "where s.file_id = c.file_id",
-            {"ids": [x.file_id for x in loads], "loaded": [x.loaded for x in loads],
-             "bad": [x.quarantined for x in loads]})
-        con.execute("drop table _ingest_files")
+                progress(done, total)  # before the commit: the batch is written, not kept
+        # DuckDB writes a large insert's rows straight to the file and checkpoints only when
+        # its log passes 16 MB, which these commits (logging little more than where the rows
+        # are) never reach: left alone, one checkpoint at the end takes memory in proportion
+        # to the whole load. One per batch keeps the peak to a batch's.
+        con.execute("CHECKPOINT")
+    return replaced
+
+
+def _load_files(con: duckdb.DuckDBPyConnection, batch: list[_Load], done: int, total: int,
+                progress: Callable[[float, int], None] | None) -> int:
+    """Within the caller's transaction: replace the months the batch re-issues, register its
+    files and load them; return how many replaced an earlier file."""
+    _register(con, batch)
+    replaced = _replace_previous(con)
+    con.execute(
+        "insert into source_files (file_id, kind, force, month, path, sha256, rows_loaded, "
+        "rows_quarantined, size_bytes, mtime_ns) select file_id, kind, force, month, label, "
+        "sha256, 0, 0, size_bytes, mtime_ns from _ingest_files order by seq")
+    with _following(con, progress, done, len(batch), total):
+        _load_batch(con, batch)
+    for load in batch:
+        # Some rows failed, or a Crime ID repeats: find the rows and say why.
+        if load.loaded < load.data_lines or load.crime_ids_repeat:
+            _quarantine(con, load)
+    con.execute(
+        "update source_files s set rows_loaded = c.loaded, rows_quarantined = c.bad from "
+        "(select unnest($ids) as file_id, unnest($loaded) as loaded, unnest($bad) as bad) c "
+        "where s.file_id = c.file_id",
+        {"ids": [x.file_id for x in batch], "loaded": [x.loaded for x in batch],
+         "bad": [x.quarantined for x in batch]})
+    con.execute("drop table _ingest_files")
     return replaced
 
 
@@ -860,7 +966,7 @@ def _register(con: duckdb.DuckDBPyConnection, loads: list[_Load]) -> None:
     statements join to."""
     con.execute("create or replace temp table _ingest_files (seq INTEGER, path VARCHAR, "
                 "label VARCHAR, sha256 VARCHAR, kind VARCHAR, month DATE, force VARCHAR, "
-                "file_month VARCHAR, file_id INTEGER)")
+                "file_month VARCHAR, size_bytes BIGINT, mtime_ns BIGINT, file_id INTEGER)")
     columns = {
         "seq": list(range(len(loads))),
         "path": [str(x.source.path) for x in loads],
@@ -870,6 +976,8 @@ def _register(con: duckdb.DuckDBPyConnection, loads: list[_Load]) -> None:
         "month": [x.source.month for x in loads],
         "force": [x.source.force for x in loads],
         "file_month": [x.source.month.strftime("%Y-%m") for x in loads],
+        "size_bytes": [x.source.size for x in loads],
+        "mtime_ns": [x.source.mtime_ns for x in loads],
     }
     con.execute(
         f"insert into _ingest_files select {', '.join(f'unnest(${c})' for c in columns)}, "
@@ -893,8 +1001,9 @@ def _replace_previous(con: duckdb.DuckDBPyConnection) -> int:
     for kind in KINDS.values():
         of_kind = [file_id for file_id, name, _ in previous if name == kind.name]
         if of_kind:
-            con.execute(f"delete from {kind.table} where file_id in (select unnest($ids))",
-                        {"ids": of_kind})
+            con.execute(f"delete from {kind.table} where file_id between $first and $last "
+                        "and file_id in (select unnest($ids))",
+                        {"ids": of_kind, "first": min(of_kind), "last": max(of_kind)})
     con.execute("delete from quarantine where file_id in (select unnest($ids))", {"ids": ids})
     con.execute("delete from source_files where file_id in (select unnest($ids))", {"ids": ids})
     return len({path for _, _, path in previous})

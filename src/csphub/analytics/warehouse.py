@@ -24,7 +24,7 @@ import duckdb
 
 from csphub.errors import ConfigurationError
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # The tables every part of CSP Hub relies on. Loaders may add tables; they change these
 # columns only by bumping SCHEMA_VERSION with a migration in MIGRATIONS below. SCHEMA is always
@@ -119,7 +119,10 @@ SCHEMA: list[str] = [
         rows_loaded BIGINT NOT NULL,
         rows_quarantined BIGINT NOT NULL,
         loaded_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
-        source VARCHAR                   -- the partner a partner file came from (schema 2)
+        source VARCHAR,                  -- the partner a partner file came from (schema 2)
+        size_bytes BIGINT,               -- police.uk files: size and modification time (ns)
+        mtime_ns BIGINT                  -- when loaded; a re-run skips a file whose path,
+                                         -- size and time match, unread (schema 4)
     )""",
     # Rejected input rows: nothing is lost, everything says why.
     """CREATE TABLE IF NOT EXISTS quarantine (
@@ -216,6 +219,11 @@ MIGRATIONS: dict[int, list[str]] = {
     # (WITH ORDINALITY) doubled the time of a national load; quarantined rows keep their line.
     3: [f"ALTER TABLE {table} DROP COLUMN IF EXISTS line"
         for table in ("street_crime", "outcomes", "stop_search")],
+    # 4: police.uk files' size and modification time, so a re-run decides from (path, size,
+    # mtime) before hashing. Files loaded before have none and are hashed once more, then
+    # recorded.
+    4: [f"ALTER TABLE source_files ADD COLUMN IF NOT EXISTS {column} BIGINT"
+        for column in ("size_bytes", "mtime_ns")],
 }
 
 

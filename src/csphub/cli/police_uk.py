@@ -26,8 +26,10 @@ def police_uk(paths: tuple[Path, ...]) -> None:
     quarantine (see `csphub quarantine`) and the rest load. Loading the same file again adds
     nothing; a re-issued file for the same force and month replaces the earlier one. A row
     that repeats an earlier row of its file exactly (a crime listed twice) is quarantined as a
-    duplicate; a file with only a header loads nothing. If anything fails, nothing of this
-    load is kept. One load runs at a time (CSPHUB_LOAD_WAIT_SECONDS: how long another waits);
+    duplicate; a file with only a header loads nothing. Files load in batches, each kept
+    whole or not at all: if anything fails, the batch it was in is not kept, and running the
+    same command again loads the rest (a file whose path, size and time match one loaded is
+    skipped unread). One load runs at a time (CSPHUB_LOAD_WAIT_SECONDS: how long another waits);
     other commands read the warehouse as it was before the load while it runs.
 
     Example: csphub ingest police-uk ~/Downloads/2024-01.zip ~/Downloads/police-uk/
