@@ -147,6 +147,13 @@ def gather_own_work(start: date, end: date, previous_start: date, previous_end: 
     from csphub.django_setup import setup_django
 
     setup_django(migrate=True)
+    return read_own_work(start, end, previous_start, previous_end, required=bool(casework))
+
+
+def read_own_work(start: date, end: date, previous_start: date, previous_end: date, *,
+                  required: bool) -> dict | None:
+    """:func:`gather_own_work` once Django is set up; None when nothing is recorded and the
+    section is not ``required`` (--casework)."""
     from django.utils import timezone
 
     from csphub.audit.services import Action, Channel, record
@@ -160,7 +167,7 @@ def gather_own_work(start: date, end: date, previous_start: date, previous_end: 
         ("casework", casework_group(period, previous)), ("encampments", encampments_group(period, previous)),
         ("case_reviews", case_review_group(period, previous)), ("panels", panels_group(period, previous)))
         if group is not None}
-    if casework is None and not groups:
+    if not required and not groups:
         return None
     today = timezone.localdate()
     record(None, Action.EXPORTED, "statistics", "", channel=Channel.CLI,
