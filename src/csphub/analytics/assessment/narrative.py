@@ -64,7 +64,30 @@ def sentences(figures: dict) -> list[str]:
     sv = figures["serious_violence"]
     if sentence := describe_change("Serious violence (local definition)", sv.get("change")):
         out.append(sentence)
+    if sentence := casework_sentence(figures.get("own_work") or {}):
+        out.append(sentence)
     return out
+
+
+def casework_sentence(own_work: dict) -> str | None:
+    """The partnership's own casework in one sentence, as the seed reports it.
+
+    Examples:
+        >>> rows = [{"key": "service_requests", "count": 247, "change": {"words": "up 40.3% (from 176 to 247)"}},
+        ...         {"key": "cpw", "count": 12, "change": None}, {"key": "cpn", "count": 3, "change": None}]
+        >>> casework_sentence({"groups": {"casework": {"recorded": True, "rows": rows, "comparison": False,
+        ...                    "comparison_note": "no comparison: records start 1 June 2023"}}})
+        "The partnership's casework: 247 service requests, up 40.3% (from 176 to 247); 12 CPWs; 3 CPNs (no comparison: records start 1 June 2023)."
+    """
+    casework = (own_work.get("groups") or {}).get("casework")
+    if not casework or not casework["recorded"]:
+        return None
+    rows = {r["key"]: r for r in casework["rows"]}
+    parts = [f"{rows[key]['count']:,} {name}" + (f", {rows[key]['change']['words']}" if rows[key]["change"] else "")
+             for key, name in (("service_requests", "service requests"), ("cpw", "CPWs"), ("cpn", "CPNs"))
+             if key in rows]
+    note = "" if casework["comparison"] else f" ({casework['comparison_note']})"
+    return "The partnership's casework: " + "; ".join(parts) + note + "."
 
 
 def hotspot_sentences(hot: dict) -> list[str]:

@@ -99,14 +99,14 @@ def group_section(group: dict, start: date, end: date, previous_start: date, as_
         previous = m.get("previous_count") if recorded and note is None else None
         rows.append({"key": m["key"], "label": m["label"], "count": count, "previous_count": previous,
                      "change": change(count, previous) if count is not None and previous is not None else None})
-    partial = recorded and (first > start or end > as_of)  # type: ignore[operator]
+    partial_note = None
+    if first is not None and (first > start or end > as_of):
+        partial_note = (f"the count covers part of the period only (records from "
+                        f"{day_words(max(first, start))} to {day_words(min(end, as_of))})")
     return {"title": group["title"], "recorded": recorded,
             "records_start": first.isoformat() if first else None,
-            "comparison": note is None, "comparison_note": note, "partial": partial,
-            "partial_note": (f"the count covers part of the period only (records from "
-                             f"{day_words(max(first, start))} to {day_words(min(end, as_of))})"  # type: ignore[type-var]
-                             if partial else None),
-            "rows": rows, "note": group.get("note")}
+            "comparison": note is None, "comparison_note": note, "partial": partial_note is not None,
+            "partial_note": partial_note, "rows": rows, "note": group.get("note")}
 
 
 def harm_section(harm: dict | None) -> dict:
