@@ -126,6 +126,7 @@ def test_the_section_lands_in_the_report(tmp_path):
     assert figures["own_work"]["included"] is True
     cpw = next(r for r in figures["own_work"]["groups"]["casework"]["rows"] if r["key"] == "cpw")
     assert (cpw["count"], cpw["previous_count"], cpw["change"]["percent"]) == (3, 1, 200.0)
+    assert any("3 CPWs, up 200.0% (from 1 to 3); 1 CPN, up from none to 1" in s for s in figures["narrative"])
     html = (out / "assessment.html").read_text()
     own = html[html.index('id="own-work"'):html.index('id="narrative-priorities"')]
     assert "Community Protection Warnings (CPWs)" in own and "up 200.0% (from 1 to 3)" in own

@@ -83,9 +83,10 @@ def casework_sentence(own_work: dict) -> str | None:
     if not casework or not casework["recorded"]:
         return None
     rows = {r["key"]: r for r in casework["rows"]}
-    parts = [f"{rows[key]['count']:,} {name}" + (f", {rows[key]['change']['words']}" if rows[key]["change"] else "")
-             for key, name in (("service_requests", "service requests"), ("cpw", "CPWs"), ("cpn", "CPNs"))
-             if key in rows]
+    parts = [f"{rows[key]['count']:,} {one if rows[key]['count'] == 1 else many}"
+             + (f", {rows[key]['change']['words']}" if rows[key]["change"] else "")
+             for key, one, many in (("service_requests", "service request", "service requests"),
+                                    ("cpw", "CPW", "CPWs"), ("cpn", "CPN", "CPNs")) if key in rows]
     note = "" if casework["comparison"] else f" ({casework['comparison_note']})"
     return "The partnership's casework: " + "; ".join(parts) + note + "."
 
