@@ -143,3 +143,43 @@ def test_the_section_lands_in_the_report(tmp_path):
 
     cells = {c.text for t in Document(str(out / "assessment.docx")).tables for r in t.rows for c in r.cells}
     assert "up 200.0% (from 1 to 3)" in cells
+
+
+@pytest.mark.django_db
+def test_panel_referrals_and_iom_harm_before_and_during(tmp_path):
+    """An IOM panel with a cohort: Pat joined on 1 June 2023 and committed a burglary (730 days'
+    harm) on 1 January 2023, before, and shoplifting (2) on 1 August 2023, during; Sam left on
+    1 March 2023, before the year, and is not counted. Two referrals to the IOM panel in 2023/24,
+    one in 2022/23 (the first on 1 March 2022, so the years compare): up 100.0%."""
+    from csphub.panels import services as panels
+    from csphub.panels.models import Cohort, CohortMembership, Offence, Panel
+
+    council = create_agency("Council")
+    referrer = create_user("officer", council, "ref")
+    panel = Panel.objects.create(name="IOM Panel", kind="iom")
+    panel.members.set([council])
+    weights = tmp_path / "harm.csv"
+    weights.write_text("Offence,Weight\nBurglary,730\nShoplifting,2\n", encoding="utf-8")
+    panels.load_harm_weights(weights)
+    pat, sam = create_person(referrer, first_name="Pat"), create_person(referrer, first_name="Sam")
+    for person, day in ((sam, date(2022, 3, 1)), (pat, date(2022, 9, 1)), (pat, date(2023, 5, 1)),
+                        (sam, date(2023, 10, 1))):
+        referral = panels.refer_to_panel(referrer, panel, person=person, reason="Prolific", consent="given")
+        referral.referred_on = day
+        referral.save()
+        panels.decide(referrer, referral, "declined", reason="Test", on=day)
+    cohort = Cohort.objects.create(name="IOM fixed", panel=panel)
+    CohortMembership.objects.create(cohort=cohort, person=pat, entered_on=date(2023, 6, 1))
+    CohortMembership.objects.create(cohort=cohort, person=sam, entered_on=date(2022, 1, 1), exited_on=date(2023, 3, 1))
+    Offence.objects.create(person=pat, offence="Burglary", committed_on=date(2023, 1, 1))
+    Offence.objects.create(person=pat, offence="Shoplifting", committed_on=date(2023, 8, 1))
+    Offence.objects.create(person=sam, offence="Burglary", committed_on=date(2022, 6, 1))
+    section = own_work_section(read_own_work(*YEAR, *EARLIER, required=True), *YEAR, EARLIER[0])
+    assert _rows(section, "panels")[f"panel_{panel.pk}"] == (2, 1, "up 100.0% (from 1 to 2)")
+    harm = section["iom_harm"]
+    assert harm["recorded"] is True
+    (row,) = harm["cohorts"]
+    assert (row["cohort"], row["members"], row["harm_before"], row["harm_during"]) == ("IOM fixed", 1, 730.0, 2.0)
+    assert row["percent_change"] == -99.7
+    # totals only: no person (no name, no list of members) leaves the database
+    assert "Pat" not in json.dumps(harm) and not any(isinstance(v, list | dict) for v in row.values())
