@@ -180,7 +180,7 @@ def test_without_a_narrative_the_report_prints_prompts_from_the_figures(partners
     assert "Recorded crime rose 17.9%, significant: what drove it?" in conclusions
     figures = json.loads((out / "figures.json").read_text())
     assert figures["own_work"]["included"] is False  # no casework database in this data folder
-    assert "own casework is not included: no casework database was read" in html
+    assert "own casework is not included: the casework database was not read" in html
 
 
 def test_init_narrative_writes_a_starter_that_reads_back(partnership):

@@ -188,8 +188,10 @@ def _hotspot_prompts(figures: dict) -> list[str]:
     for key, name in (("crime", "crime"), ("asb", "ASB")):
         clusters = (figures.get("hotspots") or {}).get(f"{key}_clusters") or []
         if clusters:
+            top = clusters[0]
+            place = top.get("place") or ", ".join(top.get("wards") or [])
             out.append(f"{len(clusters)} {name} hotspot cluster{'s' if len(clusters) != 1 else ''} "
-                       f"(the largest: {clusters[0]['summary']}): what will the partnership do there?")
+                       f"(the largest: {place}, {len(top['lsoas'])} LSOAs): what will the partnership do there?")
     return out
 
 

@@ -29,6 +29,10 @@ Examples:
     ...                   date(2023, 4, 1), date(2026, 1, 1))
     >>> s["comparison"], s["comparison_note"], s["rows"][0]["previous_count"]
     (False, 'no comparison: records start 1 June 2023', None)
+    >>> s = group_section(dict(g, records_start="2026-09-24"), date(2025, 4, 1), date(2026, 3, 31),
+    ...                   date(2024, 4, 1), date(2026, 12, 1))
+    >>> s["recorded"], s["comparison_note"], s["rows"][0]["count"]
+    (False, 'not recorded in the period: records start 24 September 2026, after it ends', None)
 """
 
 from __future__ import annotations
@@ -92,7 +96,9 @@ def group_section(group: dict, start: date, end: date, previous_start: date, as_
     """One group of measures (casework, case reviews, panels...) for the report."""
     first = date.fromisoformat(group["records_start"]) if group.get("records_start") else None
     note = comparison_note(first, start, end, previous_start, as_of)
-    recorded = first is not None
+    recorded = first is not None and first <= end  # records begun after the period hold nothing of it
+    if first is not None and not recorded:
+        note = f"{NOT_RECORDED} in the period: records start {day_words(first)}, after it ends"
     rows = []
     for m in group["measures"]:
         count = m["count"] if recorded else None
@@ -100,7 +106,7 @@ def group_section(group: dict, start: date, end: date, previous_start: date, as_
         rows.append({"key": m["key"], "label": m["label"], "count": count, "previous_count": previous,
                      "change": change(count, previous) if count is not None and previous is not None else None})
     partial_note = None
-    if first is not None and (first > start or end > as_of):
+    if recorded and first is not None and (first > start or end > as_of):
         partial_note = (f"the count covers part of the period only (records from "
                         f"{day_words(max(first, start))} to {day_words(min(end, as_of))})")
     return {"title": group["title"], "recorded": recorded,
@@ -129,8 +135,9 @@ def own_work_section(own_work: dict | None, period_start: date, period_end: date
     ``own_work`` None: the casework database was not read (``--no-casework``, or none exists)."""
     if own_work is None:
         return {"included": False, "groups": {}, "iom_harm": harm_section(None),
-                "note": "The partnership's own casework is not included: no casework database was read "
-                        "(run with --casework to include it)."}
+                "note": "The partnership's own casework is not included: the casework database was not "
+                        "read (--no-casework, or no database with records was found; run with --casework "
+                        "to include it)."}
     as_of = date.fromisoformat(own_work["as_of"])
     given = own_work["groups"]
     groups = {key: group_section(given.get(key) or {"title": GROUP_TITLES[key], "records_start": None,

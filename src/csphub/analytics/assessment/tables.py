@@ -226,6 +226,17 @@ def report_tables(figures: dict) -> list[ReportTable]:
 NOT_RECORDED = "not recorded"
 
 
+def _sentence(text: str) -> str:
+    """A note as a sentence: first letter capital (the rest untouched: '4 December'), a full stop.
+
+    Examples:
+        >>> _sentence("no comparison: records start 4 December 2024")
+        'No comparison: records start 4 December 2024.'
+    """
+    text = text.rstrip(".")
+    return text[:1].upper() + text[1:] + "."
+
+
 def own_work_tables(figures: dict) -> list[ReportTable]:
     """The partnership's own work (casework, encampments, case reviews, panels, IOM harm): each
     measure this period and, where both periods are complete, a year earlier with the change."""
@@ -240,7 +251,7 @@ def own_work_tables(figures: dict) -> list[ReportTable]:
         notes = [n for n in (group["comparison_note"], group["partial_note"], group.get("note")) if n]
         tables.append(ReportTable(f"Own work {key.replace('_', ' ')}"[:31], group["title"],
                                   ["Measure", "This period", "Same period a year earlier", "Change"], rows,
-                                  "; ".join(notes).capitalize() + "." if notes else None))
+                                  _sentence("; ".join(notes)) if notes else None))
     harm = own["iom_harm"]
     columns = ["Cohort", "People", "Offences before", "Offences during", "Harm before", "Harm during", "Change"]
     if harm["recorded"]:
