@@ -20,7 +20,9 @@ from csphub.analytics.assessment.completeness import SERIES_TEST, Completeness, 
 from csphub.analytics.assessment.data import load_area_data
 from csphub.analytics.assessment.hotspot_section import hotspot_section
 from csphub.analytics.assessment.hotspots import PERMUTATIONS
-from csphub.analytics.assessment.narrative import sentences
+from csphub.analytics.assessment.narrative import prompts, sentences
+from csphub.analytics.assessment.narrative_file import commentary
+from csphub.analytics.assessment.own_work import own_work_section
 from csphub.analytics.assessment.partner_sections import partner_sections
 from csphub.analytics.assessment.periods import FinancialYear, MonthSpan, Period, month_key
 from csphub.analytics.assessment.police_outcomes_section import police_outcomes_sections
@@ -47,6 +49,11 @@ class AssessmentOptions:
     permutations: int = PERMUTATIONS
     #: the partnership's place names for the hotspot clusters (see hotspots.load_places)
     places: dict[str, str] = field(default_factory=dict)
+    #: the partnership's own records as plain counts, gathered by the CLI from the casework
+    #: database (see own_work.py); None: not read
+    own_work: dict | None = None
+    #: the narrative file's sections (narrative_file.load_narrative); None: prompts instead
+    narrative: dict | None = None
 
 
 def build_figures(con: duckdb.DuckDBPyConnection, area: Area, options: AssessmentOptions) -> dict:
@@ -96,8 +103,10 @@ def build_figures(con: duckdb.DuckDBPyConnection, area: Area, options: Assessmen
     figures["benchmark"] = benchmark.benchmark_table(con, area, figures, options)
     figures["activity"] = sections.activity(options.activity_file)
     figures.update(_partner_figures(con, area, year, data))
+    figures["own_work"] = own_work_section(options.own_work, year.start, year.end, year.previous().start)
     figures["data_notes"] = _data_notes(con, figures)
     figures["narrative"] = sentences(figures)
+    figures["commentary"] = commentary(options.narrative, prompts(figures), figures["activity"])
     return figures
 
 

@@ -64,7 +64,31 @@ def sentences(figures: dict) -> list[str]:
     sv = figures["serious_violence"]
     if sentence := describe_change("Serious violence (local definition)", sv.get("change")):
         out.append(sentence)
+    if sentence := casework_sentence(figures.get("own_work") or {}):
+        out.append(sentence)
     return out
+
+
+def casework_sentence(own_work: dict) -> str | None:
+    """The partnership's own casework in one sentence, as the seed reports it.
+
+    Examples:
+        >>> rows = [{"key": "service_requests", "count": 247, "change": {"words": "up 40.3% (from 176 to 247)"}},
+        ...         {"key": "cpw", "count": 12, "change": None}, {"key": "cpn", "count": 3, "change": None}]
+        >>> casework_sentence({"groups": {"casework": {"recorded": True, "rows": rows, "comparison": False,
+        ...                    "comparison_note": "no comparison: records start 1 June 2023"}}})
+        "The partnership's casework: 247 service requests, up 40.3% (from 176 to 247); 12 CPWs; 3 CPNs (no comparison: records start 1 June 2023)."
+    """
+    casework = (own_work.get("groups") or {}).get("casework")
+    if not casework or not casework["recorded"]:
+        return None
+    rows = {r["key"]: r for r in casework["rows"]}
+    parts = [f"{rows[key]['count']:,} {one if rows[key]['count'] == 1 else many}"
+             + (f", {rows[key]['change']['words']}" if rows[key]["change"] else "")
+             for key, one, many in (("service_requests", "service request", "service requests"),
+                                    ("cpw", "CPW", "CPWs"), ("cpn", "CPN", "CPNs")) if key in rows]
+    note = "" if casework["comparison"] else f" ({casework['comparison_note']})"
+    return "The partnership's casework: " + "; ".join(parts) + note + "."
 
 
 def hotspot_sentences(hot: dict) -> list[str]:
@@ -119,4 +143,85 @@ def _asb_type_sentences(asb: dict) -> list[str]:
         if moved:
             out.append("Significant changes by incident type on the previous year: " + ", ".join(
                 f"{r['incident_type']} {r['change']['percent']:+.0f}%" for r in moved[:5]) + ".")
+    return out
+
+
+# ---- Prompts for the partnership's own words (where no narrative file gives them) -----------
+
+def change_phrase(subject: str, change: dict | None) -> str | None:
+    """A change as a prompt states it, saying whether it is significant.
+
+    Examples:
+        >>> change_phrase("ASB", {"direction": "fall", "percent": -41.0, "p_value": 0.001})
+        'ASB fell 41.0%, significant'
+        >>> change_phrase("Recorded crime", {"direction": "no significant change", "percent": 3.2, "p_value": 0.4})
+        'Recorded crime rose 3.2%, not significant (p = 0.4)'
+    """
+    if not change or change.get("percent") is None:
+        return None
+    pct = change["percent"]
+    verb = "rose" if pct > 0 else "fell" if pct < 0 else "did not change"
+    size = f" {abs(pct):.1f}%" if pct else ""
+    if change["direction"] in ("rise", "fall"):
+        return f"{subject} {verb}{size}, significant"
+    return f"{subject} {verb}{size}, not significant (p = {change.get('p_value')})"
+
+
+def _headline_phrases(figures: dict) -> list[str]:
+    out = []
+    for subject, key in (("Recorded crime", "crime"), ("ASB", "asb")):
+        if phrase := change_phrase(subject, figures[key].get("change")):
+            out.append(phrase)
+    if phrase := change_phrase("Serious violence", (figures.get("serious_violence") or {}).get("change")):
+        out.append(phrase)
+    return out
+
+
+def _own_work_phrases(figures: dict) -> list[str]:
+    from csphub.analytics.assessment.own_work import changes
+
+    return [f"{label}: {change['words']}" for label, change in changes(figures.get("own_work") or {})]
+
+
+def _hotspot_prompts(figures: dict) -> list[str]:
+    out = []
+    for key, name in (("crime", "crime"), ("asb", "ASB")):
+        clusters = (figures.get("hotspots") or {}).get(f"{key}_clusters") or []
+        if clusters:
+            top = clusters[0]
+            place = top.get("place") or ", ".join(top.get("wards") or [])
+            out.append(f"{len(clusters)} {name} hotspot cluster{'s' if len(clusters) != 1 else ''} "
+                       f"(the largest: {place}, {len(top['lsoas'])} LSOAs): what will the partnership do there?")
+    return out
+
+
+def prompts(figures: dict) -> dict[str, list[str]]:
+    """For each section of the narrative (foreword, priorities, horizon scan, conclusions,
+    recommendations), questions drawn from the figures for the partnership to answer."""
+    year = figures["year"]
+    headline = _headline_phrases(figures)
+    significant = [p for p in headline if p.endswith("significant") and "not significant" not in p]
+    own = _own_work_phrases(figures)
+    harm = ((figures.get("own_work") or {}).get("iom_harm") or {})
+    out: dict[str, list[str]] = {
+        "foreword": [f"{'; '.join(headline)}: what should the Chair tell residents about {year}?" if headline
+                     else f"What should the Chair tell residents about {year}?",
+                     "What was the partnership's biggest achievement of the year, and what was hardest?"],
+        "priorities": [f"{p}: which priority did this work serve, and what did it achieve?" for p in own[:6]],
+        "horizon_scan": ["What is coming that will change community safety next year (new duties, "
+                         "legislation, funding, the cost of living), and what will it ask of partners?"],
+        "conclusions": [f"{p}: what drove it?" for p in (significant or headline)] + _hotspot_prompts(figures),
+        "recommendations": ["Given these figures, which priorities should the partnership keep, add or drop, "
+                            "and what should each partner do next year?"],
+    }
+    for cohort in harm.get("cohorts") or []:
+        if cohort.get("percent_change") is not None:
+            out["priorities"].append(f"IOM harm in {cohort['cohort']} {'fell' if cohort['percent_change'] < 0 else 'rose'} "
+                                     f"{abs(cohort['percent_change']):.1f}% during membership: what does it show for "
+                                     "reducing reoffending?")
+    out["priorities"].append("For each priority of the Community Safety Plan: its progress this year, and its "
+                             "aims and items to note for the partnership.")
+    if figures["coverage"].get("partial"):
+        out["horizon_scan"].insert(0, f"The data for {year} is partial: what should the partnership expect "
+                                      "when the missing months arrive?")
     return out

@@ -93,6 +93,7 @@ def render_docx(figures: dict, tables: list[ReportTable], made: list[charts.Char
     doc.add_heading(f"{figures['area']['name']} Community Safety Partnership", 0)
     label = figures["period"]["label"]
     doc.add_paragraph(f"Strategic Assessment {figures['year']}" + (f" ({label})" if label != figures["year"] else ""))
+    _docx_commentary(doc, figures, ["foreword"])
     doc.add_heading("Summary", 1)
     for sentence in figures["narrative"]:
         doc.add_paragraph(sentence, style="List Bullet")
@@ -111,12 +112,11 @@ def render_docx(figures: dict, tables: list[ReportTable], made: list[charts.Char
     for chart in made:
         doc.add_paragraph(chart.title)
         doc.add_picture(io.BytesIO(chart.png), width=Cm(15))
-    if figures["activity"]:
-        doc.add_heading("What we have been doing", 1)
-        for item in figures["activity"]:
-            doc.add_heading(item["priority"], 2)
-            for paragraph in item["paragraphs"]:
-                doc.add_paragraph(paragraph)
+    own = figures.get("own_work") or {}
+    if not own.get("included"):
+        doc.add_heading("The partnership's own work", 1)
+        doc.add_paragraph(own.get("note", ""))
+    _docx_commentary(doc, figures, ["priorities", "horizon_scan", "conclusions", "recommendations"])
     doc.add_heading("Data notes", 1)
     notes = figures["data_notes"]
     doc.add_paragraph(notes["licence"])
@@ -125,6 +125,31 @@ def render_docx(figures: dict, tables: list[ReportTable], made: list[charts.Char
     for term, meaning in notes["glossary"].items():
         doc.add_paragraph(f"{term}: {meaning}")
     doc.save(str(path))
+
+
+def _docx_blocks(doc, blocks: list[dict]) -> None:
+    for block in blocks:
+        doc.add_paragraph(block["text"], style="List Bullet" if block["type"] == "item" else None)
+
+
+def _docx_commentary(doc, figures: dict, keys: list[str]) -> None:
+    """The narrative sections (the partnership's words, or the prompts marked as prompts)."""
+    commentary = figures["commentary"]
+    for key in keys:
+        section = commentary["sections"][key]
+        doc.add_heading(section["title"], 1)
+        for priority in section.get("priorities", []):
+            doc.add_heading(priority["name"], 2)
+            _docx_blocks(doc, priority["progress"])
+            if priority["aims"]:
+                doc.add_heading(commentary["aims_title"], 3)
+                _docx_blocks(doc, priority["aims"])
+        _docx_blocks(doc, section.get("blocks", []))
+        if section["prompts"]:
+            note = doc.add_paragraph()
+            note.add_run("Prompt (no narrative given for this section; write it in the narrative file):").italic = True
+            for prompt in section["prompts"]:
+                doc.add_paragraph(f"Prompt: {prompt}", style="List Bullet").runs[0].italic = True
 
 
 def render_xlsx(tables: list[ReportTable], path: Path) -> None:

@@ -220,7 +220,49 @@ def report_tables(figures: dict) -> list[ReportTable]:
         table.footnote = table.footnote or note
     for table in (more := partner_tables(figures)):  # their own caveats, then the months marked
         table.footnote = " ".join(part for part in (table.footnote, note) if part) or None
-    return tables + more
+    return tables + more + own_work_tables(figures)
+
+
+NOT_RECORDED = "not recorded"
+
+
+def _sentence(text: str) -> str:
+    """A note as a sentence: first letter capital (the rest untouched: '4 December'), a full stop.
+
+    Examples:
+        >>> _sentence("no comparison: records start 4 December 2024")
+        'No comparison: records start 4 December 2024.'
+    """
+    text = text.rstrip(".")
+    return text[:1].upper() + text[1:] + "."
+
+
+def own_work_tables(figures: dict) -> list[ReportTable]:
+    """The partnership's own work (casework, encampments, case reviews, panels, IOM harm): each
+    measure this period and, where both periods are complete, a year earlier with the change."""
+    own = figures.get("own_work") or {}
+    if not own.get("included"):
+        return []
+    tables = []
+    for key, group in own["groups"].items():
+        rows = [[r["label"], NOT_RECORDED if r["count"] is None else _num(r["count"]),
+                 "no comparison" if r["previous_count"] is None else _num(r["previous_count"]),
+                 r["change"]["words"] if r["change"] else ""] for r in group["rows"]]
+        notes = [n for n in (group["comparison_note"], group["partial_note"], group.get("note")) if n]
+        tables.append(ReportTable(f"Own work {key.replace('_', ' ')}"[:31], group["title"],
+                                  ["Measure", "This period", "Same period a year earlier", "Change"], rows,
+                                  _sentence("; ".join(notes)) if notes else None))
+    harm = own["iom_harm"]
+    columns = ["Cohort", "People", "Offences before", "Offences during", "Harm before", "Harm during", "Change"]
+    if harm["recorded"]:
+        rows = [[c["cohort"], _num(c["members"]), _num(c["offences_before"]), _num(c["offences_during"]),
+                 _num(float(c["harm_before"])), _num(float(c["harm_during"])),
+                 "" if c["percent_change"] is None else f"{c['percent_change']:+.1f}%"] for c in harm["cohorts"]]
+    else:
+        rows = [["IOM", *[NOT_RECORDED] * (len(columns) - 1)]]
+    tables.append(ReportTable("Own work IOM harm", "Integrated Offender Management: crime harm before and during",
+                              columns, rows, harm.get("note")))
+    return tables
 
 
 def partner_tables(figures: dict) -> list[ReportTable]:
