@@ -10,14 +10,13 @@ subcommand is invoked without them.
 
 from __future__ import annotations
 
-import time
 from datetime import date
 from pathlib import Path
 
 import click
 from rich.console import Console
 
-from csphub.cli._common import warehouse
+from csphub.cli._common import seconds_since_start, warehouse
 
 FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 CASEWORK_HELP = ("Include the partnership's own work (casework, encampments, ASB Case Reviews, panel "
@@ -91,7 +90,6 @@ def assess(ctx: click.Context, area_name: str | None, year: str | None, from_mon
         raise click.UsageError(f"the priorities are in both --narrative ({narrative_file.name}) and "  # type: ignore[union-attr]
                                f"--activity ({activity_file.name}): give them in one")
     console = Console(stderr=True)
-    started = time.perf_counter()
     options = AssessmentOptions(period, previous_years, ward_vintage, peers_file, activity_file,  # type: ignore[arg-type]
                                 load_definition(sv_file), permutations, load_places(places_file),
                                 narrative=narrative)
@@ -100,7 +98,7 @@ def assess(ctx: click.Context, area_name: str | None, year: str | None, from_mon
     with console.status("Writing HTML, PDF, Word and Excel..."):
         paths = render_all(figures, layers, out_dir)
     click.echo(f"Strategic Assessment {options.year.name} for {figures['area']['name']} written in "
-               f"{time.perf_counter() - started:.1f}s:")
+               f"{seconds_since_start():.1f}s (the whole command):")
     for path in paths:
         click.echo(f"  {path}")
     if figures["coverage"]["partial"]:
