@@ -95,3 +95,10 @@ def test_a_body_that_is_not_json_is_415_in_the_one_error_shape(client, officer):
     assert answer.status_code == 415
     assert answer.json()["error"]["code"] == "unsupported_media_type"
     assert AsbCase.objects.count() == 0
+
+
+def test_a_form_with_fields_is_415_but_a_bare_post_to_an_action_route_is_not(client, officer):
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {create_token(officer)}"}
+    assert client.post("/api/v1/cases/", {"case_type": "Noise"}, **auth).status_code == 415  # multipart, a field
+    bare = client.post("/api/v1/inbox/999999/read", **auth)  # the test client's empty multipart body
+    assert bare.status_code == 404 and bare.json()["error"]["code"] != "unsupported_media_type"

@@ -90,13 +90,21 @@ class CsphubAPI(NinjaAPI):
 WITH_BODY = ("POST", "PUT", "PATCH")
 
 
+def _json_or_empty(request: HttpRequest) -> bool:
+    """A JSON body, or none at all (a form post with no fields, as a bare POST to an action route
+    such as ``/inbox/{id}/read`` may be sent, carries nothing to misread)."""
+    media = request.content_type or ""
+    if not request.body or media == "application/json" or media.endswith("+json"):
+        return True
+    return media == "multipart/form-data" and not request.POST and not request.FILES
+
+
 def _json_not_allowed(view: Any) -> Any:
     @wraps(view)  # keeps csrf_exempt
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        media = request.content_type or ""
-        if request.method in WITH_BODY and request.body and not (media == "application/json" or media.endswith("+json")):
-            return _error(request, 415, "unsupported_media_type",
-                          f"The body must be JSON sent as Content-Type: application/json, not {media or 'none'}.")
+        if request.method in WITH_BODY and not _json_or_empty(request):
+            return _error(request, 415, "unsupported_media_type", "The body must be JSON sent as Content-Type: "
+                          f"application/json, not {request.content_type or 'none'}.")
         response = view(request, *args, **kwargs)
         if isinstance(response, HttpResponseNotAllowed):
             allowed = response["Allow"]
