@@ -210,6 +210,17 @@ def _prior_written_warning(request: InterventionRequest, earlier: Sequence[Earli
     )]
 
 
+def warning_relied_on(request: InterventionRequest, earlier: Iterable[EarlierIntervention]) -> int | None:
+    """The id of the warning a notice (allowed by the rules) follows: the one it names, else the
+    latest written warning to the same person for the same conduct whose time to comply has passed."""
+    if request.relies_on is not None:
+        return request.relies_on
+    fits = [e for e in earlier if e.kind == CPW and e.written and e.person_id == request.person_id
+            and e.issued_on < request.issued_on and same_conduct(e.conduct, request.conduct)
+            and (e.comply_by is None or e.comply_by < request.issued_on)]
+    return max(fits, key=lambda e: (e.issued_on, e.id)).id if fits else None
+
+
 def _time_to_comply_passed(request: InterventionRequest, warnings: Sequence[EarlierIntervention]) -> list[Refusal]:
     """A CPN may be issued from the day after a warning's time to comply ends.
 

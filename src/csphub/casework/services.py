@@ -393,6 +393,9 @@ def issue_intervention(user: Any, case: AsbCase, *, kind: str, issued_on: date,
                summary=f"case {case.pk} {kind}: {first.rule}")
         raise RuleRefused(first.rule, first.message, first.field,
                           tuple((r.rule, r.message, r.field) for r in refusals[1:]))
+    if kind == rules.CPN and relies_on is None:  # record which warning the notice follows (its letter cites it)
+        followed = rules.warning_relied_on(request, [e.as_earlier() for e in earlier])
+        relies_on = Intervention.objects.filter(pk=followed).first() if followed else None
     intervention = Intervention(
         case=case, kind=kind, person=person, conduct=conduct, written=written, premises=premises,
         issued_on=issued_on, expires_on=expires_on or rules.default_expiry(kind, issued_on, config),
