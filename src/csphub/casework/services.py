@@ -627,7 +627,6 @@ def record_breach(user: Any, intervention: Intervention, *, occurred_on: date, d
     return breach
 
 
-@transaction.atomic
 def intervention_for_change(user: Any, pk: object, *, purpose: str, channel: str = Channel.WEB) -> Intervention:
     """The intervention if the user may see it (else NotFoundError) and record on its case (else
     PermissionRefused)."""
@@ -656,6 +655,7 @@ def notice_from_warning(user: Any, warning_id: object, *, issued_on: date, expir
                               written=True, expires_on=expires_on, relies_on=warning, channel=channel)
 
 
+@transaction.atomic
 def record_penalty_payment(user: Any, intervention: Intervention, status: str, on: date | None, *,
                            expected_version: int | None = None, channel: str = Channel.WEB) -> Intervention:
     """Mark a fixed penalty paid or withdrawn on a day (or back to unpaid, with no day).
@@ -685,6 +685,7 @@ def record_penalty_payment(user: Any, intervention: Intervention, status: str, o
     return intervention
 
 
+@transaction.atomic
 def record_intervention_outcome(user: Any, intervention: Intervention, outcome: str, *,
                                 expected_version: int | None = None, channel: str = Channel.WEB) -> Intervention:
     _lock(intervention)
