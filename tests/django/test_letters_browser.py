@@ -67,7 +67,7 @@ def test_an_officer_writes_a_cpw_letter_from_the_warnings_page(live_server, monk
 
             # From the case page, the warning's own page.
             page.goto(f"{live_server.url}/cases/{case.pk}/")
-            page.locator("#interventions").get_by_role("link", name="Community Protection Warning").click()
+            page.locator("#interventions").get_by_role("link", name="Community Protection Warning", exact=True).click()
             page.wait_for_url(f"{live_server.url}/interventions/{warning.pk}/")
             assert page.get_by_role("heading", name="Community Protection Warning", level=1).is_visible()
             assert "None written." in page.locator("#letters").inner_text()
