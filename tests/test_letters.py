@@ -17,6 +17,8 @@ VALUES = {
     "person_name": "Alex Brown", "person_address": "12 Castle Street", "person_postcode": "CT1 2AB", "premises": "",
     "conduct": "Playing loud music after 11pm\nShouting in the stairwell", "issued_on": "1 February 2025",
     "expires_on": "1 August 2025", "officer_name": "Sam Patel", "agency_name": "Council ASB Team",
+    "reference": "ASB-2025-00012/CPW/17", "comply_by": "15 February 2025", "warning_date": "1 January 2025",
+    "warning_reference": "ASB-2025-00012/CPW/9",
 }
 
 
@@ -105,9 +107,41 @@ def test_an_unknown_format_is_refused():
         letters.render("cpw.txt", VALUES, "odt", letters_dir=None)
 
 
-def test_the_letters_guide_lists_exactly_the_placeholders():
+@pytest.mark.parametrize(("heading", "placeholders"), [
+    ("## Placeholders", letters.PLACEHOLDERS), ("## Case review placeholders", letters.CASE_REVIEW_PLACEHOLDERS)])
+def test_the_letters_guide_lists_exactly_the_placeholders(heading: str, placeholders: dict[str, str]):
     guide = (Path(__file__).resolve().parents[1] / "docs" / "letters.md").read_text(encoding="utf-8")
-    section = guide.split("## Placeholders", 1)[1]
+    section = guide.split(heading + "\n", 1)[1].split("\n## ", 1)[0]
     listed = re.findall(r"^\| `([a-z0-9_]+)` \|", section, flags=re.MULTILINE)
-    assert sorted(listed) == sorted(letters.PLACEHOLDERS)
+    assert sorted(listed) == sorted(placeholders)
     assert len(listed) == len(set(listed))
+
+
+def test_a_list_in_a_bullet_line_makes_a_bullet_of_each_line():
+    template = letters.Template("x.txt", letters.BUILT_IN, "# Outcome\n\n- {{ recommendations }}\n")
+    blocks = template.fill({"recommendations": "Mediation (owner: Council)\nA management move (owner: Housing)"},
+                           letters.CASE_REVIEW_PLACEHOLDERS)
+    assert [b.lines for b in blocks if b.kind == "bullet"] == [("Mediation (owner: Council)",),
+                                                               ("A management move (owner: Housing)",)]
+
+
+def test_a_case_review_placeholder_is_refused_in_a_tools_letter_and_the_other_way_round(tmp_path: Path):
+    (tmp_path / "cpw.txt").write_text("# Warning\n\nDear {{ applicant_name }}\n", encoding="utf-8")
+    with pytest.raises(letters.LetterTemplateError, match="line 3.*'applicant_name'"):
+        letters.load_template("cpw.txt", tmp_path).check()
+    (tmp_path / "case_review_outcome.txt").write_text("# Outcome\n\n{{ conduct }}\n", encoding="utf-8")
+    with pytest.raises(letters.LetterTemplateError, match="'conduct'"):
+        letters.load_template("case_review_outcome.txt", tmp_path).check(letters.CASE_REVIEW_PLACEHOLDERS)
+
+
+@pytest.mark.parametrize("name", ["case_review_acknowledgement.txt", "case_review_outcome.txt"])
+def test_the_case_review_templates_use_only_case_review_placeholders(name: str):
+    letters.load_template(name, None).check(letters.CASE_REVIEW_PLACEHOLDERS)
+
+
+def test_the_cpn_letter_cites_the_warning_and_the_cpw_the_time_to_comply():
+    cpn = "\n".join(docx_text(letters.render("cpn.txt", VALUES, "docx", letters_dir=None).content))
+    assert "On 1 January 2025 you were given a written warning (our reference ASB-2025-00012/CPW/9)" in cpn
+    assert "Our reference: ASB-2025-00012/CPW/17" in cpn
+    cpw = "\n".join(docx_text(letters.render("cpw.txt", VALUES, "docx", letters_dir=None).content))
+    assert "You must stop this conduct by 15 February 2025." in cpw

@@ -49,6 +49,7 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
                                  "CSPHUB_PENALTY_CAPS sets)",
     "CSPHUB_PENALTY_CAPS": "new maximum fixed penalties once the law changes them: kind:YYYY-MM-DD:amount, "
                            "comma separated (e.g. pspo:2026-06-01:500,cpn:2026-06-01:500)",
+    "CSPHUB_PENALTY_PAYMENT_DAYS": "days after issue a fixed penalty (CPN or PSPO) is due by (at least 14, the law's)",
     "CSPHUB_CASE_REVIEW_COMPLAINTS": "complaints that meet the ASB Case Review threshold",
     "CSPHUB_CASE_REVIEW_WINDOW_MONTHS": "months within which those complaints must fall",
     "CSPHUB_CASE_REVIEW_HATE_COMPLAINTS": "lower threshold for hate incidents (unset: none)",
@@ -115,6 +116,8 @@ class Settings:
     #: table): (kind, in force from, maximum), e.g. the Crime and Policing Bill's GBP 500 once
     #: commenced. Offences before the date keep the old cap.
     penalty_caps: tuple[tuple[str, date, int], ...] = ()
+    #: Days after issue a fixed penalty is due by (2014 Act ss52(2), 68(2): no fewer than 14).
+    penalty_payment_days: int = 14
     case_review_complaints: int = 3
     case_review_window_months: int = 6
     #: None: the partnership has no lower threshold for hate incidents.
@@ -328,6 +331,7 @@ PARSERS: dict[str, tuple[str, Callable[[str], object]]] = {
     "CSPHUB_CPN_FIXED_PENALTY": ("cpn_fixed_penalty", _whole_number(0, 10_000, "pounds")),
     "CSPHUB_PSPO_FIXED_PENALTY": ("pspo_fixed_penalty", _whole_number(0, 10_000, "pounds")),
     "CSPHUB_PENALTY_CAPS": ("penalty_caps", _penalty_caps),
+    "CSPHUB_PENALTY_PAYMENT_DAYS": ("penalty_payment_days", _whole_number(14, 90, "days")),
     "CSPHUB_CASE_REVIEW_COMPLAINTS": ("case_review_complaints", _whole_number(1, 100, "complaints")),
     "CSPHUB_CASE_REVIEW_WINDOW_MONTHS": ("case_review_window_months", _whole_number(1, 120, "months")),
     "CSPHUB_CASE_REVIEW_HATE_COMPLAINTS": ("case_review_hate_complaints",

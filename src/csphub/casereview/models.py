@@ -155,3 +155,28 @@ class Recommendation(BaseRecord):
 
     def is_overdue(self, today: date) -> bool:
         return self.status == self.Status.OPEN and self.due_on < today
+
+
+class CaseReviewLetter(models.Model):
+    """A letter to the applicant written from the application (issue 12, items 7 and 8): which
+    letter, which template wording (its sha256) and format, by whom and when. The letter itself is
+    not kept: it is written again from the record. Holds no names."""
+
+    class Kind(models.TextChoices):
+        ACKNOWLEDGEMENT = "acknowledgement", "Acknowledgement"
+        OUTCOME = "outcome", "Outcome"
+
+    application = models.ForeignKey(CaseReviewApplication, on_delete=models.CASCADE, related_name="letters")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    format = models.CharField(max_length=10, choices=[("docx", "Word"), ("pdf", "PDF")])
+    template = models.CharField(max_length=100, help_text="The template's file name")
+    template_version = models.CharField(max_length=64, help_text="sha256 of the template's text")
+    template_replaced = models.BooleanField(default=False, help_text="The partnership's own template was used")
+    generated_by = models.ForeignKey(User, null=True, on_delete=models.PROTECT, related_name="+")
+    generated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-generated_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} letter ({self.get_format_display()}) {self.generated_at:%d %b %Y}"

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/cases/link/", views.link_case, name="case-review-link-case"),
     path("<int:pk>/discretion/", views.discretion, name="case-review-discretion"),
     path("<int:pk>/meeting/", views.meeting, name="case-review-meeting"),
+    path("<int:pk>/letter/", views.application_letter, name="case-review-letter"),  # issue 12, item 7
     path("<int:pk>/recommendations/new/", views.recommendation_add, name="case-review-recommendation-add"),
     path("recommendations/", views.recommendation_list, name="case-review-recommendations"),
     path("recommendations/<int:pk>/", views.recommendation_detail, name="case-review-recommendation"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -11,7 +11,7 @@ from csphub.casework import services as casework_services
 from csphub.core.forms import show_refusal
 from csphub.errors import RuleRefused, StaleEdit
 
-from . import forms, services
+from . import forms, letters, services
 
 
 def application_list(request: HttpRequest) -> HttpResponse:
@@ -85,8 +85,24 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             user, purpose=f"case review {app.pk} recommendations", application=app),
         "deadlines": services.deadlines_for(app), "overdue": services.overdue_stages(app),
         "complaints": app.complaints.select_related("agency"), "review": review, "escalation": escalation,
-        "form_errors": bool(review.errors or escalation.errors),
+        "form_errors": bool(review.errors or escalation.errors), "letters": letters.letters_on(app),
     })
+
+
+def application_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    """POST letter=acknowledgement|outcome:docx|pdf: the letter to the applicant, to save."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    kind, _, fmt = request.POST.get("letter", "").partition(":")
+    try:
+        filename, content, content_type = letters.generate_letter(request.user, pk, kind, fmt or "docx")
+    except RuleRefused as e:
+        return render(request, "casework/letter_not_written.html", {"title": "The letter was not written",
+                                                                     "reason": e.reason}, status=400)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def _int(value: object) -> int | None:

@@ -151,6 +151,12 @@ class InterventionOut(Schema):
     amount: int | None
     issuing_agency: str
     outcome: str | None = Field(None, description=FREE_TEXT)
+    relies_on_id: int | None = Field(None, description="the warning a notice follows")
+    comply_by: date | None = Field(None, description="a warning: the last day of its time to comply")
+    offence_on: date | None = Field(None, description="a fixed penalty: the day of the offence")
+    payment_due_on: date | None = Field(None, description="a fixed penalty: the last day to pay")
+    payment_status: str | None = Field(None, description="a fixed penalty: unpaid, paid or withdrawn")
+    payment_status_on: date | None = Field(None, description="a fixed penalty: when it was paid or withdrawn")
 
 
 KindChoice = Annotated[str, Field(json_schema_extra={"enum": list(rules.INTERVENTION_KINDS)})]
@@ -165,6 +171,8 @@ class InterventionIn(Schema):
     premises: text(300) = ""  # type: ignore[valid-type]
     expires_on: Day | None = None
     amount: Annotated[int, Field(ge=0, le=100_000)] | None = None
+    comply_by: Day | None = None
+    offence_on: Day | None = None
 
 
 class ReferralOut(Schema):
@@ -253,7 +261,10 @@ def intervention_out(user: Any, i: Intervention) -> dict[str, Any]:
             "person_id": i.person_id if policy.works_cases(user) else None,
             "premises": _text(user, i.premises), "conduct": _text(user, i.conduct), "written": i.written,
             "issued_on": i.issued_on, "expires_on": i.expires_on, "amount": i.amount,
-            "issuing_agency": i.issuing_agency.name, "outcome": _text(user, i.outcome)}
+            "issuing_agency": i.issuing_agency.name, "outcome": _text(user, i.outcome),
+            "relies_on_id": i.relies_on_id, "comply_by": i.comply_by, "offence_on": i.offence_on,
+            "payment_due_on": i.payment_due_on, "payment_status": i.payment_status or None,
+            "payment_status_on": i.payment_status_on}
 
 
 def referral_out(user: Any, r: Referral) -> dict[str, Any]:
@@ -341,7 +352,8 @@ def create_intervention(request: HttpRequest, case_id: Id, payload: Intervention
     i = services.issue_intervention(
         request.auth, case, kind=payload.kind, issued_on=payload.issued_on,
         person=_person_for(request.auth, payload.person_id), conduct=payload.conduct, written=payload.written,
-        premises=payload.premises, expires_on=payload.expires_on, amount=payload.amount, channel=API)
+        premises=payload.premises, expires_on=payload.expires_on, amount=payload.amount,
+        comply_by=payload.comply_by, offence_on=payload.offence_on, channel=API)
     return Status(201, intervention_out(request.auth, i))
 
 

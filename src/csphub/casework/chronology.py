@@ -36,6 +36,7 @@ KINDS: dict[str, str] = {
     "referral": "Referrals to partners",
     "panel": "Panel referrals and decisions",
     "case_review": "ASB Case Review",
+    "letter": "Letters written",
     "case": "Case opened and closed",
 }
 
@@ -128,7 +129,7 @@ def _events(user: Any, scope: Q, window: Window, purpose: str, channel: str,
                                                                                                         "created_by"):
             found.append(Event(n.created_on, "note", f"Note by {_name(n.created_by)}", n.text, n.case.reference,
                                n.case_id, True))
-    if window.wants("intervention") or window.wants("breach"):
+    if window.wants("intervention") or window.wants("breach") or window.wants("letter"):
         found += _interventions(user, scope, window, audit)
     if window.wants("referral"):
         for r in window.days(reads.referrals(user, **audit).filter(scope), "sent_on").select_related("case",
@@ -147,6 +148,8 @@ def _interventions(user: Any, scope: Q, window: Window, audit: dict[str, str]) -
             to = f" to {i.person.full_name}" if i.person_id else (f" on {i.premises}" if i.premises else "")
             found.append(Event(_at(i.issued_on), "intervention", f"{i.get_kind_display()}{to}", i.conduct,
                                i.case.reference, i.case_id))
+    if window.wants("letter") and interventions:
+        found += _letters(interventions, window)
     if window.wants("breach") and interventions:
         from .models import Breach
 
@@ -157,6 +160,18 @@ def _interventions(user: Any, scope: Q, window: Window, audit: dict[str, str]) -
             found.append(Event(_at(b.occurred_on), "breach", f"Breach of the {b.intervention.get_kind_display()}",
                                b.description, b.intervention.case.reference, b.intervention.case_id))
     return found
+
+
+def _letters(interventions: list[Any], window: Window) -> list[Event]:
+    """The letters written from the interventions shown (issue 12, item 7): which, in what
+    format, by whom; the letter's own text is not kept."""
+    from .models import GeneratedLetter
+
+    found = window.moments(GeneratedLetter.objects.filter(intervention__in=interventions), "generated_at")
+    return [Event(g.generated_at, "letter", f"Letter written: {g.get_kind_display()} of "
+                  f"{g.intervention.issued_on:%d %b %Y} ({g.get_format_display()})", f"by {_name(g.generated_by)}",
+                  g.case.reference, g.case_id, True)
+            for g in found.select_related("case", "intervention", "generated_by")]
 
 
 def _panel_events(user: Any, scope: Q, window: Window, purpose: str, channel: str) -> list[Event]:
@@ -175,11 +190,18 @@ def _panel_events(user: Any, scope: Q, window: Window, purpose: str, channel: st
 
 
 def _case_review_events(user: Any, scope: Q, window: Window, purpose: str, channel: str) -> list[Event]:
-    if not window.wants("case_review"):
+    if not window.wants("case_review") and not window.wants("letter"):
         return []
     found: list[Event] = []
-    for a in reads.case_reviews(user, purpose=purpose, channel=channel).filter(scope).select_related("case"):
+    applications = reads.case_reviews(user, purpose=purpose, channel=channel).filter(scope).select_related("case")
+    for a in applications.prefetch_related("letters__generated_by"):
         ref, case_id = (a.case.reference, a.case_id) if a.case_id else (a.reference, None)
+        if window.wants("letter"):  # the letters to the applicant (issue 12, item 7)
+            found += [Event(g.generated_at, "letter", f"Case review {a.reference}: {g.get_kind_display().lower()} "
+                            f"letter written ({g.get_format_display()})", f"by {_name(g.generated_by)}", ref, case_id,
+                            True) for g in a.letters.all() if window.holds(timezone.localtime(g.generated_at).date())]
+        if not window.wants("case_review"):
+            continue
         steps = [(a.received_on, f"Case review {a.reference}: application received", a.behaviour),
                  (a.acknowledged_on, f"Case review {a.reference}: acknowledged", ""),
                  (a.decided_on, f"Case review {a.reference}: threshold {'met' if a.threshold_met else 'not met'}",

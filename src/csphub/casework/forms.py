@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 
 from csphub.accounts.models import Agency, Membership
-from csphub.core import filetypes, uploads
+from csphub.core import filetypes, penalties, uploads
 from csphub.core.forms import GovukDateField, GovukDateTimeField, GovukDateWidget, GovukForm
 from django import forms
 
@@ -80,10 +80,28 @@ class InterventionForm(GovukForm):
     issued_on = GovukDateField(label="Date issued")
     expires_on = GovukDateField(required=False, label="Ends on", help_text="Leave blank for the usual period (e.g. 12 months for a s59 warning)")
     amount = forms.IntegerField(required=False, min_value=0, label="Fixed penalty (GBP)", help_text="Leave blank for the partnership's amount")
+    comply_by = GovukDateField(required=False, label="Time to comply ends on (warnings)",
+                               help_text="The last day the warning gives to stop the conduct; a notice may follow after it")
+    offence_on = GovukDateField(required=False, label="Date of the offence (fixed penalties)",
+                                help_text="Leave blank if it was the day the penalty was issued")
 
     def __init__(self, *args: Any, people: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["person"].choices = [("", "No person (premises)")] + [(str(i), n) for i, n in people or []]
+
+
+class NoticeFromWarningForm(GovukForm):
+    """A Community Protection Notice made from a warning: the person and conduct come from it."""
+
+    issued_on = GovukDateField(label="Date the notice is issued")
+    expires_on = GovukDateField(required=False, label="Ends on", help_text="Leave blank for no end date")
+
+
+class PenaltyPaymentForm(GovukForm):
+    version = version_field()
+    status = forms.ChoiceField(choices=list(penalties.PAYMENT_STATUSES.items()), widget=forms.RadioSelect,
+                               label="Has the fixed penalty been paid?")
+    on = GovukDateField(required=False, label="Date paid or withdrawn", help_text="Not needed for unpaid")
 
 
 class ReferralForm(GovukForm):

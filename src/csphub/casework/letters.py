@@ -50,6 +50,7 @@ def has_letter(intervention: Intervention) -> bool:
 def values_for(intervention: Intervention, today: date) -> dict[str, str]:
     """Every placeholder of csphub.core.letters.PLACEHOLDERS, filled from the intervention."""
     person, officer = intervention.person, intervention.issued_by
+    warning = intervention.relies_on if intervention.kind == rules.CPN else None
     return {
         "letter_date": long_date(today),
         "case_reference": intervention.case.reference,
@@ -63,13 +64,17 @@ def values_for(intervention: Intervention, today: date) -> dict[str, str]:
         "expires_on": long_date(intervention.expires_on, "no end date"),
         "officer_name": (officer.get_full_name() or officer.username) if officer else "",
         "agency_name": str(intervention.issuing_agency),
+        "reference": intervention.reference,
+        "comply_by": long_date(intervention.comply_by, "now"),
+        "warning_date": long_date(warning.issued_on) if warning else "",
+        "warning_reference": warning.reference if warning else "",
     }
 
 
 def _intervention(user: Any, intervention_id: object, channel: str) -> Intervention:
     found = reads.intervention(user, intervention_id, purpose="letter", channel=channel)
-    return (Intervention.objects.select_related("case", "person", "issued_by", "issuing_agency")
-            .get(pk=found.pk))
+    return (Intervention.objects.select_related("case", "person", "issued_by", "issuing_agency",
+                                                "relies_on", "relies_on__case").get(pk=found.pk))
 
 
 def generate_letter(user: Any, intervention_id: object, fmt: str, *,

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from csphub.accounts.models import Agency
+from csphub.core import penalties
 from csphub.core.models import BaseRecord, next_reference
 
 from . import rules
@@ -254,6 +257,13 @@ class Intervention(BaseRecord):
     issued_on = models.DateField()
     expires_on = models.DateField(null=True, blank=True)
     amount = models.PositiveIntegerField(null=True, blank=True, help_text="Fixed penalty, GBP")
+    comply_by = models.DateField(null=True, blank=True,
+                                 help_text="A warning: the last day of the time it gives to comply")
+    # A fixed penalty (issue 12, item 7): the offence, when it is due, and whether it was paid.
+    offence_on = models.DateField(null=True, blank=True, help_text="A fixed penalty: the day of the offence")
+    payment_due_on = models.DateField(null=True, blank=True, help_text="A fixed penalty: the last day to pay")
+    payment_status = models.CharField(max_length=10, blank=True, choices=list(penalties.PAYMENT_STATUSES.items()))
+    payment_status_on = models.DateField(null=True, blank=True, help_text="When it was paid or withdrawn")
     issued_by = models.ForeignKey(User, null=True, on_delete=models.PROTECT, related_name="+")
     issuing_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     outcome = models.TextField(blank=True)
@@ -269,7 +279,25 @@ class Intervention(BaseRecord):
         return rules.EarlierIntervention(
             id=self.pk, kind=self.kind, issued_on=self.issued_on, conduct=self.conduct,
             person_id=self.person_id, written=self.written, premises=self.premises, expires_on=self.expires_on,
+            comply_by=self.comply_by,
         )
+
+    @property
+    def reference(self) -> str:
+        """How letters and other notices name this one, e.g. ASB-2026-00012/CPW/17."""
+        return f"{self.case.reference}/{self.kind.upper()}/{self.pk}"
+
+    @property
+    def is_fixed_penalty(self) -> bool:
+        return self.kind in rules.FIXED_PENALTIES
+
+    def penalty_state(self, today: date) -> penalties.PenaltyState | None:
+        """Where a fixed penalty stands on ``today`` (None for other kinds)."""
+        if not self.is_fixed_penalty or self.payment_due_on is None:
+            return None
+        return penalties.penalty_state(offence_on=self.offence_on or self.issued_on, due_on=self.payment_due_on,
+                                       status=self.payment_status or penalties.UNPAID,
+                                       settled_on=self.payment_status_on, today=today)
 
 
 class Breach(BaseRecord):

@@ -22,7 +22,7 @@ from csphub.dates import financial_year_of
 from csphub.errors import NotFoundError, PermissionRefused
 from csphub.inbox import services as inbox
 
-from . import stats
+from . import rules, stats
 from .letters import TEMPLATES as LETTER_TEMPLATES
 from .letters import letters_on
 from .models import (
@@ -169,6 +169,7 @@ def dashboard(user: Any) -> dict[str, Any]:
                     .filter(status__in=[Referral.Status.SENT, Referral.Status.ACCEPTED])
                     .select_related("case", "case__case_type", "person").order_by("sent_on", "id"))
     mine = [c.pk for c in my_cases]
+    free_text = policy.can_read_free_text(user)
     return {
         "my_cases": my_cases,
         "overdue": [t for t in my_tasks if t.due_on < today],
@@ -180,10 +181,45 @@ def dashboard(user: Any) -> dict[str, Any]:
         "referrals_received": received,
         "recent_interventions": list(Intervention.objects.filter(case__in=visible, case_id__in=mine,
                                                                  archived_on__isnull=True)
-                                     .select_related("case")[:10]) if policy.can_read_free_text(user) else [],
+                                     .select_related("case")[:10]) if free_text else [],
+        "penalties_overdue": penalties_overdue(user, mine, today) if free_text else [],  # issue 12, item 7
         "can_create": policy.can_create_case(user),
         "can_view_caseload": policy.can_view_caseload(user),
         "inbox_unread": inbox.unread_count(user),  # issue 12, item 3
+    }
+
+
+def penalties_overdue(user: Any, case_ids: list[int], today: date) -> list[tuple[Intervention, Any]]:
+    """Unpaid fixed penalties past their due date on the officer's own open cases, with their
+    state ("prosecution must be laid by ..."), the soonest deadline first."""
+    found = (reads.interventions(user, purpose="dashboard: penalties unpaid")
+             .filter(case_id__in=case_ids, kind__in=rules.FIXED_PENALTIES, payment_status="unpaid",
+                     payment_due_on__lt=today).select_related("case"))
+    states = [(i, i.penalty_state(today)) for i in found]
+    return sorted(((i, s) for i, s in states if s is not None and s.state == "overdue"),
+                  key=lambda pair: (pair[1].prosecute_by, pair[0].pk))
+
+
+def intervention_page(user: Any, pk: object) -> dict[str, Any]:
+    """One tool or power: what it is, its letters, the notice made from a warning, a penalty's
+    payment (issue 12, item 7). Read through access (404 as if absent for who may not see it)."""
+    found = reads.intervention(user, pk, purpose="intervention page")
+    intervention = (Intervention.objects.select_related("case", "person", "issuing_agency", "issued_by",
+                                                        "relies_on").get(pk=found.pk))
+    if intervention.person is not None:
+        reads.shown(user, "person", [intervention.person], purpose=f"intervention page {intervention.pk}")
+    today = timezone.localdate()
+    case = intervention.case
+    can_change = policy.can_change_case(user, case)
+    notices = list(reads.interventions(user, purpose=f"intervention page {intervention.pk}")
+                   .filter(relies_on=intervention, archived_on__isnull=True))
+    return {
+        "intervention": intervention, "case": case, "can_change": can_change, "today": today,
+        "has_letter": intervention.kind in LETTER_TEMPLATES and intervention.person_id is not None,
+        "letters": [g for g in letters_on(case) if g.intervention_id == intervention.pk],
+        "penalty": intervention.penalty_state(today),
+        "notices": notices,
+        "can_make_notice": can_change and intervention.kind == rules.CPW and intervention.person_id is not None,
     }
 
 

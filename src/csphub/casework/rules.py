@@ -71,6 +71,7 @@ class ToolsAndPowersConfig:
     s59_valid_months: int = 12  # Police Reform Act 2002 s59: a warning lasts 12 months
     closure_notice_max_hours: int = 48  # s77: 24 hours, extendable to 48
     closure_order_max_months: int = 3  # s80(5): up to 3 months (extendable to 6 in total)
+    fixed_penalty_payment_days: int = 14  # ss52(2), 68(2): no proceedings within 14 days of the notice
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, object]) -> ToolsAndPowersConfig:
@@ -83,6 +84,10 @@ class ToolsAndPowersConfig:
             if not isinstance(value, int) or value < 0:
                 raise ValueError(f"Tools-and-powers setting {key!r} must be a whole number >= 0, got {value!r}")
         config = cls(**values)  # type: ignore[arg-type]
+        if config.fixed_penalty_payment_days < penalties.PAYMENT_DAYS_IN_LAW:
+            raise ValueError(f"A fixed penalty gives at least {penalties.PAYMENT_DAYS_IN_LAW} days to pay "
+                             f"(2014 Act ss52(2), 68(2)); fixed_penalty_payment_days is "
+                             f"{config.fixed_penalty_payment_days}")
         # The cap is a dated table (csphub.core.penalties); the cap on the offence date is checked
         # again when a penalty is issued.
         if (config.cpn_fixed_penalty_amount > penalties.highest_cap(penalties.CPN)
@@ -106,6 +111,8 @@ class InterventionRequest:
     amount: int | None = None
     premises: str = ""
     relies_on: int | None = None  # id of the earlier intervention this one follows
+    comply_by: date | None = None  # a CPW: the last day of the time it gives to comply
+    offence_on: date | None = None  # a fixed penalty: the day of the offence (default: issued_on)
 
 
 @dataclass(frozen=True)
@@ -120,6 +127,7 @@ class EarlierIntervention:
     written: bool = True
     premises: str = ""
     expires_on: date | None = None
+    comply_by: date | None = None  # a CPW: the last day of the time it gave to comply
 
 
 @dataclass(frozen=True)
@@ -176,7 +184,8 @@ def _needs_conduct(request: InterventionRequest) -> list[Refusal]:
 
 
 def _prior_written_warning(request: InterventionRequest, earlier: Sequence[EarlierIntervention]) -> list[Refusal]:
-    """s43(5): a CPN needs an earlier written warning to the same person for the same conduct."""
+    """s43(5): a CPN needs an earlier written warning to the same person for the same conduct,
+    and the time the warning gave to comply must have passed (s43(5)(b): "has had enough time")."""
     matching = [
         e for e in earlier
         if e.kind == CPW and e.written and e.person_id == request.person_id
@@ -185,7 +194,7 @@ def _prior_written_warning(request: InterventionRequest, earlier: Sequence[Earli
     if request.relies_on is not None:
         matching = [e for e in matching if e.id == request.relies_on]
     if matching:
-        return []
+        return _time_to_comply_passed(request, matching)
     others = [e for e in earlier if e.kind == CPW and e.person_id == request.person_id]
     detail = ""
     if others:
@@ -199,6 +208,62 @@ def _prior_written_warning(request: InterventionRequest, earlier: Sequence[Earli
         "the same person for the same conduct (ASB, Crime and Policing Act 2014, s43(5))." + detail,
         "conduct",
     )]
+
+
+def warning_relied_on(request: InterventionRequest, earlier: Iterable[EarlierIntervention]) -> int | None:
+    """The id of the warning a notice (allowed by the rules) follows: the one it names, else the
+    latest written warning to the same person for the same conduct whose time to comply has passed."""
+    if request.relies_on is not None:
+        return request.relies_on
+    fits = [e for e in earlier if e.kind == CPW and e.written and e.person_id == request.person_id
+            and e.issued_on < request.issued_on and same_conduct(e.conduct, request.conduct)
+            and (e.comply_by is None or e.comply_by < request.issued_on)]
+    return max(fits, key=lambda e: (e.issued_on, e.id)).id if fits else None
+
+
+def _time_to_comply_passed(request: InterventionRequest, warnings: Sequence[EarlierIntervention]) -> list[Refusal]:
+    """A CPN may be issued from the day after a warning's time to comply ends.
+
+    Examples:
+        >>> w = EarlierIntervention(1, CPW, date(2026, 3, 1), "Loud music", 7, comply_by=date(2026, 3, 15))
+        >>> [r.rule for r in _time_to_comply_passed(InterventionRequest(CPN, date(2026, 3, 15)), [w])]
+        ['cpn_before_time_to_comply']
+        >>> _time_to_comply_passed(InterventionRequest(CPN, date(2026, 3, 16)), [w])
+        []
+    """
+    # A warning that named no time to comply: any later day will do (s43(5) asks for "enough time").
+    if any(e.comply_by is None or e.comply_by < request.issued_on for e in warnings):
+        return []
+    last = min(e.comply_by for e in warnings if e.comply_by is not None)
+    return [Refusal(
+        "cpn_before_time_to_comply",
+        f"The warning of {warnings[0].issued_on:%d %B %Y} gave until {last:%d %B %Y} to comply: a Community "
+        f"Protection Notice may be issued from {last + timedelta(days=1):%d %B %Y} if the conduct has "
+        "continued (2014 Act s43(5)).",
+        "issued_on",
+    )]
+
+
+def _comply_by(request: InterventionRequest) -> list[Refusal]:
+    if request.comply_by is not None and request.comply_by < request.issued_on:
+        return [Refusal("comply_by_before_issue", f"The time to comply must end on or after the day the warning "
+                        f"is issued ({request.issued_on:%d %B %Y}).", "comply_by")]
+    return []
+
+
+def _offence_date(request: InterventionRequest) -> list[Refusal]:
+    """A fixed penalty is for an offence on or before the day it is issued, and within the six months
+    in which the offence could still be prosecuted (MCA 1980 s127)."""
+    offence_on = request.offence_on or request.issued_on
+    if offence_on > request.issued_on:
+        return [Refusal("offence_after_penalty", "The offence must be on or before the day the fixed penalty "
+                        f"is issued ({request.issued_on:%d %B %Y}).", "offence_on")]
+    last = penalties.prosecution_by(offence_on)
+    if request.issued_on > last:
+        return [Refusal("fixed_penalty_out_of_time", f"The offence of {offence_on:%d %B %Y} can no longer be "
+                        f"prosecuted (six months ended on {last:%d %B %Y}, Magistrates' Courts Act 1980 s127), "
+                        "so a fixed penalty cannot be offered for it.", "offence_on")]
+    return []
 
 
 def _fixed_penalty_needs_cpn(request: InterventionRequest, earlier: Sequence[EarlierIntervention]) -> list[Refusal]:
@@ -269,13 +334,17 @@ def check_intervention(
                              INTERVENTION_KINDS[kind])
         if kind == CPN:
             refusals += _prior_written_warning(request, history)
+        else:
+            refusals += _comply_by(request)
     elif kind == CPN_FIXED_PENALTY:
         refusals += _min_age(request, config.community_protection_min_age, "community_protection_min_age",
                              "A fixed penalty notice")
         refusals += _fixed_penalty_needs_cpn(request, history)
         refusals += _amount(request, config.cpn_fixed_penalty_amount, penalties.CPN)
+        refusals += _offence_date(request)
     elif kind == PSPO_FIXED_PENALTY:
         refusals += _amount(request, config.pspo_fixed_penalty_amount, penalties.PSPO)
+        refusals += _offence_date(request)
     elif kind == CIVIL_INJUNCTION:
         refusals += _min_age(request, config.civil_injunction_min_age, "civil_injunction_min_age", "A civil injunction")
     elif kind == CBO:
@@ -298,6 +367,22 @@ def default_expiry(kind: str, issued_on: date, config: ToolsAndPowersConfig | No
     if kind == CLOSURE_ORDER:
         return add_months(issued_on, config.closure_order_max_months)
     return None
+
+
+FIXED_PENALTIES = (CPN_FIXED_PENALTY, PSPO_FIXED_PENALTY)
+
+
+def payment_due_on(kind: str, issued_on: date, config: ToolsAndPowersConfig | None = None) -> date | None:
+    """The day a fixed penalty is due by (None for other kinds).
+
+    Examples:
+        >>> payment_due_on(CPN_FIXED_PENALTY, date(2026, 1, 1)), payment_due_on(CPW, date(2026, 1, 1))
+        (datetime.date(2026, 1, 15), None)
+    """
+    config = config or ToolsAndPowersConfig()
+    if kind not in FIXED_PENALTIES:
+        return None
+    return penalties.payment_due_on(issued_on, config.fixed_penalty_payment_days)
 
 
 def default_amount(kind: str, config: ToolsAndPowersConfig | None = None) -> int | None:

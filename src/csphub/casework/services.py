@@ -19,6 +19,7 @@ from django.utils import timezone
 from csphub.access import policy, reads, roles
 from csphub.accounts.models import Agency, Membership, Role
 from csphub.audit.services import Action, Channel, record
+from csphub.core import penalties
 from csphub.core.models import lock
 from csphub.errors import NotFoundError, PermissionRefused, RuleRefused
 
@@ -363,8 +364,13 @@ def record_incident(user: Any, case: AsbCase, *, occurred_at: Any, description: 
 def issue_intervention(user: Any, case: AsbCase, *, kind: str, issued_on: date,
                        person: Person | None = None, conduct: str = "", written: bool = True,
                        premises: str = "", expires_on: date | None = None, amount: int | None = None,
-                       relies_on: Intervention | None = None, channel: str = Channel.WEB) -> Intervention:
+                       relies_on: Intervention | None = None, comply_by: date | None = None,
+                       offence_on: date | None = None, channel: str = Channel.WEB) -> Intervention:
     """Issue a warning, notice, contract, order or penalty, if the rules allow it.
+
+    A warning may give the time to comply (``comply_by``, its last day); a fixed penalty is due
+    ``fixed_penalty_payment_days`` after issue (CSPHUB_PENALTY_PAYMENT_DAYS) and is for the
+    offence of ``offence_on`` (default: the day it is issued).
 
     Refused with RuleRefused naming the first broken rule (and the others) and why. The
     refusal is audited outside any transaction of this function, so it is kept."""
@@ -378,7 +384,7 @@ def issue_intervention(user: Any, case: AsbCase, *, kind: str, issued_on: date,
         kind=kind, issued_on=issued_on, conduct=conduct, person_id=person.pk if person else None,
         date_of_birth=person.date_of_birth if person else None, written=written,
         expires_on=expires_on, amount=amount, premises=premises,
-        relies_on=relies_on.pk if relies_on else None,
+        relies_on=relies_on.pk if relies_on else None, comply_by=comply_by, offence_on=offence_on,
     )
     refusals = rules.check_intervention(request, [e.as_earlier() for e in earlier], config)
     if refusals:
@@ -387,12 +393,20 @@ def issue_intervention(user: Any, case: AsbCase, *, kind: str, issued_on: date,
                summary=f"case {case.pk} {kind}: {first.rule}")
         raise RuleRefused(first.rule, first.message, first.field,
                           tuple((r.rule, r.message, r.field) for r in refusals[1:]))
+    if kind == rules.CPN and relies_on is None:  # record which warning the notice follows (its letter cites it)
+        followed = rules.warning_relied_on(request, [e.as_earlier() for e in earlier])
+        relies_on = Intervention.objects.filter(pk=followed).first() if followed else None
     intervention = Intervention(
         case=case, kind=kind, person=person, conduct=conduct, written=written, premises=premises,
         issued_on=issued_on, expires_on=expires_on or rules.default_expiry(kind, issued_on, config),
         amount=amount if amount is not None else rules.default_amount(kind, config),
         relies_on=relies_on, issued_by=user, issuing_agency=_agency(user),
+        comply_by=comply_by if kind == rules.CPW else None,
     )
+    if kind in rules.FIXED_PENALTIES:
+        intervention.offence_on = offence_on or issued_on
+        intervention.payment_due_on = rules.payment_due_on(kind, issued_on, config)
+        intervention.payment_status = penalties.UNPAID
     with transaction.atomic():
         intervention.save_by(user)
         record(user, Action.CREATED, "intervention", intervention.pk, channel=channel,
@@ -635,6 +649,64 @@ def record_breach(user: Any, intervention: Intervention, *, occurred_on: date, d
     breach.save_by(user)
     record(user, Action.CREATED, "breach", breach.pk, channel=channel, summary=f"{intervention.kind} {intervention.pk}")
     return breach
+
+
+def intervention_for_change(user: Any, pk: object, *, purpose: str, channel: str = Channel.WEB) -> Intervention:
+    """The intervention if the user may see it (else NotFoundError) and record on its case (else
+    PermissionRefused)."""
+    found = reads.intervention(user, pk, purpose=purpose, channel=channel)
+    intervention = Intervention.objects.select_related("case", "person").get(pk=found.pk)
+    require_change(user, intervention.case)
+    return intervention
+
+
+def notice_from_warning(user: Any, warning_id: object, *, issued_on: date, expires_on: date | None = None,
+                        conduct: str | None = None, channel: str = Channel.WEB) -> Intervention:
+    """A Community Protection Notice made from a warning: to the same person, for the same conduct
+    (unless ``conduct`` says what the notice requires in other words: the rules then check it is
+    the same), relying on that warning. The 2014 Act's rules (csphub.casework.rules) decide, as
+    for any notice: the warning written, to that person, and its time to comply passed.
+
+    NotFoundError if the user may not see the warning; RuleRefused if it is not a written CPW.
+    """
+    found = reads.intervention(user, warning_id, purpose="notice from warning", channel=channel)
+    warning = Intervention.objects.select_related("case", "person").get(pk=found.pk)
+    if warning.kind != rules.CPW or warning.archived_on is not None:
+        raise RuleRefused("not_a_warning", "A Community Protection Notice is made from a Community Protection "
+                          f"Warning; this is a {warning.get_kind_display()}.", "kind")
+    return issue_intervention(user, warning.case, kind=rules.CPN, person=warning.person, issued_on=issued_on,
+                              conduct=warning.conduct if conduct is None or not conduct.strip() else conduct,
+                              written=True, expires_on=expires_on, relies_on=warning, channel=channel)
+
+
+@transaction.atomic
+def record_penalty_payment(user: Any, intervention: Intervention, status: str, on: date | None, *,
+                           expected_version: int | None = None, channel: str = Channel.WEB) -> Intervention:
+    """Mark a fixed penalty paid or withdrawn on a day (or back to unpaid, with no day).
+
+    The day may not be in the future nor before the penalty was issued."""
+    _lock(intervention)
+    require_change(user, intervention.case)
+    intervention.check_version(expected_version)
+    if not intervention.is_fixed_penalty:
+        raise RuleRefused("not_a_penalty", f"A {intervention.get_kind_display()} is not paid.", "kind")
+    if status not in penalties.PAYMENT_STATUSES:
+        raise RuleRefused("payment_status", f"Choose {', '.join(penalties.PAYMENT_STATUSES.values())}, "
+                          f"not {status!r}.", "status")
+    if status == penalties.UNPAID:
+        on = None
+    elif on is None:
+        raise RuleRefused("payment_date", f"Give the day it was {status}.", "on")
+    else:
+        refusals = (rules.not_in_future(on, timezone.localdate(), f"The day it was {status}", "on")
+                    + rules.not_before(on, intervention.issued_on, f"The day it was {status}",
+                                       "the day the penalty was issued", "on"))
+        if refusals:
+            raise RuleRefused(refusals[0].rule, refusals[0].message, refusals[0].field)
+    intervention.payment_status, intervention.payment_status_on = status, on
+    intervention.save_by(user)
+    record(user, Action.CHANGED, "intervention", intervention.pk, channel=channel, summary=f"penalty {status}")
+    return intervention
 
 
 @transaction.atomic

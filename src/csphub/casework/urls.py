@@ -26,7 +26,11 @@ urlpatterns = [
     path("cases/<int:pk>/interventions/outcome/", views.case_intervention_outcome, name="case-intervention-outcome"),
     path("cases/<int:pk>/attachments/add/", views.case_add_attachment, name="case-add-attachment"),
     path("cases/<int:pk>/attachments/<int:attachment_id>/", views.attachment_download, name="attachment-download"),
-    path("interventions/<int:pk>/letter/", views.intervention_letter, name="intervention-letter"),  # issue 12, item 7
+    # Letters, notices from warnings and penalties' payment (issue 12, item 7)
+    path("interventions/<int:pk>/", views.intervention_detail, name="intervention-detail"),
+    path("interventions/<int:pk>/letter/", views.intervention_letter, name="intervention-letter"),
+    path("interventions/<int:pk>/notice/", views.intervention_notice, name="intervention-notice"),
+    path("interventions/<int:pk>/payment/", views.intervention_payment, name="intervention-payment"),
     path("referrals/", views.referral_list, name="referral-list"),
     path("referrals/<int:referral_id>/", views.referral_detail, name="referral-detail"),
     path("people/<int:pk>/", views.person_detail, name="person-detail"),

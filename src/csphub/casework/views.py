@@ -200,7 +200,8 @@ def _save_incident(user: Any, case: Any, d: dict[str, Any], form: Any) -> str:
 def _save_intervention(user: Any, case: Any, d: dict[str, Any], form: Any) -> str:
     intervention = services.issue_intervention(
         user, case, kind=d["kind"], person=_person(user, d["person"]), conduct=d["conduct"], written=d["written"],
-        premises=d["premises"], issued_on=d["issued_on"], expires_on=d["expires_on"], amount=d["amount"])
+        premises=d["premises"], issued_on=d["issued_on"], expires_on=d["expires_on"], amount=d["amount"],
+        comply_by=d.get("comply_by"), offence_on=d.get("offence_on"))
     return f"{intervention.get_kind_display()} issued"
 
 
@@ -332,6 +333,46 @@ def intervention_letter(request: HttpRequest, pk: int) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def intervention_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One tool or power: its letters, a notice from a warning, a penalty's payment (issue 12, item 7)."""
+    context = pages.intervention_page(request.user, pk)
+    return render(request, "casework/intervention_detail.html", {"title": str(context["intervention"]), **context})
+
+
+def intervention_notice(request: HttpRequest, pk: int) -> HttpResponse:
+    """Make a Community Protection Notice from this warning (the person and conduct carried over)."""
+    warning = services.intervention_for_change(request.user, pk, purpose="notice from warning")
+    form = forms.NoticeFromWarningForm(request.POST or None, initial={"issued_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            notice = services.notice_from_warning(request.user, warning.pk, **form.cleaned_data)
+        except RuleRefused as e:
+            show_refusal(form, e)
+        else:
+            messages.success(request, "Community Protection Notice issued from the warning")
+            return redirect("intervention-detail", pk=notice.pk)
+    intro = (f"The notice is issued to {warning.person.full_name if warning.person else 'no one'} for the conduct "
+             f"the warning of {warning.issued_on:%d %B %Y} named: {warning.conduct}")
+    return _form_page(request, form, "Make a Community Protection Notice from this warning", warning.case, intro)
+
+
+def intervention_payment(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a fixed penalty paid, unpaid or withdrawn, with the day."""
+    penalty = services.intervention_for_change(request.user, pk, purpose="penalty payment")
+    form = forms.PenaltyPaymentForm(request.POST or None, initial={
+        "status": penalty.payment_status or "unpaid", "on": penalty.payment_status_on, "version": penalty.version})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.record_penalty_payment(request.user, penalty, d["status"], d["on"], expected_version=d["version"])
+        except RuleRefused as e:
+            show_refusal(form, e)
+        else:
+            messages.success(request, f"Fixed penalty marked {d['status']}")
+            return redirect("intervention-detail", pk=penalty.pk)
+    return _form_page(request, form, "Record the fixed penalty's payment", penalty.case)
 
 
 def referral_list(request: HttpRequest) -> HttpResponse:

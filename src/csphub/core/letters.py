@@ -1,14 +1,15 @@
 """Letters from templates a partnership can replace, as Word (python-docx) and PDF (WeasyPrint).
 
-A template is a plain text file with ``{{ placeholder }}`` fields. The built-in templates are in
+A template is a plain text file with ``{{ placeholder }}`` fields (those of a tool's letter,
+``PLACEHOLDERS``, or of a case review letter, ``CASE_REVIEW_PLACEHOLDERS``). The built-in templates are in
 ``csphub/core/letter_templates/``; a partnership replaces one by putting a file of the same name
 in ``<data directory>/letters/`` (the data directory is ``CSPHUB_DATA_DIR``). Every placeholder
 a template may use is in ``PLACEHOLDERS`` (and docs/letters.md); any other name is an error that
 names the file, the line and the placeholder, found before anything is written.
 
 The layout is markdown-like and deliberately small: ``# `` starts the letter's title, ``## `` a
-section heading, ``- `` a bullet; lines next to each other form one paragraph and keep their
-line breaks (an address); a blank line ends a paragraph. A value is put in as text: it cannot
+section heading, ``- `` a bullet (a value of several lines in a bullet makes a bullet of each);
+lines next to each other form one paragraph and keep their line breaks (an address); a blank line ends a paragraph. A value is put in as text: it cannot
 start a heading or carry markup, and its own line breaks are kept.
 
 The version of a letter is the sha256 of its template's text, so a generated letter records
@@ -49,6 +50,35 @@ PLACEHOLDERS: dict[str, str] = {
     "expires_on": "the date it ends, e.g. 1 August 2025, or 'no end date' when none is recorded",
     "officer_name": "the full name of the officer who issued it (their user name if no name is set)",
     "agency_name": "the agency that issued it, e.g. Council ASB Team",
+    "reference": "the intervention's own reference, e.g. ASB-2025-00012/CPW/17",
+    "comply_by": "a warning: the last day it gives to comply, e.g. 15 February 2025, or 'now' when none is recorded",
+    "warning_date": "a notice: the date of the warning it follows, e.g. 1 February 2025, or blank",
+    "warning_reference": "a notice: the reference of the warning it follows, e.g. ASB-2025-00012/CPW/17, or blank",
+}
+
+#: The placeholders of the ASB Case Review letters to the applicant (csphub.casereview.letters).
+CASE_REVIEW_PLACEHOLDERS: dict[str, str] = {
+    "letter_date": "the date the letter is generated, e.g. 3 March 2025",
+    "review_reference": "the case review's reference, e.g. CR-2025-00004",
+    "case_reference": "the reference of the ASB case it is linked to, or blank",
+    "applicant_name": "the full name of the applicant",
+    "applicant_address": "the applicant's address as recorded (one line), or blank",
+    "applicant_postcode": "the applicant's postcode as recorded, or blank",
+    "on_behalf_of": "who applied for the victim, or blank",
+    "behaviour": "the behaviour the application complains of (its line breaks kept)",
+    "received_on": "the date the application was received, e.g. 1 February 2025",
+    "decide_by": "the date the decision on the threshold is due by (working days, CSPHUB_CASE_REVIEW_DECIDE_DAYS)",
+    "decided_on": "the date the threshold was decided, or blank",
+    "decision": "what was decided, e.g. 'the threshold for a case review is met', or blank",
+    "decision_reason": "the reason recorded for the decision (or the discretion), or blank",
+    "review_held_on": "the date the review meeting was held, or blank",
+    "chair": "the chair of the review meeting (and the independent chair, if any), or blank",
+    "review_summary": "a sentence: when the review meeting was held and who chaired it, or that no review "
+                      "was held (the threshold not met)",
+    "recommendations": "one line per recommendation: what, the agency that owns it and its due date; "
+                       "in a bullet line (`- {{ recommendations }}`) each becomes a bullet",
+    "agency_name": "the agency that received the application, e.g. Council ASB Team",
+    "officer_name": "the full name of the officer writing the letter",
 }
 
 FORMATS: dict[str, tuple[str, str]] = {  # format -> (file extension, content type)
@@ -83,23 +113,23 @@ class Template:
     def version(self) -> str:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
-    def check(self) -> None:
+    def check(self, placeholders: Mapping[str, str] = PLACEHOLDERS) -> None:
         """Every ``{{ field }}`` is a known placeholder; LetterTemplateError names the first that is not."""
         for number, line in enumerate(self.text.splitlines(), start=1):
             if "{{" in FIELD.sub("", line) or "}}" in FIELD.sub("", line):
                 raise self._error(number, line.strip(), "a placeholder written {{ name }} on one line")
             for match in FIELD.finditer(line):
                 name = match.group(1).strip()
-                if name not in PLACEHOLDERS:
-                    raise self._error(number, name, f"one of the placeholders {', '.join(PLACEHOLDERS)}")
+                if name not in placeholders:
+                    raise self._error(number, name, f"one of the placeholders {', '.join(placeholders)}")
 
     def _error(self, line: int, value: str, expected: str) -> LetterTemplateError:
         where = self.name if self.origin == BUILT_IN else self.origin
         return LetterTemplateError(InputProblem(where, line, "placeholder", value, expected))
 
-    def fill(self, values: Mapping[str, str]) -> list[Block]:
+    def fill(self, values: Mapping[str, str], placeholders: Mapping[str, str] = PLACEHOLDERS) -> list[Block]:
         """The letter's blocks with every placeholder replaced by its value (checked first)."""
-        self.check()
+        self.check(placeholders)
         missing = sorted({m.group(1).strip() for m in FIELD.finditer(self.text)} - set(values))
         if missing:  # a programming error: the caller must fill every placeholder it offers
             raise KeyError(f"no value for {', '.join(missing)} in {self.name}")
@@ -130,7 +160,11 @@ def _blocks(text: str, values: Mapping[str, str]) -> list[Block]:
         for prefix, kind in (("# ", "title"), ("## ", "heading"), ("- ", "bullet")):
             if line.startswith(prefix):
                 end_paragraph()
-                blocks.append(Block(kind, tuple(_substitute(line[len(prefix):], values))))
+                filled = _substitute(line[len(prefix):], values)
+                if kind == "bullet":  # a value of several lines (a list) is a bullet each
+                    blocks += [Block(kind, (part,)) for part in filled]
+                else:
+                    blocks.append(Block(kind, tuple(filled)))
                 break
         else:
             if line.strip():
@@ -226,12 +260,14 @@ class Letter:
         return self.template.version
 
 
-def render(name: str, values: Mapping[str, str], fmt: str, *, letters_dir: Path | None) -> Letter:
-    """The letter from template ``name`` (the partnership's if it has one) in ``fmt`` (docx or pdf)."""
+def render(name: str, values: Mapping[str, str], fmt: str, *, letters_dir: Path | None,
+           placeholders: Mapping[str, str] = PLACEHOLDERS) -> Letter:
+    """The letter from template ``name`` (the partnership's if it has one) in ``fmt`` (docx or pdf);
+    ``placeholders`` are those its kind of letter may use (PLACEHOLDERS or CASE_REVIEW_PLACEHOLDERS)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown letter format {fmt!r}; expected one of {', '.join(FORMATS)}")
     template = load_template(name, letters_dir)
-    blocks = template.fill(values)
+    blocks = template.fill(values, placeholders)
     title = next((" ".join(b.lines) for b in blocks if b.kind == "title"), name)
     content = to_docx(blocks) if fmt == "docx" else to_pdf(blocks, title)
     extension, content_type = FORMATS[fmt]

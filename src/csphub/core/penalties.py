@@ -115,3 +115,93 @@ def amount_refusal(kind: str, amount: int, offence_on: date,
         return (f"A fixed penalty for a {KINDS[kind]} may be at most GBP {row.maximum} for an offence on "
                 f"{offence_on:%d %B %Y} ({row.source}); GBP {amount} was entered.")
     return None
+
+
+# ---- Paying a fixed penalty, and what follows if it is not paid ---------------------------------
+#
+# 2014 Act ss52(2), 68(2): no proceedings for the offence may be taken "before the end of the period
+# of 14 days following the date of the notice": the penalty is due by the 14th day after issue (a
+# partnership may allow longer, never less: CSPHUB_PENALTY_PAYMENT_DAYS). Unpaid, the person may be
+# prosecuted for the original offence, a summary offence: Magistrates' Courts Act 1980 s127(1), the
+# information must be laid "within six months from the time when the offence was committed".
+
+PAYMENT_DAYS_IN_LAW = 14  # ss52(2), 68(2): the least time to pay
+PROSECUTION_MONTHS = 6    # Magistrates' Courts Act 1980 s127(1)
+
+UNPAID, PAID, WITHDRAWN = "unpaid", "paid", "withdrawn"
+PAYMENT_STATUSES: dict[str, str] = {UNPAID: "Unpaid", PAID: "Paid", WITHDRAWN: "Withdrawn"}
+
+
+def payment_due_on(issued_on: date, days: int = PAYMENT_DAYS_IN_LAW) -> date:
+    """The last day to pay a fixed penalty issued on ``issued_on``.
+
+    Examples:
+        >>> payment_due_on(date(2026, 1, 1))
+        datetime.date(2026, 1, 15)
+        >>> payment_due_on(date(2026, 1, 1), 28)
+        datetime.date(2026, 1, 29)
+    """
+    if days < PAYMENT_DAYS_IN_LAW:
+        raise ValueError(f"A fixed penalty gives at least {PAYMENT_DAYS_IN_LAW} days to pay (2014 Act ss52(2), "
+                         f"68(2)); {days} was set")
+    return date.fromordinal(issued_on.toordinal() + days)
+
+
+def prosecution_by(offence_on: date) -> date:
+    """The last day to lay the information for the offence (six months to the day, MCA 1980 s127;
+    the 31st of a month ends on the last day of a shorter month).
+
+    Examples:
+        >>> prosecution_by(date(2026, 1, 15)), prosecution_by(date(2026, 8, 31))
+        (datetime.date(2026, 7, 15), datetime.date(2027, 2, 28))
+    """
+    from csphub.dates import add_months
+
+    return add_months(offence_on, PROSECUTION_MONTHS)
+
+
+@dataclass(frozen=True)
+class PenaltyState:
+    """Where a fixed penalty stands on a day: ``state`` is one of ``paid``, ``withdrawn``,
+    ``awaiting_payment``, ``overdue`` (unpaid after its due date, still time to prosecute) or
+    ``out_of_time`` (unpaid, and six months from the offence have passed)."""
+
+    state: str
+    due_on: date
+    prosecute_by: date
+    settled_on: date | None = None
+
+    @property
+    def needs_action(self) -> bool:
+        return self.state == "overdue"
+
+    @property
+    def summary(self) -> str:
+        due, by = f"{self.due_on.day} {self.due_on:%B %Y}", f"{self.prosecute_by.day} {self.prosecute_by:%B %Y}"
+        settled = f"{self.settled_on.day} {self.settled_on:%B %Y}" if self.settled_on else ""
+        return {
+            "paid": f"Paid on {settled}",
+            "withdrawn": f"Withdrawn on {settled}",
+            "awaiting_payment": f"Due by {due}; if unpaid, prosecution must be laid by {by}",
+            "overdue": f"Unpaid since {due}: prosecution must be laid by {by}",
+            "out_of_time": f"Unpaid: the time to prosecute ended on {by} (Magistrates' Courts Act 1980 s127)",
+        }[self.state]
+
+
+def penalty_state(*, offence_on: date, due_on: date, status: str, settled_on: date | None, today: date) -> PenaltyState:
+    """The state of a fixed penalty on ``today``.
+
+    Examples:
+        >>> s = penalty_state(offence_on=date(2026, 1, 1), due_on=date(2026, 1, 15), status=UNPAID,
+        ...                   settled_on=None, today=date(2026, 1, 16))
+        >>> s.state, s.summary
+        ('overdue', 'Unpaid since 15 January 2026: prosecution must be laid by 1 July 2026')
+    """
+    if status not in PAYMENT_STATUSES:
+        raise ValueError(f"Unknown payment status {status!r}; expected one of {', '.join(PAYMENT_STATUSES)}")
+    by = prosecution_by(offence_on)
+    if status in (PAID, WITHDRAWN):
+        return PenaltyState(status, due_on, by, settled_on)
+    if today <= due_on:
+        return PenaltyState("awaiting_payment", due_on, by)
+    return PenaltyState("overdue" if today <= by else "out_of_time", due_on, by)
