@@ -165,3 +165,16 @@ def test_a_review_due_tells_the_lead_officer_and_supervisor(partners):
     items = InboxItem.objects.filter(kind="review_due", object_id=str(case.pk))
     assert sorted(i.user.username for i in items) == ["asb.officer", "asb.supervisor"]
     assert post_overdue(date(2026, 4, 30)) == 0  # not due yet the day before
+
+
+def test_a_high_risk_victim_puts_the_panel_task_in_the_supervisors_inbox(partners, django_capture_on_commit_callbacks):
+    supervisor = create_user("supervisor", partners["council"], "asb.supervisor")
+    case = create_case(partners["officer"])
+    victim = create_person(partners["officer"], first_name="Margaret", last_name="Oyelaran")
+    services.add_party(partners["officer"], case, victim, "victim")
+    every_yes = {q.key: True for q in services.rules.RISK_QUESTIONS}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.assess_risk(partners["officer"], case, victim, every_yes).level == "high"
+    [item] = list(inbox.inbox(supervisor))
+    assert item.kind == "task" and case.reference in item.title and "Oyelaran" not in item.title
+    assert list(inbox.inbox(partners["officer"])) == []

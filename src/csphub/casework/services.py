@@ -584,6 +584,7 @@ def _alert_supervisors(user: Any, case: AsbCase, result: rules.RiskResult) -> No
     task = Task(case=case, title="Consider referral to the Vulnerability Panel (high-risk victim)",
                 owner=owner, due_on=timezone.localdate() + timedelta(days=2))
     task.save_by(user)
+    notices.task_assigned(task)  # the supervisor's inbox (and email, if they chose it)
 
 
 # ---- Repeat flags ------------------------------------------------------------------------
