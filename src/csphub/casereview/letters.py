@@ -131,10 +131,8 @@ def generate_letter(user: Any, application_id: object, kind: str, fmt: str, *,
     except letters.LetterTemplateError as e:  # the partnership's own template is wrong: say where
         raise RuleRefused("letter_template", f"The letter template needs correcting: {e}.", "template") from e
     with transaction.atomic():
-        written = CaseReviewLetter.objects.create(
-            application=application, kind=kind, format=fmt, template=letter.template.name,
-            template_version=letter.version, template_replaced=letter.template.origin != letters.BUILT_IN,
-            generated_by=user if getattr(user, "pk", None) else None)
+        written = CaseReviewLetter.objects.create(application=application, kind=kind,
+                                                  **CaseReviewLetter.written(letter, fmt, user))
         record(user, Action.CREATED, "case_review_letter", written.pk, channel=channel,
                summary=f"{kind} {fmt} for case review {application.pk}")
     filename = f"{application.reference}-{kind}-{today:%Y%m%d}.{letter.extension}"

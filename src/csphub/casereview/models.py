@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from csphub.accounts.models import Agency
 from csphub.casework.models import AsbCase, Incident, Person
-from csphub.core.models import BaseRecord, next_reference
+from csphub.core.models import BaseRecord, LetterRecord, next_reference
 
 User = settings.AUTH_USER_MODEL
 
@@ -157,7 +157,7 @@ class Recommendation(BaseRecord):
         return self.status == self.Status.OPEN and self.due_on < today
 
 
-class CaseReviewLetter(models.Model):
+class CaseReviewLetter(LetterRecord):
     """A letter to the applicant written from the application (issue 12, items 7 and 8): which
     letter, which template wording (its sha256) and format, by whom and when. The letter itself is
     not kept: it is written again from the record. Holds no names."""
@@ -168,15 +168,6 @@ class CaseReviewLetter(models.Model):
 
     application = models.ForeignKey(CaseReviewApplication, on_delete=models.CASCADE, related_name="letters")
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    format = models.CharField(max_length=10, choices=[("docx", "Word"), ("pdf", "PDF")])
-    template = models.CharField(max_length=100, help_text="The template's file name")
-    template_version = models.CharField(max_length=64, help_text="sha256 of the template's text")
-    template_replaced = models.BooleanField(default=False, help_text="The partnership's own template was used")
-    generated_by = models.ForeignKey(User, null=True, on_delete=models.PROTECT, related_name="+")
-    generated_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
-        ordering = ["-generated_at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} letter ({self.get_format_display()}) {self.generated_at:%d %b %Y}"
+    class Meta(LetterRecord.Meta):
+        pass

@@ -103,10 +103,8 @@ def generate_letter(user: Any, intervention_id: object, fmt: str, *,
     except letters.LetterTemplateError as e:  # the partnership's own template is wrong: say where
         raise RuleRefused("letter_template", f"The letter template needs correcting: {e}.", "template") from e
     with transaction.atomic():  # the record on the case and its audit entry, together (refusals above stay audited)
-        generated = GeneratedLetter.objects.create(
-            case=case, intervention=intervention, kind=intervention.kind, format=fmt, template=letter.template.name,
-            template_version=letter.version, template_replaced=letter.template.origin != letters.BUILT_IN,
-            generated_by=user if getattr(user, "pk", None) else None)
+        generated = GeneratedLetter.objects.create(case=case, intervention=intervention, kind=intervention.kind,
+                                                   **GeneratedLetter.written(letter, fmt, user))
         record(user, Action.CREATED, "letter", generated.pk, channel=channel,
                summary=f"{intervention.kind} {fmt} for intervention {intervention.pk} on case {case.pk}")
     filename = f"{case.reference}-{intervention.kind}-{today:%Y%m%d}.{letter.extension}"

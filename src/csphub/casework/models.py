@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from csphub.accounts.models import Agency
 from csphub.core import penalties
-from csphub.core.models import BaseRecord, next_reference
+from csphub.core.models import BaseRecord, LetterRecord, next_reference
 
 from . import rules
 
@@ -440,7 +440,7 @@ class Alert(models.Model):
         ordering = ["-created_on"]
 
 
-class GeneratedLetter(models.Model):
+class GeneratedLetter(LetterRecord):
     """A letter written from an intervention (issue 12, item 7): which template wording (its
     sha256) and format, by whom and when. The letter itself is not kept: it is written again
     from the record. Holds no names, so retention has nothing to scrub here."""
@@ -448,15 +448,6 @@ class GeneratedLetter(models.Model):
     case = models.ForeignKey(AsbCase, on_delete=models.CASCADE, related_name="generated_letters")
     intervention = models.ForeignKey(Intervention, on_delete=models.CASCADE, related_name="generated_letters")
     kind = models.CharField(max_length=20, choices=list(rules.INTERVENTION_KINDS.items()))
-    format = models.CharField(max_length=10, choices=[("docx", "Word"), ("pdf", "PDF")])
-    template = models.CharField(max_length=100, help_text="The template's file name")
-    template_version = models.CharField(max_length=64, help_text="sha256 of the template's text")
-    template_replaced = models.BooleanField(default=False, help_text="The partnership's own template was used")
-    generated_by = models.ForeignKey(User, null=True, on_delete=models.PROTECT, related_name="+")
-    generated_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
-        ordering = ["-generated_at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} letter ({self.get_format_display()}) {self.generated_at:%d %b %Y}"
+    class Meta(LetterRecord.Meta):
+        pass

@@ -125,6 +125,36 @@ class BaseRecord(models.Model):
         return self.archived_on is not None
 
 
+class LetterRecord(models.Model):
+    """That a letter was written (issue 12, item 7): which template wording (its sha256) and
+    format, by whom and when. The letter itself is not kept: it is written again from the record,
+    so the record holds no names. Each kind of letter (a tool or power's, a case review's) adds
+    what it was written from."""
+
+    format = models.CharField(max_length=10, choices=[("docx", "Word"), ("pdf", "PDF")])
+    template = models.CharField(max_length=100, help_text="The template's file name")
+    template_version = models.CharField(max_length=64, help_text="sha256 of the template's text")
+    template_replaced = models.BooleanField(default=False, help_text="The partnership's own template was used")
+    generated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    generated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["-generated_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} letter ({self.get_format_display()}) {self.generated_at:%d %b %Y}"  # type: ignore[attr-defined]
+
+    @staticmethod
+    def written(letter: Any, fmt: str, user: Any) -> dict[str, Any]:
+        """The fields of the record of ``letter`` (a csphub.core.letters.Letter) written by ``user``."""
+        from csphub.core.letters import BUILT_IN
+
+        return {"format": fmt, "template": letter.template.name, "template_version": letter.version,
+                "template_replaced": letter.template.origin != BUILT_IN,
+                "generated_by": user if getattr(user, "pk", None) else None}
+
+
 class SubmittedForm(models.Model):
     """A form already saved, by the key the page gave it (csphub.web.pages): sending the same
     form again (a double click, the browser resending) is answered with its first result."""
