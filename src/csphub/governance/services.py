@@ -201,12 +201,14 @@ def _plan_rules(name: str, starts_on: date, ends_on: date, *, other_than: int | 
 
 @transaction.atomic
 def create_plan(user: Any, *, name: str, starts_on: date, ends_on: date, kind: str = Plan.Kind.COMMUNITY_SAFETY,
-                aligned_to: str = "", priorities: Sequence[str] = (), channel: str = Channel.WEB) -> Plan:
+                aligned_to: str = "", refreshed_on: date | None = None, priorities: Sequence[str] = (),
+                channel: str = Channel.WEB) -> Plan:
     """A plan, with its priorities' titles in order (the first is priority 1)."""
     if user is not None:
         require_manager(user)
     _plan_rules(name, starts_on, ends_on)
-    plan = Plan(name=name.strip(), starts_on=starts_on, ends_on=ends_on, kind=kind, aligned_to=aligned_to)
+    plan = Plan(name=name.strip(), starts_on=starts_on, ends_on=ends_on, kind=kind, aligned_to=aligned_to,
+                refreshed_on=refreshed_on)
     plan.save_by(user)
     _set_priorities(user, plan, priorities)
     record(user, Audit.CREATED, "plan", plan.pk, channel=channel,
