@@ -173,3 +173,42 @@ def plan_with_waiting_work(council, police):
                                   reporting_dates=[today + timedelta(days=14), today + timedelta(days=15)])
     assert grant.reporting_dates.count() == 2
     return today, lead, owner
+
+
+def test_a_meeting_moved_its_action_arising_and_an_event_corrected_on_their_pages(client, manager, council, police):
+    today = date.today()
+    owner = create_user("officer", police, "owner")
+    board = services.create_board(None, name="Strategic Executive Group", short_name="SEG")
+    meeting = services.schedule_meeting(None, board, held_on=today - timedelta(days=20))
+    arising = services.add_meeting_action(None, meeting, description="Circulate the report", owner_agency=police,
+                                          owner=owner, due_on=today - timedelta(days=10))
+    client.force_login(manager)
+    late = today - timedelta(days=5)
+    refused = client.post(f"/governance/meetings/{meeting.pk}/edit/", {
+        "version": meeting.version, "held_on-day": late.day, "held_on-month": late.month, "held_on-year": late.year})
+    assert refused.status_code == 200 and "change its due date first" in refused.content.decode()
+    due = today + timedelta(days=7)
+    assert client.post(f"/governance/meeting-actions/{arising.pk}/edit/", {
+        "version": arising.version, "description": "Circulate the report to members", "owner_agency": police.pk,
+        "due_on": due.isoformat()}).status_code == 302
+    arising.refresh_from_db()
+    assert (arising.due_on, arising.owner, arising.description) == (due, owner, "Circulate the report to members")
+    assert client.post(f"/governance/meetings/{meeting.pk}/edit/", {
+        "version": meeting.version, "held_on": late.isoformat(), "place": "Civic Centre"}).status_code == 302
+    meeting.refresh_from_db()
+    assert (meeting.held_on, meeting.place) == (late, "Civic Centre")
+
+    event = services.record_event(None, title="Freshers Fayre", held_on=today - timedelta(days=3), place="Campus",
+                                  attendees={"students": 120})
+    client.force_login(create_user("officer", council))
+    page = client.get(f"/governance/events/{event.pk}/edit/").content.decode()
+    assert "students: 120" in page
+    bad = client.post(f"/governance/events/{event.pk}/edit/", {
+        "version": event.version, "title": "Freshers Fayre", "held_on": event.held_on.isoformat(), "place": "Campus",
+        "attendees": "students: 140", "feedback": "found it useful: 140"})
+    assert "<title>Error: Change Freshers Fayre" in bad.content.decode()
+    assert client.post(f"/governance/events/{event.pk}/edit/", {
+        "version": event.version, "title": "Freshers Fayre", "held_on": event.held_on.isoformat(), "place": "Campus",
+        "attendees": "students: 140\nstaff: 6"}).status_code == 302
+    event.refresh_from_db()
+    assert event.attendee_total == 146

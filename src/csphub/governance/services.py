@@ -556,18 +556,24 @@ def decision_for_change(user: Any, pk: object, *, channel: str = Channel.WEB) ->
     return decision
 
 
+_KEEP: Any = object()
+
+
 @transaction.atomic
 def change_meeting_action(user: Any, action: MeetingAction, *, description: str, owner_agency: Agency, due_on: date,
-                          owner: Any = None, expected_version: int | None = None,
+                          owner: Any = _KEEP, expected_version: int | None = None,
                           channel: str = Channel.WEB) -> MeetingAction:
-    """Change an action arising's wording, owner or due date."""
+    """Change an action arising's wording, owning agency or due date (and its owner, a user
+    account, when given: left as it is otherwise)."""
     require_manager(user)
     lock(action)
     action.check_version(expected_version)
     if due_on < action.meeting.held_on:
         raise RuleRefused("action_due_before_meeting", "An action arising is due after the meeting.", "due_on")
-    changed = _set_fields(action, {"description": description, "owner_agency": owner_agency, "due_on": due_on,
-                                   "owner": owner}, ("description", "owner_agency", "due_on", "owner"))
+    values = {"description": description, "owner_agency": owner_agency, "due_on": due_on}
+    if owner is not _KEEP:
+        values["owner"] = owner
+    changed = _set_fields(action, values, ("description", "owner_agency", "due_on", "owner"))
     action.save_by(user)
     record(user, Audit.CHANGED, "meeting_action", action.pk, channel=channel, summary=", ".join(changed))
     return action
