@@ -26,7 +26,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
@@ -166,7 +165,3 @@ def send_reminders(today: date, days: int = DEFAULT_DAYS) -> RemindRun:
                summary=f"emailed {emailed} people")
     return RemindRun(emailed, already, not_emailed)
 
-
-def reminder_count(user: Any, today: date) -> int:
-    """How many reminders ``user`` was sent on ``today`` (0 or 1)."""
-    return ReminderSent.objects.filter(user=user, day=today).count()
