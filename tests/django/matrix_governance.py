@@ -5,7 +5,8 @@ audited). The lead agency's officers and supervisors (the world's action and gra
 the lead agency, the Council ASB Team) and partnership admins record an action's quarterly
 update and a grant's return; supervisors and partnership admins manage plans, boards, meetings,
 the calendar and committee papers; officers, supervisors and partnership admins record events
-and outreach sessions. A refused change is a 403.
+and outreach sessions (and correct an event). A refused change is a 403. Every record a
+manager adds has a page to change it, each POST carrying the record's version.
 """
 
 from __future__ import annotations
@@ -124,6 +125,66 @@ PAGES: dict[str, tuple[Exercise, ...]] = {
             refused="plan_action"),
         Exercise("governance_manage", "post", ACTION, body=lambda w: {"reason": "Merged into action 1.2"},
                  refused="plan_action"),
+    ),
+    "/governance/plans/new/": (
+        Exercise("governance_manage"),
+        Exercise("governance_manage", "post", body=lambda w: {
+            "name": "Combating Drugs Partnership plan 2025-28", "kind": "combating_drugs", "starts_on": iso(w.today),
+            "ends_on": iso(w.today + timedelta(days=1000)), "aligned_to": "From Harm to Hope",
+            "priorities": "Break drug supply chains\nDeliver treatment and recovery\nReduce demand"}),
+    ),
+    "/governance/plans/<int:pk>/edit/": (
+        Exercise("governance_manage", params=PLAN, reads=(PLAN_READ,), refused="plan"),
+        Exercise("governance_manage", "post", PLAN, body=lambda w: {
+            "version": w.records["gov_plan"].version, "name": "Community Safety Plan 2024-28", "kind": "community_safety",
+            "starts_on": iso(w.records["gov_plan"].starts_on), "ends_on": iso(w.records["gov_plan"].ends_on),
+            "priorities": "Strengthening Communities\nTackling violence"}, refused="plan"),
+    ),
+    "/governance/boards/<int:pk>/edit/": (
+        Exercise("governance_manage", params={"pk": "gov_board"}, reads=(Read("board", "gov_board"),), refused="board"),
+        Exercise("governance_manage", "post", {"pk": "gov_board"}, body=lambda w: {
+            "version": w.records["gov_board"].version, "name": "Strategic Executive Group", "short_name": "SEG",
+            "frequency": "quarterly", "members": [w.agencies["lead"].pk],
+            "standing_items": "Prevent update = prevent\nCCTV = cctv"}, refused="board"),
+    ),
+    "/governance/meetings/<int:pk>/edit/": (
+        Exercise("governance_manage", params={"pk": "gov_meeting"}, reads=(Read("board_meeting", "gov_meeting"),),
+                 refused="board_meeting"),
+        Exercise("governance_manage", "post", {"pk": "gov_meeting"}, body=lambda w: {
+            "version": w.records["gov_meeting"].version, "held_on": iso(w.today - timedelta(days=9)),
+            "place": "Civic Centre"}, refused="board_meeting"),
+    ),
+    "/governance/decisions/<int:pk>/edit/": (
+        Exercise("governance_manage", params={"pk": "gov_decision"}, reads=(Read("decision", "gov_decision"),),
+                 refused="decision"),
+        Exercise("governance_manage", "post", {"pk": "gov_decision"}, body=lambda w: {
+            "version": w.records["gov_decision"].version, "kind": "decision", "topic": "cctv",
+            "text": "Agreed for the Mill Road cameras to be made permanent"}, refused="decision"),
+    ),
+    "/governance/meeting-actions/<int:pk>/edit/": (
+        Exercise("governance_manage", params={"pk": "gov_arising"}, reads=(Read("board_meeting", "gov_meeting"),)),
+        Exercise("governance_manage", "post", {"pk": "gov_arising"}, body=lambda w: {
+            "version": w.records["gov_arising"].version, "description": "Circulate the camera report to members",
+            "owner_agency": w.agencies["lead"].pk, "due_on": iso(w.today + timedelta(days=21))}),
+    ),
+    "/governance/grants/<int:pk>/edit/": (
+        Exercise("governance_manage", params={"pk": "gov_grant"}, reads=(GRANT_READ,), refused="grant"),
+        Exercise("governance_manage", "post", {"pk": "gov_grant"}, body=lambda w: {
+            "version": w.records["gov_grant"].version, "fund": "Safer Streets", "round": "5", "amount": "203000",
+            "starts_on": iso(w.records["gov_grant"].starts_on), "ends_on": iso(w.records["gov_grant"].ends_on),
+            "led_by": w.agencies["lead"].pk, "reporting_dates": iso(w.today + timedelta(days=30))}, refused="grant"),
+    ),
+    "/governance/workstreams/<int:pk>/edit/": (
+        Exercise("governance_manage", params={"pk": "gov_workstream"}, reads=(GRANT_READ,)),
+        Exercise("governance_manage", "post", {"pk": "gov_workstream"}, body=lambda w: {
+            "version": w.records["gov_workstream"].version, "title": "Door staff training", "budget": "14000",
+            "planned_output": "8", "output_unit": "training courses"}),
+    ),
+    "/governance/events/<int:pk>/edit/": (
+        Exercise("governance_record", params={"pk": "gov_event"}, reads=(Read("event", "gov_event"),), refused="event"),
+        Exercise("governance_record", "post", {"pk": "gov_event"}, body=lambda w: {
+            "version": w.records["gov_event"].version, "title": "Freshers Fayre", "held_on": iso(w.today - timedelta(days=5)),
+            "place": "Campus", "attendees": "students: 140"}, refused="event"),
     ),
     "/governance/boards/": (Exercise("signed_in", shown=(
         Shown("signed_in", "board", "gov_board", href("/governance/boards/{pk}/")),)),),

@@ -355,9 +355,9 @@ def test_the_action_page_records_an_update_and_shows_a_failed_form(client, plan,
 def test_the_docstring_examples_of_the_django_modules_hold():
     import doctest
 
-    from csphub.governance import engagement
+    from csphub.governance import engagement, reminders
 
-    for module in (engagement, papers):
+    for module in (engagement, papers, reminders, rules):
         result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
         assert result.failed == 0, module.__name__
 

@@ -50,6 +50,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "grant": ("csphub.cli.governance:grant", "Grants: the return to the funder as Word or Excel."),
     "outreach": ("csphub.cli.governance:outreach", "Anonymous outreach: sessions, unique and repeat attendance."),
     "paper": ("csphub.cli.governance:paper", "Committee papers from the record: briefing note, portfolio report."),
+    "governance": ("csphub.cli.governance:governance", "Partnership governance: the daily emailed reminders."),
 
     # ---- partner data and the community survey (issue 18) ----
     "partner": ("csphub.cli.partner:partner", "List and count partner datasets (fire, road casualties, health...)."),

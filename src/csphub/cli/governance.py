@@ -440,3 +440,28 @@ def seed_demo_governance(ctx: Any) -> str:
     return (f"a plan of {counts['actions']} actions with four quarters of updates; {counts['meetings']} meetings of "
             f"the SEG and SOCP; {counts['grants']} grants; {counts['events']} events; {counts['outreach_sessions']} "
             "outreach sessions")
+
+
+@click.group()
+def governance() -> None:
+    """Partnership governance as a whole: the daily emailed reminders."""
+
+
+@governance.command("remind")
+@click.option("--day", default=None, help="The day to remind for, YYYY-MM-DD (default today).")
+@click.option("--days", default=14, show_default=True, type=click.IntRange(min=0),
+              help="Remind of grant returns due within this many days (and overdue ones).")
+def governance_remind(day: str | None, days: int) -> None:
+    """Email each person with governance work waiting how much is waiting: plan actions they
+    lead without an update for the last quarter that ended, meeting actions they own past their
+    due date, and returns of their agency's grants due within --days days. One email per person
+    per day (running it again the same day sends nothing more); the email holds counts and a
+    link only. Prints how many were emailed."""
+    today = _date(day, "--day") if day else date.today()
+    _django()
+    from csphub.governance.reminders import send_reminders
+
+    run = send_reminders(today, days)
+    click.echo(f"{run.emailed} reminder{'' if run.emailed == 1 else 's'} emailed for {today:%d %B %Y}; "
+               f"{run.already} already emailed today; {run.not_emailed} with work waiting but no email "
+               "(no address, or chose never).")

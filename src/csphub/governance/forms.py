@@ -7,12 +7,12 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from csphub.accounts.models import Agency
-from csphub.core.forms import DateInput, GovukForm
+from csphub.core.forms import GovukDateField, GovukForm
 from csphub.core.uploads import refused_while_streaming
 from django import forms
 
 from . import rules
-from .models import Decision, OutreachOutcome, Plan, RagStatus, Theme
+from .models import Board, Decision, OutreachOutcome, Plan, RagStatus, Theme
 
 RAG_CHOICES = [("", "Use the rule's RAG"), *RagStatus.choices]
 
@@ -63,8 +63,8 @@ class ImportForm(GovukForm):
     plan = forms.ModelChoiceField(Plan.objects.filter(archived_on__isnull=True), required=False,
                                   label="Plan to import into", help_text="Or name a new plan below")
     new_plan = forms.CharField(required=False, label="New plan's name")
-    starts_on = forms.DateField(required=False, widget=DateInput, label="New plan starts on")
-    ends_on = forms.DateField(required=False, widget=DateInput, label="New plan ends on")
+    starts_on = GovukDateField(required=False, label="New plan starts on")
+    ends_on = GovukDateField(required=False, label="New plan ends on")
     file = forms.FileField(label="Action plan (CSV or Excel)", validators=[refused_while_streaming])
 
     def clean(self) -> dict[str, Any]:
@@ -75,7 +75,7 @@ class ImportForm(GovukForm):
 
 
 class MeetingForm(GovukForm):
-    held_on = forms.DateField(widget=DateInput, label="Date of the meeting")
+    held_on = GovukDateField(label="Date of the meeting")
     place = forms.CharField(required=False, label="Where")
 
 
@@ -95,7 +95,7 @@ class DecisionForm(GovukForm):
 class ActionArisingForm(GovukForm):
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="Action")
     owner_agency = forms.ModelChoiceField(Agency.objects.all(), label="Owner (agency)")
-    due_on = forms.DateField(widget=DateInput, label="Due")
+    due_on = GovukDateField(label="Due")
 
 
 class PaperForm(GovukForm):
@@ -121,8 +121,9 @@ def _counts_field(label: str, help_text: str) -> forms.CharField:
 
 
 class EventForm(GovukForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     title = forms.CharField(label="Event")
-    held_on = forms.DateField(widget=DateInput, label="Date")
+    held_on = GovukDateField(label="Date")
     place = forms.CharField(label="Place")
     ward_name = forms.CharField(required=False, label="Ward")
     ward_code = forms.CharField(required=False, max_length=9, label="Ward code (e.g. E05012345)")
@@ -150,7 +151,7 @@ class EventForm(GovukForm):
 
 class OutreachSessionForm(GovukForm):
     programme = forms.ChoiceField(label="Programme")
-    held_on = forms.DateField(widget=DateInput, label="Date")
+    held_on = GovukDateField(label="Date")
     attendees = forms.IntegerField(min_value=0, label="Attendees (a count)")
     services_present = forms.CharField(required=False, label="Services present",
                                        help_text="Organisations, separated by commas")
@@ -198,10 +199,10 @@ class BriefingForm(GovukForm):
 
 
 class BoardForm(GovukForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     name = forms.CharField(max_length=200, label="Name", help_text="e.g. Strategic Executive Group")
     short_name = forms.CharField(max_length=20, label="Short name", help_text="What papers call it, e.g. SEG")
-    frequency = forms.ChoiceField(choices=[("monthly", "Monthly"), ("quarterly", "Quarterly"), ("twice_yearly", "Twice a year"),
-                                           ("yearly", "Yearly"), ("as_needed", "As needed")], initial="quarterly")
+    frequency = forms.ChoiceField(choices=Board.Frequency.choices, initial=Board.Frequency.QUARTERLY)
     chair_role = forms.CharField(max_length=200, required=False, label="Chaired by (the post, not a name)")
     terms_of_reference = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
     members = forms.ModelMultipleChoiceField(Agency.objects.all(), required=False, widget=forms.CheckboxSelectMultiple,
@@ -221,30 +222,31 @@ class BoardForm(GovukForm):
 
 
 class GrantForm(GovukForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     fund = forms.CharField(max_length=200, help_text="e.g. Safer Streets")
     round = forms.CharField(max_length=60, required=False)
     amount = forms.DecimalField(min_value=0, max_digits=12, decimal_places=2, label="Amount (£)")
-    starts_on = forms.DateField(widget=DateInput, label="Starts")
-    ends_on = forms.DateField(widget=DateInput, label="Ends")
+    starts_on = GovukDateField(label="Starts")
+    ends_on = GovukDateField(label="Ends")
     led_by = forms.ModelChoiceField(Agency.objects.all(), label="Lead agency")
     conditions = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
     reporting_dates = forms.CharField(required=False, label="Reporting dates",
-                                      help_text="YYYY-MM-DD, separated by commas")
+                                      help_text="When returns are due to the funder, as DD/MM/YYYY or YYYY-MM-DD, "
+                                                "separated by commas. A date whose return was sent is kept")
 
     def clean_reporting_dates(self) -> list[Any]:
-        from datetime import date
-
         found = []
-        for text in (self.cleaned_data.get("reporting_dates") or "").split(","):
+        for text in (self.cleaned_data.get("reporting_dates") or "").replace("\n", ",").split(","):
             if text.strip():
                 try:
-                    found.append(date.fromisoformat(text.strip()))
+                    found.append(rules.parse_day(text))
                 except ValueError as e:
-                    raise ValidationError(f"{text.strip()!r} is not a date as YYYY-MM-DD") from e
+                    raise ValidationError(str(e)) from e
         return found
 
 
 class WorkstreamForm(GovukForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     title = forms.CharField(max_length=200)
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     budget = forms.DecimalField(min_value=0, max_digits=12, decimal_places=2, label="Budget (£)")
@@ -266,8 +268,8 @@ class ActionForm(GovukForm):
     target = forms.DecimalField(min_value=0, required=False, help_text="Leave blank for a milestone")
     unit = forms.CharField(max_length=60, required=False)
     milestone = forms.CharField(max_length=200, required=False, help_text="For a milestone: what done looks like")
-    starts_on = forms.DateField(widget=DateInput, required=False, label="Starts")
-    due_on = forms.DateField(widget=DateInput, required=False, label="Due")
+    starts_on = GovukDateField(required=False, label="Starts")
+    due_on = GovukDateField(required=False, label="Due")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -278,3 +280,41 @@ class ActionForm(GovukForm):
 
 class ArchiveForm(GovukForm):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="Why it is taken out of the plan")
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip()[:200] for line in (text or "").splitlines() if line.strip()]
+
+
+class PlanForm(GovukForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    name = forms.CharField(max_length=200, help_text="e.g. Community Safety Plan 2024-28")
+    kind = forms.ChoiceField(choices=Plan.Kind.choices, initial=Plan.Kind.COMMUNITY_SAFETY)
+    starts_on = GovukDateField(label="Starts")
+    ends_on = GovukDateField(label="Ends")
+    aligned_to = forms.CharField(max_length=200, required=False, label="Aligned to",
+                                 help_text="e.g. the PCC's Police and Crime Plan")
+    refreshed_on = GovukDateField(required=False, label="Action plan last refreshed")
+    priorities = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), label="Priorities",
+                                 help_text="One a line, in order: the first line is priority 1. Changing a line "
+                                           "renames that priority and its actions stay with it")
+
+    def clean_priorities(self) -> list[str]:
+        found = _lines(self.cleaned_data.get("priorities") or "")
+        if not found:
+            raise ValidationError("Give the plan at least one priority")
+        return found
+
+
+class MeetingEditForm(GovukForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    held_on = GovukDateField(label="Date of the meeting")
+    place = forms.CharField(required=False, max_length=200, label="Where")
+
+
+class DecisionEditForm(DecisionForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ActionArisingEditForm(ActionArisingForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)

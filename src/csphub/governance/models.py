@@ -475,3 +475,19 @@ class AttendeeToken(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["session", "digest"], name="governance_token_once")]
+
+
+# ---- Emailed reminders -----------------------------------------------------------------------
+
+
+class ReminderSent(models.Model):
+    """That a user was emailed the day's governance reminder (`csphub governance remind`): one
+    email per user per day, however often the command runs. Holds counts, nothing else."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    items = models.PositiveIntegerField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="governance_reminder_once_a_day")]

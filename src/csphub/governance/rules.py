@@ -172,6 +172,25 @@ class Quarter:
         return cls(int(found.group(1)), int(found.group(2)))
 
 
+def parse_day(text: str) -> date:
+    """A day typed as DD/MM/YYYY or YYYY-MM-DD.
+
+    Examples:
+        >>> parse_day(" 30/09/2025"), parse_day("2025-09-30")
+        (datetime.date(2025, 9, 30), datetime.date(2025, 9, 30))
+    """
+    typed = text.strip()
+    for pattern in (r"(\d{4})-(\d{1,2})-(\d{1,2})", r"(\d{1,2})/(\d{1,2})/(\d{4})"):
+        found = re.fullmatch(pattern, typed)
+        if found:
+            a, b, c = (int(g) for g in found.groups())
+            try:
+                return date(a, b, c) if a > 31 else date(c, b, a)
+            except ValueError:
+                break
+    raise ValueError(f"{typed!r} is not a real date as DD/MM/YYYY or YYYY-MM-DD")
+
+
 def quarter_of(day: date) -> Quarter:
     year = day.year if day.month >= 4 else day.year - 1
     return Quarter(year, (day.month - 4) % 12 // 3 + 1)

@@ -192,16 +192,92 @@ def record_update(user: Any, action: Action, *, quarter: rules.Quarter, narrativ
     return update
 
 
-def create_plan(user: Any, *, name: str, starts_on: date, ends_on: date, kind: str = Plan.Kind.COMMUNITY_SAFETY,
-                aligned_to: str = "", channel: str = Channel.WEB) -> Plan:
-    if user is not None:
-        require_manager(user)
+def _plan_rules(name: str, starts_on: date, ends_on: date, *, other_than: int | None = None) -> None:
     if ends_on < starts_on:
         raise RuleRefused("plan_ends_before_start", "The plan ends before it starts.", "ends_on")
-    plan = Plan(name=name, starts_on=starts_on, ends_on=ends_on, kind=kind, aligned_to=aligned_to)
+    if Plan.objects.filter(name__iexact=name.strip()).exclude(pk=other_than).exists():
+        raise RuleRefused("plan_exists", f"There is already a plan called {name.strip()}.", "name")
+
+
+@transaction.atomic
+def create_plan(user: Any, *, name: str, starts_on: date, ends_on: date, kind: str = Plan.Kind.COMMUNITY_SAFETY,
+                aligned_to: str = "", refreshed_on: date | None = None, priorities: Sequence[str] = (),
+                channel: str = Channel.WEB) -> Plan:
+    """A plan, with its priorities' titles in order (the first is priority 1)."""
+    if user is not None:
+        require_manager(user)
+    _plan_rules(name, starts_on, ends_on)
+    plan = Plan(name=name.strip(), starts_on=starts_on, ends_on=ends_on, kind=kind, aligned_to=aligned_to,
+                refreshed_on=refreshed_on)
     plan.save_by(user)
-    record(user, Audit.CREATED, "plan", plan.pk, channel=channel)
+    _set_priorities(user, plan, priorities)
+    record(user, Audit.CREATED, "plan", plan.pk, channel=channel,
+           summary=f"{len(priorities)} priorities" if priorities else "")
     return plan
+
+
+PLAN_FIELDS = ("name", "kind", "starts_on", "ends_on", "aligned_to", "refreshed_on")
+
+
+def _set_fields(row: Any, values: dict[str, Any], allowed: Sequence[str]) -> list[str]:
+    """Set ``values`` on ``row`` (only the ``allowed`` fields); the names of those that changed."""
+    unknown = set(values) - set(allowed)
+    if unknown:
+        raise ValueError(f"not a field of {type(row).__name__}: {', '.join(sorted(unknown))}")
+    changed = [k for k, v in values.items() if getattr(row, k) != v]
+    for key, value in values.items():
+        setattr(row, key, value)
+    return changed
+
+
+def _set_priorities(user: Any, plan: Plan, titles: Sequence[str]) -> list[str]:
+    """Make the plan's priorities ``titles``, in order: line n is priority n (renamed if it
+    exists, made if not). A priority past the last line is taken out of the plan, refused while
+    it still has actions. What changed, for the audit."""
+    existing = {p.number: p for p in Priority.objects.filter(plan=plan)}
+    changed = []
+    for number, title in enumerate(titles, start=1):
+        found = existing.get(number)
+        if found is None:
+            Priority(plan=plan, number=number, title=title).save_by(user)
+            changed.append(f"priority {number} added")
+        elif found.title != title or found.archived_on is not None:
+            found.title, found.archived_on, found.archived_by, found.archived_reason = title, None, None, ""
+            found.save_by(user)
+            changed.append(f"priority {number} renamed")
+    for number, found in sorted(existing.items()):
+        if number > len(titles) and found.archived_on is None:
+            if found.actions.filter(archived_on__isnull=True).exists():
+                raise RuleRefused("priority_has_actions", f"Priority {number} ({found.title}) still has actions: "
+                                  "take them out of the plan first, or keep the priority's line.", "priorities")
+            found.archive(user, "Removed from the plan's priorities")
+            changed.append(f"priority {number} removed")
+    return changed
+
+
+@transaction.atomic
+def change_plan(user: Any, plan: Plan, *, expected_version: int | None = None, priorities: Sequence[str] | None = None,
+                channel: str = Channel.WEB, **values: Any) -> Plan:
+    """Change a plan's name, kind, dates or what it is aligned to, and its priorities (see
+    _set_priorities). Refused (StaleEdit) if the plan changed since the form was opened."""
+    require_manager(user)
+    lock(plan)
+    plan.check_version(expected_version)
+    _plan_rules(values.get("name", plan.name), values.get("starts_on", plan.starts_on),
+                values.get("ends_on", plan.ends_on), other_than=plan.pk)
+    changed = _set_fields(plan, values, PLAN_FIELDS)
+    plan.save_by(user)
+    if priorities is not None:
+        changed += _set_priorities(user, plan, priorities)
+    record(user, Audit.CHANGED, "plan", plan.pk, channel=channel, summary=", ".join(changed)[:300])
+    return plan
+
+
+def plan_for_change(user: Any, pk: object, *, channel: str = Channel.WEB) -> tuple[Plan, list[Priority]]:
+    """The plan (audited as viewed) and its priorities, for a manager about to change them."""
+    plan = reads.plan(user, pk, purpose="plan change", channel=channel)
+    require_manager(user)
+    return plan, list(plan.priorities.filter(archived_on__isnull=True))
 
 
 def priority_of(user: Any, plan: Plan, number: int, title: str = "") -> Priority:
@@ -303,21 +379,69 @@ def meeting_view(user: Any, pk: object, *, channel: str = Channel.WEB) -> dict[s
             "attending": list(meeting.attending_agencies.all())}
 
 
+def _board_rules(name: str, short_name: str, *, other_than: int | None = None) -> None:
+    others = Board.objects.exclude(pk=other_than)
+    if others.filter(short_name__iexact=short_name).exists() or others.filter(name__iexact=name).exists():
+        raise RuleRefused("board_exists", f"There is already a board called {name} or {short_name}.", "short_name")
+
+
+def _set_standing_items(board: Board, items: Sequence[tuple[str, str]]) -> bool:
+    """Make the board's standing items ``items`` (title, topic), in agenda order; whether they
+    changed. Agendas already built keep their own copies."""
+    if [(s.title, s.topic) for s in board.standing_items.all()] == list(items):
+        return False
+    board.standing_items.all().delete()
+    StandingItem.objects.bulk_create([StandingItem(board=board, order=order, title=title, topic=topic)
+                                      for order, (title, topic) in enumerate(items, start=1)])
+    return True
+
+
+@transaction.atomic
 def create_board(user: Any, *, name: str, short_name: str, frequency: str = Board.Frequency.QUARTERLY,
                  chair_role: str = "", terms_of_reference: str = "", members: Sequence[Agency] = (),
                  standing_items: Sequence[tuple[str, str]] = (), channel: str = Channel.WEB) -> Board:
     """A board with its members (agencies) and standing items as (title, topic) pairs."""
     if user is not None:
         require_manager(user)
-    if Board.objects.filter(short_name__iexact=short_name).exists() or Board.objects.filter(name__iexact=name).exists():
-        raise RuleRefused("board_exists", f"There is already a board called {name} or {short_name}.", "short_name")
+    _board_rules(name, short_name)
     board = Board(name=name, short_name=short_name, frequency=frequency, chair_role=chair_role,
                   terms_of_reference=terms_of_reference)
     board.save_by(user)
     board.member_agencies.set(members)
-    for order, (title, topic) in enumerate(standing_items, start=1):
-        StandingItem.objects.create(board=board, order=order, title=title, topic=topic)
+    _set_standing_items(board, standing_items)
     record(user, Audit.CREATED, "board", board.pk, channel=channel)
+    return board
+
+
+BOARD_FIELDS = ("name", "short_name", "frequency", "chair_role", "terms_of_reference")
+
+
+@transaction.atomic
+def change_board(user: Any, board: Board, *, expected_version: int | None = None, members: Sequence[Agency] | None = None,
+                 standing_items: Sequence[tuple[str, str]] | None = None, channel: str = Channel.WEB,
+                 **values: Any) -> Board:
+    """Change a board: its names, frequency, chair, terms of reference, member agencies and
+    standing items (added, reordered or removed: the list given is the new agenda order).
+    Refused (StaleEdit) if the board changed since the form was opened."""
+    require_manager(user)
+    lock(board)
+    board.check_version(expected_version)
+    _board_rules(values.get("name", board.name), values.get("short_name", board.short_name), other_than=board.pk)
+    changed = _set_fields(board, values, BOARD_FIELDS)
+    board.save_by(user)
+    if members is not None and {a.pk for a in members} != set(board.member_agencies.values_list("pk", flat=True)):
+        board.member_agencies.set(members)
+        changed.append("members")
+    if standing_items is not None and _set_standing_items(board, standing_items):
+        changed.append("standing items")
+    record(user, Audit.CHANGED, "board", board.pk, channel=channel, summary=", ".join(changed)[:300])
+    return board
+
+
+def board_for_change(user: Any, pk: object, *, channel: str = Channel.WEB) -> Board:
+    """The board (audited as viewed) for a manager about to change it."""
+    board = reads.board(user, pk, purpose="board change", channel=channel)
+    require_manager(user)
     return board
 
 
@@ -385,6 +509,84 @@ def record_meeting(user: Any, meeting: Meeting, *, minutes: str, attending: Sequ
     meeting.attending_agencies.set(attending)
     record(user, Audit.CHANGED, "board_meeting", meeting.pk, channel=channel, summary="minutes recorded")
     return meeting
+
+
+@transaction.atomic
+def change_meeting(user: Any, meeting: Meeting, *, held_on: date, place: str, expected_version: int | None = None,
+                   channel: str = Channel.WEB) -> Meeting:
+    """Move a meeting or change where it is held (its agenda stays as built). Refused when an
+    action arising would fall due before the meeting, or (StaleEdit) if it changed since."""
+    require_manager(user)
+    lock(meeting)
+    meeting.check_version(expected_version)
+    early = meeting.actions_arising.filter(archived_on__isnull=True, due_on__lt=held_on).order_by("due_on").first()
+    if early is not None:
+        raise RuleRefused("action_due_before_meeting", f"An action arising is due on {early.due_on:%d %B %Y}, before "
+                          f"{held_on:%d %B %Y}: change its due date first.", "held_on")
+    changed = _set_fields(meeting, {"held_on": held_on, "place": place}, ("held_on", "place"))
+    meeting.save_by(user)
+    record(user, Audit.CHANGED, "board_meeting", meeting.pk, channel=channel, summary=", ".join(changed))
+    return meeting
+
+
+def meeting_for_change(user: Any, pk: object, *, channel: str = Channel.WEB) -> Meeting:
+    meeting = reads.board_meeting(user, pk, purpose="meeting change", channel=channel)
+    require_manager(user)
+    return meeting
+
+
+@transaction.atomic
+def change_decision(user: Any, decision: Decision, *, text: str, kind: str, topic: str = "",
+                    expected_version: int | None = None, channel: str = Channel.WEB) -> Decision:
+    """Correct a decision's wording, or record that one awaiting decision was decided."""
+    require_manager(user)
+    lock(decision)
+    decision.check_version(expected_version)
+    if not text.strip():
+        raise RuleRefused("decision_text", "Write what was decided or recommended.", "text")
+    changed = _set_fields(decision, {"text": text.strip(), "kind": kind, "topic": topic}, ("text", "kind", "topic"))
+    decision.save_by(user)
+    record(user, Audit.CHANGED, "decision", decision.pk, channel=channel, summary=", ".join(changed))
+    return decision
+
+
+def decision_for_change(user: Any, pk: object, *, channel: str = Channel.WEB) -> Decision:
+    decision = reads.decision(user, pk, purpose="decision change", channel=channel)
+    require_manager(user)
+    return decision
+
+
+_KEEP: Any = object()
+
+
+@transaction.atomic
+def change_meeting_action(user: Any, action: MeetingAction, *, description: str, owner_agency: Agency, due_on: date,
+                          owner: Any = _KEEP, expected_version: int | None = None,
+                          channel: str = Channel.WEB) -> MeetingAction:
+    """Change an action arising's wording, owning agency or due date (and its owner, a user
+    account, when given: left as it is otherwise)."""
+    require_manager(user)
+    lock(action)
+    action.check_version(expected_version)
+    if due_on < action.meeting.held_on:
+        raise RuleRefused("action_due_before_meeting", "An action arising is due after the meeting.", "due_on")
+    values = {"description": description, "owner_agency": owner_agency, "due_on": due_on}
+    if owner is not _KEEP:
+        values["owner"] = owner
+    changed = _set_fields(action, values, ("description", "owner_agency", "due_on", "owner"))
+    action.save_by(user)
+    record(user, Audit.CHANGED, "meeting_action", action.pk, channel=channel, summary=", ".join(changed))
+    return action
+
+
+def meeting_action_for_change(user: Any, pk: object, *, channel: str = Channel.WEB) -> MeetingAction:
+    """An action arising, through its meeting (audited as viewed)."""
+    action = MeetingAction.objects.filter(pk=pk, archived_on__isnull=True).select_related("meeting").first()
+    if action is None:
+        raise NotFoundError("No such action arising.")
+    reads.board_meeting(user, action.meeting_id, purpose=f"action arising {action.pk} change", channel=channel)
+    require_manager(user)
+    return action
 
 
 def record_decision(user: Any, meeting: Meeting, *, text: str, kind: str = Decision.Kind.DECISION, topic: str = "",
@@ -579,6 +781,77 @@ def create_grant(user: Any, *, fund: str, round: str, amount: Decimal, starts_on
     return grant
 
 
+GRANT_FIELDS = ("fund", "round", "amount", "starts_on", "ends_on", "led_by", "conditions")
+
+
+def _set_reporting_dates(grant: Grant, days: Sequence[date]) -> bool:
+    """Make the grant's reporting dates ``days``: new ones added, those not listed removed
+    unless a return was already sent for them (kept). Whether anything changed."""
+    wanted = set(days)
+    changed = False
+    for due in grant.reporting_dates.all():
+        if due.due_on not in wanted and due.submitted_on is None:
+            due.delete()
+            changed = True
+        wanted.discard(due.due_on)
+    for day in sorted(wanted):
+        grant.reporting_dates.create(due_on=day)
+        changed = True
+    return changed
+
+
+@transaction.atomic
+def change_grant(user: Any, grant: Grant, *, expected_version: int | None = None,
+                 reporting_dates: Sequence[date] | None = None, channel: str = Channel.WEB, **values: Any) -> Grant:
+    """Change a grant's fund, round, amount, period, lead agency, conditions or reporting dates.
+    Refused when the period would leave out a quarter already returned, or (StaleEdit) if the
+    grant changed since the form was opened."""
+    require_manager(user)
+    lock(grant)
+    grant.check_version(expected_version)
+    starts_on, ends_on = values.get("starts_on", grant.starts_on), values.get("ends_on", grant.ends_on)
+    if ends_on < starts_on:
+        raise RuleRefused("grant_ends_before_start", "The grant period ends before it starts.", "ends_on")
+    outside = [r for r in WorkstreamReturn.objects.filter(workstream__grant=grant, archived_on__isnull=True)
+               if r.period.end < starts_on or r.period.start > ends_on]
+    if outside:
+        raise RuleRefused("quarter_outside_grant", f"Returns are recorded for {outside[0].period.label}, outside "
+                          f"{starts_on:%d %b %Y} to {ends_on:%d %b %Y}.", "starts_on")
+    changed = _set_fields(grant, values, GRANT_FIELDS)
+    grant.save_by(user)
+    if reporting_dates is not None and _set_reporting_dates(grant, reporting_dates):
+        changed.append("reporting dates")
+    record(user, Audit.CHANGED, "grant", grant.pk, channel=channel, summary=", ".join(changed)[:300])
+    return grant
+
+
+WORKSTREAM_FIELDS = ("title", "description", "budget", "planned_output", "output_unit", "planned_outcome",
+                     "outcome_unit")
+
+
+@transaction.atomic
+def change_workstream(user: Any, workstream: Workstream, *, expected_version: int | None = None,
+                      channel: str = Channel.WEB, **values: Any) -> Workstream:
+    """Change a workstream's title, budget or planned outputs and outcomes (returns keep theirs)."""
+    require_manager(user)
+    lock(workstream)
+    workstream.check_version(expected_version)
+    changed = _set_fields(workstream, values, WORKSTREAM_FIELDS)
+    workstream.save_by(user)
+    record(user, Audit.CHANGED, "workstream", workstream.pk, channel=channel, summary=", ".join(changed)[:300])
+    return workstream
+
+
+def workstream_for_change(user: Any, pk: object, *, channel: str = Channel.WEB) -> Workstream:
+    """A workstream, through its grant (audited as viewed)."""
+    workstream = Workstream.objects.filter(pk=pk, archived_on__isnull=True).first()
+    if workstream is None:
+        raise NotFoundError("No such workstream.")
+    reads.grant(user, workstream.grant_id, purpose=f"workstream {workstream.pk} change", channel=channel)
+    require_manager(user)
+    return workstream
+
+
 def add_workstream(user: Any, grant: Grant, *, title: str, budget: Decimal, planned_output: Decimal | None = None,
                    output_unit: str = "", planned_outcome: Decimal | None = None, outcome_unit: str = "",
                    description: str = "") -> Workstream:
@@ -626,20 +899,51 @@ def event_list(user: Any, *, start: date | None = None, end: date | None = None,
     return list(found.prefetch_related("partners"))
 
 
+def _event_rules(feedback: dict[str, int] | None) -> None:
+    bad = [k for k, v in (feedback or {}).items() if not 0 <= int(v) <= 100]
+    if bad:
+        raise RuleRefused("feedback_percent", f"Feedback is a percentage from 0 to 100: {', '.join(bad)}.", "feedback")
+
+
 def record_event(user: Any, *, title: str, held_on: date, place: str, ward_code: str = "", ward_name: str = "",
                  audience: str = "", partners: Sequence[Agency] = (), attendees: dict[str, int] | None = None,
                  items_given: dict[str, int] | None = None, feedback: dict[str, int] | None = None,
                  channel: str = Channel.WEB) -> Event:
     if user is not None:
         require_recorder(user)
-    bad = [k for k, v in (feedback or {}).items() if not 0 <= int(v) <= 100]
-    if bad:
-        raise RuleRefused("feedback_percent", f"Feedback is a percentage from 0 to 100: {', '.join(bad)}.", "feedback")
+    _event_rules(feedback)
     event = Event(title=title, held_on=held_on, place=place, ward_code=ward_code, ward_name=ward_name,
                   audience=audience, attendees=attendees or {}, items_given=items_given or {}, feedback=feedback or {})
     event.save_by(user)
     event.partners.set(partners)
     record(user, Audit.CREATED, "event", event.pk, channel=channel)
+    return event
+
+
+EVENT_FIELDS = ("title", "held_on", "place", "ward_code", "ward_name", "audience", "attendees", "items_given",
+                "feedback")
+
+
+@transaction.atomic
+def change_event(user: Any, event: Event, *, expected_version: int | None = None, partners: Sequence[Agency] | None = None,
+                 channel: str = Channel.WEB, **values: Any) -> Event:
+    """Correct an event's record (counts only, as when it was recorded)."""
+    require_recorder(user)
+    lock(event)
+    event.check_version(expected_version)
+    _event_rules(values.get("feedback"))
+    changed = _set_fields(event, values, EVENT_FIELDS)
+    event.save_by(user)
+    if partners is not None and {a.pk for a in partners} != set(event.partners.values_list("pk", flat=True)):
+        event.partners.set(partners)
+        changed.append("partners")
+    record(user, Audit.CHANGED, "event", event.pk, channel=channel, summary=", ".join(changed)[:300])
+    return event
+
+
+def event_for_change(user: Any, pk: object, *, channel: str = Channel.WEB) -> Event:
+    event = reads.event(user, pk, purpose="event change", channel=channel)
+    require_recorder(user)
     return event
 
 

@@ -4,7 +4,9 @@ from . import views
 
 urlpatterns = [
     path("", views.home, name="governance-home"),
+    path("plans/new/", views.plan_create, name="governance-plan-create"),
     path("plans/import/", views.plan_import, name="governance-plan-import"),
+    path("plans/<int:pk>/edit/", views.plan_edit, name="governance-plan-edit"),
     path("plans/<int:pk>/", views.plan_detail, name="governance-plan"),
     path("plans/<int:pk>/export/", views.plan_export, name="governance-plan-export"),
     path("actions/<int:pk>/", views.action_detail, name="governance-action"),
@@ -12,7 +14,11 @@ urlpatterns = [
     path("boards/", views.board_list, name="governance-boards"),
     path("boards/new/", views.board_create, name="governance-board-create"),
     path("boards/<int:pk>/", views.board_detail, name="governance-board"),
+    path("boards/<int:pk>/edit/", views.board_edit, name="governance-board-edit"),
     path("meetings/<int:pk>/", views.meeting_detail, name="governance-meeting"),
+    path("meetings/<int:pk>/edit/", views.meeting_edit, name="governance-meeting-edit"),
+    path("decisions/<int:pk>/edit/", views.decision_edit, name="governance-decision-edit"),
+    path("meeting-actions/<int:pk>/edit/", views.meeting_action_edit, name="governance-meeting-action-edit"),
     path("papers/<int:pk>/", views.paper_download, name="governance-paper"),
     path("decisions/", views.decision_register, name="governance-decisions"),
     path("calendar/", views.calendar, name="governance-calendar"),
@@ -21,8 +27,11 @@ urlpatterns = [
     path("grants/new/", views.grant_create, name="governance-grant-create"),
     path("grants/<int:pk>/workstreams/new/", views.workstream_create, name="governance-workstream-create"),
     path("grants/<int:pk>/", views.grant_detail, name="governance-grant"),
+    path("grants/<int:pk>/edit/", views.grant_edit, name="governance-grant-edit"),
+    path("workstreams/<int:pk>/edit/", views.workstream_edit, name="governance-workstream-edit"),
     path("grants/<int:pk>/return/", views.grant_return, name="governance-grant-return"),
     path("events/", views.event_list, name="governance-events"),
+    path("events/<int:pk>/edit/", views.event_edit, name="governance-event-edit"),
     path("outreach/", views.outreach, name="governance-outreach"),
     path("papers/new/", views.briefing, name="governance-briefing"),
 ]

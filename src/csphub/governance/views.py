@@ -3,6 +3,7 @@ decided in csphub.access.policy and enforced by the services."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -12,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from csphub.core.forms import show_refusal
-from csphub.errors import InputFileError, RuleRefused
+from csphub.errors import InputFileError, RuleRefused, StaleEdit
 
 from . import engagement, forms, pages, plan_files, rules, services
 
@@ -44,7 +45,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     view = services.plan_view(request.user, pk)
-    return render(request, "governance/plan_detail.html", {"title": view.plan.name, "view": view})
+    return render(request, "governance/plan_detail.html", {"title": view.plan.name, "view": view,
+                                                           "can_manage": services.policy.can_manage_governance(request.user)})
 
 
 def plan_export(request: HttpRequest, pk: int) -> HttpResponse:
@@ -230,7 +232,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
         services.require_recorder(user)
         if form.is_valid():
             try:
-                event = services.record_event(user, **form.cleaned_data)
+                event = services.record_event(user, **{k: v for k, v in form.cleaned_data.items() if k != "version"})
             except RuleRefused as e:
                 show_refusal(form, e)
             else:
@@ -285,51 +287,186 @@ def briefing(request: HttpRequest) -> HttpResponse:
 
 
 
-def _form_page(request: HttpRequest, form: Any, title: str, back: str) -> HttpResponse:
-    return render(request, "governance/form.html", {"form": form, "back": back,
-                                                    "title": f"{'Error: ' if form.errors else ''}{title}", "heading": title})
+def _form_page(request: HttpRequest, form: Any, title: str, back: str, status: int = 200, intro: str = "") -> HttpResponse:
+    return render(request, "governance/form.html", {"form": form, "back": back, "intro": intro,
+                                                    "title": f"{'Error: ' if form.errors else ''}{title}", "heading": title},
+                  status=status)
+
+
+def _submit(request: HttpRequest, form: Any, save: Callable[[dict[str, Any]], Any]) -> tuple[Any, int]:
+    """Validate a posted form and call ``save`` with its data (the form's ``version`` as
+    ``expected_version``). A refusal goes on the form; a stale edit is a 409, nothing saved."""
+    if request.method != "POST" or not form.is_valid():
+        return None, 200
+    data = dict(form.cleaned_data)
+    data["expected_version"] = data.pop("version", None)
+    try:
+        return save(data), 200
+    except StaleEdit as e:
+        show_refusal(form, e)
+        return None, 409
+    except RuleRefused as e:
+        show_refusal(form, e)
+        return None, 200
+
+
+def _new(data: dict[str, Any]) -> dict[str, Any]:
+    """A create form's data without the version (a new record has none)."""
+    data.pop("expected_version", None)
+    return data
+
+
+def _versioned(record: Any, **initial: Any) -> dict[str, Any]:
+    return {**initial, "version": record.version}
+
+
+def _standing_text(board: Any) -> str:
+    return "\n".join(f"{s.title} = {s.topic}" if s.topic else s.title for s in board.standing_items.all())
+
+
+def _counts_text(counts: dict[str, int]) -> str:
+    return "\n".join(f"{k}: {v}" for k, v in (counts or {}).items())
+
+
+def plan_create(request: HttpRequest) -> HttpResponse:
+    services.require_manager(request.user)
+    form = forms.PlanForm(request.POST or None)
+    plan, status = _submit(request, form, lambda d: services.create_plan(request.user, **_new(d)))
+    if plan is not None:
+        messages.success(request, f"{plan.name} added with {plan.priorities.count()} priorities")
+        return redirect("governance-plan", pk=plan.pk)
+    return _form_page(request, form, "Add a plan", "/governance/", status,
+                      "Add its actions on the plan's page after, one by one or by importing a spreadsheet.")
+
+
+def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    plan, priorities = services.plan_for_change(request.user, pk)
+    form = forms.PlanForm(request.POST or None, initial=_versioned(
+        plan, **{f: getattr(plan, f) for f in services.PLAN_FIELDS}, priorities="\n".join(p.title for p in priorities)))
+    saved, status = _submit(request, form, lambda d: services.change_plan(request.user, plan, **d))
+    if saved is not None:
+        messages.success(request, f"{saved.name} changed")
+        return redirect("governance-plan", pk=plan.pk)
+    return _form_page(request, form, f"Change {plan.name}", f"/governance/plans/{plan.pk}/", status)
+
+
+def _board_values(d: dict[str, Any]) -> dict[str, Any]:
+    d["members"] = list(d["members"])
+    return d
 
 
 def board_create(request: HttpRequest) -> HttpResponse:
     services.require_manager(request.user)
     form = forms.BoardForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            board = services.create_board(request.user, name=d["name"], short_name=d["short_name"],
-                                          frequency=d["frequency"], chair_role=d["chair_role"],
-                                          terms_of_reference=d["terms_of_reference"], members=list(d["members"]),
-                                          standing_items=d["standing_items"])
-        except RuleRefused as e:
-            show_refusal(form, e)
-        else:
-            messages.success(request, f"{board.name} added")
-            return redirect("governance-board", pk=board.pk)
-    return _form_page(request, form, "Add a board", "/governance/boards/")
+    board, status = _submit(request, form, lambda d: services.create_board(request.user, **_board_values(_new(d))))
+    if board is not None:
+        messages.success(request, f"{board.name} added")
+        return redirect("governance-board", pk=board.pk)
+    return _form_page(request, form, "Add a board", "/governance/boards/", status)
+
+
+def board_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    board = services.board_for_change(request.user, pk)
+    form = forms.BoardForm(request.POST or None, initial=_versioned(
+        board, **{f: getattr(board, f) for f in services.BOARD_FIELDS}, members=list(board.member_agencies.all()),
+        standing_items=_standing_text(board)))
+    saved, status = _submit(request, form, lambda d: services.change_board(request.user, board, **_board_values(d)))
+    if saved is not None:
+        messages.success(request, f"{saved.name} changed")
+        return redirect("governance-board", pk=board.pk)
+    return _form_page(request, form, f"Change {board.name}", f"/governance/boards/{board.pk}/", status,
+                      "Standing items: add a line, move lines to reorder them, delete a line to remove one. Agendas "
+                      "already built keep theirs.")
+
+
+def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = services.meeting_for_change(request.user, pk)
+    form = forms.MeetingEditForm(request.POST or None, initial=_versioned(meeting, held_on=meeting.held_on,
+                                                                           place=meeting.place))
+    saved, status = _submit(request, form, lambda d: services.change_meeting(request.user, meeting, **d))
+    if saved is not None:
+        messages.success(request, f"Meeting moved to {saved.held_on:%d %B %Y}")
+        return redirect("governance-meeting", pk=meeting.pk)
+    return _form_page(request, form, f"Change the meeting of {meeting}", f"/governance/meetings/{meeting.pk}/", status,
+                      "Minutes, attendance, papers, decisions and actions arising are recorded on the meeting's page.")
+
+
+def decision_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = services.decision_for_change(request.user, pk)
+    form = forms.DecisionEditForm(request.POST or None, initial=_versioned(decision, kind=decision.kind,
+                                                                            topic=decision.topic, text=decision.text))
+    saved, status = _submit(request, form, lambda d: services.change_decision(request.user, decision, **d))
+    if saved is not None:
+        messages.success(request, "Decision changed")
+        return redirect("governance-meeting", pk=decision.meeting_id)
+    return _form_page(request, form, "Change a decision", f"/governance/meetings/{decision.meeting_id}/", status)
+
+
+def meeting_action_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    action = services.meeting_action_for_change(request.user, pk)
+    form = forms.ActionArisingEditForm(request.POST or None, initial=_versioned(
+        action, description=action.description, owner_agency=action.owner_agency_id, due_on=action.due_on))
+    saved, status = _submit(request, form, lambda d: services.change_meeting_action(request.user, action, **d))
+    if saved is not None:
+        messages.success(request, "Action arising changed")
+        return redirect("governance-meeting", pk=action.meeting_id)
+    return _form_page(request, form, "Change an action arising", f"/governance/meetings/{action.meeting_id}/", status)
 
 
 def grant_create(request: HttpRequest) -> HttpResponse:
     services.require_manager(request.user)
     form = forms.GrantForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            grant = services.create_grant(request.user, **form.cleaned_data)
-        except RuleRefused as e:
-            show_refusal(form, e)
-        else:
-            messages.success(request, f"{grant} added")
-            return redirect("governance-grant", pk=grant.pk)
-    return _form_page(request, form, "Add a grant", "/governance/grants/")
+    grant, status = _submit(request, form, lambda d: services.create_grant(request.user, **_new(d)))
+    if grant is not None:
+        messages.success(request, f"{grant} added")
+        return redirect("governance-grant", pk=grant.pk)
+    return _form_page(request, form, "Add a grant", "/governance/grants/", status)
+
+
+def grant_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    grant = services.grant_for_change(request.user, pk)
+    dates = ", ".join(f"{r.due_on:%d/%m/%Y}" for r in grant.reporting_dates.all())
+    form = forms.GrantForm(request.POST or None, initial=_versioned(
+        grant, **{f: getattr(grant, f) for f in services.GRANT_FIELDS}, reporting_dates=dates))
+    saved, status = _submit(request, form, lambda d: services.change_grant(request.user, grant, **d))
+    if saved is not None:
+        messages.success(request, f"{saved} changed")
+        return redirect("governance-grant", pk=grant.pk)
+    return _form_page(request, form, f"Change {grant}", f"/governance/grants/{grant.pk}/", status)
 
 
 def workstream_create(request: HttpRequest, pk: int) -> HttpResponse:
     grant = services.grant_for_change(request.user, pk)
     form = forms.WorkstreamForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        services.add_workstream(request.user, grant, **form.cleaned_data)
+    workstream, status = _submit(request, form, lambda d: services.add_workstream(request.user, grant, **_new(d)))
+    if workstream is not None:
         messages.success(request, f"Workstream added to {grant}")
         return redirect("governance-grant", pk=grant.pk)
-    return _form_page(request, form, f"Add a workstream to {grant}", f"/governance/grants/{grant.pk}/")
+    return _form_page(request, form, f"Add a workstream to {grant}", f"/governance/grants/{grant.pk}/", status)
+
+
+def workstream_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    workstream = services.workstream_for_change(request.user, pk)
+    form = forms.WorkstreamForm(request.POST or None, initial=_versioned(
+        workstream, **{f: getattr(workstream, f) for f in services.WORKSTREAM_FIELDS}))
+    saved, status = _submit(request, form, lambda d: services.change_workstream(request.user, workstream, **d))
+    if saved is not None:
+        messages.success(request, f"{saved} changed")
+        return redirect("governance-grant", pk=workstream.grant_id)
+    return _form_page(request, form, f"Change {workstream}", f"/governance/grants/{workstream.grant_id}/", status)
+
+
+def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    event = services.event_for_change(request.user, pk)
+    initial = {f: getattr(event, f) for f in services.EVENT_FIELDS}
+    initial.update({k: _counts_text(initial[k]) for k in ("attendees", "items_given", "feedback")})
+    form = forms.EventForm(request.POST or None, initial=_versioned(event, **initial, partners=list(event.partners.all())))
+    saved, status = _submit(request, form, lambda d: services.change_event(
+        request.user, event, **{**d, "partners": list(d["partners"])}))
+    if saved is not None:
+        messages.success(request, f"{saved.title} changed")
+        return redirect("governance-events")
+    return _form_page(request, form, f"Change {event.title}", "/governance/events/", status)
 
 
 def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
