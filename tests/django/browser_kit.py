@@ -112,3 +112,24 @@ def serious_violations(page: Any) -> list[dict[str, Any]]:
 def reflow_width(page: Any) -> int:
     """How wide the page's content is (WCAG 1.4.10 asks for no sideways scroll at 320 px)."""
     return page.evaluate("document.documentElement.scrollWidth")
+
+
+WIDER_THAN_THE_PAGE = """() => {
+  const limit = document.documentElement.clientWidth, out = [];
+  for (const e of document.body.querySelectorAll('*')) {
+    const r = e.getBoundingClientRect();
+    if (r.right > limit + 1 && !Array.from(e.children).some(c => c.getBoundingClientRect().right > limit + 1)) {
+      // an absolutely placed element escapes a scrolling box that is not its containing block
+      let box = getComputedStyle(e).position === 'absolute' ? e.offsetParent : e.parentElement, scrolls = false;
+      while (box) { if (getComputedStyle(box).overflowX === 'auto' && box.clientWidth <= limit) { scrolls = true; break; } box = box.parentElement; }
+      if (!scrolls) out.push(`${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}.${[...e.classList].join('.')} (right edge ${Math.round(r.right)})`);
+    }
+  }
+  return out.slice(0, 10);
+}"""
+
+
+def wider_than_the_page(page: Any) -> list[str]:
+    """The innermost elements that stick out past the viewport's right edge (not counting those
+    inside a box that scrolls on its own, like a data table): what to fix when reflow fails."""
+    return page.evaluate(WIDER_THAN_THE_PAGE)
