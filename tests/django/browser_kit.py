@@ -104,6 +104,7 @@ def serious_violations(page: Any) -> list[dict[str, Any]]:
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page).response
+    assert results["passes"], f"axe checked nothing on {page.url}"
     return [{"page": page.url, "id": v["id"], "impact": v["impact"], "help": v["help"],
              "targets": [n["target"] for n in v["nodes"][:3]]}
             for v in results["violations"] if v["impact"] in SERIOUS]

@@ -114,6 +114,7 @@ def test_officer_journey_in_a_browser(live_server, monkeypatch):
         assert CPN_RULE in problem, problem
         assert page.url.endswith("/interventions/add/")
         assert CPN_RULE in page.locator("#id_conduct-error").inner_text()
+        assert serious_violations(page) == []  # the refused form, its error summary and messages
 
         page.goto(case_url)
         assert "Community Protection Notice" not in page.locator("#interventions").inner_text()
