@@ -9,6 +9,7 @@ reflow at 320 CSS pixels (WCAG 1.4.10) without a sideways scroll.
 
 from __future__ import annotations
 
+import importlib
 import re
 from datetime import date, datetime, time, timedelta
 from types import SimpleNamespace
@@ -52,6 +53,7 @@ def _lsoas() -> list[SimpleNamespace]:
 def _seed_demo() -> dict[str, str]:
     """The demo's casework, panels, case reviews, dial-in, encampments, PSPOs and governance
     (smaller than `csphub demo`); the demo users' passwords by username."""
+    from django.apps import apps
     from django.contrib.auth import get_user_model
 
     from csphub.casework.demo import seed_casework
@@ -60,6 +62,8 @@ def _seed_demo() -> dict[str, str]:
     from csphub.governance.demo import seed_governance
     from csphub.pspo.demo import seed_pspos
 
+    # A transactional test flushes every table, the rows the migrations seed too: put them back.
+    importlib.import_module("csphub.dialin.migrations.0002_seed_types_and_kinds").seed(apps, None)
     for name in CASE_TYPES:
         CaseType.objects.get_or_create(name=name)
     result = seed_casework(_lsoas(), WARDS[:2], cases=30, seed=7)
@@ -204,10 +208,10 @@ def test_an_officer_corrects_a_date_of_birth_and_sees_the_warning_rechecked(live
         page.wait_for_url(re.compile(rf"/people/{subject.pk}/history/$"))
         found += serious_violations(page)
         newest = page.locator("#history tbody tr").first.inner_text()
-        assert officer.username in newest or "jo.officer" in newest, newest  # who
+        assert "jo.officer" in newest, newest  # who
         assert timezone.localdate().strftime("%-d %b %Y") in newest, newest  # when
         assert reason in newest, newest  # why
-        assert f"{born:%-d %B %Y}" in newest or born.isoformat() in newest or str(born.year) in newest, newest
+        assert f"15 June 1995 \N{RIGHTWARDS ARROW} {born:%d %B %Y}" in newest, newest  # what it said, and says
     assert found == []
     assert session.console_errors == []
 
