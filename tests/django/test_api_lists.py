@@ -102,3 +102,10 @@ def test_a_form_with_fields_is_415_but_a_bare_post_to_an_action_route_is_not(cli
     assert client.post("/api/v1/cases/", {"case_type": "Noise"}, **auth).status_code == 415  # multipart, a field
     bare = client.post("/api/v1/inbox/999999/read", **auth)  # the test client's empty multipart body
     assert bare.status_code == 404 and bare.json()["error"]["code"] != "unsupported_media_type"
+
+
+def test_a_malformed_form_body_is_415_in_the_one_error_shape_not_an_html_400(client, officer):
+    answer = client.generic("POST", "/api/v1/cases/", b"--x\r\nnot a part\r\n",
+                            content_type="multipart/form-data",  # no boundary: Django cannot parse it
+                            HTTP_AUTHORIZATION=f"Bearer {create_token(officer)}")
+    assert answer.status_code == 415 and answer.json()["error"]["code"] == "unsupported_media_type"

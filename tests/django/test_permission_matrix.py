@@ -387,7 +387,7 @@ API_ROUTES: dict[str, tuple[Exercise, ...]] = {
     "POST /api/v1/cases/{case_id}/breaches": on_case(lambda w: {
         "intervention_id": w.pk("intervention"), "occurred_on": iso(w.today), "description": "Music again"}),
     "POST /api/v1/cases/{case_id}/interventions/{intervention_id}/outcome": (Exercise(
-        "case_change", params={"case_id": "case", "intervention_id": "intervention"},
+        "case_change", params={"intervention_id": "intervention", "case_id": "case"},  # the last names the refusal
         body=lambda w: {"outcome": "Complied"}, refused="case", ok=200),),
     "GET /api/v1/referrals/": (Exercise("signed_in", shown=(Shown("referred_to", "referral", "referral", api_ids),)),),
     "GET /api/v1/referrals/{referral_id}": (Exercise(
@@ -421,6 +421,23 @@ API_ROUTES: dict[str, tuple[Exercise, ...]] = {
     "POST /api/v1/panels/referrals/{referral_id}/decision": (Exercise(
         "panel_member", params={"referral_id": "panel_referral"}, body=lambda w: {"status": "adopted"},
         refused="panel_referral", ok=200),),
+    # issue 12, item 11: meetings and actions
+    "GET /api/v1/panels/{panel_id}/meetings": (Exercise(
+        "panel_member", params={"panel_id": "panel"}, refused="panel",
+        reads=(Read("panel", "panel"), Read("panel_meeting", "meeting"))),),
+    "POST /api/v1/panels/{panel_id}/meetings": (Exercise(
+        "panel_member", params={"panel_id": "panel"}, refused="panel",
+        body=lambda w: {"held_on": iso(w.today), "agencies": ["Probation"], "minutes": "Two adopted."}),),
+    "GET /api/v1/panels/referrals/{referral_id}/actions": (Exercise(
+        "panel_member", params={"referral_id": "panel_referral"}, refused="panel_referral",
+        reads=(Read("panel_action", "panel_action"),)),),
+    "POST /api/v1/panels/referrals/{referral_id}/actions": (Exercise(
+        "panel_member", params={"referral_id": "panel_referral"}, refused="panel_referral",
+        body=lambda w: {"description": "Tenancy support visit", "owner_agency": "Council ASB Team",
+                        "due_on": iso(w.today + timedelta(days=14))}),),
+    "POST /api/v1/panels/referrals/{referral_id}/actions/{action_id}/rag": (Exercise(
+        "panel_member", params={"action_id": "panel_action", "referral_id": "panel_referral"},
+        refused="panel_referral", body=lambda w: {"rag": "green"}, ok=200),),
     # ---- Corrections (issue 12, item 1) ----
     "PATCH /api/v1/people/{person_id}": (Exercise(
         "person_correct", params={"person_id": "victim"}, body=lambda w: {"phone": "07700 900123", "reason": "Confirmed"},

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 
 from csphub.casework import services as casework_services
-from csphub.core.api import API, ERRORS, BodyId, Id, ListParams, Page, if_match, page, text
+from csphub.core.api import API, ERRORS, BodyId, Day, Id, ListParams, Page, if_match, page, text
 
 from . import services
-from .models import Panel, PanelReferral
+from .models import Panel, PanelAction, PanelMeeting, PanelReferral
 
 router = Router(tags=["panels"])
 
@@ -108,3 +108,95 @@ def decide(request: HttpRequest, referral_id: Id, payload: DecisionIn) -> Any:
     referral = services.get_referral(request.auth, referral_id, channel=API, purpose="api panel decision")
     return referral_out(services.decide(request.auth, referral, payload.status, reason=payload.reason,
                                         expected_version=if_match(request), channel=API))
+
+
+# ---- Meetings and actions ------------------------------------------------------------------
+
+class MeetingIn(Schema):
+    held_on: Day
+    agencies: list[text(200)] = []  # type: ignore[valid-type]
+    attendees: text(5000) = ""  # type: ignore[valid-type]
+    minutes: text(50000) = ""  # type: ignore[valid-type]
+
+
+class MeetingOut(Schema):
+    id: int
+    panel_id: int
+    held_on: date
+    agencies: list[str]
+    attendees: str
+    minutes: str
+    modified_on: datetime
+
+
+def meeting_out(m: PanelMeeting) -> dict[str, Any]:
+    return {"id": m.pk, "panel_id": m.panel_id, "held_on": m.held_on,
+            "agencies": sorted(a.name for a in m.attending_agencies.all()), "attendees": m.attendees,
+            "minutes": m.minutes, "modified_on": m.modified_on}
+
+
+@router.get("/{panel_id}/meetings", response={200: Page[MeetingOut], **ERRORS}, summary="The panel's meetings, newest first")
+def list_meetings(request: HttpRequest, panel_id: Id, params: Query[ListParams]) -> Any:
+    panel = services.get_panel(request.auth, panel_id, channel=API, purpose="api panel meetings")
+    found = services.meeting_window(request.auth, panel, params.window())
+    return page(request, found, [meeting_out(m) for m in found.rows])
+
+
+@router.post("/{panel_id}/meetings", response={201: MeetingOut, **ERRORS},
+             summary="Record a meeting; its agenda is built from open referrals and reviews due")
+def create_meeting(request: HttpRequest, panel_id: Id, payload: MeetingIn) -> Any:
+    panel = services.get_panel(request.auth, panel_id, channel=API, purpose="api panel meeting")
+    meeting = services.hold_meeting(request.auth, panel, held_on=payload.held_on,
+                                    agencies=services.agencies_named(panel, payload.agencies, "agencies"),
+                                    attendees=payload.attendees, minutes=payload.minutes, channel=API)
+    return Status(201, meeting_out(meeting))
+
+
+class ActionIn(Schema):
+    description: text(5000)  # type: ignore[valid-type]
+    owner_agency: text(200)  # type: ignore[valid-type]
+    due_on: Day
+
+
+class ActionOut(Schema):
+    id: int
+    referral_id: int
+    description: str
+    owner_agency: str
+    due_on: date
+    rag: str
+    modified_on: datetime
+
+
+class RagIn(Schema):
+    rag: PanelAction.Rag
+
+
+def action_out(a: PanelAction) -> dict[str, Any]:
+    return {"id": a.pk, "referral_id": a.referral_id, "description": a.description,
+            "owner_agency": a.owner_agency.name, "due_on": a.due_on, "rag": a.rag, "modified_on": a.modified_on}
+
+
+@router.get("/referrals/{referral_id}/actions", response={200: Page[ActionOut], **ERRORS},
+            summary="Actions agreed for the person on the panel, earliest due first")
+def list_actions(request: HttpRequest, referral_id: Id, params: Query[ListParams]) -> Any:
+    referral = services.get_referral(request.auth, referral_id, channel=API, purpose="api panel actions")
+    found = services.action_window(request.auth, referral, params.window())
+    return page(request, found, [action_out(a) for a in found.rows])
+
+
+@router.post("/referrals/{referral_id}/actions", response={201: ActionOut, **ERRORS},
+             summary="Agree an action owned by a member agency (it reaches that agency's inbox)")
+def create_action(request: HttpRequest, referral_id: Id, payload: ActionIn) -> Any:
+    referral = services.get_referral(request.auth, referral_id, channel=API, purpose="api panel action")
+    [owner] = services.agencies_named(referral.panel, [payload.owner_agency], "owner_agency")
+    action = services.add_action(request.auth, referral, description=payload.description, owner_agency=owner,
+                                 due_on=payload.due_on, channel=API)
+    return Status(201, action_out(action))
+
+
+@router.post("/referrals/{referral_id}/actions/{action_id}/rag", response={200: ActionOut, **ERRORS},
+             summary="Record an action's progress (red, amber, green, complete)")
+def set_rag(request: HttpRequest, referral_id: Id, action_id: Id, payload: RagIn) -> Any:
+    referral = services.get_referral(request.auth, referral_id, channel=API, purpose="api panel action")
+    return action_out(services.set_action_rag(request.auth, referral, action_id, payload.rag, channel=API))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from csphub.access import policy, reads, roles
+from csphub.accounts.models import Agency
 from csphub.audit.services import Action, Channel, record
 from csphub.casework.models import AsbCase, Person
 from csphub.casework.rules import not_in_future
@@ -267,6 +269,27 @@ def set_action_rag(user: Any, referral: PanelReferral, action_id: object, rag: s
     if action is None:  # not an id ("abc", "²", 20 digits) or not one of this referral's actions
         raise NotFoundError("No such action on this referral.")
     return update_action(user, action, rag, channel=channel)
+
+
+def meeting_window(user: Any, panel: Panel, window: Window, *, channel: str = Channel.API) -> Slice:
+    """A window of the panel's meetings, newest first (members only; audited by the rows returned)."""
+    return take(reads.panel_meetings(user, purpose=f"meetings of panel {panel.pk}", channel=channel)
+                .filter(panel=panel).prefetch_related("attending_agencies"), window)
+
+
+def action_window(user: Any, referral: PanelReferral, window: Window, *, channel: str = Channel.API) -> Slice:
+    """A window of the actions agreed on the referral, earliest due first."""
+    return take(reads.panel_actions(user, purpose=f"actions of panel referral {referral.pk}", channel=channel)
+                .filter(referral=referral).select_related("owner_agency"), window)
+
+
+def agencies_named(panel: Panel, names: Sequence[str], field: str) -> list[Agency]:
+    """The panel's member agencies by name (a name that is not a member is refused by field)."""
+    members = {a.name.casefold(): a for a in panel.members.all()}
+    unknown = [n for n in names if n.strip().casefold() not in members]
+    if unknown:
+        raise RuleRefused("not_a_member", f"{unknown[0]!r} is not a member of {panel}.", field)
+    return [members[n.strip().casefold()] for n in names]
 
 
 def panel_page(user: Any, pk: object) -> dict[str, Any]:

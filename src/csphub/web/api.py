@@ -13,7 +13,9 @@ from datetime import UTC, datetime
 from functools import wraps
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http.multipartparser import MultiPartParserError
 from django.urls import URLPattern
 from django.utils import timezone
 from ninja import NinjaAPI
@@ -96,7 +98,12 @@ def _json_or_empty(request: HttpRequest) -> bool:
     media = request.content_type or ""
     if not request.body or media == "application/json" or media.endswith("+json"):
         return True
-    return media == "multipart/form-data" and not request.POST and not request.FILES
+    if media != "multipart/form-data":
+        return False
+    try:
+        return not request.POST and not request.FILES
+    except (MultiPartParserError, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent):
+        return False  # a body that is not even a well-formed form: not JSON either (415)
 
 
 def _json_not_allowed(view: Any) -> Any:
