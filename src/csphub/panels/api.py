@@ -147,7 +147,7 @@ def list_meetings(request: HttpRequest, panel_id: Id, params: Query[ListParams])
 def create_meeting(request: HttpRequest, panel_id: Id, payload: MeetingIn) -> Any:
     panel = services.get_panel(request.auth, panel_id, channel=API, purpose="api panel meeting")
     meeting = services.hold_meeting(request.auth, panel, held_on=payload.held_on,
-                                    agencies=services.agencies_named(panel, payload.agencies, "agencies"),
+                                    agencies=[casework_services.agency_named(n, "agencies") for n in payload.agencies],
                                     attendees=payload.attendees, minutes=payload.minutes, channel=API)
     return Status(201, meeting_out(meeting))
 
@@ -189,7 +189,7 @@ def list_actions(request: HttpRequest, referral_id: Id, params: Query[ListParams
              summary="Agree an action owned by a member agency (it reaches that agency's inbox)")
 def create_action(request: HttpRequest, referral_id: Id, payload: ActionIn) -> Any:
     referral = services.get_referral(request.auth, referral_id, channel=API, purpose="api panel action")
-    [owner] = services.agencies_named(referral.panel, [payload.owner_agency], "owner_agency")
+    owner = casework_services.agency_named(payload.owner_agency, "owner_agency")  # add_action refuses a non-member
     action = services.add_action(request.auth, referral, description=payload.description, owner_agency=owner,
                                  due_on=payload.due_on, channel=API)
     return Status(201, action_out(action))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -13,7 +12,6 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from csphub.access import policy, reads, roles
-from csphub.accounts.models import Agency
 from csphub.audit.services import Action, Channel, record
 from csphub.casework.models import AsbCase, Person
 from csphub.casework.rules import not_in_future
@@ -209,6 +207,9 @@ def hold_meeting(user: Any, panel: Panel, *, held_on: date, agencies: list[Any] 
     """Record a meeting and build its agenda from open referrals and due reviews."""
     if not policy.is_panel_member(user, panel):
         raise NotFoundError(f"No panel {panel.pk}.")
+    outsiders = [a for a in agencies or [] if not panel.members.filter(pk=a.pk).exists()]
+    if outsiders:  # the page offers only the members; the API is held to the same
+        raise RuleRefused("not_a_member", f"{outsiders[0]} is not a member of {panel}.", "agencies")
     meeting = PanelMeeting(panel=panel, held_on=held_on, attendees=attendees, minutes=minutes)
     meeting.save_by(user)
     if agencies:
@@ -281,15 +282,6 @@ def action_window(user: Any, referral: PanelReferral, window: Window, *, channel
     """A window of the actions agreed on the referral, earliest due first."""
     return take(reads.panel_actions(user, purpose=f"actions of panel referral {referral.pk}", channel=channel)
                 .filter(referral=referral).select_related("owner_agency"), window)
-
-
-def agencies_named(panel: Panel, names: Sequence[str], field: str) -> list[Agency]:
-    """The panel's member agencies by name (a name that is not a member is refused by field)."""
-    members = {a.name.casefold(): a for a in panel.members.all()}
-    unknown = [n for n in names if n.strip().casefold() not in members]
-    if unknown:
-        raise RuleRefused("not_a_member", f"{unknown[0]!r} is not a member of {panel}.", field)
-    return [members[n.strip().casefold()] for n in names]
 
 
 def panel_page(user: Any, pk: object) -> dict[str, Any]:
