@@ -37,17 +37,17 @@ class ApplicationOut(Schema):
     discretion_reason: str
 
 
-def application_out(a: CaseReviewApplication, user: Any = None,
+def application_out(a: CaseReviewApplication, user: Any,
                     facts: services.ApplicationFacts | None = None) -> dict[str, Any]:
-    """``facts`` (from services.application_facts) for a list; a single application reads its own."""
+    """``facts`` (from services.application_facts) come with a list; one application is read
+    through the same function with a list of one."""
     if facts is None:
-        facts = services.application_facts(user, [a])[a.pk] if user else services.ApplicationFacts(
-            services.check_threshold(a), [])
+        facts = services.application_facts(user, [a])[a.pk]
     return {"id": a.pk, "reference": a.reference, "applicant_id": a.applicant_id, "received_on": a.received_on,
             "status": a.status, "threshold_met": a.threshold_met, "decision_reason": a.decision_reason,
             "threshold_check": facts.threshold.reason, "deadlines": services.deadlines_for(a),
             "overdue": services.overdue_stages(a), "review_held_on": a.review_held_on,
-            "has_recommendations": facts.has_recommendations if user else a.has_recommendations, "version": a.version,
+            "has_recommendations": facts.has_recommendations, "version": a.version,
             "linked_case_ids": facts.linked_case_ids,
             "discretionary": a.discretionary, "discretion_reason": a.discretion_reason}
 

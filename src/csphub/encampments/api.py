@@ -207,12 +207,8 @@ def incursion_out(request: HttpRequest, i: Incursion, detail: bool = False) -> d
     return out
 
 
-def tent_out(request: HttpRequest, t: TentCase, shown: list[Any] | None = None, not_shown: int | None = None) -> dict[str, Any]:
-    """``shown`` and ``not_shown`` come with a list (services.tent_window); a single record reads its own."""
-    if shown is None:
-        shown = services.tent_people(request.auth, t, channel=API)
-    if not_shown is None:
-        not_shown = t.people.count() - len(shown)
+def tent_out(request: HttpRequest, t: TentCase, shown: list[Any], not_shown: int) -> dict[str, Any]:
+    """One record as the API shows it, with ``shown`` and ``not_shown`` from services.tents_with_people."""
     return {"id": t.pk, "reference": t.reference, "location": t.location, "reported_on": t.reported_on,
             "tents": t.tents, "person_ids": [p.pk for p in shown], "people_not_shown": not_shown,
             "reasons": t.reasons, "tools": t.tools, "outreach_offered_on": t.outreach_offered_on,
@@ -299,12 +295,13 @@ def create_tent(request: HttpRequest, payload: TentIn) -> Any:
     data = payload.dict()
     people = [services.get_person_for_tents(request.auth, pk, channel=API) for pk in data.pop("person_ids")]
     tent = services.record_tent_case(request.auth, services.TentInput(people=people, **data), channel=API)
-    return Status(201, tent_out(request, tent))
+    return Status(201, tent_out(request, *services.tents_with_people(request.auth, [tent], channel=API)[0]))
 
 
 @router.get("/tents/{tent_id}", response={200: TentOut, **ERRORS})
 def get_tent(request: HttpRequest, tent_id: Id) -> Any:
-    return tent_out(request, services.get_tent_case(request.auth, tent_id, channel=API))
+    tent = services.get_tent_case(request.auth, tent_id, channel=API)
+    return tent_out(request, *services.tents_with_people(request.auth, [tent], channel=API)[0])
 
 
 @router.get("/figures", response={200: dict[str, Any], **ERRORS},

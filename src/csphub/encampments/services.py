@@ -394,10 +394,18 @@ def tent_list(user: Any, *, channel: str = Channel.WEB, purpose: str = "tents li
 
 def tent_window(user: Any, window: Window, *, channel: str = Channel.API, purpose: str = "api tents list") -> Slice:
     _require_view(user)
-    found = take(reads.tent_cases(user, purpose=purpose, channel=channel).select_related("site")
-                 .annotate(people_recorded=Count("people", distinct=True)), window)
-    shown = tent_people_of(user, found.rows, channel=channel)
-    return replace(found, rows=[(t, shown[t.pk], t.people_recorded - len(shown[t.pk])) for t in found.rows])
+    found = take(reads.tent_cases(user, purpose=purpose, channel=channel).select_related("site"), window)
+    return replace(found, rows=tents_with_people(user, found.rows, channel=channel))
+
+
+def tents_with_people(user: Any, tents: Sequence[TentCase], *, channel: str = Channel.WEB
+                      ) -> list[tuple[TentCase, list[Person], int]]:
+    """Each record with the people on it the user may see (audited) and how many others it
+    holds, for a page of records or one, in the same three queries."""
+    shown = tent_people_of(user, tents, channel=channel)
+    recorded = dict(TentCase.people.through.objects.filter(tentcase__in=tents).values("tentcase")
+                    .annotate(n=Count("person")).values_list("tentcase", "n"))
+    return [(t, shown[t.pk], recorded.get(t.pk, 0) - len(shown[t.pk])) for t in tents]
 
 
 def get_tent_case(user: Any, pk: object, *, channel: str = Channel.WEB, purpose: str = "tents record") -> TentCase:

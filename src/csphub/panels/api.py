@@ -62,7 +62,7 @@ class DecisionIn(Schema):
 def panel_out(panel: Panel) -> dict[str, Any]:
     return {"id": panel.pk, "name": panel.name, "kind": panel.kind, "members": [a.name for a in panel.members.all()],
             "cohort_cap": panel.cohort_cap,
-            "in_cohort": panel.in_cohort if hasattr(panel, "in_cohort") else services.cohort_size(panel)}
+            "in_cohort": panel.in_cohort}  # annotated by services.panel_window
 
 
 def referral_out(r: PanelReferral) -> dict[str, Any]:

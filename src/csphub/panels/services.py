@@ -84,10 +84,14 @@ def panel_referral_window(user: Any, panel: Panel, window: Window, *, channel: s
     return found
 
 
+#: A referral counts towards its panel's cohort (and its cap) when adopted and not archived: the
+#: one definition for a single panel's count and for a list's annotation.
+_IN_COHORT = {"status__in": PanelReferral.IN_COHORT, "archived_on__isnull": True}
+
+
 def panel_window(user: Any, window: Window, *, channel: str = Channel.API, purpose: str = "api panel list") -> Slice:
     """A window of the panels, each with its members and the size of its cohort (``in_cohort``)."""
-    in_cohort = Count("referrals", filter=Q(referrals__status__in=PanelReferral.IN_COHORT,
-                                            referrals__archived_on__isnull=True))
+    in_cohort = Count("referrals", filter=Q(**{f"referrals__{k}": v for k, v in _IN_COHORT.items()}))
     return take(reads.panels(user, purpose=purpose, channel=channel).annotate(in_cohort=in_cohort)
                 .prefetch_related("members"), window)
 
@@ -155,7 +159,7 @@ def refer_to_panel(user: Any, panel: Panel | object, *, reason: str, consent: st
 
 
 def cohort_size(panel: Panel) -> int:
-    return PanelReferral.objects.filter(panel=panel, status__in=PanelReferral.IN_COHORT, archived_on__isnull=True).count()
+    return PanelReferral.objects.filter(panel=panel, **_IN_COHORT).count()
 
 
 @transaction.atomic
