@@ -155,8 +155,8 @@ def _find(header: list[str], names: tuple[str, ...]) -> int | None:
     return next((lowered.index(n) for n in names if n in lowered), None)
 
 
-def _already_loaded(con: duckdb.DuckDBPyConnection, digest: str) -> bool:
-    return con.execute("select 1 from source_files where sha256 = ?", [digest]).fetchone() is not None
+def _already_loaded(con: duckdb.DuckDBPyConnection, digest: str, kind: str) -> bool:
+    return con.execute("select 1 from source_files where sha256 = ? and kind = ?", [digest, kind]).fetchone() is not None
 
 
 def _new_file(con: duckdb.DuckDBPyConnection, kind: str, path: Path, digest: str) -> int:
@@ -164,8 +164,13 @@ def _new_file(con: duckdb.DuckDBPyConnection, kind: str, path: Path, digest: str
                        "values (?, ?, ?, 0, 0) returning file_id", [kind, str(path), digest]).fetchall()[0][0]
 
 
+def _many(con: duckdb.DuckDBPyConnection, sql: str, rows: list) -> None:
+    if rows:  # DuckDB refuses an empty executemany
+        con.executemany(sql, rows)
+
+
 def _quarantine(con, file_id: int, path: Path, rows: list[tuple]) -> None:
-    con.executemany("insert into quarantine (file_id, file, line, field, value, reason, raw_row) "
+    _many(con, "insert into quarantine (file_id, file, line, field, value, reason, raw_row) "
                     "values (?, ?, ?, ?, ?, ?, ?)", [[file_id, str(path), *r] for r in rows])
 
 
@@ -181,7 +186,7 @@ def load_css_table(con: duckdb.DuckDBPyConnection, path: Path | str) -> LoadResu
     """Load the ONS Crime Severity Score data tool table (see the module docstring)."""
     path = Path(path)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    if _already_loaded(con, digest):
+    if _already_loaded(con, digest, "css-table"):
         return LoadResult(0, 0, True)
     rows = read_rows(path)
     good: dict[tuple[str, str], tuple] = {}
@@ -239,13 +244,13 @@ def load_css_table(con: duckdb.DuckDBPyConnection, path: Path | str) -> LoadResu
         replaced = 0
         if keys:
             con.execute("create or replace temp table _css_keys (area_code varchar, financial_year varchar)")
-            con.executemany("insert into _css_keys values (?, ?)", keys)
+            _many(con, "insert into _css_keys values (?, ?)", keys)
             replaced = con.execute("""select count(*) from css_published c join _css_keys k
                 using (area_code, financial_year)""").fetchone()[0]
             con.execute("""delete from css_published where (area_code, financial_year) in
                 (select (area_code, financial_year) from _css_keys)""")
             con.execute("drop table _css_keys")
-        con.executemany("insert into css_published values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        _many(con, "insert into css_published values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         [[file_id, line, sheet, code, name, area_type(code), fy, value, marker]
                          for line, sheet, code, name, fy, value, marker in good.values()])
         _quarantine(con, file_id, path, bad)
@@ -290,7 +295,7 @@ def load_msg(con: duckdb.DuckDBPyConnection, path: Path | str) -> LoadResult:
     """Load a Most Similar Group file (see the module docstring)."""
     path = Path(path)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    if _already_loaded(con, digest):
+    if _already_loaded(con, digest, "msg"):
         return LoadResult(0, 0, True)
     rows = read_rows(path)
     header_at = next((i for i, (_, _, cells) in enumerate(rows[:30])
@@ -349,8 +354,8 @@ def load_msg(con: duckdb.DuckDBPyConnection, path: Path | str) -> LoadResult:
         existing = con.execute("select distinct subject_name from most_similar_groups").fetchall()
         gone = [name for (name,) in existing if plain_name(name) in subjects]
         replaced = len(gone)
-        con.executemany("delete from most_similar_groups where subject_name = ?", [[n] for n in gone])
-        con.executemany("insert into most_similar_groups values (?, ?, ?, ?, ?, ?, ?)",
+        _many(con, "delete from most_similar_groups where subject_name = ?", [[n] for n in gone])
+        _many(con, "insert into most_similar_groups values (?, ?, ?, ?, ?, ?, ?)",
                         [[file_id, *g] for g in good])
         _quarantine(con, file_id, path, bad)
         con.execute("update source_files set rows_loaded = ?, rows_quarantined = ? where file_id = ?",
