@@ -182,77 +182,92 @@ def _raw(header: list[str], cells: list[str]) -> str:
 
 # --- the CSS table -----------------------------------------------------------------------------
 
+@dataclass
+class _Table:
+    """A CSS table's header found in a file: the columns of the code, the name and each year."""
+
+    sheet: str | None
+    header: list[str]
+    code: int
+    name: int | None
+    years: dict[int, str]
+
+    @classmethod
+    def find(cls, sheet: str | None, cells: list[str]) -> _Table | None:
+        code, years = _find(cells, CODE_HEADERS), {i: fy for i, c in enumerate(cells) if (fy := financial_year_of(c))}
+        return cls(sheet, cells, code, _find(cells, NAME_HEADERS), years) if code is not None and years else None
+
+    def cell(self, cells: list[str], i: int | None) -> str:
+        return cells[i].strip() if i is not None and i < len(cells) else ""
+
+
+def _css_row(table: _Table, line: int, cells: list[str], good: dict, bad: list) -> None:
+    """One data row: its values into ``good`` by (code, year), its problems into ``bad``."""
+    values = {i: table.cell(cells, i) for i in table.years}
+    code = table.cell(cells, table.code).upper()
+    if not any(values.values()) or (not code and all(v.lower() in MARKERS for v in values.values())):
+        return  # a note or blank row under the table, not data
+    where = f" ({table.sheet}, row {line})" if table.sheet else ""
+    raw = _raw(table.header, cells)
+    if not ONS_CODE.match(code):
+        bad.append((line, table.header[table.code], table.cell(cells, table.code),
+                    "an ONS area code: a letter and 8 digits, e.g. E22000100 or K04000001" + where, raw))
+        return
+    name = table.cell(cells, table.name) or None
+    for column, fy in table.years.items():
+        written = values[column]
+        number = _number(written)
+        if number is None and written.lower() not in MARKERS:
+            bad.append((line, table.header[column], written, "a Crime Severity Score (a number not below 0) or an "
+                        "ONS marker of a value not available such as [x] or .." + where, raw))
+        elif (code, fy) in good and good[(code, fy)][5] != number:
+            bad.append((line, table.header[column], written,
+                        f"a second value for {code} {fy} differing from line {good[(code, fy)][0]}", raw))
+        elif (code, fy) not in good:
+            good[(code, fy)] = (line, table.sheet, code, name, fy, number,
+                                None if number is not None else (written or "blank"))
+
+
+def read_css_table(path: Path) -> tuple[dict[tuple[str, str], tuple], list[tuple]]:
+    """The values of every CSS table in the file by (area code, financial year), and the
+    problems (line, field, value, reason, raw row)."""
+    good: dict[tuple[str, str], tuple] = {}
+    bad: list[tuple] = []
+    table: _Table | None = None
+    found = 0
+    for sheet, line, cells in read_rows(path):
+        if table is None or sheet != table.sheet:
+            table = _Table.find(sheet, cells)
+            found += table is not None
+            continue
+        _css_row(table, line, cells, good, bad)
+    if not found:
+        raise InputFileError(InputProblem(
+            str(path), None, "header", None,
+            "a header row with an area code column (Area code, CSP code...) and columns per year ending "
+            "March (e.g. 'Year ending Mar 2023')"))
+    return good, bad
+
+
 def load_css_table(con: duckdb.DuckDBPyConnection, path: Path | str) -> LoadResult:
     """Load the ONS Crime Severity Score data tool table (see the module docstring)."""
     path = Path(path)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     if _already_loaded(con, digest, "css-table"):
         return LoadResult(0, 0, True)
-    rows = read_rows(path)
-    good: dict[tuple[str, str], tuple] = {}
-    bad: list[tuple] = []
-    tables = 0
-    header: list[str] | None = None
-    sheet_of_header: str | None = None
-    code_col = name_col = None
-    years: dict[int, str] = {}
-    for sheet, line, cells in rows:
-        if header is None or sheet != sheet_of_header:
-            header = None
-            code_at, years_at = _find(cells, CODE_HEADERS), {i: fy for i, c in enumerate(cells)
-                                                             if (fy := financial_year_of(c))}
-            if code_at is not None and years_at:
-                header, sheet_of_header, code_col, years = cells, sheet, code_at, years_at
-                name_col = _find(cells, NAME_HEADERS)
-                tables += 1
-            continue
-        values = {i: cells[i] if i < len(cells) else "" for i in years}
-        code = cells[code_col].strip().upper() if code_col < len(cells) else ""
-        if not any(v.strip() for v in values.values()) or (not code and not any(
-                v.strip().lower() not in MARKERS for v in values.values())):
-            continue  # a note or blank row under the table, not data
-        name = cells[name_col].strip() if name_col is not None and name_col < len(cells) else None
-        where = (f"{sheet}, row {line}" if sheet else None)
-        if not ONS_CODE.match(code):
-            bad.append((line, header[code_col], cells[code_col] if code_col < len(cells) else "",
-                        "an ONS area code: a letter and 8 digits, e.g. E22000100 or K04000001"
-                        + (f" ({where})" if where else ""), _raw(header, cells)))
-            continue
-        for column, fy in years.items():
-            written = values[column].strip()
-            number = _number(written)
-            if number is None and written.lower() not in MARKERS:
-                bad.append((line, header[column], written, "a Crime Severity Score (a number not below 0) or "
-                            "an ONS marker of a value not available such as [x] or .."
-                            + (f" ({where})" if where else ""), _raw(header, cells)))
-                continue
-            key = (code, fy)
-            if key in good:
-                if good[key][5] != number:
-                    bad.append((line, header[column], written, f"a second value for {code} {fy} differing "
-                                f"from line {good[key][0]}", _raw(header, cells)))
-                continue
-            good[key] = (line, sheet, code, name, fy, number, None if number is not None else (written or "blank"))
-    if not tables:
-        raise InputFileError(InputProblem(
-            str(path), None, "header", None,
-            "a header row with an area code column (Area code, CSP code...) and columns per year ending "
-            "March (e.g. 'Year ending Mar 2023')"))
+    good, bad = read_css_table(path)
     with transaction(con):
         file_id = _new_file(con, "css-table", path, digest)
-        keys = [[code, fy] for code, fy in good]
-        replaced = 0
-        if keys:
-            con.execute("create or replace temp table _css_keys (area_code varchar, financial_year varchar)")
-            _many(con, "insert into _css_keys values (?, ?)", keys)
-            replaced = con.execute("""select count(*) from css_published c join _css_keys k
-                using (area_code, financial_year)""").fetchone()[0]
-            con.execute("""delete from css_published where (area_code, financial_year) in
-                (select (area_code, financial_year) from _css_keys)""")
-            con.execute("drop table _css_keys")
+        con.execute("create or replace temp table _css_keys (area_code varchar, financial_year varchar)")
+        _many(con, "insert into _css_keys values (?, ?)", [[code, fy] for code, fy in good])
+        replaced = con.execute("""select count(*) from css_published c join _css_keys k
+            using (area_code, financial_year)""").fetchone()[0]
+        con.execute("""delete from css_published where (area_code, financial_year) in
+            (select (area_code, financial_year) from _css_keys)""")
+        con.execute("drop table _css_keys")
         _many(con, "insert into css_published values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        [[file_id, line, sheet, code, name, area_type(code), fy, value, marker]
-                         for line, sheet, code, name, fy, value, marker in good.values()])
+              [[file_id, line, sheet, code, name, area_type(code), fy, value, marker]
+               for line, sheet, code, name, fy, value, marker in good.values()])
         _quarantine(con, file_id, path, bad)
         con.execute("update source_files set rows_loaded = ?, rows_quarantined = ? where file_id = ?",
                     [len(good), len(bad), file_id])
@@ -291,6 +306,72 @@ POSITION = ("position", "rank", "order", "msg position", "msg rank", "similarity
 _WIDE = re.compile(r"^(?:msg|peer|most similar|similar)\s*(?:csp\s*)?(?:no\.?\s*)?#?\s*(\d{1,2})$", re.I)
 
 
+@dataclass
+class _MsgLayout:
+    header: list[str]
+    subject_code: int | None
+    subject_name: int
+    peer_code: int | None
+    peer_name: int | None
+    position: int | None
+    wide: dict[int, int]  # column -> position, for one row an area
+
+    @classmethod
+    def find(cls, path: Path, rows: list) -> tuple[_MsgLayout, int]:
+        at = next((i for i, (_, _, cells) in enumerate(rows[:30])
+                   if _find(cells, SUBJECT_NAME) is not None
+                   and (_find(cells, PEER_NAME) is not None or any(_WIDE.match(c) for c in cells))), None)
+        if at is None:
+            raise InputFileError(InputProblem(
+                str(path), None, "header", None,
+                "a header naming the area (CSP name) and its peers: MSG name (with position), or MSG 1, MSG 2, ..."))
+        h = rows[at][2]
+        s_code, p_code = _find(h, SUBJECT_CODE), _find(h, PEER_CODE)
+        layout = cls(h, None if s_code == p_code else s_code, _find(h, SUBJECT_NAME), p_code,  # type: ignore[arg-type]
+                     _find(h, PEER_NAME), _find(h, POSITION),
+                     {i: int(m.group(1)) for i, c in enumerate(h) if (m := _WIDE.match(c))})
+        return layout, at
+
+    def cell(self, cells: list[str], i: int | None) -> str:
+        return cells[i].strip() if i is not None and i < len(cells) else ""
+
+    def pairs(self, cells: list[str]) -> list[tuple[int | None, str | None, str, str]]:
+        """(position or None, peer code, peer name, the field it came from) of a row."""
+        if self.peer_name is None:
+            return [(self.wide[i], None, self.cell(cells, i), self.header[i])
+                    for i in sorted(self.wide, key=self.wide.__getitem__) if self.cell(cells, i)]
+        return [(None, self.cell(cells, self.peer_code).upper() or None, self.cell(cells, self.peer_name),
+                 self.header[self.peer_name])]
+
+
+def _msg_row(layout: _MsgLayout, line: int, cells: list[str], counters: dict, good: list, bad: list) -> None:
+    raw = _raw(layout.header, cells)
+    subject, subject_code = layout.cell(cells, layout.subject_name), layout.cell(cells, layout.subject_code).upper()
+    if not subject:
+        bad.append((line, layout.header[layout.subject_name], "", "the name of the area whose group this is", raw))
+        return
+    for code, field in ((subject_code, layout.subject_code), (layout.cell(cells, layout.peer_code).upper(),
+                                                              layout.peer_code)):
+        if code and not ONS_CODE.match(code):
+            bad.append((line, layout.header[field], code, "an ONS area code: a letter and 8 digits", raw))  # type: ignore[index]
+            return
+    for position, peer_code, peer, field in layout.pairs(cells):
+        if layout.position is not None and layout.peer_name is not None:
+            text = layout.cell(cells, layout.position)
+            if not text.isdigit():
+                bad.append((line, layout.header[layout.position], text, "a position in the group: 1, 2, 3 ...", raw))
+                continue
+            position = int(text)
+        if position is None:
+            position = counters[subject] = counters.get(subject, 0) + 1
+        if not peer:
+            continue
+        if same_name(peer, subject) or (peer_code and peer_code == subject_code):
+            bad.append((line, field, peer, "a peer other than the area itself (an area is never its own peer)", raw))
+            continue
+        good.append((line, subject_code or None, subject, position, peer_code, peer))
+
+
 def load_msg(con: duckdb.DuckDBPyConnection, path: Path | str) -> LoadResult:
     """Load a Most Similar Group file (see the module docstring)."""
     path = Path(path)
@@ -298,69 +379,23 @@ def load_msg(con: duckdb.DuckDBPyConnection, path: Path | str) -> LoadResult:
     if _already_loaded(con, digest, "msg"):
         return LoadResult(0, 0, True)
     rows = read_rows(path)
-    header_at = next((i for i, (_, _, cells) in enumerate(rows[:30])
-                      if _find(cells, SUBJECT_NAME) is not None
-                      and (_find(cells, PEER_NAME) is not None or any(_WIDE.match(c) for c in cells))), None)
-    if header_at is None:
-        raise InputFileError(InputProblem(
-            str(path), None, "header", None,
-            "a header naming the area (CSP name) and its peers: MSG name (with position), or MSG 1, MSG 2, ..."))
-    header = rows[header_at][2]
-    s_code, s_name = _find(header, SUBJECT_CODE), _find(header, SUBJECT_NAME)
-    p_code, p_name, p_pos = _find(header, PEER_CODE), _find(header, PEER_NAME), _find(header, POSITION)
-    wide = {i: int(m.group(1)) for i, c in enumerate(header) if (m := _WIDE.match(c))}
-    if s_code == p_code:
-        s_code = None
-
-    def cell(cells: list[str], i: int | None) -> str:
-        return cells[i].strip() if i is not None and i < len(cells) else ""
-
+    layout, at = _MsgLayout.find(path, rows)
     good: list[tuple] = []
     bad: list[tuple] = []
     counters: dict[str, int] = {}
-    for _, line, cells in rows[header_at + 1:]:
-        subject, subject_code = cell(cells, s_name), cell(cells, s_code).upper() or None
-        pairs = ([(wide[i], None, cell(cells, i)) for i in sorted(wide, key=wide.get) if cell(cells, i)]
-                 if p_name is None else [(None, cell(cells, p_code).upper() or None, cell(cells, p_name))])
-        if not subject:
-            bad.append((line, header[s_name], "", "the name of the area whose group this is", _raw(header, cells)))
-            continue
-        for position, peer_code, peer in pairs:
-            if p_name is not None and p_pos is not None:
-                text = cell(cells, p_pos)
-                if not text.isdigit():
-                    bad.append((line, header[p_pos], text, "a position in the group: 1, 2, 3 ...", _raw(header, cells)))
-                    continue
-                position = int(text)
-            if position is None:
-                counters[subject] = counters.get(subject, 0) + 1
-                position = counters[subject]
-            for code, field in ((subject_code, s_code), (peer_code, p_code)):
-                if code and not ONS_CODE.match(code):
-                    bad.append((line, header[field], code, "an ONS area code: a letter and 8 digits", _raw(header, cells)))
-                    break
-            else:
-                if not peer:
-                    continue
-                if same_name(peer, subject) or (peer_code and peer_code == subject_code):
-                    bad.append((line, header[p_name] if p_name is not None else f"MSG {position}", peer,
-                                "a peer other than the area itself (an area is never its own peer)",
-                                _raw(header, cells)))
-                    continue
-                good.append((line, subject_code, subject, position, peer_code, peer))
+    for _, line, cells in rows[at + 1:]:
+        _msg_row(layout, line, cells, counters, good, bad)
     with transaction(con):
         file_id = _new_file(con, "msg", path, digest)
-        subjects = sorted({plain_name(g[2]) for g in good})
+        subjects = {plain_name(g[2]) for g in good}
         existing = con.execute("select distinct subject_name from most_similar_groups").fetchall()
         gone = [name for (name,) in existing if plain_name(name) in subjects]
-        replaced = len(gone)
         _many(con, "delete from most_similar_groups where subject_name = ?", [[n] for n in gone])
-        _many(con, "insert into most_similar_groups values (?, ?, ?, ?, ?, ?, ?)",
-                        [[file_id, *g] for g in good])
+        _many(con, "insert into most_similar_groups values (?, ?, ?, ?, ?, ?, ?)", [[file_id, *g] for g in good])
         _quarantine(con, file_id, path, bad)
         con.execute("update source_files set rows_loaded = ?, rows_quarantined = ? where file_id = ?",
                     [len(good), len(bad), file_id])
-    return LoadResult(len(good), len(bad), False, replaced)
+    return LoadResult(len(good), len(bad), False, len(gone))
 
 
 def most_similar_group(con: duckdb.DuckDBPyConnection, name: str, codes: tuple[str, ...] = ()) -> dict | None:

@@ -33,7 +33,13 @@ from csphub.analytics.assessment.groups import VIOLENCE, group_for_code
 from csphub.analytics.assessment.periods import FinancialYear, Period, month_key
 from csphub.analytics.counts import choose_ward_vintage
 from csphub.analytics.offence_counts import area_offence_counts
-from csphub.analytics.published import ENGLAND_AND_WALES, most_similar_group, published_css, same_name, year_ending
+from csphub.analytics.published import (
+    ENGLAND_AND_WALES,
+    most_similar_group,
+    published_css,
+    same_name,
+    year_ending,
+)
 
 PUBLISHED_METHOD = "ONS published CSS"
 
