@@ -104,7 +104,7 @@ def same_name(a: str, b: str) -> bool:
 def _has_tables(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether the warehouse has the published tables (a read-only file of schema < 5 has not)."""
     return con.execute("select count(*) from duckdb_tables() where table_name in "
-                       "('css_published', 'most_similar_groups')").fetchone()[0] == 2
+                       "('css_published', 'most_similar_groups')").fetchall()[0][0] == 2
 
 
 @dataclass
@@ -261,7 +261,7 @@ def load_css_table(con: duckdb.DuckDBPyConnection, path: Path | str) -> LoadResu
         con.execute("create or replace temp table _css_keys (area_code varchar, financial_year varchar)")
         _many(con, "insert into _css_keys values (?, ?)", [[code, fy] for code, fy in good])
         replaced = con.execute("""select count(*) from css_published c join _css_keys k
-            using (area_code, financial_year)""").fetchone()[0]
+            using (area_code, financial_year)""").fetchall()[0][0]
         con.execute("""delete from css_published where (area_code, financial_year) in
             (select (area_code, financial_year) from _css_keys)""")
         con.execute("drop table _css_keys")
@@ -350,10 +350,10 @@ def _msg_row(layout: _MsgLayout, line: int, cells: list[str], counters: dict, go
     if not subject:
         bad.append((line, layout.header[layout.subject_name], "", "the name of the area whose group this is", raw))
         return
-    for code, field in ((subject_code, layout.subject_code), (layout.cell(cells, layout.peer_code).upper(),
-                                                              layout.peer_code)):
-        if code and not ONS_CODE.match(code):
-            bad.append((line, layout.header[field], code, "an ONS area code: a letter and 8 digits", raw))  # type: ignore[index]
+    for code, column in ((subject_code, layout.subject_code), (layout.cell(cells, layout.peer_code).upper(),
+                                                               layout.peer_code)):
+        if code and column is not None and not ONS_CODE.match(code):
+            bad.append((line, layout.header[column], code, "an ONS area code: a letter and 8 digits", raw))
             return
     for position, peer_code, peer, field in layout.pairs(cells):
         if layout.position is not None and layout.peer_name is not None:
