@@ -19,6 +19,7 @@ from openpyxl import Workbook
 from csphub.analytics.areas import add_area
 from csphub.analytics.assessment import AssessmentOptions, build_figures
 from csphub.analytics.assessment.periods import FinancialYear
+from csphub.analytics.assessment.render import render_html
 from csphub.analytics.assessment.tables import report_tables
 from csphub.analytics.geography import load_lookup, load_population
 from csphub.analytics.offence_counts import load_offence_counts
@@ -188,6 +189,9 @@ def test_a_reissued_release_replaces_the_old_values_and_ranks_only_on_one_releas
     assert [r[0] for r in table.rows] == ["Gridshire", "Peerton", "Lowtown", "Hightown", "England and Wales",
                                           "Gridshire (computed in this report)"]
     assert table.rows[0][4] == "3 of 4" and table.rows[-1][4] == "not ranked"
+    html = render_html(figures, report_tables(figures), [])
+    assert "Benchmarking: published Crime Severity Score, year ending March 2024" in html
+    assert "Benchmarking: violence against the person, 2023/24" in html
 
 
 def test_violence_against_the_person_is_benchmarked_from_offence_codes(grid):
