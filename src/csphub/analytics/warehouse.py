@@ -24,7 +24,7 @@ import duckdb
 
 from csphub.errors import ConfigurationError
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # The tables every part of CSP Hub relies on. Loaders may add tables; they change these
 # columns only by bumping SCHEMA_VERSION with a migration in MIGRATIONS below. SCHEMA is always
@@ -49,6 +49,31 @@ PARTNER_ASB_TABLE = """CREATE TABLE IF NOT EXISTS partner_asb (
         easting DOUBLE,                  -- British National Grid (OSGB36), as given
         northing DOUBLE,
         location_source VARCHAR NOT NULL -- 'lsoa', 'easting/northing' or 'latitude/longitude'
+    )"""
+
+# Published benchmarks (schema 5; csphub ingest css-table, csphub ingest msg).
+# The ONS Crime Severity Score data tool: one row per area and financial year.
+CSS_PUBLISHED_TABLE = """CREATE TABLE IF NOT EXISTS css_published (
+        file_id INTEGER NOT NULL,
+        line INTEGER,                    -- line (CSV) or row (Excel) of the file
+        sheet VARCHAR,                   -- Excel sheet, NULL for CSV
+        area_code VARCHAR NOT NULL,
+        area_name VARCHAR,
+        area_type VARCHAR NOT NULL,      -- 'csp', 'pfa', 'country' (England and Wales) or 'other'
+        financial_year VARCHAR NOT NULL, -- '2022/23' for the year ending March 2023
+        value DOUBLE,                    -- NULL when ONS marks it not available
+        marker VARCHAR,                  -- the ONS marker of a missing value, e.g. '[x]'
+        PRIMARY KEY (area_code, financial_year)
+    )"""
+# Most Similar Groups: an area and its most similar areas, in order (1 = most similar).
+MSG_TABLE = """CREATE TABLE IF NOT EXISTS most_similar_groups (
+        file_id INTEGER NOT NULL,
+        line INTEGER,
+        subject_code VARCHAR,
+        subject_name VARCHAR NOT NULL,
+        position INTEGER NOT NULL,
+        peer_code VARCHAR,
+        peer_name VARCHAR NOT NULL
     )"""
 
 SCHEMA: list[str] = [
@@ -111,7 +136,7 @@ SCHEMA: list[str] = [
     """CREATE TABLE IF NOT EXISTS source_files (
         file_id INTEGER PRIMARY KEY DEFAULT nextval('source_file_ids'),
         kind VARCHAR NOT NULL,           -- 'street', 'outcomes', 'stop-and-search', 'offence-counts',
-                                         -- 'partner-asb'
+                                         -- 'partner-asb', 'css-table', 'msg'
         force VARCHAR,                   -- data.police.uk force slug, e.g. 'kent'
         month DATE,                      -- first day of the month the file covers
         path VARCHAR NOT NULL,
@@ -205,6 +230,9 @@ SCHEMA: list[str] = [
     )""",
     # --- partner data ----------------------------------------------------------------
     PARTNER_ASB_TABLE,
+    # --- published benchmarks --------------------------------------------------------
+    CSS_PUBLISHED_TABLE,
+    MSG_TABLE,
 ]
 
 #: version -> statements that bring a warehouse of the version before up to it, in order.
@@ -224,6 +252,8 @@ MIGRATIONS: dict[int, list[str]] = {
     # recorded.
     4: [f"ALTER TABLE source_files ADD COLUMN IF NOT EXISTS {column} BIGINT"
         for column in ("size_bytes", "mtime_ns")],
+    # 5: published benchmarks: the ONS Crime Severity Score table and Most Similar Groups.
+    5: [CSS_PUBLISHED_TABLE, MSG_TABLE],
 }
 
 

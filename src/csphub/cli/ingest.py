@@ -23,6 +23,14 @@ INGEST_COMMANDS: dict[str, tuple[str, str]] = {
         "csphub.cli.offence_counts:severity_weights",
         "Load ONS Crime Severity Score weights per offence code.",
     ),
+    "css-table": (
+        "csphub.cli.published:css_table",
+        "Load the ONS Crime Severity Score data tool table (CSP level, year ending March).",
+    ),
+    "msg": (
+        "csphub.cli.published:msg",
+        "Load Most Similar Group files (an area and its most similar areas, in order).",
+    ),
     "partner": ("csphub.cli.partner:ingest_partner", "Load a partner dataset (CSV/Excel) described by a dataset profile."),
     "survey": ("csphub.cli.partner:ingest_survey", "Load community survey answers (one row a respondent)."),
 }

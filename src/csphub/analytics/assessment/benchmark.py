@@ -1,7 +1,9 @@
 """Benchmarking like the seed's Most Similar Group tables: offence rate per 1,000 and Crime
 Severity Score, this year and last, % change and rank, for the area and its peers.
 
-Peers come from the other areas defined in the warehouse (computed the same way) and from a CSV
+Peers come from the area's Most Similar Group when one is loaded (``csphub ingest msg``; those of
+its members defined in the warehouse), else the other areas defined in the warehouse (computed the
+same way), and from a CSV
 of published figures the user supplies (``--peers FILE``) with columns
 ``area_code, area_name, period, measure, value``; ``period`` is a financial year such as
 ``2023/24`` and ``measure`` is ``offence_rate`` or ``css``.
@@ -12,7 +14,9 @@ present and complete in both years (a published figure is a whole year), and a r
 areas measured on the same months by the same method; otherwise the figure is None and
 ``*_change_note`` or ``*_rank_note`` says why. An area in the peers file and in the warehouse
 (the subject, typically) is one row: its published figures are used where the file gives this
-year's, so it ranks among its published peers.
+year's, so it ranks among its published peers. The published ONS CSS of the area, its peers and
+England and Wales, and violence against the person from offence-code counts, are in
+:mod:`csphub.analytics.assessment.published_benchmark` (``published_css``, ``violence``).
 
 Examples:
     >>> pct(110, 100)
@@ -27,7 +31,8 @@ from pathlib import Path
 
 import duckdb
 
-from csphub.analytics.areas import Area, list_areas
+from csphub.analytics.areas import Area
+from csphub.analytics.assessment import published_benchmark
 from csphub.analytics.assessment.comparison import match_months
 from csphub.analytics.assessment.completeness import completeness
 from csphub.analytics.assessment.data import load_area_data
@@ -217,9 +222,9 @@ def benchmark_table(con: duckdb.DuckDBPyConnection, area: Area, figures: dict, o
     own = _warehouse_row(con, area, year, options.ward_vintage)
     own["is_subject"] = True
     rows = [own]
-    for peer in list_areas(con):
-        if peer.name != area.name and set(peer.lad_codes) != set(area.lad_codes):
-            rows.append(_warehouse_row(con, peer, year, options.ward_vintage))
+    peers = published_benchmark.peer_list(con, area)  # the Most Similar Group when loaded
+    for peer in [p["area"] for p in peers["peers"] if p["area"] is not None]:
+        rows.append(_warehouse_row(con, peer, year, options.ward_vintage))
     if options.peers_file:
         rows = _merge(rows, read_peers(Path(options.peers_file), year))
     for measure in MEASURES:
@@ -228,6 +233,9 @@ def benchmark_table(con: duckdb.DuckDBPyConnection, area: Area, figures: dict, o
         for measure in MEASURES:
             row.pop(f"{measure}_months_key", None)
     return {"year": year.name, "previous_year": year.previous().name, "rows": rows,
+            "peers_source": peers["source"],
+            "published_css": published_benchmark.published_css_table(con, area, year, peers, figures.get("css")),
+            "violence": published_benchmark.violence_table(con, area, year, peers, options.ward_vintage),
             "note": "Rank 1 is the highest. A change is given only on the months present and "
                     "complete in both years, and a rank only among areas measured on the same "
                     "months by the same method (police.uk street-level crime, a CSS estimate from "

@@ -103,6 +103,41 @@ def _benchmark_table(bench: dict, measure: str, key: str, title: str) -> ReportT
           _rank(r, measure), r.get(f"{measure}_method") or ""] for r in bench["rows"]])
 
 
+ROLES = {"subject": "this area", "peer": "peer", "england_and_wales": "reference (not ranked)"}
+
+
+def published_css_table(bench: dict) -> ReportTable | None:
+    """The published ONS CSS of the area, its peers and England and Wales (see
+    published_benchmark.py); the CSS computed here on a line of its own, not ranked."""
+    pub = bench.get("published_css") or {}
+    if not pub.get("available"):
+        return None
+    rows = [[r["area_name"], ROLES[r["role"]] + (f" {r['msg_position']}" if r.get("msg_position") else ""),
+             _num(r["value"]) if r["value"] is not None else r["missing"], r["period"],
+             f"{r['rank']} of {r['rank_of']}" if r["rank"] else ("" if r["role"] == "england_and_wales"
+                                                                 else "not ranked"),
+             r["method"] or ""] for r in (*pub["rows"], pub["england_and_wales"])]
+    own = pub.get("subject_computed")
+    if own:
+        rows.append([f"{own['area_name']} (computed in this report)", "this area, not ranked", _num(own["value"]),
+                     own["period"] or "", "not ranked", own["method"] or ""])
+    return ReportTable("Benchmarking published CSS", f"Benchmarking: published Crime Severity Score, {pub['year_ending']}",
+                       ["Area", "Role", "CSS", "Period", "Rank", "Method"], rows,
+                       " ".join(n for n in (pub.get("rank_note"), own and own["rank_note"]) if n) or None)
+
+
+def violence_table(bench: dict) -> ReportTable | None:
+    vap = bench.get("violence") or {}
+    if not vap.get("available"):
+        return None
+    return ReportTable("Benchmarking violence", f"Benchmarking: violence against the person, {vap['year']}",
+                       ["Area", "Role", "Offences", "Population", "Per 1,000", "Period", "Rank"],
+                       [[r["area_name"], ROLES[r["role"]], _num(r["offences"]),
+                         _num(int(r["population"])) if r["population"] else "", _num(r["rate_per_1000"]),
+                         r["period"] or "", f"{r['rank']} of {r['rank_of']}" if r["rank"] else (r["rank_note"] or "")]
+                        for r in vap["rows"]])
+
+
 def _group_rows(groups: list[dict]) -> list[list]:
     """Each crime group, then its subgroups indented beneath it, as in the seed's Appendix 1."""
     rows = []
@@ -212,6 +247,7 @@ def report_tables(figures: dict) -> list[ReportTable]:
                                    "Benchmarking: offence rate per 1,000"))
     tables.append(_benchmark_table(bench, "css", "Benchmarking CSS",
                                    "Benchmarking: Crime Severity Score"))
+    tables += [t for t in (published_css_table(bench), violence_table(bench)) if t is not None]
     sv = figures["serious_violence"]
     tables.append(ReportTable("Serious violence", sv["definition"]["name"], ["Year", "Offences", "Months"],
                               [[t["year"], _num(t["total"]), str(t["months_with_data"])] for t in sv["trend"]]))
