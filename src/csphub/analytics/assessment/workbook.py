@@ -67,15 +67,16 @@ def _is(pattern: re.Pattern, value) -> bool:
 
 def table_rows(table: ReportTable) -> list[list]:
     """The table's headings and rows as typed cells; an interval row (the Summary's "95% CI of
-    the rate") becomes a lower and an upper row, an interval or change column two columns.
+    the rate") becomes a lower and an upper row, a change row a percentage row and a words row,
+    and an interval or change column two columns.
 
     Examples:
         >>> t = ReportTable("S", "S", ["Measure", "Crime"], [["Total", "1,351"], ["95% CI", "142.2 to 158.3"]])
         >>> [[getattr(v, "value", v) for v in row] for row in table_rows(t)]
         [['Measure', 'Crime'], ['Total', 1351], ['95% CI (lower)', 142.2], ['95% CI (upper)', 158.3]]
-        >>> t = ReportTable("W", "W", ["Ward", "Change"], [["A", "+18.2% (rise)"], ["B", ""]])
+        >>> t = ReportTable("W", "W", ["Ward", "Crime", "Change"], [["A", "1,296", "+18.2% (rise)"], ["B", "0", ""]])
         >>> [[getattr(v, "value", v) for v in row] for row in table_rows(t)]
-        [['Ward', 'Change (%)', 'Change'], ['A', 0.182, 'rise'], ['B', None, '']]
+        [['Ward', 'Crime', 'Change (%)', 'Change'], ['A', 1296, 0.182, 'rise'], ['B', 0, None, '']]
     """
     rows: list[list] = []
     for row in table.rows:
@@ -83,6 +84,9 @@ def table_rows(table: ReportTable) -> list[list]:
         if rest and all(_is(INTERVAL, v) for v in rest):
             split = [_split_interval(v) for v in row[1:]]
             rows += [[f"{row[0]} (lower)", *[s[0] for s in split]], [f"{row[0]} (upper)", *[s[1] for s in split]]]
+        elif rest and any(_is(CHANGE, v) for v in rest) and not any(isinstance(excel_value(v), Formatted) for v in rest):
+            split = [_split_change(v) for v in row[1:]]
+            rows += [[f"{row[0]} (%)", *[s[0] for s in split]], [row[0], *[s[1] for s in split]]]
         else:
             rows.append(list(row))
     columns: list[str] = []
@@ -92,7 +96,8 @@ def table_rows(table: ReportTable) -> list[list]:
         if index and values and all(_is(INTERVAL, v) for v in values):
             columns += [f"{heading} (lower)", f"{heading} (upper)"]
             splitters.append(_split_interval)
-        elif index and values and any(_is(CHANGE, v) for v in values):
+        elif index and any(_is(CHANGE, v) for v in values) and not any(
+                isinstance(excel_value(v), Formatted) for v in values):  # changes and words only
             columns += [f"{heading} (%)", heading]
             splitters.append(_split_change)
         else:
