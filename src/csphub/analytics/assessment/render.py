@@ -77,6 +77,7 @@ def build_charts(figures: dict, layers: MapLayers) -> list[charts.Chart]:
 def render_html(figures: dict, tables: list[ReportTable], made: list[charts.Chart]) -> str:
     env = Environment(loader=PackageLoader("csphub.analytics.assessment", "templates"),
                       autoescape=select_autoescape(["html", "j2"]))
+    env.filters["month_name"] = charts.month_label  # "2024-03" -> "Mar 2024"
     chart_map = {c.key: c for c in made}
     return env.get_template("assessment.html.j2").render(
         f=figures, tables={t.key: t for t in tables}, charts=chart_map,
