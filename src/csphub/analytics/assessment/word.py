@@ -160,8 +160,7 @@ def _table(doc, element, classes: tuple[str, ...]) -> None:
         cells = grid.add_row().cells
         for cell, source in zip(cells, [c for c in row if isinstance(c.tag, str) and c.tag in ("th", "td")],
                                 strict=False):
-            cell.text = ""
-            paragraph = cell.paragraphs[0]
+            paragraph = cell.paragraphs[0]  # a new cell's one empty paragraph
             _runs(paragraph, source, bold=source.tag == "th", italic=False)
             if "num" in _classes(source):
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
