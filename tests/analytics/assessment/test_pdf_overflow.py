@@ -28,7 +28,7 @@ def margin_ink(png: Path) -> dict[str, int]:
              "right": (width - int(BANDS_MM["right"] * MM), 0, width, height),
              "top": (0, 0, width, int(BANDS_MM["top"] * MM)),
              "bottom": (0, height - int(BANDS_MM["bottom"] * MM), width, height)}
-    return {side: sum(1 for value in page.crop(box).getdata() if value < 245) for side, box in boxes.items()}
+    return {side: sum(page.crop(box).histogram()[:245]) for side, box in boxes.items()}  # grey levels < 245
 
 
 def pages_with_ink_in_the_margin(pdf: Path, folder: Path) -> dict[int, dict[str, int]]:
