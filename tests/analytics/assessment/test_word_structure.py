@@ -138,3 +138,17 @@ def test_sources_are_named_and_populations_are_whole_numbers(word, partial_repor
     assert populations and set(populations) == {"2,250"}  # 9 LSOAs of 250, never "2,250.0"
     figures = json.loads((partial_report / "figures.json").read_text())
     assert figures["population"]["total"] == 9000 and isinstance(figures["population"]["total"], int)
+
+
+def test_no_output_prints_a_local_path(partial_report):
+    """Sources by name in every output: the folder the files were loaded from appears nowhere."""
+    import zipfile
+
+    folder = str(partial_report.parent)
+    for name in ("assessment.html", "figures.json"):
+        assert folder not in (partial_report / name).read_text(), name
+    for name in ("assessment.docx", "assessment.xlsx"):
+        with zipfile.ZipFile(partial_report / name) as archive:
+            for member in archive.namelist():
+                if member.endswith(".xml"):
+                    assert folder.encode() not in archive.read(member), (name, member)
