@@ -59,7 +59,7 @@ def population() -> None:
 @population.command("load")
 @click.argument("file", type=EXISTING_FILE)
 @click.option("--year", type=int, required=True, help="The year the population estimate is for.")
-@click.option("--source", help="Where the figures come from, shown in reports (default: the file).")
+@click.option("--source", help="Where the figures come from, shown in reports (default: the file's name).")
 def population_load(file: Path, year: int, source: str | None) -> None:
     """Load population per LSOA from a CSV with a code column and a population column.
 

@@ -160,4 +160,4 @@ def test_the_charts_mark_the_incomplete_months(kent):
     made = {c.key: c for c in build_charts(figures, MapLayers(None, None))}
     for key in ("trend", "seasonality_crime", "seasonality_asb", "groups"):
         assert "months that look incomplete" in made[key].title, key
-    assert "11 *" in made["seasonality_crime"].svg and "looks incomplete" in made["seasonality_crime"].svg
+    assert "Nov 2018 *" in made["seasonality_crime"].svg and "looks incomplete" in made["seasonality_crime"].svg

@@ -167,7 +167,7 @@ def test_narrative_sections_land_in_the_seed_order(partnership):
 
     headings = [p.text for p in Document(str(out / "assessment.docx")).paragraphs if p.style.name.startswith("Heading")]
     word_order = ["Foreword", "Summary", "Progress on priorities", "Reducing Vulnerability", "Horizon scan",
-                  "To conclude", "Recommendations", "Data notes"]
+                  "To conclude", "Recommendations", "Background and data information"]  # as the HTML
     assert [headings.index(h) for h in word_order] == sorted(headings.index(h) for h in word_order)
 
 

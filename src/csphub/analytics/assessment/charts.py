@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from datetime import date
 
 import matplotlib
 
@@ -41,28 +42,67 @@ def _finish(fig, key: str, title: str, note: str | None = None) -> Chart:
     return Chart(key, title, text[text.index("<svg"):], png.getvalue())
 
 
+def month_label(key: str) -> str:
+    """'2018-10' as the axis reads it.
+
+    Examples:
+        >>> month_label("2018-10")
+        'Oct 2018'
+    """
+    return date(int(key[:4]), int(key[5:7]), 1).strftime("%b %Y")
+
+
+def _legend_above(ax, ncol: int = 3) -> None:
+    """The legend in a row above the plot, clear of the data."""
+    ax.legend(frameon=False, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=ncol, fontsize=8)
+
+
 def trend_chart(figures: dict) -> Chart:
+    """Crime and ASB side by side per period (grouped, never overlapping), counts from zero; a
+    partial period hatched and labelled so it is not read as a fall."""
     rows = figures["crime"]["trend"]
-    asb = {r["year"]: r["total"] for r in figures["asb"]["trend"]}
+    asb = {r["year"]: r for r in figures["asb"]["trend"]}
     fig, ax = plt.subplots(figsize=(7, 3))
-    years = [r["year"] + (" (partial)" if r["partial"] else "") for r in rows]
-    ax.bar(years, [r["total"] for r in rows], color=BLUE, label="Crime (excluding ASB)")
-    ax.bar(years, [asb.get(r["year"], 0) for r in rows], color=GREY, label="ASB", width=0.4)
+    positions = list(range(len(rows)))
+    width = 0.38
+    for offset, colour, label, values, partial in (
+            (-width / 2, BLUE, "Crime (excluding ASB)", [r["total"] for r in rows], [r["partial"] for r in rows]),
+            (width / 2, GREY, "ASB", [(asb.get(r["year"]) or {}).get("total") or 0 for r in rows],
+             [(asb.get(r["year"]) or {}).get("partial", False) for r in rows])):
+        bars = ax.bar([p + offset for p in positions], values, width=width, color=colour, label=label)
+        for bar, is_partial in zip(bars, partial, strict=True):
+            if is_partial:  # hatched: a part of a year, not a fall
+                bar.set_hatch("////")
+                bar.set_edgecolor("#0b0c0c")
+    if any(r["partial"] for r in rows):
+        from matplotlib.patches import Patch
+
+        ax.add_artist(ax.legend(handles=[Patch(facecolor="white", edgecolor="#0b0c0c", hatch="////",
+                                               label="partial period")],
+                                frameon=False, loc="lower right", bbox_to_anchor=(1.0, 1.0), fontsize=8))
+    ax.set_xticks(positions, [r["year"] + (" (partial)" if r["partial"] else "") for r in rows])
     ax.set_ylabel("Count")
     ax.set_ylim(bottom=0)
-    ax.legend(frameon=False)
+    ax.legend(frameon=False, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2, fontsize=8)
     ax.spines[["top", "right"]].set_visible(False)
     return _finish(fig, "trend", "Crime and ASB by period", incomplete_note(figures))
 
 
 def seasonality_chart(figures: dict, section: str) -> Chart:
+    """This period's months against the same months a year earlier, from zero; a month that
+    looks incomplete is hatched behind and ringed, never read as a real dip."""
     rows = figures[section]["by_month"]
     fig, ax = plt.subplots(figsize=(7, 3))
     series = "crime" if section == "crime" else "ASB"
     flagged = flagged_months(figures, series)
-    labels = [r["month"][2:] + (f" {MARK}" if r["month"] in flagged else "") for r in rows]
-    ax.plot(labels, [r["count"] for r in rows], color=BLUE, marker="o", label=figures["year"])
-    ax.plot(labels, [r["previous_year_count"] for r in rows], color=GREY, marker="o",
+    labels = [month_label(r["month"]) + (f" {MARK}" if r["month"] in flagged else "") for r in rows]
+    positions = list(range(len(rows)))
+    for x, r in enumerate(rows):
+        if r["month"] in flagged or _year_ago_key(r["month"]) in flagged:
+            ax.axvspan(x - 0.45, x + 0.45, facecolor="none", edgecolor=RED, hatch="///", linewidth=0,
+                       alpha=0.35, zorder=0)
+    ax.plot(positions, [r["count"] for r in rows], color=BLUE, marker="o", label=figures["year"])
+    ax.plot(positions, [r["previous_year_count"] for r in rows], color=GREY, marker="o",
             linestyle="--", label="a year earlier")
     # months that look incomplete: hollow red rings over the point, never read as a real dip
     for x, r in enumerate(rows):
@@ -73,10 +113,11 @@ def seasonality_chart(figures: dict, section: str) -> Chart:
     if flagged & ({r["month"] for r in rows} | {_year_ago_key(r["month"]) for r in rows}):
         ax.plot([], [], marker="o", markersize=9, markerfacecolor="none", markeredgecolor=RED,
                 linestyle="none", label="looks incomplete")
+    ax.set_xticks(positions, labels, rotation=45, ha="right")
     ax.set_ylabel("Count")
     ax.set_ylim(bottom=0)  # from zero, so an incomplete month is not drawn as a steep dip
     ax.tick_params(axis="x", labelsize=7)
-    ax.legend(frameon=False, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, fontsize=8)  # above
+    _legend_above(ax)
     ax.spines[["top", "right"]].set_visible(False)
     name = "Crime" if section == "crime" else "ASB"
     return _finish(fig, f"seasonality_{section}", f"{name} by month against the same months a year earlier",
@@ -92,6 +133,7 @@ def group_chart(figures: dict) -> Chart:
     fig, ax = plt.subplots(figsize=(7, 3))
     ax.barh([r["group"] for r in rows], [r["count"] for r in rows], color=BLUE)
     ax.set_xlabel("Crimes")
+    ax.set_xlim(left=0)
     ax.spines[["top", "right"]].set_visible(False)
     return _finish(fig, "groups", "Recorded crime by crime group", incomplete_note(figures))
 
@@ -106,6 +148,7 @@ def asb_type_chart(figures: dict, top: int = 10) -> Chart | None:
     fig, ax = plt.subplots(figsize=(7, 0.35 * len(mine) + 1))
     ax.barh([r["incident_type"] for r in reversed(mine)], [r["count"] for r in reversed(mine)], color=GREY)
     ax.set_xlabel("Incidents")
+    ax.set_xlim(left=0)
     ax.spines[["top", "right"]].set_visible(False)
     return _finish(fig, "asb_types", f"ASB by incident type ({source})")
 

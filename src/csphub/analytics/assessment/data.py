@@ -7,6 +7,7 @@ area's tables.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -48,6 +49,22 @@ def area_counts(con: duckdb.DuckDBPyConnection, area: Area, start: date, end: da
     return frame
 
 
+def source_name(source: str | None) -> str | None:
+    """A source as a report names it: the ``--source`` name as given, and for an older load
+    that stored the file's path, the file's name only (never a local path in a report).
+
+    Examples:
+        >>> source_name("ONS mid-2022"), source_name("/home/analyst/data/lsoa_pop.csv"), source_name(None)
+        ('ONS mid-2022', 'lsoa_pop.csv', None)
+    """
+    if source is None or not PATH_SEPARATOR.search(source):
+        return source
+    return PATH_SEPARATOR.split(source.rstrip("/\\"))[-1]
+
+
+PATH_SEPARATOR = re.compile(r"[/\\]")
+
+
 def area_population(con: duckdb.DuckDBPyConnection, area: Area, ward_vintage: str,
                     year: int) -> tuple[float | None, int | None, str | None, dict, dict]:
     """Population of the area's LSOAs for the loaded year nearest ``year`` (earlier preferred)."""
@@ -68,7 +85,7 @@ def area_population(con: duckdb.DuckDBPyConnection, area: Area, ward_vintage: st
     wards: dict[str, float] = {}
     for _, ward, pop, _ in rows:
         wards[ward] = wards.get(ward, 0) + pop
-    return sum(lsoa.values()), chosen, rows[0][3], lsoa, wards
+    return sum(lsoa.values()), chosen, source_name(rows[0][3]), lsoa, wards
 
 
 def load_area_data(con: duckdb.DuckDBPyConnection, area: Area, start: date, end: date,

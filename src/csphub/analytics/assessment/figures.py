@@ -84,7 +84,7 @@ def build_figures(con: duckdb.DuckDBPyConnection, area: Area, options: Assessmen
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "coverage": _coverage(whole, year, match, match_asb, trend_from),
         "population": {
-            "total": data.population, "year": data.population_year, "source": data.population_source,
+            "total": None if data.population is None else round(data.population), "year": data.population_year, "source": data.population_source,
             "note": "Population estimates as loaded; rates use this figure as the denominator.",
         },
         "ward_vintage": data.ward_vintage,

@@ -242,7 +242,9 @@ def _ward_population(con: duckdb.DuckDBPyConnection, area: Area, ward_vintage: s
 
 
 def _sources(con: duckdb.DuckDBPyConnection, dataset: str) -> list[dict]:
-    return [{k: f[k] for k in ("file", "agency", "period_first", "period_last", "rows", "quarantined",
+    from csphub.analytics.assessment.data import source_name
+
+    return [{k: source_name(f[k]) if k == "file" else f[k] for k in ("file", "agency", "period_first", "period_last", "rows", "quarantined",
                                 "suppressed", "unplaced", "loaded_at")}
             for f in list_files(con) if f["dataset"] == dataset]
 

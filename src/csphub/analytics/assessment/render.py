@@ -77,117 +77,27 @@ def build_charts(figures: dict, layers: MapLayers) -> list[charts.Chart]:
 def render_html(figures: dict, tables: list[ReportTable], made: list[charts.Chart]) -> str:
     env = Environment(loader=PackageLoader("csphub.analytics.assessment", "templates"),
                       autoescape=select_autoescape(["html", "j2"]))
+    env.filters["month_name"] = charts.month_label  # "2024-03" -> "Mar 2024"
     chart_map = {c.key: c for c in made}
     return env.get_template("assessment.html.j2").render(
         f=figures, tables={t.key: t for t in tables}, charts=chart_map,
         png=lambda c: base64.b64encode(c.png).decode())
 
 
-def render_docx(figures: dict, tables: list[ReportTable], made: list[charts.Chart], path: Path) -> None:
-    import io
+def render_docx(html: str, figures: dict, path: Path) -> None:
+    """The Word draft: the HTML report (same sections, prose, charts in place, banner) as an
+    editable document (see word.py)."""
+    from csphub.analytics.assessment.word import html_to_docx
 
-    from docx import Document
-    from docx.shared import Cm
-
-    doc = Document()
-    doc.add_heading(f"{figures['area']['name']} Community Safety Partnership", 0)
-    label = figures["period"]["label"]
-    doc.add_paragraph(f"Strategic Assessment {figures['year']}" + (f" ({label})" if label != figures["year"] else ""))
-    _docx_commentary(doc, figures, ["foreword"])
-    doc.add_heading("Summary", 1)
-    for sentence in figures["narrative"]:
-        doc.add_paragraph(sentence, style="List Bullet")
-    for table in tables:
-        doc.add_heading(table.title, 2)
-        grid = doc.add_table(rows=1, cols=len(table.columns))
-        grid.style = "Light Grid Accent 1"
-        for cell, heading in zip(grid.rows[0].cells, table.columns, strict=True):
-            cell.text = heading
-        for row in table.rows:
-            for cell, value in zip(grid.add_row().cells, row, strict=True):
-                cell.text = str(value)
-        if table.footnote:
-            doc.add_paragraph(table.footnote)
-    doc.add_heading("Charts and maps", 1)
-    for chart in made:
-        doc.add_paragraph(chart.title)
-        doc.add_picture(io.BytesIO(chart.png), width=Cm(15))
-    own = figures.get("own_work") or {}
-    if not own.get("included"):
-        doc.add_heading("The partnership's own work", 1)
-        doc.add_paragraph(own.get("note", ""))
-    _docx_commentary(doc, figures, ["priorities", "horizon_scan", "conclusions", "recommendations"])
-    doc.add_heading("Data notes", 1)
-    notes = figures["data_notes"]
-    doc.add_paragraph(notes["licence"])
-    doc.add_paragraph(notes["change_test"])
-    doc.add_paragraph(notes["no_location_note"])
-    for term, meaning in notes["glossary"].items():
-        doc.add_paragraph(f"{term}: {meaning}")
-    doc.save(str(path))
+    html_to_docx(html, path, title=f"{figures['area']['name']} Strategic Assessment {figures['year']}")
 
 
-def _docx_blocks(doc, blocks: list[dict]) -> None:
-    for block in blocks:
-        doc.add_paragraph(block["text"], style="List Bullet" if block["type"] == "item" else None)
+def render_xlsx(tables: list[ReportTable], path: Path, figures: dict | None = None) -> None:
+    """One sheet per table, then Coverage, Sources and CSS (given the figures), through the one
+    safe writer: numbers as numbers with their formats, no cell that could run as a formula."""
+    from csphub.analytics.assessment.workbook import write_workbook
 
-
-def _docx_commentary(doc, figures: dict, keys: list[str]) -> None:
-    """The narrative sections (the partnership's words, or the prompts marked as prompts)."""
-    commentary = figures["commentary"]
-    for key in keys:
-        section = commentary["sections"][key]
-        doc.add_heading(section["title"], 1)
-        for priority in section.get("priorities", []):
-            doc.add_heading(priority["name"], 2)
-            _docx_blocks(doc, priority["progress"])
-            if priority["aims"]:
-                doc.add_heading(commentary["aims_title"], 3)
-                _docx_blocks(doc, priority["aims"])
-        _docx_blocks(doc, section.get("blocks", []))
-        if section["prompts"]:
-            note = doc.add_paragraph()
-            note.add_run("Prompt (no narrative given for this section; write it in the narrative file):").italic = True
-            for prompt in section["prompts"]:
-                doc.add_paragraph(f"Prompt: {prompt}", style="List Bullet").runs[0].italic = True
-
-
-def render_xlsx(tables: list[ReportTable], path: Path) -> None:
-    """One sheet per table (its title, its headings, its rows), through the one safe writer:
-    numbers as numbers, shares as percentages, no cell that could run as a formula."""
-    from csphub.spreadsheets import Sheet, write_xlsx
-
-    write_xlsx(path, [Sheet(table.key[:31], [[table.title], table.columns,
-                                             *[[_excel_value(v) for v in row] for row in table.rows],
-                                             *([[], [table.footnote]] if table.footnote else [])],
-                            bold_rows=2) for table in tables])
-
-
-def _excel_value(value):
-    """Numbers as numbers in Excel, so analysts can work with them: "1,234" is 1234, "12.5%"
-    is 0.125 shown as a percentage; other text stays text.
-
-    Examples:
-        >>> _excel_value("1,234"), _excel_value("12.5%"), _excel_value("Noise")
-        (1234, Formatted(value=0.125, number_format='0.0%'), 'Noise')
-    """
-    from csphub.spreadsheets import Formatted
-
-    if isinstance(value, str):
-        plain = value.replace(",", "").strip()
-        if plain.endswith("%"):
-            try:
-                return Formatted(round(float(plain[:-1]) / 100, 6), "0.0%")
-            except ValueError:
-                return value
-        try:
-            return int(plain)
-        except ValueError:
-            try:
-                return float(plain)
-            except ValueError:
-                return value
-    return value
+    write_workbook(tables, path, figures)
 
 
 def render_all(figures: dict, layers: MapLayers, out_dir: Path) -> list[Path]:
@@ -200,7 +110,7 @@ def render_all(figures: dict, layers: MapLayers, out_dir: Path) -> list[Path]:
     html = render_html(figures, tables, made)
     (out_dir / "assessment.html").write_text(html, encoding="utf-8")
     HTML(string=html, base_url=str(out_dir)).write_pdf(out_dir / "assessment.pdf")
-    render_docx(figures, tables, made, out_dir / "assessment.docx")
-    render_xlsx(tables, out_dir / "assessment.xlsx")
+    render_docx(html, figures, out_dir / "assessment.docx")
+    render_xlsx(tables, out_dir / "assessment.xlsx", figures)
     (out_dir / "figures.json").write_text(json.dumps(figures, indent=2, default=str), encoding="utf-8")
     return [out_dir / name for name in OUTPUTS]

@@ -151,7 +151,7 @@ def ward_table(data: AreaData, year: Period, matched: list[date]) -> list[dict]:
         all_ward = data.counts[(data.counts["ward_code"] == code) & (data.counts["crime_type"] != ASB)]
         change = compare_matched(all_ward, matched, len(year.months)) if matched else None
         rows.append({
-            "ward_code": code, "ward_name": names[code], "population": pop,
+            "ward_code": code, "ward_name": names[code], "population": None if pop is None else round(pop),
             "crime": crime, "crime_rate_per_1000": round(crime * 1000 / pop, 2) if pop else None,
             "asb": asb, "asb_rate_per_1000": round(asb * 1000 / pop, 2) if pop else None,
             "crime_change": change["direction"] if change else None,
