@@ -132,6 +132,7 @@ class Exercise:
     refused: str = ""
     ok: int | None = None  # the status when allowed, when not the usual (GET 200, page POST 302, API POST 201)
     query: str = ""  # a query string for the call, e.g. "format=csv" (an export of the same route)
+    multipart: bool = False  # an API upload: the body sent as multipart/form-data, not JSON
 
 
 def href(template: str, attribute: str = "href") -> Callable[[HttpResponse, Any], bool]:

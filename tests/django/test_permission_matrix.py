@@ -389,6 +389,14 @@ API_ROUTES: dict[str, tuple[Exercise, ...]] = {
     "POST /api/v1/cases/{case_id}/interventions/{intervention_id}/outcome": (Exercise(
         "case_change", params={"intervention_id": "intervention", "case_id": "case"},  # the last names the refusal
         body=lambda w: {"outcome": "Complied"}, refused="case", ok=200),),
+    "GET /api/v1/cases/{case_id}/attachments": (Exercise(
+        "case_change", params=CASE_ID, reads=(CASE_READ, Read("attachment", "attachment")), refused="case"),),
+    "POST /api/v1/cases/{case_id}/attachments": (Exercise(
+        "case_change", params=CASE_ID, refused="case", multipart=True, body=lambda w: {
+            "description": "Letter", "file": SimpleUploadedFile("letter.pdf", PDF, "application/pdf")}),),
+    "GET /api/v1/cases/{case_id}/attachments/{attachment_id}/content": (Exercise(
+        "attachment", params={"case_id": "case", "attachment_id": "attachment"},
+        reads=(Read("attachment", "attachment"),), refused="attachment"),),
     "GET /api/v1/referrals/": (Exercise("signed_in", shown=(Shown("referred_to", "referral", "referral", api_ids),)),),
     "GET /api/v1/referrals/{referral_id}": (Exercise(
         "referral_view", params={"referral_id": "referral"}, reads=(Read("referral", "referral"),),
@@ -545,6 +553,8 @@ def send(client: Client, key: str, exercise: Exercise, world: World, who: tuple[
         headers = {"authorization": f"Bearer {world.tokens[who]}"} if who else {}
         if method == "get":
             return client.get(path, headers=headers)
+        if exercise.multipart:
+            return client.post(path, body, headers=headers)
         return client.generic(method.upper(), path, json.dumps(body), content_type="application/json",
                               headers=headers)
     if who:

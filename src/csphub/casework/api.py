@@ -7,8 +7,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from django.http import HttpRequest, HttpResponse
-from ninja import Field, Query, Router, Schema, Status
+from django.http import FileResponse, HttpRequest, HttpResponse
+from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from csphub.access import policy
 from csphub.core.api import (
@@ -20,6 +21,7 @@ from csphub.core.api import (
     ListParams,
     Moment,
     Page,
+    accepts_multipart,
     etag,
     if_match,
     page,
@@ -681,3 +683,54 @@ def record_outcome(request: HttpRequest, response: HttpResponse, case_id: Id, in
                                              payload.outcome, expected_version=if_match(request), channel=API)
     etag(response, i.version)
     return intervention_out(request.auth, i)
+
+
+# ---- Attachments (issue 12, item 11) ---------------------------------------------------------
+
+class AttachmentOut(Schema):
+    id: int
+    filename: str
+    description: str
+    content_type: str = Field(description="the type its content was checked to be")
+    size: int | None = Field(description="bytes")
+    scan: str = Field(description="clean, not_scanned or scan_failed (csphub.core.scanner)")
+    uploaded_at: datetime
+    uploaded_by_agency: str | None
+    modified_on: datetime
+
+
+def attachment_out(a: Any) -> dict[str, Any]:
+    membership = getattr(a.created_by, "membership", None) if a.created_by_id else None
+    return {"id": a.pk, "filename": a.download_name, "description": a.description, "content_type": a.served_type,
+            "size": a.size, "scan": a.scan_status, "uploaded_at": a.created_on,
+            "uploaded_by_agency": membership.agency.name if membership else None, "modified_on": a.modified_on}
+
+
+@cases.get("/{case_id}/attachments", response={200: Page[AttachmentOut], **ERRORS},
+           summary="The case's attachments (what each file is, not its bytes), oldest first; officers and "
+                   "supervisors on the case")
+def list_attachments(request: HttpRequest, case_id: Id, params: Query[ListParams]) -> Any:
+    found = pages.api_case_attachments(request.auth, case_id, params.window())
+    return page(request, found, [attachment_out(a) for a in found.rows])
+
+
+@cases.post("/{case_id}/attachments", response={201: AttachmentOut, **ERRORS},
+            summary="Attach a file, sent as multipart/form-data (fields `file` and `description`): the same "
+                    "type, size and virus checks as the page; refused (422 on `file`) and not stored otherwise")
+@accepts_multipart
+def create_attachment(request: HttpRequest, case_id: Id, file: File[UploadedFile],
+                      description: Form[text(300)]) -> Any:  # type: ignore[valid-type]
+    case = services.case_for_change(request.auth, case_id, channel=API)
+    attachment = services.add_attachment(request.auth, case, file, description, channel=API)
+    return Status(201, attachment_out(attachment))
+
+
+@cases.get("/{case_id}/attachments/{attachment_id}/content", response={200: None, **ERRORS},
+           summary="The file's bytes, to save (Content-Disposition: attachment), as the type its content was "
+                   "checked to be; audited as a download")
+def attachment_content(request: HttpRequest, case_id: Id, attachment_id: Id) -> Any:
+    attachment = pages.attachment_file(request.auth, case_id, attachment_id, channel=API)
+    response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.download_name,
+                            content_type=attachment.served_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -296,9 +296,20 @@ def referrals_received(user: Any, *, channel: str = Channel.WEB, purpose: str = 
         "case", "case__case_type", "person", "to_agency")
 
 
-def attachment_file(user: Any, case_id: object, attachment_id: object) -> Any:
+def api_case_attachments(user: Any, pk: object, window: Window) -> Slice:
+    """A window of the case's attachments for the API, oldest first (audited by the rows
+    returned). Files are case material: an analyst who sees the case is refused (403)."""
+    case = get_case(user, pk, channel=Channel.API, purpose="attachments of case")
+    if not policy.works_cases(user):
+        raise PermissionRefused("Attachments are read by the officers and supervisors working the case.")
+    found = reads.attachments(user, purpose=f"attachments of case {case.pk}", channel=Channel.API)
+    return take(found.filter(case=case).select_related("created_by__membership__agency")
+                .order_by("created_on", "pk"), window)
+
+
+def attachment_file(user: Any, case_id: object, attachment_id: object, *, channel: str = Channel.WEB) -> Any:
     """An attachment to download (audited as viewed): officers and supervisors on the case."""
-    attachment = reads.attachment(user, attachment_id, purpose="attachment download")
+    attachment = reads.attachment(user, attachment_id, purpose="attachment download", channel=channel)
     if str(attachment.case_id) != str(case_id) or not attachment.file:
         raise NotFoundError(f"No attachment {attachment_id}.")
     return attachment

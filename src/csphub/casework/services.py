@@ -737,6 +737,9 @@ def add_attachment(user: Any, case: AsbCase, uploaded: Any, description: str, *,
     from .models import Attachment
 
     require_change(user, case)
+    if not (description or "").strip():
+        raise RuleRefused("description_required", "Say what the file is (e.g. diary sheets for March).",
+                          "description")
     kind = uploads.check_upload(uploaded)
     scan = scanner.scan(uploaded)
     if scan.status == scanner.INFECTED:

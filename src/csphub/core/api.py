@@ -71,6 +71,14 @@ ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 
                                    422: ErrorOut}
 
 
+def accepts_multipart(view: Any) -> Any:
+    """Mark an API route that takes a file as ``multipart/form-data``; put it under the route
+    decorator. Every other route with a body takes JSON only (415 otherwise: csphub.web.api),
+    so a form post cannot slip into a route that would read its fields as something else."""
+    view.accepts_multipart = True
+    return view
+
+
 def if_match(request: Any) -> int | None:
     """The version named by an ``If-Match`` header (``"3"``, ``W/"3"`` or ``3``), or None when
     absent. A write with a version older than the record's is refused with 409."""

@@ -13,7 +13,12 @@ from datetime import UTC, datetime
 from functools import wraps
 from typing import Any
 
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.core.exceptions import (
+    ImproperlyConfigured,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.http.multipartparser import MultiPartParserError
 from django.urls import URLPattern
@@ -23,6 +28,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
 from ninja.security import HttpBearer
+from ninja.utils import normalize_path, replace_path_param_notation
 
 from csphub.accounts.models import ApiToken
 from csphub.audit.services import Action, Channel, record
@@ -83,10 +89,27 @@ class CsphubAPI(NinjaAPI):
 
     def _get_urls(self) -> list[Any]:
         patterns = super()._get_urls()
+        uploads = self.multipart_routes()
         for pattern in patterns:
             if isinstance(pattern, URLPattern):
-                pattern.callback = _json_not_allowed(pattern.callback)
+                pattern.callback = _json_not_allowed(pattern.callback, uploads.pop(str(pattern.pattern), frozenset()))
+        if uploads:  # a marked route that no URL pattern matched would silently answer 415
+            raise ImproperlyConfigured(f"Multipart routes without a URL pattern: {sorted(uploads)}")
         return patterns
+
+    def multipart_routes(self) -> dict[str, frozenset[str]]:
+        """The routes (as Django URL patterns, e.g. ``cases/<case_id>/attachments``) and methods
+        that take ``multipart/form-data``: those marked with csphub.core.api.accepts_multipart."""
+        found: dict[str, frozenset[str]] = {}
+        for bound in self._get_bound_routers():
+            prefix = replace_path_param_notation(bound.prefix)
+            for path, path_view in bound.path_operations.items():
+                route = normalize_path("/".join(i for i in (prefix, replace_path_param_notation(path)) if i))
+                methods = {m for op in path_view.operations if getattr(op.view_func, "accepts_multipart", False)
+                           for m in op.methods}
+                if methods:
+                    found[route.lstrip("/")] = frozenset(methods)
+        return found
 
 
 WITH_BODY = ("POST", "PUT", "PATCH")
@@ -106,10 +129,19 @@ def _json_or_empty(request: HttpRequest) -> bool:
         return False  # a body that is not even a well-formed form: not JSON either (415)
 
 
-def _json_not_allowed(view: Any) -> Any:
+def _multipart(request: HttpRequest) -> bool:
+    return (request.content_type or "") == "multipart/form-data"
+
+
+def _json_not_allowed(view: Any, multipart: frozenset[str] = frozenset()) -> Any:
+    """``view`` answering 405 and 415 in the one error shape; ``multipart`` names the methods
+    (of an upload route) that also take ``multipart/form-data``."""
     @wraps(view)  # keeps csrf_exempt
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        if request.method in WITH_BODY and not _json_or_empty(request):
+        if request.method in multipart and not _multipart(request):
+            return _error(request, 415, "unsupported_media_type", "Send the file as Content-Type: "
+                          f"multipart/form-data, not {request.content_type or 'none'}.")
+        if request.method in WITH_BODY and request.method not in multipart and not _json_or_empty(request):
             return _error(request, 415, "unsupported_media_type", "The body must be JSON sent as Content-Type: "
                           f"application/json, not {request.content_type or 'none'}.")
         response = view(request, *args, **kwargs)
