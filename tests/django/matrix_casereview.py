@@ -74,6 +74,15 @@ PAGES: dict[str, tuple[Exercise, ...]] = {
         lambda w: {"held_on": iso(w.today), "chair": "Head of Community Safety", "independent_chair": "",
                    "documents": "Case chronology", "attendee-TOTAL_FORMS": "1", "attendee-INITIAL_FORMS": "0",
                    "attendee-0-agency": w.agencies["lead"].pk, "attendee-0-name_role": "ASB officer"}),
+    "/case-reviews/<int:pk>/meeting/edit/": _page(
+        "case_review", {"pk": "reviewed"}, (Read("case_review", "reviewed"), VICTIM), "case_review",
+        lambda w: {"held_on": iso(w.today - timedelta(days=19)), "chair": "Head of Community Safety",
+                   "independent_chair": "", "documents": "Case chronology", "version": "",
+                   "correction_reason": "It was the next day", "attendee-TOTAL_FORMS": "1",
+                   "attendee-INITIAL_FORMS": "0", "attendee-0-agency": w.agencies["lead"].pk,
+                   "attendee-0-name_role": "ASB officer"}),
+    "/case-reviews/<int:pk>/history/": (Exercise("case_review", params={"pk": "reviewed"}, refused="case_review",
+                                                 reads=(Read("case_review", "reviewed"), VICTIM)),),
     "/case-reviews/<int:pk>/recommendations/new/": _page(
         "case_review", {"pk": "reviewed"}, (Read("case_review", "reviewed"), VICTIM), "case_review",
         lambda w: {"text": "Mediation between neighbours", "owner_agency": w.agencies["lead"].pk,
@@ -99,6 +108,9 @@ API_ROUTES: dict[str, tuple[Exercise, ...]] = {
         "case_review", params={"application_id": "review_due"}, refused="case_review", body=lambda w: {
             "held_on": iso(w.today), "chair": "Head of Community Safety",
             "attendees": [{"agency": "Council ASB Team", "name_role": "ASB officer"}]}),),
+    "PATCH /api/v1/case-reviews/{application_id}/meeting": (Exercise(
+        "case_review", params={"application_id": "reviewed"}, refused="case_review", ok=200, body=lambda w: {
+            "chair": "Head of Community Safety and Housing", "reason": "Fuller title"}),),
     "POST /api/v1/case-reviews/{application_id}/recommendations": (Exercise(
         "case_review", params={"application_id": "reviewed"}, refused="case_review", body=lambda w: {
             "text": "Mediation", "owner_agency": "Police", "due_on": iso(w.today + timedelta(days=30))}),),

@@ -302,6 +302,8 @@ PAGES: dict[str, tuple[Exercise, ...]] = {
         "correction_reason": "Wrong day"}),
     "/referrals/<int:pk>/edit/": correction("referral_correct", "referral", "referral", lambda w: {
         "reason": "Rehousing after repeat incidents", "correction_reason": "Fuller reason"}),
+    "/risk-assessments/<int:pk>/edit/": correction("record_correct", "risk", "risk_assessment", lambda w: {
+        "q_self_harm": "yes", "q_fear": "yes", "correction_reason": "Fear confirmed on the second visit"}),
     "/panels/referrals/<int:pk>/edit/": correction("panel_member", "panel_referral", "panel_referral", lambda w: {
         "reason": "High-risk repeat victim, three incidents", "consent": "given",
         "correction_reason": "Fuller reason"}),

@@ -5,12 +5,24 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from csphub.casework.services import agency_named
-from csphub.core.api import API, ERRORS, BodyId, Day, Id, ListParams, Page, if_match, page, text
+from csphub.core.api import (
+    API,
+    ERRORS,
+    BodyId,
+    Day,
+    Id,
+    ListParams,
+    Page,
+    etag,
+    if_match,
+    page,
+    text,
+)
 
 from . import services
 from .models import CaseReviewApplication, Recommendation, ReviewMeeting
@@ -118,6 +130,7 @@ class AttendanceOut(Schema):
 
 class MeetingOut(Schema):
     id: int
+    version: int = Field(description="The meeting record's version: send it as If-Match to correct it")
     application_id: int
     held_on: date
     chair: str
@@ -127,7 +140,7 @@ class MeetingOut(Schema):
 
 
 def meeting_out(m: ReviewMeeting) -> dict[str, Any]:
-    return {"id": m.pk, "application_id": m.application_id, "held_on": m.held_on, "chair": m.chair,
+    return {"id": m.pk, "version": m.version, "application_id": m.application_id, "held_on": m.held_on, "chair": m.chair,
             "independent_chair": m.independent_chair, "documents": m.document_list,
             "attendees": [{"agency": a.agency.name, "name_role": a.name_role}
                           for a in m.attendances.select_related("agency")]}
@@ -143,6 +156,38 @@ def record_meeting(request: HttpRequest, application_id: Id, payload: MeetingIn)
                                       independent_chair=payload.independent_chair, documents=payload.documents,
                                       attendees=attendees, channel=API)
     return Status(201, meeting_out(meeting))
+
+
+class MeetingCorrection(Schema):
+    held_on: Day | None = None
+    chair: text(200) | None = None  # type: ignore[valid-type]
+    independent_chair: text(200) | None = None  # type: ignore[valid-type]
+    documents: text(5000) | None = None  # type: ignore[valid-type]
+    attendees: list[AttendanceIn] | None = Field(None, max_length=50,
+                                                 description="Everyone who attended (replaces the list); leave out "
+                                                             "to keep it")
+    reason: text(100) = Field(description="Why the meeting record is corrected: kept in its history")  # type: ignore[valid-type]
+
+
+class MeetingCorrectionOut(MeetingOut):
+    changed: list[str] = Field(description="The fields the correction changed (empty: nothing was different)")
+    effects: list[str] = Field(description="What the rules re-checked after the change now say")
+
+
+@router.patch("/{application_id}/meeting", response={200: MeetingCorrectionOut, **ERRORS},
+              summary="Correct the review meeting, saying why; with If-Match, refused (409) if changed since")
+def correct_meeting(request: HttpRequest, response: HttpResponse, application_id: Id,
+                    payload: MeetingCorrection) -> Any:
+    application = services.get_application(request.auth, application_id, channel=API)
+    attendees = None if payload.attendees is None else [
+        services.AttendanceInput(agency=agency_named(a.agency, "attendees"), name_role=a.name_role)
+        for a in payload.attendees]
+    result = services.correct_meeting(request.auth, application, held_on=payload.held_on, chair=payload.chair,
+                                      independent_chair=payload.independent_chair, documents=payload.documents,
+                                      attendees=attendees, reason=payload.reason,
+                                      expected_version=if_match(request), channel=API)
+    etag(response, result.record.version)
+    return {**meeting_out(result.record), "changed": result.changed, "effects": result.effects}
 
 
 class RecommendationIn(Schema):

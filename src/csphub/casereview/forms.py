@@ -75,6 +75,16 @@ class MeetingForm(GovukForm):
                                 label="Documents considered", help_text="One a line: a title, or a link to an attachment")
 
 
+class MeetingCorrectionForm(MeetingForm):
+    """The recorded meeting, to correct (issue 12, item 8): the version it was opened on and why."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    correction_reason = forms.CharField(
+        max_length=100, label="Why are you correcting this?",
+        help_text="For example: the meeting was on the Tuesday, not the Monday. It is kept with the change in the "
+                  "meeting's history.")
+
+
 class AttendanceForm(GovukForm):
     agency = forms.ModelChoiceField(Agency.objects.all(), required=False, label="Agency")
     name_role = forms.CharField(required=False, label="Name and role")

@@ -127,6 +127,7 @@ class AgencyAttendance(models.Model):
     meeting = models.ForeignKey(ReviewMeeting, on_delete=models.CASCADE, related_name="attendances")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     name_role = models.CharField(max_length=200, help_text="Who attended, and their role")
+    history = HistoricalRecords()  # a corrected meeting's attendance keeps who was taken off, by whom, why
 
     class Meta:
         ordering = ["agency__name", "id"]

@@ -436,13 +436,7 @@ def record_meeting(user: Any, application: CaseReviewApplication, *, held_on: da
     if ReviewMeeting.objects.filter(application=application).exists():
         raise RuleRefused("meeting_already_recorded", f"The review meeting of {application.reference} is "
                           "already recorded.", "held_on")
-    refusals = rules.check_review_dates(held_on, application.received_on, timezone.localdate())
-    if not chair.strip():
-        refusals.append(rules.Refusal("chair_required", "Say who chaired the review.", "chair"))
-    if not [a for a in attendees if a.name_role.strip()]:
-        refusals.append(rules.Refusal("attendance_required", "Record at least one agency that attended.",
-                                      "attendees"))
-    refuse(refusals)
+    refuse(_meeting_refusals(application, held_on, chair, attendees))
     meeting = ReviewMeeting(application=application, held_on=held_on, chair=chair.strip(),
                             independent_chair=independent_chair.strip(), documents=documents.strip())
     meeting.save_by(user)
@@ -458,6 +452,108 @@ def record_meeting(user: Any, application: CaseReviewApplication, *, held_on: da
 
 def meeting_of(application: CaseReviewApplication) -> ReviewMeeting | None:
     return ReviewMeeting.objects.filter(application=application).prefetch_related("attendances__agency").first()
+
+
+def _meeting_refusals(application: CaseReviewApplication, held_on: date, chair: str,
+                      attendees: Sequence[AttendanceInput]) -> list[rules.Refusal]:
+    """What a meeting must be, recorded or corrected: held after the application and not in the
+    future, with a chair and at least one agency attending."""
+    refusals = rules.check_review_dates(held_on, application.received_on, timezone.localdate())
+    if not chair.strip():
+        refusals.append(rules.Refusal("chair_required", "Say who chaired the review.", "chair"))
+    if not [a for a in attendees if a.name_role.strip()]:
+        refusals.append(rules.Refusal("attendance_required", "Record at least one agency that attended.",
+                                      "attendees"))
+    return refusals
+
+
+def _attendance_key(agency: Any, name_role: str) -> tuple[int, str]:
+    return (int(getattr(agency, "pk", agency)), name_role.strip())
+
+
+@transaction.atomic
+def correct_meeting(user: Any, application: CaseReviewApplication, *, reason: str, held_on: date | None = None,
+                    chair: str | None = None, attendees: Sequence[AttendanceInput] | None = None,
+                    independent_chair: str | None = None, documents: str | None = None,
+                    expected_version: int | None = None, channel: str = Channel.WEB) -> Any:
+    """Correct the recorded review meeting (issue 12, item 8), saying why: the same rules as
+    recording it (not in the future, not before the application, a chair, an agency attending);
+    refused (StaleEdit, 409) if the meeting changed since ``expected_version``. The reason is kept
+    on the history rows of the meeting and of each attendance added or taken off (taken off: its
+    history keeps who it was). A later meeting date says which recommendations are now due
+    before the meeting. A value left None stays as recorded (the API's PATCH). Returns a casework
+    Correction (the fields changed, the effects).
+
+    Examples:
+        ``correct_meeting(user, app, held_on=date(2026, 5, 2), chair="Head of Community Safety",
+        attendees=[AttendanceInput(police, "Beat manager")], reason="Wrong day", expected_version=1)``
+    """
+    from csphub.casework.corrections import REASON_MAX, Correction
+
+    _require(user, application)
+    meeting = ReviewMeeting.objects.filter(application=application).first()
+    if meeting is None:
+        raise NotFoundError(f"No review meeting is recorded for {application.reference}.")
+    lock(meeting)
+    meeting.check_version(expected_version)
+    reason = (reason or "").strip()
+    if not reason:
+        raise RuleRefused("reason_required", "Say why you are correcting the meeting.", "correction_reason")
+    if len(reason) > REASON_MAX:
+        raise RuleRefused("reason_too_long", f"Keep the reason to {REASON_MAX} characters; it is {len(reason)}.",
+                          "correction_reason")
+    existing = list(meeting.attendances.select_related("agency"))
+    if attendees is None:
+        attendees = [AttendanceInput(a.agency, a.name_role) for a in existing]
+    held_on = held_on or meeting.held_on
+    values = {"held_on": held_on, "chair": meeting.chair if chair is None else chair.strip(),
+              "independent_chair": meeting.independent_chair if independent_chair is None else independent_chair.strip(),
+              "documents": meeting.documents if documents is None else documents.strip()}
+    refuse(_meeting_refusals(application, held_on, values["chair"], attendees))
+    changed = [name for name, value in values.items() if getattr(meeting, name) != value]
+    came = [a for a in attendees if a.name_role.strip()]
+    old_keys = sorted(_attendance_key(a.agency_id, a.name_role) for a in existing)
+    new_keys = sorted(_attendance_key(a.agency, a.name_role) for a in came)
+    if old_keys != new_keys:
+        changed.append("attendees")
+    if not changed:
+        return Correction(meeting, [])
+    for name in changed:
+        if name != "attendees":
+            setattr(meeting, name, values[name])
+    meeting._change_reason = reason
+    meeting.save_by(user)
+    if "attendees" in changed:
+        _correct_attendances(user, meeting, existing, came, reason)
+    effects: list[str] = []
+    if "held_on" in changed:
+        application.review_held_on = held_on
+        application._change_reason = reason
+        application.save_by(user)
+        for rec in application.recommendation_set.filter(status=Recommendation.Status.OPEN, due_on__lt=held_on):
+            effects.append(f"The recommendation due {rec.due_on:%d %B %Y} is now due before the meeting "
+                           f"({held_on:%d %B %Y}): correct its due date.")
+    record(user, Action.CHANGED, "case_review_meeting", meeting.pk, channel=channel,
+           summary=f"corrected: {', '.join(changed)}")
+    return Correction(meeting, changed, effects)
+
+
+def _correct_attendances(user: Any, meeting: ReviewMeeting, existing: list[AgencyAttendance],
+                         came: Sequence[AttendanceInput], reason: str) -> None:
+    """Keep the attendances that are still right, take off the others and add the new ones; each
+    history row carries who, when and why."""
+    wanted = [_attendance_key(a.agency, a.name_role) for a in came]
+    for attendance in existing:
+        key = _attendance_key(attendance.agency_id, attendance.name_role)
+        if key in wanted:
+            wanted.remove(key)
+            continue
+        attendance._change_reason, attendance._history_user = reason, user
+        attendance.delete()  # the history row ("-") keeps who attended, who took them off and why
+    for agency_id, name_role in wanted:
+        attendance = AgencyAttendance(meeting=meeting, agency_id=agency_id, name_role=name_role)
+        attendance._change_reason, attendance._history_user = reason, user
+        attendance.save()
 
 
 @transaction.atomic

@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from csphub.casework import services as casework_services
 from csphub.core.forms import show_refusal
-from csphub.errors import RuleRefused, StaleEdit
+from csphub.errors import NotFoundError, RuleRefused, StaleEdit
 
-from . import forms, letters, services
+from . import forms, history, letters, services
 
 
 def application_list(request: HttpRequest) -> HttpResponse:
@@ -175,6 +175,51 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
                "form": form, "attendees": attendees}
     page = _form_page(request, "casereview/meeting.html", context)
     return page
+
+
+def meeting_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct the recorded review meeting (issue 12, item 8): its date, chair, independent chair,
+    documents and the agencies that came, saying why; a stale form is refused (409)."""
+    user = request.user
+    app = services.get_application(user, pk, purpose="case review correct the meeting")
+    meeting = services.meeting_of(app)
+    if meeting is None:
+        raise NotFoundError(f"No review meeting is recorded for {app.reference}.")
+    form = forms.MeetingCorrectionForm(request.POST or None, initial={
+        "held_on": meeting.held_on, "chair": meeting.chair, "independent_chair": meeting.independent_chair,
+        "documents": meeting.documents, "version": meeting.version})
+    # The recorded attendees on the blank form only: a posted row equal to its initial value would
+    # count as unchanged, and be dropped, in an extra form.
+    attendees = forms.AttendanceFormSet(request.POST or None, prefix="attendee", initial=None if request.POST else [
+        {"agency": a.agency_id, "name_role": a.name_role} for a in meeting.attendances.all()])
+    status = 200
+    if request.method == "POST" and form.is_valid() and attendees.is_valid():
+        came = [services.AttendanceInput(agency=a["agency"], name_role=a["name_role"])
+                for a in attendees.cleaned_data if a.get("agency") and a.get("name_role")]
+        d = form.cleaned_data
+        try:
+            result = services.correct_meeting(
+                user, app, held_on=d["held_on"], chair=d["chair"], independent_chair=d["independent_chair"],
+                documents=d["documents"], attendees=came, reason=d["correction_reason"],
+                expected_version=d["version"])
+        except StaleEdit as e:
+            show_refusal(form, e)
+            status = 409
+        except RuleRefused as e:
+            show_refusal(form, e)
+        else:
+            messages.success(request, result.message)
+            for effect in result.effects:
+                messages.warning(request, effect)
+            return redirect("case-review", pk=app.pk)
+    return _form_page(request, "casereview/meeting_correct.html", {
+        "title": f"Correct the review meeting: {app.reference}", "app": app, "form": form,
+        "attendees": attendees}, status)
+
+
+def review_history(request: HttpRequest, pk: int) -> HttpResponse:
+    context = history.review_history(request.user, pk)
+    return render(request, "casework/history.html", {"title": f"History of {context['app'].reference}", **context})
 
 
 def recommendation_add(request: HttpRequest, pk: int) -> HttpResponse:

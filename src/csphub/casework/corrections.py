@@ -44,9 +44,11 @@ from .models import (
     PartyRole,
     Person,
     Referral,
+    RiskAssessment,
     Task,
 )
 from .services import (
+    _alert_supervisors,
     _task_owner,
     refuse,
     repeat_flags,
@@ -107,6 +109,8 @@ SPECS: dict[str, Spec] = {
                                         "outcome"), "tool or power", "intervention"),
     "breach": Spec(Breach, ("occurred_on", "description", "action_taken"), "breach", "breach"),
     "referral": Spec(Referral, ("service", "reason", "consent_obtained"), "referral", "referral"),
+    # The answers only: the score and level follow from them (see _validate_risk).
+    "risk_assessment": Spec(RiskAssessment, ("answers",), "risk assessment", "risk_assessment"),
 }
 
 
@@ -171,6 +175,7 @@ def load(user: Any, kind: str, record_id: object, *, case: AsbCase | int | None 
     scoped = {
         "party": reads.parties, "incident": reads.incidents, "visit": reads.visits, "note": reads.notes,
         "task": reads.tasks, "intervention": reads.interventions, "referral": reads.referrals,
+        "risk_assessment": reads.risk_assessments,
     }
     if kind in scoped:
         queryset = scoped[kind](user, purpose=purpose, channel=channel)
@@ -323,6 +328,34 @@ def _validate_location(target: Location) -> None:
     place_by_postcode(target)
 
 
+def risk_answers(answers: Mapping[str, Any]) -> dict[str, bool | None]:
+    """Answers to store: every question, each True, False or None (not answered); a question left
+    out is not answered, never "no". An unknown question or a value other than yes/no/None is
+    refused by name.
+
+    Examples:
+        >>> risk_answers({"fear": True, "moving": False})["repeat"] is None
+        True
+    """
+    known = {q.key for q in rules.RISK_QUESTIONS}
+    unknown = sorted(set(answers) - known)
+    if unknown:
+        raise RuleRefused("unknown_question", f"No risk question {unknown[0]!r}; the questions are "
+                          f"{', '.join(sorted(known))}.", "answers")
+    for key, value in answers.items():
+        if value is not None and not isinstance(value, bool):
+            raise RuleRefused("invalid_answer", f"Answer {key!r} with yes (true), no (false) or not answered "
+                              f"(null), not {value!r}.", "answers")
+    return {q.key: answers.get(q.key) for q in rules.RISK_QUESTIONS}
+
+
+def _validate_risk(target: RiskAssessment) -> None:
+    """The corrected answers are scored again: the score and level always follow the answers."""
+    target.answers = risk_answers(target.answers or {})
+    result = rules.score_risk(target.answers)
+    target.score, target.level = result.score, result.level
+
+
 VALIDATORS: dict[str, Callable[[Any], None]] = {
     "location": _validate_location,
     "case": _validate_case,
@@ -334,6 +367,7 @@ VALIDATORS: dict[str, Callable[[Any], None]] = {
     "task": _validate_task,
     "note": _required("text", "note_required", "Write the note."),
     "referral": _required("reason", "reason_required", "Say why you are referring."),
+    "risk_assessment": _validate_risk,
 }
 
 
@@ -420,10 +454,31 @@ def _repeat_effects(old: dict[str, list[str]], new: dict[str, list[str]]) -> lis
     return effects
 
 
+def _recheck_risk(user: Any, assessment: RiskAssessment, before: dict[str, Any], changed: list[str]) -> list[str]:
+    """Corrected answers re-score the assessment. Becoming high does what a new high assessment
+    does (the lead agency's supervisors alerted, a Vulnerability Panel task created); no longer
+    high leaves the panel task open (nothing is deleted) and says so."""
+    old = rules.score_risk(risk_answers(before["answers"] or {}))
+    new = rules.score_risk(assessment.answers)
+    effects = []
+    if (old.level, old.score) != (new.level, new.score):
+        effects.append(f"The risk is now {new.level} (score {new.score}); it was {old.level} (score {old.score}).")
+    if new.level == rules.HIGH and old.level != rules.HIGH:
+        _alert_supervisors(user, assessment.case, new)
+        effects.append("Risk now high: a Vulnerability Panel task was created for the supervisor.")
+    elif old.level == rules.HIGH and new.level != rules.HIGH:
+        effects.append("Risk no longer high: the open panel task remains; close it if no longer needed.")
+    if new.unanswered:
+        effects.append(f"{len(new.unanswered)} question{'s' if len(new.unanswered) != 1 else ''} not answered, so "
+                       "the score may be too low.")
+    return effects
+
+
 RECHECKS: dict[str, Callable[[Any, Any, dict[str, Any], list[str]], list[str]]] = {
     "person": _recheck_person,
     "intervention": _recheck_intervention,
     "incident": _recheck_incident,
+    "risk_assessment": _recheck_risk,
 }
 
 

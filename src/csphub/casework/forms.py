@@ -172,11 +172,7 @@ class RiskForm(GovukForm):
     def __init__(self, *args: Any, people: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["person"].choices = [(str(i), n) for i, n in people or []]
-        for question in rules.RISK_QUESTIONS:
-            # Yes, no, or left unanswered: a question nobody answered is "not answered", never "no".
-            self.fields[f"q_{question.key}"] = forms.ChoiceField(
-                required=False, label=question.text, choices=RISK_ANSWERS, initial="",
-                widget=forms.RadioSelect(attrs={"class": "govuk-radios__input"}))
+        self.fields.update(_risk_questions())
 
     def answers(self) -> dict[str, bool | None]:
         return {q.key: {"yes": True, "no": False}.get(self.cleaned_data.get(f"q_{q.key}") or "")
@@ -184,6 +180,38 @@ class RiskForm(GovukForm):
 
 
 RISK_ANSWERS = [("yes", "Yes"), ("no", "No"), ("", "Not answered")]
+
+
+def _risk_questions() -> dict[str, forms.Field]:
+    # Yes, no, or left unanswered: a question nobody answered is "not answered", never "no".
+    return {f"q_{q.key}": forms.ChoiceField(required=False, label=q.text, choices=RISK_ANSWERS, initial="",
+                                            widget=forms.RadioSelect(attrs={"class": "govuk-radios__input"}))
+            for q in rules.RISK_QUESTIONS}
+
+
+def risk_correction_form() -> type[GovukForm]:
+    """A form correcting a risk assessment's answers (issue 12, item 1): each question yes, no or
+    not answered as it was stored, the version it was opened on and the reason."""
+    from .corrections import REASON_MAX
+
+    attrs: dict[str, Any] = {**_risk_questions(), "version": version_field(),
+                             "correction_reason": forms.CharField(
+                                 max_length=REASON_MAX, label="Why are you correcting this?",
+                                 help_text="For example: the victim told us about the threats on the second visit. "
+                                           "It is kept with the change in the assessment's history.")}
+
+    def changes(self: GovukForm) -> dict[str, Any]:
+        return {"answers": {q.key: {"yes": True, "no": False}.get(self.cleaned_data.get(f"q_{q.key}") or "")
+                            for q in rules.RISK_QUESTIONS}}
+
+    attrs["changes"] = changes
+    return type("CorrectRiskAssessmentForm", (GovukForm,), attrs)
+
+
+def risk_initial(answers: dict[str, Any] | None) -> dict[str, str]:
+    """The form's starting values from stored answers: True "yes", False "no", None "" (not answered)."""
+    words = {True: "yes", False: "no"}
+    return {f"q_{q.key}": words.get((answers or {}).get(q.key), "") for q in rules.RISK_QUESTIONS}
 
 
 class CaseFilterForm(GovukForm):

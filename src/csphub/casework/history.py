@@ -73,6 +73,18 @@ def _shown(model: type[models.Model], name: str, value: Any) -> str:
     return str(value)
 
 
+def _answer_changes(old: Any, new: Any) -> list[Change]:
+    """A risk assessment's corrected answers, one change per question whose answer changed; a
+    question left unanswered reads "Not answered", never "No"."""
+    from .rules import RISK_QUESTIONS
+
+    def said(answers: Any, key: str) -> str:
+        return {True: "Yes", False: "No"}.get((answers or {}).get(key), "Not answered")
+
+    return [Change(q.text, said(old, q.key), said(new, q.key)) for q in RISK_QUESTIONS
+            if said(old, q.key) != said(new, q.key)]
+
+
 def _related_name(related: Any) -> str:
     if hasattr(related, "get_full_name"):
         return related.get_full_name() or related.username
@@ -108,6 +120,9 @@ def entries_of(rows: list[Any], what: Any) -> list[Entry]:
             if previous is not None:
                 for delta in row.diff_against(previous).changes:
                     if delta.field in HIDDEN:
+                        continue
+                    if delta.field == "answers":  # a risk assessment's: said question by question
+                        changes += _answer_changes(delta.old, delta.new)
                         continue
                     changes.append(Change(_label(model, delta.field), _shown(model, delta.field, delta.old),
                                           _shown(model, delta.field, delta.new)))

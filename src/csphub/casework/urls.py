@@ -49,6 +49,7 @@ urlpatterns = [
     path("interventions/<int:pk>/edit/", views.correct_intervention, name="intervention-correct"),
     path("breaches/<int:pk>/edit/", views.correct_breach, name="breach-correct"),
     path("referrals/<int:pk>/edit/", views.correct_referral, name="referral-correct"),
+    path("risk-assessments/<int:pk>/edit/", views.correct_risk, name="risk-correct"),
     # Find (issue 12, item 5)
     path("search/", views.search, name="search"),
     path("caseload/", views.caseload, name="caseload"),

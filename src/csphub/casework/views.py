@@ -455,13 +455,18 @@ def correction_page(kind: str) -> Callable[..., HttpResponse]:
         corrections.require_correct(user, kind, target)
         spec = corrections.SPECS[kind]
         case = spec.case_of(target)
-        form_class = forms.correction_form(spec.model, spec.fields,
-                                           owners=forms.task_owners(case) if kind == "task" and case else None)
-        current = {name: getattr(target, spec.model._meta.get_field(name).attname) for name in spec.fields}
+        if kind == "risk_assessment":  # one field of answers, asked question by question
+            form_class = forms.risk_correction_form()
+            current = forms.risk_initial(target.answers)
+        else:
+            form_class = forms.correction_form(spec.model, spec.fields,
+                                               owners=forms.task_owners(case) if kind == "task" and case else None)
+            current = {name: getattr(target, spec.model._meta.get_field(name).attname) for name in spec.fields}
         form = form_class(request.POST or None, initial={**current, "version": corrections.version_of(target)})
         status = 200
         if request.method == "POST" and form.is_valid():
-            changes = {name: form.cleaned_data[name] for name in spec.fields}
+            changes = (form.changes() if hasattr(form, "changes")  # type: ignore[attr-defined]
+                       else {name: form.cleaned_data[name] for name in spec.fields})
             try:
                 result = corrections.correct(user, kind, target, changes, reason=form.cleaned_data["correction_reason"],
                                              expected_version=form.cleaned_data["version"])
@@ -511,6 +516,7 @@ correct_intervention = correction_page("intervention")
 correct_breach = correction_page("breach")
 correct_referral = correction_page("referral")
 correct_location = correction_page("location")
+correct_risk = correction_page("risk_assessment")
 
 
 def case_history(request: HttpRequest, pk: int) -> HttpResponse:
