@@ -249,6 +249,9 @@ PAGES: dict[str, tuple[Exercise, ...]] = {
         Exercise("governance_record", "post", body=lambda w: {
             "title": "Dementia cafe talk", "held_on": iso(w.today), "place": "Library", "attendees": "older residents: 18"}),
     ),
+    # The map of the events against the ward figures: an image for every reader (here, with no
+    # boundaries loaded in the world, the small SVG saying so).
+    "/governance/events/map.svg": (Exercise("signed_in"),),
     "/governance/outreach/": (
         Exercise("signed_in", shown=(Shown("signed_in", "outreach_session", "gov_session", href("session-{pk}", "id")),)),
         Exercise("governance_record", "post", body=lambda w: {

@@ -1045,3 +1045,17 @@ def find_plan(name: str) -> Plan:
         known = ", ".join(Plan.objects.values_list("name", flat=True)) or "none yet"
         raise NotFoundError(f"No plan {name!r}. Known plans: {known}.")
     return found
+
+
+def events_map(user: Any, *, start: date, end: date, channel: str = Channel.WEB) -> tuple[bytes, str]:
+    """(the SVG map of the wards shaded by crime and ASB with the period's events on them; the
+    content type). With no boundaries loaded, a small SVG saying so (still an image)."""
+    from csphub.analytics.maps import message_svg
+
+    from . import engagement
+
+    events = event_list(user, start=start, end=end, channel=channel)
+    by_area, _ = engagement.ward_figures(start, end)
+    _, figures = engagement.areas_of_events(events, by_area)
+    image, why = engagement.events_map(events, figures)
+    return (image if image is not None else message_svg(why)), "image/svg+xml"

@@ -31,6 +31,7 @@ urlpatterns = [
     path("workstreams/<int:pk>/edit/", views.workstream_edit, name="governance-workstream-edit"),
     path("grants/<int:pk>/return/", views.grant_return, name="governance-grant-return"),
     path("events/", views.event_list, name="governance-events"),
+    path("events/map.svg", views.events_map, name="governance-events-map"),
     path("events/<int:pk>/edit/", views.event_edit, name="governance-event-edit"),
     path("outreach/", views.outreach, name="governance-outreach"),
     path("papers/new/", views.briefing, name="governance-briefing"),

@@ -242,9 +242,21 @@ def event_list(request: HttpRequest) -> HttpResponse:
     by_area, note = engagement.ward_figures(start, end)
     areas, figures = engagement.areas_of_events(events, by_area)
     return render(request, "governance/events.html", {"areas": areas,
+        "no_map": engagement.map_unavailable(events, figures),
+        "map_alt": engagement.map_alt_text(events, figures, start, end),
+        "map_query": f"from={start:%Y-%m-%d}&to={end:%Y-%m-%d}",
         "title": f"{'Error: ' if form.errors else ''}Community engagement events", "events": events, "form": form,
         "wards": engagement.events_against_wards(events, figures), "note": note, "start": start, "end": end,
         "totals": services.engagement_totals(start, end), "can_record": services.policy.can_record_engagement(user)})
+
+
+def events_map(request: HttpRequest) -> HttpResponse:
+    start, end = _year(request)
+    image, content_type = services.events_map(request.user, start=start, end=end)
+    response = HttpResponse(image, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def outreach(request: HttpRequest) -> HttpResponse:
