@@ -80,7 +80,7 @@ def add_records(world: World) -> None:
     programme.save_by(None)
     session = services.record_outreach_session(None, programme, held_on=today - timedelta(days=3), attendees=20,
                                                tokens=["robin7", "star3"])
-    world.records.update({"gov_plan": plan, "gov_action": action, "gov_board": board, "gov_meeting": meeting,
+    world.records.update({"gov_plan": plan, "gov_priority": priority, "gov_action": action, "gov_board": board, "gov_meeting": meeting,
                           "gov_decision": decision, "gov_paper": paper, "gov_calendar": calendar_item,
                           "gov_grant": grant, "gov_workstream": workstream, "gov_event": event,
                           "gov_programme": programme, "gov_session": session, "gov_arising": arising,
@@ -252,6 +252,22 @@ PAGES: dict[str, tuple[Exercise, ...]] = {
     # The map of the events against the ward figures: an image for every reader (here, with no
     # boundaries loaded in the world, the small SVG saying so).
     "/governance/events/map.svg": (Exercise("signed_in"),),
+    "/governance/priorities/<int:pk>/edit/": (
+        Exercise("governance_manage", params={"pk": "gov_priority"}, reads=(Read("plan_priority", "gov_priority"),),
+                 refused="plan_priority"),
+        Exercise("governance_manage", "post", {"pk": "gov_priority"}, body=lambda w: {
+            "version": w.records["gov_priority"].version, "aim": "Fewer repeat victims of ASB",
+            "reason": "Refreshed at the SEG"}, refused="plan_priority"),
+    ),
+    **{f"/governance/{plural}/<int:pk>/archive/": (
+        Exercise(rule, params={"pk": key}, reads=(Read(kind, key),), refused=kind),
+        Exercise(rule, "post", {"pk": key}, body=lambda w, key=key: {
+            "version": w.records[key].version, "reason": "Replaced by the 2025 refresh"}, refused=kind),
+    ) for plural, kind, key, rule in (("plans", "plan", "gov_plan", "governance_manage"),
+                                      ("boards", "board", "gov_board", "governance_manage"),
+                                      ("grants", "grant", "gov_grant", "governance_manage"),
+                                      ("events", "event", "gov_event", "governance_record"))},
+    "/governance/archived/": (Exercise("governance_manage"),),
     "/governance/outreach/": (
         Exercise("signed_in", shown=(Shown("signed_in", "outreach_session", "gov_session", href("session-{pk}", "id")),)),
         Exercise("governance_record", "post", body=lambda w: {

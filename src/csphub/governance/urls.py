@@ -35,4 +35,10 @@ urlpatterns = [
     path("events/<int:pk>/edit/", views.event_edit, name="governance-event-edit"),
     path("outreach/", views.outreach, name="governance-outreach"),
     path("papers/new/", views.briefing, name="governance-briefing"),
+    path("priorities/<int:pk>/edit/", views.priority_edit, name="governance-priority-edit"),
+    path("plans/<int:pk>/archive/", views.archive, {"kind": "plan"}, name="governance-plan-archive"),
+    path("boards/<int:pk>/archive/", views.archive, {"kind": "board"}, name="governance-board-archive"),
+    path("grants/<int:pk>/archive/", views.archive, {"kind": "grant"}, name="governance-grant-archive"),
+    path("events/<int:pk>/archive/", views.archive, {"kind": "event"}, name="governance-event-archive"),
+    path("archived/", views.archived, name="governance-archived"),
 ]

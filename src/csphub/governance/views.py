@@ -507,3 +507,39 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "governance/action_edit.html", {
         "title": f"{'Error: ' if failed else ''}Change action {action.reference}", "action": action, "form": form,
         "archive": archive})
+
+
+def priority_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    priority = services.priority_for_change(request.user, pk)
+    form = forms.PriorityAimForm(request.POST or None, initial=_versioned(priority, aim=priority.aim))
+    saved, status = _submit(request, form, lambda d: services.change_priority_aim(request.user, priority, **d))
+    if saved is not None:
+        messages.success(request, f"The aim of priority {saved.number} changed")
+        return redirect("governance-plan", pk=priority.plan_id)
+    return _form_page(request, form, f"Change the aim of priority {priority.number}: {priority.title}",
+                      f"/governance/plans/{priority.plan_id}/", status)
+
+
+ARCHIVE_BACK = {"plan": "/governance/plans/{pk}/", "board": "/governance/boards/{pk}/",
+                "grant": "/governance/grants/{pk}/", "event": "/governance/events/"}
+ARCHIVE_DONE = {"plan": "governance-home", "board": "governance-boards", "grant": "governance-grants",
+                "event": "governance-events"}
+
+
+def archive(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    found = services.record_to_archive(request.user, kind, pk)
+    form = forms.ArchiveRecordForm(request.POST or None, initial=_versioned(found))
+    saved, status = _submit(request, form, lambda d: services.archive_record(request.user, kind, found, d["reason"],
+                                                                             expected_version=d["expected_version"]))
+    if saved is not None:
+        messages.success(request, f"{saved} archived; it is listed under archived records")
+        return redirect(ARCHIVE_DONE[kind])
+    name = getattr(found, "title", None) or str(found)
+    return _form_page(request, form, f"Archive {name}", ARCHIVE_BACK[kind].format(pk=found.pk), status,
+                      "Archiving takes it out of use. Nothing is deleted: it is kept, with its history, and "
+                      "listed under archived records.")
+
+
+def archived(request: HttpRequest) -> HttpResponse:
+    return render(request, "governance/archived.html", {"title": "Archived records",
+                                                        "records": services.archived_records(request.user)})
