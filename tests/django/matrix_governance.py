@@ -98,6 +98,7 @@ def _plan_csv(world: World) -> dict[str, Any]:
 
 
 PLAN = {"pk": "gov_plan"}
+ACTION_ID = {"action_id": "gov_action"}
 ACTION = {"pk": "gov_action"}
 PLAN_READ = Read("plan", "gov_plan")
 GRANT_READ = Read("grant", "gov_grant")
@@ -298,4 +299,36 @@ API_ROUTES: dict[str, tuple[Exercise, ...]] = {
         Exercise("signed_in", params={"grant_id": "gov_grant"}, reads=(GRANT_READ,), refused="grant"),),
     "GET /api/v1/governance/outreach/summary": (Exercise("signed_in"),),
     "GET /api/v1/governance/calendar/": (Exercise("signed_in"),),
+    # Changing records through the API, as the change pages do (PATCH; If-Match is left out here,
+    # so no version check: the stale case is tested in test_governance_api_edit.py).
+    "PATCH /api/v1/governance/plans/{plan_id}": (Exercise(
+        "governance_manage", params={"plan_id": "gov_plan"}, refused="plan", ok=200,
+        body=lambda w: {"aligned_to": "Safer in Kent"}),),
+    "PATCH /api/v1/governance/priorities/{priority_id}": (Exercise(
+        "governance_manage", params={"priority_id": "gov_priority"},
+        refused="plan_priority", ok=200, body=lambda w: {"aim": "Fewer repeat victims", "reason": "SEG refresh"}),),
+    "PATCH /api/v1/governance/actions/{action_id}": (Exercise(
+        "governance_manage", params=ACTION_ID, refused="plan_action", ok=200,
+        body=lambda w: {"target": 1200, "partners": ["Police"]}),),
+    "PATCH /api/v1/governance/boards/{board_id}": (Exercise(
+        "governance_manage", params={"board_id": "gov_board"}, refused="board",
+        ok=200, body=lambda w: {"chair_role": "CSP Manager", "standing_items": [["CCTV", "cctv"], ["Prevent", "prevent"]]}),),
+    "PATCH /api/v1/governance/meetings/{meeting_id}": (Exercise(
+        "governance_manage", params={"meeting_id": "gov_meeting"},
+        refused="board_meeting", ok=200, body=lambda w: {"place": "Civic Centre"}),),
+    "PATCH /api/v1/governance/decisions/{decision_id}": (Exercise(
+        "governance_manage", params={"decision_id": "gov_decision"},
+        refused="decision", ok=200, body=lambda w: {"text": "Agreed for the Mill Road cameras to be made permanent"}),),
+    "PATCH /api/v1/governance/meeting-actions/{meeting_action_id}": (Exercise(
+        "governance_manage", params={"meeting_action_id": "gov_arising"},
+        ok=200, body=lambda w: {"due_on": iso(w.today + timedelta(days=21))}),),
+    "PATCH /api/v1/governance/grants/{grant_id}": (Exercise(
+        "governance_manage", params={"grant_id": "gov_grant"}, refused="grant", ok=200,
+        body=lambda w: {"amount": "203000"}),),
+    "PATCH /api/v1/governance/workstreams/{workstream_id}": (Exercise(
+        "governance_manage", params={"workstream_id": "gov_workstream"}, ok=200,
+        body=lambda w: {"budget": "14000"}),),
+    "PATCH /api/v1/governance/events/{event_id}": (Exercise(
+        "governance_record", params={"event_id": "gov_event"}, refused="event",
+        ok=200, body=lambda w: {"attendees": {"students": 140}}),),
 }
