@@ -80,7 +80,7 @@ def add_records(world: World) -> None:
     programme.save_by(None)
     session = services.record_outreach_session(None, programme, held_on=today - timedelta(days=3), attendees=20,
                                                tokens=["robin7", "star3"])
-    world.records.update({"gov_plan": plan, "gov_action": action, "gov_board": board, "gov_meeting": meeting,
+    world.records.update({"gov_plan": plan, "gov_priority": priority, "gov_action": action, "gov_board": board, "gov_meeting": meeting,
                           "gov_decision": decision, "gov_paper": paper, "gov_calendar": calendar_item,
                           "gov_grant": grant, "gov_workstream": workstream, "gov_event": event,
                           "gov_programme": programme, "gov_session": session, "gov_arising": arising,
@@ -98,6 +98,7 @@ def _plan_csv(world: World) -> dict[str, Any]:
 
 
 PLAN = {"pk": "gov_plan"}
+ACTION_ID = {"action_id": "gov_action"}
 ACTION = {"pk": "gov_action"}
 PLAN_READ = Read("plan", "gov_plan")
 GRANT_READ = Read("grant", "gov_grant")
@@ -249,6 +250,25 @@ PAGES: dict[str, tuple[Exercise, ...]] = {
         Exercise("governance_record", "post", body=lambda w: {
             "title": "Dementia cafe talk", "held_on": iso(w.today), "place": "Library", "attendees": "older residents: 18"}),
     ),
+    # The map of the events against the ward figures: an image for every reader (here, with no
+    # boundaries loaded in the world, the small SVG saying so).
+    "/governance/events/map.svg": (Exercise("signed_in"),),
+    "/governance/priorities/<int:pk>/edit/": (
+        Exercise("governance_manage", params={"pk": "gov_priority"}, reads=(Read("plan_priority", "gov_priority"),),
+                 refused="plan_priority"),
+        Exercise("governance_manage", "post", {"pk": "gov_priority"}, body=lambda w: {
+            "version": w.records["gov_priority"].version, "aim": "Fewer repeat victims of ASB",
+            "reason": "Refreshed at the SEG"}, refused="plan_priority"),
+    ),
+    **{f"/governance/{plural}/<int:pk>/archive/": (
+        Exercise(rule, params={"pk": key}, reads=(Read(kind, key),), refused=kind),
+        Exercise(rule, "post", {"pk": key}, body=lambda w, key=key: {
+            "version": w.records[key].version, "reason": "Replaced by the 2025 refresh"}, refused=kind),
+    ) for plural, kind, key, rule in (("plans", "plan", "gov_plan", "governance_manage"),
+                                      ("boards", "board", "gov_board", "governance_manage"),
+                                      ("grants", "grant", "gov_grant", "governance_manage"),
+                                      ("events", "event", "gov_event", "governance_record"))},
+    "/governance/archived/": (Exercise("governance_manage"),),
     "/governance/outreach/": (
         Exercise("signed_in", shown=(Shown("signed_in", "outreach_session", "gov_session", href("session-{pk}", "id")),)),
         Exercise("governance_record", "post", body=lambda w: {
@@ -279,4 +299,36 @@ API_ROUTES: dict[str, tuple[Exercise, ...]] = {
         Exercise("signed_in", params={"grant_id": "gov_grant"}, reads=(GRANT_READ,), refused="grant"),),
     "GET /api/v1/governance/outreach/summary": (Exercise("signed_in"),),
     "GET /api/v1/governance/calendar/": (Exercise("signed_in"),),
+    # Changing records through the API, as the change pages do (PATCH; If-Match is left out here,
+    # so no version check: the stale case is tested in test_governance_api_edit.py).
+    "PATCH /api/v1/governance/plans/{plan_id}": (Exercise(
+        "governance_manage", params={"plan_id": "gov_plan"}, refused="plan", ok=200,
+        body=lambda w: {"aligned_to": "Safer in Kent"}),),
+    "PATCH /api/v1/governance/priorities/{priority_id}": (Exercise(
+        "governance_manage", params={"priority_id": "gov_priority"},
+        refused="plan_priority", ok=200, body=lambda w: {"aim": "Fewer repeat victims", "reason": "SEG refresh"}),),
+    "PATCH /api/v1/governance/actions/{action_id}": (Exercise(
+        "governance_manage", params=ACTION_ID, refused="plan_action", ok=200,
+        body=lambda w: {"target": 1200, "partners": ["Police"]}),),
+    "PATCH /api/v1/governance/boards/{board_id}": (Exercise(
+        "governance_manage", params={"board_id": "gov_board"}, refused="board",
+        ok=200, body=lambda w: {"chair_role": "CSP Manager", "standing_items": [["CCTV", "cctv"], ["Prevent", "prevent"]]}),),
+    "PATCH /api/v1/governance/meetings/{meeting_id}": (Exercise(
+        "governance_manage", params={"meeting_id": "gov_meeting"},
+        refused="board_meeting", ok=200, body=lambda w: {"place": "Civic Centre"}),),
+    "PATCH /api/v1/governance/decisions/{decision_id}": (Exercise(
+        "governance_manage", params={"decision_id": "gov_decision"},
+        refused="decision", ok=200, body=lambda w: {"text": "Agreed for the Mill Road cameras to be made permanent"}),),
+    "PATCH /api/v1/governance/meeting-actions/{meeting_action_id}": (Exercise(
+        "governance_manage", params={"meeting_action_id": "gov_arising"},
+        ok=200, body=lambda w: {"due_on": iso(w.today + timedelta(days=21))}),),
+    "PATCH /api/v1/governance/grants/{grant_id}": (Exercise(
+        "governance_manage", params={"grant_id": "gov_grant"}, refused="grant", ok=200,
+        body=lambda w: {"amount": "203000"}),),
+    "PATCH /api/v1/governance/workstreams/{workstream_id}": (Exercise(
+        "governance_manage", params={"workstream_id": "gov_workstream"}, ok=200,
+        body=lambda w: {"budget": "14000"}),),
+    "PATCH /api/v1/governance/events/{event_id}": (Exercise(
+        "governance_record", params={"event_id": "gov_event"}, refused="event",
+        ok=200, body=lambda w: {"attendees": {"students": 140}}),),
 }

@@ -563,6 +563,33 @@ def governance_papers(user: Any) -> QuerySet[Any]:
     return _governance(user, governance_models.Paper)
 
 
+def plan_priorities(user: Any) -> QuerySet[Any]:
+    return _governance(user, governance_models.Priority).filter(plan__archived_on__isnull=True)
+
+
+def _archived_governance(user: Any, model: type) -> QuerySet[Any]:
+    """Records archived (never deleted): listed for those who manage governance."""
+    if not can_manage_governance(user):
+        return model.objects.none()
+    return model.objects.filter(archived_on__isnull=False).order_by("-archived_on")
+
+
+def archived_plans(user: Any) -> QuerySet[Any]:
+    return _archived_governance(user, governance_models.Plan)
+
+
+def archived_boards(user: Any) -> QuerySet[Any]:
+    return _archived_governance(user, governance_models.Board)
+
+
+def archived_grants(user: Any) -> QuerySet[Any]:
+    return _archived_governance(user, governance_models.Grant)
+
+
+def archived_events(user: Any) -> QuerySet[Any]:
+    return _archived_governance(user, governance_models.Event)
+
+
 def can_manage_governance(user: Any) -> bool:
     """Create and change plans, boards, meetings, decisions and grants; import plans."""
     return role_of(user) in GOVERNANCE_MANAGE_ROLES

@@ -172,6 +172,11 @@ grant, grants = _reader("grant", policy.grants)
 event, events = _reader("event", policy.events)
 outreach_session, outreach_sessions = _reader("outreach_session", policy.outreach_sessions, "outreach session")
 governance_paper, governance_papers = _reader("governance_paper", policy.governance_papers, "paper")
+plan_priority, _ = _reader("plan_priority", policy.plan_priorities, "priority")
+_, archived_plans = _reader("plan", policy.archived_plans)
+_, archived_boards = _reader("board", policy.archived_boards)
+_, archived_grants = _reader("grant", policy.archived_grants)
+_, archived_events = _reader("event", policy.archived_events)
 # ---- end Governance ----
 
 # ---- Encampments ----

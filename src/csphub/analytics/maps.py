@@ -149,3 +149,135 @@ def map_of_point(con: duckdb.DuckDBPyConnection, longitude: float, latitude: flo
     if not areas:
         return None
     return location_map((longitude, latitude), areas, image_format=image_format, title=title)
+
+
+# ---- Wards shaded by a figure, with points on them (e.g. engagement events) -------------------
+
+#: Light to dark blue (GOV.UK blue tints): the ward shading; grey for a ward without a figure.
+SHADES = ("#e8f1f8", "#bcd4ea", "#8eb8dc", "#5694ca", "#1d70b8", "#003078")
+NO_FIGURE = "#f3f2f1"
+
+
+def newest_wards(con: duckdb.DuckDBPyConnection, codes: set[str] | None = None) -> list[MapArea]:
+    """The wards of the newest vintage loaded (only those in ``codes`` when given); [] when no
+    ward boundaries are loaded."""
+    import shapely
+
+    vintage = _newest(con, "ward")
+    if vintage is None:
+        return []
+    rows = con.execute("select code, coalesce(name, ''), geometry_wkb from boundaries "
+                       "where kind = 'ward' and vintage = ? order by code", [vintage]).fetchall()
+    return [MapArea("ward", code, name, shapely.from_wkb(wkb)) for code, name, wkb in rows
+            if codes is None or code in codes]
+
+
+def shade_bands(values: list[int], bands: int = len(SHADES)) -> list[int]:
+    """Upper bounds of equal-width bands from 0 to the largest value (at most ``bands``).
+
+    Examples:
+        >>> shade_bands([0, 30, 60, 90, 120, 150, 180])
+        [30, 60, 90, 120, 150, 180]
+        >>> shade_bands([])
+        []
+    """
+    top = max(values, default=0)
+    if top <= 0:
+        return [0] if values else []
+    step = max(1, -(-top // bands))
+    return [step * n for n in range(1, bands + 1) if step * (n - 1) < top]
+
+
+def _band(value: int, bounds: list[int]) -> int:
+    return next(n for n, bound in enumerate(bounds) if value <= bound or n == len(bounds) - 1)
+
+
+@dataclass(frozen=True)
+class MapPoint:
+    """A marker: where (longitude, latitude), how many things it stands for, and its label."""
+
+    longitude: float
+    latitude: float
+    count: int = 1
+    label: str = ""
+
+
+def ward_map(wards: list[MapArea], values: dict[str, int], points: list[MapPoint], *, value_label: str,
+             point_label: str, image_format: str = "svg") -> DrawnMap:
+    """The wards shaded by ``values`` (by ward code; a ward without a value is grey), each ward's
+    name at its centre, and the points on top (sized by their count); the legend sits below the
+    map, off the data.
+
+    Examples:
+        >>> import shapely
+        >>> wards = [MapArea("ward", "E1", "Castle", shapely.box(0, 51, 1, 52)),
+        ...          MapArea("ward", "E2", "Quay", shapely.box(1, 51, 2, 52))]
+        >>> drawn = ward_map(wards, {"E1": 40}, [MapPoint(0.5, 51.5, 2)], value_label="Crime and ASB",
+        ...                  point_label="Events")
+        >>> text = drawn.image.decode()
+        >>> 'id="ward-E1-band-5"' in text, 'id="ward-E2-no-figure"' in text, "Castle" in text
+        (True, True, True)
+    """
+    import shapely
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    if image_format not in ("svg", "png"):
+        raise ValueError(f"a map is drawn as svg or png, not {image_format!r}")
+    if not wards:
+        raise ValueError("a ward map needs at least one ward")
+    bounds = shade_bands([values[w.code] for w in wards if w.code in values])
+    figure = Figure(figsize=(7, 7.6), dpi=100)
+    ax = figure.add_axes((0.0, 0.22, 1.0, 0.78))
+    ax.set_gid("map-area")
+    for ward in wards:
+        value = values.get(ward.code)
+        colour = NO_FIGURE if value is None else SHADES[_band(value, bounds)]
+        gid = f"ward-{ward.code}-no-figure" if value is None else f"ward-{ward.code}-band-{_band(value, bounds)}"
+        for ring in _rings(ward.geometry):
+            x, y = ring.xy
+            ax.fill(x, y, facecolor=colour, edgecolor=WARD_COLOUR, linewidth=0.6, zorder=1, gid=gid)
+        centre = ward.geometry.representative_point()
+        dark = value is not None and _band(value, bounds) >= 3
+        ax.text(centre.x, centre.y, ward.name, fontsize=5.5, ha="center", va="center", zorder=3,
+                color="#ffffff" if dark else "#0b0c0c", gid=f"ward-{ward.code}-name")
+    if points:
+        ax.scatter([p.longitude for p in points], [p.latitude for p in points],
+                   s=[30 + 18 * min(p.count, 10) for p in points], c=POINT_COLOUR, edgecolors="white",
+                   linewidths=1.0, zorder=4, gid="map-points")
+        for p in points:
+            if p.count > 1:
+                ax.text(p.longitude, p.latitude, str(p.count), fontsize=6, color="white", ha="center",
+                        va="center", zorder=5, fontweight="bold")
+    min_x, min_y, max_x, max_y = shapely.union_all([w.geometry for w in wards]).bounds
+    pad_x, pad_y = (max_x - min_x) * 0.03, (max_y - min_y) * 0.03
+    ax.set_xlim(min_x - pad_x, max_x + pad_x)
+    ax.set_ylim(min_y - pad_y, max_y + pad_y)
+    ax.set_aspect(1.6)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    handles = [Patch(facecolor=SHADES[n], edgecolor=WARD_COLOUR, linewidth=0.5,
+                     label=f"{(bounds[n - 1] + 1) if n else 0} to {bound}") for n, bound in enumerate(bounds)]
+    handles.append(Patch(facecolor=NO_FIGURE, edgecolor=WARD_COLOUR, linewidth=0.5, label="no figure"))
+    handles.append(Line2D([], [], marker="o", linestyle="", markerfacecolor=POINT_COLOUR, markeredgecolor="white",
+                          markersize=8, label=point_label))
+    legend = figure.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.01, 0.035), ncol=3, fontsize=7,
+                           frameon=False, title=value_label, title_fontsize=7.5, alignment="left")
+    legend.set_gid("map-legend")
+    figure.text(0.01, 0.01, "Boundaries: ONS (OGL v3.0). Crime and ASB: data.police.uk (OGL v3.0).", fontsize=6,
+                color="#505a5f")
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format=image_format, metadata={"Date": None} if image_format == "svg" else None)
+    return DrawnMap(buffer.getvalue(), image_format, (min_x, min_y, max_x, max_y))
+
+
+def message_svg(message: str) -> bytes:
+    """A small SVG saying why there is no map, so a map address always answers with an image."""
+    from xml.sax.saxutils import escape
+
+    return ('<svg xmlns="http://www.w3.org/2000/svg" width="480" height="60" viewBox="0 0 480 60" role="img">'
+            f'<title>{escape(message)}</title><text x="8" y="34" font-family="sans-serif" font-size="13" '
+            f'fill="#505a5f">{escape(message)}</text></svg>').encode()

@@ -86,3 +86,85 @@ def events_against_wards(events: Iterable[Event], figures: dict[str, dict[str, A
         row["asb_rank"] = rank
     unranked = [dict(r, asb_rank=None) for r in rows.values() if r["asb"] is None]
     return ranked + sorted(unranked, key=lambda r: -r["events"])
+
+
+NO_BOUNDARIES = "No map: ward boundaries are not loaded (csphub boundaries load wards.geojson); the table below has the figures."
+NO_WARDS = "No map: the ward boundaries loaded hold none of these wards; the table below has the figures."
+POINT_LABEL = "Events (at the ward's centre: an event records its ward, not a map point)"
+
+
+def _map_wards(con: duckdb.DuckDBPyConnection, events: list[Event], figures: dict[str, dict[str, Any]]) -> list[Any]:
+    from csphub.analytics.maps import newest_wards
+
+    codes = set(figures) | {e.ward_code for e in events if e.ward_code}
+    return newest_wards(con, codes) if codes else []
+
+
+def _ward_boundaries(con: duckdb.DuckDBPyConnection) -> int:
+    row = con.execute("select count(*) from boundaries where kind = 'ward'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def map_unavailable(events: Iterable[Event], figures: dict[str, dict[str, Any]]) -> str:
+    """"" when the events map can be drawn, else the sentence the events page shows instead."""
+    path = load_settings().warehouse_path
+    if not path.exists():
+        return NO_BOUNDARIES
+    from csphub.analytics.warehouse import open_warehouse
+
+    try:
+        with open_warehouse(path, read_only=True) as con:
+            if _ward_boundaries(con) == 0:
+                return NO_BOUNDARIES
+            return "" if _map_wards(con, list(events), figures) else NO_WARDS
+    except duckdb.Error as e:
+        log.warning("events map check failed: %s", e)
+        return "No map: the boundaries could not be read just now; the table below has the figures."
+
+
+def events_map(events: Iterable[Event], figures: dict[str, dict[str, Any]], *, image_format: str = "svg"
+               ) -> tuple[bytes | None, str]:
+    """(the map of the wards shaded by crime and ASB, with the events on them; or None and why).
+
+    Each ward is shaded by its crime and ASB together in the period (the figures of
+    :func:`ward_figures`); an event is drawn at its ward's centre (events record their ward, not a
+    map point), one marker per ward with the number of events in it."""
+    from csphub.analytics.maps import MapPoint, ward_map
+    from csphub.analytics.warehouse import open_warehouse
+
+    events = list(events)
+    path = load_settings().warehouse_path
+    if not path.exists():
+        return None, NO_BOUNDARIES
+    try:
+        with open_warehouse(path, read_only=True) as con:
+            if _ward_boundaries(con) == 0:
+                return None, NO_BOUNDARIES
+            wards = _map_wards(con, events, figures)
+    except duckdb.Error as e:
+        log.warning("events map failed: %s", e)
+        return None, "No map: the boundaries could not be read just now."
+    if not wards:
+        return None, NO_WARDS
+    per_ward: dict[str, int] = {}
+    for e in events:
+        if e.ward_code:
+            per_ward[e.ward_code] = per_ward.get(e.ward_code, 0) + 1
+    points = []
+    for ward in wards:
+        if ward.code in per_ward:
+            centre = ward.geometry.representative_point()
+            points.append(MapPoint(centre.x, centre.y, per_ward[ward.code], ward.name))
+    values = {code: int(f["crime"]) + int(f["asb"]) for code, f in figures.items()}
+    drawn = ward_map(wards, values, points, value_label="Crime and ASB recorded in the period (count per ward)",
+                     point_label=POINT_LABEL, image_format=image_format)
+    return drawn.image, ""
+
+
+def map_alt_text(events: Iterable[Event], figures: dict[str, dict[str, Any]], start: date, end: date) -> str:
+    """The map's alternative text: what it shows, and that the table below has the same figures."""
+    events = list(events)
+    placed = sum(1 for e in events if e.ward_code)
+    return (f"Map of the wards shaded by crime and ASB recorded from {start:%B %Y} to {end:%B %Y}, darker for more, "
+            f"with {placed} of {len(events)} events marked at their ward's centre. The table below gives the same "
+            "figures ward by ward.")

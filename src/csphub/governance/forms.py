@@ -282,6 +282,18 @@ class ArchiveForm(GovukForm):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="Why it is taken out of the plan")
 
 
+class PriorityAimForm(GovukForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    aim = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=5000,
+                          label="What the priority sets out to do")
+    reason = forms.CharField(max_length=300, label="Why it changes", help_text="Kept with the priority's history")
+
+
+class ArchiveRecordForm(GovukForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, label="Why it is archived")
+
+
 def _lines(text: str) -> list[str]:
     return [line.strip()[:200] for line in (text or "").splitlines() if line.strip()]
 

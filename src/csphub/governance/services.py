@@ -352,6 +352,72 @@ def archive_action(user: Any, action: Action, reason: str, *, channel: str = Cha
     return action
 
 
+def priority_for_change(user: Any, pk: object, *, channel: str = Channel.WEB) -> Priority:
+    """A priority (audited as viewed) for a manager about to change its aim."""
+    priority = reads.plan_priority(user, pk, purpose="priority change", channel=channel)
+    require_manager(user)
+    return priority
+
+
+def _reason(reason: str) -> str:
+    if not (reason or "").strip():
+        raise RuleRefused("reason_needed", "Say why the change is made.", "reason")
+    return reason.strip()
+
+
+def change_priority_aim(user: Any, priority: Priority, *, aim: str, reason: str, expected_version: int | None = None,
+                        channel: str = Channel.WEB) -> Priority:
+    """Change what a priority sets out to do, saying why (the reason is kept on its history
+    row). Refused (StaleEdit) if the priority changed since the form was opened."""
+    require_manager(user)
+    lock(priority)
+    priority.check_version(expected_version)
+    why = _reason(reason)
+    priority.aim = aim.strip()
+    priority._change_reason = why[:100]  # django-simple-history keeps it on the history row
+    priority.save_by(user)
+    record(user, Audit.CHANGED, "plan_priority", priority.pk, channel=channel, summary="aim")
+    return priority
+
+
+#: What may be archived from its page, by kind: (the reader, who may, the audit's object type).
+ARCHIVABLE = {"plan": (reads.plan, require_manager), "board": (reads.board, require_manager),
+              "grant": (reads.grant, require_manager), "event": (reads.event, require_recorder)}
+
+
+def record_to_archive(user: Any, kind: str, pk: object, *, channel: str = Channel.WEB) -> Any:
+    """The plan, board, grant or event (audited as viewed) for someone about to archive it."""
+    reader, may = ARCHIVABLE[kind]
+    found = reader(user, pk, purpose=f"{kind} archive", channel=channel)
+    may(user)
+    return found
+
+
+def archive_record(user: Any, kind: str, record_: Any, reason: str, *, expected_version: int | None = None,
+                   channel: str = Channel.WEB) -> Any:
+    """Archive a plan, board, grant or event with a reason: it is kept, with its history, and
+    listed among the archived records (never deleted). A stale form is refused (StaleEdit)."""
+    ARCHIVABLE[kind][1](user)
+    lock(record_)
+    record_.check_version(expected_version)
+    try:
+        record_.archive(user, reason)
+    except ValueError as e:
+        raise RuleRefused("archive_reason", str(e), "reason") from e
+    record(user, Audit.ARCHIVED, kind, record_.pk, channel=channel)
+    return record_
+
+
+def archived_records(user: Any, *, channel: str = Channel.WEB) -> dict[str, list[Any]]:
+    """The archived plans, boards, grants and events (each list audited by id), newest first."""
+    require_manager(user)
+    purpose = "archived records"
+    return {"plans": list(reads.archived_plans(user, purpose=purpose, channel=channel)),
+            "boards": list(reads.archived_boards(user, purpose=purpose, channel=channel)),
+            "grants": list(reads.archived_grants(user, purpose=purpose, channel=channel)),
+            "events": list(reads.archived_events(user, purpose=purpose, channel=channel))}
+
+
 # ---- Boards, meetings, the agenda --------------------------------------------------------------
 
 
@@ -1044,4 +1110,27 @@ def find_plan(name: str) -> Plan:
     if found is None:
         known = ", ".join(Plan.objects.values_list("name", flat=True)) or "none yet"
         raise NotFoundError(f"No plan {name!r}. Known plans: {known}.")
+    return found
+
+
+def events_map(user: Any, *, start: date, end: date, channel: str = Channel.WEB) -> tuple[bytes, str]:
+    """(the SVG map of the wards shaded by crime and ASB with the period's events on them; the
+    content type). With no boundaries loaded, a small SVG saying so (still an image)."""
+    from csphub.analytics.maps import message_svg
+
+    from . import engagement
+
+    events = event_list(user, start=start, end=end, channel=channel)
+    by_area, _ = engagement.ward_figures(start, end)
+    _, figures = engagement.areas_of_events(events, by_area)
+    image, why = engagement.events_map(events, figures)
+    return (image if image is not None else message_svg(why)), "image/svg+xml"
+
+
+def agency_named(name: str, field: str) -> Agency:
+    """An agency by its name (case-insensitive), for the API; RuleRefused naming the field if
+    there is none."""
+    found = Agency.objects.filter(name__iexact=name.strip()).first()
+    if found is None:
+        raise RuleRefused("unknown_agency", f"No agency called {name!r}.", field)
     return found

@@ -242,9 +242,21 @@ def event_list(request: HttpRequest) -> HttpResponse:
     by_area, note = engagement.ward_figures(start, end)
     areas, figures = engagement.areas_of_events(events, by_area)
     return render(request, "governance/events.html", {"areas": areas,
+        "no_map": engagement.map_unavailable(events, figures),
+        "map_alt": engagement.map_alt_text(events, figures, start, end),
+        "map_query": f"from={start:%Y-%m-%d}&to={end:%Y-%m-%d}",
         "title": f"{'Error: ' if form.errors else ''}Community engagement events", "events": events, "form": form,
         "wards": engagement.events_against_wards(events, figures), "note": note, "start": start, "end": end,
         "totals": services.engagement_totals(start, end), "can_record": services.policy.can_record_engagement(user)})
+
+
+def events_map(request: HttpRequest) -> HttpResponse:
+    start, end = _year(request)
+    image, content_type = services.events_map(request.user, start=start, end=end)
+    response = HttpResponse(image, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def outreach(request: HttpRequest) -> HttpResponse:
@@ -495,3 +507,39 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "governance/action_edit.html", {
         "title": f"{'Error: ' if failed else ''}Change action {action.reference}", "action": action, "form": form,
         "archive": archive})
+
+
+def priority_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    priority = services.priority_for_change(request.user, pk)
+    form = forms.PriorityAimForm(request.POST or None, initial=_versioned(priority, aim=priority.aim))
+    saved, status = _submit(request, form, lambda d: services.change_priority_aim(request.user, priority, **d))
+    if saved is not None:
+        messages.success(request, f"The aim of priority {saved.number} changed")
+        return redirect("governance-plan", pk=priority.plan_id)
+    return _form_page(request, form, f"Change the aim of priority {priority.number}: {priority.title}",
+                      f"/governance/plans/{priority.plan_id}/", status)
+
+
+ARCHIVE_BACK = {"plan": "/governance/plans/{pk}/", "board": "/governance/boards/{pk}/",
+                "grant": "/governance/grants/{pk}/", "event": "/governance/events/"}
+ARCHIVE_DONE = {"plan": "governance-home", "board": "governance-boards", "grant": "governance-grants",
+                "event": "governance-events"}
+
+
+def archive(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    found = services.record_to_archive(request.user, kind, pk)
+    form = forms.ArchiveRecordForm(request.POST or None, initial=_versioned(found))
+    saved, status = _submit(request, form, lambda d: services.archive_record(request.user, kind, found, d["reason"],
+                                                                             expected_version=d["expected_version"]))
+    if saved is not None:
+        messages.success(request, f"{saved} archived; it is listed under archived records")
+        return redirect(ARCHIVE_DONE[kind])
+    name = getattr(found, "title", None) or str(found)
+    return _form_page(request, form, f"Archive {name}", ARCHIVE_BACK[kind].format(pk=found.pk), status,
+                      "Archiving takes it out of use. Nothing is deleted: it is kept, with its history, and "
+                      "listed under archived records.")
+
+
+def archived(request: HttpRequest) -> HttpResponse:
+    return render(request, "governance/archived.html", {"title": "Archived records",
+                                                        "records": services.archived_records(request.user)})
