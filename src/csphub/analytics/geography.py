@@ -228,7 +228,7 @@ def load_population(
             f"""insert into population
             select trim({_q(code_col)}), ?, sum(try_cast(replace(trim({_q(value_col)}), ',', '') as double)), ?
             from {table} where {valid} group by 1""",
-            [year, source or str(path)],
+            [year, source or path.name],
         )
         rows = con.execute("select count(*) from population where year = ?", [year]).fetchall()[0][0]
         con.execute(f"drop table {table}")

@@ -7,6 +7,7 @@ area's tables.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -68,7 +69,19 @@ def area_population(con: duckdb.DuckDBPyConnection, area: Area, ward_vintage: st
     wards: dict[str, float] = {}
     for _, ward, pop, _ in rows:
         wards[ward] = wards.get(ward, 0) + pop
-    return sum(lsoa.values()), chosen, rows[0][3], lsoa, wards
+    return sum(lsoa.values()), chosen, source_name(rows[0][3]), lsoa, wards
+
+
+def source_name(source: str | None) -> str | None:
+    """A source as a reader sees it: a file's name, never the local path it was loaded from
+    (a population loaded without --source before the loader stored the name).
+
+    >>> source_name('/home/me/data/lsoa21_population.csv'), source_name('ONS mid-2022')
+    ('lsoa21_population.csv', 'ONS mid-2022')
+    """
+    if source and ('/' in source or '\\' in source):
+        return re.split(r'[/\\]', source.rstrip('/\\'))[-1]
+    return source
 
 
 def load_area_data(con: duckdb.DuckDBPyConnection, area: Area, start: date, end: date,
