@@ -42,5 +42,6 @@ def flagged_months(figures: dict, series: str | None = None) -> set[str]:
 
 
 def mark(month_key: str, figures: dict, series: str | None = None) -> str:
-    """'2018-12 *' when the month is flagged, else the month."""
-    return f"{month_key} {MARK}" if month_key in flagged_months(figures, series) else month_key
+    """'Dec 2018 *' when the month is flagged, else the month ('Dec 2018')."""
+    name = _month(month_key)
+    return f"{name} {MARK}" if month_key in flagged_months(figures, series) else name

@@ -105,7 +105,7 @@ def hotspot_sentences(hot: dict) -> list[str]:
         lsoas = sum(len(c["lsoas"]) for c in clusters)
         places = "; ".join(c["summary"] for c in clusters[:3])
         more = f"; and {len(clusters) - 3} more" if len(clusters) > 3 else ""
-        out.append(f"{lsoas} LSOA{'s are' if lsoas != 1 else ' is'} statistically significant {name} "
+        out.append(f"{lsoas} LSOA{'s are' if lsoas != 1 else ' is a'} statistically significant {name} "
                    f"hotspot{'s' if lsoas != 1 else ''} ({test}), in {len(clusters)} "
                    f"cluster{'s' if len(clusters) != 1 else ''}: {places}{more}.")
     return out
@@ -191,7 +191,7 @@ def _hotspot_prompts(figures: dict) -> list[str]:
             top = clusters[0]
             place = top.get("place") or ", ".join(top.get("wards") or [])
             out.append(f"{len(clusters)} {name} hotspot cluster{'s' if len(clusters) != 1 else ''} "
-                       f"(the largest: {place}, {len(top['lsoas'])} LSOAs): what will the partnership do there?")
+                       f"(the largest: {place}, {len(top['lsoas'])} LSOA{'s' if len(top['lsoas']) != 1 else ''}): what will the partnership do there?")
     return out
 
 

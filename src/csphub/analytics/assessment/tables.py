@@ -74,7 +74,7 @@ def _trend_months(row: dict, figures: dict) -> str:
 
 
 def _summary(crime: dict, asb: dict, figures: dict) -> ReportTable:
-    return ReportTable("Summary", "Summary", ["Measure", "Crime (excluding ASB)", "ASB"], [
+    return ReportTable("Summary", "Crime and ASB: level, rate and change", ["Measure", "Crime (excluding ASB)", "ASB"], [
         ["Total", _total(crime), _total(asb)],
         [_rate_label(crime, asb), _num(crime["rate_per_1000"]), _num(asb["rate_per_1000"])],
         ["95% CI of the rate", _ci(crime), _ci(asb)],
@@ -234,7 +234,7 @@ def report_tables(figures: dict) -> list[ReportTable]:
                      for w in asb.get("top_wards", [])]),
         ReportTable("Wards", "Crime and ASB by ward",
                     ["Ward", "Population", "Crime", "Crime per 1,000", "Change", "ASB", "ASB per 1,000"],
-                    [[w["ward_name"], _num(w["population"]), _num(w["crime"]),
+                    [[w["ward_name"], "" if w["population"] is None else _num(round(w["population"])), _num(w["crime"]),
                       _num(w["crime_rate_per_1000"]),
                       "" if w["crime_change"] is None else
                       f"{'' if w['crime_change_percent'] is None else format(w['crime_change_percent'], '+.1f') + '% '}"
