@@ -23,9 +23,20 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from csphub.audit.services import Action, Channel, record, record_list
-from csphub.errors import CsphubError, NotFoundError
+from csphub.errors import CsphubError, NotFoundError, RuleRefused
 
 from .models import Agency, ApiToken, Membership, Role
+
+
+def agency_named(value: Agency | str, field: str = "agency") -> Agency:
+    """An agency given as a record or by name (case-insensitive); RuleRefused naming ``field``
+    if there is none. The one lookup every domain's forms and API routes use."""
+    if isinstance(value, Agency):
+        return value
+    agency = Agency.objects.filter(name__iexact=value.strip()).first()
+    if agency is None:
+        raise RuleRefused("unknown_agency", f"No agency called {value!r}.", field)
+    return agency
 
 
 def find_agency(name_or_id: str) -> Agency:

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
-from csphub.casework.services import agency_named
+from csphub.accounts.services import agency_named
 from csphub.core.api import (
     API,
     ERRORS,

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from csphub.access import policy, reads, roles
 from csphub.accounts.models import Agency, Membership, Role
+from csphub.accounts.services import agency_named
 from csphub.audit.services import Action, Channel, record
 from csphub.core import penalties
 from csphub.core.models import lock
@@ -119,16 +120,6 @@ def _agency(user: Any) -> Agency:
     if m is None:
         raise PermissionRefused("Your account has no agency; ask your agency admin.")
     return m.agency
-
-
-def agency_named(value: Agency | str, field: str = "agency") -> Agency:
-    """An agency given as a record or by name (case-insensitive); RuleRefused if unknown."""
-    if isinstance(value, Agency):
-        return value
-    agency = Agency.objects.filter(name__iexact=value.strip()).first()
-    if agency is None:
-        raise RuleRefused("unknown_agency", f"No agency called {value!r}.", field)
-    return agency
 
 
 def case_type_named(value: CaseType | str) -> CaseType:

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from csphub.access import policy, reads, roles
 from csphub.accounts.models import Agency
+from csphub.accounts.services import agency_named
 from csphub.audit.services import Action, Channel, record
 from csphub.casework import rules as casework_rules
 from csphub.casework import services as casework
@@ -552,7 +553,7 @@ def record_decision(user: Any, pk: object, *, decision: str, owner_agency: Agenc
         raise PermissionRefused("Decisions are recorded by the daily meeting's officers and supervisors.")
     if not decision.strip():
         raise RuleRefused("decision_required", "Say what was decided.", "decision")
-    found = Decision(entry=entry, decision=decision.strip(), owner_agency=casework.agency_named(owner_agency, "owner_agency"),
+    found = Decision(entry=entry, decision=decision.strip(), owner_agency=agency_named(owner_agency, "owner_agency"),
                      due_on=due_on)
     with transaction.atomic():
         found.save_by(user)
@@ -668,7 +669,7 @@ def day_counts(day: date) -> list[dict[str, Any]]:
 def set_distribution(agency: Agency | str, emails: Sequence[str]) -> Distribution:
     """Put an agency on the dial-in distribution (its officers and supervisors see the morning
     view), with the team inboxes the digest email goes to."""
-    found = casework.agency_named(agency)
+    found = agency_named(agency)
     bad = [e for e in emails if "@" not in e or any(c.isspace() for c in e.strip())]
     if bad:
         raise RuleRefused("bad_email", f"Not email addresses: {', '.join(bad)}.", "email")
@@ -678,7 +679,7 @@ def set_distribution(agency: Agency | str, emails: Sequence[str]) -> Distributio
 
 
 def remove_from_distribution(agency: Agency | str) -> bool:
-    found = casework.agency_named(agency)
+    found = agency_named(agency)
     removed, _ = Distribution.objects.filter(agency=found).delete()
     record(None, Action.CHANGED, "dialin_distribution", found.pk, channel=Channel.CLI, summary="removed")
     return bool(removed)

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
+from csphub.accounts.services import agency_named
 from csphub.core.api import API, ERRORS, Day, Id, ListParams, Page, etag, if_match, page, text
 from csphub.errors import RuleRefused
 
@@ -323,8 +324,8 @@ def patch_action(request: HttpRequest, response: HttpResponse, action_id: Id, bo
     action, _ = services.action_view(request.auth, action_id, channel=API)
     values = dict(sent)
     if "lead_agency" in values:
-        values["led_by"] = services.agency_named(values.pop("lead_agency"), "lead_agency")
-    partners = [services.agency_named(n, "partners") for n in values.pop("partners")] if "partners" in values else None
+        values["led_by"] = agency_named(values.pop("lead_agency"), "lead_agency")
+    partners = [agency_named(n, "partners") for n in values.pop("partners")] if "partners" in values else None
     action = services.change_action(request.auth, action, expected_version=if_match(request), partners=partners,
                                     channel=API, **values)
     return _changed(response, action, sent)
@@ -348,7 +349,7 @@ def patch_board(request: HttpRequest, response: HttpResponse, board_id: Id, body
     board = services.board_for_change(request.auth, board_id, channel=API)
     values = dict(sent)
     if "members" in values:
-        values["members"] = [services.agency_named(n, "members") for n in values["members"]]
+        values["members"] = [agency_named(n, "members") for n in values["members"]]
     board = services.change_board(request.auth, board, expected_version=if_match(request), channel=API, **values)
     return _changed(response, board, sent)
 
@@ -404,7 +405,7 @@ def patch_meeting_action(request: HttpRequest, response: HttpResponse, meeting_a
     sent = body.dict(exclude_unset=True)
     _no_nulls(sent)
     action = services.meeting_action_for_change(request.auth, meeting_action_id, channel=API)
-    owner = (services.agency_named(sent["owner_agency"], "owner_agency") if "owner_agency" in sent
+    owner = (agency_named(sent["owner_agency"], "owner_agency") if "owner_agency" in sent
              else action.owner_agency)
     action = services.change_meeting_action(request.auth, action, description=sent.get("description", action.description),
                                             owner_agency=owner, due_on=sent.get("due_on", action.due_on),
@@ -431,7 +432,7 @@ def patch_grant(request: HttpRequest, response: HttpResponse, grant_id: Id, body
     grant = services.grant_for_change(request.auth, grant_id, channel=API)
     values = dict(sent)
     if "lead_agency" in values:
-        values["led_by"] = services.agency_named(values.pop("lead_agency"), "lead_agency")
+        values["led_by"] = agency_named(values.pop("lead_agency"), "lead_agency")
     grant = services.change_grant(request.auth, grant, expected_version=if_match(request), channel=API, **values)
     return _changed(response, grant, sent)
 
@@ -477,7 +478,7 @@ def patch_event(request: HttpRequest, response: HttpResponse, event_id: Id, body
     _no_nulls(sent)
     event = services.event_for_change(request.auth, event_id, channel=API)
     values = dict(sent)
-    partners = [services.agency_named(n, "partners") for n in values.pop("partners")] if "partners" in values else None
+    partners = [agency_named(n, "partners") for n in values.pop("partners")] if "partners" in values else None
     event = services.change_event(request.auth, event, expected_version=if_match(request), partners=partners,
                                   channel=API, **values)
     return _changed(response, event, sent)

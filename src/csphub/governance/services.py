@@ -1127,10 +1127,3 @@ def events_map(user: Any, *, start: date, end: date, channel: str = Channel.WEB)
     return (image if image is not None else message_svg(why)), "image/svg+xml"
 
 
-def agency_named(name: str, field: str) -> Agency:
-    """An agency by its name (case-insensitive), for the API; RuleRefused naming the field if
-    there is none."""
-    found = Agency.objects.filter(name__iexact=name.strip()).first()
-    if found is None:
-        raise RuleRefused("unknown_agency", f"No agency called {name!r}.", field)
-    return found

@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 
+from csphub.accounts.services import agency_named
 from csphub.casework import services as casework_services
 from csphub.core.api import API, ERRORS, BodyId, Day, Id, ListParams, Page, if_match, page, text
 
@@ -147,7 +148,7 @@ def list_meetings(request: HttpRequest, panel_id: Id, params: Query[ListParams])
 def create_meeting(request: HttpRequest, panel_id: Id, payload: MeetingIn) -> Any:
     panel = services.get_panel(request.auth, panel_id, channel=API, purpose="api panel meeting")
     meeting = services.hold_meeting(request.auth, panel, held_on=payload.held_on,
-                                    agencies=[casework_services.agency_named(n, "agencies") for n in payload.agencies],
+                                    agencies=[agency_named(n, "agencies") for n in payload.agencies],
                                     attendees=payload.attendees, minutes=payload.minutes, channel=API)
     return Status(201, meeting_out(meeting))
 
@@ -189,7 +190,7 @@ def list_actions(request: HttpRequest, referral_id: Id, params: Query[ListParams
              summary="Agree an action owned by a member agency (it reaches that agency's inbox)")
 def create_action(request: HttpRequest, referral_id: Id, payload: ActionIn) -> Any:
     referral = services.get_referral(request.auth, referral_id, channel=API, purpose="api panel action")
-    owner = casework_services.agency_named(payload.owner_agency, "owner_agency")  # add_action refuses a non-member
+    owner = agency_named(payload.owner_agency, "owner_agency")  # add_action refuses a non-member
     action = services.add_action(request.auth, referral, description=payload.description, owner_agency=owner,
                                  due_on=payload.due_on, channel=API)
     return Status(201, action_out(action))

@@ -119,11 +119,11 @@ def test_the_banner_counts_months_in_good_grammar(medway):
     one_flagged = copy.deepcopy(figures)
     one_flagged["coverage"]["months_incomplete"] = ["2024-04"]
     text = re.sub(r"\s+", " ", " ".join(_read(render_html(one_flagged, report_tables(one_flagged), [])).parts))
-    assert "Apr 2024 looks incomplete" in text
+    assert "this month looks incomplete: Apr 2024" in text
     two = copy.deepcopy(figures)
     two["coverage"]["months_incomplete"] = ["2024-04", "2024-05"]
     text = re.sub(r"\s+", " ", " ".join(_read(render_html(two, report_tables(two), [])).parts))
-    assert "Apr 2024 and May 2024 look incomplete" in text
+    assert "these months look incomplete: Apr 2024, May 2024" in text
 
 
 def test_one_hotspot_lsoa_reads_as_one(medway):

@@ -84,7 +84,7 @@ def test_each_chart_is_the_first_image_under_its_section_with_its_caption_after_
                              ("Seasonality", "Crime by month against the same months a year earlier"),
                              ("Breakdown of crime types", "Recorded crime by crime group"),
                              ("Anti-social behaviour (ASB)", "ASB by month against the same months a year earlier"),
-                             ("Hotspots", "Recorded crime per 1,000 by ward")):
+                             ("Wards and hotspots", "Recorded crime per 1,000 by ward")):
         section = under(items, heading)
         first = [style for style, _ in section].index("image")
         assert section[first + 1][0] == "Caption" and section[first + 1][1].startswith(caption), heading
@@ -125,7 +125,7 @@ def test_the_incomplete_month_is_footnoted_under_the_month_table(word):
     note = section[table + 1][1]
     assert note.startswith("* Looks incomplete") and "Dec 2023 crime" in note
     month_table = next(t for t in word.tables if t.cell(0, 0).text == "Month")
-    assert "2023-12 *" in [row.cells[0].text for row in month_table.rows]
+    assert "Dec 2023 *" in [row.cells[0].text for row in month_table.rows]
 
 
 def test_sources_are_named_and_populations_are_whole_numbers(word, partial_report):
