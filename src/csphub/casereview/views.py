@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from csphub.casework import services as casework_services
-from csphub.core.forms import show_refusal
+from csphub.core.forms import attempt, show_refusal
 from csphub.errors import NotFoundError, RuleRefused, StaleEdit
 
 from . import forms, history, letters, services
@@ -140,15 +140,9 @@ def discretion(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.DiscretionForm(request.POST or None, initial={"version": app.version})
     status = 200
     if request.method == "POST" and form.is_valid():
-        try:
-            services.decide_discretionary(user, app, reason=form.cleaned_data["reason"],
-                                          expected_version=form.cleaned_data["version"])
-        except StaleEdit as e:
-            show_refusal(form, e)
-            status = 409
-        except RuleRefused as e:
-            show_refusal(form, e)
-        else:
+        decided, status = attempt(form, lambda: services.decide_discretionary(
+            user, app, reason=form.cleaned_data["reason"], expected_version=form.cleaned_data["version"]))
+        if decided is not None:
             messages.success(request, "A review will be held at the partnership's discretion")
             return redirect("case-review", pk=app.pk)
     return _form_page(request, "casereview/discretion.html", {
@@ -197,17 +191,11 @@ def meeting_correct(request: HttpRequest, pk: int) -> HttpResponse:
         came = [services.AttendanceInput(agency=a["agency"], name_role=a["name_role"])
                 for a in attendees.cleaned_data if a.get("agency") and a.get("name_role")]
         d = form.cleaned_data
-        try:
-            result = services.correct_meeting(
-                user, app, held_on=d["held_on"], chair=d["chair"], independent_chair=d["independent_chair"],
-                documents=d["documents"], attendees=came, reason=d["correction_reason"],
-                expected_version=d["version"])
-        except StaleEdit as e:
-            show_refusal(form, e)
-            status = 409
-        except RuleRefused as e:
-            show_refusal(form, e)
-        else:
+        result, status = attempt(form, lambda: services.correct_meeting(
+            user, app, held_on=d["held_on"], chair=d["chair"], independent_chair=d["independent_chair"],
+            documents=d["documents"], attendees=came, reason=d["correction_reason"],
+            expected_version=d["version"]))
+        if result is not None:
             messages.success(request, result.message)
             for effect in result.effects:
                 messages.warning(request, effect)

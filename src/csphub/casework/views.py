@@ -15,8 +15,8 @@ from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseNot
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from csphub.core.forms import show_refusal
-from csphub.errors import RuleRefused, StaleEdit
+from csphub.core.forms import attempt, show_refusal
+from csphub.errors import RuleRefused
 
 from . import chronology, corrections, exports, find, forms, history, letters, pages, services
 from .models import CaseType, Intervention
@@ -467,15 +467,10 @@ def correction_page(kind: str) -> Callable[..., HttpResponse]:
         if request.method == "POST" and form.is_valid():
             changes = (form.changes() if hasattr(form, "changes")  # type: ignore[attr-defined]
                        else {name: form.cleaned_data[name] for name in spec.fields})
-            try:
-                result = corrections.correct(user, kind, target, changes, reason=form.cleaned_data["correction_reason"],
-                                             expected_version=form.cleaned_data["version"])
-            except StaleEdit as e:
-                show_refusal(form, e)
-                status = 409
-            except RuleRefused as e:
-                show_refusal(form, e)
-            else:
+            result, status = attempt(form, lambda: corrections.correct(
+                user, kind, target, changes, reason=form.cleaned_data["correction_reason"],
+                expected_version=form.cleaned_data["version"]))
+            if result is not None:
                 messages.success(request, result.message)
                 for effect in result.effects:
                     messages.warning(request, effect)

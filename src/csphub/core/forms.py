@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 
+from csphub.errors import RuleRefused, StaleEdit
 from django import forms
 
 WIDGET_CLASSES: dict[type, str] = {
@@ -112,6 +114,20 @@ def show_refusal(form: Any, error: Any) -> None:
     fields = [(error.field, error.reason), *[(f, m) for _, m, f in error.others]]
     for field, message in fields:
         form.add_error(field if field in form.fields else None, message)
+
+
+def attempt[T](form: Any, save: Callable[[], T]) -> tuple[T | None, int]:
+    """Call ``save`` for a valid posted form: (its result, 200); or, when a rule refuses, the
+    refusal on the form and (None, 200); or, when the record changed since the form was shown,
+    the refusal on the form and (None, 409), nothing saved."""
+    try:
+        return save(), 200
+    except StaleEdit as e:
+        show_refusal(form, e)
+        return None, 409
+    except RuleRefused as e:
+        show_refusal(form, e)
+        return None, 200
 
 
 # ---- The GOV.UK date input: day, month and year in three boxes (issue 12, item 9) ------------

@@ -12,8 +12,8 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from csphub.core.forms import show_refusal
-from csphub.errors import InputFileError, RuleRefused, StaleEdit
+from csphub.core.forms import attempt, show_refusal
+from csphub.errors import InputFileError, RuleRefused
 
 from . import engagement, forms, pages, plan_files, rules, services
 
@@ -312,14 +312,7 @@ def _submit(request: HttpRequest, form: Any, save: Callable[[dict[str, Any]], An
         return None, 200
     data = dict(form.cleaned_data)
     data["expected_version"] = data.pop("version", None)
-    try:
-        return save(data), 200
-    except StaleEdit as e:
-        show_refusal(form, e)
-        return None, 409
-    except RuleRefused as e:
-        show_refusal(form, e)
-        return None, 200
+    return attempt(form, lambda: save(data))
 
 
 def _new(data: dict[str, Any]) -> dict[str, Any]:
