@@ -219,6 +219,7 @@ def ward_map(wards: list[MapArea], values: dict[str, int], points: list[MapPoint
         (True, True, True)
     """
     import shapely
+    from matplotlib.artist import Artist
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
@@ -259,7 +260,7 @@ def ward_map(wards: list[MapArea], values: dict[str, int], points: list[MapPoint
     ax.set_yticks([])
     for spine in ax.spines.values():
         spine.set_visible(False)
-    handles = [Patch(facecolor=SHADES[n], edgecolor=WARD_COLOUR, linewidth=0.5,
+    handles: list[Artist] = [Patch(facecolor=SHADES[n], edgecolor=WARD_COLOUR, linewidth=0.5,
                      label=f"{(bounds[n - 1] + 1) if n else 0} to {bound}") for n, bound in enumerate(bounds)]
     handles.append(Patch(facecolor=NO_FIGURE, edgecolor=WARD_COLOUR, linewidth=0.5, label="no figure"))
     handles.append(Line2D([], [], marker="o", linestyle="", markerfacecolor=POINT_COLOUR, markeredgecolor="white",

@@ -11,7 +11,9 @@ a change ``+17.9% (rise)`` a signed percentage beside its words. Other text stay
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from csphub.analytics.assessment.tables import ReportTable
 from csphub.spreadsheets import Formatted, Sheet, write_xlsx
@@ -90,7 +92,7 @@ def table_rows(table: ReportTable) -> list[list]:
         else:
             rows.append(list(row))
     columns: list[str] = []
-    splitters = []
+    splitters: list[Callable[[Any], list[Any]]] = []
     for index, heading in enumerate(table.columns):
         values = [r[index] for r in rows if index < len(r) and r[index] not in ("", None)]
         if index and values and all(_is(INTERVAL, v) for v in values):
