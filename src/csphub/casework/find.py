@@ -253,8 +253,10 @@ def location_page(user: Any, pk: object, *, channel: str = Channel.WEB) -> dict[
 def location_map(user: Any, pk: object, *, channel: str = Channel.WEB) -> bytes:
     """The SVG map of a place the user may see (read through access, audited), or an SVG saying
     why there is none (e.g. boundaries not loaded)."""
-    from .geography import map_of, placeholder_svg
+    from csphub.analytics.maps import message_svg
+
+    from .geography import map_of
 
     location = reads.location(user, pk, purpose="location map", channel=channel)
     image, why = map_of(location)
-    return image if image is not None else placeholder_svg(why)
+    return image if image is not None else message_svg(why)

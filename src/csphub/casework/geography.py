@@ -124,12 +124,3 @@ def can_map(location: Any) -> str:
     except duckdb.Error as e:
         log.warning("map check of location %s failed: %s", location.pk, e)
         return "No map: the boundaries could not be read just now."
-
-
-def placeholder_svg(message: str) -> bytes:
-    """A small SVG saying there is no map, so the map address always answers with an image."""
-    from xml.sax.saxutils import escape
-
-    return ('<svg xmlns="http://www.w3.org/2000/svg" width="400" height="60" viewBox="0 0 400 60" role="img">'
-            f'<title>{escape(message)}</title><text x="8" y="34" font-family="sans-serif" font-size="13" '
-            f'fill="#505a5f">{escape(message)}</text></svg>').encode()
