@@ -12,8 +12,11 @@ The law (Criminal Justice and Public Order Act 1994, "CJPOA"):
 - s61 (police): two or more persons trespassing with the common purpose of residing, the
   occupier having taken reasonable steps to ask them to leave, and either damage, disruption or
   distress (as amended by the Police, Crime, Sentencing and Courts Act 2022) or six or more
-  vehicles between them. From 28 June 2022 (PCSC Act 2022 s83) the power reaches land forming
-  part of a highway and returning within 12 months (was 3) is an offence.
+  vehicles between them. From 28 June 2022 (PCSC Act 2022 s84) the power reaches land forming
+  part of a highway and returning within 12 months (was 3) is an offence. The threshold stays
+  six: the Home Office consulted in 2019-20 on lowering it to two, but s84 as enacted only
+  rewrote paragraph (a) (damage, disruption or distress) and prefixed (b) with "in either case";
+  the "six or more vehicles" of s61(1)(b) was not amended.
 - s62 (police): seizure of a vehicle of a person who failed to leave, or returned, after s61.
 - s60C (police; inserted by PCSC Act 2022 s83, from 28 June 2022): the offence of residing, or
   intending to reside, on land without consent in or with a vehicle, having caused or being
@@ -101,13 +104,14 @@ class DatedPeriod:
 RETURN_PERIODS: tuple[DatedPeriod, ...] = (
     DatedPeriod(S77, date(1994, 11, 3), 3),      # s77(3)(b)
     DatedPeriod(S61, date(1994, 11, 3), 3),      # s61(4)(b) as enacted
-    DatedPeriod(S61, PCSC_2022_COMMENCED, 12),   # PCSC Act 2022 s83
+    DatedPeriod(S61, PCSC_2022_COMMENCED, 12),   # PCSC Act 2022 s84(4)-(5): s61(4ZA)
     DatedPeriod(S62A, date(2003, 1, 27), 3),     # s62B(2) as enacted
     DatedPeriod(S62A, PCSC_2022_COMMENCED, 12),  # PCSC Act 2022 s84
     DatedPeriod(S60C, PCSC_2022_COMMENCED, 12),  # s60C(2)(b)
 )
 
-#: s61(1)(b): "six or more vehicles" between them (the alternative to damage/disruption/distress).
+#: s61(1)(b): "six or more vehicles" between them (the alternative to damage/disruption/distress);
+#: unchanged by PCSC Act 2022 s84 (the consultation's "two" was not enacted).
 S61_MIN_VEHICLES = 6
 S61_MIN_PERSONS = 2
 #: CPR 55.21: an interim possession order claim within 28 days of learning of the occupation.
