@@ -289,7 +289,8 @@ def _place_names(text: str) -> tuple[str, ...]:
 
 
 PENALTY_KINDS = ("pspo", "cpn")
-#: The 2014 Act's cap (ss52(6), 68(6)); csphub.core.penalties holds the dated table.
+#: The 2014 Act's cap (ss52(6), 68(6)), the first row of csphub.core.penalties' dated table
+#: (which reads it from here: settings sits below core and checks amounts against it).
 ACT_2014_CAP = 100
 
 

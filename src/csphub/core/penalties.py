@@ -30,6 +30,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from csphub.settings import ACT_2014_CAP
+
 PSPO = "pspo"  # breach of a Public Spaces Protection Order, ASBCPA 2014 s68
 CPN = "cpn"    # breach of a Community Protection Notice, ASBCPA 2014 s52
 
@@ -50,8 +52,8 @@ class PenaltyCap:
 
 
 PENALTY_CAPS: tuple[PenaltyCap, ...] = (
-    PenaltyCap(PSPO, date(2014, 10, 20), 100, "ASBCPA 2014 s68(6); commenced 20 Oct 2014 (SI 2014/2590)"),
-    PenaltyCap(CPN, date(2014, 10, 20), 100, "ASBCPA 2014 s52(6); commenced 20 Oct 2014 (SI 2014/2590)"),
+    PenaltyCap(PSPO, date(2014, 10, 20), ACT_2014_CAP, "ASBCPA 2014 s68(6); commenced 20 Oct 2014 (SI 2014/2590)"),
+    PenaltyCap(CPN, date(2014, 10, 20), ACT_2014_CAP, "ASBCPA 2014 s52(6); commenced 20 Oct 2014 (SI 2014/2590)"),
     # Crime and Policing Bill 2025 cl. 4: GBP 500 for both, from a date still to be confirmed.
 )
 
