@@ -321,7 +321,24 @@ def correction_form(model: type, fields: tuple[str, ...], *, owners: Any = None)
         max_length=REASON_MAX, label="Why are you correcting this?",
         help_text="For example: date of birth confirmed from the tenancy agreement. It is kept with the change in "
                   "the record's history.")
+
+    def changes(self: GovukForm) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in fields}
+
+    attrs["changes"] = changes
     return type(f"Correct{model.__name__}Form", (GovukForm,), attrs)
+
+
+def correction_form_for(kind: str, model: type, fields: tuple[str, ...], target: Any,
+                        case: AsbCase | None) -> tuple[type[GovukForm], dict[str, Any]]:
+    """The correction form for a record of ``kind`` and its starting values: a risk assessment's
+    answers asked question by question, a task's owner chosen from the agencies on its case,
+    any other record field by field as stored. Each form's ``changes()`` gives what to save."""
+    if kind == "risk_assessment":
+        return risk_correction_form(), risk_initial(target.answers)
+    owners = task_owners(case) if kind == "task" and case is not None else None
+    current = {name: getattr(target, model._meta.get_field(name).attname) for name in fields}
+    return correction_form(model, fields, owners=owners), current
 
 
 def task_owners(case: AsbCase) -> Any:

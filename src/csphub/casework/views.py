@@ -455,18 +455,11 @@ def correction_page(kind: str) -> Callable[..., HttpResponse]:
         corrections.require_correct(user, kind, target)
         spec = corrections.SPECS[kind]
         case = spec.case_of(target)
-        if kind == "risk_assessment":  # one field of answers, asked question by question
-            form_class = forms.risk_correction_form()
-            current = forms.risk_initial(target.answers)
-        else:
-            form_class = forms.correction_form(spec.model, spec.fields,
-                                               owners=forms.task_owners(case) if kind == "task" and case else None)
-            current = {name: getattr(target, spec.model._meta.get_field(name).attname) for name in spec.fields}
+        form_class, current = forms.correction_form_for(kind, spec.model, spec.fields, target, case)
         form = form_class(request.POST or None, initial={**current, "version": corrections.version_of(target)})
         status = 200
         if request.method == "POST" and form.is_valid():
-            changes = (form.changes() if hasattr(form, "changes")  # type: ignore[attr-defined]
-                       else {name: form.cleaned_data[name] for name in spec.fields})
+            changes = form.changes()  # type: ignore[attr-defined]
             result, status = attempt(form, lambda: corrections.correct(
                 user, kind, target, changes, reason=form.cleaned_data["correction_reason"],
                 expected_version=form.cleaned_data["version"]))
