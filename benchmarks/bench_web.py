@@ -143,7 +143,8 @@ def _session_cookie(port: int) -> str:
 def _first_case(port: int, token: str) -> int:
     con = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     con.request("GET", "/api/v1/cases/?limit=1", headers={"Authorization": f"Bearer {token}"})
-    return json.loads(con.getresponse().read())[0]["id"]
+    answer = json.loads(con.getresponse().read())
+    return answer["items"][0]["id"]  # list routes answer in an envelope: items, total, next
 
 
 def load(port: int, path: str, headers: dict[str, str], clients: int, requests: int) -> dict[str, float]:
