@@ -212,3 +212,48 @@ def test_a_meeting_moved_its_action_arising_and_an_event_corrected_on_their_page
         "attendees": "students: 140\nstaff: 6"}).status_code == 302
     event.refresh_from_db()
     assert event.attendee_total == 146
+
+
+def test_calendar_deadlines_are_emailed_to_the_partnership_admins_inside_their_reminder_window(council, police):
+    """A statutory deadline 28 days off (its reminder window) is emailed to the partnership admin,
+    not to an officer; one 29 days off, one done and one archived are not counted; the email
+    names no deadline. With no partnership admin, the supervisors are reminded instead."""
+    today = date(2026, 3, 3)
+    admin = create_user("partnership_admin", council, "csp.admin")
+    admin.email = "csp.admin@example.org"
+    admin.save()
+    officer = create_user("officer", council, "an.officer")
+    officer.email = "an.officer@example.org"
+    officer.save()
+    supervisor = create_user("supervisor", police, "a.supervisor")
+    supervisor.email = "a.supervisor@example.org"
+    supervisor.save()
+    due = services.add_statutory_deadline(None, "strategic_assessment", today + timedelta(days=28))
+    services.add_statutory_deadline(None, "sv_strategy", today + timedelta(days=29))
+    done = services.add_statutory_deadline(None, "sv_needs_assessment", today - timedelta(days=3))
+    done.done_on = today - timedelta(days=5)
+    done.save()
+    archived = services.add_statutory_deadline(None, "cdp_jna_review", today - timedelta(days=1))
+    archived.archived_on = today
+    archived.save()
+    overdue = services.add_statutory_deadline(None, "cdp_jna_addendum", today - timedelta(days=1))
+
+    assert reminders.deadlines_waiting(today) == 2  # the one 28 days off and the overdue one
+    run = reminders.send_reminders(today)
+    assert run.emailed == 1 and [m.to for m in mail.outbox] == [["csp.admin@example.org"]]
+    body = mail.outbox[0].body
+    assert "- 2 calendar deadlines coming up or overdue" in body
+    for word in ("Strategic Assessment", "Combating", "Serious Violence"):
+        assert word not in body + mail.outbox[0].subject
+
+    overdue.done_on, due.done_on = today, today
+    overdue.save()
+    due.save()
+    assert reminders.deadlines_waiting(today) == 0
+    assert reminders.deadlines_waiting(today + timedelta(days=1)) == 1  # the 29-day one is now 28 days off
+    admin.is_active = False
+    admin.save()
+    reminders.send_reminders(today + timedelta(days=1))
+    assert [m.to for m in mail.outbox[1:]] == [["a.supervisor@example.org"]]
+    assert "- 1 calendar deadline coming up or overdue" in mail.outbox[1].body
+    assert ReminderSent.objects.get(user=supervisor).items == 1

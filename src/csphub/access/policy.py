@@ -595,6 +595,18 @@ def can_manage_governance(user: Any) -> bool:
     return role_of(user) in GOVERNANCE_MANAGE_ROLES
 
 
+def calendar_keepers() -> QuerySet[Any]:
+    """Who is reminded of the partnership's calendar (statutory deadlines, annual attendances):
+    its active partnership admins, the CSP team who keep it; where there is none, the active
+    supervisors, who may also mark the items done."""
+    for roles_ in ([Role.PARTNERSHIP_ADMIN], [Role.SUPERVISOR]):
+        members = Membership.objects.filter(role__in=roles_).values("user_id")
+        keepers = get_user_model().objects.filter(id__in=members, is_active=True)
+        if keepers.exists():
+            return keepers
+    return get_user_model().objects.none()
+
+
 def can_record_engagement(user: Any) -> bool:
     """Record events and anonymous outreach sessions."""
     return role_of(user) in GOVERNANCE_RECORD_ROLES

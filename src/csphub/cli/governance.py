@@ -454,7 +454,9 @@ def governance() -> None:
 def governance_remind(day: str | None, days: int) -> None:
     """Email each person with governance work waiting how much is waiting: plan actions they
     lead without an update for the last quarter that ended, meeting actions they own past their
-    due date, and returns of their agency's grants due within --days days. One email per person
+    due date, returns of their agency's grants due within --days days, and (to the partnership
+    admins who keep the calendar) statutory deadlines and annual attendances in their reminder
+    window or overdue. One email per person
     per day (running it again the same day sends nothing more); the email holds counts and a
     link only. Prints how many were emailed."""
     today = _date(day, "--day") if day else date.today()

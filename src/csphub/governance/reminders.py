@@ -8,7 +8,11 @@ What is waiting for whom:
 - an action arising from a meeting, past its due date and not done: its owner, or the owner
   agency's officers and supervisors;
 - a grant's return due within ``days`` days (default 14), or overdue, and not marked sent: the
-  grant's lead agency's officers and supervisors (who record its returns).
+  grant's lead agency's officers and supervisors (who record its returns);
+- a calendar item (a statutory deadline, an annual attendance, a report) not done and inside
+  its own reminder window (``remind_days`` before it is due, as the calendar page shows it) or
+  overdue: the partnership admins who keep the calendar, or, when there is none, the
+  supervisors (access.policy.calendar_keepers).
 
 The email holds counts and a link only, like the inbox's (csphub.inbox.services): no name, no
 action, meeting or grant. Those who chose never to be emailed (their inbox setting) are not.
@@ -39,7 +43,14 @@ from csphub.inbox.models import EmailChoice
 from csphub.inbox.services import email_choice, site_url
 
 from . import rules
-from .models import Action, MeetingAction, QuarterlyUpdate, ReminderSent, ReportingDate
+from .models import (
+    Action,
+    CalendarItem,
+    MeetingAction,
+    QuarterlyUpdate,
+    ReminderSent,
+    ReportingDate,
+)
 
 DEFAULT_DAYS = 14
 
@@ -51,13 +62,15 @@ class Waiting:
     updates: int = 0  # plan actions without an update for the last quarter
     overdue: int = 0  # actions arising past their due date
     returns: int = 0  # grant returns due soon or overdue
+    deadlines: int = 0  # calendar items in their reminder window or overdue
 
     @property
     def total(self) -> int:
-        return self.updates + self.overdue + self.returns
+        return self.updates + self.overdue + self.returns + self.deadlines
 
     def __add__(self, other: Waiting) -> Waiting:
-        return Waiting(self.updates + other.updates, self.overdue + other.overdue, self.returns + other.returns)
+        return Waiting(self.updates + other.updates, self.overdue + other.overdue, self.returns + other.returns,
+                       self.deadlines + other.deadlines)
 
 
 def last_quarter(today: date) -> rules.Quarter:
@@ -83,6 +96,8 @@ def reminder_email(waiting: Waiting, quarter: rules.Quarter, days: int, site: st
         lines.append(f"- {_plural(waiting.overdue, 'meeting action', 'meeting actions')} past the due date")
     if waiting.returns:
         lines.append(f"- {_plural(waiting.returns, 'grant return', 'grant returns')} due within {days} days or overdue")
+    if waiting.deadlines:
+        lines.append(f"- {_plural(waiting.deadlines, 'calendar deadline', 'calendar deadlines')} coming up or overdue")
     subject = f"CSP Hub: {_plural(waiting.total, 'partnership governance item needs', 'partnership governance items need')} you"
     body = ("Partnership governance work is waiting for you on CSP Hub:\n\n" + "\n".join(lines) + "\n\n"
             f"Sign in to see it: {site}/governance/\n\n"
@@ -127,7 +142,21 @@ def waiting_by_user(today: date, days: int = DEFAULT_DAYS) -> dict[int, Waiting]
                                        grant__archived_on__isnull=True)
     for (agency_id,) in due.values_list("grant__led_by_id"):
         add(None, None, agency_id, Waiting(returns=1))
+    deadlines = deadlines_waiting(today)
+    if deadlines:
+        for uid in policy.calendar_keepers().values_list("pk", flat=True):
+            found[uid] = found[uid] + Waiting(deadlines=deadlines)
     return dict(found)
+
+
+def deadlines_waiting(today: date) -> int:
+    """Calendar items not done (nor archived, nor of an archived board) that are in their own
+    reminder window or overdue on ``today`` (rules.deadline_state)."""
+    items = (CalendarItem.objects.filter(archived_on__isnull=True, done_on__isnull=True)
+             .filter(Q(board__isnull=True) | Q(board__archived_on__isnull=True))
+             .values_list("due_on", "remind_days"))
+    return sum(rules.deadline_state(due_on, remind_days, today).status in ("remind", "overdue")
+               for due_on, remind_days in items)
 
 
 @dataclass(frozen=True)
