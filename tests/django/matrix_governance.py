@@ -266,6 +266,8 @@ PAGES: dict[str, tuple[Exercise, ...]] = {
             "version": w.records[key].version, "reason": "Replaced by the 2025 refresh"}, refused=kind),
     ) for plural, kind, key, rule in (("plans", "plan", "gov_plan", "governance_manage"),
                                       ("boards", "board", "gov_board", "governance_manage"),
+                                      ("meetings", "board_meeting", "gov_meeting", "governance_manage"),
+                                      ("decisions", "decision", "gov_decision", "governance_manage"),
                                       ("grants", "grant", "gov_grant", "governance_manage"),
                                       ("events", "event", "gov_event", "governance_record"))},
     "/governance/archived/": (Exercise("governance_manage"),),

@@ -11,7 +11,7 @@ import pytest
 
 from csphub.audit.models import AuditEntry
 from csphub.governance import services
-from csphub.governance.models import Board, Event, Grant, Plan, Priority
+from csphub.governance.models import Board, Decision, Event, Grant, MeetingAction, Plan, Priority
 
 from .factories import create_agency, create_user
 
@@ -71,3 +71,37 @@ def test_records_are_archived_with_a_reason_kept_and_listed(client, manager, cou
     officer = create_user("officer", council)
     client.force_login(officer)
     assert client.get("/governance/archived/").status_code == 403
+
+
+def test_a_meeting_entered_in_error_and_a_decision_are_archived_and_leave_the_register(client, manager, council):
+    """A duplicate meeting archived takes its decision out of the register and its overdue
+    action out of the reminders; a single decision archived leaves its meeting's other one."""
+    board = services.create_board(None, name="Strategic Executive Group", short_name="SEG", members=[council],
+                                  standing_items=[])
+    kept = services.schedule_meeting(None, board, held_on=date(2025, 6, 12))
+    duplicate = services.schedule_meeting(None, board, held_on=date(2025, 6, 13))
+    stays = services.record_decision(None, kept, text="Agreed for these cameras to be made permanent", topic="cctv")
+    wrong = services.record_decision(None, kept, text="Agreed the wrong thing")
+    gone = services.record_decision(None, duplicate, text="Agreed twice by mistake")
+    services.add_meeting_action(None, duplicate, description="Circulate the minutes", owner_agency=council,
+                                due_on=date(2025, 6, 20))
+    client.force_login(manager)
+    page = client.get(f"/governance/meetings/{kept.pk}/").content.decode()
+    assert f'href="/governance/meetings/{kept.pk}/archive/"' in page and f'href="/governance/decisions/{wrong.pk}/archive/"' in page
+
+    archived = client.post(f"/governance/decisions/{wrong.pk}/archive/", {"version": wrong.version, "reason": "Minuted in error"})
+    assert archived.status_code == 302 and archived["Location"] == f"/governance/meetings/{kept.pk}/"
+    meeting = client.post(f"/governance/meetings/{duplicate.pk}/archive/", {"version": duplicate.version, "reason": "Entered twice"})
+    assert meeting.status_code == 302 and meeting["Location"] == f"/governance/boards/{board.pk}/"
+
+    register = client.get("/governance/decisions/").content.decode()
+    assert f'id="decision-{stays.pk}"' in register
+    assert f'id="decision-{wrong.pk}"' not in register and f'id="decision-{gone.pk}"' not in register
+    assert client.get(f"/governance/meetings/{duplicate.pk}/").status_code == 404
+    assert Decision.objects.get(pk=wrong.pk).archived_reason == "Minuted in error"  # kept, not deleted
+    assert MeetingAction.objects.filter(meeting=duplicate).count() == 1
+    from csphub.governance import reminders
+    assert not any(w.overdue for w in reminders.waiting_by_user(date(2025, 7, 1)).values())
+    listed = client.get("/governance/archived/").content.decode()
+    assert f'id="archived-meetings-{duplicate.pk}"' in listed and "Entered twice" in listed
+    assert f'id="archived-decisions-{wrong.pk}"' in listed and "Decision of SEG 12 June 2025: Agreed the wrong thing" in listed

@@ -544,7 +544,9 @@ def board_meetings(user: Any) -> QuerySet[Any]:
 
 
 def decisions(user: Any) -> QuerySet[Any]:
-    return _governance(user, governance_models.Decision)
+    """The register: decisions of meetings not archived (a meeting archived as entered in
+    error takes its decisions out of the register with it)."""
+    return _governance(user, governance_models.Decision).filter(meeting__archived_on__isnull=True)
 
 
 def grants(user: Any) -> QuerySet[Any]:
@@ -588,6 +590,14 @@ def archived_grants(user: Any) -> QuerySet[Any]:
 
 def archived_events(user: Any) -> QuerySet[Any]:
     return _archived_governance(user, governance_models.Event)
+
+
+def archived_meetings(user: Any) -> QuerySet[Any]:
+    return _archived_governance(user, governance_models.Meeting)
+
+
+def archived_decisions(user: Any) -> QuerySet[Any]:
+    return _archived_governance(user, governance_models.Decision)
 
 
 def can_manage_governance(user: Any) -> bool:

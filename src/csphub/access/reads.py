@@ -177,6 +177,8 @@ _, archived_plans = _reader("plan", policy.archived_plans)
 _, archived_boards = _reader("board", policy.archived_boards)
 _, archived_grants = _reader("grant", policy.archived_grants)
 _, archived_events = _reader("event", policy.archived_events)
+_, archived_meetings = _reader("board_meeting", policy.archived_meetings, "meeting")
+_, archived_decisions = _reader("decision", policy.archived_decisions)
 # ---- end Governance ----
 
 # ---- Encampments ----

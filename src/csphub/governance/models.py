@@ -269,6 +269,10 @@ class Decision(BaseRecord):
     class Meta:
         ordering = ["-meeting__held_on", "id"]
 
+    def __str__(self) -> str:
+        text = self.text if len(self.text) <= 60 else self.text[:59] + "…"
+        return f"{self.get_kind_display()} of {self.meeting}: {text}"
+
 
 class MeetingAction(BaseRecord):
     """An action arising from a meeting, with its owner and due date."""

@@ -382,11 +382,13 @@ def change_priority_aim(user: Any, priority: Priority, *, aim: str, reason: str,
 
 #: What may be archived from its page, by kind: (the reader, who may, the audit's object type).
 ARCHIVABLE = {"plan": (reads.plan, require_manager), "board": (reads.board, require_manager),
+              "board_meeting": (reads.board_meeting, require_manager), "decision": (reads.decision, require_manager),
               "grant": (reads.grant, require_manager), "event": (reads.event, require_recorder)}
 
 
 def record_to_archive(user: Any, kind: str, pk: object, *, channel: str = Channel.WEB) -> Any:
-    """The plan, board, grant or event (audited as viewed) for someone about to archive it."""
+    """The plan, board, meeting, decision, grant or event (audited as viewed) for someone about
+    to archive it."""
     reader, may = ARCHIVABLE[kind]
     found = reader(user, pk, purpose=f"{kind} archive", channel=channel)
     may(user)
@@ -395,8 +397,10 @@ def record_to_archive(user: Any, kind: str, pk: object, *, channel: str = Channe
 
 def archive_record(user: Any, kind: str, record_: Any, reason: str, *, expected_version: int | None = None,
                    channel: str = Channel.WEB) -> Any:
-    """Archive a plan, board, grant or event with a reason: it is kept, with its history, and
-    listed among the archived records (never deleted). A stale form is refused (StaleEdit)."""
+    """Archive a plan, board, meeting, decision, grant or event with a reason: it is kept, with
+    its history, and listed among the archived records (never deleted). A meeting archived takes
+    its decisions out of the register and its actions arising out of the reminders. A stale
+    form is refused (StaleEdit)."""
     ARCHIVABLE[kind][1](user)
     lock(record_)
     record_.check_version(expected_version)
@@ -409,11 +413,15 @@ def archive_record(user: Any, kind: str, record_: Any, reason: str, *, expected_
 
 
 def archived_records(user: Any, *, channel: str = Channel.WEB) -> dict[str, list[Any]]:
-    """The archived plans, boards, grants and events (each list audited by id), newest first."""
+    """The archived plans, boards, meetings, decisions, grants and events (each list audited by
+    id), newest first."""
     require_manager(user)
     purpose = "archived records"
     return {"plans": list(reads.archived_plans(user, purpose=purpose, channel=channel)),
             "boards": list(reads.archived_boards(user, purpose=purpose, channel=channel)),
+            "meetings": list(reads.archived_meetings(user, purpose=purpose, channel=channel).select_related("board")),
+            "decisions": list(reads.archived_decisions(user, purpose=purpose, channel=channel)
+                              .select_related("meeting__board")),
             "grants": list(reads.archived_grants(user, purpose=purpose, channel=channel)),
             "events": list(reads.archived_events(user, purpose=purpose, channel=channel))}
 

@@ -39,6 +39,8 @@ urlpatterns = [
     path("plans/<int:pk>/archive/", views.archive, {"kind": "plan"}, name="governance-plan-archive"),
     path("boards/<int:pk>/archive/", views.archive, {"kind": "board"}, name="governance-board-archive"),
     path("grants/<int:pk>/archive/", views.archive, {"kind": "grant"}, name="governance-grant-archive"),
+    path("meetings/<int:pk>/archive/", views.archive, {"kind": "board_meeting"}, name="governance-meeting-archive"),
+    path("decisions/<int:pk>/archive/", views.archive, {"kind": "decision"}, name="governance-decision-archive"),
     path("events/<int:pk>/archive/", views.archive, {"kind": "event"}, name="governance-event-archive"),
     path("archived/", views.archived, name="governance-archived"),
 ]

@@ -514,9 +514,12 @@ def priority_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 ARCHIVE_BACK = {"plan": "/governance/plans/{pk}/", "board": "/governance/boards/{pk}/",
+                "board_meeting": "/governance/meetings/{pk}/", "decision": "/governance/meetings/{found.meeting_id}/",
                 "grant": "/governance/grants/{pk}/", "event": "/governance/events/"}
-ARCHIVE_DONE = {"plan": "governance-home", "board": "governance-boards", "grant": "governance-grants",
-                "event": "governance-events"}
+#: Where an archive sends the user: the list the record left (a meeting: its board; a decision: its meeting).
+ARCHIVE_DONE = {"plan": "/governance/", "board": "/governance/boards/", "board_meeting": "/governance/boards/{found.board_id}/",
+                "decision": "/governance/meetings/{found.meeting_id}/", "grant": "/governance/grants/",
+                "event": "/governance/events/"}
 
 
 def archive(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
@@ -526,9 +529,9 @@ def archive(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
                                                                              expected_version=d["expected_version"]))
     if saved is not None:
         messages.success(request, f"{saved} archived; it is listed under archived records")
-        return redirect(ARCHIVE_DONE[kind])
+        return redirect(ARCHIVE_DONE[kind].format(found=found))
     name = getattr(found, "title", None) or str(found)
-    return _form_page(request, form, f"Archive {name}", ARCHIVE_BACK[kind].format(pk=found.pk), status,
+    return _form_page(request, form, f"Archive {name}", ARCHIVE_BACK[kind].format(pk=found.pk, found=found), status,
                       "Archiving takes it out of use. Nothing is deleted: it is kept, with its history, and "
                       "listed under archived records.")
 
