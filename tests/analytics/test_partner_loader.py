@@ -110,6 +110,13 @@ def test_each_builtin_profile_loads_its_own_columns_with_known_counts(con, tmp_p
     path = write_csv_file(tmp_path / f"{dataset}.csv", header, rows)
     summary = load(con, path, dataset)
     assert summary.rows_loaded == 6 and summary.rows_quarantined == 0 and summary.rows_unplaced == 0
+    if profile.measure == "snapshot":  # a count on a day: counted by month, never added up over months
+        by_month = {(r["month"], r["category"]): r["count"] for r in
+                    count_partner(con, dataset, TESTFORD_AREA, None, None, ["month", "category"])}
+        assert by_month == {("2024-01", "A"): 10, ("2024-02", "B"): 11, ("2024-03", "A"): 12, ("2024-01", "B"): 13}
+        with pytest.raises(ValueError, match="snapshot counts .* in 3 months"):
+            count_partner(con, dataset, TESTFORD_AREA, None, None, ["category"])
+        return
     counts = {r["category"]: r["count"] for r in
               count_partner(con, dataset, TESTFORD_AREA, None, None, ["category"])}
     if profile.aggregated:

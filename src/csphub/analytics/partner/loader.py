@@ -758,7 +758,9 @@ def profile_json(profile: Profile) -> str:
                        "unit": profile.unit, "section": profile.section, "caveats": list(profile.caveats),
                        "source": profile.source, "rate": profile.rate, "aggregated": profile.aggregated,
                        "period_kind": profile.period_kind, "attributes": list(profile.attributes),
-                       "flags": list(profile.flags)})
+                       "flags": list(profile.flags), "measure": profile.measure,
+                       "snapshot_categories": list(profile.snapshot_categories),
+                       "snapshot_unit": profile.snapshot_unit or profile.unit})
 
 
 def _ingest_one(con: duckdb.DuckDBPyConnection, path: Path, profile: Profile, agency: str,
