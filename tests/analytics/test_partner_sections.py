@@ -136,7 +136,9 @@ def test_the_report_partial_renders_the_sections_and_the_missing_lines(con, tmp_
     assert "<h2>Road safety</h2>" in html and "25 casualties" in html and "21 killed or seriously injured" in html
     assert "<h2>Community safety survey</h2>" in html and "Only 10 people responded" in html
     assert "Deliberate fires: no data loaded for Testford in 2023/24" in html
-    assert "<h2>Deliberate fires</h2>" not in html and "stats19.csv" in html
+    assert "<h2>Deliberate fires</h2>" not in html
+    files = env.from_string('{% import "partner_sections.html.j2" as partner %}{{ partner.files(f) }}').render(f=figures)
+    assert "stats19.csv" in files  # the files table is the data-sources appendix's
     assert "No police.uk stop and search loaded" in html
     assert html.index("<h2>Road safety</h2>") < html.index("<h2>Community safety survey</h2>")
     # one section placed on its own, where the report wants it
@@ -232,3 +234,49 @@ def test_counting_a_snapshot_over_months_is_refused_by_month_it_counts(con, tmp_
                              ["month", "category"])
     assert by_month == [{"month": "2024-03", "category": "Alcohol", "count": 5},
                         {"month": "2024-03", "category": "Opiate", "count": 21}]
+
+
+# ---- the data-sources appendix: every partner file with period, rows, quarantined and agency ----
+
+def _two_partner_files(con, tmp_path):
+    load(con, casualties(tmp_path), "stats19", agency="Testshire Police")
+    load(con, write_csv_file(tmp_path / "hes.csv", ["Month", "LSOA Code", "ICD10 Group", "Admissions"], [
+        ["2023-04", "E01000901", "Assault", "9"], ["2023-05", "E01000903", "Assault", "<5"],
+        ["2023-13", "E01000903", "Assault", "2"]]), "hospital-assaults", agency="Testshire ICB")
+    return partner_sections(con, AREA, YEAR, "2023", 4000)
+
+
+def test_the_excel_sources_sheet_lists_each_partner_file_with_period_rows_quarantined_and_agency(con, tmp_path):
+    from openpyxl import load_workbook
+
+    from csphub.analytics.assessment.workbook import write_workbook
+
+    figures = {"data_notes": {"sources": [], "licence": "Open Government Licence v3.0"},
+               "population": {"source": "ONS", "year": 2023}, "partner": _two_partner_files(con, tmp_path),
+               "coverage": {"months_present": [], "months_missing": []}, "year": YEAR.name,
+               "period": {"label": "April 2023 to March 2024"}, "css": {}}
+    write_workbook([], tmp_path / "a.xlsx", figures)
+    rows = [[c.value for c in row] for row in load_workbook(tmp_path / "a.xlsx")["Sources"].iter_rows()]
+    header = rows.index(["Partner files", None, None, None, None, None, None, None])
+    assert rows[header + 1] == ["Dataset", "Agency", "File", "First period", "Last period", "Rows loaded",
+                                "Rows quarantined", "Rows suppressed"]
+    assert rows[header + 2:header + 4] == [
+        ["Hospital admissions for assault", "Testshire ICB", "hes.csv", "2023-04", "2023-05", 2, 1, 1],
+        ["Road casualties (STATS19)", "Testshire Police", "stats19.csv", "2022-04", "2024-03", 33, 0, 0]]
+
+
+def test_the_html_appendix_lists_each_partner_file_in_background_and_data_information(con, tmp_path):
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    figures = {"area": {"name": "Testford"}, "year": YEAR.name, "partner": _two_partner_files(con, tmp_path)}
+    env = Environment(loader=PackageLoader("csphub.analytics.assessment", "templates"), autoescape=select_autoescape())
+    html = env.from_string('{% import "partner_sections.html.j2" as partner %}{{ partner.files(f) }}').render(f=figures)
+    assert ("<td>Hospital admissions for assault</td><td>Testshire ICB</td><td>hes.csv</td><td>2023-04 to 2023-05</td>"
+            '<td class="num">2</td><td class="num">1</td>') in html
+    assert "<td>Testshire Police</td><td>stats19.csv</td><td>2022-04 to 2024-03</td><td class=\"num\">33</td>" in html
+    # the table is in the data-sources appendix, after its heading, not among the sections
+    report = (env.loader.get_source(env, "assessment.html.j2")[0])
+    background = report.index("<h2>Background and data information</h2>")
+    assert report.index("partner.files(f)", background) > background
+    sections = env.get_template("partner_sections_all.html.j2").render(f=figures)
+    assert "Partner data files" not in sections
