@@ -374,6 +374,24 @@ def test_cli_says_whose_rows_a_reissue_replaced(data_dir, tmp_path):
     assert "replaced 1 rows previously loaded from ICB" in replaced.output
 
 
+def test_cli_counts_a_snapshot_by_month_only(data_dir, tmp_path):
+    with open_warehouse(data_dir / "warehouse.duckdb") as con:
+        load_geography(con, tmp_path / "geo")
+    path = write_csv_file(tmp_path / "ndtms.csv", ["Month", "Ward", "Substance Group", "Adults in Treatment"], [
+        ["2024-01", "North", "Opiate", "20"], ["2024-02", "North", "Opiate", "21"]])
+    runner = CliRunner()
+    loaded = runner.invoke(main, ["ingest", "partner", str(path), "--dataset", "drug-alcohol-treatment",
+                                  "--authority", TESTFORD])
+    assert loaded.exit_code == 0, loaded.output
+    summed = runner.invoke(main, ["partner", "counts", "--dataset", "drug-alcohol-treatment", "--area", TESTFORD,
+                                  "--by", "category"])
+    assert summed.exit_code == 2 and "snapshot counts" in summed.output and "in 2 months" in summed.output
+    monthly = runner.invoke(main, ["partner", "counts", "--dataset", "drug-alcohol-treatment", "--area", TESTFORD,
+                                   "--by", "month,category", "--format", "json"])
+    assert json.loads(monthly.output) == [{"month": "2024-01", "category": "Opiate", "count": 20},
+                                          {"month": "2024-02", "category": "Opiate", "count": 21}]
+
+
 def test_a_failing_load_leaves_the_warehouse_as_it_was(con, tmp_path):
     header = ["Month", "LSOA Code", "Admissions", "ICD10 Group"]
     earlier = write_csv_file(tmp_path / "earlier.csv", header, [["2023-12", "E01000901", "4", "Assault"]])
@@ -509,3 +527,16 @@ def test_real_medway_points_land_in_the_lsoa_police_uk_gives_or_on_its_edge(shar
         if got != expected:
             point = shapely.Point(*to_metres(float(lon), float(lat)))
             assert transform(to_metres, polygons[expected]).distance(point) < 20, (got, expected)
+
+
+def test_a_profile_measure_is_events_or_a_monthly_snapshot():
+    base = 'name = "x"\n{extra}\n[period]\n{period} = "Month"\n[place]\nlsoa = "LSOA"\n'
+    assert parse_profile(base.format(extra="", period="month"), "x.toml").measure == "events"
+    snapshot = parse_profile(base.format(extra='measure = "snapshot"', period="month"), "x.toml")
+    assert snapshot.measure == "snapshot"
+    with pytest.raises(InputFileError, match="field 'measure': got 'daily'; expected events"):
+        parse_profile(base.format(extra='measure = "daily"', period="month"), "x.toml")
+    with pytest.raises(InputFileError, match="a snapshot measure with a \\[period\\] month column"):
+        parse_profile(base.format(extra='measure = "snapshot"', period="financial_year"), "x.toml")
+    assert find_profile("homelessness").snapshot_categories[0] == "rough sleepers"
+    assert find_profile("drug-alcohol-treatment").measure == "snapshot" and find_profile("fire").measure == "events"

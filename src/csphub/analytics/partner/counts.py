@@ -54,7 +54,7 @@ def snapshot_categories_counted(info: dict, category: str | Sequence[str] | None
     snapshots = set(info.get("snapshot_categories") or [])
     if not snapshots:
         return False
-    if category is None:
+    if not category:  # None or an empty list: every category
         return True
     wanted = [category] if isinstance(category, str) else list(category)
     return any(c.casefold() in snapshots for c in wanted)
@@ -129,10 +129,12 @@ def placed_rows_sql(area: Area, ward_vintage: str | None) -> str:
         where p.dataset = $dataset and coalesce(m.lad_code, p.lad_code) in ({lad_list})"""
 
 
-def _refuse_snapshot_sums(con: duckdb.DuckDBPyConnection, dataset: str, info: dict, filters: list[str],
-                          params: dict) -> None:
-    """A ValueError when the rows asked for hold snapshot counts of more than one month: their
-    sum would count the same people once a month."""
+def _refuse_snapshot_sums(con: duckdb.DuckDBPyConnection, dataset: str, info: dict, dims: list[str],
+                          category: str | Sequence[str] | None, filters: list[str], params: dict) -> None:
+    """A ValueError when a count not by month takes in snapshot counts of more than one month:
+    their sum would count the same people once a month."""
+    if "month" in dims or not snapshot_categories_counted(info, category):
+        return
     snapshot = ("true" if info.get("measure") == "snapshot" else
                 "list_contains($snapshots, lower(r.category))")
     months = con.execute(f"""select count(distinct r.period) from partner_records r
@@ -199,8 +201,7 @@ def count_partner(
     if flag is not None:
         filters.append("list_contains(r.flags, $flag)")
         params["flag"] = flag
-    if "month" not in dims and snapshot_categories_counted(info, category):
-        _refuse_snapshot_sums(con, dataset, info, filters, params)
+    _refuse_snapshot_sums(con, dataset, info, dims, category, filters, params)
     select = ", ".join(f"{sql} as {name}" for name, sql in columns)
     keys = ", ".join(name for name, _ in columns)
     result = con.execute(f"""select {select}, sum(r.count)::bigint as count,

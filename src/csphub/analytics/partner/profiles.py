@@ -159,17 +159,7 @@ def profile_from_mapping(data: dict, where: str) -> Profile:
     def opt(key: str) -> tuple[str, ...]:
         return _names(columns[key], where, f"columns.{key}") if key in columns else ()
 
-    measure = str(data.get("measure", "events"))
-    if measure not in MEASURES:
-        raise InputFileError(InputProblem(where, None, "measure", measure,
-                                          "events (counts that add up over months) or snapshot (a count on a day)"))
-    snapshot_categories = data.get("snapshot_categories", [])
-    if not isinstance(snapshot_categories, list) or not all(isinstance(c, str) for c in snapshot_categories):
-        raise InputFileError(InputProblem(where, None, "snapshot_categories", repr(snapshot_categories),
-                                          "a list of category names"))
-    if (measure == "snapshot" or snapshot_categories) and kinds[0] != "month":
-        raise InputFileError(InputProblem(where, None, "measure", measure,
-                                          "a snapshot measure with a [period] month column (one count a month)"))
+    measure, snapshot_categories = _measure(data, where, kinds[0])
     suppressed = data.get("suppressed", list(DEFAULT_SUPPRESSED))
     caveats = data.get("caveats", [])
     if not isinstance(caveats, list) or not all(isinstance(c, str) for c in caveats):
@@ -197,9 +187,25 @@ def profile_from_mapping(data: dict, where: str) -> Profile:
         icd10=_icd10(data.get("icd10", []), where),
         origin=where,
         measure=measure,
-        snapshot_categories=tuple(c.strip().casefold() for c in snapshot_categories),
+        snapshot_categories=snapshot_categories,
         snapshot_unit=str(data.get("snapshot_unit", "")),
     )
+
+
+def _measure(data: dict, where: str, period_kind: str) -> tuple[str, tuple[str, ...]]:
+    """The profile's ``measure`` and ``snapshot_categories`` (lower case), checked."""
+    measure = str(data.get("measure", "events"))
+    if measure not in MEASURES:
+        raise InputFileError(InputProblem(where, None, "measure", measure,
+                                          "events (counts that add up over months) or snapshot (a count on a day)"))
+    categories = data.get("snapshot_categories", [])
+    if not isinstance(categories, list) or not all(isinstance(c, str) for c in categories):
+        raise InputFileError(InputProblem(where, None, "snapshot_categories", repr(categories),
+                                          "a list of category names"))
+    if (measure == "snapshot" or categories) and period_kind != "month":
+        raise InputFileError(InputProblem(where, None, "measure", measure,
+                                          "a snapshot measure with a [period] month column (one count a month)"))
+    return measure, tuple(c.strip().casefold() for c in categories)
 
 
 ICD10 = re.compile(r"^([A-Z][0-9]{2})(?:\s*-\s*([A-Z][0-9]{2}))?$")
