@@ -11,6 +11,11 @@ placed in the authority only are counted apart), the breakdown by category, the 
 **caveats** and the **sources** (every file with its period, rows, quarantined rows and agency).
 A section whose data is not loaded is absent, and ``data_not_available`` says so in a line.
 
+A snapshot (a count on a day: adults in treatment, rough sleepers counted on a night) is never
+added up over months: its level is the latest month's value with the monthly average beside it,
+its change the latest month on the same month a year earlier; a dataset with snapshot categories
+among events (homelessness) gives two entries, never one total.
+
 Dataset rules beyond counting: deliberate fires keep only rows whose motive is deliberate
 (when the file has a motive); road safety adds killed or seriously injured (KSI); reoffending
 gives the proven reoffending rate (reoffenders / offenders in the cohort) rather than a count.
