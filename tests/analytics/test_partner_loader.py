@@ -110,6 +110,13 @@ def test_each_builtin_profile_loads_its_own_columns_with_known_counts(con, tmp_p
     path = write_csv_file(tmp_path / f"{dataset}.csv", header, rows)
     summary = load(con, path, dataset)
     assert summary.rows_loaded == 6 and summary.rows_quarantined == 0 and summary.rows_unplaced == 0
+    if profile.measure == "snapshot":  # a count on a day: counted by month, never added up over months
+        by_month = {(r["month"], r["category"]): r["count"] for r in
+                    count_partner(con, dataset, TESTFORD_AREA, None, None, ["month", "category"])}
+        assert by_month == {("2024-01", "A"): 10, ("2024-02", "B"): 11, ("2024-03", "A"): 12, ("2024-01", "B"): 13}
+        with pytest.raises(ValueError, match="snapshot counts .* in 3 months"):
+            count_partner(con, dataset, TESTFORD_AREA, None, None, ["category"])
+        return
     counts = {r["category"]: r["count"] for r in
               count_partner(con, dataset, TESTFORD_AREA, None, None, ["category"])}
     if profile.aggregated:
@@ -304,15 +311,85 @@ def test_same_file_twice_adds_nothing_and_a_reissued_period_replaces_the_old(con
     by_month = count_partner(con, "hospital-assaults", TESTFORD_AREA, None, None, ["month"])
     assert by_month == [{"month": "2024-01", "count": 5}, {"month": "2024-02", "count": 8},
                         {"month": "2024-03", "count": 9}]
-    # another agency's file of the same dataset is kept alongside
-    load(con, write_csv_file(tmp_path / "other.csv", header, [["2024-02", "E01000901", "1", "Assault"]]),
-         "hospital-assaults", agency="Another trust")
-    assert total(count_partner(con, "hospital-assaults", TESTFORD_AREA, date(2024, 2, 1), date(2024, 2, 1),
-                               ["month"])) == 9
     files = list_files(con)
     assert [(f["file"].rsplit("/", 1)[-1], f["period_first"], f["period_last"], f["rows"]) for f in files] == [
-        ("jan-feb.csv", "2024-01", "2024-02", 1), ("feb-mar.csv", "2024-02", "2024-03", 2),
-        ("other.csv", "2024-02", "2024-02", 1)]
+        ("jan-feb.csv", "2024-01", "2024-02", 1), ("feb-mar.csv", "2024-02", "2024-03", 2)]
+
+
+def test_a_reissue_for_one_area_never_deletes_another_areas_rows(con, tmp_path):
+    header = ["Month", "LSOA Code", "Admissions", "ICD10 Group"]
+    # the first file covers both authorities: Testford (E01000901) and Otherton (E01000904)
+    load(con, write_csv_file(tmp_path / "both.csv", header, [
+        ["2024-01", "E01000901", "5", "Assault"], ["2024-01", "E01000904", "7", "Assault"],
+        ["2024-02", "E01000901", "6", "Assault"], ["2024-02", "E01000904", "8", "Assault"]]), "hospital-assaults")
+    # a re-issue of January and February for Testford only
+    summary = load(con, write_csv_file(tmp_path / "testford.csv", header, [
+        ["2024-01", "E01000901", "15", "Assault"], ["2024-02", "E01000902", "16", "Assault"]]), "hospital-assaults")
+    assert (summary.files_replaced, summary.rows_replaced) == (1, 2)
+    testford = count_partner(con, "hospital-assaults", TESTFORD_AREA, None, None, ["month"])
+    otherton = count_partner(con, "hospital-assaults", Area("Otherton", (OTHERTON,)), None, None, ["month"])
+    assert testford == [{"month": "2024-01", "count": 15}, {"month": "2024-02", "count": 16}]
+    assert otherton == [{"month": "2024-01", "count": 7}, {"month": "2024-02", "count": 8}]
+    assert [(f["file"].rsplit("/", 1)[-1], f["rows"]) for f in list_files(con)] == [
+        ("both.csv", 2), ("testford.csv", 2)]
+
+
+def test_a_reissue_from_another_agency_is_refused_naming_it_unless_told_to_replace(con, tmp_path):
+    header = ["Month", "LSOA Code", "Admissions", "ICD10 Group"]
+    load(con, write_csv_file(tmp_path / "icb.csv", header, [
+        ["2024-01", "E01000901", "5", "Assault"], ["2024-02", "E01000901", "6", "Assault"]]),
+         "hospital-assaults", agency="Testshire ICB")
+    reissue = write_csv_file(tmp_path / "trust.csv", header, [["2024-02", "E01000901", "9", "Assault"]])
+    with pytest.raises(InputFileError, match="was loaded from 'Testshire ICB'") as refused:
+        load(con, reissue, "hospital-assaults", agency="Testshire Hospitals Trust")
+    assert "--agency 'Testshire ICB'" in str(refused.value) and "--replace-other-agency" in str(refused.value)
+    assert total(count_partner(con, "hospital-assaults", TESTFORD_AREA, None, None, ["month"])) == 11
+    # told to, the new file replaces February whoever sent it, and says whose rows went
+    summary = load(con, reissue, "hospital-assaults", agency="Testshire Hospitals Trust", replace_other_agency=True)
+    assert summary.replaced_from == {"Testshire ICB": 1}
+    assert count_partner(con, "hospital-assaults", TESTFORD_AREA, None, None, ["month", "agency"]) == [
+        {"month": "2024-01", "agency": "Testshire ICB", "count": 5},
+        {"month": "2024-02", "agency": "Testshire Hospitals Trust", "count": 9}]
+    # another agency's data for another area of the same dataset and months is no re-issue: it loads
+    load(con, write_csv_file(tmp_path / "otherton.csv", header, [["2024-02", "E01000904", "3", "Assault"]]),
+         "hospital-assaults", agency="Otherton Trust")
+    assert total(count_partner(con, "hospital-assaults", Area("Otherton", (OTHERTON,)), None, None, ["month"])) == 3
+
+
+def test_cli_says_whose_rows_a_reissue_replaced(data_dir, tmp_path):
+    with open_warehouse(data_dir / "warehouse.duckdb") as con:
+        load_geography(con, tmp_path / "geo")
+    header = ["Month", "LSOA Code", "Admissions", "ICD10 Group"]
+    first = write_csv_file(tmp_path / "a.csv", header, [["2024-01", "E01000901", "5", "Assault"]])
+    second = write_csv_file(tmp_path / "b.csv", header, [["2024-01", "E01000901", "6", "Assault"]])
+    runner = CliRunner()
+    ok = runner.invoke(main, ["ingest", "partner", str(first), "--dataset", "hospital-assaults", "--agency", "ICB"])
+    assert ok.exit_code == 0, ok.output
+    refused = runner.invoke(main, ["ingest", "partner", str(second), "--dataset", "hospital-assaults",
+                                   "--agency", "Trust"])
+    assert refused.exit_code != 0 and "was loaded from 'ICB'" in refused.output
+    replaced = runner.invoke(main, ["ingest", "partner", str(second), "--dataset", "hospital-assaults",
+                                    "--agency", "Trust", "--replace-other-agency"])
+    assert replaced.exit_code == 0, replaced.output
+    assert "replaced 1 rows previously loaded from ICB" in replaced.output
+
+
+def test_cli_counts_a_snapshot_by_month_only(data_dir, tmp_path):
+    with open_warehouse(data_dir / "warehouse.duckdb") as con:
+        load_geography(con, tmp_path / "geo")
+    path = write_csv_file(tmp_path / "ndtms.csv", ["Month", "Ward", "Substance Group", "Adults in Treatment"], [
+        ["2024-01", "North", "Opiate", "20"], ["2024-02", "North", "Opiate", "21"]])
+    runner = CliRunner()
+    loaded = runner.invoke(main, ["ingest", "partner", str(path), "--dataset", "drug-alcohol-treatment",
+                                  "--authority", TESTFORD])
+    assert loaded.exit_code == 0, loaded.output
+    summed = runner.invoke(main, ["partner", "counts", "--dataset", "drug-alcohol-treatment", "--area", TESTFORD,
+                                  "--by", "category"])
+    assert summed.exit_code == 2 and "snapshot counts" in summed.output and "in 2 months" in summed.output
+    monthly = runner.invoke(main, ["partner", "counts", "--dataset", "drug-alcohol-treatment", "--area", TESTFORD,
+                                   "--by", "month,category", "--format", "json"])
+    assert json.loads(monthly.output) == [{"month": "2024-01", "category": "Opiate", "count": 20},
+                                          {"month": "2024-02", "category": "Opiate", "count": 21}]
 
 
 def test_a_failing_load_leaves_the_warehouse_as_it_was(con, tmp_path):
@@ -450,3 +527,16 @@ def test_real_medway_points_land_in_the_lsoa_police_uk_gives_or_on_its_edge(shar
         if got != expected:
             point = shapely.Point(*to_metres(float(lon), float(lat)))
             assert transform(to_metres, polygons[expected]).distance(point) < 20, (got, expected)
+
+
+def test_a_profile_measure_is_events_or_a_monthly_snapshot():
+    base = 'name = "x"\n{extra}\n[period]\n{period} = "Month"\n[place]\nlsoa = "LSOA"\n'
+    assert parse_profile(base.format(extra="", period="month"), "x.toml").measure == "events"
+    snapshot = parse_profile(base.format(extra='measure = "snapshot"', period="month"), "x.toml")
+    assert snapshot.measure == "snapshot"
+    with pytest.raises(InputFileError, match="field 'measure': got 'daily'; expected events"):
+        parse_profile(base.format(extra='measure = "daily"', period="month"), "x.toml")
+    with pytest.raises(InputFileError, match="a snapshot measure with a \\[period\\] month column"):
+        parse_profile(base.format(extra='measure = "snapshot"', period="financial_year"), "x.toml")
+    assert find_profile("homelessness").snapshot_categories[0] == "rough sleepers"
+    assert find_profile("drug-alcohol-treatment").measure == "snapshot" and find_profile("fire").measure == "events"

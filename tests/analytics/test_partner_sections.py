@@ -136,7 +136,9 @@ def test_the_report_partial_renders_the_sections_and_the_missing_lines(con, tmp_
     assert "<h2>Road safety</h2>" in html and "25 casualties" in html and "21 killed or seriously injured" in html
     assert "<h2>Community safety survey</h2>" in html and "Only 10 people responded" in html
     assert "Deliberate fires: no data loaded for Testford in 2023/24" in html
-    assert "<h2>Deliberate fires</h2>" not in html and "stats19.csv" in html
+    assert "<h2>Deliberate fires</h2>" not in html
+    files = env.from_string('{% import "partner_sections.html.j2" as partner %}{{ partner.files(f) }}').render(f=figures)
+    assert "stats19.csv" in files  # the files table is the data-sources appendix's
     assert "No police.uk stop and search loaded" in html
     assert html.index("<h2>Road safety</h2>") < html.index("<h2>Community safety survey</h2>")
     # one section placed on its own, where the report wants it
@@ -164,3 +166,117 @@ def test_reoffending_this_year_is_a_rate_never_a_sum_of_cohort_and_reoffenders(c
     assert reoffending["level"]["text"] == "25.0% of 400 offenders reoffended"
     assert reoffending["trend"] == [{"year": "2022/23", "rate": 0.28}, {"year": "2023/24", "rate": 0.25}]
     assert reoffending["change"] is None  # counts of different things are not compared
+
+
+# ---- snapshot measures: a count on a day, never added up over months ---------------------------
+
+def treatment(tmp_path):
+    """North (Opiate): 8 a month in 2022/23, then 10, 11, ... 21 from Apr 2023 to Mar 2024; South
+    (Alcohol): 5 every month. By hand: March 2024 = 21 + 5 = 26; the 2023/24 monthly average =
+    (10 + ... + 21) / 12 + 5 = 15.5 + 5 = 20.5; March 2023 = 8 + 5 = 13; the 2022/23 average 13.
+    A sum over 2023/24 would say 246: nearly 12 times the people in treatment."""
+    rows = []
+    for i in range(24):
+        month = date(2022 + (3 + i) // 12, (3 + i) % 12 + 1, 1)
+        north = 8 if i < 12 else 10 + (i - 12)
+        rows += [[f"{month:%Y-%m}", "North", "Opiate", str(north)], [f"{month:%Y-%m}", "South", "Alcohol", "5"]]
+    return write_csv_file(tmp_path / "ndtms.csv", ["Month", "Ward", "Substance Group", "Adults in Treatment"], rows)
+
+
+def test_a_snapshot_is_the_latest_month_and_the_monthly_average_never_a_sum(con, tmp_path):
+    load(con, treatment(tmp_path), "drug-alcohol-treatment", authority=TESTFORD)
+    d = partner_sections(con, AREA, YEAR, "2023", 4000)["sections"]["substance_misuse"]["datasets"][0]
+    assert d["measure"] == "snapshot"
+    assert (d["level"]["count"], d["level"]["latest_month"], d["level"]["monthly_average"]) == (26, "2024-03", 20.5)
+    assert d["level"]["text"] == ("26 adults in treatment in Mar 2024, the latest month (a snapshot, not added up "
+                                  "over the months: the monthly average in 2023/24 was 20.5)")
+    assert d["rate"]["rate"] == round(26 / 4000 * 1000, 3)
+    # like with like: the latest month on the same month a year earlier
+    assert (d["change"]["current"], d["change"]["previous"], d["change"]["basis"]) == (26, 13, "Mar 2024 on Mar 2023")
+    assert d["change"]["monthly_average"] == {"current": 20.5, "previous": 13.0}
+    assert d["trend"] == [
+        {"year": "2022/23", "latest_month": "2023-03", "count": 13, "monthly_average": 13.0, "months": 12, "partial": False},
+        {"year": "2023/24", "latest_month": "2024-03", "count": 26, "monthly_average": 20.5, "months": 12, "partial": False}]
+    assert [(c["category"], c["count"]) for c in d["by_category"]] == [("Opiate", 21), ("Alcohol", 5)]
+    assert [(h["ward_name"], h["count"], h["rate_per_1000"]) for h in d["hotspots"]] == [
+        ("North", 21, 10.5), ("South", 5, 2.5)]
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    env = Environment(loader=PackageLoader("csphub.analytics.assessment", "templates"), autoescape=select_autoescape())
+    html = env.from_string('{% import "partner_sections.html.j2" as partner %}{{ partner.section(f, "substance_misuse") }}'
+                           ).render(f={"year": YEAR.name, "partner": partner_sections(con, AREA, YEAR, "2023", 4000)})
+    assert "26 adults in treatment in Mar 2024, the latest month" in html
+    assert "2023/24 20.5 a month (26 in 2024-03)" in html and "By category in Mar 2024" in html
+    assert "Monthly average on the same months: 20.5, a year earlier 13.0." in html and "246" not in html
+
+
+def test_homelessness_keeps_duties_as_events_and_rough_sleepers_as_a_snapshot(con, tmp_path):
+    rows = []
+    for month, sleepers in (("2023-04", "3"), ("2023-05", "4"), ("2023-06", "6")):
+        rows += [[month, "North", "Prevention duty owed", "10"], [month, "North", "Rough sleepers", sleepers]]
+    load(con, write_csv_file(tmp_path / "hclic.csv", ["Month", "Ward", "Measure", "Count"], rows),
+         "homelessness", authority=TESTFORD)
+    duties, sleepers = partner_sections(con, AREA, YEAR, "2023", 4000)["sections"]["homelessness"]["datasets"]
+    assert duties["measure"] == "events" and duties["level"]["text"] == "30 households owed a duty"
+    assert [c["category"] for c in duties["by_category"]] == ["Prevention duty owed"]
+    assert sleepers["measure"] == "snapshot" and sleepers["title"] == "Homelessness and rough sleeping: Rough sleepers"
+    assert (sleepers["level"]["count"], sleepers["level"]["monthly_average"]) == (6, 4.3)  # (3 + 4 + 6) / 3
+    assert sleepers["level"]["text"].startswith("6 people sleeping rough in Jun 2023, the latest month")
+
+
+def test_counting_a_snapshot_over_months_is_refused_by_month_it_counts(con, tmp_path):
+    from csphub.analytics.partner.counts import count_partner
+
+    load(con, treatment(tmp_path), "drug-alcohol-treatment", authority=TESTFORD)
+    with pytest.raises(ValueError, match="snapshot"):
+        count_partner(con, "drug-alcohol-treatment", AREA, date(2023, 4, 1), date(2024, 3, 1), ["category"])
+    by_month = count_partner(con, "drug-alcohol-treatment", AREA, date(2024, 3, 1), date(2024, 3, 1),
+                             ["month", "category"])
+    assert by_month == [{"month": "2024-03", "category": "Alcohol", "count": 5},
+                        {"month": "2024-03", "category": "Opiate", "count": 21}]
+
+
+# ---- the data-sources appendix: every partner file with period, rows, quarantined and agency ----
+
+def _two_partner_files(con, tmp_path):
+    load(con, casualties(tmp_path), "stats19", agency="Testshire Police")
+    load(con, write_csv_file(tmp_path / "hes.csv", ["Month", "LSOA Code", "ICD10 Group", "Admissions"], [
+        ["2023-04", "E01000901", "Assault", "9"], ["2023-05", "E01000903", "Assault", "<5"],
+        ["2023-13", "E01000903", "Assault", "2"]]), "hospital-assaults", agency="Testshire ICB")
+    return partner_sections(con, AREA, YEAR, "2023", 4000)
+
+
+def test_the_excel_sources_sheet_lists_each_partner_file_with_period_rows_quarantined_and_agency(con, tmp_path):
+    from openpyxl import load_workbook
+
+    from csphub.analytics.assessment.workbook import write_workbook
+
+    figures = {"data_notes": {"sources": [], "licence": "Open Government Licence v3.0"},
+               "population": {"source": "ONS", "year": 2023}, "partner": _two_partner_files(con, tmp_path),
+               "coverage": {"months_present": [], "months_missing": []}, "year": YEAR.name,
+               "period": {"label": "April 2023 to March 2024"}, "css": {}}
+    write_workbook([], tmp_path / "a.xlsx", figures)
+    rows = [[c.value for c in row] for row in load_workbook(tmp_path / "a.xlsx")["Sources"].iter_rows()]
+    header = rows.index(["Partner files", None, None, None, None, None, None, None])
+    assert rows[header + 1] == ["Dataset", "Agency", "File", "First period", "Last period", "Rows loaded",
+                                "Rows quarantined", "Rows suppressed"]
+    assert rows[header + 2:header + 4] == [
+        ["Hospital admissions for assault", "Testshire ICB", "hes.csv", "2023-04", "2023-05", 2, 1, 1],
+        ["Road casualties (STATS19)", "Testshire Police", "stats19.csv", "2022-04", "2024-03", 33, 0, 0]]
+
+
+def test_the_html_appendix_lists_each_partner_file_in_background_and_data_information(con, tmp_path):
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    figures = {"area": {"name": "Testford"}, "year": YEAR.name, "partner": _two_partner_files(con, tmp_path)}
+    env = Environment(loader=PackageLoader("csphub.analytics.assessment", "templates"), autoescape=select_autoescape())
+    html = env.from_string('{% import "partner_sections.html.j2" as partner %}{{ partner.files(f) }}').render(f=figures)
+    assert ("<td>Hospital admissions for assault</td><td>Testshire ICB</td><td>hes.csv</td><td>2023-04 to 2023-05</td>"
+            '<td class="num">2</td><td class="num">1</td>') in html
+    assert "<td>Testshire Police</td><td>stats19.csv</td><td>2022-04 to 2024-03</td><td class=\"num\">33</td>" in html
+    # the table is in the data-sources appendix, after its heading, not among the sections
+    report = (env.loader.get_source(env, "assessment.html.j2")[0])
+    background = report.index("<h2>Background and data information</h2>")
+    assert report.index("partner.files(f)", background) > background
+    sections = env.get_template("partner_sections_all.html.j2").render(f=figures)
+    assert "Partner data files" not in sections

@@ -35,8 +35,11 @@ def _progress(console: Console) -> Progress:
 @click.option("--sheet", help="The Excel sheet to read (default: the profile's, else the first).")
 @click.option("--authority", help="A local authority code or name: places rows the file does not "
                                   "place itself (a file covering one authority).")
+@click.option("--replace-other-agency", is_flag=True,
+              help="Let this file replace the rows another agency supplied for the same dataset, "
+                   "periods and areas (without it such a load is refused, naming that agency).")
 def ingest_partner(files: tuple[Path, ...], dataset: str, profile_path: Path | None, agency: str | None,
-                   sheet: str | None, authority: str | None) -> None:
+                   sheet: str | None, authority: str | None, replace_other_agency: bool) -> None:
     """Load a partner's dataset file (CSV or Excel .xlsx) described by a dataset profile.
 
     The profile says which column is the date (or month, or financial year), the place (LSOA
@@ -49,8 +52,11 @@ def ingest_partner(files: tuple[Path, ...], dataset: str, profile_path: Path | N
     suppressed, never as zero. Points are placed in the LSOA and ward boundaries loaded; a point
     no boundary covers is placed in the authority the file names; rows that cannot be placed
     are kept, reported with the reason, and counted in no area. Loading the same file again adds
-    nothing; a newer file of the same dataset and agency replaces the earlier rows of the periods
-    it covers. If anything fails, nothing of this load is kept. One load runs at a time.
+    nothing; a newer file of the same dataset replaces the earlier rows of the periods and local
+    authorities it covers (never another authority's). When those rows came from another agency
+    the load is refused naming it: load a re-issue with that --agency, or add
+    --replace-other-agency. If anything fails, nothing of this load is kept. One load runs at a
+    time.
 
     Example: csphub ingest partner casualties.csv --dataset stats19
     """
@@ -67,7 +73,7 @@ def ingest_partner(files: tuple[Path, ...], dataset: str, profile_path: Path | N
             _progress(console) as progress:
         task = progress.add_task(f"Loading {profile.title}", total=None)
         summary = load(con, list(files), profile, agency=agency, sheet=sheet, authority=authority,
-                       progress=lambda done, total: progress.update(task, completed=done, total=total))
+                       replace_other_agency=replace_other_agency, progress=lambda done, total: progress.update(task, completed=done, total=total))
     click.echo(format_summary(summary))
 
 
@@ -82,6 +88,7 @@ def format_summary(summary: PartnerSummary) -> str:
         f"{summary.rows_suppressed:,} with a suppressed count",
         f"periods: {periods} ({len(summary.periods)})",
     ]
+    lines += [f"replaced {n:,} rows previously loaded from {other}" for other, n in summary.replaced_from.items()]
     if summary.placed_by:
         lines.append("placed by: " + ", ".join(f"{k} {v:,}" for k, v in sorted(
             summary.placed_by.items(), key=lambda kv: -kv[1])))

@@ -11,6 +11,11 @@ placed in the authority only are counted apart), the breakdown by category, the 
 **caveats** and the **sources** (every file with its period, rows, quarantined rows and agency).
 A section whose data is not loaded is absent, and ``data_not_available`` says so in a line.
 
+A snapshot (a count on a day: adults in treatment, rough sleepers counted on a night) is never
+added up over months: its level is the latest month's value with the monthly average beside it,
+its change the latest month on the same month a year earlier; a dataset with snapshot categories
+among events (homelessness) gives two entries, never one total.
+
 Dataset rules beyond counting: deliberate fires keep only rows whose motive is deliberate
 (when the file has a motive); road safety adds killed or seriously injured (KSI); reoffending
 gives the proven reoffending rate (reoffenders / offenders in the cohort) rather than a count.
@@ -29,7 +34,7 @@ import duckdb
 
 from csphub.analytics.areas import Area
 from csphub.analytics.assessment.comparison import basis_text
-from csphub.analytics.assessment.periods import FinancialYear, month_key, year_ago
+from csphub.analytics.assessment.periods import FinancialYear, month_key, month_label, year_ago
 from csphub.analytics.assessment.stats import compare_counts, rate_per_1000
 from csphub.analytics.partner.counts import AUTHORITY_ONLY, count_partner, list_files
 from csphub.analytics.partner.loader import has_partner_tables
@@ -107,21 +112,25 @@ def _level(count: int, suppressed: int, unit: str) -> dict:
 
 
 def _monthly_dataset(con: duckdb.DuckDBPyConnection, name: str, info: dict, area: Area, year: FinancialYear,
-                     ward_vintage: str | None, population: float | None, ward_population: dict[str, float]) -> dict:
+                     ward_vintage: str | None, population: float | None, ward_population: dict[str, float],
+                     category: list[str] | None = None) -> dict:
+    """Events (admissions, fires, duties owed): the year's months added up. ``category`` keeps
+    those categories only (the events of a dataset that also holds snapshots)."""
     where = _filters(info)
     covered = _covered_months(con, name)
     months = [m for m in year.months if m in covered]
     matched = [m for m in months if year_ago(m) in covered]
 
     def count(start: date | None, end: date | None, dims: list[str], **extra) -> list[dict]:
-        return count_partner(con, name, area, start, end, dims, ward_vintage=ward_vintage, where=where, **extra)
+        return count_partner(con, name, area, start, end, dims, ward_vintage=ward_vintage, where=where,
+                             category=category, **extra)
 
     by_month = {r["month"]: r for r in count(year.previous(4).start, year.end, ["month"])}
     this = [by_month.get(month_key(m), {"count": 0}) for m in months]
     level = _level(*_total(this), info["unit"])
     result: dict = {"dataset": name, "title": info["title"], "unit": info["unit"], "agency": None,
-                    "months_covered": [month_key(m) for m in months], "partial": len(months) < 12,
-                    "level": level, "filters": where}
+                    "measure": "events", "months_covered": [month_key(m) for m in months],
+                    "partial": len(months) < 12, "level": level, "filters": where}
     result["rate"] = (rate_per_1000(level["count"], population).as_dict()
                       if population and info.get("rate", True) and months and level["count"] else None)
     result["rate_lower_bound"] = bool(result["rate"]) and level["lower_bound"]
@@ -158,6 +167,103 @@ def _monthly_dataset(con: duckdb.DuckDBPyConnection, name: str, info: dict, area
         result.setdefault("flags", {})[flag] = {"count": flagged,
                                                 "share": round(flagged / level["count"], 4) if level["count"] else None}
     return result
+
+
+def _mean(values: list[int]) -> float:
+    return round(sum(values) / len(values), 1) if values else 0.0
+
+
+def _snapshot_dataset(con: duckdb.DuckDBPyConnection, name: str, info: dict, area: Area, year: FinancialYear,
+                      ward_vintage: str | None, population: float | None, ward_population: dict[str, float],
+                      category: list[str] | None = None) -> dict:
+    """A snapshot (a count on a day: adults in treatment, rough sleepers on the count night) is
+    never added up over months, which would count the same people about twelve times. The level
+    is the latest month's value, with the monthly average over the year's months beside it; the
+    rate, categories and wards are the latest month's; the change compares the latest month with
+    the same month a year earlier (and the monthly averages of the months both years cover)."""
+    unit = (info.get("snapshot_unit") or info["unit"]) if category else info["unit"]
+    covered = _covered_months(con, name)
+    months = [m for m in year.months if m in covered]
+    result: dict = {"dataset": name, "title": info["title"] + (": " + ", ".join(category) if category else ""),
+                    "unit": unit, "agency": None, "measure": "snapshot",
+                    "months_covered": [month_key(m) for m in months], "partial": len(months) < 12, "filters": {}}
+    if not months:
+        return {**result, "level": _level(0, 0, unit)}
+
+    def count(start: date, end: date, dims: list[str], **extra) -> list[dict]:
+        return count_partner(con, name, area, start, end, dims, ward_vintage=ward_vintage, category=category, **extra)
+
+    by_month = {r["month"]: r for r in count(year.previous(4).start, year.end, ["month"])}
+
+    def value(month: date) -> int:
+        return by_month.get(month_key(month), {}).get("count") or 0
+
+    def suppressed(month: date) -> int:
+        return by_month.get(month_key(month), {}).get("suppressed", 0)
+
+    latest = months[-1]
+    average = _mean([value(m) for m in months])
+    at_least = "at least " if any(suppressed(m) for m in months) else ""
+    level = _level(value(latest), suppressed(latest), unit)
+    level["text"] += (f" in {month_label(latest)}, the latest month (a snapshot, not added up over the months: "
+                      f"the monthly average in {year.name} was {at_least}{average:,.1f})")
+    level.update(latest_month=month_key(latest), monthly_average=average)
+    result.update(level=level, latest_month_label=month_label(latest))
+    result["rate"] = (rate_per_1000(level["count"], population).as_dict()
+                      if population and info.get("rate", True) and level["count"] else None)
+    result["rate_lower_bound"] = bool(result["rate"]) and level["lower_bound"]
+    before = year_ago(latest)
+    if before in covered:
+        change = compare_counts(value(latest), value(before)).as_dict()
+        change["basis"] = f"{month_label(latest)} on {month_label(before)}"
+        matched = [m for m in months if year_ago(m) in covered]
+        change["monthly_average"] = {"current": _mean([value(m) for m in matched]),
+                                     "previous": _mean([value(year_ago(m)) for m in matched])}
+        if suppressed(latest) or suppressed(before):
+            change["note"] = "suppressed cells are left out of both months: the change compares known counts only"
+        result["change"] = change
+    else:
+        result["change"] = None
+        result["change_note"] = f"No {month_label(before)} figure from this partner to compare {month_label(latest)} with."
+    trend = []
+    for back in range(4, -1, -1):
+        fy = year.previous(back) if back else year
+        fy_months = [m for m in fy.months if m in covered]
+        if fy_months:
+            trend.append({"year": fy.name, "latest_month": month_key(fy_months[-1]), "count": value(fy_months[-1]),
+                          "monthly_average": _mean([value(m) for m in fy_months]), "months": len(fy_months),
+                          "partial": len(fy_months) < 12})
+    result["trend"] = trend
+    result["by_month"] = [{"month": month_key(m), "count": value(m), "suppressed": suppressed(m)} for m in months]
+    result["by_category"] = _categories(count(latest, latest, ["month", "category"]), level["count"])
+    result["hotspots"], result["authority_only"] = _hotspots(count(latest, latest, ["month", "ward"]), ward_population)
+    for flag in info.get("flags", []):
+        flagged = _total(count(latest, latest, ["month"], flag=flag))[0]
+        result.setdefault("flags", {})[flag] = {"count": flagged,
+                                                "share": round(flagged / level["count"], 4) if level["count"] else None}
+    return result
+
+
+def _dataset_parts(con: duckdb.DuckDBPyConnection, name: str, info: dict, area: Area, year: FinancialYear,
+                   ward_vintage: str | None, population: float | None,
+                   ward_population: dict[str, float]) -> list[dict]:
+    """A dataset's figures: one entry, or two for events with snapshot categories beside them
+    (homelessness duties owed, and rough sleepers counted on a night), never added together."""
+    if info["period_kind"] == "financial_year":
+        return [_yearly_dataset(con, name, info, area, year)]
+    args = (con, name, info, area, year, ward_vintage, population, ward_population)
+    if info.get("measure") == "snapshot":
+        return [_snapshot_dataset(*args)]
+    snapshots = set(info.get("snapshot_categories") or [])
+    if not snapshots:
+        return [_monthly_dataset(*args)]
+    categories = [r[0] for r in measure(con, f"categories of partner dataset {name}",
+                                        "select distinct category from partner_records where dataset = ? order by 1",
+                                        [name])]
+    events = [c for c in categories if c.casefold() not in snapshots]
+    counted = [c for c in categories if c.casefold() in snapshots]
+    return ([_monthly_dataset(*args, category=events)] if events else []) + \
+        ([_snapshot_dataset(*args, category=counted)] if counted else [])
 
 
 def _trend(by_month: dict[str, dict], covered: set[date], year: FinancialYear) -> list[dict]:
@@ -267,6 +373,23 @@ def _survey_section(con: duckdb.DuckDBPyConnection, year: FinancialYear) -> dict
     return {"surveys": out} if out else None
 
 
+def _add_dataset(con: duckdb.DuckDBPyConnection, sections: dict, name: str, info: dict, figures: dict) -> None:
+    """Put a dataset's figures in its section, with caveats and sources, when it has data."""
+    if info["period_kind"] == "financial_year":
+        has_data = bool(figures["years"])
+    else:
+        has_data = bool(figures["months_covered"]) and bool(
+            figures["level"]["count"] or figures["level"]["suppressed_cells"])
+    if not has_data:
+        return
+    figures["caveats"] = info.get("caveats", [])
+    figures["source"] = info.get("source", "")
+    figures["sources"] = _sources(con, name)
+    figures["agency"] = ", ".join(sorted({s["agency"] for s in figures["sources"]}))
+    section = info["section"]
+    sections.setdefault(section, {"title": dict(SECTIONS)[section], "datasets": []})["datasets"].append(figures)
+
+
 def partner_sections(con: duckdb.DuckDBPyConnection, area: Area, year: FinancialYear,
                      ward_vintage: str | None = None, population: float | None = None) -> dict:
     """The partner sections of the assessment of ``area`` in ``year``.
@@ -279,21 +402,8 @@ def partner_sections(con: duckdb.DuckDBPyConnection, area: Area, year: Financial
     if has_partner_tables(con):
         ward_population = _ward_population(con, area, ward_vintage, year.start_year)
         for name, info in _datasets(con).items():
-            if info["period_kind"] == "financial_year":
-                figures = _yearly_dataset(con, name, info, area, year)
-                has_data = bool(figures["years"])
-            else:
-                figures = _monthly_dataset(con, name, info, area, year, ward_vintage, population, ward_population)
-                has_data = bool(figures["months_covered"]) and bool(
-                    figures["level"]["count"] or figures["level"]["suppressed_cells"])
-            if not has_data:
-                continue
-            figures["caveats"] = info.get("caveats", [])
-            figures["source"] = info.get("source", "")
-            figures["sources"] = _sources(con, name)
-            figures["agency"] = ", ".join(sorted({s["agency"] for s in figures["sources"]}))
-            section = info["section"]
-            sections.setdefault(section, {"title": dict(SECTIONS)[section], "datasets": []})["datasets"].append(figures)
+            for figures in _dataset_parts(con, name, info, area, year, ward_vintage, population, ward_population):
+                _add_dataset(con, sections, name, info, figures)
     survey = _survey_section(con, year)
     if survey:
         sections["survey"] = {"title": dict(SECTIONS)["survey"], **survey}

@@ -139,18 +139,23 @@ def coverage_sheet(figures: dict) -> Sheet:
 
 def sources_sheet(figures: dict) -> Sheet:
     """Every source by name (never a local path): police.uk files by kind and months, the
-    population estimates, partner files, the narrative."""
+    population estimates, the narrative; then every partner file with its dataset, agency,
+    period, rows loaded, rows quarantined and rows with a suppressed count."""
     notes, population = figures["data_notes"], figures["population"]
     rows: list[list] = [["Sources"], ["Source", "Detail", "Files", "First month", "Last month"]]
     rows += [[f"{s['kind']} files", ", ".join(s.get("partners") or []), Formatted(s["files"], COUNT),
               s.get("first_month") or "", s.get("last_month") or ""] for s in notes["sources"]]
     rows.append(["Population", f"{population.get('source') or 'not loaded'} ({population.get('year') or '-'})",
                  None, "", ""])
-    for s in (figures.get("partner") or {}).get("sources", []):
-        rows.append([f"Partner: {s['title']}", f"{s['agency']}: {Path(s['file']).name}", None,
-                     s.get("period_first") or "", s.get("period_last") or ""])
     if (figures.get("commentary") or {}).get("source"):
         rows.append(["Narrative", figures["commentary"]["source"], None, "", ""])
+    partner_files = (figures.get("partner") or {}).get("sources", [])
+    if partner_files:
+        rows += [[], ["Partner files"], ["Dataset", "Agency", "File", "First period", "Last period", "Rows loaded",
+                                         "Rows quarantined", "Rows suppressed"]]
+        rows += [[s["title"], s["agency"], Path(s["file"]).name, s.get("period_first") or "",
+                  s.get("period_last") or "", Formatted(s["rows"], COUNT), Formatted(s["quarantined"], COUNT),
+                  Formatted(s.get("suppressed") or 0, COUNT)] for s in partner_files]
     rows += [[], [notes["licence"]]]
     return Sheet("Sources", rows, bold_rows=2)
 

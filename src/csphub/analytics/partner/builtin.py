@@ -177,9 +177,11 @@ title = "Adults in drug and alcohol treatment"
 agency = "Drug and alcohol treatment provider (NDTMS)"
 unit = "adults in treatment"
 section = "substance_misuse"
+measure = "snapshot"
 source = "National Drug Treatment Monitoring System (NDTMS) local extract: adults in treatment by substance group and month"
 caveats = [
   "Counts are of adults in treatment in the month, not of people who use drugs or alcohol: they measure reach as much as need.",
+  "The same adults are in treatment month after month: the count is a snapshot, reported as the latest month and the monthly average, never added up over the year.",
   "Counts under 5 are suppressed.",
 ]
 [period]
@@ -197,8 +199,10 @@ HOMELESSNESS = '''
 name = "homelessness"
 title = "Homelessness and rough sleeping"
 agency = "Council housing options service"
-unit = "households or people"
+unit = "households owed a duty"
 section = "homelessness"
+snapshot_categories = ["rough sleepers", "rough sleeping", "people sleeping rough", "rough sleeper count"]
+snapshot_unit = "people sleeping rough"
 source = "Council housing options: households owed a prevention or relief duty (H-CLIC) and rough sleepers counted (monthly snapshot), by ward"
 caveats = [
   "Homelessness duties count households, rough sleeping counts people: the categories are kept apart and never added.",

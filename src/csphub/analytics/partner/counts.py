@@ -46,6 +46,20 @@ DIMENSIONS: dict[str, tuple[tuple[str, str], ...]] = {
 ATTRIBUTE = re.compile(r"^[a-z0-9_]+$")
 
 
+def snapshot_categories_counted(info: dict, category: str | Sequence[str] | None) -> bool:
+    """Whether a count of the dataset (limited to ``category``) takes in snapshot counts (a count
+    on a day: people in treatment, rough sleepers), which never add up over months."""
+    if info.get("measure") == "snapshot":
+        return True
+    snapshots = set(info.get("snapshot_categories") or [])
+    if not snapshots:
+        return False
+    if not category:  # None or an empty list: every category
+        return True
+    wanted = [category] if isinstance(category, str) else list(category)
+    return any(c.casefold() in snapshots for c in wanted)
+
+
 def dataset_info(con: duckdb.DuckDBPyConnection, dataset: str) -> dict:
     """The newest profile a dataset was loaded with (title, unit, caveats, attributes...)."""
     if not has_partner_tables(con):
@@ -115,6 +129,24 @@ def placed_rows_sql(area: Area, ward_vintage: str | None) -> str:
         where p.dataset = $dataset and coalesce(m.lad_code, p.lad_code) in ({lad_list})"""
 
 
+def _refuse_snapshot_sums(con: duckdb.DuckDBPyConnection, dataset: str, info: dict, dims: list[str],
+                          category: str | Sequence[str] | None, filters: list[str], params: dict) -> None:
+    """A ValueError when a count not by month takes in snapshot counts of more than one month:
+    their sum would count the same people once a month."""
+    if "month" in dims or not snapshot_categories_counted(info, category):
+        return
+    snapshot = ("true" if info.get("measure") == "snapshot" else
+                "list_contains($snapshots, lower(r.category))")
+    months = con.execute(f"""select count(distinct r.period) from partner_records r
+        where r.dataset = $dataset and {snapshot} and {' and '.join(filters)}""",
+                         {**params, **({} if snapshot == "true" else
+                                       {"snapshots": list(info["snapshot_categories"])})}).fetchall()[0][0]
+    if months > 1:
+        raise ValueError(f"{dataset} holds snapshot counts (a count on a day, e.g. people in treatment or "
+                         f"sleeping rough) in {months} months: adding months up counts the same people again; "
+                         "add month to --by (e.g. --by month,category) or ask for one month")
+
+
 def count_partner(
     con: duckdb.DuckDBPyConnection,
     dataset: str,
@@ -133,7 +165,9 @@ def count_partner(
     Only rows whose whole period lies within ``start_month``..``end_month`` are counted (a
     financial year's row needs the whole year). ``where`` keeps rows whose attribute has the
     value; ``flag`` rows with the flag set; ``category`` one category or several (killed or
-    seriously injured: ``["Fatal", "Serious"]``).
+    seriously injured: ``["Fatal", "Serious"]``). Snapshot counts (the dataset's, or its snapshot
+    categories') of several months are counted by month only: a sum over months would count the
+    same people again (ValueError otherwise).
     """
     info = dataset_info(con, dataset)
     attributes = info.get("attributes", [])
@@ -167,6 +201,7 @@ def count_partner(
     if flag is not None:
         filters.append("list_contains(r.flags, $flag)")
         params["flag"] = flag
+    _refuse_snapshot_sums(con, dataset, info, dims, category, filters, params)
     select = ", ".join(f"{sql} as {name}" for name, sql in columns)
     keys = ", ".join(name for name, _ in columns)
     result = con.execute(f"""select {select}, sum(r.count)::bigint as count,
@@ -202,5 +237,5 @@ def unplaced_rows(con: duckdb.DuckDBPyConnection, dataset: str, limit: int = 200
     return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
 
 
-__all__ = ["AUTHORITY_ONLY", "DIMENSIONS", "count_partner", "dataset_info", "list_datasets",
+__all__ = ["AUTHORITY_ONLY", "DIMENSIONS", "count_partner", "snapshot_categories_counted", "dataset_info", "list_datasets",
            "list_files", "placed_rows_sql", "unplaced", "unplaced_rows"]

@@ -6,8 +6,10 @@ parser, the point placer and the checks of :mod:`csphub.analytics.partner_asb`):
 - every row is checked set-wise in DuckDB; a failing row goes to ``quarantine`` with file,
   line, field, value and reason, while the rest load;
 - a file with the same content (sha256) is never loaded twice;
-- a re-issued file for the same dataset and agency replaces the earlier rows of the periods it
-  covers (the newest file is authoritative);
+- a re-issued file for the same dataset replaces the earlier rows of the periods and areas
+  (local authorities) it covers, never another area's (the newest file is authoritative); rows
+  there from another agency are replaced only when asked (``replace_other_agency``), otherwise
+  the load is refused naming that agency;
 - the whole call is one transaction: a failure anywhere leaves the warehouse as it was.
 
 Places. A row is placed, most precise first, by its LSOA code (2011 or 2021), ward code, ward
@@ -149,6 +151,7 @@ class PartnerSummary:
     rows_loaded: int = 0
     rows_quarantined: int = 0
     rows_replaced: int = 0
+    replaced_from: dict[str, int] = field(default_factory=dict)  # another agency -> its rows replaced
     rows_suppressed: int = 0
     rows_authority_only: int = 0  # placed in the named authority only (no boundary covers them)
     rows_unplaced: int = 0
@@ -698,22 +701,48 @@ def _quarantine(con: duckdb.DuckDBPyConnection, raw: RawFile, cols: Columns, pro
                        {"file_id": file_id, "label": raw.label}).fetchall()[0][0]
 
 
+#: The area a row belongs to, for replacing a re-issue: its local authority, or for a row in no
+#: area the place it gave (so a re-issue replaces the unplaced rows it gives again, no others).
+AREA_KEY_SQL = ("coalesce(lad_code, 'not placed: ' || concat_ws('|', lsoa_code, ward_code, ward_given, "
+                "lad_given, postcode))")
+
+
 def _replace_earlier(con: duckdb.DuckDBPyConnection, profile: Profile, agency: str, file_id: int,
-                     summary: PartnerSummary) -> None:
-    """The new file is authoritative for its periods: drop the dataset's earlier rows from the
-    same agency in them, and earlier files left with no rows (with their quarantined rows)."""
+                     label: str, summary: PartnerSummary, replace_other_agency: bool = False) -> None:
+    """The new file is authoritative for the periods (its first to its last) and the areas (the
+    local authorities its rows are placed in) it covers: drop the dataset's earlier rows in both,
+    and earlier files left with no rows (with their quarantined rows). Rows of other areas, or
+    outside the periods, stay.
+
+    The dataset, period and area are one source: rows there from another agency are replaced only
+    with ``replace_other_agency``; otherwise the load is refused naming that agency."""
     first, last = con.execute("select min(period_start), max(period_end) from partner_records "
                               "where file_id = ?", [file_id]).fetchall()[0]
     if first is None:
         return
-    earlier = [r[0] for r in con.execute(
-        "select file_id from partner_files where dataset = ? and agency = ? and file_id <> ?",
-        [profile.name, agency, file_id]).fetchall()]
+    overlap = f"""from partner_records where dataset = $dataset and file_id <> $file_id
+        and period_start >= $first and period_end <= $last
+        and {AREA_KEY_SQL} in (select distinct {AREA_KEY_SQL} from partner_records where file_id = $file_id)"""
+    params = {"dataset": profile.name, "file_id": file_id, "first": first, "last": last}
+    others = con.execute(f"""select agency, count(*), min(period), max(period),
+            list(distinct coalesce(lad_code, 'not placed') order by coalesce(lad_code, 'not placed'))
+        {overlap} and agency <> $agency group by 1 order by 1""", {**params, "agency": agency}).fetchall()
+    if others and not replace_other_agency:
+        other, rows, period_first, period_last, areas = others[0]
+        raise InputFileError(InputProblem(
+            label, None, "agency", agency,
+            f"the agency that supplied the earlier data: {profile.name} {period_first} to {period_last} in "
+            f"{', '.join(areas)} ({rows:,} rows) was loaded from {other!r}. A dataset's period and area "
+            f"have one source: for a re-issue from the same partner load it with --agency {other!r}; "
+            f"to replace {other!r}'s rows with this file's, add --replace-other-agency"))
+    for old_agency, removed in con.execute(f"select agency, count(*) {overlap} group by 1",
+                                           {**params}).fetchall():
+        if old_agency != agency:
+            summary.replaced_from[old_agency] = summary.replaced_from.get(old_agency, 0) + removed
+    earlier = [r[0] for r in con.execute(f"select distinct file_id {overlap} order by 1", params).fetchall()]
     for old in earlier:
-        removed = con.execute("delete from partner_records where file_id = ? and period_start >= ? "
-                              "and period_end <= ?", [old, first, last]).fetchall()[0][0]
-        if not removed:
-            continue
+        removed = con.execute(f"delete from partner_records where file_id = $old and rowid in (select rowid {overlap})",
+                              {**params, "old": old}).fetchall()[0][0]
         summary.files_replaced += 1
         summary.rows_replaced += removed
         left = con.execute("select count(*) from partner_records where file_id = ?", [old]).fetchall()[0][0]
@@ -729,12 +758,14 @@ def profile_json(profile: Profile) -> str:
                        "unit": profile.unit, "section": profile.section, "caveats": list(profile.caveats),
                        "source": profile.source, "rate": profile.rate, "aggregated": profile.aggregated,
                        "period_kind": profile.period_kind, "attributes": list(profile.attributes),
-                       "flags": list(profile.flags)})
+                       "flags": list(profile.flags), "measure": profile.measure,
+                       "snapshot_categories": list(profile.snapshot_categories),
+                       "snapshot_unit": profile.snapshot_unit or profile.unit})
 
 
 def _ingest_one(con: duckdb.DuckDBPyConnection, path: Path, profile: Profile, agency: str,
                 sheet: str | None, authority: str | None, today: date, placers: tuple,
-                summary: PartnerSummary, step: Callable[[], None]) -> None:
+                summary: PartnerSummary, step: Callable[[], None], replace_other_agency: bool = False) -> None:
     raw = read_any(path, sheet or profile.sheet, header_names=profile.period_columns)
     step()
     if con.execute("select 1 from source_files where sha256 = ?", [raw.sha256]).fetchone():
@@ -767,7 +798,7 @@ def _ingest_one(con: duckdb.DuckDBPyConnection, path: Path, profile: Profile, ag
     con.execute("insert into partner_files values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [file_id, profile.name, agency, profile.title, profile.origin, profile_json(profile),
                  sheet or profile.sheet, stats[0], stats[1], stats[2], stats[3], stats[4]])
-    _replace_earlier(con, profile, agency, file_id, summary)
+    _replace_earlier(con, profile, agency, file_id, raw.label, summary, replace_other_agency)
     step()
     summary.files_loaded += 1
     summary.rows_loaded += loaded
@@ -813,11 +844,14 @@ def ingest_partner(
     authority: str | None = None,
     progress: Callable[[int, int], None] | None = None,
     today: date | None = None,
+    replace_other_agency: bool = False,
 ) -> PartnerSummary:
     """Load partner files of one dataset, in the order given, in one transaction.
 
     ``agency`` names the partner that supplied them (default: the profile's); a later file of
-    the same dataset and agency replaces the earlier rows of the periods it covers.
+    the same dataset replaces the earlier rows of the periods and areas it covers. When those
+    rows came from another agency the load is refused naming it, unless ``replace_other_agency``
+    (then ``summary.replaced_from`` says whose rows went).
     ``authority`` (a code or a name) places rows the file does not place itself, for a file that
     covers one local authority.
     """
@@ -842,12 +876,14 @@ def ingest_partner(
     with transaction(con):
         ensure_partner_tables(con)
         placers = (LsoaPlacer(con), WardPlacer(con))
-        for path in files:
-            before = done
-            _ingest_one(con, path, profile, agency, sheet, authority, limit, placers, summary, step)
-            done = before + 4
+        # place earlier rows first, so that a re-issue replaces them by the area they are in now
         _place_earlier(con, placers, summary)
         step()
+        for path in files:
+            before = done
+            _ingest_one(con, path, profile, agency, sheet, authority, limit, placers, summary, step,
+                        replace_other_agency)
+            done = before + 4
         for reason, n in con.execute("""select unplaced_reason, count(*) from partner_records
                 where dataset = ? and lad_code is null group by 1 order by 2 desc""",
                                      [profile.name]).fetchall():

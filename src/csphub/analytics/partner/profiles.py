@@ -46,6 +46,10 @@ from pathlib import Path
 from csphub.errors import InputFileError, InputProblem
 
 PERIOD_KINDS = ("date", "month", "financial_year")
+#: What a count measures: ``events`` happen in the period (admissions, fires, duties owed) and
+#: add up over months; a ``snapshot`` is a count on a day (people in treatment, rough sleepers
+#: counted on one night) and never adds up over months: the same people are counted again.
+MEASURES = ("events", "snapshot")
 PLACE_KEYS = ("lsoa", "ward_code", "ward_name", "postcode", "longitude", "latitude", "easting",
               "northing", "local_authority")
 #: Assessment sections a dataset may feed, as the seed Strategic Assessment orders them.
@@ -85,6 +89,13 @@ class Profile:
     #: (assault): a row coded outside them is quarantined
     icd10: tuple[tuple[str, str], ...] = ()
     origin: str = "built-in"  # 'built-in' or the profile file's path
+    #: 'events' (default) or 'snapshot' (see MEASURES): a snapshot is reported as the latest
+    #: month's value and the monthly average, never a sum over months
+    measure: str = "events"
+    #: in an events dataset, the categories that are snapshots (compared in lower case), e.g.
+    #: homelessness's "Rough sleepers" beside the duties owed; reported apart, as snapshots
+    snapshot_categories: tuple[str, ...] = ()
+    snapshot_unit: str = ""  # what the snapshot categories count (default: ``unit``)
 
     @property
     def aggregated(self) -> bool:
@@ -148,6 +159,7 @@ def profile_from_mapping(data: dict, where: str) -> Profile:
     def opt(key: str) -> tuple[str, ...]:
         return _names(columns[key], where, f"columns.{key}") if key in columns else ()
 
+    measure, snapshot_categories = _measure(data, where, kinds[0])
     suppressed = data.get("suppressed", list(DEFAULT_SUPPRESSED))
     caveats = data.get("caveats", [])
     if not isinstance(caveats, list) or not all(isinstance(c, str) for c in caveats):
@@ -174,7 +186,26 @@ def profile_from_mapping(data: dict, where: str) -> Profile:
         rate=bool(data.get("rate", True)),
         icd10=_icd10(data.get("icd10", []), where),
         origin=where,
+        measure=measure,
+        snapshot_categories=snapshot_categories,
+        snapshot_unit=str(data.get("snapshot_unit", "")),
     )
+
+
+def _measure(data: dict, where: str, period_kind: str) -> tuple[str, tuple[str, ...]]:
+    """The profile's ``measure`` and ``snapshot_categories`` (lower case), checked."""
+    measure = str(data.get("measure", "events"))
+    if measure not in MEASURES:
+        raise InputFileError(InputProblem(where, None, "measure", measure,
+                                          "events (counts that add up over months) or snapshot (a count on a day)"))
+    categories = data.get("snapshot_categories", [])
+    if not isinstance(categories, list) or not all(isinstance(c, str) for c in categories):
+        raise InputFileError(InputProblem(where, None, "snapshot_categories", repr(categories),
+                                          "a list of category names"))
+    if (measure == "snapshot" or categories) and period_kind != "month":
+        raise InputFileError(InputProblem(where, None, "measure", measure,
+                                          "a snapshot measure with a [period] month column (one count a month)"))
+    return measure, tuple(c.strip().casefold() for c in categories)
 
 
 ICD10 = re.compile(r"^([A-Z][0-9]{2})(?:\s*-\s*([A-Z][0-9]{2}))?$")
