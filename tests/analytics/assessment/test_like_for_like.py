@@ -74,8 +74,9 @@ def test_april_2024_against_january_to_march_2024_gives_no_change_and_no_rank(ke
     options = AssessmentOptions(FinancialYear(2024), previous_years=1, peers_file=_peers(folder, PEERTON))
     figures = build_figures(con, area, options)
     own = _subject(figures)
-    assert own["months"] == ["2024-04"] and own["months_previous"] == ["2024-01", "2024-02", "2024-03"]
-    assert own["partial"] is True
+    assert own["offence_rate_months"] == ["2024-04"]
+    assert own["offence_rate_months_previous"] == ["2024-01", "2024-02", "2024-03"]
+    assert own["offence_rate_partial"] is True
     for measure in ("offence_rate", "css"):
         assert own[f"{measure}_change"] is None, measure  # was -65.5% and -66.9%
         assert own[f"{measure}_rank"] is None, measure  # was ranked against full-year peers
@@ -93,7 +94,7 @@ def test_april_2024_against_january_to_march_2024_gives_no_change_and_no_rank(ke
     assert "No change on 2023/24 can be given" in text
     cells = [c for t in report_tables(figures) if t.key == "Benchmarking" for row in t.rows for c in row]
     assert "-65.5" not in cells and "-66.9" not in cells
-    assert "Apr 2024 only: 1 of 12 months, partial" in cells and "not ranked" in cells
+    assert "Apr 2024 only: 1 of 12 months, partial (computed here)" in cells and "not ranked" in cells
 
 
 def test_the_subject_in_the_peers_file_is_listed_once_on_its_published_figures(kent):
@@ -216,3 +217,68 @@ def test_the_cli_reports_a_period_with_no_data_as_an_error(tmp_path):
     assert result.exit_code != 0
     assert "Error: No data for Gridshire in 2019/20" in result.output
     assert not (tmp_path / "out" / "assessment.html").exists()
+
+
+# -- each benchmark figure says what period it covers (published full year or computed months) --
+
+MEDWAY_CSS = [(MEDWAY, "Medway", "2023/24", "css", 12.0), (MEDWAY, "Medway", "2024/25", "css", 11.4)]
+
+
+@pytest.fixture(scope="module")
+def medway_published_css(kent):
+    """2024/25 with April 2024 loaded, Medway's CSS published in the peers file for both years."""
+    con, area, folder = kent
+    figures = build_figures(con, area, AssessmentOptions(FinancialYear(2024), previous_years=1,
+                                                         peers_file=_peers(folder, [*PEERTON, *MEDWAY_CSS])))
+    return figures, folder
+
+
+def test_a_published_figure_beside_computed_months_says_which_period_each_covers(medway_published_css):
+    figures, folder = medway_published_css
+    own = _subject(figures)
+    year = [f"{y}-{m:02d}" for y, m in [(2024, m) for m in range(4, 13)] + [(2025, m) for m in (1, 2, 3)]]
+    # the CSS is Medway's published full year: its months are the whole year, not April 2024
+    assert own["css"] == 11.4 and own["css_months"] == year and own["css_partial"] is False
+    assert own["css_period"] == "2024/25, full year (published)"
+    assert own["css_covers"] == "published figure for the full financial year"
+    assert own["css_change"] == pytest.approx(-5.0)  # published full year against published full year
+    # the offence rate is computed here from April 2024 only, and says so
+    assert own["offence_rate_months"] == ["2024-04"] and own["offence_rate_partial"] is True
+    assert own["offence_rate_period"] == "Apr 2024 only: 1 of 12 months, partial (computed here)"
+    assert own["offence_rate_covers"] == "computed here on the months listed"
+    assert "months" not in own  # no row-wide months that one of its figures does not cover
+    tables = {t.key: t for t in report_tables(figures)}
+    css_row = next(r for r in tables["Benchmarking CSS"].rows if r[0] == "Medway")
+    rate_row = next(r for r in tables["Benchmarking"].rows if r[0] == "Medway")
+    assert css_row[2] == "2024/25, full year (published)" and css_row[4] == "2023/24, full year (published)"
+    assert rate_row[2] == "Apr 2024 only: 1 of 12 months, partial (computed here)"
+    html = render_html(figures, list(tables.values()), [])
+    assert "2024/25, full year (published)" in html and "partial (computed here)" in html
+    # figures.json holds the same words
+    import json
+    assert '"css_period": "2024/25, full year (published)"' in json.dumps(figures)
+
+
+def test_benchmark_change_cells_in_excel_are_percentages_or_empty_with_the_reason(medway_published_css, tmp_path):
+    from openpyxl import load_workbook
+
+    from csphub.analytics.assessment.render import render_xlsx
+
+    figures, _ = medway_published_css
+    render_xlsx(report_tables(figures), tmp_path / "a.xlsx", figures)
+    sheet = load_workbook(tmp_path / "a.xlsx")["Benchmarking"]
+    headings = [c.value for c in sheet[2]]
+    change = headings.index("% change (like for like)")
+    assert headings[change + 1] == "% change (like for like) (note)"
+    rows = {r[0].value: r for r in sheet.iter_rows(min_row=3) if r[0].value in ("Medway", "Peerton")}
+    peer, own = rows["Peerton"][change], rows["Medway"][change]
+    # Peerton: 100 -> 120 published, +20.0%; a number Excel can sum, shown as a percentage
+    assert peer.data_type == "n" and peer.value == pytest.approx(0.2) and peer.number_format == "+0.0%;-0.0%;0.0%"
+    assert rows["Peerton"][change + 1].value is None
+    # Medway: April 2024 against January-March 2024: no number, and the note says why
+    assert own.value is None and rows["Medway"][change + 1].value == "not comparable"
+    why = rows["Medway"][headings.index("Why no change or rank")].value
+    assert "no month" in why and "not ranked" in why
+    css = load_workbook(tmp_path / "a.xlsx")["Benchmarking CSS"]
+    medway_css = next(r for r in css.iter_rows(min_row=3) if r[0].value == "Medway")
+    assert medway_css[change].data_type == "n" and medway_css[change].value == pytest.approx(-0.05)

@@ -144,7 +144,9 @@ def test_a_missing_peer_value_gives_no_rank_and_the_subject_is_listed_once(grid)
     assert [r["value"] for r in pub["rows"]] == [22.5, 25.0, 10.0, None]
     assert pub["rows"][3]["missing"] == "not available (..)"
     assert pub["rank"] is None and "Hightown" in pub["rank_note"]
-    assert all(r["months"][0] == "2023-04" and len(r["months"]) == 12 for r in pub["rows"])
+    assert all(r["months"][0] == "2023-04" and len(r["months"]) == 12 for r in pub["rows"][:3])
+    assert pub["rows"][0]["period"] == "year ending March 2024, full year (published)"
+    assert pub["rows"][3]["months"] == [] and pub["rows"][3]["period"] is None  # a missing value covers nothing
     assert pub["england_and_wales"]["value"] == 16.4 and pub["england_and_wales"]["rank"] is None
     # 2022/23: Lowtown's [x] is missing, not zero, and stops the rank
     earlier = _figures(con, area, 2022)["benchmark"]["published_css"]

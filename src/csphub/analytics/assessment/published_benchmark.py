@@ -42,6 +42,10 @@ from csphub.analytics.published import (
 )
 
 PUBLISHED_METHOD = "ONS published CSS"
+#: what a figure covers: ONS's published whole year, or the months computed here (the same
+#: words as the offence-rate benchmark's ``*_covers``)
+COVERS_PUBLISHED = "published figure for the full financial year"
+COVERS_COMPUTED = "computed here on the months listed"
 
 
 def published_year(period: Period) -> tuple[FinancialYear, bool]:
@@ -82,7 +86,9 @@ def _published_row(found: dict | None, name: str, code: str | None, role: str, y
             "role": role, "msg_position": position, "value": value,
             "missing": None if value is not None else (
                 f"not available ({found['marker']})" if found else "not in the published table loaded"),
-            "period": year_ending(year.name), "months": [month_key(m) for m in year.months],
+            "period": f"{year_ending(year.name)}, full year (published)" if value is not None else None,
+            "months": [month_key(m) for m in year.months] if value is not None else [],
+            "covers": COVERS_PUBLISHED if value is not None else None,
             "method": PUBLISHED_METHOD if found else None, "release": (found or {}).get("release"),
             "_file": (found or {}).get("file_id"), "rank": None, "rank_of": None}
 
@@ -151,7 +157,8 @@ def _computed(css: dict | None, area: Area, year: FinancialYear, own_period: boo
     method = {"exact": "exact CSS (offence-code counts)", "estimate": "CSS estimated from police.uk"}.get(
         css.get("method") or "", css.get("method"))
     return {"area_name": area.name, "value": css["value"], "method": method,
-            "period": css.get("value_basis"), "months": css.get("months") or [],
+            "period": f"{css['value_basis']} (computed here)" if css.get("value_basis") else None,
+            "months": css.get("months") or [], "covers": COVERS_COMPUTED,
             "rank": None, "rank_of": None,
             "rank_note": (f"not ranked against published values: {method}"
                           + ("" if own_period else f", over the assessment's period, not the {year_ending(year.name)}")

@@ -91,16 +91,30 @@ def _rank(row: dict, measure: str) -> str:
 
 
 def _benchmark_table(bench: dict, measure: str, key: str, title: str) -> ReportTable:
-    """One measure for every area: each figure beside the months behind it; % change and rank
-    only where like for like (see benchmark.py)."""
+    """One measure for every area: each figure beside the period it covers (a published full
+    year, or the months computed here); % change and rank only where like for like (see
+    benchmark.py), and why not where not."""
     return ReportTable(key, title, [
-        "Area", f"{bench['year']}", "Months", f"{bench['previous_year']}", "Months",
-        "% change (like for like)", "Rank", "Method"],
+        "Area", f"{bench['year']}", "Period covered", f"{bench['previous_year']}", "Period covered",
+        "% change (like for like)", "Rank", "Method", "Why no change or rank"],
         [[r["area_name"], _num(r.get(measure)), r.get(f"{measure}_period") or "",
           _num(r.get(f"{measure}_previous")), r.get(f"{measure}_period_previous") or "",
-          _num(r.get(f"{measure}_change")) if r.get(f"{measure}_change") is not None else
+          _signed_pct(r.get(f"{measure}_change")) if r.get(f"{measure}_change") is not None else
           ("not comparable" if r.get(measure) is not None else ""),
-          _rank(r, measure), r.get(f"{measure}_method") or ""] for r in bench["rows"]])
+          _rank(r, measure), r.get(f"{measure}_method") or "", _why_not(r, measure)] for r in bench["rows"]])
+
+
+def _signed_pct(value: float) -> str:
+    return f"{value:+.1f}%"
+
+
+def _why_not(row: dict, measure: str) -> str:
+    """Why a figure shown has no like-for-like change or no rank (empty when it has both)."""
+    if row.get(measure) is None:
+        return ""
+    notes = [row.get(f"{measure}_change_note") if row.get(f"{measure}_change") is None else None,
+             row.get(f"{measure}_rank_note") if row.get(f"{measure}_rank") is None else None]
+    return "; ".join(dict.fromkeys(n for n in notes if n))
 
 
 ROLES = {"subject": "this area", "peer": "peer", "england_and_wales": "reference (not ranked)"}
@@ -113,7 +127,7 @@ def published_css_table(bench: dict) -> ReportTable | None:
     if not pub.get("available"):
         return None
     rows = [[r["area_name"], ROLES[r["role"]] + (f" {r['msg_position']}" if r.get("msg_position") else ""),
-             _num(r["value"]) if r["value"] is not None else r["missing"], r["period"],
+             _num(r["value"]) if r["value"] is not None else r["missing"], r["period"] or "",
              f"{r['rank']} of {r['rank_of']}" if r["rank"] else ("" if r["role"] == "england_and_wales"
                                                                  else "not ranked"),
              r["method"] or ""] for r in (*pub["rows"], pub["england_and_wales"])]
