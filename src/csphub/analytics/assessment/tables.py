@@ -141,14 +141,21 @@ def published_css_table(bench: dict) -> ReportTable | None:
 
 
 def violence_table(bench: dict) -> ReportTable | None:
+    """VAP per 1,000 for the area and its peers, and the change on the year before where both
+    years are whole (see published_benchmark.py), else why not."""
     vap = bench.get("violence") or {}
     if not vap.get("available"):
         return None
+    previous = vap["rows"][0].get("previous_year", "previous year")
     return ReportTable("Benchmarking violence", f"Benchmarking: violence against the person, {vap['year']}",
-                       ["Area", "Role", "Offences", "Population", "Per 1,000", "Period", "Rank"],
+                       ["Area", "Role", "Offences", "Population", "Per 1,000", "Period", "Rank",
+                        f"Offences {previous}", f"Period {previous}", "% change (like for like)", "Why no change"],
                        [[r["area_name"], ROLES[r["role"]], _num(r["offences"]),
                          _num(int(r["population"])) if r["population"] else "", _num(r["rate_per_1000"]),
-                         r["period"] or "", f"{r['rank']} of {r['rank_of']}" if r["rank"] else (r["rank_note"] or "")]
+                         r["period"] or "", f"{r['rank']} of {r['rank_of']}" if r["rank"] else (r["rank_note"] or ""),
+                         _num(r.get("previous_offences")), r.get("previous_period") or "",
+                         _signed_pct(r["change"]) if r.get("change") is not None else
+                         ("not comparable" if r["offences"] is not None else ""), r.get("change_note") or ""]
                         for r in vap["rows"]])
 
 
