@@ -10,9 +10,11 @@ The hand-made partnership (handmade.py) gives the known answers for an incomplet
 from __future__ import annotations
 
 import csv
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
+from markupsafe import escape
 import pytest
 from click.testing import CliRunner
 
@@ -282,3 +284,57 @@ def test_benchmark_change_cells_in_excel_are_percentages_or_empty_with_the_reaso
     css = load_workbook(tmp_path / "a.xlsx")["Benchmarking CSS"]
     medway_css = next(r for r in css.iter_rows(min_row=3) if r[0].value == "Medway")
     assert medway_css[change].data_type == "n" and medway_css[change].value == pytest.approx(-0.05)
+
+
+@pytest.fixture(scope="module")
+def kent_2017(shared_data, tmp_path_factory):
+    """Kent 2017/18: Home Office offence counts and severity weights, police.uk for April 2024 only."""
+    with open_warehouse(tmp_path_factory.mktemp("kent-2017") / "w.duckdb") as con:
+        load_lookup(con, shared_data / "ons" / "LSOA21_WD23_LAD23_EW_LU.csv")
+        load_population(con, shared_data / "ons" / "lsoa21_population.csv", 2021, "ONS estimate")
+        ingest_police_uk(con, [shared_data / "police-uk" / "kent" / "2024-04-kent-street.csv"])
+        load_offence_counts(con, shared_data / "home-office" / "prc_pfa_2017_18.csv")
+        load_severity_weights(con, shared_data / "ons" / "crime_severity_weights.csv")
+        area = add_area(con, "Kent", KENT_LADS)
+        options = AssessmentOptions(FinancialYear(2017), previous_years=1, today=date(2026, 12, 4))
+        figures = build_figures(con, area, options)
+        yield con, area, figures, build_charts(figures, map_layers(con, figures))
+
+
+NO_STREET = ("No police.uk street-level data is loaded for 2017/18 (csphub ingest police-uk FOLDER loads the "
+             "police.uk monthly street-level files).")
+
+
+def test_a_year_without_police_uk_says_so_in_place_of_empty_tables_and_charts(kent_2017):
+    _, _, figures, made = kent_2017
+    assert figures["police_uk"] == {"loaded": False, "note": NO_STREET, "left_out": figures["police_uk"]["left_out"]}
+    tables = {t.key: t for t in report_tables(figures)}
+    # no empty ward, trend, month or type table; the crime groups from the offence counts stay
+    for key in ("Trend", "Seasonality", "Wards", "ASB top wards", "Crime types", "Hotspots"):
+        assert key not in tables, key
+    assert tables["Crime groups"].rows and "Summary" in tables
+    assert {c.key for c in made} == {"groups"}  # no empty trend or seasonality chart
+    html = render_html(figures, list(tables.values()), made)
+    assert html.count(NO_STREET) == 1  # under crime's trend and seasonality
+    # ASB and wards and hotspots have nothing else to show: left out, each with a line saying why
+    assert "<h2>Anti-social behaviour (ASB)</h2>" not in html and "<h2>Wards and hotspots</h2>" not in html
+    assert "<h2>Data not available</h2>" in html
+    left_out = figures["data_not_available"][:2]
+    assert left_out[0].startswith("Anti-social behaviour: no police.uk street-level data is loaded for 2017/18")
+    assert left_out[1].startswith("Wards and hotspots: no police.uk street-level data is loaded for 2017/18")
+    assert all(f"<li>{escape(line)}</li>" in html for line in left_out)
+
+
+def test_the_coverage_prompt_says_load_the_files_for_a_year_long_published(kent_2017):
+    from csphub.analytics.assessment.narrative import prompts
+
+    _, _, figures, _ = kent_2017
+    horizon = figures["commentary"]["sections"]["horizon_scan"]["prompts"][0]
+    assert "when the missing months arrive" not in horizon
+    assert horizon == ("The data for 2017/18 is partial: police.uk has already published the missing months, so "
+                       "waiting will not bring them: load the missing months' files: Apr 2017 to Mar 2018 "
+                       "(csphub ingest police-uk FOLDER) and assess again.")
+    # in mid-April 2018 only February and March were still to come from police.uk
+    early = prompts(figures, date(2018, 4, 15))["horizon_scan"][0]
+    assert "load the missing months' files: Apr 2017 to Jan 2018" in early
+    assert "when the missing months arrive (Feb 2018 to Mar 2018, expected from police.uk by Jun 2018)?" in early

@@ -263,6 +263,8 @@ def report_tables(figures: dict) -> list[ReportTable]:
                       _num(w["asb"]), _num(w["asb_rate_per_1000"])] for w in figures["wards"]]),
     ]
     tables += hotspot_tables(figures["hotspots"])
+    if not (figures.get("police_uk") or {"loaded": True})["loaded"]:  # no empty police.uk tables
+        tables = [t for t in tables if t.key not in POLICE_UK_TABLES]
     bench = figures["benchmark"]
     tables.append(_benchmark_table(bench, "offence_rate", "Benchmarking",
                                    "Benchmarking: offence rate per 1,000"))
@@ -279,6 +281,10 @@ def report_tables(figures: dict) -> list[ReportTable]:
         table.footnote = " ".join(part for part in (table.footnote, note) if part) or None
     return tables + more + own_work_tables(figures)
 
+
+#: tables drawn from police.uk street-level data alone: left out for a period with none (the
+#: report says so instead)
+POLICE_UK_TABLES = {"Trend", "Seasonality", "Crime types", "ASB top wards", "Wards", "Hotspot clusters", "Hotspots"}
 
 NOT_RECORDED = "not recorded"
 
