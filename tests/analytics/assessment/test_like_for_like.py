@@ -14,9 +14,9 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
-from markupsafe import escape
 import pytest
 from click.testing import CliRunner
+from markupsafe import escape
 
 from csphub.analytics.areas import add_area
 from csphub.analytics.assessment import AssessmentOptions, build_figures
