@@ -256,9 +256,16 @@ def test_a_published_figure_beside_computed_months_says_which_period_each_covers
     assert rate_row[2] == "Apr 2024 only: 1 of 12 months, partial (computed here)"
     html = render_html(figures, list(tables.values()), [])
     assert "2024/25, full year (published)" in html and "partial (computed here)" in html
-    # figures.json holds the same words
+    # figures.json and the Word draft hold the same words
     import json
     assert '"css_period": "2024/25, full year (published)"' in json.dumps(figures)
+    from docx import Document
+
+    from csphub.analytics.assessment.render import render_docx
+
+    render_docx(html, figures, folder / "period.docx")
+    cells = {c.text for t in Document(str(folder / "period.docx")).tables for row in t.rows for c in row.cells}
+    assert {"2024/25, full year (published)", "Apr 2024 only: 1 of 12 months, partial (computed here)"} <= cells
 
 
 def test_benchmark_change_cells_in_excel_are_percentages_or_empty_with_the_reason(medway_published_css, tmp_path):
@@ -313,6 +320,8 @@ def test_a_year_without_police_uk_says_so_in_place_of_empty_tables_and_charts(ke
     for key in ("Trend", "Seasonality", "Wards", "ASB top wards", "Crime types", "Hotspots"):
         assert key not in tables, key
     assert tables["Crime groups"].rows and "Summary" in tables
+    kent_rate = next(r for r in tables["Benchmarking"].rows if r[0] == "Kent")
+    assert kent_rate[1] == "" and kent_rate[-1] == "no police.uk data loaded for the year"  # says why empty
     assert {c.key for c in made} == {"groups"}  # no empty trend or seasonality chart
     html = render_html(figures, list(tables.values()), made)
     assert html.count(NO_STREET) == 1  # under crime's trend and seasonality

@@ -271,3 +271,16 @@ def test_violence_against_the_person_is_compared_with_the_year_before_only_like_
     change = table.columns.index("% change (like for like)")
     assert cells["Gridshire"][change] == "+20.0%" and cells["Peerton"][change] == "not comparable"
     assert "quarters 1, 2 only" in cells["Peerton"][-1]
+
+
+def test_the_wide_benchmark_tables_stay_inside_the_pdf_page(grid, tmp_path):
+    """The violence table (11 columns with the year before) and the benchmark's reasons column."""
+    from .test_pdf_overflow import boxes_wider_than_the_text_block
+
+    con, area, _ = grid
+    figures = _figures(con, area)
+    tables = report_tables(figures)
+    assert any(t.key == "Benchmarking violence" for t in tables)
+    html = tmp_path / "assessment.html"
+    html.write_text(render_html(figures, tables, []), encoding="utf-8")
+    assert boxes_wider_than_the_text_block(html) == []

@@ -109,9 +109,10 @@ def _signed_pct(value: float) -> str:
 
 
 def _why_not(row: dict, measure: str) -> str:
-    """Why a figure shown has no like-for-like change or no rank (empty when it has both)."""
+    """Why a figure has no like-for-like change or no rank (empty when it has both); with no
+    figure at all, why not (e.g. no police.uk data loaded for the year)."""
     if row.get(measure) is None:
-        return ""
+        return row.get(f"{measure}_change_note") or ""
     notes = [row.get(f"{measure}_change_note") if row.get(f"{measure}_change") is None else None,
              row.get(f"{measure}_rank_note") if row.get(f"{measure}_rank") is None else None]
     return "; ".join(dict.fromkeys(n for n in notes if n))

@@ -5,7 +5,10 @@ then the Coverage, Sources and CSS sheets, all through the one safe writer
 Each table's display text becomes a typed cell: a count ``1,234`` an integer shown ``#,##0``,
 a rate ``40.0`` a number shown to the decimals printed (``#,##0.0``), a share ``12.5%`` the
 fraction 0.125 shown ``0.0%``; an interval ``3.1 to 4.5`` two numeric cells (lower, upper) and
-a change ``+17.9% (rise)`` a signed percentage beside its words. Other text stays text.
+a change ``+17.9% (rise)`` a signed percentage beside its words. In a column of numbers where
+some cells say why there is none (a change column's "not comparable", "no comparison", "not
+available (..)"), the number cells stay numbers and the others are left empty, their words in a
+"(note)" column beside it. Other text stays text.
 """
 
 from __future__ import annotations
