@@ -6,6 +6,7 @@ CSS sheets. Each check is what a person sees clicking a cell in Excel."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -103,3 +104,29 @@ def test_the_css_sheet_holds_scores_and_a_like_for_like_change_as_numbers():
     assert rows["Change (like for like)"][1] == Formatted(0.122, "+0.0%;-0.0%;0.0%")
     assert rows["Offences scored"][1] == Formatted(1234, "#,##0")
     assert rows["99"][1] == Formatted(7, "#,##0")
+
+
+NUMBER_AS_TEXT = re.compile(r"^[-+]?\d[\d,]*(?:\.\d+)?%?$")
+
+
+def test_no_cell_holds_a_number_or_a_change_as_text(book):
+    """A change or a count written as text ("-3.2%", "1,234") cannot be summed or sorted."""
+    as_text = [(sheet.title, cell.coordinate, cell.value) for sheet in book.worksheets for row in sheet.iter_rows()
+               for cell in row if isinstance(cell.value, str) and NUMBER_AS_TEXT.match(cell.value.strip())]
+    assert as_text == []
+
+
+def test_a_comparison_column_holds_numbers_or_is_empty_with_a_note():
+    """Own work: a count a year earlier, or 'no comparison' in a note column beside it."""
+    from csphub.analytics.assessment.tables import ReportTable
+    from csphub.analytics.assessment.workbook import table_rows
+
+    table = ReportTable("Own work casework", "Casework", ["Measure", "This period", "Same period a year earlier"],
+                        [["Service requests", "247", "176"], ["CPWs", "12", "no comparison"],
+                         ["CPNs", "not recorded", "no comparison"]])
+    heading, *rows = table_rows(table)
+    assert heading == ["Measure", "This period", "This period (note)", "Same period a year earlier",
+                       "Same period a year earlier (note)"]
+    assert rows[0][1:] == [Formatted(247, "#,##0"), None, Formatted(176, "#,##0"), None]
+    assert rows[1][1:] == [Formatted(12, "#,##0"), None, None, "no comparison"]
+    assert rows[2][1:] == [None, "not recorded", None, "no comparison"]

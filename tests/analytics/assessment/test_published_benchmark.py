@@ -144,7 +144,9 @@ def test_a_missing_peer_value_gives_no_rank_and_the_subject_is_listed_once(grid)
     assert [r["value"] for r in pub["rows"]] == [22.5, 25.0, 10.0, None]
     assert pub["rows"][3]["missing"] == "not available (..)"
     assert pub["rank"] is None and "Hightown" in pub["rank_note"]
-    assert all(r["months"][0] == "2023-04" and len(r["months"]) == 12 for r in pub["rows"])
+    assert all(r["months"][0] == "2023-04" and len(r["months"]) == 12 for r in pub["rows"][:3])
+    assert pub["rows"][0]["period"] == "year ending March 2024, full year (published)"
+    assert pub["rows"][3]["months"] == [] and pub["rows"][3]["period"] is None  # a missing value covers nothing
     assert pub["england_and_wales"]["value"] == 16.4 and pub["england_and_wales"]["rank"] is None
     # 2022/23: Lowtown's [x] is missing, not zero, and stops the rank
     earlier = _figures(con, area, 2022)["benchmark"]["published_css"]
@@ -239,3 +241,46 @@ def test_the_cli_loads_a_css_table_and_an_msg_file(data_dir, tmp_path):
     assert "E2200004" in listed.output and "twelve" in listed.output
     bad = runner.invoke(main, ["ingest", "css-table", str(msg)])
     assert bad.exit_code != 0 and "year ending" in bad.output
+
+
+def test_violence_against_the_person_is_compared_with_the_year_before_only_like_for_like(grid):
+    con, area, folder = grid
+    # 2022/23: Gridshire whole year (75 VAP: 1 homicide, 74 with injury; burglary is not VAP);
+    # Peerton quarters 1 and 2 only
+    load_offence_counts(con, write_csv(folder / "counts-2022.csv", [
+        ["area_code", "area_name", "financial_year", "quarter", "offence_code", "count"],
+        *[[LAD, "Gridshire", "2022/23", str(q), code, n] for q, code, n in (
+            (1, "1/4.1/4.10/4.2", "1"), (1, "8N", "20"), (2, "8N", "18"), (3, "8N", "20"), (4, "8N", "16"),
+            (4, "28E", "400"))],
+        [PEERTON_LAD, "Peerton", "2022/23", "1", "105A", "10"],
+        [PEERTON_LAD, "Peerton", "2022/23", "2", "105A", "12"]]), "csp")
+    figures = _figures(con, area)
+    rows = {r["area_name"]: r for r in figures["benchmark"]["violence"]["rows"]}
+    own, peer = rows["Gridshire"], rows["Peerton"]
+    # 90 against 75, both whole years: +20.0%
+    assert (own["previous_offences"], own["change"]) == (75, 20.0)
+    assert own["previous_period"] == "2022/23, the whole year" and own["change_note"] is None
+    assert own["previous_rate_per_1000"] == round(75 * 1000 / 9000, 1)
+    # Peerton: 2023/24 whole, 2022/23 half: 50 against 22 is not a change
+    assert peer["previous_offences"] == 22 and peer["change"] is None
+    assert peer["change_note"] == "not compared: 2023/24 has the whole year, 2022/23 quarters 1, 2 only"
+    # Lowtown has no 2022/23 counts
+    assert rows["Lowtown"]["change_note"] == "not compared: no offence-code counts loaded for 2022/23"
+    table = next(t for t in report_tables(figures) if t.key == "Benchmarking violence")
+    cells = {r[0]: r for r in table.rows}
+    change = table.columns.index("% change (like for like)")
+    assert cells["Gridshire"][change] == "+20.0%" and cells["Peerton"][change] == "not comparable"
+    assert "quarters 1, 2 only" in cells["Peerton"][-1]
+
+
+def test_the_wide_benchmark_tables_stay_inside_the_pdf_page(grid, tmp_path):
+    """The violence table (11 columns with the year before) and the benchmark's reasons column."""
+    from .test_pdf_overflow import boxes_wider_than_the_text_block
+
+    con, area, _ = grid
+    figures = _figures(con, area)
+    tables = report_tables(figures)
+    assert any(t.key == "Benchmarking violence" for t in tables)
+    html = tmp_path / "assessment.html"
+    html.write_text(render_html(figures, tables, []), encoding="utf-8")
+    assert boxes_wider_than_the_text_block(html) == []

@@ -44,6 +44,7 @@ from csphub.analytics.assessment.periods import (
     months_basis,
     year_ago,
 )
+from csphub.analytics.assessment.published_benchmark import COVERS_COMPUTED, COVERS_PUBLISHED
 from csphub.analytics.assessment.severity_section import css_section
 from csphub.change import percent_change
 from csphub.errors import InputFileError, InputProblem
@@ -68,10 +69,7 @@ def _warehouse_row(con: duckdb.DuckDBPyConnection, area: Area, year: Period,
                    ward_vintage: str | None) -> dict:
     data = load_area_data(con, area, year.previous().start, year.end, ward_vintage, year.start_year)
     match = match_months(year, set(data.counts["month"]), completeness(con, area, data.ward_vintage).months("crime"))
-    row: dict = {"area_name": area.name, "area_code": ",".join(area.lad_codes), "source": "warehouse",
-                 "months": [month_key(m) for m in match.current],
-                 "months_previous": [month_key(m) for m in match.previous],
-                 "partial": len(match.current) < len(year.months)}
+    row: dict = {"area_name": area.name, "area_code": ",".join(area.lad_codes), "source": "warehouse"}
     crimes = data.counts[data.counts["crime_type"] != ASB].groupby("month")["count"].sum()
 
     def rate(months: list) -> float | None:
@@ -84,20 +82,51 @@ def _warehouse_row(con: duckdb.DuckDBPyConnection, area: Area, year: Period,
         change = percent_change(int(sum(crimes.get(m, 0) for m in match.matched)),
                                 int(sum(crimes.get(year_ago(m), 0) for m in match.matched)))
     _measure(row, "offence_rate", value=rate(match.current), previous=rate(match.previous),
-             period=months_basis(match.current, len(year.months)) if match.current else None,
-             period_previous=months_basis(match.previous, len(year.months)) if match.previous else None,
-             months_key=tuple(row["months"]), method=POLICE_UK, change=change,
+             period=computed_period(match.current, len(year.months)),
+             period_previous=computed_period(match.previous, len(year.months)),
+             months=[month_key(m) for m in match.current], months_previous=[month_key(m) for m in match.previous],
+             covers=COVERS_COMPUTED, partial=len(match.current) < len(year.months),
+             method=POLICE_UK, change=change,
              change_basis=match.basis() if match.matched else None,
              change_note=_change_note(match.note(), match.current, data.population))
     css = css_section(con, data, year, match)
     css_change = css.get("change") or {}
+    css_months = list(css.get("months") or ()) if css.get("value") is not None else []
     _measure(row, "css", value=css.get("value"), previous=css.get("previous"),
-             period=css.get("value_basis"), period_previous=css.get("previous_basis"),
-             months_key=tuple(css.get("months") or ()),
+             period=_computed_label(css.get("value_basis")), period_previous=_computed_label(css.get("previous_basis")),
+             months=css_months,
+             months_previous=([month_key(m) for m in match.previous] if css.get("method") == "estimate"
+                              and css.get("previous") is not None else None),
+             covers=COVERS_COMPUTED if css.get("value") is not None else None,
+             partial=len(css_months) < len(year.months) if css.get("value") is not None else None,
              method=_css_method(css.get("method")), change=css_change.get("percent"),
              change_basis=css_change.get("basis"),
              change_note=None if css.get("value") is None else css.get("change_note"))
     return row
+
+
+def computed_period(months: list, of: int) -> str | None:
+    """The months behind a figure computed here, in words, saying it is computed.
+
+    Examples:
+        >>> computed_period([date(2024, 4, 1)], 12)
+        'Apr 2024 only: 1 of 12 months, partial (computed here)'
+    """
+    return _computed_label(months_basis(months, of)) if months else None
+
+
+def _computed_label(basis: str | None) -> str | None:
+    return None if basis is None else f"{basis} (computed here)"
+
+
+def published_period(year_name: str) -> str:
+    """A published figure's period: always a whole financial year.
+
+    Examples:
+        >>> published_period("2024/25")
+        '2024/25, full year (published)'
+    """
+    return f"{year_name}, full year (published)"
 
 
 def _change_note(note: str | None, current: list, population: float | None) -> str | None:
@@ -135,8 +164,7 @@ def read_peers(path: Path, year: Period) -> list[dict]:
                 continue
             row = rows.setdefault(record["area_code"].strip(), {
                 "area_name": record["area_name"].strip(), "area_code": record["area_code"].strip(),
-                "source": "peers file", "months": [month_key(m) for m in year.months],
-                "months_previous": [month_key(m) for m in year.previous().months], "partial": False})
+                "source": "peers file"})
             row[f"{record['measure']}{suffix}"] = value
     for row in rows.values():
         for measure in MEASURES:
@@ -153,9 +181,12 @@ def _published(row: dict, measure: str, year: Period) -> None:
         note = f"no published figure for {year.name}"
     elif previous is None:
         note = f"no published figure for {year.previous().name}"
-    _measure(row, measure, period=year.name if current is not None else None,
-             period_previous=year.previous().name if previous is not None else None,
-             months_key=tuple(month_key(m) for m in year.months), method=PUBLISHED,
+    _measure(row, measure, period=published_period(year.name) if current is not None else None,
+             period_previous=published_period(year.previous().name) if previous is not None else None,
+             months=[month_key(m) for m in year.months] if current is not None else [],
+             months_previous=[month_key(m) for m in year.previous().months] if previous is not None else None,
+             covers=COVERS_PUBLISHED if current is not None else None, partial=False if current is not None else None,
+             method=PUBLISHED,
              change=pct(current, previous),
              change_basis="the full financial year (published)" if note is None else None,
              change_note=note)
@@ -198,7 +229,7 @@ def _rank(rows: list[dict], measure: str) -> None:
         row[f"{measure}_rank_note"] = None
         if row.get(measure) is None:
             continue
-        key = (_method_group(measure, row.get(f"{measure}_method")), row.get(f"{measure}_months_key"))
+        key = (_method_group(measure, row.get(f"{measure}_method")), tuple(row.get(f"{measure}_months") or ()))
         groups.setdefault(key, []).append(row)
     for (_, months), members in groups.items():
         if len(members) < 2:
@@ -229,9 +260,6 @@ def benchmark_table(con: duckdb.DuckDBPyConnection, area: Area, figures: dict, o
         rows = _merge(rows, read_peers(Path(options.peers_file), year))
     for measure in MEASURES:
         _rank(rows, measure)
-    for row in rows:
-        for measure in MEASURES:
-            row.pop(f"{measure}_months_key", None)
     return {"year": year.name, "previous_year": year.previous().name, "rows": rows,
             "peers_source": peers["source"],
             "published_css": published_benchmark.published_css_table(con, area, year, peers, figures.get("css")),

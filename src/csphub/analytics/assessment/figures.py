@@ -7,7 +7,7 @@ Each key is documented in ``docs/assessment-method.md``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
@@ -54,6 +54,9 @@ class AssessmentOptions:
     own_work: dict | None = None
     #: the narrative file's sections (narrative_file.load_narrative); None: prompts instead
     narrative: dict | None = None
+    #: the day the assessment is made (None: today), which says whether missing months are yet
+    #: expected from police.uk
+    today: date | None = None
 
 
 def build_figures(con: duckdb.DuckDBPyConnection, area: Area, options: AssessmentOptions) -> dict:
@@ -104,10 +107,42 @@ def build_figures(con: duckdb.DuckDBPyConnection, area: Area, options: Assessmen
     figures["activity"] = sections.activity(options.activity_file)
     figures.update(_partner_figures(con, area, year, data))
     figures["own_work"] = own_work_section(options.own_work, year.start, year.end, year.previous().start)
+    figures["police_uk"] = police_uk_presence(figures)
+    figures["data_not_available"] = figures["police_uk"]["left_out"] + figures["partner"]["data_not_available"]
     figures["data_notes"] = _data_notes(con, figures)
     figures["narrative"] = sentences(figures)
-    figures["commentary"] = commentary(options.narrative, prompts(figures), figures["activity"])
+    figures["commentary"] = commentary(options.narrative, prompts(figures, options.today or date.today()),
+                                       figures["activity"])
     return figures
+
+
+LOAD_POLICE_UK = "csphub ingest police-uk FOLDER loads the police.uk monthly street-level files"
+
+
+def police_uk_presence(figures: dict) -> dict:
+    """Whether the period has police.uk street-level data; when not, the one sentence every
+    police.uk section prints instead of empty tables and charts (``note``), and a line in "data
+    not available" for each section that has nothing else to show (``left_out``).
+
+    Examples:
+        >>> p = police_uk_presence({"year": "2017/18", "coverage": {"months_present": []},
+        ...                         "asb": {"by_incident_type": []}})
+        >>> p["note"]
+        'No police.uk street-level data is loaded for 2017/18 (csphub ingest police-uk FOLDER loads the police.uk monthly street-level files).'
+        >>> [line.split(":")[0] for line in p["left_out"]]
+        ['Anti-social behaviour', 'Wards and hotspots']
+    """
+    year = figures["year"]
+    if figures["coverage"]["months_present"]:
+        return {"loaded": True, "note": None, "left_out": []}
+    none = f"no police.uk street-level data is loaded for {year}"
+    left_out = []
+    if not figures["asb"].get("by_incident_type"):
+        left_out.append(f"Anti-social behaviour: {none} and no partner ASB records "
+                        f"({LOAD_POLICE_UK}; csphub ingest partner-asb FILE loads partners' ASB records).")
+    left_out.append(f"Wards and hotspots: {none}, and they are drawn from it alone ({LOAD_POLICE_UK}).")
+    return {"loaded": False, "note": f"No police.uk street-level data is loaded for {year} ({LOAD_POLICE_UK}).",
+            "left_out": left_out}
 
 
 def _partner_figures(con: duckdb.DuckDBPyConnection, area: Area, year: Period, data) -> dict:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from csphub.analytics.assessment.periods import describe_months
+from csphub.analytics.assessment.periods import add_months, describe_months
 
 
 def describe_change(subject: str, change: dict | None) -> str | None:
@@ -195,9 +195,64 @@ def _hotspot_prompts(figures: dict) -> list[str]:
     return out
 
 
-def prompts(figures: dict) -> dict[str, list[str]]:
+#: police.uk publishes a month's street-level data about two months after it ends: a month is
+#: expected by the first day of the third month after it (April 2024 by 1 July 2024)
+PUBLICATION_LAG_MONTHS = 3
+
+
+def publication_due(month: date) -> date:
+    """The day by which police.uk is expected to have published ``month``.
+
+    Examples:
+        >>> publication_due(date(2024, 4, 1)), publication_due(date(2024, 11, 1))
+        (datetime.date(2024, 7, 1), datetime.date(2025, 2, 1))
+    """
+    return add_months(month, PUBLICATION_LAG_MONTHS)
+
+
+def coverage_prompt(figures: dict, today: date) -> str | None:
+    """The horizon-scan prompt for a partial period: months police.uk has yet to publish will
+    arrive; months it should already have published (a year that ended long ago) will not arrive
+    by waiting, and their files must be loaded.
+
+    Examples:
+        >>> f = {"year": "2017/18", "coverage": {"partial": True, "months_missing": ["2018-02", "2018-03"],
+        ...                                      "months_incomplete": []}}
+        >>> coverage_prompt(f, date(2025, 1, 1))
+        "The data for 2017/18 is partial: police.uk has already published the missing months, so waiting will not bring them: load the missing months' files: Feb 2018 to Mar 2018 (csphub ingest police-uk FOLDER) and assess again."
+        >>> coverage_prompt(f, date(2018, 4, 15))
+        'The data for 2017/18 is partial: what should the partnership expect when the missing months arrive (Feb 2018 to Mar 2018, expected from police.uk by Jun 2018)?'
+    """
+    cover, year = figures["coverage"], figures["year"]
+    if not cover.get("partial"):
+        return None
+    missing = [date(int(k[:4]), int(k[5:7]), 1) for k in cover.get("months_missing") or []]
+    published = [m for m in missing if publication_due(m) <= today]
+    pending = [m for m in missing if publication_due(m) > today]
+    parts = []
+    if published:
+        which = "the missing months" if not pending else describe_months(published)
+        parts.append(f"police.uk has already published {which}, so waiting will not bring "
+                     f"{'it' if len(published) == 1 and pending else 'them'}: load the missing months' files: "
+                     f"{describe_months(published)} (csphub ingest police-uk FOLDER) and assess again")
+    if pending:
+        parts.append("what should the partnership expect when the missing months arrive "
+                     f"({describe_months(pending)}, expected from police.uk by "
+                     f"{publication_due(pending[-1]).strftime('%b %Y')})?")
+    if not parts and cover.get("months_incomplete"):
+        months = _months_words(cover["months_incomplete"])
+        parts.append(f"{months} {'looks' if len(cover['months_incomplete']) == 1 else 'look'} incomplete: "
+                     "check police.uk for a re-issued file and load it, or read the year's figures as partial")
+    if not parts:
+        return None
+    text = f"The data for {year} is partial: " + "; and ".join(parts)
+    return text if text.endswith("?") else text + "."
+
+
+def prompts(figures: dict, today: date | None = None) -> dict[str, list[str]]:
     """For each section of the narrative (foreword, priorities, horizon scan, conclusions,
-    recommendations), questions drawn from the figures for the partnership to answer."""
+    recommendations), questions drawn from the figures for the partnership to answer.
+    ``today`` (default: today) says which missing months police.uk should already have published."""
     year = figures["year"]
     headline = _headline_phrases(figures)
     significant = [p for p in headline if p.endswith("significant") and "not significant" not in p]
@@ -221,7 +276,6 @@ def prompts(figures: dict) -> dict[str, list[str]]:
                                      "reducing reoffending?")
     out["priorities"].append("For each priority of the Community Safety Plan: its progress this year, and its "
                              "aims and items to note for the partnership.")
-    if figures["coverage"].get("partial"):
-        out["horizon_scan"].insert(0, f"The data for {year} is partial: what should the partnership expect "
-                                      "when the missing months arrive?")
+    if coverage := coverage_prompt(figures, today or date.today()):
+        out["horizon_scan"].insert(0, coverage)
     return out

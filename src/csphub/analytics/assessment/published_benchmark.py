@@ -40,8 +40,13 @@ from csphub.analytics.published import (
     same_name,
     year_ending,
 )
+from csphub.change import percent_change
 
 PUBLISHED_METHOD = "ONS published CSS"
+#: what a figure covers: ONS's published whole year, or the months computed here (the same
+#: words as the offence-rate benchmark's ``*_covers``)
+COVERS_PUBLISHED = "published figure for the full financial year"
+COVERS_COMPUTED = "computed here on the months listed"
 
 
 def published_year(period: Period) -> tuple[FinancialYear, bool]:
@@ -82,7 +87,9 @@ def _published_row(found: dict | None, name: str, code: str | None, role: str, y
             "role": role, "msg_position": position, "value": value,
             "missing": None if value is not None else (
                 f"not available ({found['marker']})" if found else "not in the published table loaded"),
-            "period": year_ending(year.name), "months": [month_key(m) for m in year.months],
+            "period": f"{year_ending(year.name)}, full year (published)" if value is not None else None,
+            "months": [month_key(m) for m in year.months] if value is not None else [],
+            "covers": COVERS_PUBLISHED if value is not None else None,
             "method": PUBLISHED_METHOD if found else None, "release": (found or {}).get("release"),
             "_file": (found or {}).get("file_id"), "rank": None, "rank_of": None}
 
@@ -151,7 +158,8 @@ def _computed(css: dict | None, area: Area, year: FinancialYear, own_period: boo
     method = {"exact": "exact CSS (offence-code counts)", "estimate": "CSS estimated from police.uk"}.get(
         css.get("method") or "", css.get("method"))
     return {"area_name": area.name, "value": css["value"], "method": method,
-            "period": css.get("value_basis"), "months": css.get("months") or [],
+            "period": f"{css['value_basis']} (computed here)" if css.get("value_basis") else None,
+            "months": css.get("months") or [], "covers": COVERS_COMPUTED,
             "rank": None, "rank_of": None,
             "rank_note": (f"not ranked against published values: {method}"
                           + ("" if own_period else f", over the assessment's period, not the {year_ending(year.name)}")
@@ -198,7 +206,9 @@ def violence_table(con: duckdb.DuckDBPyConnection, area: Area, period: Period, p
                           f"{year.name}, quarters {', '.join(map(str, vap['quarters']))} only") if vap else None,
                "rate_per_1000": (round(vap["count"] * 1000 / population, 1)
                                  if vap and population else None),
-               "rank": None, "rank_of": None, "rank_note": None}
+               "rank": None, "rank_of": None, "rank_note": None,
+               **_vap_change(vap, _vap(con, found.name if found else name, codes, year.previous()),
+                             population, year)}
         if vap is None:
             row["rank_note"] = f"no offence-code counts loaded for {year.name}"
         elif not population:
@@ -215,7 +225,47 @@ def violence_table(con: duckdb.DuckDBPyConnection, area: Area, period: Period, p
     return {"available": True, "year": year.name, "rows": rows, "peers_source": peers["source"],
             "note": f"Violence against the person per 1,000 residents, {year.name}: Home Office offence-code "
                     "counts (the VAP group's codes, in their one spelling) over the population of each area's "
-                    "LSOAs loaded. Rank 1 is the highest, among areas with the whole year and a population only."}
+                    "LSOAs loaded. Rank 1 is the highest, among areas with the whole year and a population only. "
+                    f"The change on {year.previous().name} is on the offence counts, given only when both "
+                    "years are whole (all four quarters); otherwise the reason is given."}
+
+
+def _coverage_words(vap: dict) -> str:
+    return "the whole year" if vap["whole_year"] else f"quarters {', '.join(map(str, vap['quarters']))} only"
+
+
+def _vap_change(vap: dict | None, before: dict | None, population: float | None, year: FinancialYear) -> dict:
+    """The year before's VAP and the change on it, like for like only: both years whole (all
+    four quarters, or a whole-year count); otherwise no change and ``change_note`` says why.
+
+    Examples:
+        >>> year = FinancialYear(2023)
+        >>> _vap_change({"count": 90, "whole_year": True, "quarters": []},
+        ...             {"count": 75, "whole_year": True, "quarters": []}, 9000, year)["change"]
+        20.0
+        >>> _vap_change({"count": 90, "whole_year": True, "quarters": []},
+        ...             {"count": 30, "whole_year": False, "quarters": [1, 2]}, 9000, year)["change_note"]
+        'not compared: 2023/24 has the whole year, 2022/23 quarters 1, 2 only'
+    """
+    previous = year.previous().name
+    result = {"previous_year": previous, "previous_offences": before["count"] if before else None,
+              "previous_period": (f"{previous}, {_coverage_words(before)}" if before else None),
+              "previous_rate_per_1000": (round(before["count"] * 1000 / population, 1)
+                                         if before and population else None),
+              "change": None, "change_basis": None, "change_note": None}
+    if vap is None:
+        return result
+    if before is None:
+        result["change_note"] = f"not compared: no offence-code counts loaded for {previous}"
+    elif not (vap["whole_year"] and before["whole_year"]):
+        result["change_note"] = (f"not compared: {year.name} has {_coverage_words(vap)}, "
+                                 f"{previous} {_coverage_words(before)}")
+    elif before["count"] == 0:
+        result["change_note"] = f"not compared: no VAP offence in {previous}"
+    else:
+        result["change"] = percent_change(vap["count"], before["count"])
+        result["change_basis"] = f"the whole of {year.name} against the whole of {previous} (offence counts)"
+    return result
 
 
 def _code_of(peers: dict, name: str) -> str | None:

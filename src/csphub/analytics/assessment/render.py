@@ -55,8 +55,13 @@ def map_layers(con: duckdb.DuckDBPyConnection, figures: dict) -> MapLayers:
 
 
 def build_charts(figures: dict, layers: MapLayers) -> list[charts.Chart]:
-    made = [charts.trend_chart(figures), charts.seasonality_chart(figures, "crime"),
-            charts.seasonality_chart(figures, "asb"), charts.group_chart(figures)]
+    if (figures.get("police_uk") or {"loaded": True})["loaded"]:
+        made = [charts.trend_chart(figures), charts.seasonality_chart(figures, "crime"),
+                charts.seasonality_chart(figures, "asb")]
+    else:  # no police.uk month in the period: no empty chart (the report says why)
+        made = []
+    if figures["crime"].get("by_group"):
+        made.append(charts.group_chart(figures))
     if (types := charts.asb_type_chart(figures)) is not None:
         made.append(types)
     if layers.wards is not None:

@@ -91,16 +91,31 @@ def _rank(row: dict, measure: str) -> str:
 
 
 def _benchmark_table(bench: dict, measure: str, key: str, title: str) -> ReportTable:
-    """One measure for every area: each figure beside the months behind it; % change and rank
-    only where like for like (see benchmark.py)."""
+    """One measure for every area: each figure beside the period it covers (a published full
+    year, or the months computed here); % change and rank only where like for like (see
+    benchmark.py), and why not where not."""
     return ReportTable(key, title, [
-        "Area", f"{bench['year']}", "Months", f"{bench['previous_year']}", "Months",
-        "% change (like for like)", "Rank", "Method"],
+        "Area", f"{bench['year']}", "Period covered", f"{bench['previous_year']}", "Period covered",
+        "% change (like for like)", "Rank", "Method", "Why no change or rank"],
         [[r["area_name"], _num(r.get(measure)), r.get(f"{measure}_period") or "",
           _num(r.get(f"{measure}_previous")), r.get(f"{measure}_period_previous") or "",
-          _num(r.get(f"{measure}_change")) if r.get(f"{measure}_change") is not None else
+          _signed_pct(r.get(f"{measure}_change")) if r.get(f"{measure}_change") is not None else
           ("not comparable" if r.get(measure) is not None else ""),
-          _rank(r, measure), r.get(f"{measure}_method") or ""] for r in bench["rows"]])
+          _rank(r, measure), r.get(f"{measure}_method") or "", _why_not(r, measure)] for r in bench["rows"]])
+
+
+def _signed_pct(value: float) -> str:
+    return f"{value:+.1f}%"
+
+
+def _why_not(row: dict, measure: str) -> str:
+    """Why a figure has no like-for-like change or no rank (empty when it has both); with no
+    figure at all, why not (e.g. no police.uk data loaded for the year)."""
+    if row.get(measure) is None:
+        return row.get(f"{measure}_change_note") or ""
+    notes = [row.get(f"{measure}_change_note") if row.get(f"{measure}_change") is None else None,
+             row.get(f"{measure}_rank_note") if row.get(f"{measure}_rank") is None else None]
+    return "; ".join(dict.fromkeys(n for n in notes if n))
 
 
 ROLES = {"subject": "this area", "peer": "peer", "england_and_wales": "reference (not ranked)"}
@@ -113,7 +128,7 @@ def published_css_table(bench: dict) -> ReportTable | None:
     if not pub.get("available"):
         return None
     rows = [[r["area_name"], ROLES[r["role"]] + (f" {r['msg_position']}" if r.get("msg_position") else ""),
-             _num(r["value"]) if r["value"] is not None else r["missing"], r["period"],
+             _num(r["value"]) if r["value"] is not None else r["missing"], r["period"] or "",
              f"{r['rank']} of {r['rank_of']}" if r["rank"] else ("" if r["role"] == "england_and_wales"
                                                                  else "not ranked"),
              r["method"] or ""] for r in (*pub["rows"], pub["england_and_wales"])]
@@ -127,14 +142,21 @@ def published_css_table(bench: dict) -> ReportTable | None:
 
 
 def violence_table(bench: dict) -> ReportTable | None:
+    """VAP per 1,000 for the area and its peers, and the change on the year before where both
+    years are whole (see published_benchmark.py), else why not."""
     vap = bench.get("violence") or {}
     if not vap.get("available"):
         return None
+    previous = vap["rows"][0].get("previous_year", "previous year")
     return ReportTable("Benchmarking violence", f"Benchmarking: violence against the person, {vap['year']}",
-                       ["Area", "Role", "Offences", "Population", "Per 1,000", "Period", "Rank"],
+                       ["Area", "Role", "Offences", "Population", "Per 1,000", "Period", "Rank",
+                        f"Offences {previous}", f"Period {previous}", "% change (like for like)", "Why no change"],
                        [[r["area_name"], ROLES[r["role"]], _num(r["offences"]),
                          _num(int(r["population"])) if r["population"] else "", _num(r["rate_per_1000"]),
-                         r["period"] or "", f"{r['rank']} of {r['rank_of']}" if r["rank"] else (r["rank_note"] or "")]
+                         r["period"] or "", f"{r['rank']} of {r['rank_of']}" if r["rank"] else (r["rank_note"] or ""),
+                         _num(r.get("previous_offences")), r.get("previous_period") or "",
+                         _signed_pct(r["change"]) if r.get("change") is not None else
+                         ("not comparable" if r["offences"] is not None else ""), r.get("change_note") or ""]
                         for r in vap["rows"]])
 
 
@@ -242,6 +264,8 @@ def report_tables(figures: dict) -> list[ReportTable]:
                       _num(w["asb"]), _num(w["asb_rate_per_1000"])] for w in figures["wards"]]),
     ]
     tables += hotspot_tables(figures["hotspots"])
+    if not (figures.get("police_uk") or {"loaded": True})["loaded"]:  # no empty police.uk tables
+        tables = [t for t in tables if t.key not in POLICE_UK_TABLES]
     bench = figures["benchmark"]
     tables.append(_benchmark_table(bench, "offence_rate", "Benchmarking",
                                    "Benchmarking: offence rate per 1,000"))
@@ -258,6 +282,10 @@ def report_tables(figures: dict) -> list[ReportTable]:
         table.footnote = " ".join(part for part in (table.footnote, note) if part) or None
     return tables + more + own_work_tables(figures)
 
+
+#: tables drawn from police.uk street-level data alone: left out for a period with none (the
+#: report says so instead)
+POLICE_UK_TABLES = {"Trend", "Seasonality", "Crime types", "ASB top wards", "Wards", "Hotspot clusters", "Hotspots"}
 
 NOT_RECORDED = "not recorded"
 

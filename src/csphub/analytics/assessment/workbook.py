@@ -5,7 +5,10 @@ then the Coverage, Sources and CSS sheets, all through the one safe writer
 Each table's display text becomes a typed cell: a count ``1,234`` an integer shown ``#,##0``,
 a rate ``40.0`` a number shown to the decimals printed (``#,##0.0``), a share ``12.5%`` the
 fraction 0.125 shown ``0.0%``; an interval ``3.1 to 4.5`` two numeric cells (lower, upper) and
-a change ``+17.9% (rise)`` a signed percentage beside its words. Other text stays text.
+a change ``+17.9% (rise)`` a signed percentage beside its words. In a column of numbers where
+some cells say why there is none (a change column's "not comparable", "no comparison", "not
+available (..)"), the number cells stay numbers and the others are left empty, their words in a
+"(note)" column beside it. Other text stays text.
 """
 
 from __future__ import annotations
@@ -63,6 +66,37 @@ def _split_change(value) -> list:
     return [excel_value(match.group(1) + "%"), match.group(2)]
 
 
+#: tables whose rows are measures (a column holds one area's different measures): never split
+ROW_TABLES = {"Summary"}
+#: text that stands in a number's place to say there is none
+MARKERS = ("not ", "no ")
+
+
+def _mixed(heading: str, values: list) -> bool:
+    """A column of numbers in which some cells say why there is no number: a change or a
+    comparison column with any text beside its numbers, or any column whose text is only
+    markers ("not available (..)", "no comparison")."""
+    typed = [excel_value(v) for v in values]
+    text = [v for v, t in zip(values, typed, strict=True) if not isinstance(t, Formatted)]
+    if not text or len(text) == len(values):
+        return False
+    comparison = any(word in heading.casefold() for word in ("change", "earlier"))
+    return comparison or all(str(v).strip().startswith(MARKERS) for v in text)
+
+
+def _split_note(value) -> list:
+    """A number and no note, or no number and the text as the note.
+
+    Examples:
+        >>> _split_note("-3.2%"), _split_note("not comparable"), _split_note("")
+        ([Formatted(value=-0.032, number_format='+0.0%;-0.0%;0.0%'), None], [None, 'not comparable'], [None, None])
+    """
+    typed = excel_value(value)
+    if isinstance(typed, Formatted):
+        return [typed, None]
+    return [None, value or None]
+
+
 def _is(pattern: re.Pattern, value) -> bool:
     return isinstance(value, str) and bool(pattern.match(value.strip()))
 
@@ -102,6 +136,9 @@ def table_rows(table: ReportTable) -> list[list]:
                 isinstance(excel_value(v), Formatted) for v in values):  # changes and words only
             columns += [f"{heading} (%)", heading]
             splitters.append(_split_change)
+        elif index and table.key not in ROW_TABLES and _mixed(heading, values):
+            columns += [heading, f"{heading} (note)"]  # the number, or empty and why not
+            splitters.append(_split_note)
         else:
             columns.append(heading)
             splitters.append(lambda v: [excel_value(v)])
