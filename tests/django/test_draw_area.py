@@ -95,3 +95,26 @@ def test_a_drawn_polygon_inside_medway_is_saved_as_geojson(medway):
     op = operations.plan_operation(officer, name="Op Ratify", aim="Mopeds", starts_on=date(2026, 7, 1), area=drawn)
     saved = shapely.geometry.shape(json.loads(op.area_geojson))
     assert saved.contains(shapely.Point(0.527, 51.383))
+
+
+def _order_post(**area: str) -> dict[str, str]:
+    return {"name": "Chatham alcohol PSPO", "area_description": "Chatham town centre", "prohibitions": "No drinking",
+            "requirements": "", "made_on": "2026-06-01", "effective_on": "2026-06-02", "expires_on": "2029-05-31",
+            "document_url": "", **area}
+
+
+def test_a_pspo_area_drawn_on_the_map_is_saved_and_one_outside_medway_refused(medway):
+    from csphub.pspo.models import Order
+
+    client = _client("officer")  # a council officer manages the register
+    page = client.get("/pspos/new/").content.decode()
+    assert 'data-draw-for="id_area_drawn"' in page and "csphub-draw-area.js" in page
+    refused = client.post("/pspos/new/", _order_post(area_drawn="1.37 51.38\n1.39 51.38\n1.39 51.39"))
+    assert refused.status_code == 200 and "area_drawn: the area reaches outside the partnership's wards" in \
+        refused.context["form"].errors["area_drawn"][0]
+    drawn = json.dumps({"type": "Polygon", "coordinates": [[[0.52, 51.38], [0.53, 51.38], [0.53, 51.39],
+                                                             [0.52, 51.38]]]})
+    saved = client.post("/pspos/new/", _order_post(area_drawn=drawn))
+    assert saved.status_code == 302, saved.context["form"].errors if saved.context else saved
+    area = shapely.geometry.shape(json.loads(Order.objects.get(name="Chatham alcohol PSPO").area_geojson))
+    assert area.contains(shapely.Point(0.527, 51.383))
