@@ -10,7 +10,13 @@ from pathlib import Path
 import pytest
 import shapely
 
-from csphub.analytics.area_drawing import ASPECT, Projection, base_map_svg, partnership_wards, projection_of
+from csphub.analytics.area_drawing import (
+    ASPECT,
+    Projection,
+    base_map_svg,
+    partnership_wards,
+    projection_of,
+)
 from csphub.analytics.areas import add_area
 from csphub.analytics.geography import load_boundaries
 from csphub.analytics.maps import MapArea

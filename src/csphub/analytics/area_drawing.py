@@ -147,8 +147,8 @@ def base_map_svg(wards: list[MapArea], *, title: str = "Ward boundaries to draw 
         x, y = projection.to_svg(centre.x, centre.y)
         out.append(f'<text x="{x:.1f}" y="{y:.1f}" font-family="sans-serif" font-size="11" text-anchor="middle" '
                    f'fill="{LABEL_COLOUR}">{escape(ward.name or ward.code)}</text>')
-    out.append('</g><text x="4" y="{:.1f}" font-family="sans-serif" font-size="10" fill="#505a5f">'
-               "Boundaries: ONS (OGL v3.0).</text></svg>".format(height - 4))
+    out.append(f'</g><text x="4" y="{height - 4:.1f}" font-family="sans-serif" font-size="10" fill="#505a5f">'
+               "Boundaries: ONS (OGL v3.0).</text></svg>")
     return "".join(out).encode()
 
 

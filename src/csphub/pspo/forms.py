@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from csphub.accounts.models import Agency
 from django.urls import reverse_lazy
 
+from csphub.accounts.models import Agency
 from csphub.core.forms import DateInput, DateTimeInput, DrawAreaWidget, GovukForm
 from django import forms
 

@@ -8,7 +8,6 @@ on the offence date) are in :mod:`.rules` and csphub.core.penalties.
 from __future__ import annotations
 
 import json
-
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
