@@ -94,3 +94,34 @@ def test_an_officer_draws_the_operation_area_on_the_ward_map(live_server, monkey
     for (x, y), (lon, lat) in zip(corners, list(saved.exterior.coords)[:4], strict=True):
         back = projection.to_svg(lon, lat)
         assert abs(back[0] - x) < 2 and abs(back[1] - y) < 2, ((x, y), back)
+
+
+def test_the_comparison_area_is_drawn_with_the_keyboard_alone(live_server, monkeypatch, data_dir, shared_data):
+    """Focus the comparison map, three corners with the arrow keys and Enter: the comparison box
+    holds a closed triangle inside Medway, the area box above is untouched, and Clear empties it."""
+    _ward_centre_and_corners(shared_data)
+    officer = create_user("officer", create_agency("Medway Council"), "asb.officer")
+    with browser_page(monkeypatch) as session:
+        page = session.page
+        sign_in(page, live_server.url, officer.username)
+        page.goto(f"{live_server.url}/dial-in/places/new/")
+        page.locator("#id_comparison-map svg").wait_for()
+        page.locator("#id_area-map svg").wait_for()
+        page.focus("#id_comparison-map")
+        for moves in ([], ["ArrowRight"] * 3, ["ArrowDown"] * 3):  # the centre, then right, then down
+            for key in moves:
+                page.keyboard.press(key)
+            page.keyboard.press("Enter")
+        summary = page.locator("#id_comparison-points").inner_text()
+        assert summary.startswith("3 points drawn.") and "closed back to point 1" in summary, summary
+        ring = json.loads(page.locator("#id_comparison").input_value())["coordinates"][0]
+        assert len(ring) == 4 and ring[0] == ring[-1]
+        assert ring[1][1] == ring[0][1] and ring[1][0] > ring[0][0]  # right: same latitude, further east
+        assert ring[2][0] == ring[1][0] and ring[2][1] < ring[1][1]  # down: same longitude, further south
+        assert page.locator("#id_area").input_value() == ""
+        problems = serious_violations(page)
+        assert problems == [], problems
+        page.get_by_role("button", name="Clear the drawing of the comparison").click()
+        assert page.locator("#id_comparison").input_value() == ""
+        assert page.locator("#id_comparison-points").inner_text() == "No points drawn yet."
+        assert session.console_errors == [], session.console_errors
