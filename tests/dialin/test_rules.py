@@ -104,3 +104,33 @@ def test_an_area_from_vertices_or_geojson():
 def test_a_bad_area_says_what_was_expected(text, expected):
     with pytest.raises(ValueError, match=expected):
         rules.parse_area(text)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ('{"type": "Polygon", "coordinates": [[[0.52, 51.38], [0.53, 51.38], [0.53, 51.39]]]}',
+     r"area: a GeoJSON ring must be closed .* starts at \[0.52, 51.38\] and ends at \[0.53, 51.39\]"),
+    ('{"type": "Polygon", "coordinates": [[[0.52, 51.38], [0.53, 51.38], [0.53, 51.38], [0.52, 51.38]]]}',
+     "at least 3 distinct points, got 2"),
+    ("0.52 51.38\n0.53 51.38\n0.52 51.38", "at least 3 distinct points, got 2"),
+])
+def test_a_drawn_ring_must_be_closed_with_three_distinct_points(text, expected):
+    with pytest.raises(ValueError, match=expected):
+        rules.parse_area(text)
+
+
+MEDWAY_MAP = (0.42, 51.32, 0.73, 51.49)
+
+
+def test_an_area_must_lie_inside_the_partnership_map_naming_the_field():
+    inside = "0.52 51.38\n0.53 51.38\n0.53 51.39"
+    assert rules.parse_area(inside, "comparison", within=MEDWAY_MAP)["type"] == "Polygon"
+    with pytest.raises(ValueError, match=r"^comparison: the area reaches outside the partnership's wards "
+                                         r"\(longitude 0.4200 to 0.7300, latitude 51.3200 to 51.4900 expected\)"):
+        rules.parse_area("0.52 51.38\n0.80 51.38\n0.53 51.39", "comparison", within=MEDWAY_MAP)
+
+
+def test_a_closed_geojson_polygon_as_the_map_writes_it_is_taken():
+    drawn = ('{"type":"Polygon","coordinates":[[[0.52,51.38],[0.53,51.38],[0.53,51.39],[0.52,51.39],'
+             '[0.52,51.38]]]}')
+    area = rules.parse_area(drawn, within=MEDWAY_MAP)
+    assert area["coordinates"][0][0] == area["coordinates"][0][-1] and len(area["coordinates"][0]) == 5

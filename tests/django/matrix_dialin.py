@@ -12,7 +12,7 @@ case at that address, shared with the Police (shared) only. So:
   (lead and shared): referred and panel see the entry without it;
 - figures are counts for analysts, supervisors, officers and partnership admins;
 - operations and initiatives hold no personal data: every role sees them; officers and
-  supervisors record them; outputs by the agencies taking part (lead, shared), phases by the
+  supervisors record them (and get the ward map their areas are drawn on); outputs by the agencies taking part (lead, shared), phases by the
   lead agency.
 """
 
@@ -159,6 +159,7 @@ PAGES: dict[str, tuple[Exercise, ...]] = {
             "kind": OutputKind.objects.get(name="Stop-searches").pk, "quantity": "38", "on": iso(w.today),
             "note": ""}),
     ),
+    "/dial-in/area-map.svg": (Exercise("dialin_logger"),),
     "/dial-in/places/": (Exercise("dialin_member", shown=(
         Shown("dialin_member", "place_initiative", "initiative", href("/dial-in/places/{pk}/")),)),),
     "/dial-in/places/new/": (

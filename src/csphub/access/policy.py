@@ -910,6 +910,12 @@ def can_change_initiative(user: Any, initiative: PlaceInitiative) -> bool:
     return works_cases(user) and initiative.lead_agency_id == agency_id_of(user)
 
 
+def can_draw_area(user: Any) -> bool:
+    """The base map an operation's, initiative's or PSPO's area is drawn on: for those who record
+    them (officers and supervisors). Ward boundaries only, no personal data."""
+    return works_cases(user)
+
+
 # ---- Inbox (issue 12, item 3) ---------------------------------------------------------------
 # An item is for the officers and supervisors of its agency, or for one of them when it names a
 # user. It holds no personal data (a kind, a link, a neutral title); the record it links to is

@@ -258,3 +258,29 @@ class GovukDateTimeField(forms.DateTimeField):
         from django.utils import timezone
 
         return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+# ---- Drawing an area on a map (issue 17, items 3 and 4) ------------------------------------
+# The field stays a textarea of GeoJSON (or "lon lat" vertices): without JavaScript the user
+# pastes the area. With it, static/csphub-draw-area.js fetches the base map (an SVG of the
+# partnership's wards from ``map_url``) into the box below the textarea, and each click on it adds
+# a point of a polygon it writes into the textarea as GeoJSON.
+
+
+class DrawAreaWidget(forms.Textarea):
+    """A GeoJSON textarea with a map to draw the polygon on (progressive enhancement)."""
+
+    template_name = "govuk/draw_area.html"
+
+    def __init__(self, map_url: Any, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs={"rows": 3, **(attrs or {})})
+        self.map_url = map_url  # a lazy reverse(): core knows no app's URLs
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["widget"]["map_url"] = str(self.map_url)
+        return context
+
+    @property
+    def media(self) -> forms.Media:
+        return forms.Media(js=["csphub-draw-area.js"])

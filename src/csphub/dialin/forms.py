@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse_lazy
 from django.utils import timezone
 
 from csphub.accounts.models import Agency
 from csphub.casework.models import CaseType
-from csphub.core.forms import DateInput, DateTimeInput, GovukForm
+from csphub.core.forms import DateInput, DateTimeInput, DrawAreaWidget, GovukForm
 from csphub.panels.models import PanelReferral
 from django import forms
 
@@ -96,14 +97,20 @@ class DecisionForm(GovukForm):
     due_on = forms.DateField(widget=DateInput, label="Due")
 
 
+#: The base map the areas are drawn on (csphub.dialin.operations.area_base_map).
+AREA_MAP = reverse_lazy("dialin-area-map")
+AREA_HELP = ("A polygon in longitude and latitude (WGS84) inside the partnership's wards: GeoJSON, or "
+             "'longitude latitude' corners one per line")
+
+
 class OperationForm(GovukForm):
     name = forms.CharField(max_length=200)
     aim = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
     starts_on = forms.DateField(widget=DateInput)
     ends_on = forms.DateField(widget=DateInput, required=False)
     wards = forms.CharField(required=False, max_length=500, help_text="Ward names, comma separated")
-    area = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Drawn area (optional)",
-                           help_text="GeoJSON, or 'longitude latitude' vertices one per line")
+    area = forms.CharField(required=False, widget=DrawAreaWidget(AREA_MAP), label="Drawn area (optional)",
+                           help_text=AREA_HELP)
     agencies = forms.ModelMultipleChoiceField(Agency.objects.all(), required=False, widget=forms.CheckboxSelectMultiple)
 
 
@@ -119,12 +126,11 @@ class InitiativeForm(GovukForm):
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
     streets = forms.CharField(required=False, max_length=500, help_text="Streets, comma separated")
     wards = forms.CharField(required=False, max_length=500)
-    area = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), help_text="GeoJSON, or 'longitude latitude' "
-                           "vertices one per line")
+    area = forms.CharField(widget=DrawAreaWidget(AREA_MAP, attrs={"rows": 4}), help_text=AREA_HELP)
     starts_on = forms.DateField(widget=DateInput, label="Work began on")
     comparison_name = forms.CharField(required=False, max_length=200, label="Comparison area name")
-    comparison = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Comparison area",
-                                 help_text="A nearby area like it, without the initiative")
+    comparison = forms.CharField(widget=DrawAreaWidget(AREA_MAP), required=False, label="Comparison area",
+                                 help_text="A nearby area like it, without the initiative. " + AREA_HELP)
 
 
 class PhaseForm(GovukForm):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -13,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+import duckdb
 from django.db import transaction
 from django.db.models import Sum
 
@@ -26,6 +28,8 @@ from csphub.errors import PermissionRefused, RuleRefused
 from . import rules
 from .models import InitiativePhase, Operation, OperationOutput, OutputKind, PlaceInitiative
 
+log = logging.getLogger(__name__)
+
 
 def output_kinds() -> list[OutputKind]:
     return list(OutputKind.objects.filter(is_active=True))
@@ -35,9 +39,52 @@ def _area(text: str, field: str) -> str:
     if not text.strip():
         return ""
     try:
-        return json.dumps(rules.parse_area(text, field))
+        return json.dumps(rules.parse_area(text, field, within=partnership_extent()))
     except ValueError as e:
         raise RuleRefused("bad_area", str(e), field) from e
+
+
+# ---- The base map an area is drawn on ------------------------------------------------------------
+
+NO_BASE_MAP = ("No map to draw on: ward boundaries are not loaded (csphub boundaries load wards.geojson). "
+               "Paste the area as GeoJSON or as 'longitude latitude' vertices instead.")
+
+
+def _partnership_wards() -> list[Any]:
+    from csphub.analytics.area_drawing import partnership_wards
+    from csphub.analytics.warehouse import open_warehouse
+    from csphub.settings import load_settings
+
+    path = load_settings().warehouse_path
+    if not path.exists():
+        return []
+    try:
+        with open_warehouse(path, read_only=True) as con:
+            return partnership_wards(con)
+    except duckdb.Error as e:  # busy or damaged: the area is then checked against Great Britain only
+        log.warning("the partnership's wards could not be read: %s", e)
+        return []
+
+
+def partnership_extent() -> tuple[float, float, float, float] | None:
+    """The base map's extent (min lon, min lat, max lon, max lat): a drawn or pasted area must lie
+    inside it. None without ward boundaries (then only "in Great Britain" is checked)."""
+    from csphub.analytics.area_drawing import projection_of
+
+    wards = _partnership_wards()
+    return projection_of(wards).extent if wards else None
+
+
+def area_base_map(user: Any) -> bytes:
+    """The SVG of the partnership's wards an area is drawn on (csphub.analytics.area_drawing),
+    or a small SVG saying why there is none."""
+    from csphub.analytics.area_drawing import base_map_svg
+    from csphub.analytics.maps import message_svg
+
+    if not policy.can_draw_area(user):
+        raise PermissionRefused("The map for drawing an area is for officers and supervisors.")
+    wards = _partnership_wards()
+    return base_map_svg(wards) if wards else message_svg(NO_BASE_MAP)
 
 
 # ---- Operations --------------------------------------------------------------------------------

@@ -206,7 +206,7 @@ def parse_csv_row(file: str, line: int, row: Mapping[str, str | None], known_typ
 
 # ---- A drawn area ---------------------------------------------------------------------------
 
-def _geojson_geometry(raw: str, field: str) -> Any:
+def _geojson_geometry(raw: str, field: str) -> tuple[Any, list[list[Any]]]:
     from shapely.geometry import shape
 
     try:
@@ -221,7 +221,7 @@ def _geojson_geometry(raw: str, field: str) -> Any:
     if data.get("type") == "Feature":
         data = data.get("geometry") or {}
     try:
-        return shape(data)
+        return shape(data), _rings_of(data)
     except (ValueError, TypeError, KeyError, AttributeError) as e:
         raise ValueError(f"{field}: not a GeoJSON geometry ({e})") from e
 
@@ -243,26 +243,67 @@ def _vertices(raw: str, field: str) -> Any:
     return Polygon(points)
 
 
-def parse_area(text: str, field: str = "area") -> dict[str, Any]:
+def _rings_of(data: Any) -> list[list[Any]]:
+    """The GeoJSON rings as written (before shapely closes them), for the checks shapely skips."""
+    coordinates = data.get("coordinates") if isinstance(data, dict) else None
+    if not isinstance(coordinates, list):
+        return []
+    polygons = coordinates if data.get("type") == "MultiPolygon" else [coordinates]
+    return [ring for polygon in polygons if isinstance(polygon, list) for ring in polygon if isinstance(ring, list)]
+
+
+def _check_rings(geometry: Any, written: list[list[Any]], field: str) -> None:
+    for ring in written:
+        if len(ring) >= 2 and list(ring[0]) != list(ring[-1]):
+            raise ValueError(f"{field}: a GeoJSON ring must be closed (its last point the same as its first), "
+                             f"but it starts at {ring[0]} and ends at {ring[-1]}")
+    for polygon in getattr(geometry, "geoms", [geometry]):
+        distinct = len(set(polygon.exterior.coords))
+        if distinct < 3:
+            raise ValueError(f"{field}: a polygon needs at least 3 distinct points, got {distinct}")
+
+
+def _check_within(geometry: Any, within: tuple[float, float, float, float] | None, field: str) -> None:
+    minx, miny, maxx, maxy = geometry.bounds
+    if not (-8.7 <= minx and maxx <= 2.0 and 49.0 <= miny and maxy <= 61.0):
+        raise ValueError(f"{field}: the area is not in Great Britain (longitude, latitude in WGS84 expected)")
+    if within is not None:
+        w_minx, w_miny, w_maxx, w_maxy = within
+        if not (w_minx <= minx and maxx <= w_maxx and w_miny <= miny and maxy <= w_maxy):
+            raise ValueError(f"{field}: the area reaches outside the partnership's wards (longitude "
+                             f"{w_minx:.4f} to {w_maxx:.4f}, latitude {w_miny:.4f} to {w_maxy:.4f} expected)")
+
+
+def parse_area(text: str, field: str = "area", *, within: tuple[float, float, float, float] | None = None
+               ) -> dict[str, Any]:
     """A polygon as GeoJSON (a Polygon, MultiPolygon, Feature or FeatureCollection of one) or as
-    vertices "lon lat" one per line (or "lon,lat"); returns a GeoJSON geometry. ValueError with
-    what was expected otherwise.
+    vertices "lon lat" one per line (or "lon,lat"; the ring is closed for you); returns a GeoJSON
+    geometry. A GeoJSON ring must be closed; every polygon needs 3 distinct points, must not cross
+    itself, and must lie in Great Britain and, given ``within`` (min lon, min lat, max lon, max
+    lat: the partnership's base map), inside that. ValueError naming the field and what was
+    expected otherwise.
 
     Examples:
         >>> parse_area("0.52 51.38\\n0.53 51.38\\n0.53 51.39")["type"]
         'Polygon'
+        >>> parse_area("0.52 51.38\\n0.53 51.38\\n0.53 51.39", within=(0.6, 51.3, 0.7, 51.4))
+        Traceback (most recent call last):
+        ...
+        ValueError: area: the area reaches outside the partnership's wards (longitude 0.6000 to 0.7000, latitude 51.3000 to 51.4000 expected)
     """
     from shapely.geometry import mapping
 
     raw = (text or "").strip()
     if not raw:
         raise ValueError(f"{field}: draw or paste the area (GeoJSON, or 'lon lat' vertices one per line)")
-    geometry = _geojson_geometry(raw, field) if raw.startswith("{") else _vertices(raw, field)
+    if raw.startswith("{"):
+        geometry, written = _geojson_geometry(raw, field)
+    else:
+        geometry, written = _vertices(raw, field), []
     if geometry.geom_type not in ("Polygon", "MultiPolygon"):
         raise ValueError(f"{field}: expected a polygon, got a {geometry.geom_type}")
-    minx, miny, maxx, maxy = geometry.bounds
-    if not (-8.7 <= minx and maxx <= 2.0 and 49.0 <= miny and maxy <= 61.0):
-        raise ValueError(f"{field}: the area is not in Great Britain (longitude, latitude in WGS84 expected)")
+    _check_rings(geometry, written, field)
+    _check_within(geometry, within, field)
     if not geometry.is_valid or geometry.area == 0:
         raise ValueError(f"{field}: the polygon crosses itself or has no area")
     return json.loads(json.dumps(mapping(geometry)))

@@ -15,6 +15,7 @@ urlpatterns = [
     path("operations/", views.operation_list, name="dialin-operations"),
     path("operations/new/", views.operation_new, name="dialin-operation-new"),
     path("operations/<int:pk>/", views.operation_detail, name="dialin-operation"),
+    path("area-map.svg", views.area_map, name="dialin-area-map"),
     path("places/", views.initiative_list, name="dialin-initiatives"),
     path("places/new/", views.initiative_new, name="dialin-initiative-new"),
     path("places/<int:pk>/", views.initiative_detail, name="dialin-initiative"),

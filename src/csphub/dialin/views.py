@@ -233,6 +233,14 @@ def operation_new(request: HttpRequest) -> HttpResponse:
                                                 "form": form})
 
 
+def area_map(request: HttpRequest) -> HttpResponse:
+    """The ward map an operation's, initiative's or order's area is drawn on (an SVG)."""
+    response = HttpResponse(operations.area_base_map(request.user), content_type="image/svg+xml")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 def operation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     op = operations.get_operation(request.user, pk)
     form = forms.OutputForm(request.POST or None, initial={"on": timezone.localdate()})

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse_lazy
+
 from csphub.accounts.models import Agency
-from csphub.core.forms import DateInput, DateTimeInput, GovukForm
+from csphub.core.forms import DateInput, DateTimeInput, DrawAreaWidget, GovukForm
 from django import forms
 
 from . import rules
@@ -16,7 +18,11 @@ class OrderForm(GovukForm):
     name = forms.CharField(max_length=200, help_text="e.g. 'Gillingham town centre alcohol PSPO'")
     area_description = forms.CharField(max_length=300, required=False, label="Area, in words")
     area_file = forms.FileField(required=False, label="Area (GeoJSON file, WGS84)",
-                                help_text="Or choose whole wards below")
+                                help_text="Or draw it on the map, or choose whole wards below")
+    area_drawn = forms.CharField(required=False, widget=DrawAreaWidget(reverse_lazy("dialin-area-map")),
+                                 label="Or draw the area (or paste it)",
+                                 help_text="A GeoJSON polygon in longitude and latitude (WGS84) inside the "
+                                           "partnership's wards, or 'longitude latitude' corners one per line")
     wards = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple, label="Or whole wards")
     prohibitions = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
     requirements = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))

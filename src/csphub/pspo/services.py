@@ -7,6 +7,7 @@ on the offence date) are in :mod:`.rules` and csphub.core.penalties.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -88,9 +89,20 @@ def ward_choices() -> list[tuple[str, str]]:
     return inside.wards(load_settings().warehouse_path)
 
 
-def area_from(*, geojson: str = "", ward_codes: Sequence[str] = ()) -> str:
-    """The area as GeoJSON: from an uploaded file's text, or the union of chosen wards'
-    boundaries in the warehouse."""
+def area_from(*, geojson: str = "", ward_codes: Sequence[str] = (), drawn: str = "") -> str:
+    """The area as GeoJSON: drawn on the ward map (or pasted), from an uploaded file's text, or
+    the union of chosen wards' boundaries in the warehouse. A drawn area is checked as the Daily
+    Dial In's are (csphub.dialin.rules.parse_area): closed, 3 distinct points, not crossing
+    itself, inside the partnership's wards."""
+    if drawn.strip():
+        from csphub.dialin import operations as dialin_operations
+        from csphub.dialin import rules as dialin_rules
+
+        try:
+            area = dialin_rules.parse_area(drawn, "area_drawn", within=dialin_operations.partnership_extent())
+        except ValueError as e:
+            raise RuleRefused("area", str(e), "area_drawn") from e
+        return json.dumps(area)
     if geojson.strip():
         try:
             return rules.to_geojson(rules.area_from_geojson(geojson))

@@ -37,7 +37,7 @@ def order_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = dict(form.cleaned_data)
         try:
-            area = services.area_from(geojson=d.pop("area_file"), ward_codes=d["wards"])
+            area = services.area_from(geojson=d.pop("area_file"), drawn=d.pop("area_drawn"), ward_codes=d["wards"])
             order = services.make_order(user, services.OrderInput(area_geojson=area, ward_codes=d.pop("wards"), **d))
         except RuleRefused as e:
             show_refusal(form, e)
