@@ -102,6 +102,15 @@ class EnforcementOut(Schema):
     paid_on: date | None
     paid_amount: int | None
     prosecution: str
+    payment_due_on: date | None = Field(None, description="an FPN: the last day to pay (CSPHUB_PENALTY_PAYMENT_DAYS "
+                                                          "after the notice)")
+    payment_state: Literal["paid", "withdrawn", "awaiting_payment", "overdue", "out_of_time"] | None = Field(
+        None, description="an FPN today: paid; withdrawn (not pursued); unpaid and not yet due; unpaid and overdue "
+                          "(still time to prosecute); unpaid and out of time")
+    days_overdue: int | None = Field(None, description="an FPN unpaid after its due date: days since the due date")
+    prosecute_by: date | None = Field(None, description="an FPN: the last day to lay an information for the s67 "
+                                                        "offence (six months from the offence, MCA 1980 s127)")
+    next_step: str | None = Field(None, description="an FPN: what to do next if unpaid, in words")
 
 
 class EnforcementIn(Schema):
@@ -137,7 +146,18 @@ def enforcement_out(request: HttpRequest, e: Enforcement) -> dict[str, Any]:
     return {"id": e.pk, "order_id": e.order_id, "kind": e.kind, "occurred_at": e.occurred_at, "latitude": e.latitude,
             "longitude": e.longitude, "agency": e.agency.name, "person_id": person.pk if person else None,
             "notice_number": e.notice_number, "amount": e.amount, "early_payment_amount": e.early_payment_amount,
-            "paid_on": e.paid_on, "paid_amount": e.paid_amount, "prosecution": e.prosecution}
+            "paid_on": e.paid_on, "paid_amount": e.paid_amount, "prosecution": e.prosecution, **penalty_out(e)}
+
+
+def penalty_out(e: Enforcement) -> dict[str, Any]:
+    """An FPN's due date and where it stands today (all null for a patrol or warning)."""
+    state = e.penalty_state()
+    if state is None:
+        return {"payment_due_on": None, "payment_state": None, "days_overdue": None, "prosecute_by": None,
+                "next_step": None}
+    return {"payment_due_on": state.due_on, "payment_state": state.state,
+            "days_overdue": state.days_overdue if state.state in ("overdue", "out_of_time") else None,
+            "prosecute_by": state.prosecute_by, "next_step": e.next_step() or None}
 
 
 @router.get("/", response={200: Page[OrderOut], **ERRORS}, summary="The register of orders")

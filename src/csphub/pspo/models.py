@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from csphub.accounts.models import Agency
 from csphub.casework.models import Person
+from csphub.core import penalties
 from csphub.core.models import BaseRecord, next_reference
 
 from . import rules
@@ -148,6 +149,9 @@ class Enforcement(BaseRecord):
     notice_number = models.CharField(max_length=40, blank=True)
     amount = models.PositiveIntegerField(null=True, blank=True)
     early_payment_amount = models.PositiveIntegerField(null=True, blank=True)
+    # The last day to pay: the rule casework's penalties use (CSPHUB_PENALTY_PAYMENT_DAYS after
+    # the notice), fixed when the notice is given, as the notice tells the person.
+    payment_due_on = models.DateField(null=True, blank=True, help_text="A fixed penalty: the last day to pay")
     paid_on = models.DateField(null=True, blank=True)
     paid_amount = models.PositiveIntegerField(null=True, blank=True)
     prosecution = models.CharField(max_length=20, choices=Prosecution.choices, blank=True)
@@ -163,3 +167,14 @@ class Enforcement(BaseRecord):
     @property
     def is_paid(self) -> bool:
         return self.paid_on is not None
+
+    def penalty_state(self, today: date | None = None) -> penalties.PenaltyState | None:
+        """Where a fixed penalty stands on ``today`` (None for a patrol or warning)."""
+        if self.kind != self.Kind.FPN or self.payment_due_on is None:
+            return None
+        return rules.penalty_state(offence_on=self.occurred_on, due_on=self.payment_due_on, paid_on=self.paid_on,
+                                   prosecution=self.prosecution, today=today or timezone.localdate())
+
+    def next_step(self, today: date | None = None) -> str:
+        state = self.penalty_state(today)
+        return rules.next_step(state, self.prosecution) if state else ""

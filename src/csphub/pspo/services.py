@@ -19,6 +19,8 @@ from django.utils import timezone
 from csphub.access import policy, reads, roles
 from csphub.analytics import inside
 from csphub.audit.services import Action, Channel, record
+from csphub.casework import rules as casework_rules
+from csphub.casework import services as casework_services
 from csphub.casework.models import Person
 from csphub.core.listing import Slice, Window, take
 from csphub.core.models import lock
@@ -321,6 +323,15 @@ class EnforcementInput:
     early_payment_amount: int | None = None
 
 
+def fpn_due_on(issued_on: date) -> date:
+    """The last day to pay a PSPO fixed penalty given on ``issued_on``: casework's rule and its
+    configured ``fixed_penalty_payment_days`` (CSPHUB_PENALTY_PAYMENT_DAYS), not a second copy."""
+    due = casework_rules.payment_due_on(casework_rules.PSPO_FIXED_PENALTY, issued_on,
+                                        casework_services.tools_and_powers_config())
+    assert due is not None  # a PSPO fixed penalty always has a due date
+    return due
+
+
 @transaction.atomic
 def record_enforcement(user: Any, order: Order, data: EnforcementInput, *, channel: str = Channel.WEB) -> Enforcement:
     """A patrol, warning or FPN against the order, by the caller's agency. Refused where the
@@ -356,6 +367,8 @@ def record_enforcement(user: Any, order: Order, data: EnforcementInput, *, chann
         raise NotFoundError(f"No person {data.person.pk}.")
     m = roles.membership(user)
     found = Enforcement(order=order, agency=m.agency, officer=user, **data.__dict__)
+    if data.kind == Enforcement.Kind.FPN:
+        found.payment_due_on = fpn_due_on(day)
     found.save_by(user)
     record(user, Action.CREATED, "pspo_enforcement", found.pk, channel=channel, summary=data.kind)
     return found
