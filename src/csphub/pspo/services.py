@@ -332,6 +332,21 @@ def fpn_due_on(issued_on: date) -> date:
     return due
 
 
+def _check_penalty(data: EnforcementInput, day: date) -> None:
+    """An FPN has a number and an amount within the cap on the offence date; nothing else has one."""
+    if data.kind == Enforcement.Kind.FPN:
+        if data.amount is None:
+            raise RuleRefused("amount", "Give the fixed penalty amount.", "amount")
+        if not data.notice_number.strip():
+            raise RuleRefused("notice_number", "Give the fixed penalty notice's number.", "notice_number")
+        broken = rules.fixed_penalty_refusals(rules.FixedPenaltyRequest(data.amount, day, data.early_payment_amount))
+        if broken:
+            (rule, reason, field), *others = broken
+            raise RuleRefused(rule, reason, field, tuple(others))
+    elif data.amount is not None:
+        raise RuleRefused("amount", "Only a fixed penalty notice has an amount.", "amount")
+
+
 @transaction.atomic
 def record_enforcement(user: Any, order: Order, data: EnforcementInput, *, channel: str = Channel.WEB) -> Enforcement:
     """A patrol, warning or FPN against the order, by the caller's agency. Refused where the
@@ -352,17 +367,7 @@ def record_enforcement(user: Any, order: Order, data: EnforcementInput, *, chann
     if not rules.contains_point(area, data.longitude, data.latitude):
         raise RuleRefused("outside_area", rules.outside_area_message(order.name, data.longitude, data.latitude),
                           "latitude")
-    if data.kind == Enforcement.Kind.FPN:
-        if data.amount is None:
-            raise RuleRefused("amount", "Give the fixed penalty amount.", "amount")
-        if not data.notice_number.strip():
-            raise RuleRefused("notice_number", "Give the fixed penalty notice's number.", "notice_number")
-        broken = rules.fixed_penalty_refusals(rules.FixedPenaltyRequest(data.amount, day, data.early_payment_amount))
-        if broken:
-            (rule, reason, field), *others = broken
-            raise RuleRefused(rule, reason, field, tuple(others))
-    elif data.amount is not None:
-        raise RuleRefused("amount", "Only a fixed penalty notice has an amount.", "amount")
+    _check_penalty(data, day)
     if data.person is not None and not policy.people(user).filter(pk=data.person.pk).exists():
         raise NotFoundError(f"No person {data.person.pk}.")
     m = roles.membership(user)
