@@ -132,7 +132,8 @@ def test_the_title_never_names_the_person(world):
 
 def test_a_casework_cpn_fixed_penalty_unpaid_is_prompted_once_a_day():
     council = create_agency("Council ASB Team")
-    officer, supervisor = create_user("officer", council, "asb.o"), create_user("supervisor", council, "asb.s")
+    officer = create_user("officer", council, "asb.o")
+    create_user("supervisor", council, "asb.s")
     case = create_case(officer, opened_on=TODAY - timedelta(days=90))
     subject = create_person(officer, first_name="Alex", last_name="Brown", date_of_birth=date(1990, 1, 1))
     casework.add_party(officer, case, subject, "subject")

@@ -62,6 +62,25 @@ class Order(BaseRecord):
         return rules.alert_from(self.expires_on)
 
 
+class OrderDocument(BaseRecord):
+    """The published order (PDF or Word), uploaded through the checks every upload gets
+    (csphub.core.uploads): the newest is the order as published; earlier ones are kept, as the
+    order's document history (a variation or extension republishes it)."""
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="documents")
+    file = models.FileField(upload_to="pspo/%Y/%m/")
+    description = models.CharField(max_length=300, help_text="e.g. 'The order as made', 'As varied 1 May 2026'")
+    original_name = models.CharField(max_length=255, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(null=True, blank=True)
+    scan_status = models.CharField(max_length=12, default="not_scanned")
+    scan_detail = models.CharField(max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_on", "-id"]
+
+
 class Consultation(BaseRecord):
     """Consultation before making, extending, varying or discharging an order (s72(3))."""
 

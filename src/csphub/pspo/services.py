@@ -22,6 +22,7 @@ from csphub.audit.services import Action, Channel, record
 from csphub.casework import rules as casework_rules
 from csphub.casework import services as casework_services
 from csphub.casework.models import Person
+from csphub.core import filetypes, uploads
 from csphub.core.listing import Slice, Window, take
 from csphub.core.models import lock
 from csphub.dates import add_months
@@ -29,7 +30,7 @@ from csphub.errors import NotFoundError, PermissionRefused, RuleRefused
 from csphub.settings import load_settings
 
 from . import rules
-from .models import Consultation, Enforcement, Order, OrderChange
+from .models import Consultation, Enforcement, Order, OrderChange, OrderDocument
 
 COUNCIL_ONLY = "Orders are made, consulted on, extended, varied and discharged by council officers and supervisors."
 CASEWORK_ONLY = "Enforcement is recorded by officers and supervisors."
@@ -105,6 +106,49 @@ def area_from(*, geojson: str = "", ward_codes: Sequence[str] = ()) -> str:
                               + ": load ward boundaries (csphub boundaries) or upload the area as GeoJSON.", "wards")
         return found
     raise RuleRefused("area", "Give the order's area: upload GeoJSON or choose wards.", "area_file")
+
+
+# ---- The published order document ---------------------------------------------------------
+
+ORDER_DOCUMENT_KINDS = (filetypes.PDF, filetypes.DOCX, filetypes.DOC, filetypes.ODT)
+ORDER_DOCUMENT_WHAT = "the order as a PDF or Word document (.pdf, .docx, .doc or .odt)"
+
+
+def add_document(user: Any, order: Order, uploaded: Any, description: str, *,
+                 channel: str = Channel.WEB) -> OrderDocument:
+    """Upload the published order (council officers and supervisors), with the size, type and
+    virus checks every upload gets (csphub.core.uploads.check_and_scan, as case attachments);
+    PDF or Word only. Earlier documents stay, as the order's document history."""
+    _require_manage(user)
+    if not (description or "").strip():
+        raise RuleRefused("description_required", "Say which version this is (e.g. the order as made, or as "
+                          "varied on a date).", "description")
+    kind, scan = uploads.check_and_scan(user, uploaded, object_type="pspo_document", channel=channel,
+                                        summary=f"pspo order {order.pk}", accepted=ORDER_DOCUMENT_KINDS,
+                                        what=ORDER_DOCUMENT_WHAT)
+    document = OrderDocument(order=order, description=description.strip()[:300],
+                             original_name=(uploaded.name or "")[:255], content_type=kind.content_type,
+                             size=uploaded.size, scan_status=scan.status, scan_detail=scan.detail[:200])
+    document.file.save(uploads.stored_name(kind), uploaded, save=False)
+    try:
+        with transaction.atomic():
+            document.save_by(user)
+            record(user, Action.CREATED, "pspo_document", document.pk, channel=channel, summary=f"order {order.pk}")
+    except BaseException:
+        document.file.delete(save=False)  # no row, so no file either
+        raise
+    return document
+
+
+def documents(user: Any, order: Order, *, channel: str = Channel.WEB) -> list[OrderDocument]:
+    """The order's documents, newest (the one in force) first (audited as a list read)."""
+    return list(reads.pspo_documents(user, purpose=f"pspo {order.pk} documents", channel=channel)
+                .filter(order=order).select_related("created_by"))
+
+
+def get_document(user: Any, pk: object, *, channel: str = Channel.WEB) -> OrderDocument:
+    """A document to download (audited as a download; 404 for one the user may not see)."""
+    return reads.pspo_document(user, pk, purpose="pspo document download", channel=channel)
 
 
 @dataclass(frozen=True)
