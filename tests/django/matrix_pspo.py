@@ -143,5 +143,10 @@ API_ROUTES: dict[str, tuple[Exercise, ...]] = {
     "PATCH /api/v1/pspos/enforcement/{enforcement_id}": (Exercise(
         "pspo_enforcement", params={"enforcement_id": "fpn"}, refused="pspo_enforcement",
         body=lambda w: {"paid_on": iso(w.today), "paid_amount": 100}),),
+    "GET /api/v1/pspos/{order_id}/documents": (Exercise(
+        "signed_in", params=ORDER_ID, reads=(ORDER_READ, Read("pspo_document", "order_doc")), refused="pspo_order"),),
+    "GET /api/v1/pspos/documents/{document_id}/content": (Exercise(
+        "signed_in", params={"document_id": "order_doc"}, reads=(Read("pspo_document", "order_doc"),),
+        refused="pspo_document"),),
     "GET /api/v1/pspos/figures/quarters": (Exercise("statistics"),),
 }

@@ -87,7 +87,6 @@ def test_the_main_pages_have_no_serious_accessibility_problems(live_server, monk
     person = officer_case.parties.order_by("pk").first().person
     from csphub.casereview.models import CaseReviewApplication
     from csphub.panels.models import Panel
-
     from csphub.pspo.models import Enforcement, OrderDocument
 
     review = CaseReviewApplication.objects.order_by("pk").first()

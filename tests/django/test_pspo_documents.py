@@ -19,7 +19,7 @@ from csphub.errors import PermissionRefused, RuleRefused
 from csphub.pspo import services
 from csphub.pspo.models import OrderDocument
 
-from .factories import create_agency, create_user
+from .factories import create_agency, create_token, create_user
 
 pytestmark = pytest.mark.django_db
 
@@ -100,3 +100,19 @@ def test_the_page_shows_a_refused_file_on_the_form(client: Client, world):
         "description": "Map", "file": SimpleUploadedFile("map.txt", b"just some text\n", "text/plain")})
     body = response.content.decode()
     assert response.status_code == 200 and "<title>Error:" in body and "map.txt is a text file" in body
+
+
+def test_the_api_lists_versions_and_gives_the_file(client: Client, world):
+    officer, order = world["officer"], world["order"]
+    first = services.add_document(officer, order, SimpleUploadedFile("made.pdf", PDF), "The order as made")
+    second = services.add_document(officer, order, SimpleUploadedFile("varied.pdf", PDF), "As varied")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {create_token(world['pc'])}"}
+    body = client.get(f"/api/v1/pspos/{order.pk}/documents", **auth).json()
+    assert [(i["id"], i["current"]) for i in body["items"]] == [(second.pk, True), (first.pk, False)]
+    assert body["items"][1]["filename"] == "made.pdf" and body["total"] == 2
+    content = client.get(f"/api/v1/pspos/documents/{first.pk}/content", **auth)
+    assert content.status_code == 200 and b"".join(content.streaming_content) == PDF
+    assert AuditEntry.objects.filter(username="pc.1", object_type="pspo_document", object_id=str(first.pk),
+                                     channel="api").exists()
+    assert client.get("/api/v1/pspos/documents/999999/content", **auth).status_code == 404
+

@@ -6,7 +6,7 @@ import json
 from datetime import date
 from typing import Any, Literal
 
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from csphub.core.api import (
@@ -111,6 +111,18 @@ class EnforcementOut(Schema):
     prosecute_by: date | None = Field(None, description="an FPN: the last day to lay an information for the s67 "
                                                         "offence (six months from the offence, MCA 1980 s127)")
     next_step: str | None = Field(None, description="an FPN: what to do next if unpaid, in words")
+
+
+class DocumentOut(Schema):
+    id: int
+    order_id: int
+    description: str
+    filename: str
+    content_type: str
+    size: int | None
+    scan: str = Field(..., description="clean, not_scanned or scan_failed (an infected file is never stored)")
+    uploaded_at: Any
+    current: bool = Field(..., description="the newest: the order as published; the others are earlier versions")
 
 
 class EnforcementIn(Schema):
@@ -235,6 +247,29 @@ def patch_enforcement(request: HttpRequest, response: HttpResponse, enforcement_
     services.record_payment(request.auth, found, expected_version=if_match(request), channel=API, **payload.dict())
     etag(response, found.version)
     return enforcement_out(request, found)
+
+
+@router.get("/{order_id}/documents", response={200: Page[DocumentOut], **ERRORS},
+            summary="The published order document and its earlier versions, newest first")
+def list_documents(request: HttpRequest, order_id: Id, params: Query[ListParams]) -> Any:
+    order = services.get_order(request.auth, order_id, channel=API)
+    found = services.document_window(request.auth, order, params.window())
+    current = services.current_document_id(order)
+    return page(request, found, [{
+        "id": d.pk, "order_id": d.order_id, "description": d.description, "filename": d.original_name,
+        "content_type": d.content_type, "size": d.size, "scan": d.scan_status, "uploaded_at": d.created_on,
+        "current": d.pk == current} for d in found.rows])
+
+
+@router.get("/documents/{document_id}/content", response={200: None, **ERRORS},
+            summary="The order document's bytes, to save (Content-Disposition: attachment); audited as a download")
+def document_content(request: HttpRequest, document_id: Id) -> Any:
+    document = services.get_document(request.auth, document_id, channel=API)
+    response = FileResponse(document.file.open("rb"), as_attachment=True,
+                            filename=document.original_name or f"{document.order.reference}{document.file.name[-4:]}",
+                            content_type=document.content_type or "application/octet-stream")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @router.get("/figures/quarters", response={200: list[dict[str, Any]], **ERRORS},

@@ -146,6 +146,18 @@ def documents(user: Any, order: Order, *, channel: str = Channel.WEB) -> list[Or
                 .filter(order=order).select_related("created_by"))
 
 
+def document_window(user: Any, order: Order, window: Window, *, channel: str = Channel.API) -> Slice:
+    """A window of the order's documents, newest first (see csphub.core.listing)."""
+    return take(reads.pspo_documents(user, purpose=f"api pspo {order.pk} documents", channel=channel)
+                .filter(order=order), window)
+
+
+def current_document_id(order: Order) -> int | None:
+    """The published order: the newest document not archived."""
+    return order.documents.filter(archived_on__isnull=True).order_by("-created_on", "-id").values_list(
+        "pk", flat=True).first()
+
+
 def get_document(user: Any, pk: object, *, channel: str = Channel.WEB) -> OrderDocument:
     """A document to download (audited as a download; 404 for one the user may not see)."""
     return reads.pspo_document(user, pk, purpose="pspo document download", channel=channel)
