@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from csphub.pspo import services
@@ -20,6 +21,7 @@ from .matrix_kit import (
     ALLOWED,
     CASEWORK,
     ON_CASE,
+    PDF,
     Exercise,
     Outcome,
     Read,
@@ -58,6 +60,8 @@ def add_records(world: World) -> None:
                                  closed_on=today - timedelta(days=10), responses=42,
                                  consultees=["chief_officer", "pcc", "community", "land_owner"])
     world.records["order"] = order
+    world.records["order_doc"] = services.add_document(
+        officer, order, SimpleUploadedFile("gillingham-pspo.pdf", PDF, "application/pdf"), "The order as made")
     world.records["warning"] = services.record_enforcement(police, order, services.EnforcementInput(
         kind="warning", occurred_at=timezone.now() - timedelta(days=3), location="High Street", **INSIDE))
     world.records["fpn"] = services.record_enforcement(police, order, services.EnforcementInput(
@@ -81,6 +85,13 @@ PAGES: dict[str, tuple[Exercise, ...]] = {
     "/pspos/<int:pk>/": (Exercise("signed_in", params=ORDER, reads=(ORDER_READ,), refused="pspo_order", shown=(
         Shown("pspo_enforcement", "pspo_enforcement", "warning", lambda r, rec: f"/pspos/enforcement/{rec.pk}/"
               in r.content.decode()),)),),
+    "/pspos/<int:pk>/documents/new/": (
+        Exercise("pspo_council", params=ORDER, refused="pspo_order"),
+        Exercise("pspo_council", "post", ORDER, refused="pspo_order", body=lambda w: {
+            "description": "As varied", "file": SimpleUploadedFile("varied.pdf", PDF, "application/pdf")}),
+    ),
+    "/pspos/documents/<int:pk>/": (Exercise("signed_in", params={"pk": "order_doc"},
+                                            reads=(Read("pspo_document", "order_doc"),), refused="pspo_document"),),
     "/pspos/<int:pk>/consultations/new/": (
         Exercise("pspo_council", params=ORDER, refused="pspo_order"),
         Exercise("pspo_council", "post", ORDER, refused="pspo_order", body=lambda w: {
@@ -132,5 +143,10 @@ API_ROUTES: dict[str, tuple[Exercise, ...]] = {
     "PATCH /api/v1/pspos/enforcement/{enforcement_id}": (Exercise(
         "pspo_enforcement", params={"enforcement_id": "fpn"}, refused="pspo_enforcement",
         body=lambda w: {"paid_on": iso(w.today), "paid_amount": 100}),),
+    "GET /api/v1/pspos/{order_id}/documents": (Exercise(
+        "signed_in", params=ORDER_ID, reads=(ORDER_READ, Read("pspo_document", "order_doc")), refused="pspo_order"),),
+    "GET /api/v1/pspos/documents/{document_id}/content": (Exercise(
+        "signed_in", params={"document_id": "order_doc"}, reads=(Read("pspo_document", "order_doc"),),
+        refused="pspo_document"),),
     "GET /api/v1/pspos/figures/quarters": (Exercise("statistics"),),
 }

@@ -87,10 +87,13 @@ def test_the_main_pages_have_no_serious_accessibility_problems(live_server, monk
     person = officer_case.parties.order_by("pk").first().person
     from csphub.casereview.models import CaseReviewApplication
     from csphub.panels.models import Panel
+    from csphub.pspo.models import Enforcement, OrderDocument
 
     review = CaseReviewApplication.objects.order_by("pk").first()
     panel = Panel.objects.order_by("pk").first()
     case = f"/cases/{officer_case.pk}"
+    pspo_order = OrderDocument.objects.get().order  # the one with its published document
+    fpn = Enforcement.objects.filter(kind="fpn", order=pspo_order).order_by("pk").first()
     paths = ["/", "/cases/", f"{case}/", f"/people/{person.pk}/", "/inbox/", "/statistics/",
              "/case-reviews/", f"/case-reviews/{review.pk}/", "/panels/", f"/panels/{panel.pk}/", "/cctv/",
              "/encampments/", "/pspos/", "/governance/", "/dial-in/", "/search/?q=Smith",
@@ -99,7 +102,8 @@ def test_the_main_pages_have_no_serious_accessibility_problems(live_server, monk
              f"{case}/referrals/add/", f"{case}/tasks/add/", f"{case}/timeline/", f"{case}/history/",
              f"/people/{person.pk}/edit/", "/referrals/", "/caseload/", "/case-reviews/new/",
              "/case-reviews/recommendations/", "/case-reviews/people-to-tell/",
-             "/encampments/sites/", "/encampments/tents/", "/pspos/figures/", "/account/notifications/"]
+             "/encampments/sites/", "/encampments/tents/", "/pspos/figures/", "/account/notifications/",
+             f"/pspos/{pspo_order.pk}/", f"/pspos/enforcement/{fpn.pk}/", f"/pspos/{pspo_order.pk}/documents/new/"]
 
     found, refused = [], []
     with browser_page(monkeypatch) as session:

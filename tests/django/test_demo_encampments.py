@@ -49,6 +49,8 @@ def test_the_demo_seeds_every_kind_of_record(seeded):
     assert camps["sites"] == 8 and camps["incursions"] == Incursion.objects.count() >= 20
     assert camps["tents"] == TentCase.objects.count() == 12
     assert orders["orders"] == Order.objects.count() == 2 and orders["refused_above_cap"] == 2
+    assert orders["documents"] == 1 and Order.objects.get(name__contains="alcohol").documents.get().content_type \
+        .endswith("wordprocessingml.document")
     assert Enforcement.objects.filter(kind="fpn", paid_on__isnull=False).exists()
     assert Enforcement.objects.exclude(prosecution="").exists()
     assert seed_encampments(lsoas(), seed=7, today=TODAY) == {}  # run again: nothing added

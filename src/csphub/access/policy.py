@@ -731,12 +731,18 @@ def tent_people_of(user: Any, tents: Any) -> QuerySet[Person]:
 
 from csphub.pspo.models import Enforcement as _Enforcement  # noqa: E402
 from csphub.pspo.models import Order as _Order  # noqa: E402
+from csphub.pspo.models import OrderDocument as _OrderDocument  # noqa: E402
 
 
 def pspo_orders(user: Any) -> QuerySet[_Order]:
     if membership(user) is None:
         return _Order.objects.none()
     return _Order.objects.filter(archived_on__isnull=True)
+
+
+def pspo_documents(user: Any) -> QuerySet[_OrderDocument]:
+    """The published order documents: public, like the register (every signed-in member)."""
+    return _OrderDocument.objects.filter(order__in=pspo_orders(user), archived_on__isnull=True)
 
 
 def can_manage_pspos(user: Any) -> bool:

@@ -189,6 +189,7 @@ tent_case, tent_cases = _reader("tent_case", policy.tent_cases, "tents record")
 
 # ---- PSPOs ----
 pspo_order, pspo_orders = _reader("pspo_order", policy.pspo_orders, "order")
+pspo_document, pspo_documents = _reader("pspo_document", policy.pspo_documents, "order document")
 pspo_enforcement, pspo_enforcements = _reader("pspo_enforcement", policy.pspo_enforcement, "enforcement record")
 
 # ---- Inbox (issue 12, item 3) ----

@@ -1,5 +1,6 @@
 """What casework puts in partners' inboxes (csphub.inbox): a referral to an agency, a task for
-a user, and (``csphub notify overdue``) overdue tasks and case reviews due, told to their owner
+a user, and (``csphub notify overdue``) overdue tasks, case reviews due and unpaid fixed
+penalties, told to their owner
 and the owner's supervisors. Titles are neutral: a kind, an agency and a case reference, never a
 person or what the record says."""
 
@@ -10,10 +11,12 @@ from typing import Any
 
 from django.urls import reverse
 
-from csphub.access import policy, roles
+from csphub.access import roles
+from csphub.core import penalties
 from csphub.inbox import services as inbox
 
-from .models import AsbCase, CaseStatus, Referral, Task
+from . import rules
+from .models import AsbCase, CaseStatus, Intervention, Referral, Task
 
 
 def referral_made(referral: Referral) -> None:
@@ -33,18 +36,13 @@ def task_assigned(task: Task) -> None:
 
 def _tell(owner: Any, *, kind: str, title: str, link: str, object_type: str, object_id: int, key: str) -> int:
     """Post to the owner and each supervisor of their agency, once per key; how many posted."""
-    posted = 0
-    for who in [owner, *policy.supervisors_of(owner)]:
-        agency_id = roles.agency_id_of(who)
-        if agency_id is not None and inbox.post(agency=agency_id, user=who, kind=kind, title=title, link=link,
-                                                object_type=object_type, object_id=object_id, notice_key=key):
-            posted += 1
-    return posted
+    return inbox.post_to_owner_and_supervisors(owner, kind=kind, title=title, link=link, object_type=object_type,
+                                               object_id=object_id, key=key)
 
 
 def post_overdue(today: date) -> int:
-    """Overdue tasks (not done, due before ``today``) and case reviews due (on or before
-    ``today``, case not closed): one item for the owner and one for each of their supervisors,
+    """Overdue tasks (not done, due before ``today``), case reviews due (on or before
+    ``today``, case not closed) and unpaid fixed penalties (:func:`post_overdue_penalties`): one item for the owner and one for each of their supervisors,
     once per record per day (running again the same day posts nothing). How many items posted."""
     posted = 0
     tasks = (Task.objects.filter(done_on__isnull=True, due_on__lt=today, archived_on__isnull=True,
@@ -63,5 +61,34 @@ def post_overdue(today: date) -> int:
                             object_type="case", object_id=case.pk, key=key)
         elif inbox.post(agency=case.lead_agency, kind=inbox.Kind.REVIEW_DUE, title=title, link=link,
                         object_type="case", object_id=case.pk, notice_key=key):
+            posted += 1
+    return posted + post_overdue_penalties(today)
+
+
+PENALTY_NAMES = {rules.CPN_FIXED_PENALTY: "CPN fixed penalty", rules.PSPO_FIXED_PENALTY: "PSPO fixed penalty"}
+
+
+def post_overdue_penalties(today: date) -> int:
+    """Fixed penalties on cases (CPN and PSPO breaches) unpaid after their due date and still in
+    time to prosecute: one item for the officer who issued it and each of their supervisors (the
+    issuing agency's inbox when no officer is recorded), once per penalty per day. The title names
+    the kind, the reference and the due date, never the person."""
+    posted = 0
+    found = (Intervention.objects.filter(kind__in=rules.FIXED_PENALTIES, payment_status=penalties.UNPAID,
+                                         payment_due_on__lt=today, archived_on__isnull=True,
+                                         case__archived_on__isnull=True)
+             .select_related("case", "issued_by"))
+    for penalty in found:
+        state = penalty.penalty_state(today)
+        if state is None or not state.needs_action:
+            continue
+        title = (f"Unpaid {PENALTY_NAMES[penalty.kind]} {penalty.reference}: was due {state.due_on:%d %B %Y}, "
+                 f"prosecute by {state.prosecute_by:%d %B %Y}")
+        link, key = reverse("intervention-detail", args=[penalty.pk]), f"overdue:penalty:{penalty.pk}:{today}"
+        if penalty.issued_by is not None:
+            posted += _tell(penalty.issued_by, kind=inbox.Kind.OVERDUE, title=title, link=link,
+                            object_type="intervention", object_id=penalty.pk, key=key)
+        elif inbox.post(agency=penalty.issuing_agency_id, kind=inbox.Kind.OVERDUE, title=title, link=link,
+                        object_type="intervention", object_id=penalty.pk, notice_key=key):
             posted += 1
     return posted

@@ -723,7 +723,7 @@ def add_attachment(user: Any, case: AsbCase, uploaded: Any, description: str, *,
     checks and the scan come before the transaction, so a slow scan holds no lock. The file is
     stored under a random name; the name it came with is kept for the download.
     """
-    from csphub.core import scanner, uploads
+    from csphub.core import uploads
 
     from .models import Attachment
 
@@ -731,13 +731,8 @@ def add_attachment(user: Any, case: AsbCase, uploaded: Any, description: str, *,
     if not (description or "").strip():
         raise RuleRefused("description_required", "Say what the file is (e.g. diary sheets for March).",
                           "description")
-    kind = uploads.check_upload(uploaded)
-    scan = scanner.scan(uploaded)
-    if scan.status == scanner.INFECTED:
-        record(user, Action.REFUSED, "attachment", channel=channel, purpose="virus found",
-               summary=f"case {case.pk}: {scan.detail}")
-        raise RuleRefused("upload_infected", f"{uploaded.name} contains a virus ({scan.detail}); it was not "
-                          "stored. Tell your IT team which device it came from.", "file")
+    kind, scan = uploads.check_and_scan(user, uploaded, object_type="attachment", channel=channel,
+                                        summary=f"case {case.pk}")
     attachment = Attachment(case=case, description=description, original_name=(uploaded.name or "")[:255],
                             content_type=kind.content_type, size=uploaded.size, scan_status=scan.status,
                             scan_detail=scan.detail[:200])

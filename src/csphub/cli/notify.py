@@ -19,15 +19,16 @@ def _django() -> None:
 
 @click.group()
 def notify() -> None:
-    """Tell people what is waiting: overdue tasks and case reviews due into their inbox, and the
+    """Tell people what is waiting: overdue tasks, case reviews due and unpaid fixed penalties into their inbox, and the
     once-a-day summary email for those who chose it."""
 
 
 @notify.command("overdue")
 @click.option("--day", default=None, help="The day to count from, YYYY-MM-DD (default today).")
 def overdue(day: str | None) -> None:
-    """Put each overdue task and each case review due in the inbox of its owner and of the owner's
-    supervisors in the same agency. Once per record per day: running it again the same day adds
+    """Put each overdue task, each case review due and each fixed penalty unpaid after its due date
+    (on a case, or a PSPO fixed penalty notice) in the inbox of its owner (the issuing officer) and
+    of the owner's supervisors in the same agency. Once per record per day: running it again the same day adds
     nothing. Prints how many items were posted."""
     try:
         today = date.fromisoformat(day) if day else date.today()
@@ -37,11 +38,12 @@ def overdue(day: str | None) -> None:
     from django.db import transaction
 
     from csphub.casework.notices import post_overdue
+    from csphub.pspo.notices import post_overdue_penalties
 
-    with transaction.atomic():
-        posted = post_overdue(today)
-    click.echo(f"{posted} inbox item{'' if posted == 1 else 's'} posted for overdue tasks and reviews due "
-               f"on {today:%d %B %Y}.")
+    with transaction.atomic():  # each app posts its own: casework's tasks, reviews and penalties, then PSPO FPNs
+        posted = post_overdue(today) + post_overdue_penalties(today)
+    click.echo(f"{posted} inbox item{'' if posted == 1 else 's'} posted for overdue tasks, reviews due and unpaid "
+               f"fixed penalties on {today:%d %B %Y}.")
 
 
 @notify.command("daily")

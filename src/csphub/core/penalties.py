@@ -130,6 +130,38 @@ def amount_refusal(kind: str, amount: int, offence_on: date,
 PAYMENT_DAYS_IN_LAW = 14  # ss52(2), 68(2): the least time to pay
 PROSECUTION_MONTHS = 6    # Magistrates' Courts Act 1980 s127(1)
 
+
+@dataclass(frozen=True)
+class ProsecutionTimeLimit:
+    """For an offence committed on or after ``in_force_from``, the information must be laid within
+    ``months`` of the offence (a summary offence: breach of a CPN, s48, or of a PSPO, s67)."""
+
+    in_force_from: date
+    months: int
+    source: str
+
+
+# A dated table, as the caps are: the limit that applies is the one in force on the offence date.
+# The Magistrates' Courts Act 1980 came into force on 6 July 1981 (SI 1981/457); its six months
+# carried over the Magistrates' Courts Act 1952 s104. Should a future Act set a longer limit for
+# these offences, add its row, dated from its commencement.
+PROSECUTION_TIME_LIMITS: tuple[ProsecutionTimeLimit, ...] = (
+    ProsecutionTimeLimit(date(1981, 7, 6), PROSECUTION_MONTHS,
+                         "Magistrates' Courts Act 1980 s127(1): within six months from the offence"),
+)
+
+
+def prosecution_limit_on(offence_on: date,
+                         table: Sequence[ProsecutionTimeLimit] = PROSECUTION_TIME_LIMITS) -> ProsecutionTimeLimit:
+    """The time limit in force for an offence on ``offence_on`` (the earliest row before the table).
+
+    Examples:
+        >>> prosecution_limit_on(date(2026, 1, 15)).months
+        6
+    """
+    found = [row for row in table if row.in_force_from <= offence_on]
+    return max(found, key=lambda row: row.in_force_from) if found else min(table, key=lambda row: row.in_force_from)
+
 UNPAID, PAID, WITHDRAWN = "unpaid", "paid", "withdrawn"
 PAYMENT_STATUSES: dict[str, str] = {UNPAID: "Unpaid", PAID: "Paid", WITHDRAWN: "Withdrawn"}
 
@@ -149,9 +181,10 @@ def payment_due_on(issued_on: date, days: int = PAYMENT_DAYS_IN_LAW) -> date:
     return date.fromordinal(issued_on.toordinal() + days)
 
 
-def prosecution_by(offence_on: date) -> date:
+def prosecution_by(offence_on: date, table: Sequence[ProsecutionTimeLimit] = PROSECUTION_TIME_LIMITS) -> date:
     """The last day to lay the information for the offence (six months to the day, MCA 1980 s127;
-    the 31st of a month ends on the last day of a shorter month).
+    the 31st of a month ends on the last day of a shorter month), by the limit in force on the
+    offence date.
 
     Examples:
         >>> prosecution_by(date(2026, 1, 15)), prosecution_by(date(2026, 8, 31))
@@ -159,7 +192,7 @@ def prosecution_by(offence_on: date) -> date:
     """
     from csphub.dates import add_months
 
-    return add_months(offence_on, PROSECUTION_MONTHS)
+    return add_months(offence_on, prosecution_limit_on(offence_on, table).months)
 
 
 @dataclass(frozen=True)
@@ -172,6 +205,7 @@ class PenaltyState:
     due_on: date
     prosecute_by: date
     settled_on: date | None = None
+    days_overdue: int = 0  # unpaid: days since the due date (0 until it has passed)
 
     @property
     def needs_action(self) -> bool:
@@ -180,10 +214,10 @@ class PenaltyState:
     @property
     def summary(self) -> str:
         due, by = f"{self.due_on.day} {self.due_on:%B %Y}", f"{self.prosecute_by.day} {self.prosecute_by:%B %Y}"
-        settled = f"{self.settled_on.day} {self.settled_on:%B %Y}" if self.settled_on else ""
+        settled = f" on {self.settled_on.day} {self.settled_on:%B %Y}" if self.settled_on else ""
         return {
-            "paid": f"Paid on {settled}",
-            "withdrawn": f"Withdrawn on {settled}",
+            "paid": f"Paid{settled}",
+            "withdrawn": f"Withdrawn{settled}",
             "awaiting_payment": f"Due by {due}; if unpaid, prosecution must be laid by {by}",
             "overdue": f"Unpaid since {due}: prosecution must be laid by {by}",
             "out_of_time": f"Unpaid: the time to prosecute ended on {by} (Magistrates' Courts Act 1980 s127)",
@@ -206,4 +240,5 @@ def penalty_state(*, offence_on: date, due_on: date, status: str, settled_on: da
         return PenaltyState(status, due_on, by, settled_on)
     if today <= due_on:
         return PenaltyState("awaiting_payment", due_on, by)
-    return PenaltyState("overdue" if today <= by else "out_of_time", due_on, by)
+    late = (today - due_on).days
+    return PenaltyState("overdue" if today <= by else "out_of_time", due_on, by, days_overdue=late)

@@ -155,3 +155,27 @@ def check_upload(uploaded: Any, *, limit: int | None = None) -> FileKind:
 def stored_name(kind: FileKind) -> str:
     """A random file name with the kind's extension, e.g. ``'3f2b...9c.pdf'`` (32 hex digits)."""
     return f"{uuid.uuid4().hex}{kind.extension}"
+
+
+def check_and_scan(user: Any, uploaded: Any, *, object_type: str, channel: str, summary: str = "",
+                   accepted: tuple[FileKind, ...] = (), what: str = "") -> tuple[FileKind, Any]:
+    """The checks every upload gets, in one place (case attachments, PSPO order documents):
+    :func:`check_upload`, then only ``accepted`` kinds when given (``what`` names them in the
+    refusal), then the configured virus scan (csphub.core.scanner): an infected file is refused,
+    audited as refused for ``object_type`` and never stored. Returns the kind and the scan result.
+    Call it before any transaction, so a slow scan holds no lock."""
+    from csphub.audit.services import Action, record
+
+    from . import scanner
+
+    kind = check_upload(uploaded, limit=None)
+    if accepted and kind not in accepted:
+        raise RuleRefused("upload_type_refused", f"{uploaded.name} is {kind.label}; attach {what}.", "file")
+    scan = scanner.scan(uploaded)
+    if scan.status == scanner.INFECTED:
+        record(user, Action.REFUSED, object_type, channel=channel, purpose="virus found",
+               summary=f"{summary}: {scan.detail}" if summary else scan.detail)
+        raise RuleRefused("upload_infected", f"{uploaded.name} contains a virus ({scan.detail}); it was not "
+                          "stored. Tell your IT team which device it came from.", "file")
+    return kind, scan
+

@@ -722,18 +722,14 @@ def add_paper(user: Any, *, uploaded: Any, title: str, meeting: Meeting | None =
     """A meeting paper (by a manager) or grant evidence (by the grant's lead agency or a
     partnership admin), through the same hostile-file checks and virus scan as case
     attachments (csphub.core.uploads, csphub.core.scanner)."""
-    from csphub.core import scanner, uploads
+    from csphub.core import uploads
 
     if grant is not None and meeting is None:
         if not policy.can_report_grant(user, grant):
             raise PermissionRefused(f"Only the lead agency ({grant.led_by}) or a partnership admin adds this grant's evidence.")
     else:
         require_manager(user)
-    kind = uploads.check_upload(uploaded)
-    scan = scanner.scan(uploaded)
-    if scan.status == scanner.INFECTED:
-        record(user, Audit.REFUSED, "governance_paper", channel=channel, purpose="virus found", summary=scan.detail)
-        raise RuleRefused("upload_infected", f"{uploaded.name} contains a virus ({scan.detail}); it was not stored.", "file")
+    kind, scan = uploads.check_and_scan(user, uploaded, object_type="governance_paper", channel=channel)
     paper = Paper(meeting=meeting, grant=grant, title=title, original_name=(uploaded.name or "")[:255],
                   content_type=kind.content_type, size=uploaded.size, scan_status=scan.status)
     paper.file.save(uploads.stored_name(kind), uploaded, save=False)

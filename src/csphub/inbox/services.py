@@ -23,7 +23,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from csphub.access import policy, reads
+from csphub.access import policy, reads, roles
 from csphub.audit.services import Action, Channel, record
 from csphub.core.listing import Slice, Window, take
 from csphub.errors import RuleRefused
@@ -53,6 +53,19 @@ def post(*, agency: Any, kind: str, title: str, link: str, object_type: str, obj
         return None
     transaction.on_commit(lambda: notify_now(item))
     return item
+
+
+def post_to_owner_and_supervisors(owner: Any, *, kind: str, title: str, link: str, object_type: str,
+                                  object_id: object, key: str) -> int:
+    """Post to ``owner`` and each active supervisor of their agency, once per ``key`` for each of
+    them (see :func:`post`); how many items were posted."""
+    posted = 0
+    for who in [owner, *policy.supervisors_of(owner)]:
+        agency_id = roles.agency_id_of(who)
+        if agency_id is not None and post(agency=agency_id, user=who, kind=kind, title=title, link=link,
+                                          object_type=object_type, object_id=object_id, notice_key=key):
+            posted += 1
+    return posted
 
 
 def recipients(item: InboxItem) -> QuerySet[Any]:

@@ -6,7 +6,7 @@ import json
 from datetime import date
 from typing import Any, Literal
 
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from csphub.core.api import (
@@ -102,6 +102,27 @@ class EnforcementOut(Schema):
     paid_on: date | None
     paid_amount: int | None
     prosecution: str
+    payment_due_on: date | None = Field(None, description="an FPN: the last day to pay (CSPHUB_PENALTY_PAYMENT_DAYS "
+                                                          "after the notice)")
+    payment_state: Literal["paid", "withdrawn", "awaiting_payment", "overdue", "out_of_time"] | None = Field(
+        None, description="an FPN today: paid; withdrawn (not pursued); unpaid and not yet due; unpaid and overdue "
+                          "(still time to prosecute); unpaid and out of time")
+    days_overdue: int | None = Field(None, description="an FPN unpaid after its due date: days since the due date")
+    prosecute_by: date | None = Field(None, description="an FPN: the last day to lay an information for the s67 "
+                                                        "offence (six months from the offence, MCA 1980 s127)")
+    next_step: str | None = Field(None, description="an FPN: what to do next if unpaid, in words")
+
+
+class DocumentOut(Schema):
+    id: int
+    order_id: int
+    description: str
+    filename: str
+    content_type: str
+    size: int | None
+    scan: str = Field(..., description="clean, not_scanned or scan_failed (an infected file is never stored)")
+    uploaded_at: Any
+    current: bool = Field(..., description="the newest: the order as published; the others are earlier versions")
 
 
 class EnforcementIn(Schema):
@@ -137,7 +158,18 @@ def enforcement_out(request: HttpRequest, e: Enforcement) -> dict[str, Any]:
     return {"id": e.pk, "order_id": e.order_id, "kind": e.kind, "occurred_at": e.occurred_at, "latitude": e.latitude,
             "longitude": e.longitude, "agency": e.agency.name, "person_id": person.pk if person else None,
             "notice_number": e.notice_number, "amount": e.amount, "early_payment_amount": e.early_payment_amount,
-            "paid_on": e.paid_on, "paid_amount": e.paid_amount, "prosecution": e.prosecution}
+            "paid_on": e.paid_on, "paid_amount": e.paid_amount, "prosecution": e.prosecution, **penalty_out(e)}
+
+
+def penalty_out(e: Enforcement) -> dict[str, Any]:
+    """An FPN's due date and where it stands today (all null for a patrol or warning)."""
+    state = e.penalty_state()
+    if state is None:
+        return {"payment_due_on": None, "payment_state": None, "days_overdue": None, "prosecute_by": None,
+                "next_step": None}
+    return {"payment_due_on": state.due_on, "payment_state": state.state,
+            "days_overdue": state.days_overdue if state.state in ("overdue", "out_of_time") else None,
+            "prosecute_by": state.prosecute_by, "next_step": e.next_step() or None}
 
 
 @router.get("/", response={200: Page[OrderOut], **ERRORS}, summary="The register of orders")
@@ -215,6 +247,29 @@ def patch_enforcement(request: HttpRequest, response: HttpResponse, enforcement_
     services.record_payment(request.auth, found, expected_version=if_match(request), channel=API, **payload.dict())
     etag(response, found.version)
     return enforcement_out(request, found)
+
+
+@router.get("/{order_id}/documents", response={200: Page[DocumentOut], **ERRORS},
+            summary="The published order document and its earlier versions, newest first")
+def list_documents(request: HttpRequest, order_id: Id, params: Query[ListParams]) -> Any:
+    order = services.get_order(request.auth, order_id, channel=API)
+    found = services.document_window(request.auth, order, params.window())
+    current = services.current_document_id(order)
+    return page(request, found, [{
+        "id": d.pk, "order_id": d.order_id, "description": d.description, "filename": d.original_name,
+        "content_type": d.content_type, "size": d.size, "scan": d.scan_status, "uploaded_at": d.created_on,
+        "current": d.pk == current} for d in found.rows])
+
+
+@router.get("/documents/{document_id}/content", response={200: None, **ERRORS},
+            summary="The order document's bytes, to save (Content-Disposition: attachment); audited as a download")
+def document_content(request: HttpRequest, document_id: Id) -> Any:
+    document = services.get_document(request.auth, document_id, channel=API)
+    response = FileResponse(document.file.open("rb"), as_attachment=True,
+                            filename=document.original_name or f"{document.order.reference}{document.file.name[-4:]}",
+                            content_type=document.content_type or "application/octet-stream")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @router.get("/figures/quarters", response={200: list[dict[str, Any]], **ERRORS},

@@ -3,7 +3,7 @@ old, so its before/after crime figures mean something) and a nuisance vehicles a
 order that expires within 6 months (the register's alert, with an extension consultation under
 way that has not yet consulted the PCC), each with patrols, warnings and fixed penalties by the
 council and the police, some paid, some unpaid and prosecuted, and one penalty refused above
-the cap in force.
+the cap in force. The alcohol order has its published order document (a Word file).
 
 Areas are the demo's hotspot wards drawn from the demo's own LSOA cells, so points inside them
 match the warehouse's street-level crime.
@@ -42,6 +42,25 @@ def _point_in(area: Any, rng: random.Random) -> tuple[float, float]:
             return round(lat, 6), round(lon, 6)
 
 
+def _order_document(order: Order) -> Any:
+    """The order as published, a short Word document (the demo's own words, no real order)."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from docx import Document
+
+    document = Document()
+    document.add_heading(f"{order.name} ({order.reference})", level=1)
+    document.add_paragraph("Anti-social Behaviour, Crime and Policing Act 2014, section 59. "
+                           f"In force from {order.effective_on:%d %B %Y} to {order.expires_on:%d %B %Y}.")
+    document.add_paragraph(f"Restricted area: {order.area_description}.")
+    document.add_paragraph(f"Prohibited: {order.prohibitions}")
+    document.add_paragraph(f"Required: {order.requirements}")
+    out = io.BytesIO()
+    document.save(out)
+    return SimpleUploadedFile(f"{order.reference}.docx", out.getvalue())
+
+
 def seed_pspos(lsoas: Sequence[Any], hotspot_wards: Sequence[str], *, seed: int = 2024,
                today: date | None = None) -> dict[str, int]:
     """Two orders with consultations and enforcement; nothing if orders are on the register."""
@@ -77,7 +96,8 @@ def seed_pspos(lsoas: Sequence[Any], hotspot_wards: Sequence[str], *, seed: int 
         services.record_consultation(council, vehicles, purpose="extend", opened_on=today - timedelta(days=20),
                                      closed_on=None, consultees=["chief_officer", "community", "land_owner"],
                                      responses=38, summary="Open: the PCC's office has not yet replied")
-        counts["orders"] = 2
+        services.add_document(council, alcohol, _order_document(alcohol), "The order as made")
+        counts["orders"], counts["documents"] = 2, 1
         for order, area, start in ((alcohol, alcohol_area, effective), (vehicles, vehicles_area, started)):
             _enforce(order, area, start, today, council, police, rng, counts)
     return counts

@@ -6,6 +6,7 @@ from django.urls import reverse_lazy
 
 from csphub.accounts.models import Agency
 from csphub.core.forms import DateInput, DateTimeInput, DrawAreaWidget, GovukForm
+from csphub.core.uploads import refused_while_streaming
 from django import forms
 
 from . import rules
@@ -95,3 +96,10 @@ class PaymentForm(GovukForm):
     paid_amount = forms.IntegerField(required=False, min_value=1, max_value=100_000)
     prosecution = forms.ChoiceField(choices=Enforcement.Prosecution.choices, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class DocumentForm(GovukForm):
+    description = forms.CharField(max_length=300, label="Which version is this?",
+                                  help_text="e.g. 'The order as made' or 'As varied on 1 May 2026'")
+    file = forms.FileField(label="The published order (PDF or Word)", validators=[refused_while_streaming])
+

@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from csphub.accounts.models import Agency
 from csphub.casework.models import Person
+from csphub.core import penalties
 from csphub.core.models import BaseRecord, next_reference
 
 from . import rules
@@ -59,6 +60,25 @@ class Order(BaseRecord):
     @property
     def alert_from(self) -> date:
         return rules.alert_from(self.expires_on)
+
+
+class OrderDocument(BaseRecord):
+    """The published order (PDF or Word), uploaded through the checks every upload gets
+    (csphub.core.uploads): the newest is the order as published; earlier ones are kept, as the
+    order's document history (a variation or extension republishes it)."""
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="documents")
+    file = models.FileField(upload_to="pspo/%Y/%m/")
+    description = models.CharField(max_length=300, help_text="e.g. 'The order as made', 'As varied 1 May 2026'")
+    original_name = models.CharField(max_length=255, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(null=True, blank=True)
+    scan_status = models.CharField(max_length=12, default="not_scanned")
+    scan_detail = models.CharField(max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_on", "-id"]
 
 
 class Consultation(BaseRecord):
@@ -148,6 +168,9 @@ class Enforcement(BaseRecord):
     notice_number = models.CharField(max_length=40, blank=True)
     amount = models.PositiveIntegerField(null=True, blank=True)
     early_payment_amount = models.PositiveIntegerField(null=True, blank=True)
+    # The last day to pay: the rule casework's penalties use (CSPHUB_PENALTY_PAYMENT_DAYS after
+    # the notice), fixed when the notice is given, as the notice tells the person.
+    payment_due_on = models.DateField(null=True, blank=True, help_text="A fixed penalty: the last day to pay")
     paid_on = models.DateField(null=True, blank=True)
     paid_amount = models.PositiveIntegerField(null=True, blank=True)
     prosecution = models.CharField(max_length=20, choices=Prosecution.choices, blank=True)
@@ -163,3 +186,14 @@ class Enforcement(BaseRecord):
     @property
     def is_paid(self) -> bool:
         return self.paid_on is not None
+
+    def penalty_state(self, today: date | None = None) -> penalties.PenaltyState | None:
+        """Where a fixed penalty stands on ``today`` (None for a patrol or warning)."""
+        if self.kind != self.Kind.FPN or self.payment_due_on is None:
+            return None
+        return rules.penalty_state(offence_on=self.occurred_on, due_on=self.payment_due_on, paid_on=self.paid_on,
+                                   prosecution=self.prosecution, today=today or timezone.localdate())
+
+    def next_step(self, today: date | None = None) -> str:
+        state = self.penalty_state(today)
+        return rules.next_step(state, self.prosecution) if state else ""

@@ -271,6 +271,63 @@ def fixed_penalty_refusals(request: FixedPenaltyRequest) -> list[tuple[str, str,
     return found
 
 
+# Prosecution stages (Enforcement.prosecution) after which the unpaid penalty needs no prompt:
+# the summons is out, the case is decided, or the council chose not to pursue it.
+PROSECUTION_UNDER_WAY = ("summonsed", "convicted")
+NOT_PURSUED = "withdrawn"
+
+
+def penalty_state(*, offence_on: date, due_on: date, paid_on: date | None, prosecution: str,
+                  today: date) -> penalties.PenaltyState:
+    """Where a PSPO fixed penalty stands on ``today``: paid (a payment recorded), withdrawn (not
+    pursued), else unpaid and not yet due, overdue (days overdue; still time to prosecute) or out
+    of time, by the same rules as casework's penalties (csphub.core.penalties).
+
+    Examples:
+        >>> s = penalty_state(offence_on=date(2026, 1, 1), due_on=date(2026, 1, 15), paid_on=None,
+        ...                   prosecution="", today=date(2026, 1, 18))
+        >>> s.state, s.days_overdue, s.prosecute_by
+        ('overdue', 3, datetime.date(2026, 7, 1))
+    """
+    if paid_on is not None:
+        status = penalties.PAID
+    elif prosecution == NOT_PURSUED:
+        status = penalties.WITHDRAWN
+    else:
+        status = penalties.UNPAID
+    return penalties.penalty_state(offence_on=offence_on, due_on=due_on, status=status, settled_on=paid_on,
+                                   today=today)
+
+
+def next_step(state: penalties.PenaltyState, prosecution: str = "") -> str:
+    """What to do next about an unpaid PSPO fixed penalty ("" when nothing is left to do).
+
+    Examples:
+        >>> s = penalties.penalty_state(offence_on=date(2026, 1, 1), due_on=date(2026, 1, 15),
+        ...                             status="unpaid", settled_on=None, today=date(2026, 1, 16))
+        >>> print(next_step(s))
+        Prosecute for failing to comply with the order (2014 Act s67, a summary offence): lay the information by 1 July 2026 (Magistrates' Courts Act 1980 s127).
+    """
+    by = f"{state.prosecute_by.day} {state.prosecute_by:%B %Y}"
+    if state.state == "awaiting_payment":
+        return (f"If unpaid by {state.due_on.day} {state.due_on:%B %Y}: prosecute for failing to comply with the "
+                f"order (2014 Act s67) by {by}.")
+    if state.state == "overdue":
+        if prosecution in PROSECUTION_UNDER_WAY:
+            return "Prosecution under way."
+        return (f"Prosecute for failing to comply with the order (2014 Act s67, a summary offence): lay the "
+                f"information by {by} (Magistrates' Courts Act 1980 s127).")
+    if state.state == "out_of_time" and prosecution not in PROSECUTION_UNDER_WAY:
+        return f"None: the time to prosecute ended on {by} (Magistrates' Courts Act 1980 s127)."
+    return ""
+
+
+def needs_prompt(state: penalties.PenaltyState, prosecution: str = "") -> bool:
+    """An unpaid penalty past its due date, still in time to prosecute, and no summons yet: the
+    issuing officer and their supervisors are told each day (csphub notify overdue)."""
+    return state.state == "overdue" and prosecution not in PROSECUTION_UNDER_WAY
+
+
 # ---- Figures -------------------------------------------------------------------------------
 
 def quarter_of(day: date) -> str:

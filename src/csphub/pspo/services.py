@@ -20,7 +20,10 @@ from django.utils import timezone
 from csphub.access import policy, reads, roles
 from csphub.analytics import inside
 from csphub.audit.services import Action, Channel, record
+from csphub.casework import rules as casework_rules
+from csphub.casework import services as casework_services
 from csphub.casework.models import Person
+from csphub.core import filetypes, uploads
 from csphub.core.listing import Slice, Window, take
 from csphub.core.models import lock
 from csphub.dates import add_months
@@ -28,7 +31,7 @@ from csphub.errors import NotFoundError, PermissionRefused, RuleRefused
 from csphub.settings import load_settings
 
 from . import rules
-from .models import Consultation, Enforcement, Order, OrderChange
+from .models import Consultation, Enforcement, Order, OrderChange, OrderDocument
 
 COUNCIL_ONLY = "Orders are made, consulted on, extended, varied and discharged by council officers and supervisors."
 CASEWORK_ONLY = "Enforcement is recorded by officers and supervisors."
@@ -115,6 +118,61 @@ def area_from(*, geojson: str = "", ward_codes: Sequence[str] = (), drawn: str =
                               + ": load ward boundaries (csphub boundaries) or upload the area as GeoJSON.", "wards")
         return found
     raise RuleRefused("area", "Give the order's area: upload GeoJSON or choose wards.", "area_file")
+
+
+# ---- The published order document ---------------------------------------------------------
+
+ORDER_DOCUMENT_KINDS = (filetypes.PDF, filetypes.DOCX, filetypes.DOC, filetypes.ODT)
+ORDER_DOCUMENT_WHAT = "the order as a PDF or Word document (.pdf, .docx, .doc or .odt)"
+
+
+def add_document(user: Any, order: Order, uploaded: Any, description: str, *,
+                 channel: str = Channel.WEB) -> OrderDocument:
+    """Upload the published order (council officers and supervisors), with the size, type and
+    virus checks every upload gets (csphub.core.uploads.check_and_scan, as case attachments);
+    PDF or Word only. Earlier documents stay, as the order's document history."""
+    _require_manage(user)
+    if not (description or "").strip():
+        raise RuleRefused("description_required", "Say which version this is (e.g. the order as made, or as "
+                          "varied on a date).", "description")
+    kind, scan = uploads.check_and_scan(user, uploaded, object_type="pspo_document", channel=channel,
+                                        summary=f"pspo order {order.pk}", accepted=ORDER_DOCUMENT_KINDS,
+                                        what=ORDER_DOCUMENT_WHAT)
+    document = OrderDocument(order=order, description=description.strip()[:300],
+                             original_name=(uploaded.name or "")[:255], content_type=kind.content_type,
+                             size=uploaded.size, scan_status=scan.status, scan_detail=scan.detail[:200])
+    document.file.save(uploads.stored_name(kind), uploaded, save=False)
+    try:
+        with transaction.atomic():
+            document.save_by(user)
+            record(user, Action.CREATED, "pspo_document", document.pk, channel=channel, summary=f"order {order.pk}")
+    except BaseException:
+        document.file.delete(save=False)  # no row, so no file either
+        raise
+    return document
+
+
+def documents(user: Any, order: Order, *, channel: str = Channel.WEB) -> list[OrderDocument]:
+    """The order's documents, newest (the one in force) first (audited as a list read)."""
+    return list(reads.pspo_documents(user, purpose=f"pspo {order.pk} documents", channel=channel)
+                .filter(order=order).select_related("created_by"))
+
+
+def document_window(user: Any, order: Order, window: Window, *, channel: str = Channel.API) -> Slice:
+    """A window of the order's documents, newest first (see csphub.core.listing)."""
+    return take(reads.pspo_documents(user, purpose=f"api pspo {order.pk} documents", channel=channel)
+                .filter(order=order), window)
+
+
+def current_document_id(order: Order) -> int | None:
+    """The published order: the newest document not archived."""
+    return order.documents.filter(archived_on__isnull=True).order_by("-created_on", "-id").values_list(
+        "pk", flat=True).first()
+
+
+def get_document(user: Any, pk: object, *, channel: str = Channel.WEB) -> OrderDocument:
+    """A document to download (audited as a download; 404 for one the user may not see)."""
+    return reads.pspo_document(user, pk, purpose="pspo document download", channel=channel)
 
 
 @dataclass(frozen=True)
@@ -333,6 +391,30 @@ class EnforcementInput:
     early_payment_amount: int | None = None
 
 
+def fpn_due_on(issued_on: date) -> date:
+    """The last day to pay a PSPO fixed penalty given on ``issued_on``: casework's rule and its
+    configured ``fixed_penalty_payment_days`` (CSPHUB_PENALTY_PAYMENT_DAYS), not a second copy."""
+    due = casework_rules.payment_due_on(casework_rules.PSPO_FIXED_PENALTY, issued_on,
+                                        casework_services.tools_and_powers_config())
+    assert due is not None  # a PSPO fixed penalty always has a due date
+    return due
+
+
+def _check_penalty(data: EnforcementInput, day: date) -> None:
+    """An FPN has a number and an amount within the cap on the offence date; nothing else has one."""
+    if data.kind == Enforcement.Kind.FPN:
+        if data.amount is None:
+            raise RuleRefused("amount", "Give the fixed penalty amount.", "amount")
+        if not data.notice_number.strip():
+            raise RuleRefused("notice_number", "Give the fixed penalty notice's number.", "notice_number")
+        broken = rules.fixed_penalty_refusals(rules.FixedPenaltyRequest(data.amount, day, data.early_payment_amount))
+        if broken:
+            (rule, reason, field), *others = broken
+            raise RuleRefused(rule, reason, field, tuple(others))
+    elif data.amount is not None:
+        raise RuleRefused("amount", "Only a fixed penalty notice has an amount.", "amount")
+
+
 @transaction.atomic
 def record_enforcement(user: Any, order: Order, data: EnforcementInput, *, channel: str = Channel.WEB) -> Enforcement:
     """A patrol, warning or FPN against the order, by the caller's agency. Refused where the
@@ -353,21 +435,13 @@ def record_enforcement(user: Any, order: Order, data: EnforcementInput, *, chann
     if not rules.contains_point(area, data.longitude, data.latitude):
         raise RuleRefused("outside_area", rules.outside_area_message(order.name, data.longitude, data.latitude),
                           "latitude")
-    if data.kind == Enforcement.Kind.FPN:
-        if data.amount is None:
-            raise RuleRefused("amount", "Give the fixed penalty amount.", "amount")
-        if not data.notice_number.strip():
-            raise RuleRefused("notice_number", "Give the fixed penalty notice's number.", "notice_number")
-        broken = rules.fixed_penalty_refusals(rules.FixedPenaltyRequest(data.amount, day, data.early_payment_amount))
-        if broken:
-            (rule, reason, field), *others = broken
-            raise RuleRefused(rule, reason, field, tuple(others))
-    elif data.amount is not None:
-        raise RuleRefused("amount", "Only a fixed penalty notice has an amount.", "amount")
+    _check_penalty(data, day)
     if data.person is not None and not policy.people(user).filter(pk=data.person.pk).exists():
         raise NotFoundError(f"No person {data.person.pk}.")
     m = roles.membership(user)
     found = Enforcement(order=order, agency=m.agency, officer=user, **data.__dict__)
+    if data.kind == Enforcement.Kind.FPN:
+        found.payment_due_on = fpn_due_on(day)
     found.save_by(user)
     record(user, Action.CREATED, "pspo_enforcement", found.pk, channel=channel, summary=data.kind)
     return found

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -56,9 +56,36 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "title": order.name, "order": order, "status": order.status(today),
         "consultations": list(order.consultations.filter(archived_on__isnull=True)),
         "changes": list(order.changes.filter(archived_on__isnull=True)),
+        "documents": services.documents(user, order),
         "enforcement": enforcement, "drawing": services.drawing(order, enforcement),
         "can_manage": services.can_manage(user), "can_enforce": services.can_enforce(user),
     })
+
+
+def document_create(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    order = services.order_to_change(user, pk)
+    form = forms.DocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_document(user, order, form.cleaned_data["file"], form.cleaned_data["description"])
+        except RuleRefused as e:
+            show_refusal(form, e)
+        else:
+            messages.success(request, "Order document uploaded")
+            return redirect("pspo", pk=order.pk)
+    return _form_page(request, form, f"Upload the published order: {order.name}", (f"/pspos/{pk}/", order.name),
+                      "A PDF or Word document. Earlier versions stay on the order's page.")
+
+
+def document_download(request: HttpRequest, pk: int) -> FileResponse:
+    """The file, to save: served as the type its content was checked to be, never sniffed."""
+    document = services.get_document(request.user, pk)
+    response = FileResponse(document.file.open("rb"), as_attachment=True,
+                            filename=document.original_name or f"{document.order.reference}{document.file.name[-4:]}",
+                            content_type=document.content_type or "application/octet-stream")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def consultation_create(request: HttpRequest, pk: int) -> HttpResponse:
