@@ -176,6 +176,9 @@ def test_payment_and_prosecution(partnership):
     with pytest.raises(RuleRefused, match="no prosecution"):
         services.record_payment(partnership["officer"], fpn, paid_on=date(2025, 6, 10), paid_amount=75,
                                 prosecution="summonsed")
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    with pytest.raises(RuleRefused, match=f"dated {tomorrow:%d %B %Y}, in the future"):
+        services.record_payment(partnership["officer"], fpn, paid_on=tomorrow, paid_amount=75)
     services.record_payment(partnership["officer"], fpn, paid_on=date(2025, 6, 10), paid_amount=75)
     fpn.refresh_from_db()
     assert fpn.is_paid and fpn.paid_amount == 75

@@ -124,8 +124,8 @@ def _enforce(order: Any, area: Any, start: date, today: date, council: Any, poli
         counts[f"{kind}s"] += 1
         if kind == "fpn":
             if rng.random() < 0.65:
-                services.record_payment(who, found, paid_on=found.occurred_on + timedelta(days=rng.randint(3, 20)),
-                                        paid_amount=rng.choice([75, 100]))
+                paid_on = min(found.occurred_on + timedelta(days=rng.randint(3, 20)), timezone.localdate())
+                services.record_payment(who, found, paid_on=paid_on, paid_amount=rng.choice([75, 100]))
             elif found.occurred_on < today - timedelta(days=60):
                 services.record_payment(who, found, paid_on=None, paid_amount=None,
                                         prosecution=rng.choice(["summonsed", "convicted", "considered"]))

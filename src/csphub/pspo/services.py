@@ -464,6 +464,9 @@ def record_payment(user: Any, fpn: Enforcement, *, paid_on: date | None, paid_am
     if paid_on is not None:
         if paid_on < fpn.occurred_on:
             raise RuleRefused("paid_before_issue", "The payment is dated before the notice.", "paid_on")
+        if paid_on > timezone.localdate():
+            raise RuleRefused("paid_in_future", f"The payment is dated {paid_on:%d %B %Y}, in the future: record a "
+                              "payment on or after the day it is made.", "paid_on")
         allowed = {fpn.amount, fpn.early_payment_amount} - {None}
         if paid_amount not in allowed:
             raise RuleRefused("paid_amount", "The amount paid is the full penalty (GBP "
