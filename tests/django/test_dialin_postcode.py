@@ -22,7 +22,7 @@ from csphub.dialin import rules, services
 from csphub.dialin.models import DialInEntry, EntryType
 from csphub.settings import load_settings
 
-from .factories import create_agency, create_user
+from .factories import create_agency, create_token, create_user
 
 pytestmark = pytest.mark.django_db
 LON, LAT = 0.5466, 51.3879  # Gillingham High Street
@@ -104,3 +104,10 @@ def test_the_quick_entry_page_places_by_postcode_and_flags_an_unknown_one(direct
     assert unknown.postcode_status == PostcodeStatus.NOT_FOUND and unknown.ward_code == ""
     page = client.get(f"/dial-in/entries/{unknown.pk}/").content.decode()
     assert 'id="postcode-unknown"' in page and "Postcode not found in the loaded directory" in page
+
+
+def test_the_api_says_whether_the_postcode_was_found(directory, officer):
+    entry, _ = services.log_entry(officer, entry_row("ME7 9ZZ"))
+    auth = {"Authorization": f"Bearer {create_token(officer)}"}
+    got = Client().get(f"/api/v1/dial-in/entries/{entry.pk}", headers=auth).json()
+    assert (got["postcode"], got["postcode_status"], got["ward_name"]) == ("ME7 9ZZ", "not_found", "")
