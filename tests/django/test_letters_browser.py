@@ -4,7 +4,9 @@ Playwright drives Debian's chromium (/usr/bin/chromium) against pytest-django's 
 tests/django/test_browser.py does: sign in, open the case, follow the Community Protection
 Warning to its own page, write its letter as Word, and find in the downloaded file the person,
 the conduct and the time to comply; the page then lists the letter, and the case's chronology
-has it as an event. Skipped when chromium is absent.
+has it as an event. axe-core (browser_kit.serious_violations) finds no serious or critical
+violation on the case page, the warning's page before and after the letter, or the chronology.
+Skipped when chromium is absent.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from docx import Document
 from csphub.casework import services
 from csphub.casework.models import CaseType, GeneratedLetter
 
+from .browser_kit import serious_violations
 from .factories import PASSWORD, create_agency, create_case, create_person, create_user
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -50,6 +53,7 @@ def test_an_officer_writes_a_cpw_letter_from_the_warnings_page(live_server, monk
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
     console_errors: list[str] = []
+    violations: list[dict[str, object]] = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
         try:
@@ -67,10 +71,12 @@ def test_an_officer_writes_a_cpw_letter_from_the_warnings_page(live_server, monk
 
             # From the case page, the warning's own page.
             page.goto(f"{live_server.url}/cases/{case.pk}/")
+            violations += serious_violations(page)
             page.locator("#interventions").get_by_role("link", name="Community Protection Warning", exact=True).click()
             page.wait_for_url(f"{live_server.url}/interventions/{warning.pk}/")
             assert page.get_by_role("heading", name="Community Protection Warning", level=1).is_visible()
             assert "None written." in page.locator("#letters").inner_text()
+            violations += serious_violations(page)
 
             with page.expect_download() as download:
                 page.get_by_role("button", name="Write the letter as Word").click()
@@ -85,12 +91,15 @@ def test_an_officer_writes_a_cpw_letter_from_the_warnings_page(live_server, monk
             page.reload()
             letters = page.locator("#letters").inner_text()
             assert "Word" in letters and "Built in" in letters
+            violations += serious_violations(page)
 
             page.goto(f"{live_server.url}/cases/{case.pk}/timeline/")
             assert f"Letter written: Community Protection Warning of {today:%d %b %Y} (Word)" in page.locator(
                 "body").inner_text()
+            violations += serious_violations(page)
         finally:
             browser.close()
 
     assert GeneratedLetter.objects.filter(intervention_id=warning.pk, format="docx").count() == 1
+    assert violations == [], f"axe found serious or critical violations: {violations}"
     assert console_errors == [], f"the page logged errors: {console_errors}"

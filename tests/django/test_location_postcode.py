@@ -4,6 +4,7 @@ drawn from the real Medway boundaries, or says there is none."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -118,5 +119,41 @@ def test_without_boundaries_the_page_says_no_map(data_dir: Path, officer: Any):
     assert response.status_code == 200
     assert "No map: boundaries not loaded" in response.content.decode()
     assert 'id="location-map"' not in response.content.decode()
+    image = client.get(f"/locations/{case.location.pk}/map.svg")
+    assert image.status_code == 200 and b"No map: boundaries not loaded" in image.content
+
+
+def test_the_case_page_shows_the_map_of_each_of_its_places(directory: dict[str, str], officer: Any):
+    case = create_case(officer, address="1 High Street, Gillingham", postcode="ME7 1AA")
+    elsewhere = services.location_for(officer, address="2 Nowhere Road", postcode="ME7 9ZZ")  # unknown postcode
+    services.record_incident(officer, case, occurred_at=datetime(2026, 4, 2, 21, 0), description="Shouting",
+                             location=elsewhere, reported_on=date(2026, 4, 2))
+    client = Client()
+    client.force_login(officer)
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert f'src="/locations/{case.location.pk}/map.svg"' in page
+    assert (f'alt="Map of 1 High Street, Gillingham in {directory["ward_name"]} ward, over the ward and LSOA '
+            'boundaries"') in page
+    # The incident's place has no point: its image is the "no map" one, and the alt text says so.
+    assert f'src="/locations/{elsewhere.pk}/map.svg"' in page
+    assert 'alt="2 Nowhere Road: No map: the place has no coordinates' in page
+    assert AuditEntry.objects.filter(user=officer, object_type="location", purpose=f"case page {case.pk}").exists()
+    image = client.get(f"/locations/{case.location.pk}/map.svg")
+    assert image.status_code == 200 and f'ward-{directory["ward"]}'.encode() in image.content
+    # Someone who cannot see the case sees neither the case nor the map of its place.
+    outsider = create_user("officer", create_agency("Swale Council"), "geo.case.outsider")
+    client.force_login(outsider)
+    assert client.get(f"/cases/{case.pk}/").status_code in (403, 404)
+    assert client.get(f"/locations/{case.location.pk}/map.svg").status_code == 404
+    assert client.get(f"/locations/{elsewhere.pk}/map.svg").status_code == 404
+
+
+def test_without_boundaries_the_case_page_shows_the_no_map_image(data_dir: Path, officer: Any):
+    case = create_case(officer, address="1 High Street", latitude=LAT, longitude=LON)
+    client = Client()
+    client.force_login(officer)
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert f'src="/locations/{case.location.pk}/map.svg"' in page
+    assert 'alt="1 High Street: No map: boundaries not loaded for this place."' in page
     image = client.get(f"/locations/{case.location.pk}/map.svg")
     assert image.status_code == 200 and b"No map: boundaries not loaded" in image.content

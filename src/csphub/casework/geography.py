@@ -4,6 +4,7 @@ directory (when loaded)."""
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 import duckdb
@@ -51,7 +52,7 @@ def place_by_postcode(location: Any) -> None:
 
     given = location.postcode.strip()
     location.postcode = normalise_postcode(given) or given.upper()
-    status, found = _directory_place(location.postcode) if given else (PostcodeStatus.NOT_GIVEN, None)
+    status, found = postcode_place(location.postcode) if given else (PostcodeStatus.NOT_GIVEN, None)
     location.postcode_status = status
     location.lsoa11_code = found.lsoa11_code if found else ""
     location.lsoa21_code = found.lsoa21_code if found else ""
@@ -65,7 +66,12 @@ def place_by_postcode(location: Any) -> None:
         location.ward_code, location.ward_name = "", ""
 
 
-def _directory_place(postcode: str) -> tuple[str, PostcodePlace | None]:
+def postcode_place(postcode: str) -> tuple[str, PostcodePlace | None]:
+    """(a PostcodeStatus, the postcode's place in the loaded directory or None).
+
+    The one lookup casework locations and Daily Dial In entries share: "found" with the place,
+    "not_found" (flag it, guess nothing), "no_directory" or "unavailable" (a busy or older
+    warehouse) with None."""
     from .models import PostcodeStatus
 
     path = load_settings().warehouse_path
@@ -80,6 +86,73 @@ def _directory_place(postcode: str) -> tuple[str, PostcodePlace | None]:
         log.warning("postcode lookup failed for a location: %s", e)
         return PostcodeStatus.UNAVAILABLE, None
     return (PostcodeStatus.FOUND, found) if found else (PostcodeStatus.NOT_FOUND, None)
+
+
+@dataclass(frozen=True)
+class PlacingReport:
+    """What ``place_saved_locations`` did (or would do, on a dry run)."""
+
+    placed: int
+    still_unknown: int
+    already_placed: int
+    dry_run: bool = False
+
+    def __str__(self) -> str:
+        verb = "would be placed" if self.dry_run else "placed"
+        return (f"{self.placed} location(s) {verb} from the postcode directory, {self.still_unknown} still "
+                f"unknown (postcode not in the directory), {self.already_placed} already placed.")
+
+
+#: What placing by postcode sets on a location.
+PLACING_FIELDS = ("postcode", "postcode_status", "lsoa11_code", "lsoa21_code", "ward_code", "ward_name",
+                  "postcode_latitude", "postcode_longitude")
+#: The reason on the history row of a location placed after it was saved.
+PLACED_REASON = "Placed from the postcode directory loaded after the location was saved"
+
+
+def place_saved_locations(*, dry_run: bool = False) -> PlacingReport:
+    """Place the locations saved with a postcode before the directory was loaded (or while it
+    could not be read, or whose postcode it lacked then), with ``place_by_postcode``, as saving a
+    location does. Each location placed gets a history row (the reason ``PLACED_REASON``) and an
+    audit entry (ids only); a postcode still missing is flagged ``not_found``, never guessed. A
+    second run places nothing. NotFoundError when no postcode directory is loaded.
+
+    Examples:
+        >>> print(place_saved_locations(dry_run=True))  # doctest: +SKIP
+        12 location(s) would be placed from the postcode directory, 1 still unknown ...
+    """
+    from django.db import transaction
+
+    from csphub.audit.services import Action, Channel, record
+    from csphub.errors import NotFoundError
+
+    from .models import Location, PostcodeStatus
+
+    # An empty postcode finds nothing, so it only asks whether a directory can be read.
+    if postcode_place("")[0] in (PostcodeStatus.NO_DIRECTORY, PostcodeStatus.UNAVAILABLE):
+        raise NotFoundError("no postcode directory can be read: run `csphub geography load-postcodes FILE` first")
+    with_postcode = Location.objects.filter(archived_on__isnull=True).exclude(postcode="")
+    unplaced = with_postcode.exclude(postcode_status=PostcodeStatus.FOUND) | with_postcode.filter(
+        lsoa11_code="", lsoa21_code="", ward_code="")
+    already = with_postcode.count() - unplaced.count()
+    placed = unknown = 0
+    with transaction.atomic():
+        for location in unplaced.order_by("pk").select_for_update():
+            before = [getattr(location, name) for name in PLACING_FIELDS]
+            place_by_postcode(location)
+            found = location.postcode_status == PostcodeStatus.FOUND
+            if [getattr(location, name) for name in PLACING_FIELDS] == before:
+                # Nothing new: a postcode still missing, or one the directory holds without an LSOA.
+                unknown, already = (unknown + 1, already) if not found else (unknown, already + 1)
+                continue
+            placed, unknown = (placed + 1, unknown) if found else (placed, unknown + 1)
+            if dry_run:
+                continue
+            location._change_reason = PLACED_REASON
+            location.save_by(None)
+            record(None, Action.CHANGED, "location", location.pk, channel=Channel.CLI,
+                   summary=f"placed by postcode: {location.postcode_status or 'not given'}")
+    return PlacingReport(placed, unknown, already, dry_run)
 
 
 NO_BOUNDARIES = "No map: boundaries not loaded for this place."

@@ -31,6 +31,7 @@ from .models import (
     CaseNote,
     Incident,
     Intervention,
+    Location,
     MonitoringVisit,
     Referral,
     RiskAssessment,
@@ -236,11 +237,13 @@ def case_page(user: Any, pk: object) -> dict[str, Any]:
     people = {p.person_id: p.person for p in parties}
     reads.shown(user, "person", people.values(), purpose=purpose)
     flags = {pid: list(policy.flags(user, person)) for pid, person in people.items()}
+    incidents = list(reads.incidents(user, purpose=purpose).filter(case=case)
+                     .select_related("reported_by_agency", "location"))
     return {
         **base, "facts_only": False,
         "parties": [{"party": p, "flags": flags[p.person_id]} for p in parties],
-        "incidents": list(reads.incidents(user, purpose=purpose).filter(case=case)
-                          .select_related("reported_by_agency", "location")),
+        "incidents": incidents,
+        "places": case_places(user, case, incidents, purpose=purpose),
         "interventions": list(reads.interventions(user, purpose=purpose).filter(case=case)
                               .select_related("person", "issuing_agency").prefetch_related("breaches")),
         "referrals": list(reads.referrals(user, purpose=purpose).filter(case=case).select_related("to_agency", "person")),
@@ -255,6 +258,24 @@ def case_page(user: Any, pk: object) -> dict[str, Any]:
         "high_risk_unreferred": case.risk_assessments.filter(level="high").exists()
         and not case.panel_referrals.exists(),
     }
+
+
+#: Maps drawn on a case page at most (each opens the warehouse); the rest are on their place pages.
+CASE_PAGE_MAPS = 6
+
+
+def case_places(user: Any, case: AsbCase, incidents: list[Any], *, purpose: str) -> list[dict[str, Any]]:
+    """The case's places (its own, then its incidents', each once, archived ones left out), each
+    with why there is no map of it ("" when there is one), for the small maps on the case page.
+    The places shown are audited by id; each map image is read (and audited) on its own URL."""
+    from .geography import can_map
+
+    seen: dict[int, Location] = {}
+    for location in [case.location, *(i.location for i in incidents)]:
+        if location is not None and location.archived_on is None and location.pk not in seen:
+            seen[location.pk] = location
+    places = reads.shown(user, "location", list(seen.values())[:CASE_PAGE_MAPS], purpose=purpose)
+    return [{"location": location, "no_map": can_map(location)} for location in places]
 
 
 def case_facts(case: AsbCase) -> dict[str, Any]:

@@ -51,6 +51,27 @@ def geography_load_postcodes(file: Path) -> None:
         click.echo(str(load_postcodes(con, file)))
 
 
+@geography.command("place-locations")
+@click.option("--dry-run", is_flag=True, help="Say what would be placed, change nothing.")
+def geography_place_locations(dry_run: bool) -> None:
+    """Place casework locations saved with a postcode before the postcode directory was loaded.
+
+    Each location with a postcode but no LSOA or ward, or flagged as not in the directory, is
+    looked up again in the loaded directory, as saving a location does: it gets its LSOA, ward
+    and the postcode's centre (for its map). A postcode still missing stays flagged, never
+    guessed. Each location placed gets a history row and an audit entry; running it again
+    places nothing new. Prints the counts placed, still unknown and already placed.
+
+    Example: csphub geography load-postcodes ONSPD_FEB_2025_UK.csv && csphub geography place-locations
+    """
+    from csphub.django_setup import setup_django
+
+    setup_django(migrate=True)
+    from csphub.casework.geography import place_saved_locations
+
+    click.echo(str(place_saved_locations(dry_run=dry_run)))
+
+
 @click.group()
 def population() -> None:
     """Population per LSOA, the denominator of every rate per 1,000."""

@@ -55,6 +55,9 @@ class EntryOut(Schema):
     account: str
     address: str
     postcode: str
+    postcode_status: str = Field(description="What the loaded postcode directory said of the postcode: found, "
+                                 "not_found (flagged, nothing guessed), no_directory, unavailable, or empty "
+                                 "(none given)")
     ward_name: str
     agency: str
     urgency: str
@@ -69,7 +72,8 @@ class DayQuery(Schema):
 
 def entry_out(e: DialInEntry, people: list[Any] | None) -> dict[str, Any]:
     return {"id": e.pk, "dial_in_on": e.dial_in_on, "occurred_at": e.occurred_at, "type": e.entry_type.name,
-            "account": e.account, "address": e.address, "postcode": e.postcode, "ward_name": e.ward_name,
+            "account": e.account, "address": e.address, "postcode": e.postcode,
+            "postcode_status": e.postcode_status, "ward_name": e.ward_name,
             "agency": e.agency.name, "urgency": e.urgency, "reference": e.reference, "case_id": e.case_id,
             "people": None if people is None else [{"person_id": n.person_id, "role": n.role} for n in people]}
 

@@ -31,7 +31,8 @@ class QuickEntryForm(GovukForm):
     longitude = forms.FloatField(required=False, min_value=-8.7, max_value=2, label="Longitude",
                                  widget=forms.TextInput(attrs={"inputmode": "decimal"}))
     ward = forms.CharField(required=False, max_length=100, label="Ward (if known)",
-                           help_text="Found from the map point when the ward boundaries are loaded")
+                           help_text="Found from the map point when the ward boundaries are loaded, else from the "
+                           "postcode when the postcode directory is loaded")
     urgency = forms.ChoiceField(choices=Urgency.choices, initial=Urgency.ROUTINE, widget=forms.RadioSelect)
     person = forms.ChoiceField(required=False, label="Person (from the search above)")
     person_role = forms.ChoiceField(choices=EntryPerson.Role.choices, required=False, initial=EntryPerson.Role.VICTIM,

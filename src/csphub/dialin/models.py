@@ -9,7 +9,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from csphub.accounts.models import Agency
-from csphub.casework.models import AsbCase, Incident, Person, Task
+from csphub.casework.models import AsbCase, Incident, Person, PostcodeStatus, Task
 from csphub.core.models import BaseRecord
 from csphub.panels.models import PanelReferral
 
@@ -75,6 +75,12 @@ class DialInEntry(BaseRecord):
     longitude = models.FloatField(null=True, blank=True)
     ward_code = models.CharField(max_length=9, blank=True)
     ward_name = models.CharField(max_length=100, blank=True)
+    # What the loaded postcode directory said of the postcode (casework.geography.postcode_place,
+    # as for a casework location): without a map point the ward and the postcode's centre come
+    # from it; a postcode it lacks is flagged "not_found", never guessed.
+    postcode_status = models.CharField(max_length=20, choices=PostcodeStatus.choices, blank=True)
+    postcode_latitude = models.FloatField("latitude of the postcode's centre", null=True, blank=True)
+    postcode_longitude = models.FloatField("longitude of the postcode's centre", null=True, blank=True)
     people = models.ManyToManyField(Person, through="EntryPerson", related_name="dialin_entries", blank=True)
     source = models.CharField(max_length=10, choices=EntrySource.choices, default=EntrySource.WEB)
     reference = models.CharField(max_length=100, blank=True, help_text="The partner's own reference, e.g. a CAD number")
@@ -101,6 +107,15 @@ class DialInEntry(BaseRecord):
         return ", ".join(p for p in (self.address, self.postcode) if p) or (
             f"{self.latitude:.5f}, {self.longitude:.5f}" if self.latitude is not None and self.longitude is not None
             else "Place not given")
+
+    @property
+    def point(self) -> tuple[float, float] | None:
+        """(longitude, latitude) of the entry: the map point given, else the postcode's centre."""
+        if self.latitude is not None and self.longitude is not None:
+            return self.longitude, self.latitude
+        if self.postcode_latitude is not None and self.postcode_longitude is not None:
+            return self.postcode_longitude, self.postcode_latitude
+        return None
 
     @property
     def converted(self) -> bool:

@@ -27,7 +27,7 @@ from csphub.accounts.services import agency_named
 from csphub.audit.services import Action, Channel, record
 from csphub.casework import rules as casework_rules
 from csphub.casework import services as casework
-from csphub.casework.models import AsbCase, CaseParty, CaseStatus, Incident, Person
+from csphub.casework.models import AsbCase, CaseParty, CaseStatus, Incident, Person, PostcodeStatus
 from csphub.change import percent_change
 from csphub.core.listing import Slice, Window, take
 from csphub.core.models import lock
@@ -95,10 +95,23 @@ class NamedPerson:
     role: str = EntryPerson.Role.OTHER
 
 
-def _ward(latitude: float | None, longitude: float | None) -> tuple[str, str]:
-    from csphub.casework.geography import ward_for
+def _place(row: rules.EntryRow, typed_ward: str) -> dict[str, Any]:
+    """The fields placing an entry, as a casework location is placed (casework.geography): the
+    map point's ward by the loaded boundaries; without a point, the ward and the postcode's
+    centre from the loaded postcode directory. A postcode the directory lacks is flagged
+    (postcode_status "not_found") and gives nothing; a ward typed by hand is kept when neither
+    gives a ward's name."""
+    from csphub.casework.geography import postcode_place, ward_for
 
-    return ward_for(latitude, longitude)
+    postcode = rules.normalise_postcode(row.postcode)
+    status, found = postcode_place(postcode) if postcode else (PostcodeStatus.NOT_GIVEN, None)
+    ward_code, ward_name = ward_for(row.latitude, row.longitude)
+    if (row.latitude is None or row.longitude is None) and found is not None:
+        ward_code, ward_name = found.ward_code, found.ward_name
+    return {"postcode": postcode, "postcode_status": status, "ward_code": ward_code,
+            "ward_name": ward_name or typed_ward.strip(),
+            "postcode_latitude": found.latitude if found else None,
+            "postcode_longitude": found.longitude if found else None}
 
 
 def log_entry(user: Any, row: rules.EntryRow, *, people: Sequence[NamedPerson] = (), dial_in_on: date | None = None,
@@ -126,11 +139,9 @@ def log_entry(user: Any, row: rules.EntryRow, *, people: Sequence[NamedPerson] =
     existing = DialInEntry.objects.filter(natural_key=key).first()
     if existing is not None:
         return existing, False
-    ward_code, found_ward = _ward(row.latitude, row.longitude)
     entry = DialInEntry(occurred_at=occurred, dial_in_on=dial_in_on or timezone.localdate(), entry_type=entry_type,
                         account=row.account.strip(), agency=agency, urgency=row.urgency, address=row.address.strip(),
-                        postcode=rules.normalise_postcode(row.postcode), latitude=row.latitude,
-                        longitude=row.longitude, ward_code=ward_code, ward_name=found_ward or ward_name.strip(),
+                        latitude=row.latitude, longitude=row.longitude, **_place(row, ward_name),
                         source=source, reference=row.reference.strip(), natural_key=key)
     try:
         with transaction.atomic():

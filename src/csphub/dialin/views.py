@@ -14,11 +14,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from csphub.casework.models import PostcodeStatus
 from csphub.core.forms import show_refusal
 from csphub.errors import InputFileError, RuleRefused
 
 from . import forms, operations, rules, services
-from .models import EntrySource
+from .models import DialInEntry, EntrySource
 
 
 def _day(request: HttpRequest) -> date:
@@ -53,12 +54,18 @@ def entry_new(request: HttpRequest) -> HttpResponse:
         except RuleRefused as e:
             show_refusal(form, e)
         else:
-            messages.success(request, f"Entry {entry.pk} added for {entry.dial_in_on:%d %B}" if created
-                             else f"That entry was already there (entry {entry.pk}); nothing added")
+            messages.success(request, f"Entry {entry.pk} added for {entry.dial_in_on:%d %B}{_postcode_note(entry)}"
+                             if created else f"That entry was already there (entry {entry.pk}); nothing added")
             return redirect("dialin-entry-new")
     return render(request, "dialin/entry_new.html", {
         "title": ("Error: " if form.errors else "") + "Add to the Daily Dial In", "form": form, "q": q,
         "found": found, "recent": services.recent_entries(user)})
+
+
+def _postcode_note(entry: DialInEntry) -> str:
+    if entry.postcode_status == PostcodeStatus.NOT_FOUND:
+        return f": postcode {entry.postcode} is not in the loaded postcode directory, so no ward was found from it"
+    return f", {entry.ward_name} ward" if entry.ward_name else ""
 
 
 def upload(request: HttpRequest) -> HttpResponse:
