@@ -294,7 +294,9 @@ def _hotspots(rows: list[dict], ward_population: dict[str, float]) -> tuple[list
         population = ward_population.get(r["ward_code"])
         out.append({"ward_code": r["ward_code"], "ward_name": r["ward_name"], "count": r["count"],
                     "suppressed": r.get("suppressed", 0),
-                    "rate_per_1000": round((r["count"] or 0) / population * 1000, 2) if population else None})
+                    # only suppressed cells: no count, so no rate (never 0 per 1,000)
+                    "rate_per_1000": round(r["count"] / population * 1000, 2)
+                    if population and r["count"] is not None else None})
     return out, authority_only
 
 
