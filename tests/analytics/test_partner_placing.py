@@ -112,7 +112,7 @@ def test_partner_counts_as_csv_has_the_dimensions_count_and_suppressed(loaded_cl
 
 def test_partner_counts_as_a_table_shows_the_same_rows(loaded_cli):
     result = loaded_cli.invoke(main, ["partner", "counts", "--dataset", "hospital-assaults", "--area", TESTFORD,
-                                      "--by", "ward", "--format", "table"], terminal_width=200)
+                                      "--by", "ward", "--format", "table"], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     lines = [line for line in result.output.splitlines() if "│" in line or "┃" in line]
     cells = [[c.strip() for c in line.strip("│┃ ").replace("┃", "│").split("│")] for line in lines]
@@ -137,3 +137,16 @@ def test_progress_rises_to_its_total_even_when_the_last_file_is_already_loaded(c
     load(con, [third, second], "hospital-assaults", progress=lambda done, total: again.append((done, total)))
     done = [d for d, _ in again]
     assert done == sorted(set(done)) and again[-1] == (9, 9)  # b.csv is skipped, the bar still ends full
+
+
+def test_partner_list_by_file_gives_the_sha256_in_json_and_keeps_the_table_narrow(loaded_cli, tmp_path):
+    import hashlib
+    import json
+
+    digest = hashlib.sha256((tmp_path / "hes.csv").read_bytes()).hexdigest()
+    listed = loaded_cli.invoke(main, ["partner", "list", "--files", "--format", "json"])
+    assert listed.exit_code == 0, listed.output
+    (entry,) = json.loads(listed.output)
+    assert (entry["file"], entry["sha256"], entry["rows"]) == (str(tmp_path / "hes.csv"), digest, 4)
+    table = loaded_cli.invoke(main, ["partner", "list", "--files"], env={"COLUMNS": "400"})
+    assert table.exit_code == 0 and "hes.csv" in table.output and digest not in table.output
