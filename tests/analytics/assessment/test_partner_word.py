@@ -152,3 +152,31 @@ def test_figures_json_names_partner_files_by_name_and_hash_never_a_local_path(re
     assert (source["file"], source["sha256"], source["agency"], source["rows"]) == ("hes.csv", digest, "Grid ICB", 2)
     (dataset,) = figures["partner"]["sections"]["violence_health"]["datasets"]
     assert [(s["file"], s["sha256"]) for s in dataset["sources"]] == [("hes.csv", digest)]
+
+
+def test_every_line_of_the_partner_part_of_the_html_is_in_the_word_file(word, html):
+    """From "Outcomes of recorded crime" to "Data not available" (the partner part the report
+    includes), and the partner files table: each paragraph, list item, caption and cell."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    words = []
+    for element in word.element.body.iterchildren():
+        tag = element.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            words.append(Paragraph(element, word).text)
+        elif tag == "tbl":
+            words += [cell.text for row in Table(element, word).rows for cell in row.cells]
+    in_word = " ".join(" ".join(words).split())
+    lines, inside = [], False
+    for element in html.find("body").iter():
+        if element.tag == "h2":
+            title = " ".join(element.text_content().split())
+            inside = title in ("Outcomes of recorded crime", "Stop and search") or (
+                inside and title != "The partnership's own work")
+        if inside and element.tag in ("p", "li", "caption", "td", "th"):
+            lines.append(" ".join(element.text_content().split()))
+    (files,) = html.xpath("//h3[.='Partner data files']/following-sibling::table[1]")
+    lines += [" ".join(cell.text_content().split()) for cell in files.iter("td", "th")]
+    assert len(lines) > 30 and "hes.csv" in lines
+    assert [line for line in lines if line not in in_word] == []
