@@ -154,8 +154,8 @@ def test_a_dataset_of_suppressed_cells_only_says_no_count_was_published(con, tmp
     assert ambulance["level"]["text"] == ("no call-outs count published: all 2 cells were small counts the partner "
                                           "suppressed")
     assert ambulance["rate"] is None  # no count, no rate (never a rate of 0)
-    assert [(h["ward_name"], h["count"], h["suppressed"]) for h in ambulance["hotspots"]] == [
-        ("North", None, 1), ("South", None, 1)]
+    assert [(h["ward_name"], h["count"], h["suppressed"], h["rate_per_1000"]) for h in ambulance["hotspots"]] == [
+        ("North", None, 1, None), ("South", None, 1, None)]  # no count, no rate (never 0 per 1,000)
 
 
 def test_reoffending_this_year_is_a_rate_never_a_sum_of_cohort_and_reoffenders(con, tmp_path):

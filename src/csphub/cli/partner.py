@@ -133,7 +133,7 @@ def partner_list(by_file: bool, output_format: str) -> None:
     with warehouse(read_only=True) as con:
         rows = list_files(con) if by_file else list_datasets(con)
     if output_format == "table":  # the title is in CSV and JSON; the table keeps to the screen
-        rows = [{k: v for k, v in r.items() if k not in ("title", "loaded_at", "last_loaded")} for r in rows]
+        rows = [{k: v for k, v in r.items() if k not in ("title", "sha256", "loaded_at", "last_loaded")} for r in rows]
     emit(rows, output_format, title="Partner files" if by_file else "Partner datasets")
 
 

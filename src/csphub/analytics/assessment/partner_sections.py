@@ -294,7 +294,9 @@ def _hotspots(rows: list[dict], ward_population: dict[str, float]) -> tuple[list
         population = ward_population.get(r["ward_code"])
         out.append({"ward_code": r["ward_code"], "ward_name": r["ward_name"], "count": r["count"],
                     "suppressed": r.get("suppressed", 0),
-                    "rate_per_1000": round((r["count"] or 0) / population * 1000, 2) if population else None})
+                    # only suppressed cells: no count, so no rate (never 0 per 1,000)
+                    "rate_per_1000": round(r["count"] / population * 1000, 2)
+                    if population and r["count"] is not None else None})
     return out, authority_only
 
 
@@ -347,12 +349,18 @@ def _ward_population(con: duckdb.DuckDBPyConnection, area: Area, ward_vintage: s
     return area_population(con, area, ward_vintage, year)[4]
 
 
-def _sources(con: duckdb.DuckDBPyConnection, dataset: str) -> list[dict]:
+def _public_file(entry: dict) -> dict:
+    """A partner file as the report and figures.json carry it: by its file name (and sha256),
+    never the local path it was loaded from (a path can name a user's home directory)."""
     from csphub.analytics.assessment.data import source_name
 
-    return [{k: source_name(f[k]) if k == "file" else f[k] for k in ("file", "agency", "period_first", "period_last", "rows", "quarantined",
-                                "suppressed", "unplaced", "loaded_at")}
-            for f in list_files(con) if f["dataset"] == dataset]
+    return {**entry, "file": source_name(entry["file"])}
+
+
+def _sources(con: duckdb.DuckDBPyConnection, dataset: str) -> list[dict]:
+    keys = ("file", "sha256", "agency", "period_first", "period_last", "rows", "quarantined", "suppressed",
+            "unplaced", "loaded_at")
+    return [{k: f[k] for k in keys} for f in map(_public_file, list_files(con)) if f["dataset"] == dataset]
 
 
 def _survey_section(con: duckdb.DuckDBPyConnection, year: FinancialYear) -> dict | None:
@@ -412,7 +420,7 @@ def partner_sections(con: duckdb.DuckDBPyConnection, area: Area, year: Financial
     missing = [f"{title}: no data loaded for {area.name} in {year.name}; load {NEEDED[key]}."
                for key, title in SECTIONS if key in NEEDED and key not in sections]
     return {"sections": sections, "data_not_available": missing,
-            "sources": list_files(con) if has_partner_tables(con) else [],
+            "sources": [_public_file(f) for f in list_files(con)] if has_partner_tables(con) else [],
             "authority_only_label": AUTHORITY_ONLY}
 
 

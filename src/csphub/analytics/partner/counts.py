@@ -93,11 +93,12 @@ def list_datasets(con: duckdb.DuckDBPyConnection) -> list[dict]:
 
 
 def list_files(con: duckdb.DuckDBPyConnection) -> list[dict]:
-    """Every partner file loaded, for the sources appendix: dataset, agency, file, period, rows,
-    quarantined, suppressed, unplaced, loaded at."""
+    """Every partner file loaded, for the sources appendix: dataset, agency, file (the path it was
+    loaded from: reports name it by its file name only), its sha256, period, rows, quarantined,
+    suppressed, unplaced, loaded at."""
     if not has_partner_tables(con):
         return []
-    rows = con.execute("""select f.dataset, f.title, f.agency, s.path as file, f.sheet,
+    rows = con.execute("""select f.dataset, f.title, f.agency, s.path as file, s.sha256, f.sheet,
             f.period_first, f.period_last, s.rows_loaded as rows, s.rows_quarantined as quarantined,
             f.rows_suppressed as suppressed,
             (select count(*) from partner_records r where r.file_id = f.file_id and r.lad_code is null) as unplaced,

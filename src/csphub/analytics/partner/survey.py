@@ -14,6 +14,10 @@ question; CSV or Excel) is read with a **mapping** (TOML) naming the questions t
 - **free text**: answers kept apart (``survey_free_text``), never in results, unless an officer
   marks one publishable.
 
+A question is found by its text, or the one column starting with it, with a number in front set
+aside (Smart Survey's "1. How safe ..."). Only the columns the mapping names are read: the tools'
+own (names, emails, IP addresses) are stored nowhere, not even with a quarantined row.
+
 Results give each measure's respondents (n), the percentage positive (and negative) with a 95%
 Wilson interval, a warning below the low-response threshold, and, for a group (ward, age band,
 sex), only groups with enough respondents. Weighted to the population by age and sex
@@ -277,12 +281,27 @@ class SurveySummary:
     columns_missing: list[str] = field(default_factory=list)
 
 
+#: a question's number in front of its text (Smart Survey "1. How safe ...", "Q3a) ..."), as the
+#: normalised header spells it ("1 how safe ...", "q3a ...")
+QUESTION_NUMBER = re.compile(r"^(?:q ?)?[0-9]{1,3}[a-z]? ")
+
+
 def _column(names: list[str], question: str) -> int | None:
+    """The column of ``question``: its text, or a unique column starting with it (exports often
+    add text); failing that the same with each column's question number set aside.
+
+    Examples:
+        >>> _column(["userno", "1 how safe do you feel", "2 any other comments"], "How safe do you feel?")
+        1
+    """
     key = _key(question)
-    if key in names:
-        return names.index(key)
-    starts = [i for i, n in enumerate(names) if n.startswith(key)]  # exports often add text
-    return starts[0] if len(starts) == 1 else None
+    for candidates in (names, [QUESTION_NUMBER.sub("", n, count=1) for n in names]):
+        if key in candidates:
+            return candidates.index(key)
+        starts = [i for i, n in enumerate(candidates) if n.startswith(key)]
+        if len(starts) == 1:
+            return starts[0]
+    return None
 
 
 def _band(answer: str | None, mapping: dict[str, tuple[str, ...]]) -> str | None:
@@ -446,7 +465,16 @@ def _postcode_wards(con: duckdb.DuckDBPyConnection, postcodes: list[str | None])
         where list_contains(?, p.postcode) group by 1""", [keys]).fetchall())
 
 
-def _store(con: duckdb.DuckDBPyConnection, raw: RawFile, rows: _Rows, file_id: int) -> None:
+def _quarantined_row(raw: RawFile, row: dict, columns: dict[str, int]) -> str:
+    """A rejected row as quarantine keeps it: only the columns the mapping reads (the id, the
+    respondent's ward, age and sex, the answers), never the tool's own columns (names, emails,
+    IP addresses) nor free text."""
+    kept = sorted({i for key, i in columns.items() if not key.startswith("free:")})
+    return json.dumps({raw.header[i] or f"column {i + 1}": row.get(f"c{i}") for i in kept})
+
+
+def _store(con: duckdb.DuckDBPyConnection, raw: RawFile, rows: _Rows, file_id: int,
+           columns: dict[str, int]) -> None:
     if rows.respondents:
         con.executemany("insert into survey_respondents values (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows.respondents)
     if rows.answers:
@@ -457,8 +485,7 @@ def _store(con: duckdb.DuckDBPyConnection, raw: RawFile, rows: _Rows, file_id: i
     for line, fld, value, reason, row in rows.bad:
         con.execute("insert into quarantine (file_id, file, line, field, value, reason, raw_row) "
                     "values (?, ?, ?, ?, ?, ?, ?)",
-                    [file_id, raw.label, line, fld, value, reason,
-                     json.dumps({h or f"column {i + 1}": row.get(f"c{i}") for i, h in enumerate(raw.header)})])
+                    [file_id, raw.label, line, fld, value, reason, _quarantined_row(raw, row, columns)])
 
 
 def ingest_survey(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping, wave: str,
@@ -487,7 +514,7 @@ def ingest_survey(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping, 
             "values (?, ?, ?, 0, 0, ?) returning file_id", [KIND, raw.label, raw.sha256, mapping.survey],
         ).fetchall()[0][0]
         rows = _SurveyReader(con, raw, mapping, columns, file_id, lad).read()
-        _store(con, raw, rows, file_id)
+        _store(con, raw, rows, file_id, columns)
         for (old,) in con.execute("select file_id from survey_waves where survey = ? and wave = ?",
                                   [mapping.survey, wave]).fetchall():
             summary.replaced += con.execute("select respondents from survey_waves where file_id = ?",
