@@ -7,7 +7,6 @@ person or what the record says."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from django.urls import reverse
 
@@ -34,34 +33,26 @@ def task_assigned(task: Task) -> None:
                link=reverse("case-detail", args=[task.case_id]), object_type="task", object_id=task.pk)
 
 
-def _tell(owner: Any, *, kind: str, title: str, link: str, object_type: str, object_id: int, key: str) -> int:
-    """Post to the owner and each supervisor of their agency, once per key; how many posted."""
-    return inbox.post_to_owner_and_supervisors(owner, kind=kind, title=title, link=link, object_type=object_type,
-                                               object_id=object_id, key=key)
-
-
 def post_overdue(today: date) -> int:
     """Overdue tasks (not done, due before ``today``), case reviews due (on or before
-    ``today``, case not closed) and unpaid fixed penalties (:func:`post_overdue_penalties`): one item for the owner and one for each of their supervisors,
-    once per record per day (running again the same day posts nothing). How many items posted."""
+    ``today``, case not closed) and unpaid fixed penalties (:func:`post_overdue_penalties`): one
+    item for the owner and one for each of their supervisors, once per record per day (running
+    again the same day posts nothing). How many items posted."""
     posted = 0
     tasks = (Task.objects.filter(done_on__isnull=True, due_on__lt=today, archived_on__isnull=True,
                                  case__archived_on__isnull=True).select_related("case", "owner"))
     for task in tasks:
-        posted += _tell(task.owner, kind=inbox.Kind.OVERDUE, link=reverse("case-detail", args=[task.case_id]),
-                        title=f"Overdue task on case {task.case.reference} (was due {task.due_on:%d %B %Y})",
-                        object_type="task", object_id=task.pk, key=f"overdue:task:{task.pk}:{today}")
+        posted += inbox.post_to_owner_and_supervisors(
+            task.owner, kind=inbox.Kind.OVERDUE, link=reverse("case-detail", args=[task.case_id]),
+            title=f"Overdue task on case {task.case.reference} (was due {task.due_on:%d %B %Y})",
+            object_type="task", object_id=task.pk, key=f"overdue:task:{task.pk}:{today}")
     cases = (AsbCase.objects.filter(next_review_on__lte=today, archived_on__isnull=True)
              .exclude(status=CaseStatus.CLOSED).select_related("lead_officer", "lead_agency"))
     for case in cases:
         title = f"Review due on case {case.reference} ({case.next_review_on:%d %B %Y})"
         link, key = reverse("case-detail", args=[case.pk]), f"review:case:{case.pk}:{today}"
-        if case.lead_officer is not None:
-            posted += _tell(case.lead_officer, kind=inbox.Kind.REVIEW_DUE, title=title, link=link,
-                            object_type="case", object_id=case.pk, key=key)
-        elif inbox.post(agency=case.lead_agency, kind=inbox.Kind.REVIEW_DUE, title=title, link=link,
-                        object_type="case", object_id=case.pk, notice_key=key):
-            posted += 1
+        posted += inbox.post_to_owner_or_agency(case.lead_officer, case.lead_agency, kind=inbox.Kind.REVIEW_DUE,
+                                                title=title, link=link, object_type="case", object_id=case.pk, key=key)
     return posted + post_overdue_penalties(today)
 
 
@@ -85,10 +76,7 @@ def post_overdue_penalties(today: date) -> int:
         title = (f"Unpaid {PENALTY_NAMES[penalty.kind]} {penalty.reference}: was due {state.due_on:%d %B %Y}, "
                  f"prosecute by {state.prosecute_by:%d %B %Y}")
         link, key = reverse("intervention-detail", args=[penalty.pk]), f"overdue:penalty:{penalty.pk}:{today}"
-        if penalty.issued_by is not None:
-            posted += _tell(penalty.issued_by, kind=inbox.Kind.OVERDUE, title=title, link=link,
-                            object_type="intervention", object_id=penalty.pk, key=key)
-        elif inbox.post(agency=penalty.issuing_agency_id, kind=inbox.Kind.OVERDUE, title=title, link=link,
-                        object_type="intervention", object_id=penalty.pk, notice_key=key):
-            posted += 1
+        posted += inbox.post_to_owner_or_agency(penalty.issued_by, penalty.issuing_agency_id, kind=inbox.Kind.OVERDUE,
+                                                title=title, link=link, object_type="intervention",
+                                                object_id=penalty.pk, key=key)
     return posted

@@ -68,6 +68,17 @@ def post_to_owner_and_supervisors(owner: Any, *, kind: str, title: str, link: st
     return posted
 
 
+def post_to_owner_or_agency(owner: Any, agency: Any, *, kind: str, title: str, link: str, object_type: str,
+                            object_id: object, key: str) -> int:
+    """To ``owner`` and their supervisors when there is an owner (a lead officer, the officer who
+    issued a notice); else once to ``agency``'s inbox. Once per ``key``; how many items posted."""
+    if owner is not None:
+        return post_to_owner_and_supervisors(owner, kind=kind, title=title, link=link, object_type=object_type,
+                                             object_id=object_id, key=key)
+    return int(bool(post(agency=agency, kind=kind, title=title, link=link, object_type=object_type,
+                         object_id=object_id, notice_key=key)))
+
+
 def recipients(item: InboxItem) -> QuerySet[Any]:
     """The users an item reaches (active officers and supervisors of its agency, or its user)."""
     return policy.inbox_recipients(item.agency_id, item.user_id)

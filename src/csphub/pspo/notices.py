@@ -32,11 +32,6 @@ def post_overdue_penalties(today: date) -> int:
         title = (f"Unpaid PSPO fixed penalty notice {fpn.notice_number} ({fpn.order.reference}): was due "
                  f"{state.due_on:%d %B %Y}, prosecute by {state.prosecute_by:%d %B %Y}")
         link, key = reverse("pspo-enforcement", args=[fpn.pk]), f"overdue:pspo-fpn:{fpn.pk}:{today}"
-        if fpn.officer is not None:
-            posted += inbox.post_to_owner_and_supervisors(fpn.officer, kind=inbox.Kind.OVERDUE, title=title,
-                                                          link=link, object_type="pspo_enforcement",
-                                                          object_id=fpn.pk, key=key)
-        elif inbox.post(agency=fpn.agency_id, kind=inbox.Kind.OVERDUE, title=title, link=link,
-                        object_type="pspo_enforcement", object_id=fpn.pk, notice_key=key):
-            posted += 1
+        posted += inbox.post_to_owner_or_agency(fpn.officer, fpn.agency_id, kind=inbox.Kind.OVERDUE, title=title,
+                                                link=link, object_type="pspo_enforcement", object_id=fpn.pk, key=key)
     return posted
