@@ -342,3 +342,28 @@ def test_the_statistics_compare_the_same_dates_a_year_earlier_across_a_leap_day(
     rows = services.statistics_rows(partnership["analyst"], date(2024, 3, 1), date(2024, 3, 31))
     assert rows[0] == {"measure": "Dial-in entries", "category": "", "count": 0, "previous_count": 2,
                        "percent_change": -100.0}
+
+
+# ---- Configuration -----------------------------------------------------------------------------------------
+
+def test_the_partnership_configures_entry_types_and_output_kinds_in_the_admin(client, partnership):
+    from django.contrib.auth import get_user_model
+
+    from csphub.dialin.models import EntryType, OutputKind
+
+    client.force_login(get_user_model().objects.create_superuser("csp.manager", "csp@medway.example", "x-Long-pass-9"))
+    added = client.post("/admin/dialin/entrytype/add/", {"name": "Nitrous oxide canisters", "is_active": "on"})
+    assert added.status_code == 302 and EntryType.objects.filter(name="Nitrous oxide canisters").exists()
+    entry, _ = services.log_entry(partnership["pc"], row(entry_type="nitrous oxide canisters"))
+    assert entry.entry_type.name == "Nitrous oxide canisters"
+    drinking = EntryType.objects.get(name="Street drinking")
+    client.post(f"/admin/dialin/entrytype/{drinking.pk}/change/", {"name": "Street drinking"})  # is_active unticked
+    with pytest.raises(RuleRefused, match="No entry type 'Street drinking'"):
+        services.log_entry(partnership["pc"], row("another"))
+    client.post("/admin/dialin/outputkind/add/", {"name": "Knife arch screenings", "unit": "", "is_active": "on"})
+    operation = operations.plan_operation(partnership["pc"], name="Operation Sceptre", aim="Knife crime",
+                                          starts_on=timezone.localdate())
+    operations.record_output(partnership["pc"], operation, kind="Knife arch screenings", quantity=140,
+                             on=timezone.localdate())
+    assert [(str(k), v) for k, v in operations.operation_totals(operation)] == [("Knife arch screenings", 140)]
+    assert "Outputkind" not in client.get("/admin/").content.decode()  # named as the partnership says it
