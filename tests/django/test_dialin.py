@@ -367,3 +367,26 @@ def test_the_partnership_configures_entry_types_and_output_kinds_in_the_admin(cl
                              on=timezone.localdate())
     assert [(str(k), v) for k, v in operations.operation_totals(operation)] == [("Knife arch screenings", 140)]
     assert "Outputkind" not in client.get("/admin/").content.decode()  # named as the partnership says it
+
+
+def test_a_repeat_victim_is_flagged_without_naming_a_case_the_viewer_may_not_see(partnership, settings):
+    settings.CSPHUB_REPEAT = {"threshold": 3, "window_days": 30}
+    victim = create_person(partnership["asb"], first_name="Dana", last_name="Dialin")
+    hidden = create_case(partnership["asb"], summary="Harassment of Dana", opened_on=timezone.localdate())
+    casework.add_party(partnership["asb"], hidden, victim, "victim")  # the council's case, not shared with the police
+    casework.record_incident(partnership["asb"], hidden, occurred_at=timezone.now() - timedelta(days=12),
+                             description="Eggs thrown at her door")
+    services.log_entry(partnership["asb"], row("Dana shouted at", address="Bus station", postcode=""),
+                       people=[services.NamedPerson(victim, "victim")], dial_in_on=timezone.localdate() - timedelta(days=5))
+    today, _ = services.log_entry(partnership["asb"], row("Dana followed home", address="3 Elm Road", postcode=""),
+                                  people=[services.NamedPerson(victim, "victim")])
+    police = services.morning(partnership["pc"])
+    prompts = [p for _, types in police.groups for _, rows in types for r in rows if r.entry.pk == today.pk
+               for p in r.prompts]
+    repeat = [p for p in prompts if p.kind == "repeat_victim"]
+    assert [p.text for p in repeat] == ["Repeat victim: Dana Dialin"] and repeat[0].cases == []
+    assert hidden.reference not in json.dumps([p.text for p in prompts])
+    assert all(kind != "open_case_person" for kind, _ in _prompts(police, today))  # the police may not see the case
+    assert ("open_case_person", [hidden.reference]) in _prompts(services.morning(partnership["asb"]), today)
+    settings.CSPHUB_REPEAT = {"threshold": 4, "window_days": 30}  # three reports: no longer a repeat
+    assert "repeat_victim" not in [k for k, _ in _prompts(services.morning(partnership["pc"]), today)]
