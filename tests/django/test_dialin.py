@@ -361,6 +361,7 @@ def test_the_partnership_configures_entry_types_and_output_kinds_in_the_admin(cl
     with pytest.raises(RuleRefused, match="No entry type 'Street drinking'"):
         services.log_entry(partnership["pc"], row("another"))
     client.post("/admin/dialin/outputkind/add/", {"name": "Knife arch screenings", "unit": "", "is_active": "on"})
+    assert OutputKind.objects.filter(name="Knife arch screenings", is_active=True).exists()
     operation = operations.plan_operation(partnership["pc"], name="Operation Sceptre", aim="Knife crime",
                                           starts_on=timezone.localdate())
     operations.record_output(partnership["pc"], operation, kind="Knife arch screenings", quantity=140,
