@@ -104,3 +104,23 @@ def test_no_warehouse_data_is_said_not_shown_as_zero(tmp_path):
     with open_warehouse(tmp_path / "empty.duckdb") as con:
         result = before_after(con, CHATHAM, START)
     assert not result.loaded and result.area is None and "No police.uk street data" in result.note
+
+
+def test_months_that_swing_need_a_bigger_change_as_in_the_assessment():
+    from csphub.analytics.assessment.stats import compare_monthly
+    from csphub.analytics.place_counts import monthly_change
+
+    before, after = [40, 160] * 6, [176, 44] * 6  # 1,200 then 1,320 (+10%), the months swinging wildly
+    swinging = monthly_change(before, after)
+    assert (swinging.before, swinging.after) == (1200, 1320)
+    assert swinging.p_value == pytest.approx(compare_monthly(after, before).p_value) and not swinging.significant
+    assert poisson_change(1200, 1320).significant  # the totals alone would have called it a rise
+    assert "quasi-Poisson" in swinging.test
+    steady = monthly_change([100] * 6, [130] * 6)
+    assert steady.significant and steady.test.startswith("exact conditional binomial test")
+    assert monthly_change([0, 0], [0, 0]).p_value is None
+
+
+def test_one_pair_of_months_falls_back_to_the_exact_test_of_the_totals(kent):
+    chatham = before_after(kent, CHATHAM, START).area
+    assert "too few months" in chatham.all_crime.test

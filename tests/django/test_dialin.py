@@ -342,3 +342,52 @@ def test_the_statistics_compare_the_same_dates_a_year_earlier_across_a_leap_day(
     rows = services.statistics_rows(partnership["analyst"], date(2024, 3, 1), date(2024, 3, 31))
     assert rows[0] == {"measure": "Dial-in entries", "category": "", "count": 0, "previous_count": 2,
                        "percent_change": -100.0}
+
+
+# ---- Configuration -----------------------------------------------------------------------------------------
+
+def test_the_partnership_configures_entry_types_and_output_kinds_in_the_admin(client, partnership):
+    from django.contrib.auth import get_user_model
+
+    from csphub.dialin.models import EntryType, OutputKind
+
+    client.force_login(get_user_model().objects.create_superuser("csp.manager", "csp@medway.example", "x-Long-pass-9"))
+    added = client.post("/admin/dialin/entrytype/add/", {"name": "Nitrous oxide canisters", "is_active": "on"})
+    assert added.status_code == 302 and EntryType.objects.filter(name="Nitrous oxide canisters").exists()
+    entry, _ = services.log_entry(partnership["pc"], row(entry_type="nitrous oxide canisters"))
+    assert entry.entry_type.name == "Nitrous oxide canisters"
+    drinking = EntryType.objects.get(name="Street drinking")
+    client.post(f"/admin/dialin/entrytype/{drinking.pk}/change/", {"name": "Street drinking"})  # is_active unticked
+    with pytest.raises(RuleRefused, match="No entry type 'Street drinking'"):
+        services.log_entry(partnership["pc"], row("another"))
+    client.post("/admin/dialin/outputkind/add/", {"name": "Knife arch screenings", "unit": "", "is_active": "on"})
+    assert OutputKind.objects.filter(name="Knife arch screenings", is_active=True).exists()
+    operation = operations.plan_operation(partnership["pc"], name="Operation Sceptre", aim="Knife crime",
+                                          starts_on=timezone.localdate())
+    operations.record_output(partnership["pc"], operation, kind="Knife arch screenings", quantity=140,
+                             on=timezone.localdate())
+    assert [(str(k), v) for k, v in operations.operation_totals(operation)] == [("Knife arch screenings", 140)]
+    assert "Outputkind" not in client.get("/admin/").content.decode()  # named as the partnership says it
+
+
+def test_a_repeat_victim_is_flagged_without_naming_a_case_the_viewer_may_not_see(partnership, settings):
+    settings.CSPHUB_REPEAT = {"threshold": 3, "window_days": 30}
+    victim = create_person(partnership["asb"], first_name="Dana", last_name="Dialin")
+    hidden = create_case(partnership["asb"], summary="Harassment of Dana", opened_on=timezone.localdate())
+    casework.add_party(partnership["asb"], hidden, victim, "victim")  # the council's case, not shared with the police
+    casework.record_incident(partnership["asb"], hidden, occurred_at=timezone.now() - timedelta(days=12),
+                             description="Eggs thrown at her door")
+    services.log_entry(partnership["asb"], row("Dana shouted at", address="Bus station", postcode=""),
+                       people=[services.NamedPerson(victim, "victim")], dial_in_on=timezone.localdate() - timedelta(days=5))
+    today, _ = services.log_entry(partnership["asb"], row("Dana followed home", address="3 Elm Road", postcode=""),
+                                  people=[services.NamedPerson(victim, "victim")])
+    police = services.morning(partnership["pc"])
+    prompts = [p for _, types in police.groups for _, rows in types for r in rows if r.entry.pk == today.pk
+               for p in r.prompts]
+    repeat = [p for p in prompts if p.kind == "repeat_victim"]
+    assert [p.text for p in repeat] == ["Repeat victim: Dana Dialin"] and repeat[0].cases == []
+    assert hidden.reference not in json.dumps([p.text for p in prompts])
+    assert all(kind != "open_case_person" for kind, _ in _prompts(police, today))  # the police may not see the case
+    assert ("open_case_person", [hidden.reference]) in _prompts(services.morning(partnership["asb"]), today)
+    settings.CSPHUB_REPEAT = {"threshold": 4, "window_days": 30}  # three reports: no longer a repeat
+    assert "repeat_victim" not in [k for k, _ in _prompts(services.morning(partnership["pc"]), today)]

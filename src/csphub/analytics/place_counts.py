@@ -6,10 +6,14 @@ when they fall inside (or on the edge of) the shapely polygon. Before and after 
 the same number of whole months each side of the start month (the start month itself is left out,
 as the work began part-way through it), and only months the warehouse holds on both sides.
 
-The change is tested with the exact conditional binomial test for two Poisson counts: if the
-rate did not change, the after count given the total is Binomial(before + after, 1/2) over equal
-periods (two-sided p-value, scipy's ``binomtest``). It says whether the change is bigger than
-chance alone would give; it cannot say the initiative caused it, hence the comparison area.
+The change is tested with the assessment's like-for-like test (``assessment.stats.
+compare_monthly``), each month after the start paired with the month as far before it: a
+quasi-Poisson model of the monthly counts whose dispersion comes from how much the pairs vary, so
+a place whose months swing widely needs a bigger change to be called one; where the months vary
+no more than Poisson counts, or fewer than two pairs have counts, it is the exact conditional
+binomial test of the two totals (the after count given the total is Binomial(n, 1/2) over equal
+periods). It says whether the change is bigger than chance alone would give; it cannot say the
+initiative caused it, hence the comparison area.
 
 Examples:
     >>> months_either_side(date(2024, 3, 1), 2, [date(2024, m, 1) for m in range(1, 6)])
@@ -28,6 +32,7 @@ from shapely import contains_xy, intersects_xy
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
+from csphub.analytics.assessment.stats import compare_counts, compare_monthly
 from csphub.analytics.query import measure
 
 ASB = "Anti-social behaviour"
@@ -86,6 +91,7 @@ class Change:
     before: int
     after: int
     p_value: float | None  # None when both are 0 (nothing to test)
+    test: str = ""  # the test that gave the p-value, in the assessment's words
 
     @property
     def change_percent(self) -> float | None:
@@ -97,7 +103,8 @@ class Change:
 
 
 def poisson_change(before: int, after: int) -> Change:
-    """The exact conditional test for two Poisson counts over equal periods.
+    """The exact conditional test for two Poisson counts over equal periods (the assessment's
+    ``compare_counts``).
 
     Examples:
         >>> round(poisson_change(40, 20).p_value, 4)
@@ -107,9 +114,27 @@ def poisson_change(before: int, after: int) -> Change:
     """
     if before + after == 0:
         return Change(before, after, None)
-    from scipy.stats import binomtest
+    tested = compare_counts(after, before)
+    return Change(before, after, tested.p_value, tested.test)
 
-    return Change(before, after, float(binomtest(after, before + after, 0.5).pvalue))
+
+def monthly_change(before: Sequence[int], after: Sequence[int]) -> Change:
+    """The assessment's like-for-like test (``compare_monthly``) of monthly counts: ``after[i]``
+    paired with ``before[i]`` (the months as far after the start as before it).
+
+    Examples:
+        >>> monthly_change([40, 160] * 6, [176, 44] * 6).significant  # +10% amid huge swings
+        False
+        >>> poisson_change(1200, 1320).significant  # the same totals, as if the months were steady
+        True
+        >>> monthly_change([100] * 6, [130] * 6).significant
+        True
+    """
+    total_before, total_after = int(sum(before)), int(sum(after))
+    if total_before + total_after == 0:
+        return Change(total_before, total_after, None)
+    tested = compare_monthly([int(n) for n in after], [int(n) for n in before])
+    return Change(total_before, total_after, tested.p_value, tested.test)
 
 
 @dataclass
@@ -134,17 +159,23 @@ class BeforeAfter:
 
 
 def _area_result(name: str, points: list[tuple[date, str]], before: Sequence[date], after: Sequence[date]) -> AreaResult:
-    b_set, a_set = set(before), set(after)
+    """Counts and tests for one area; the months are paired by distance from the start month
+    (``months_either_side`` keeps only whole pairs), nearest first."""
+    pairs = list(zip(sorted(before, reverse=True), sorted(after), strict=True))
+    by_month: dict[tuple[date, bool], int] = {}
     by_type: dict[str, list[int]] = {}
+    b_set, a_set = set(before), set(after)
     for month, crime_type in points:
         side = 0 if month in b_set else 1 if month in a_set else None
         if side is not None:
             by_type.setdefault(crime_type, [0, 0])[side] += 1
-    total_b = sum(v[0] for v in by_type.values())
-    total_a = sum(v[1] for v in by_type.values())
-    asb = by_type.get(ASB, [0, 0])
-    return AreaResult(name, poisson_change(total_b, total_a), poisson_change(asb[0], asb[1]),
-                      poisson_change(total_b - asb[0], total_a - asb[1]),
+            by_month[month, crime_type == ASB] = by_month.get((month, crime_type == ASB), 0) + 1
+
+    def change(kinds: tuple[bool, ...]) -> Change:
+        counts = [[sum(by_month.get((m, k), 0) for k in kinds) for m in side] for side in zip(*pairs, strict=True)]
+        return monthly_change(counts[0], counts[1])
+
+    return AreaResult(name, change((False, True)), change((True,)), change((False,)),
                       {k: (v[0], v[1]) for k, v in sorted(by_type.items())})
 
 

@@ -302,6 +302,8 @@ def evaluation_docx(evaluation: Evaluation) -> bytes:
 
 
 METHOD = ("Counts are police.uk street-level points (anonymised map points) inside the drawn area. The change is "
-          "tested with the exact conditional binomial test for two Poisson counts over equal periods; p < 0.05 means "
-          "a change bigger than chance alone would usually give, not that the initiative caused it: compare with the "
-          "comparison area.")
+          "tested as the strategic assessment tests a like-for-like change: a quasi-Poisson model of the monthly "
+          "counts, each month after the start paired with the month as far before it, so months that swing widely "
+          "need a bigger change; where they vary no more than chance, or fewer than two pairs have counts, the exact "
+          "conditional binomial test of the two totals. p < 0.05 means a change bigger than chance alone would "
+          "usually give, not that the initiative caused it: compare with the comparison area.")
