@@ -155,3 +155,28 @@ def test_the_word_headings_come_in_the_same_order(report, html):
     assert level1 == EXPECTED
     every = [p.text for p in word.paragraphs if p.style.name.startswith("Heading")]
     assert every == [text(h) for h in html.iter("h2", "h3", "h4")]
+
+
+def test_figures_json_names_each_sections_seed_chapter(report):
+    import json
+
+    sections = json.loads((report / "figures.json").read_text())["partner"]["sections"]
+    assert list(sections) == ["violence_health", "substance_misuse", "homelessness", "deliberate_fires", "prevent",
+                              "domestic_abuse", "hate_crime", "reoffending", "survey"]  # the seed's order
+    assert sections["prevent"]["chapter"] == "Reducing Vulnerability"
+    assert sections["survey"]["chapter"] == "Listening to our Communities and Partners"
+
+
+def test_the_templates_place_the_partner_sections_in_the_order_of_SECTIONS():
+    from importlib.resources import files
+
+    from csphub.analytics.assessment.partner_sections import SECTIONS
+
+    templates = files("csphub.analytics.assessment") / "templates"
+    report = (templates / "assessment.html.j2").read_text(encoding="utf-8")
+    placed = [section or survey for section, survey
+              in re.findall(r'partner\.(?:section\(f, "(\w+)"\)|(survey)\(f\))', report)]
+    assert placed == [key for key, _ in SECTIONS]
+    alone = (templates / "partner_sections_all.html.j2").read_text(encoding="utf-8")
+    listed = re.findall(r'"(\w+)"', alone.split("{% for key in", 1)[1].split("%}", 1)[0])
+    assert listed == [key for key, _ in SECTIONS if key not in ("survey", "other")]
