@@ -1,7 +1,7 @@
 """The Strategic Assessment's partner sections: one per kind of partner data, where the seed puts them.
 
-For each section (road safety, deliberate fires, violence seen by health, domestic abuse, hate
-crime, substance misuse, homelessness, Prevent, reoffending, and the community survey) whose
+For each section (road safety, violence seen by health, substance misuse, homelessness,
+deliberate fires, Prevent, domestic abuse, hate crime, reoffending, and the community survey) whose
 data is loaded for the area, every dataset feeding it gives: the **level** in the year (a lower
 bound, saying so, when cells are suppressed), the **rate** per 1,000 residents (where the
 profile says a rate makes sense), the **change** on the previous year like for like (only the
@@ -22,7 +22,9 @@ gives the proven reoffending rate (reoffenders / offenders in the cohort) rather
 
 Examples:
     >>> [s for s, _ in SECTIONS][:3]
-    ['road_safety', 'deliberate_fires', 'violence_health']
+    ['road_safety', 'violence_health', 'substance_misuse']
+    >>> CHAPTERS["deliberate_fires"], CHAPTERS["survey"]
+    ('Reducing Vulnerability', 'Listening to our Communities and Partners')
 """
 
 from __future__ import annotations
@@ -40,20 +42,36 @@ from csphub.analytics.partner.counts import AUTHORITY_ONLY, count_partner, list_
 from csphub.analytics.partner.loader import has_partner_tables
 from csphub.analytics.query import measure
 
-#: Section key -> title, in the order of the seed Strategic Assessment.
+#: Section key -> title, in the order of the seed Strategic Assessment: its chapter "Safeguarding
+#: Adults and Children (Tackling Serious Violence and County Lines)" (road safety in the Task
+#: Force's Safety in Action, health data in the Serious Youth Crime Project), then "Reducing
+#: Vulnerability" (substance misuse, homelessness, deliberate fires under contextual
+#: safeguarding, Prevent under radicalisation, domestic abuse; hate crime, which the seed lacks,
+#: beside it), "Reducing Reoffending" and "Listening to our Communities and Partners" (the
+#: survey); data of no kind above last. ``CHAPTERS`` names each section's chapter.
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("road_safety", "Road safety"),
-    ("deliberate_fires", "Deliberate fires"),
     ("violence_health", "Violence seen by health services"),
-    ("domestic_abuse", "Domestic abuse"),
-    ("hate_crime", "Hate crime"),
     ("substance_misuse", "Substance misuse"),
     ("homelessness", "Homelessness and rough sleeping"),
+    ("deliberate_fires", "Deliberate fires"),
     ("prevent", "Prevent"),
+    ("domestic_abuse", "Domestic abuse"),
+    ("hate_crime", "Hate crime"),
     ("reoffending", "Reoffending"),
-    ("other", "Other partner data"),
     ("survey", "Community safety survey"),
+    ("other", "Other partner data"),
 )
+#: The seed's chapter each section sits in (None: no place in the seed, after the chapters).
+CHAPTERS: dict[str, str | None] = {
+    "road_safety": "Safeguarding Adults and Children (Tackling Serious Violence and County Lines)",
+    "violence_health": "Safeguarding Adults and Children (Tackling Serious Violence and County Lines)",
+    "substance_misuse": "Reducing Vulnerability", "homelessness": "Reducing Vulnerability",
+    "deliberate_fires": "Reducing Vulnerability", "prevent": "Reducing Vulnerability",
+    "domestic_abuse": "Reducing Vulnerability", "hate_crime": "Reducing Vulnerability",
+    "reoffending": "Reducing Reoffending", "survey": "Listening to our Communities and Partners",
+    "other": None,
+}
 #: What a missing section's line says is needed.
 NEEDED = {
     "road_safety": "road casualties (csphub ingest partner FILE --dataset stats19)",
@@ -395,14 +413,15 @@ def _add_dataset(con: duckdb.DuckDBPyConnection, sections: dict, name: str, info
     figures["sources"] = _sources(con, name)
     figures["agency"] = ", ".join(sorted({s["agency"] for s in figures["sources"]}))
     section = info["section"]
-    sections.setdefault(section, {"title": dict(SECTIONS)[section], "datasets": []})["datasets"].append(figures)
+    sections.setdefault(section, {"title": dict(SECTIONS)[section], "chapter": CHAPTERS[section],
+                                  "datasets": []})["datasets"].append(figures)
 
 
 def partner_sections(con: duckdb.DuckDBPyConnection, area: Area, year: FinancialYear,
                      ward_vintage: str | None = None, population: float | None = None) -> dict:
     """The partner sections of the assessment of ``area`` in ``year``.
 
-    Returns ``{"sections": {key: {"title", "datasets": [...]}} (only sections with data, in the
+    Returns ``{"sections": {key: {"title", "chapter", "datasets": [...]}} (only sections with data, in the
     seed's order), "data_not_available": [line, ...], "sources": [every partner file]}``, plus
     ``sections["survey"]`` when a survey is loaded.
     """
@@ -414,7 +433,7 @@ def partner_sections(con: duckdb.DuckDBPyConnection, area: Area, year: Financial
                 _add_dataset(con, sections, name, info, figures)
     survey = _survey_section(con, year)
     if survey:
-        sections["survey"] = {"title": dict(SECTIONS)["survey"], **survey}
+        sections["survey"] = {"title": dict(SECTIONS)["survey"], "chapter": CHAPTERS["survey"], **survey}
     order = [key for key, _ in SECTIONS]
     sections = dict(sorted(sections.items(), key=lambda kv: order.index(kv[0])))
     missing = [f"{title}: no data loaded for {area.name} in {year.name}; load {NEEDED[key]}."
@@ -424,4 +443,4 @@ def partner_sections(con: duckdb.DuckDBPyConnection, area: Area, year: Financial
             "authority_only_label": AUTHORITY_ONLY}
 
 
-__all__ = ["SECTIONS", "partner_sections"]
+__all__ = ["CHAPTERS", "SECTIONS", "partner_sections"]
