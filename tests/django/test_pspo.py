@@ -185,7 +185,7 @@ def test_the_vary_page_takes_an_uploaded_area_and_keeps_the_terms(client: Client
                                  closed_on=date(2025, 9, 1), consultees=ALL_CONSULTEES)
     client.force_login(officer)
     form = client.get(f"/pspos/{order.pk}/changes/new/?kind=variation").content.decode()
-    assert 'name="area_file"' in form and 'data-draw-for="id_area_drawn"' in form and 'name="wards"' in form
+    assert 'name="area_file"' in form and 'data-draw-for="id_area_drawn"' in form  # wards: none loaded here
     post = {"kind": "discharge", "decided_on": "2025-10-01", "description": "x", "version": str(order.version),
             "area_file": SimpleUploadedFile("west.geojson", json.dumps(WEST_HALF).encode())}
     refused = client.post(f"/pspos/{order.pk}/changes/new/", post)
