@@ -145,6 +145,9 @@ API_ROUTES: dict[str, tuple[Exercise, ...]] = {
         body=lambda w: {"paid_on": iso(w.today), "paid_amount": 100}),),
     "GET /api/v1/pspos/{order_id}/documents": (Exercise(
         "signed_in", params=ORDER_ID, reads=(ORDER_READ, Read("pspo_document", "order_doc")), refused="pspo_order"),),
+    "POST /api/v1/pspos/{order_id}/documents": (Exercise(
+        "pspo_council", params=ORDER_ID, refused="pspo_order", multipart=True, body=lambda w: {
+            "description": "As varied", "file": SimpleUploadedFile("varied.pdf", PDF, "application/pdf")}),),
     "GET /api/v1/pspos/documents/{document_id}/content": (Exercise(
         "signed_in", params={"document_id": "order_doc"}, reads=(Read("pspo_document", "order_doc"),),
         refused="pspo_document"),),

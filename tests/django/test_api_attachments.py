@@ -114,7 +114,8 @@ def test_an_attachment_of_another_case_is_not_served_under_this_one(client, sett
 
 
 def test_only_the_upload_route_takes_multipart_and_it_takes_nothing_else(client, setting):
-    assert api.multipart_routes() == {"cases/<case_id>/attachments": frozenset({"POST"})}
+    assert api.multipart_routes() == {"cases/<case_id>/attachments": frozenset({"POST"}),
+                                      "pspos/<order_id>/documents": frozenset({"POST"})}
     as_json = client.post(setting["path"], {"description": "x"}, content_type="application/json", **setting["auth"])
     assert as_json.status_code == 415 and "multipart/form-data" in as_json.json()["error"]["message"]
     form_to_notes = client.post(f"/api/v1/cases/{setting['case'].pk}/notes", {"text": "A note"}, **setting["auth"])

@@ -118,3 +118,30 @@ def test_a_pspo_area_drawn_on_the_map_is_saved_and_one_outside_medway_refused(me
     assert saved.status_code == 302, saved.context["form"].errors if saved.context else saved
     area = shapely.geometry.shape(json.loads(Order.objects.get(name="Chatham alcohol PSPO").area_geojson))
     assert area.contains(shapely.Point(0.527, 51.383))
+
+
+def test_a_pspo_variation_takes_its_new_area_drawn_on_the_map(medway):
+    from csphub.pspo import services
+    from csphub.pspo.models import Order
+
+    client = _client("officer")
+    officer = client.get("/pspos/new/").wsgi_request.user
+    square = {"type": "Polygon", "coordinates": [[[0.54, 51.38], [0.56, 51.38], [0.56, 51.395], [0.54, 51.38]]]}
+    order = services.make_order(officer, services.OrderInput(
+        name="Gillingham alcohol PSPO", made_on=date(2025, 3, 1), effective_on=date(2025, 4, 1),
+        expires_on=date(2028, 3, 31), area_geojson=json.dumps(square), prohibitions="No drinking"))
+    services.record_consultation(officer, order, purpose="vary", opened_on=date(2025, 8, 1),
+                                 closed_on=date(2025, 9, 1), consultees=["chief_officer", "pcc", "community",
+                                                                         "land_owner"])
+    page = client.get(f"/pspos/{order.pk}/changes/new/?kind=variation").content.decode()
+    assert 'data-draw-for="id_area_drawn"' in page and "csphub-draw-area.js" in page
+    post = {"kind": "variation", "decided_on": "2025-10-01", "description": "Moved to Chatham",
+            "version": str(order.version)}
+    refused = client.post(f"/pspos/{order.pk}/changes/new/", {**post, "area_drawn": "1.37 51.38\n1.39 51.38\n1.39 51.39"})
+    assert refused.status_code == 200 and "area_drawn: the area reaches outside the partnership's wards" in \
+        refused.context["form"].errors["area_drawn"][0]
+    saved = client.post(f"/pspos/{order.pk}/changes/new/", {**post, "area_drawn": "0.52 51.38\n0.53 51.38\n0.53 51.39"})
+    assert saved.status_code == 302, saved.context["form"].errors if saved.context else saved
+    varied = Order.objects.get(pk=order.pk)
+    assert shapely.geometry.shape(json.loads(varied.area_geojson)).contains(shapely.Point(0.527, 51.383))
+    assert json.loads(varied.changes.get().previous_area_geojson) == square

@@ -128,6 +128,78 @@ def test_a_variation_and_a_discharge_need_consultation(partnership):
         enforce(partnership["pc"], order, when=at(date(2025, 11, 2)))
 
 
+# The western half of SQUARE: INSIDE (0.550) is on its edge, so take a point east of it.
+WEST_HALF = {"type": "Polygon", "coordinates": [[[0.540, 51.380], [0.548, 51.380], [0.548, 51.395],
+                                                 [0.540, 51.395], [0.540, 51.380]]]}
+EAST_ONLY = {"latitude": 51.388, "longitude": 0.555}  # inside SQUARE, outside WEST_HALF
+
+
+def _varied(officer: Any, **area: Any) -> tuple[Any, Any]:
+    order = make_order(officer, effective=date(2025, 4, 1), area_description="High Street and Green Street")
+    services.record_consultation(officer, order, purpose="vary", opened_on=date(2025, 8, 1),
+                                 closed_on=date(2025, 9, 1), consultees=ALL_CONSULTEES)
+    change = services.vary_order(officer, order, decided_on=date(2025, 10, 1), description="High Street only",
+                                 area_description="High Street", **area)
+    order.refresh_from_db()
+    return order, change
+
+
+def test_a_varied_area_applies_from_the_variation_and_keeps_the_old_one(partnership):
+    order, change = _varied(partnership["officer"], area_geojson=json.dumps(WEST_HALF))
+    assert json.loads(change.previous_area_geojson) == SQUARE and change.previous_area_description.startswith("High St")
+    assert json.loads(order.area_geojson)["coordinates"][0][1] == [0.548, 51.380]
+    assert order.area_description == "High Street" and order.history.count() == 2
+    with pytest.raises(RuleRefused) as refused:  # after the variation: the new, smaller area
+        enforce(partnership["pc"], order, when=at(date(2025, 10, 2)), point=EAST_ONLY)
+    assert refused.value.rule == "outside_area" and refused.value.field == "latitude"
+    assert ("is outside the area of Gillingham alcohol PSPO in force on 02 October 2025 (as varied on 01 October "
+            "2025)") in refused.value.reason
+    with pytest.raises(RuleRefused, match="outside the area"):  # the variation's own day: varied already
+        enforce(partnership["pc"], order, when=at(date(2025, 10, 1), hour=9), point=EAST_ONLY)
+    before = enforce(partnership["pc"], order, when=at(date(2025, 9, 30)), point=EAST_ONLY)  # the old area
+    assert before.pk and before.longitude == 0.555
+    assert enforce(partnership["pc"], order, when=at(date(2025, 10, 2)), point={"latitude": 51.388,
+                                                                                  "longitude": 0.545}).pk
+
+
+def test_a_variation_of_the_area_is_refused_before_an_earlier_one_and_needs_a_good_area(partnership):
+    officer = partnership["officer"]
+    order, _ = _varied(officer, area_geojson=json.dumps(WEST_HALF))
+    with pytest.raises(RuleRefused, match="last varied on 01 October 2025") as refused:
+        services.vary_order(officer, order, decided_on=date(2025, 9, 15), description="Back-dated",
+                            area_geojson=json.dumps(SQUARE))
+    assert refused.value.field == "decided_on"
+    with pytest.raises(RuleRefused) as refused:
+        services.vary_order(officer, order, decided_on=date(2025, 10, 5), description="Bad", area_geojson="{nope")
+    assert refused.value.field == "area_file" and "not JSON" in refused.value.reason
+    order.refresh_from_db()
+    assert order.changes.count() == 1 and json.loads(order.area_geojson)["coordinates"][0][1] == [0.548, 51.380]
+
+
+def test_the_vary_page_takes_an_uploaded_area_and_keeps_the_terms(client: Client, partnership):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    officer = partnership["officer"]
+    order = make_order(officer, effective=date(2025, 4, 1))
+    services.record_consultation(officer, order, purpose="vary", opened_on=date(2025, 8, 1),
+                                 closed_on=date(2025, 9, 1), consultees=ALL_CONSULTEES)
+    client.force_login(officer)
+    form = client.get(f"/pspos/{order.pk}/changes/new/?kind=variation").content.decode()
+    assert 'name="area_file"' in form and 'data-draw-for="id_area_drawn"' in form  # wards: none loaded here
+    post = {"kind": "discharge", "decided_on": "2025-10-01", "description": "x", "version": str(order.version),
+            "area_file": SimpleUploadedFile("west.geojson", json.dumps(WEST_HALF).encode())}
+    refused = client.post(f"/pspos/{order.pk}/changes/new/", post)
+    assert refused.status_code == 200 and "Only a variation changes the area" in refused.content.decode()
+    post.update(kind="variation", description="High Street only", area_description="High Street",
+                area_file=SimpleUploadedFile("west.geojson", json.dumps(WEST_HALF).encode()))
+    response = client.post(f"/pspos/{order.pk}/changes/new/", post)
+    assert response.status_code == 302, response.context["form"].errors
+    order.refresh_from_db()
+    assert order.prohibitions.startswith("Continuing to drink") and order.area_description == "High Street"
+    assert json.loads(order.changes.get().previous_area_geojson) == SQUARE
+    assert "Area varied from this date" in client.get(f"/pspos/{order.pk}/").content.decode()
+
+
 # ---- Enforcement ----------------------------------------------------------------------------
 
 def test_a_point_outside_the_area_is_refused_with_a_clear_message(partnership):

@@ -116,3 +116,39 @@ def test_the_api_lists_versions_and_gives_the_file(client: Client, world):
                                      channel="api").exists()
     assert client.get("/api/v1/pspos/documents/999999/content", **auth).status_code == 404
 
+
+
+def _upload(client: Client, user: Any, order: Any, name: str, data: bytes, description: str = "As varied"):
+    return client.post(f"/api/v1/pspos/{order.pk}/documents", {"description": description,
+                                                               "file": SimpleUploadedFile(name, data)},
+                       HTTP_AUTHORIZATION=f"Bearer {create_token(user)}")
+
+
+def test_the_api_uploads_a_pdf_then_lists_it(client: Client, world):
+    officer, order = world["officer"], world["order"]
+    response = _upload(client, officer, order, "varied.pdf", PDF, "As varied on 1 May 2026")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    document = OrderDocument.objects.get()
+    assert (body["id"], body["filename"], body["content_type"], body["size"], body["current"]) == (
+        document.pk, "varied.pdf", "application/pdf", len(PDF), True)
+    assert document.file.read() == PDF
+    listed = client.get(f"/api/v1/pspos/{order.pk}/documents",
+                        HTTP_AUTHORIZATION=f"Bearer {create_token(world['pc'])}").json()
+    assert [(i["id"], i["description"]) for i in listed["items"]] == [(document.pk, "As varied on 1 May 2026")]
+    assert AuditEntry.objects.filter(username="asb.officer", action="created", object_type="pspo_document",
+                                     object_id=str(document.pk), channel="api").exists()
+
+
+def test_the_api_refuses_a_png_naming_the_field_and_a_police_officer(client: Client, world):
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    refused = _upload(client, world["officer"], world["order"], "map.png", png)
+    assert refused.status_code == 422
+    error = refused.json()["error"]
+    assert error["details"][0]["field"] == "file" and "map.png is a PNG image; attach the order as a PDF or Word" in error["message"]
+    assert _upload(client, world["pc"], world["order"], "order.pdf", PDF).status_code == 403
+    as_json = client.post(f"/api/v1/pspos/{world['order'].pk}/documents", json.dumps({"description": "x"}),
+                          content_type="application/json",
+                          HTTP_AUTHORIZATION=f"Bearer {create_token(world['officer'])}")
+    assert as_json.status_code == 415
+    assert not OrderDocument.objects.exists()

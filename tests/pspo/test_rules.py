@@ -62,6 +62,23 @@ def test_a_point_inside_on_the_edge_and_outside():
     assert "outside the area of Town centre" in rules.outside_area_message("Town centre", 0.57, 51.39)
 
 
+def test_the_area_in_force_is_the_one_varied_on_or_before_the_day():
+    # Made as "A"; varied to "B" on 1 Oct 2025 and to "C" on 1 Jan 2026 (the order now holds "C").
+    varied = [(date(2025, 10, 1), "A"), (date(2026, 1, 1), "B")]
+    on = [rules.area_in_force(d, "C", varied) for d in (date(2025, 9, 30), date(2025, 10, 1), date(2025, 12, 31),
+                                                         date(2026, 1, 1))]
+    assert [a.geojson for a in on] == ["A", "B", "B", "C"]
+    assert on[0].phrase() == "as made, before its variation on 01 October 2025"
+    assert on[2].phrase() == "as varied on 01 October 2025, before its variation on 01 January 2026"
+    assert on[3].phrase() == "as varied on 01 January 2026"
+    never = rules.area_in_force(date(2025, 9, 30), "A", [])
+    assert (never.geojson, never.phrase()) == ("A", "")
+    assert "outside the area of Town centre:" in rules.outside_area_message("Town centre", 0.5, 51.3, date(2025, 1, 1),
+                                                                            never.phrase())
+    assert "outside the area of Town centre in force on 01 January 2026 (as varied on 01 January 2026):" in \
+        rules.outside_area_message("Town centre", 0.5, 51.3, date(2026, 1, 1), on[3].phrase())
+
+
 def test_a_feature_collection_of_several_polygons_is_one_area():
     second = {"type": "Polygon", "coordinates": [[[0.6, 51.3], [0.61, 51.3], [0.61, 51.31], [0.6, 51.3]]]}
     collection = {"type": "FeatureCollection", "features": [

@@ -7,7 +7,8 @@ from datetime import date
 from typing import Any, Literal
 
 from django.http import FileResponse, HttpRequest, HttpResponse
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from csphub.core.api import (
     API,
@@ -18,6 +19,7 @@ from csphub.core.api import (
     ListParams,
     Moment,
     Page,
+    accepts_multipart,
     etag,
     if_match,
     page,
@@ -25,7 +27,7 @@ from csphub.core.api import (
 )
 
 from . import services
-from .models import Enforcement, Order
+from .models import Enforcement, Order, OrderDocument
 
 router = Router(tags=["pspos"])
 
@@ -249,16 +251,31 @@ def patch_enforcement(request: HttpRequest, response: HttpResponse, enforcement_
     return enforcement_out(request, found)
 
 
+def document_out(d: OrderDocument, current: int | None) -> dict[str, Any]:
+    return {"id": d.pk, "order_id": d.order_id, "description": d.description, "filename": d.original_name,
+            "content_type": d.content_type, "size": d.size, "scan": d.scan_status, "uploaded_at": d.created_on,
+            "current": d.pk == current}
+
+
 @router.get("/{order_id}/documents", response={200: Page[DocumentOut], **ERRORS},
             summary="The published order document and its earlier versions, newest first")
 def list_documents(request: HttpRequest, order_id: Id, params: Query[ListParams]) -> Any:
     order = services.get_order(request.auth, order_id, channel=API)
     found = services.document_window(request.auth, order, params.window())
     current = services.current_document_id(order)
-    return page(request, found, [{
-        "id": d.pk, "order_id": d.order_id, "description": d.description, "filename": d.original_name,
-        "content_type": d.content_type, "size": d.size, "scan": d.scan_status, "uploaded_at": d.created_on,
-        "current": d.pk == current} for d in found.rows])
+    return page(request, found, [document_out(d, current) for d in found.rows])
+
+
+@router.post("/{order_id}/documents", response={201: DocumentOut, **ERRORS},
+             summary="Upload the published order, sent as multipart/form-data (fields `file` and `description`): "
+                     "PDF or Word only, the same size and virus checks as the page; refused (422 on `file`) and "
+                     "not stored otherwise; council officers and supervisors")
+@accepts_multipart
+def create_document(request: HttpRequest, order_id: Id, file: File[UploadedFile],
+                    description: Form[text(300)]) -> Any:  # type: ignore[valid-type]
+    order = services.order_to_change(request.auth, order_id, channel=API)
+    document = services.add_document(request.auth, order, file, description, channel=API)
+    return Status(201, document_out(document, services.current_document_id(order)))
 
 
 @router.get("/documents/{document_id}/content", response={200: None, **ERRORS},

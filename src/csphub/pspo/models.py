@@ -61,6 +61,12 @@ class Order(BaseRecord):
     def alert_from(self) -> date:
         return rules.alert_from(self.expires_on)
 
+    def area_on(self, day: date) -> rules.AreaInForce:
+        """The area in force on ``day``: as made, or as last varied on or before that day."""
+        varied = self.changes.filter(kind=OrderChange.Kind.VARIATION, archived_on__isnull=True).exclude(
+            area_geojson="").order_by("decided_on", "id").values_list("decided_on", "previous_area_geojson")
+        return rules.area_in_force(day, self.area_geojson, list(varied))
+
 
 class OrderDocument(BaseRecord):
     """The published order (PDF or Word), uploaded through the checks every upload gets
@@ -130,10 +136,20 @@ class OrderChange(BaseRecord):
     new_expiry = models.DateField(null=True, blank=True)
     description = models.TextField(blank=True)
     consultation = models.ForeignKey(Consultation, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # A variation of the area: the area before and from ``decided_on`` (blank when it kept the
+    # area). Enforcement is checked against the area in force on its own day (Order.area_on).
+    previous_area_geojson = models.TextField(blank=True, help_text="The area before this variation, GeoJSON")
+    area_geojson = models.TextField(blank=True, help_text="The area from this variation's date, GeoJSON")
+    previous_ward_codes = models.JSONField(default=list, blank=True)
+    previous_area_description = models.CharField(max_length=300, blank=True)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["decided_on", "id"]
+
+    @property
+    def varied_area(self) -> bool:
+        return bool(self.area_geojson)
 
 
 class Enforcement(BaseRecord):

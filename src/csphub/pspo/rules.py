@@ -6,7 +6,8 @@ dated table in csphub.core.penalties, shared with casework).
 - s60(1): an order lasts at most 3 years, unless extended.
 - s60(2)-(4): before it expires the council may extend it by up to 3 years, more than once,
   after the necessary consultation, if satisfied that an extension is needed.
-- s61: varied or discharged (after consultation, s72(3)).
+- s61: varied or discharged (after consultation, s72(3)); a varied area applies from the
+  variation's date, enforcement before it is checked against the area then in force.
 - s72(3)-(4): the necessary consultation: the chief officer of police and the local policing
   body (the PCC) for the area, whatever community representatives the council thinks it
   appropriate to consult, and the owner or occupier of land within the restricted area.
@@ -210,8 +211,52 @@ def contains_point(area: BaseGeometry, longitude: float, latitude: float) -> boo
     return bool(area.covers(shapely.Point(longitude, latitude)))
 
 
-def outside_area_message(order_name: str, longitude: float, latitude: float) -> str:
-    return (f"The point {latitude:.5f}, {longitude:.5f} is outside the area of {order_name}: "
+@dataclass(frozen=True)
+class AreaInForce:
+    """The area of an order in force on a day, and which variation set or replaced it."""
+
+    geojson: str
+    varied_on: date | None = None    # the variation that set this area (None: the area as made)
+    replaced_on: date | None = None  # the next variation of the area, after the day
+
+    def phrase(self) -> str:
+        """How the message names this area: empty for an order never varied in area."""
+        parts = [f"as varied on {self.varied_on:%d %B %Y}" if self.varied_on else "as made"]
+        if self.replaced_on:
+            parts.append(f"before its variation on {self.replaced_on:%d %B %Y}")
+        return ", ".join(parts) if (self.varied_on or self.replaced_on) else ""
+
+
+def area_in_force(day: date, current: str, variations: Sequence[tuple[date, str]]) -> AreaInForce:
+    """The area in force on ``day``: ``current`` unless a variation of the area was decided
+    after that day, when the area before the first such variation. A variation applies from the
+    day it was decided (s61), so enforcement before it stays valid against the old area.
+    ``variations``: (decided on, area before it) of each variation that changed the area, oldest
+    first.
+
+    Examples:
+        >>> varied = [(date(2025, 10, 1), "old")]
+        >>> area_in_force(date(2025, 9, 30), "new", varied)
+        AreaInForce(geojson='old', varied_on=None, replaced_on=datetime.date(2025, 10, 1))
+        >>> area_in_force(date(2025, 10, 1), "new", varied).geojson
+        'new'
+    """
+    earlier = [d for d, _ in variations if d <= day]
+    later = [(d, previous) for d, previous in variations if d > day]
+    varied_on = earlier[-1] if earlier else None
+    if later:
+        return AreaInForce(later[0][1], varied_on, later[0][0])
+    return AreaInForce(current, varied_on, None)
+
+
+def outside_area_message(order_name: str, longitude: float, latitude: float, on: date | None = None,
+                         which: str = "") -> str:
+    """The refusal for a point outside the order's area; ``on`` and ``which`` (AreaInForce.phrase)
+    name the area in force that day when the order's area has been varied."""
+    area = f"the area of {order_name}"
+    if which and on:
+        area += f" in force on {on:%d %B %Y} ({which})"
+    return (f"The point {latitude:.5f}, {longitude:.5f} is outside {area}: "
             "enforcement is recorded against the order only where it applies. Check the location, "
             "or choose the order that covers it.")
 

@@ -278,9 +278,13 @@ def extend_order(user: Any, order: Order, *, decided_on: date, new_expiry: date,
 
 @transaction.atomic
 def vary_order(user: Any, order: Order, *, decided_on: date, description: str, prohibitions: str | None = None,
-               requirements: str | None = None, area_geojson: str | None = None,
+               requirements: str | None = None, area_geojson: str = "", area_drawn: str = "",
+               ward_codes: Sequence[str] = (), area_description: str | None = None,
                expected_version: int | None = None, channel: str = Channel.WEB) -> OrderChange:
-    """Vary an order's terms or area (s61), after consultation."""
+    """Vary an order's terms or area (s61), after consultation. A new area is given as the
+    order's is (:func:`area_from`: uploaded GeoJSON text, drawn, or wards; none keeps the area)
+    and applies from ``decided_on``: the variation keeps the area before it, so enforcement
+    dated before it is still checked against that (Order.area_on)."""
     _require_manage(user)
     lock(order)
     order.check_version(expected_version)
@@ -294,15 +298,27 @@ def vary_order(user: Any, order: Order, *, decided_on: date, description: str, p
         raise RuleRefused("description", "Say what the variation changes.", "description")
     change = OrderChange(order=order, kind=OrderChange.Kind.VARIATION, decided_on=decided_on, description=description,
                          consultation=consultation)
+    if area_geojson.strip() or area_drawn.strip() or ward_codes:
+        last = order.changes.filter(kind=OrderChange.Kind.VARIATION, archived_on__isnull=True).exclude(
+            area_geojson="").order_by("-decided_on").first()
+        if last is not None and decided_on < last.decided_on:
+            raise RuleRefused("variation_order", f"The area was last varied on {last.decided_on:%d %B %Y}: a later "
+                              "variation of the area is dated on or after that.", "decided_on")
+        new_area = area_from(geojson=area_geojson, ward_codes=ward_codes, drawn=area_drawn)
+        change.previous_area_geojson, change.area_geojson = order.area_geojson, new_area
+        change.previous_ward_codes, change.previous_area_description = order.ward_codes, order.area_description
+        order.area_geojson = new_area  # whole wards only when the wards were the way it was given
+        order.ward_codes = [] if area_geojson.strip() or area_drawn.strip() else list(ward_codes)
     change.save_by(user)
     if prohibitions is not None:
         order.prohibitions = prohibitions
     if requirements is not None:
         order.requirements = requirements
-    if area_geojson:
-        order.area_geojson = area_from(geojson=area_geojson)
+    if area_description is not None:
+        order.area_description = area_description
     order.save_by(user)
-    record(user, Action.CHANGED, "pspo_order", order.pk, channel=channel, summary="varied")
+    record(user, Action.CHANGED, "pspo_order", order.pk, channel=channel,
+           summary="varied, with its area" if change.varied_area else "varied")
     return change
 
 
@@ -418,7 +434,7 @@ def _check_penalty(data: EnforcementInput, day: date) -> None:
 @transaction.atomic
 def record_enforcement(user: Any, order: Order, data: EnforcementInput, *, channel: str = Channel.WEB) -> Enforcement:
     """A patrol, warning or FPN against the order, by the caller's agency. Refused where the
-    point is outside the order's area, where the order was not in force that day, and for an FPN
+    point is outside the order's area in force that day (as varied by then), where the order was not in force that day, and for an FPN
     above the cap in force on the offence date."""
     if not can_enforce(user):
         raise PermissionRefused(CASEWORK_ONLY)
@@ -431,10 +447,11 @@ def record_enforcement(user: Any, order: Order, data: EnforcementInput, *, chann
         raise RuleRefused("not_in_force", f"{order.name} was not in force on {day:%d %B %Y} "
                           f"(in force {order.effective_on:%d %B %Y} to "
                           f"{(order.discharged_on or order.expires_on):%d %B %Y}).", "occurred_at")
-    area = rules.area_from_geojson(order.area_geojson, f"the area of {order.name}")
+    in_force = order.area_on(day)  # a variation of the area applies from its date, not before
+    area = rules.area_from_geojson(in_force.geojson, f"the area of {order.name}")
     if not rules.contains_point(area, data.longitude, data.latitude):
-        raise RuleRefused("outside_area", rules.outside_area_message(order.name, data.longitude, data.latitude),
-                          "latitude")
+        raise RuleRefused("outside_area", rules.outside_area_message(order.name, data.longitude, data.latitude,
+                                                                     day, in_force.phrase()), "latitude")
     _check_penalty(data, day)
     if data.person is not None and not policy.people(user).filter(pk=data.person.pk).exists():
         raise NotFoundError(f"No person {data.person.pk}.")

@@ -106,8 +106,9 @@ def consultation_create(request: HttpRequest, pk: int) -> HttpResponse:
 def change_create(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     order = services.order_to_change(user, pk)
-    form = forms.ChangeForm(request.POST or None, initial={"decided_on": timezone.localdate(), "version": order.version,
-                                                           "kind": request.GET.get("kind", "extension")})
+    form = forms.ChangeForm(request.POST or None, request.FILES or None, wards=services.ward_choices(),
+                            initial={"decided_on": timezone.localdate(), "version": order.version,
+                                     "kind": request.GET.get("kind", "extension")})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -118,7 +119,9 @@ def change_create(request: HttpRequest, pk: int) -> HttpResponse:
                                       description=d["description"], expected_version=d["version"])
             elif d["kind"] == "variation":
                 services.vary_order(user, order, decided_on=d["decided_on"], description=d["description"],
-                                    prohibitions=d["prohibitions"] or None, expected_version=d["version"])
+                                    prohibitions=d["prohibitions"] or None, area_geojson=d["area_file"],
+                                    area_drawn=d["area_drawn"], ward_codes=d["wards"],
+                                    area_description=d["area_description"] or None, expected_version=d["version"])
             else:
                 services.discharge_order(user, order, decided_on=d["decided_on"], description=d["description"],
                                          expected_version=d["version"])
