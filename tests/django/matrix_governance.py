@@ -300,7 +300,29 @@ API_ROUTES: dict[str, tuple[Exercise, ...]] = {
     "GET /api/v1/governance/grants/{grant_id}": (
         Exercise("signed_in", params={"grant_id": "gov_grant"}, reads=(GRANT_READ,), refused="grant"),),
     "GET /api/v1/governance/outreach/summary": (Exercise("signed_in"),),
-    "GET /api/v1/governance/calendar/": (Exercise("signed_in"),),
+    "GET /api/v1/governance/calendar/": (
+        Exercise("signed_in", shown=(Shown("signed_in", "calendar_item", "gov_calendar", api_ids),)),),
+    "POST /api/v1/governance/calendar/{calendar_item_id}/done": (Exercise(
+        "governance_manage", params={"calendar_item_id": "gov_calendar"}, refused="calendar_item", ok=200,
+        body=lambda w: {"done_on": iso(w.today)}),),
+    # Each record a PATCH changes is read first for its version (the ETag).
+    "GET /api/v1/governance/priorities/{priority_id}": (Exercise(
+        "signed_in", params={"priority_id": "gov_priority"}, reads=(Read("plan_priority", "gov_priority"),),
+        refused="plan_priority"),),
+    "GET /api/v1/governance/boards/{board_id}": (Exercise(
+        "signed_in", params={"board_id": "gov_board"}, reads=(Read("board", "gov_board"),), refused="board"),),
+    "GET /api/v1/governance/meetings/{meeting_id}": (Exercise(
+        "signed_in", params={"meeting_id": "gov_meeting"}, reads=(Read("board_meeting", "gov_meeting"),),
+        refused="board_meeting"),),
+    "GET /api/v1/governance/decisions/{decision_id}": (Exercise(
+        "signed_in", params={"decision_id": "gov_decision"}, reads=(Read("decision", "gov_decision"),),
+        refused="decision"),),
+    "GET /api/v1/governance/meeting-actions/{meeting_action_id}": (Exercise(
+        "signed_in", params={"meeting_action_id": "gov_arising"}, reads=(Read("board_meeting", "gov_meeting"),)),),
+    "GET /api/v1/governance/workstreams/{workstream_id}": (Exercise(
+        "signed_in", params={"workstream_id": "gov_workstream"}, reads=(GRANT_READ,)),),
+    "GET /api/v1/governance/events/{event_id}": (Exercise(
+        "signed_in", params={"event_id": "gov_event"}, reads=(Read("event", "gov_event"),), refused="event"),),
     # Changing records through the API, as the change pages do (PATCH; If-Match is left out here,
     # so no version check: the stale case is tested in test_governance_api_edit.py).
     "PATCH /api/v1/governance/plans/{plan_id}": (Exercise(
@@ -333,4 +355,16 @@ API_ROUTES: dict[str, tuple[Exercise, ...]] = {
     "PATCH /api/v1/governance/events/{event_id}": (Exercise(
         "governance_record", params={"event_id": "gov_event"}, refused="event",
         ok=200, body=lambda w: {"attendees": {"students": 140}}),),
+    # Archiving through the API, as the archive pages do (no If-Match here: the stale case is
+    # tested in test_governance_api_read.py).
+    **{f"POST /api/v1/governance/{plural}/{{{param}}}/archive": (Exercise(
+        rule, params={param: key}, refused=kind, ok=200, body=lambda w: {"reason": "Replaced by the 2025 refresh"}),)
+       for plural, param, kind, key, rule in (("plans", "plan_id", "plan", "gov_plan", "governance_manage"),
+                                              ("boards", "board_id", "board", "gov_board", "governance_manage"),
+                                              ("meetings", "meeting_id", "board_meeting", "gov_meeting",
+                                               "governance_manage"),
+                                              ("decisions", "decision_id", "decision", "gov_decision",
+                                               "governance_manage"),
+                                              ("grants", "grant_id", "grant", "gov_grant", "governance_manage"),
+                                              ("events", "event_id", "event", "gov_event", "governance_record"))},
 }

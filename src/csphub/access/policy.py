@@ -569,6 +569,11 @@ def plan_priorities(user: Any) -> QuerySet[Any]:
     return _governance(user, governance_models.Priority).filter(plan__archived_on__isnull=True)
 
 
+def calendar_items(user: Any) -> QuerySet[Any]:
+    """Deadlines and annual attendances: partnership business, read by every signed-in user."""
+    return _governance(user, governance_models.CalendarItem)
+
+
 def _archived_governance(user: Any, model: type) -> QuerySet[Any]:
     """Records archived (never deleted): listed for those who manage governance."""
     if not can_manage_governance(user):

@@ -1,9 +1,12 @@
 """Governance routes of the API: plans with the latest RAG, actions and their quarterly updates,
-the decisions register, grants with their actuals, outreach figures and the calendar."""
+the decisions register, grants with their actuals, outreach figures and the calendar.
+
+Every record that can be changed (PATCH with If-Match) can be read first (GET): the answer
+carries its ``version`` and the same version as the ``ETag`` to send back as ``If-Match``."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -16,7 +19,17 @@ from csphub.core.api import API, ERRORS, Day, Id, ListParams, Page, etag, if_mat
 from csphub.errors import RuleRefused
 
 from . import rules, services
-from .models import Action, QuarterlyUpdate
+from .models import (
+    Action,
+    Board,
+    Decision,
+    Event,
+    Meeting,
+    MeetingAction,
+    Priority,
+    QuarterlyUpdate,
+    Workstream,
+)
 
 router = Router(tags=["governance"])
 
@@ -35,10 +48,12 @@ class UpdateOut(Schema):
 
 class ActionOut(Schema):
     id: int
+    version: int
     reference: str
     priority: int
     objective: str
     title: str
+    done_so_far: str
     theme: str
     lead_agency: str
     lead_officer_id: int | None
@@ -55,15 +70,28 @@ class ActionOut(Schema):
 
 class PlanOut(Schema):
     id: int
+    version: int
     name: str
     kind: str
     starts_on: date
     ends_on: date
     aligned_to: str
+    refreshed_on: date | None
     rag_counts: dict[str, int]
 
 
+class PriorityOut(Schema):
+    id: int
+    version: int
+    plan_id: int
+    number: int
+    title: str
+    aim: str
+    modified_on: datetime
+
+
 class PlanDetailOut(PlanOut):
+    priorities: list[PriorityOut]
     actions: list[ActionOut]
 
 
@@ -75,8 +103,8 @@ def update_out(u: QuarterlyUpdate | None) -> dict[str, Any] | None:
 
 
 def action_out(a: Action, latest: QuarterlyUpdate | None) -> dict[str, Any]:
-    return {"id": a.pk, "reference": a.reference, "priority": a.priority.number, "objective": a.objective,
-            "title": a.title, "theme": a.theme, "lead_agency": a.led_by.name, "lead_officer_id": a.lead_officer_id,
+    return {"id": a.pk, "version": a.version, "reference": a.reference, "priority": a.priority.number,
+            "objective": a.objective, "title": a.title, "done_so_far": a.done_so_far, "theme": a.theme, "lead_agency": a.led_by.name, "lead_officer_id": a.lead_officer_id,
             "partners": [p.name for p in a.partners.all()], "baseline": a.baseline, "measure": a.measure,
             "target": a.target, "unit": a.unit, "milestone": a.milestone, "starts_on": a.starts_on, "due_on": a.due_on,
             "latest": update_out(latest)}
@@ -84,8 +112,14 @@ def action_out(a: Action, latest: QuarterlyUpdate | None) -> dict[str, Any]:
 
 def plan_out(view: services.PlanView) -> dict[str, Any]:
     p = view.plan
-    return {"id": p.pk, "name": p.name, "kind": p.kind, "starts_on": p.starts_on, "ends_on": p.ends_on,
-            "aligned_to": p.aligned_to, "rag_counts": view.rag_counts}
+    return {"id": p.pk, "version": p.version, "name": p.name, "kind": p.kind, "starts_on": p.starts_on,
+            "ends_on": p.ends_on, "aligned_to": p.aligned_to, "refreshed_on": p.refreshed_on,
+            "rag_counts": view.rag_counts}
+
+
+def priority_out(p: Priority) -> dict[str, Any]:
+    return {"id": p.pk, "version": p.version, "plan_id": p.plan_id, "number": p.number, "title": p.title,
+            "aim": p.aim, "modified_on": p.modified_on}
 
 
 @router.get("/plans/", response={200: Page[PlanOut], **ERRORS}, summary="Plans, with their actions' latest RAG counts")
@@ -94,16 +128,28 @@ def list_plans(request: HttpRequest, params: Query[ListParams]) -> Any:
     return page(request, found, [plan_out(v) for v in found.rows])
 
 
-@router.get("/plans/{plan_id}", response={200: PlanDetailOut, **ERRORS}, summary="A plan with every action and its latest update")
-def get_plan(request: HttpRequest, plan_id: Id) -> Any:
+@router.get("/plans/{plan_id}", response={200: PlanDetailOut, **ERRORS},
+            summary="A plan with its priorities, every action and its latest update; its ETag is its version")
+def get_plan(request: HttpRequest, response: HttpResponse, plan_id: Id) -> Any:
     view = services.plan_view(request.auth, plan_id, channel=API, purpose="api plan")
+    etag(response, view.plan.version)
     actions = [action_out(r["action"], r["update"]) for block in view.priorities for r in block["rows"]]
-    return {**plan_out(view), "actions": actions}
+    return {**plan_out(view), "priorities": [priority_out(b["priority"]) for b in view.priorities], "actions": actions}
 
 
-@router.get("/actions/{action_id}", response={200: ActionOut, **ERRORS})
-def get_action(request: HttpRequest, action_id: Id) -> Any:
+@router.get("/priorities/{priority_id}", response={200: PriorityOut, **ERRORS},
+            summary="A plan's priority; its ETag is its version")
+def get_priority(request: HttpRequest, response: HttpResponse, priority_id: Id) -> Any:
+    priority = services.priority_record(request.auth, priority_id, channel=API)
+    etag(response, priority.version)
+    return priority_out(priority)
+
+
+@router.get("/actions/{action_id}", response={200: ActionOut, **ERRORS},
+            summary="A plan action with its latest update; its ETag is its version")
+def get_action(request: HttpRequest, response: HttpResponse, action_id: Id) -> Any:
     action, updates = services.action_view(request.auth, action_id, channel=API)
+    etag(response, action.version)
     return action_out(action, updates[0] if updates else None)
 
 
@@ -133,6 +179,7 @@ def post_update(request: HttpRequest, action_id: Id, body: UpdateIn) -> Any:
 
 class DecisionOut(Schema):
     id: int
+    version: int
     board: str
     meeting_id: int
     held_on: date
@@ -144,9 +191,87 @@ class DecisionOut(Schema):
 @router.get("/decisions/", response={200: Page[DecisionOut], **ERRORS}, summary="The decisions and recommendations register")
 def list_decisions(request: HttpRequest, params: Query[ListParams]) -> Any:
     found = services.decision_window(request.auth, params.window())
-    return page(request, found, [{"id": d.pk, "board": d.meeting.board.short_name, "meeting_id": d.meeting_id,
-                                  "held_on": d.meeting.held_on, "kind": d.kind, "topic": d.topic, "text": d.text}
-                                 for d in found.rows])
+    return page(request, found, [decision_out(d) for d in found.rows])
+
+
+def decision_out(d: Decision) -> dict[str, Any]:
+    return {"id": d.pk, "version": d.version, "board": d.meeting.board.short_name, "meeting_id": d.meeting_id,
+            "held_on": d.meeting.held_on, "kind": d.kind, "topic": d.topic, "text": d.text}
+
+
+@router.get("/decisions/{decision_id}", response={200: DecisionOut, **ERRORS},
+            summary="A decision or recommendation of the register; its ETag is its version")
+def get_decision(request: HttpRequest, response: HttpResponse, decision_id: Id) -> Any:
+    decision = services.decision_record(request.auth, decision_id, channel=API)
+    etag(response, decision.version)
+    return decision_out(decision)
+
+
+class BoardOut(Schema):
+    id: int
+    version: int
+    name: str
+    short_name: str
+    frequency: str
+    chair_role: str
+    terms_of_reference: str
+    members: list[str]
+    standing_items: list[tuple[str, str]]
+    modified_on: datetime
+
+
+@router.get("/boards/{board_id}", response={200: BoardOut, **ERRORS},
+            summary="A board: members by agency, standing items as [title, topic]; its ETag is its version")
+def get_board(request: HttpRequest, response: HttpResponse, board_id: Id) -> Any:
+    b: Board = services.board_record(request.auth, board_id, channel=API)
+    etag(response, b.version)
+    return {"id": b.pk, "version": b.version, "name": b.name, "short_name": b.short_name, "frequency": b.frequency,
+            "chair_role": b.chair_role, "terms_of_reference": b.terms_of_reference,
+            "members": [a.name for a in b.member_agencies.all()],
+            "standing_items": [(i.title, i.topic) for i in b.standing_items.all()], "modified_on": b.modified_on}
+
+
+class MeetingOut(Schema):
+    id: int
+    version: int
+    board_id: int
+    board: str
+    held_on: date
+    place: str
+    held: bool
+    minutes: str
+    attending: list[str]
+    modified_on: datetime
+
+
+@router.get("/meetings/{meeting_id}", response={200: MeetingOut, **ERRORS},
+            summary="A board meeting: when, where, minutes, attendance by agency; its ETag is its version")
+def get_meeting(request: HttpRequest, response: HttpResponse, meeting_id: Id) -> Any:
+    m: Meeting = services.meeting_record(request.auth, meeting_id, channel=API)
+    etag(response, m.version)
+    return {"id": m.pk, "version": m.version, "board_id": m.board_id, "board": m.board.short_name,
+            "held_on": m.held_on, "place": m.place, "held": m.held, "minutes": m.minutes,
+            "attending": [a.name for a in m.attending_agencies.all()], "modified_on": m.modified_on}
+
+
+class MeetingActionOut(Schema):
+    id: int
+    version: int
+    meeting_id: int
+    description: str
+    owner_agency: str
+    due_on: date
+    done_on: date | None
+    modified_on: datetime
+
+
+@router.get("/meeting-actions/{meeting_action_id}", response={200: MeetingActionOut, **ERRORS},
+            summary="An action arising from a meeting; its ETag is its version")
+def get_meeting_action(request: HttpRequest, response: HttpResponse, meeting_action_id: Id) -> Any:
+    a: MeetingAction = services.meeting_action_record(request.auth, meeting_action_id, channel=API)
+    etag(response, a.version)
+    return {"id": a.pk, "version": a.version, "meeting_id": a.meeting_id, "description": a.description,
+            "owner_agency": a.owner_agency.name, "due_on": a.due_on, "done_on": a.done_on, "modified_on": a.modified_on}
 
 
 class WorkstreamOut(Schema):
@@ -162,27 +287,90 @@ class WorkstreamOut(Schema):
     outcome_unit: str
 
 
+class ReportingDateOut(Schema):
+    due_on: date
+    submitted_on: date | None
+
+
 class GrantOut(Schema):
     id: int
+    version: int
     fund: str
     round: str
     amount: Decimal
     starts_on: date
     ends_on: date
     lead_agency: str
+    conditions: str
+    reporting_dates: list[ReportingDateOut]
     workstreams: list[WorkstreamOut]
 
 
-@router.get("/grants/{grant_id}", response={200: GrantOut, **ERRORS}, summary="A grant with its workstreams' actuals to date")
-def get_grant(request: HttpRequest, grant_id: Id) -> Any:
+@router.get("/grants/{grant_id}", response={200: GrantOut, **ERRORS},
+            summary="A grant with its workstreams' actuals to date; its ETag is its version")
+def get_grant(request: HttpRequest, response: HttpResponse, grant_id: Id) -> Any:
     context = services.grant_view(request.auth, grant_id, channel=API)
     g = context["grant"]
-    return {"id": g.pk, "fund": g.fund, "round": g.round, "amount": g.amount, "starts_on": g.starts_on,
-            "ends_on": g.ends_on, "lead_agency": g.led_by.name, "workstreams": [
+    etag(response, g.version)
+    return {"id": g.pk, "version": g.version, "fund": g.fund, "round": g.round, "amount": g.amount,
+            "starts_on": g.starts_on, "ends_on": g.ends_on, "lead_agency": g.led_by.name, "conditions": g.conditions,
+            "reporting_dates": [{"due_on": r.due_on, "submitted_on": r.submitted_on} for r in context["reporting"]],
+            "workstreams": [
                 {"id": f.workstream.pk, "title": f.workstream.title, "budget": f.workstream.budget, "spend": f.spend,
                  "planned_output": f.workstream.planned_output, "outputs": f.outputs,
                  "output_unit": f.workstream.output_unit, "planned_outcome": f.workstream.planned_outcome,
                  "outcomes": f.outcomes, "outcome_unit": f.workstream.outcome_unit} for f in context["figures"]]}
+
+
+class WorkstreamDetailOut(Schema):
+    id: int
+    version: int
+    grant_id: int
+    title: str
+    description: str
+    budget: Decimal
+    planned_output: Decimal | None
+    output_unit: str
+    planned_outcome: Decimal | None
+    outcome_unit: str
+    modified_on: datetime
+
+
+@router.get("/workstreams/{workstream_id}", response={200: WorkstreamDetailOut, **ERRORS},
+            summary="A grant's workstream as planned (its actuals are on the grant); its ETag is its version")
+def get_workstream(request: HttpRequest, response: HttpResponse, workstream_id: Id) -> Any:
+    w: Workstream = services.workstream_record(request.auth, workstream_id, channel=API)
+    etag(response, w.version)
+    return {"id": w.pk, "version": w.version, "grant_id": w.grant_id, "title": w.title, "description": w.description,
+            "budget": w.budget, "planned_output": w.planned_output, "output_unit": w.output_unit,
+            "planned_outcome": w.planned_outcome, "outcome_unit": w.outcome_unit, "modified_on": w.modified_on}
+
+
+class EventOut(Schema):
+    id: int
+    version: int
+    title: str
+    held_on: date
+    place: str
+    ward_code: str
+    ward_name: str
+    audience: str
+    partners: list[str]
+    attendees: dict[str, int]
+    items_given: dict[str, int]
+    feedback: dict[str, int]
+    modified_on: datetime
+
+
+@router.get("/events/{event_id}", response={200: EventOut, **ERRORS},
+            summary="An engagement event (counts only, partners by agency); its ETag is its version")
+def get_event(request: HttpRequest, response: HttpResponse, event_id: Id) -> Any:
+    e: Event = services.event_record(request.auth, event_id, channel=API)
+    etag(response, e.version)
+    return {"id": e.pk, "version": e.version, "title": e.title, "held_on": e.held_on, "place": e.place,
+            "ward_code": e.ward_code, "ward_name": e.ward_name, "audience": e.audience,
+            "partners": [a.name for a in e.partners.all()], "attendees": e.attendees, "items_given": e.items_given,
+            "feedback": e.feedback, "modified_on": e.modified_on}
 
 
 class OutreachOut(Schema):
@@ -214,20 +402,48 @@ def outreach_summary(request: HttpRequest, period: Query[Period]) -> Any:
 
 class CalendarOut(Schema):
     id: int
+    version: int
     title: str
     kind: str
+    board_id: int | None
     due_on: date
     recurrence: str
     status: str
     days_left: int
+    done_on: date | None
     source: str
 
 
-@router.get("/calendar/", response={200: list[CalendarOut], **ERRORS}, summary="Deadlines and annual attendances")
-def list_calendar(request: HttpRequest) -> Any:
-    return [{"id": r["item"].pk, "title": r["item"].title, "kind": r["item"].kind, "due_on": r["item"].due_on,
-             "recurrence": r["item"].recurrence, "status": r["state"].status, "days_left": r["state"].days_left,
-             "source": r["item"].source} for r in services.calendar(request.auth)]
+def calendar_out(row: dict[str, Any]) -> dict[str, Any]:
+    item, state = row["item"], row["state"]
+    return {"id": item.pk, "version": item.version, "title": item.title, "kind": item.kind, "board_id": item.board_id,
+            "due_on": item.due_on, "recurrence": item.recurrence, "status": state.status, "days_left": state.days_left,
+            "done_on": item.done_on, "source": item.source}
+
+
+@router.get("/calendar/", response={200: Page[CalendarOut], **ERRORS},
+            summary="Deadlines and annual attendances not done (and those done in the last year), soonest first")
+def list_calendar(request: HttpRequest, params: Query[ListParams]) -> Any:
+    found = services.calendar_window(request.auth, params.window())
+    return page(request, found, [calendar_out(r) for r in found.rows])
+
+
+class DoneIn(Schema):
+    done_on: Day
+
+
+class DoneOut(Schema):
+    done: CalendarOut
+    next: CalendarOut | None
+
+
+@router.post("/calendar/{calendar_item_id}/done", response={200: DoneOut, **ERRORS},
+             summary="Mark a deadline done (a manager); a recurring one answers its next occurrence as `next`")
+def calendar_done(request: HttpRequest, calendar_item_id: Id, body: DoneIn) -> Any:
+    item = services.calendar_item_for_change(request.auth, calendar_item_id, channel=API)
+    following = services.complete_calendar_item(request.auth, item, done_on=body.done_on, channel=API)
+    done, *rest = services.calendar_rows([item] + ([following] if following else []))
+    return {"done": calendar_out(done), "next": calendar_out(rest[0]) if rest else None}
 
 
 
@@ -482,3 +698,62 @@ def patch_event(request: HttpRequest, response: HttpResponse, event_id: Id, body
     event = services.change_event(request.auth, event, expected_version=if_match(request), partners=partners,
                                   channel=API, **values)
     return _changed(response, event, sent)
+
+
+# ---- Archiving (as the archive pages do): POST with a reason and If-Match ------------------
+# The record is kept, with its history, and listed among the archived records; it is no longer
+# answered by its GET (404). A meeting archived takes its decisions out of the register.
+
+
+class ArchiveIn(Schema):
+    reason: text(300)  # type: ignore[valid-type]
+
+
+class ArchivedOut(Schema):
+    id: int
+    version: int
+    archived_on: datetime
+    reason: str
+
+
+def _archive(request: HttpRequest, response: HttpResponse, kind: str, pk: int, body: ArchiveIn) -> dict[str, Any]:
+    found = services.record_to_archive(request.auth, kind, pk, channel=API)
+    found = services.archive_record(request.auth, kind, found, body.reason, expected_version=if_match(request),
+                                    channel=API)
+    etag(response, found.version)
+    return {"id": found.pk, "version": found.version, "archived_on": found.archived_on, "reason": found.archived_reason}
+
+
+ARCHIVE = "Archive a {0} with a reason (kept, never deleted); If-Match: 409 if changed since"
+
+
+@router.post("/plans/{plan_id}/archive", response={200: ArchivedOut, **ERRORS}, summary=ARCHIVE.format("plan"))
+def archive_plan(request: HttpRequest, response: HttpResponse, plan_id: Id, body: ArchiveIn) -> Any:
+    return _archive(request, response, "plan", plan_id, body)
+
+
+@router.post("/boards/{board_id}/archive", response={200: ArchivedOut, **ERRORS}, summary=ARCHIVE.format("board"))
+def archive_board(request: HttpRequest, response: HttpResponse, board_id: Id, body: ArchiveIn) -> Any:
+    return _archive(request, response, "board", board_id, body)
+
+
+@router.post("/meetings/{meeting_id}/archive", response={200: ArchivedOut, **ERRORS},
+             summary=ARCHIVE.format("meeting (its decisions leave the register)"))
+def archive_meeting(request: HttpRequest, response: HttpResponse, meeting_id: Id, body: ArchiveIn) -> Any:
+    return _archive(request, response, "board_meeting", meeting_id, body)
+
+
+@router.post("/decisions/{decision_id}/archive", response={200: ArchivedOut, **ERRORS},
+             summary=ARCHIVE.format("decision"))
+def archive_decision(request: HttpRequest, response: HttpResponse, decision_id: Id, body: ArchiveIn) -> Any:
+    return _archive(request, response, "decision", decision_id, body)
+
+
+@router.post("/grants/{grant_id}/archive", response={200: ArchivedOut, **ERRORS}, summary=ARCHIVE.format("grant"))
+def archive_grant(request: HttpRequest, response: HttpResponse, grant_id: Id, body: ArchiveIn) -> Any:
+    return _archive(request, response, "grant", grant_id, body)
+
+
+@router.post("/events/{event_id}/archive", response={200: ArchivedOut, **ERRORS}, summary=ARCHIVE.format("event"))
+def archive_event(request: HttpRequest, response: HttpResponse, event_id: Id, body: ArchiveIn) -> Any:
+    return _archive(request, response, "event", event_id, body)

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from csphub.access import policy, reads
@@ -352,6 +352,11 @@ def archive_action(user: Any, action: Action, reason: str, *, channel: str = Cha
     return action
 
 
+def priority_record(user: Any, pk: object, *, channel: str = Channel.API) -> Priority:
+    """A priority of a current plan (audited as viewed), e.g. to learn its version."""
+    return reads.plan_priority(user, pk, purpose="priority", channel=channel)
+
+
 def priority_for_change(user: Any, pk: object, *, channel: str = Channel.WEB) -> Priority:
     """A priority (audited as viewed) for a manager about to change its aim."""
     priority = reads.plan_priority(user, pk, purpose="priority change", channel=channel)
@@ -512,6 +517,12 @@ def change_board(user: Any, board: Board, *, expected_version: int | None = None
     return board
 
 
+def board_record(user: Any, pk: object, *, channel: str = Channel.API) -> Board:
+    """A board (audited as viewed) with its members and standing items, e.g. to learn its version."""
+    board = reads.board(user, pk, purpose="board", channel=channel)
+    return Board.objects.prefetch_related("member_agencies", "standing_items").get(pk=board.pk)
+
+
 def board_for_change(user: Any, pk: object, *, channel: str = Channel.WEB) -> Board:
     """The board (audited as viewed) for a manager about to change it."""
     board = reads.board(user, pk, purpose="board change", channel=channel)
@@ -603,6 +614,12 @@ def change_meeting(user: Any, meeting: Meeting, *, held_on: date, place: str, ex
     return meeting
 
 
+def meeting_record(user: Any, pk: object, *, channel: str = Channel.API) -> Meeting:
+    """A meeting (audited as viewed) with its board and attendance, e.g. to learn its version."""
+    meeting = reads.board_meeting(user, pk, purpose="meeting", channel=channel)
+    return Meeting.objects.select_related("board").prefetch_related("attending_agencies").get(pk=meeting.pk)
+
+
 def meeting_for_change(user: Any, pk: object, *, channel: str = Channel.WEB) -> Meeting:
     meeting = reads.board_meeting(user, pk, purpose="meeting change", channel=channel)
     require_manager(user)
@@ -622,6 +639,12 @@ def change_decision(user: Any, decision: Decision, *, text: str, kind: str, topi
     decision.save_by(user)
     record(user, Audit.CHANGED, "decision", decision.pk, channel=channel, summary=", ".join(changed))
     return decision
+
+
+def decision_record(user: Any, pk: object, *, channel: str = Channel.API) -> Decision:
+    """A decision of the register (audited as viewed), e.g. to learn its version."""
+    decision = reads.decision(user, pk, purpose="decision", channel=channel)
+    return Decision.objects.select_related("meeting__board").get(pk=decision.pk)
 
 
 def decision_for_change(user: Any, pk: object, *, channel: str = Channel.WEB) -> Decision:
@@ -653,12 +676,19 @@ def change_meeting_action(user: Any, action: MeetingAction, *, description: str,
     return action
 
 
-def meeting_action_for_change(user: Any, pk: object, *, channel: str = Channel.WEB) -> MeetingAction:
+def meeting_action_record(user: Any, pk: object, *, channel: str = Channel.API, purpose: str = "") -> MeetingAction:
     """An action arising, through its meeting (audited as viewed)."""
-    action = MeetingAction.objects.filter(pk=pk, archived_on__isnull=True).select_related("meeting").first()
+    action = (MeetingAction.objects.filter(pk=pk, archived_on__isnull=True).select_related("meeting", "owner_agency")
+              .first())
     if action is None:
         raise NotFoundError("No such action arising.")
-    reads.board_meeting(user, action.meeting_id, purpose=f"action arising {action.pk} change", channel=channel)
+    reads.board_meeting(user, action.meeting_id, purpose=purpose or f"action arising {action.pk}", channel=channel)
+    return action
+
+
+def meeting_action_for_change(user: Any, pk: object, *, channel: str = Channel.WEB) -> MeetingAction:
+    """An action arising, through its meeting (audited as viewed), for a manager to change."""
+    action = meeting_action_record(user, pk, channel=channel, purpose=f"action arising {pk} change")
     require_manager(user)
     return action
 
@@ -760,6 +790,24 @@ def calendar(user: Any, today: date | None = None) -> list[dict[str, Any]]:
     return calendar_rows(items.order_by("due_on"), today)
 
 
+def calendar_window(user: Any, window: Window, *, today: date | None = None, channel: str = Channel.API) -> Slice:
+    """A window of the calendar (as ``calendar``: not done, or done in the last year; soonest
+    first), each row the item and its state; the items shown are audited by id."""
+    require_reader(user)
+    today = today or timezone.localdate()
+    items = (reads.calendar_items(user, purpose="api calendar", channel=channel)
+             .filter(Q(done_on__isnull=True) | Q(done_on__gte=today - timedelta(days=366))).order_by("due_on"))
+    found = take(items, window)
+    return replace(found, rows=calendar_rows(found.rows, today))
+
+
+def calendar_item_for_change(user: Any, pk: object, *, channel: str = Channel.WEB) -> CalendarItem:
+    """A calendar item (audited as viewed) for a manager about to mark it done."""
+    item = reads.calendar_item(user, pk, purpose="calendar item done", channel=channel)
+    require_manager(user)
+    return item
+
+
 def add_statutory_deadline(user: Any, key: str, due_on: date, board: Board | None = None) -> CalendarItem:
     duty = next(d for d in rules.STATUTORY_DEADLINES if d.key == key)
     item = CalendarItem(title=duty.title, statutory_key=key, due_on=due_on, recurrence=duty.recurrence,
@@ -773,6 +821,8 @@ def complete_calendar_item(user: Any, item: CalendarItem, *, done_on: date, chan
                            ) -> CalendarItem | None:
     """Mark the item done; a recurring one gets its next occurrence (returned)."""
     require_manager(user)
+    if done_on > timezone.localdate():
+        raise RuleRefused("done_in_future", f"{done_on:%d %B %Y} is in the future: say when it was done.", "done_on")
     lock(item)
     if item.done_on is not None:
         raise RuleRefused("already_done", f"{item.title} was done on {item.done_on:%d %B %Y}.", "done_on")
@@ -912,12 +962,18 @@ def change_workstream(user: Any, workstream: Workstream, *, expected_version: in
     return workstream
 
 
-def workstream_for_change(user: Any, pk: object, *, channel: str = Channel.WEB) -> Workstream:
+def workstream_record(user: Any, pk: object, *, channel: str = Channel.API, purpose: str = "") -> Workstream:
     """A workstream, through its grant (audited as viewed)."""
     workstream = Workstream.objects.filter(pk=pk, archived_on__isnull=True).first()
     if workstream is None:
         raise NotFoundError("No such workstream.")
-    reads.grant(user, workstream.grant_id, purpose=f"workstream {workstream.pk} change", channel=channel)
+    reads.grant(user, workstream.grant_id, purpose=purpose or f"workstream {workstream.pk}", channel=channel)
+    return workstream
+
+
+def workstream_for_change(user: Any, pk: object, *, channel: str = Channel.WEB) -> Workstream:
+    """A workstream, through its grant (audited as viewed), for a manager to change."""
+    workstream = workstream_record(user, pk, channel=channel, purpose=f"workstream {pk} change")
     require_manager(user)
     return workstream
 
@@ -1009,6 +1065,12 @@ def change_event(user: Any, event: Event, *, expected_version: int | None = None
         changed.append("partners")
     record(user, Audit.CHANGED, "event", event.pk, channel=channel, summary=", ".join(changed)[:300])
     return event
+
+
+def event_record(user: Any, pk: object, *, channel: str = Channel.API) -> Event:
+    """An event (audited as viewed) with its partners, e.g. to learn its version."""
+    event = reads.event(user, pk, purpose="event", channel=channel)
+    return Event.objects.prefetch_related("partners").get(pk=event.pk)
 
 
 def event_for_change(user: Any, pk: object, *, channel: str = Channel.WEB) -> Event:
