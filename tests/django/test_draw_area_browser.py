@@ -125,3 +125,46 @@ def test_the_comparison_area_is_drawn_with_the_keyboard_alone(live_server, monke
         assert page.locator("#id_comparison").input_value() == ""
         assert page.locator("#id_comparison-points").inner_text() == "No points drawn yet."
         assert session.console_errors == [], session.console_errors
+
+
+def test_a_dial_in_entry_is_placed_by_a_click_on_the_map_on_a_phone(live_server, monkeypatch, data_dir, shared_data):
+    """Quick entry on a 360 px screen: a click on the ward map at the centre of Chatham Central &
+    Brompton fills the latitude and longitude boxes, the summary names the ward, and the saved
+    entry lies in that ward. Clear empties both boxes; nothing is wider than the screen."""
+    from csphub.dialin.models import DialInEntry, EntryType
+
+    centre, _corners, projection = _ward_centre_and_corners(shared_data)
+    officer = create_user("officer", create_agency("Medway Council"), "asb.officer")
+    entry_type = EntryType.objects.filter(is_active=True).first()
+    assert entry_type is not None  # the seeded types (migration dialin 0002)
+    with browser_page(monkeypatch) as session:
+        page = session.page
+        page.set_viewport_size({"width": 360, "height": 780})
+        sign_in(page, live_server.url, officer.username)
+        page.goto(f"{live_server.url}/dial-in/new/")
+        svg = page.locator("#id_longitude-map svg")
+        svg.wait_for()
+        scale = svg.bounding_box()["width"] / projection.width
+        x, y = projection.to_svg(*centre)
+        svg.click(position={"x": x * scale, "y": y * scale})
+        summary = page.locator("#id_longitude-points").inner_text()
+        assert summary.startswith("Place chosen: longitude 0.5") and f"({WARD})" in summary, summary
+        lon, lat = float(page.locator("#id_longitude").input_value()), float(page.locator("#id_latitude").input_value())
+        # a click lands within a couple of screen pixels of the centre: at this width, a few tens of metres
+        assert abs(lon - centre[0]) < 0.002 and abs(lat - centre[1]) < 0.002, ((lon, lat), centre)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        problems = serious_violations(page)
+        assert problems == [], problems
+
+        page.get_by_role("button", name="Clear the point chosen on the map").click()
+        assert page.locator("#id_longitude").input_value() == "" and page.locator("#id_latitude").input_value() == ""
+        svg.click(position={"x": x * scale, "y": y * scale})
+        page.select_option("#id_entry_type", str(entry_type.pk))
+        page.fill("#id_account", "Youths throwing stones at buses")
+        problem = submit(page, "Add entry")
+        assert not problem, problem
+        assert session.console_errors == [], session.console_errors
+
+    entry = DialInEntry.objects.get(account="Youths throwing stones at buses")
+    assert entry.ward_name == WARD, entry.ward_name
+    assert abs(entry.longitude - centre[0]) < 0.002 and abs(entry.latitude - centre[1]) < 0.002

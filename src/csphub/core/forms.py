@@ -284,3 +284,25 @@ class DrawAreaWidget(forms.Textarea):
     @property
     def media(self) -> forms.Media:
         return forms.Media(js=["csphub-draw-area.js"])
+
+
+class PickPointWidget(forms.TextInput):
+    """The longitude box of a latitude/longitude pair, with the ward map below it to click the
+    place on (the same script as DrawAreaWidget, in point mode; without it the boxes are typed)."""
+
+    template_name = "govuk/pick_point.html"
+
+    def __init__(self, map_url: Any, latitude_id: str = "id_latitude", attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs={"inputmode": "decimal", **(attrs or {})})
+        self.map_url = map_url  # a lazy reverse(): core knows no app's URLs
+        self.latitude_id = latitude_id
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["widget"]["map_url"] = str(self.map_url)
+        context["widget"]["latitude_id"] = self.latitude_id
+        return context
+
+    @property
+    def media(self) -> forms.Media:
+        return forms.Media(js=["csphub-draw-area.js"])

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from csphub.accounts.models import Agency
 from csphub.casework.models import CaseType
-from csphub.core.forms import DateInput, DateTimeInput, DrawAreaWidget, GovukForm
+from csphub.core.forms import DateInput, DateTimeInput, DrawAreaWidget, GovukForm, PickPointWidget
 from csphub.panels.models import PanelReferral
 from django import forms
 
@@ -29,7 +29,7 @@ class QuickEntryForm(GovukForm):
     latitude = forms.FloatField(required=False, min_value=49, max_value=61, label="Latitude",
                                 widget=forms.TextInput(attrs={"inputmode": "decimal"}))
     longitude = forms.FloatField(required=False, min_value=-8.7, max_value=2, label="Longitude",
-                                 widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+                                 widget=PickPointWidget(reverse_lazy("dialin-area-map")))
     ward = forms.CharField(required=False, max_length=100, label="Ward (if known)",
                            help_text="Found from the map point when the ward boundaries are loaded, else from the "
                            "postcode when the postcode directory is loaded")

@@ -6,6 +6,9 @@
  * arrow keys and Enter) into the corners of a polygon, written into the textarea as a GeoJSON
  * Polygon in longitude/latitude with a closed ring. No framework, no inline script, no eval:
  * the site's Content-Security-Policy allows only static scripts from the site itself.
+ *
+ * Point mode (data-draw-mode="point", csphub.core.forms.PickPointWidget): one click chooses one
+ * place, written into the latitude box (data-latitude-for) and the longitude box (data-draw-for).
  */
 (function () {
   'use strict';
@@ -69,14 +72,23 @@
     return '';
   }
 
+  /* The place already in a latitude/longitude pair, as a list of one [lon, lat], else []. */
+  function pointFrom(latitude, longitude) {
+    var lat = parseFloat(latitude.value);
+    var lon = parseFloat(longitude.value);
+    return isNaN(lat) || isNaN(lon) ? [] : [[lon, lat]];
+  }
+
   function setUp(box, svg) {
     var field = document.getElementById(box.getAttribute('data-draw-for'));
+    var single = box.getAttribute('data-draw-mode') === 'point';
+    var latitude = single ? document.getElementById(box.getAttribute('data-latitude-for')) : null;
     var holder = box.querySelector('.csphub-draw-area__map');
     var summary = box.querySelector('[data-draw-summary]');
     var projection = projectionOf(svg);
     var width = parseFloat(svg.getAttribute('data-width'));
     var height = parseFloat(svg.getAttribute('data-height'));
-    var points = pointsFrom(field.value);
+    var points = single ? pointFrom(latitude, field) : pointsFrom(field.value);
     var cross = [width / 2, height / 2];
 
     var layer = element('g', { id: holder.id + '-drawing' });
@@ -91,6 +103,13 @@
     holder.appendChild(svg);
 
     function describe() {
+      if (single) {
+        if (!points.length) { return 'No place chosen on the map.'; }
+        var at = projection.toSvg(points[0][0], points[0][1]);
+        var inWard = wardAt(svg, at[0], at[1]);
+        return 'Place chosen: longitude ' + points[0][0].toFixed(5) + ', latitude ' + points[0][1].toFixed(5) +
+          (inWard ? ' (' + inWard + ')' : '') + '.';
+      }
       if (!points.length) { return 'No points drawn yet.'; }
       var listed = points.map(function (pt, n) {
         var xy = projection.toSvg(pt[0], pt[1]);
@@ -113,7 +132,10 @@
     }
 
     function write() {
-      if (points.length >= 3) {
+      if (single) {
+        latitude.value = points.length ? points[0][1].toFixed(DECIMALS) : '';
+        field.value = points.length ? points[0][0].toFixed(DECIMALS) : '';
+      } else if (points.length >= 3) {
         var ring = points.concat([points[0]]);
         field.value = JSON.stringify({ type: 'Polygon', coordinates: [ring] });
       } else {
@@ -124,6 +146,7 @@
 
     function add(x, y) {
       var lonlat = projection.toLonLat(x, y);
+      if (single) { points = []; }
       points.push([round(lonlat[0]), round(lonlat[1])]);
       write();
     }
@@ -154,18 +177,23 @@
     });
     holder.addEventListener('focus', function () { marker.setAttribute('visibility', 'visible'); });
     holder.addEventListener('blur', function () { marker.setAttribute('visibility', 'hidden'); });
-    box.querySelector('[data-draw-action=undo]').addEventListener('click', function () {
-      points.pop();
-      write();
-    });
+    var undo = box.querySelector('[data-draw-action=undo]');
+    if (undo) {
+      undo.addEventListener('click', function () {
+        points.pop();
+        write();
+      });
+    }
     box.querySelector('[data-draw-action=clear]').addEventListener('click', function () {
       points = [];
       write();
     });
-    field.addEventListener('change', function () { // pasted by hand: show it when it is a polygon
-      points = pointsFrom(field.value);
+    function typed() { // typed or pasted by hand: show it when it is a place or a polygon
+      points = single ? pointFrom(latitude, field) : pointsFrom(field.value);
       draw();
-    });
+    }
+    field.addEventListener('change', typed);
+    if (latitude) { latitude.addEventListener('change', typed); }
     draw();
     box.hidden = false;
   }
