@@ -455,6 +455,13 @@ API_ROUTES: dict[str, tuple[Exercise, ...]] = {
     "PATCH /api/v1/cases/{case_id}/incidents/{incident_id}": (Exercise(
         "record_correct", params={"case_id": "case", "incident_id": "incident"},
         body=lambda w: {"description": "Loud music until 4am", "reason": "Time"}, refused="incident", ok=200),),
+    # A risk assessment by its id: read and corrected by the officers and supervisors on its case.
+    "GET /api/v1/risk-assessments/{assessment_id}": (Exercise(
+        "record_correct", params={"assessment_id": "risk"}, reads=(Read("risk_assessment", "risk"),),
+        refused="risk_assessment"),),
+    "PATCH /api/v1/risk-assessments/{assessment_id}": (Exercise(
+        "record_correct", params={"assessment_id": "risk"}, refused="risk_assessment", ok=200,
+        body=lambda w: {"answers": {"fear": True}, "reason": "Fear confirmed on the second visit"}),),
     "GET /api/v1/case-reviews/": (Exercise("casework_role", shown=(
         Shown("case_review", "case_review", "case_review", api_ids),)),),
     "GET /api/v1/case-reviews/{application_id}": (Exercise(
