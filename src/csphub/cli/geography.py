@@ -70,7 +70,11 @@ def geography_place_locations(dry_run: bool) -> None:
     from csphub.django_setup import setup_django
 
     setup_django(migrate=True)
-    from csphub.casework.geography import open_place_lookup, place_saved_locations, require_directory
+    from csphub.casework.geography import (
+        open_place_lookup,
+        place_saved_locations,
+        require_directory,
+    )
     from csphub.dialin.services import place_saved_entries
 
     with open_place_lookup() as lookup:

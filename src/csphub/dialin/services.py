@@ -43,9 +43,6 @@ from csphub.panels import services as panels
 from csphub.panels.models import Panel
 
 from . import rules
-if TYPE_CHECKING:
-    from csphub.casework.geography import PlaceLookup, PlacingReport
-
 from .models import (
     Decision,
     DialInEntry,
@@ -55,6 +52,9 @@ from .models import (
     EntryType,
     Urgency,
 )
+
+if TYPE_CHECKING:
+    from csphub.casework.geography import PlaceLookup, PlacingReport
 
 NEARBY_METRES = 50  # two points this close are the same place (police.uk snaps to map points)
 
