@@ -535,6 +535,43 @@ def correct_incident(request: HttpRequest, response: HttpResponse, case_id: Id, 
     return _correction_out(result)
 
 
+class NoteCorrection(Schema):
+    text: text(20000)  # type: ignore[valid-type]
+    reason: Reason
+
+
+class VisitCorrection(Schema):
+    visited_on: Day | None = None
+    findings: text(20000) | None = None  # type: ignore[valid-type]
+    reason: Reason
+
+
+@cases.patch("/{case_id}/notes/{note_id}", response={200: CorrectionOut, **ERRORS},
+             summary="Correct a note, saying why (an empty note is refused); with If-Match, refused (409) if "
+                     "changed since")
+def correct_note(request: HttpRequest, response: HttpResponse, case_id: Id, note_id: Id,
+                 payload: NoteCorrection) -> Any:
+    from .corrections import correct_record
+
+    result = correct_record(request.auth, "note", note_id, _changes(payload), reason=payload.reason,
+                            expected_version=if_match(request), case_id=case_id, channel=API)
+    etag(response, result.record.version)
+    return _correction_out(result)
+
+
+@cases.patch("/{case_id}/visits/{visit_id}", response={200: CorrectionOut, **ERRORS},
+             summary="Correct a monitoring visit, saying why (not in the future); with If-Match, refused (409) if "
+                     "changed since")
+def correct_visit(request: HttpRequest, response: HttpResponse, case_id: Id, visit_id: Id,
+                  payload: VisitCorrection) -> Any:
+    from .corrections import correct_record
+
+    result = correct_record(request.auth, "visit", visit_id, _changes(payload), reason=payload.reason,
+                            expected_version=if_match(request), case_id=case_id, channel=API)
+    etag(response, result.record.version)
+    return _correction_out(result)
+
+
 # ---- Notes, visits, risk assessments, breaches and outcomes on a case ------------------------
 
 class NoteIn(Schema):
