@@ -455,6 +455,19 @@ API_ROUTES: dict[str, tuple[Exercise, ...]] = {
     "PATCH /api/v1/cases/{case_id}/incidents/{incident_id}": (Exercise(
         "record_correct", params={"case_id": "case", "incident_id": "incident"},
         body=lambda w: {"description": "Loud music until 4am", "reason": "Time"}, refused="incident", ok=200),),
+    "PATCH /api/v1/cases/{case_id}/notes/{note_id}": (Exercise(
+        "record_correct", params={"case_id": "case", "note_id": "note"},
+        body=lambda w: {"text": "Spoke to the victim by phone", "reason": "It was by phone"}, refused="note", ok=200),),
+    "PATCH /api/v1/cases/{case_id}/visits/{visit_id}": (Exercise(
+        "record_correct", params={"case_id": "case", "visit_id": "visit"},
+        body=lambda w: {"findings": "Quiet all night", "reason": "Fuller findings"}, refused="visit", ok=200),),
+    # A risk assessment by its id: read and corrected by the officers and supervisors on its case.
+    "GET /api/v1/risk-assessments/{assessment_id}": (Exercise(
+        "record_correct", params={"assessment_id": "risk"}, reads=(Read("risk_assessment", "risk"),),
+        refused="risk_assessment"),),
+    "PATCH /api/v1/risk-assessments/{assessment_id}": (Exercise(
+        "record_correct", params={"assessment_id": "risk"}, refused="risk_assessment", ok=200,
+        body=lambda w: {"answers": {"fear": True}, "reason": "Fear confirmed on the second visit"}),),
     "GET /api/v1/case-reviews/": (Exercise("casework_role", shown=(
         Shown("case_review", "case_review", "case_review", api_ids),)),),
     "GET /api/v1/case-reviews/{application_id}": (Exercise(

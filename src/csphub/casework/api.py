@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from django.http import FileResponse, HttpRequest, HttpResponse
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
+from pydantic import StrictBool
 
 from csphub.access import policy
 from csphub.core.api import (
@@ -21,6 +22,7 @@ from csphub.core.api import (
     ListParams,
     Moment,
     Page,
+    Reason,
     accepts_multipart,
     etag,
     if_match,
@@ -464,7 +466,7 @@ def get_person(request: HttpRequest, response: HttpResponse, person_id: Id) -> A
     return person_out(request.auth, person)
 
 
-__all__ = ["cases", "people", "referrals", "tasks"]
+__all__ = ["cases", "people", "referrals", "risk_assessments", "tasks"]
 
 
 # ---- Corrections (issue 12, item 1) -----------------------------------------------------------
@@ -485,7 +487,7 @@ class PersonCorrection(Schema):
     address: text(300) | None = None  # type: ignore[valid-type]
     postcode: text(10) | None = None  # type: ignore[valid-type]
     consent_to_share: ConsentToShare | None = None
-    reason: text(100) = Field(description="Why the record is corrected: kept in its history")  # type: ignore[valid-type]
+    reason: Reason
 
 
 class IncidentCorrection(Schema):
@@ -493,7 +495,7 @@ class IncidentCorrection(Schema):
     description: text(5000) | None = None  # type: ignore[valid-type]
     reported_on: Day | None = None
     is_hate: bool | None = None
-    reason: text(100) = Field(description="Why the record is corrected: kept in its history")  # type: ignore[valid-type]
+    reason: Reason
 
 
 def _correction_out(result: Any) -> dict[str, Any]:
@@ -528,6 +530,43 @@ def correct_incident(request: HttpRequest, response: HttpResponse, case_id: Id, 
     from .corrections import correct_record
 
     result = correct_record(request.auth, "incident", incident_id, _changes(payload), reason=payload.reason,
+                            expected_version=if_match(request), case_id=case_id, channel=API)
+    etag(response, result.record.version)
+    return _correction_out(result)
+
+
+class NoteCorrection(Schema):
+    text: text(20000)  # type: ignore[valid-type]
+    reason: Reason
+
+
+class VisitCorrection(Schema):
+    visited_on: Day | None = None
+    findings: text(20000) | None = None  # type: ignore[valid-type]
+    reason: Reason
+
+
+@cases.patch("/{case_id}/notes/{note_id}", response={200: CorrectionOut, **ERRORS},
+             summary="Correct a note, saying why (an empty note is refused); with If-Match, refused (409) if "
+                     "changed since")
+def correct_note(request: HttpRequest, response: HttpResponse, case_id: Id, note_id: Id,
+                 payload: NoteCorrection) -> Any:
+    from .corrections import correct_record
+
+    result = correct_record(request.auth, "note", note_id, _changes(payload), reason=payload.reason,
+                            expected_version=if_match(request), case_id=case_id, channel=API)
+    etag(response, result.record.version)
+    return _correction_out(result)
+
+
+@cases.patch("/{case_id}/visits/{visit_id}", response={200: CorrectionOut, **ERRORS},
+             summary="Correct a monitoring visit, saying why (not in the future); with If-Match, refused (409) if "
+                     "changed since")
+def correct_visit(request: HttpRequest, response: HttpResponse, case_id: Id, visit_id: Id,
+                  payload: VisitCorrection) -> Any:
+    from .corrections import correct_record
+
+    result = correct_record(request.auth, "visit", visit_id, _changes(payload), reason=payload.reason,
                             expected_version=if_match(request), case_id=case_id, channel=API)
     etag(response, result.record.version)
     return _correction_out(result)
@@ -603,6 +642,7 @@ class RiskIn(Schema):
 
 class RiskOut(Schema):
     id: int
+    version: int = Field(description="Send it back as If-Match on PATCH: a stale change is refused (409)")
     person_id: int
     score: int
     level: str
@@ -612,7 +652,7 @@ class RiskOut(Schema):
 
 
 def risk_out(r: Any) -> dict[str, Any]:
-    return {"id": r.pk, "person_id": r.person_id, "score": r.score, "level": r.level, "answers": r.answers or {},
+    return {"id": r.pk, "version": r.version, "person_id": r.person_id, "score": r.score, "level": r.level, "answers": r.answers or {},
             "unanswered": r.unanswered_count, "created_on": r.created_on}
 
 
@@ -629,6 +669,45 @@ def create_risk_assessment(request: HttpRequest, case_id: Id, payload: RiskIn) -
     case = services.case_for_change(request.auth, case_id, channel=API)
     assessment = services.assess_risk_answers(request.auth, case, payload.person_id, payload.answers, channel=API)
     return Status(201, risk_out(assessment))
+
+
+risk_assessments = Router(tags=["risk assessments"])
+
+
+class RiskCorrection(Schema):
+    answers: dict[str, StrictBool | None] = Field(description="question key -> true (yes), false (no) or null (not "
+                                                              "answered); a question not sent keeps its answer")
+    reason: Reason
+
+
+class RiskCorrectionOut(RiskOut):
+    changed: list[str] = Field(description="The fields the correction changed (empty: nothing was different)")
+    effects: list[str] = Field(description="What the re-scoring now says (e.g. a Vulnerability Panel task created)")
+
+
+@risk_assessments.get("/{assessment_id}", response={200: RiskOut, **ERRORS},
+                      summary="A victim risk assessment (officers and supervisors on the case); its ETag is its "
+                              "version")
+def get_risk_assessment(request: HttpRequest, response: HttpResponse, assessment_id: Id) -> Any:
+    from .corrections import risk_assessment
+
+    assessment = risk_assessment(request.auth, assessment_id, channel=API)
+    etag(response, assessment.version)
+    return risk_out(assessment)
+
+
+@risk_assessments.patch("/{assessment_id}", response={200: RiskCorrectionOut, **ERRORS},
+                        summary="Correct a risk assessment's answers, saying why: re-scored as on the page (a move "
+                                "to high creates the Vulnerability Panel task); with If-Match, refused (409) if "
+                                "changed since")
+def correct_risk_assessment(request: HttpRequest, response: HttpResponse, assessment_id: Id,
+                            payload: RiskCorrection) -> Any:
+    from .corrections import correct_risk_answers
+
+    result = correct_risk_answers(request.auth, assessment_id, payload.answers, reason=payload.reason,
+                                  expected_version=if_match(request), channel=API)
+    etag(response, result.record.version)
+    return {**risk_out(result.record), "changed": result.changed, "effects": result.effects}
 
 
 class BreachIn(Schema):

@@ -488,3 +488,28 @@ def correct_record(user: Any, kind: str, record_id: object, changes: Mapping[str
     """Read the record through access (on case ``case_id`` when given) and correct it (the API's way in)."""
     target = load(user, kind, record_id, case=case_id, channel=channel, purpose=f"correct {kind}")  # type: ignore[arg-type]
     return correct(user, kind, target, changes, reason=reason, expected_version=expected_version, channel=channel)
+
+
+def risk_assessment(user: Any, assessment_id: object, *, channel: str = Channel.WEB) -> RiskAssessment:
+    """One victim risk assessment, read through access (audited) by those who may correct it:
+    the officers and supervisors working its case (NotFoundError, audited, otherwise)."""
+    found: RiskAssessment = load(user, "risk_assessment", assessment_id, channel=channel,
+                                 purpose="risk assessment")
+    return found
+
+
+def correct_risk_answers(user: Any, assessment_id: object, answers: Mapping[str, bool | None], *, reason: str,
+                         expected_version: int | None = None, channel: str = Channel.WEB) -> Correction:
+    """Correct some answers of a risk assessment (the API's PATCH): each question sent takes its
+    new answer (True yes, False no, None "not answered"); a question not sent keeps its answer.
+    The whole set is then corrected as the page corrects it (``correct``): re-scored, a move to
+    high alerts the supervisors and creates the panel task, a stale version is refused.
+
+    Examples:
+        >>> correct_risk_answers(officer, 7, {"fear": None}, reason="Not asked after all")  # doctest: +SKIP
+    """
+    risk_answers(answers)  # an unknown question or answer is refused by name before anything is read
+    target = load(user, "risk_assessment", assessment_id, channel=channel, purpose="correct risk_assessment")
+    merged = {**risk_answers(target.answers or {}), **answers}
+    return correct(user, "risk_assessment", target, {"answers": merged}, reason=reason,
+                   expected_version=expected_version, channel=channel)

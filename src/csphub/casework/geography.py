@@ -4,6 +4,8 @@ directory (when loaded)."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +24,97 @@ from csphub.settings import load_settings
 log = logging.getLogger(__name__)
 
 
+class PlaceLookup:
+    """The warehouse opened once, read only, to place any number of addresses: the loaded
+    postcode directory and boundaries (``open_place_lookup``). Saving one location opens one;
+    ``csphub geography place-locations`` opens one for the whole run.
+
+    ``status`` is "" when the directory can be read, else what every postcode looked up gets:
+    PostcodeStatus.NO_DIRECTORY or UNAVAILABLE (a busy or older warehouse)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection | None, status: str) -> None:
+        self.con, self.status = con, status
+
+    def postcode(self, postcode: str) -> tuple[str, PostcodePlace | None]:
+        """(a PostcodeStatus, the postcode's place or None): "found" with the place, "not_found"
+        (flag it, guess nothing), "no_directory" or "unavailable" with None."""
+        from .models import PostcodeStatus
+
+        if self.status or self.con is None:
+            return self.status or PostcodeStatus.NO_DIRECTORY, None
+        try:
+            found = lookup_postcode(self.con, postcode)
+        except duckdb.Error as e:  # a busy or older warehouse must not stop casework
+            log.warning("postcode lookup failed for a location: %s", e)
+            return PostcodeStatus.UNAVAILABLE, None
+        return (PostcodeStatus.FOUND, found) if found else (PostcodeStatus.NOT_FOUND, None)
+
+    def ward(self, latitude: float | None, longitude: float | None) -> tuple[str, str]:
+        """(ward code, ward name) of the loaded boundaries containing the point, or ("", "")."""
+        if latitude is None or longitude is None or self.con is None:
+            return "", ""
+        try:
+            found = ward_for_point(self.con, longitude, latitude)
+        except duckdb.Error as e:  # a busy or older warehouse must not stop casework
+            log.warning("ward lookup failed for %s,%s: %s", latitude, longitude, e)
+            return "", ""
+        return found or ("", "")
+
+
+@contextmanager
+def open_place_lookup() -> Iterator[PlaceLookup]:
+    """Open the warehouse once for placing addresses; a missing or unreadable warehouse is not
+    an error (its status says so, and addresses are saved without a ward).
+
+    Examples:
+        >>> with open_place_lookup() as lookup:  # doctest: +SKIP
+        ...     lookup.postcode("ME7 1AA")[0]
+        'found'
+    """
+    from .models import PostcodeStatus
+
+    path = load_settings().warehouse_path
+    if not path.exists():
+        yield PlaceLookup(None, PostcodeStatus.NO_DIRECTORY)
+        return
+    with ExitStack() as stack:
+        con: duckdb.DuckDBPyConnection | None
+        try:
+            con = stack.enter_context(open_warehouse(path, read_only=True))
+            status = "" if has_directory(con) else PostcodeStatus.NO_DIRECTORY
+        except duckdb.Error as e:  # a busy or older warehouse must not stop casework
+            log.warning("the warehouse could not be read to place an address: %s", e)
+            con, status = None, PostcodeStatus.UNAVAILABLE
+        yield PlaceLookup(con, status)
+
+
+@dataclass(frozen=True)
+class Placing:
+    """Where an address is, by its postcode and map point (``place``)."""
+
+    postcode_status: str
+    found: PostcodePlace | None
+    ward_code: str
+    ward_name: str
+
+
+def place(postcode: str, latitude: float | None, longitude: float | None, lookup: PlaceLookup) -> Placing:
+    """The one placing rule casework locations and Daily Dial In entries share, with an open
+    lookup: a map point decides the ward (the boundaries are finer than a postcode's centre);
+    without one, the directory's ward for the postcode. The postcode still gives its status and
+    place; a postcode the directory lacks is flagged and nothing is guessed."""
+    from .models import PostcodeStatus
+
+    status, found = lookup.postcode(postcode) if postcode else (PostcodeStatus.NOT_GIVEN, None)
+    if latitude is not None and longitude is not None:
+        ward_code, ward_name = lookup.ward(latitude, longitude)
+    elif found is not None:
+        ward_code, ward_name = found.ward_code, found.ward_name
+    else:
+        ward_code, ward_name = "", ""
+    return Placing(status, found, ward_code, ward_name)
+
+
 def ward_for(latitude: float | None, longitude: float | None) -> tuple[str, str]:
     """(ward code, ward name) containing the point, or ("", "") if unknown.
 
@@ -29,77 +122,57 @@ def ward_for(latitude: float | None, longitude: float | None) -> tuple[str, str]
     and the page says so; the ward is then filled when boundaries are loaded."""
     if latitude is None or longitude is None:
         return "", ""
-    path = load_settings().warehouse_path
-    if not path.exists():
-        return "", ""
-    try:
-        with open_warehouse(path, read_only=True) as con:
-            found = ward_for_point(con, longitude, latitude)
-    except duckdb.Error as e:  # a busy or older warehouse must not stop casework
-        log.warning("ward lookup failed for %s,%s: %s", latitude, longitude, e)
-        return "", ""
-    return found or ("", "")
+    with open_place_lookup() as lookup:
+        return lookup.ward(latitude, longitude)
 
 
 def place_by_postcode(location: Any) -> None:
-    """Fill a location's LSOA, ward and postcode centre from the loaded postcode directory.
+    """Fill a location's LSOA, ward and postcode centre from the loaded postcode directory
+    (opening the warehouse for this one location; ``place_location`` with an open lookup)."""
+    with open_place_lookup() as lookup:
+        place_location(location, lookup)
+
+
+def place_location(location: Any, lookup: PlaceLookup) -> None:
+    """Fill a location's LSOA, ward and postcode centre from an open lookup (``place``).
 
     The postcode is normalised (upper case, one space). Typed coordinates keep deciding the
-    ward (the boundaries are finer than a postcode's centre); the postcode still gives the LSOA
-    and its status. A postcode the directory lacks is flagged, and nothing is guessed: the
-    LSOA and postcode centre are cleared, and without coordinates so is the ward."""
-    from .models import PostcodeStatus
-
+    ward; the postcode still gives the LSOA and its status. A postcode the directory lacks is
+    flagged, and nothing is guessed: the LSOA and postcode centre are cleared, and without
+    coordinates so is the ward."""
     given = location.postcode.strip()
     location.postcode = normalise_postcode(given) or given.upper()
-    status, found = postcode_place(location.postcode) if given else (PostcodeStatus.NOT_GIVEN, None)
-    location.postcode_status = status
+    placing = place(location.postcode if given else "", location.latitude, location.longitude, lookup)
+    found = placing.found
+    location.postcode_status = placing.postcode_status
     location.lsoa11_code = found.lsoa11_code if found else ""
     location.lsoa21_code = found.lsoa21_code if found else ""
     location.postcode_latitude = found.latitude if found else None
     location.postcode_longitude = found.longitude if found else None
-    if location.latitude is not None and location.longitude is not None:
-        location.ward_code, location.ward_name = ward_for(location.latitude, location.longitude)
-    elif found is not None:
-        location.ward_code, location.ward_name = found.ward_code, found.ward_name
-    else:
-        location.ward_code, location.ward_name = "", ""
+    location.ward_code, location.ward_name = placing.ward_code, placing.ward_name
 
 
 def postcode_place(postcode: str) -> tuple[str, PostcodePlace | None]:
-    """(a PostcodeStatus, the postcode's place in the loaded directory or None).
-
-    The one lookup casework locations and Daily Dial In entries share: "found" with the place,
-    "not_found" (flag it, guess nothing), "no_directory" or "unavailable" (a busy or older
-    warehouse) with None."""
-    from .models import PostcodeStatus
-
-    path = load_settings().warehouse_path
-    if not path.exists():
-        return PostcodeStatus.NO_DIRECTORY, None
-    try:
-        with open_warehouse(path, read_only=True) as con:
-            if not has_directory(con):
-                return PostcodeStatus.NO_DIRECTORY, None
-            found = lookup_postcode(con, postcode)
-    except duckdb.Error as e:  # a busy or older warehouse must not stop casework
-        log.warning("postcode lookup failed for a location: %s", e)
-        return PostcodeStatus.UNAVAILABLE, None
-    return (PostcodeStatus.FOUND, found) if found else (PostcodeStatus.NOT_FOUND, None)
+    """(a PostcodeStatus, the postcode's place in the loaded directory or None), opening the
+    warehouse for this one postcode (``PlaceLookup.postcode`` with an open lookup)."""
+    with open_place_lookup() as lookup:
+        return lookup.postcode(postcode)
 
 
 @dataclass(frozen=True)
 class PlacingReport:
-    """What ``place_saved_locations`` did (or would do, on a dry run)."""
+    """What ``place_saved_locations`` (or another domain's ``place_saved`` run, e.g. Daily Dial
+    In entries) did, or would do on a dry run."""
 
     placed: int
     still_unknown: int
     already_placed: int
     dry_run: bool = False
+    what: str = "location(s)"
 
     def __str__(self) -> str:
         verb = "would be placed" if self.dry_run else "placed"
-        return (f"{self.placed} location(s) {verb} from the postcode directory, {self.still_unknown} still "
+        return (f"{self.placed} {self.what} {verb} from the postcode directory, {self.still_unknown} still "
                 f"unknown (postcode not in the directory), {self.already_placed} already placed.")
 
 
@@ -108,51 +181,83 @@ PLACING_FIELDS = ("postcode", "postcode_status", "lsoa11_code", "lsoa21_code", "
                   "postcode_latitude", "postcode_longitude")
 #: The reason on the history row of a location placed after it was saved.
 PLACED_REASON = "Placed from the postcode directory loaded after the location was saved"
+NO_DIRECTORY_TO_PLACE = "no postcode directory can be read: run `csphub geography load-postcodes FILE` first"
 
 
-def place_saved_locations(*, dry_run: bool = False) -> PlacingReport:
-    """Place the locations saved with a postcode before the directory was loaded (or while it
-    could not be read, or whose postcode it lacked then), with ``place_by_postcode``, as saving a
-    location does. Each location placed gets a history row (the reason ``PLACED_REASON``) and an
-    audit entry (ids only); a postcode still missing is flagged ``not_found``, never guessed. A
-    second run places nothing. NotFoundError when no postcode directory is loaded.
+def require_directory(lookup: PlaceLookup) -> None:
+    """NotFoundError unless the lookup's postcode directory can be read."""
+    from csphub.errors import NotFoundError
 
-    Examples:
-        >>> print(place_saved_locations(dry_run=True))  # doctest: +SKIP
-        12 location(s) would be placed from the postcode directory, 1 still unknown ...
-    """
+    if lookup.status:
+        raise NotFoundError(NO_DIRECTORY_TO_PLACE)
+
+
+@contextmanager
+def lookup_or_open(lookup: PlaceLookup | None) -> Iterator[PlaceLookup]:
+    """The lookup given (already open for a whole run), else one opened for this block."""
+    if lookup is not None:
+        yield lookup
+        return
+    with open_place_lookup() as opened:
+        yield opened
+
+
+def place_saved(unplaced: Any, already: int, placer: Any, fields: tuple[str, ...], lookup: PlaceLookup, *,
+                reason: str, audit_type: str, what: str, dry_run: bool = False) -> PlacingReport:
+    """Place each record of ``unplaced`` (a queryset) with ``placer(record, lookup)``, the same
+    function saving the record uses, with one open lookup for them all. A record whose
+    ``fields`` change is saved with a history row (``reason``, by no user) and an audit entry
+    (``audit_type``, its id, channel cli); one with nothing new is counted, not saved, so a
+    second run places nothing. ``already`` records were placed before the run."""
     from django.db import transaction
 
     from csphub.audit.services import Action, Channel, record
-    from csphub.errors import NotFoundError
 
-    from .models import Location, PostcodeStatus
+    from .models import PostcodeStatus
 
-    # An empty postcode finds nothing, so it only asks whether a directory can be read.
-    if postcode_place("")[0] in (PostcodeStatus.NO_DIRECTORY, PostcodeStatus.UNAVAILABLE):
-        raise NotFoundError("no postcode directory can be read: run `csphub geography load-postcodes FILE` first")
-    with_postcode = Location.objects.filter(archived_on__isnull=True).exclude(postcode="")
-    unplaced = with_postcode.exclude(postcode_status=PostcodeStatus.FOUND) | with_postcode.filter(
-        lsoa11_code="", lsoa21_code="", ward_code="")
-    already = with_postcode.count() - unplaced.count()
+    require_directory(lookup)
     placed = unknown = 0
     with transaction.atomic():
-        for location in unplaced.order_by("pk").select_for_update():
-            before = [getattr(location, name) for name in PLACING_FIELDS]
-            place_by_postcode(location)
-            found = location.postcode_status == PostcodeStatus.FOUND
-            if [getattr(location, name) for name in PLACING_FIELDS] == before:
-                # Nothing new: a postcode still missing, or one the directory holds without an LSOA.
+        for target in unplaced.order_by("pk").select_for_update():
+            before = [getattr(target, name) for name in fields]
+            placer(target, lookup)
+            found = target.postcode_status == PostcodeStatus.FOUND
+            if [getattr(target, name) for name in fields] == before:
+                # Nothing new: a postcode still missing, or one the directory holds without a place.
                 unknown, already = (unknown + 1, already) if not found else (unknown, already + 1)
                 continue
             placed, unknown = (placed + 1, unknown) if found else (placed, unknown + 1)
             if dry_run:
                 continue
-            location._change_reason = PLACED_REASON
-            location.save_by(None)
-            record(None, Action.CHANGED, "location", location.pk, channel=Channel.CLI,
-                   summary=f"placed by postcode: {location.postcode_status or 'not given'}")
-    return PlacingReport(placed, unknown, already, dry_run)
+            target._change_reason = reason
+            target.save_by(None)
+            record(None, Action.CHANGED, audit_type, target.pk, channel=Channel.CLI,
+                   summary=f"placed by postcode: {target.postcode_status or 'not given'}")
+    return PlacingReport(placed, unknown, already, dry_run, what)
+
+
+def place_saved_locations(*, dry_run: bool = False, lookup: PlaceLookup | None = None) -> PlacingReport:
+    """Place the locations saved with a postcode before the directory was loaded (or while it
+    could not be read, or whose postcode it lacked then), with ``place_location``, as saving a
+    location does, through one open ``lookup`` (opened here when not given). Each location placed
+    gets a history row (the reason ``PLACED_REASON``) and an audit entry (ids only); a postcode
+    still missing is flagged ``not_found``, never guessed. A second run places nothing.
+    NotFoundError when no postcode directory is loaded.
+
+    Examples:
+        >>> print(place_saved_locations(dry_run=True))  # doctest: +SKIP
+        12 location(s) would be placed from the postcode directory, 1 still unknown ...
+    """
+    from .models import Location, PostcodeStatus
+
+    with lookup_or_open(lookup) as opened:
+        require_directory(opened)
+        with_postcode = Location.objects.filter(archived_on__isnull=True).exclude(postcode="")
+        unplaced = with_postcode.exclude(postcode_status=PostcodeStatus.FOUND) | with_postcode.filter(
+            lsoa11_code="", lsoa21_code="", ward_code="")
+        already = with_postcode.count() - unplaced.count()
+        return place_saved(unplaced, already, place_location, PLACING_FIELDS, opened, reason=PLACED_REASON,
+                           audit_type="location", what="location(s)", dry_run=dry_run)
 
 
 NO_BOUNDARIES = "No map: boundaries not loaded for this place."

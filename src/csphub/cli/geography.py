@@ -54,22 +54,33 @@ def geography_load_postcodes(file: Path) -> None:
 @geography.command("place-locations")
 @click.option("--dry-run", is_flag=True, help="Say what would be placed, change nothing.")
 def geography_place_locations(dry_run: bool) -> None:
-    """Place casework locations saved with a postcode before the postcode directory was loaded.
+    """Place casework locations and Daily Dial In entries saved with a postcode before the postcode directory was loaded.
 
     Each location with a postcode but no LSOA or ward, or flagged as not in the directory, is
     looked up again in the loaded directory, as saving a location does: it gets its LSOA, ward
-    and the postcode's centre (for its map). A postcode still missing stays flagged, never
-    guessed. Each location placed gets a history row and an audit entry; running it again
-    places nothing new. Prints the counts placed, still unknown and already placed.
+    and the postcode's centre (for its map). So is each Daily Dial In entry with a postcode, no
+    map point and not found in the directory: it gets its ward and the postcode's centre, as
+    logging an entry does. A postcode still missing stays flagged, never guessed. Each record
+    placed gets a history row and an audit entry; running it again places nothing new. The
+    warehouse is opened once for the whole run. Prints the counts placed, still unknown and
+    already placed: locations on the first line, Daily Dial In entries on the second.
 
     Example: csphub geography load-postcodes ONSPD_FEB_2025_UK.csv && csphub geography place-locations
     """
     from csphub.django_setup import setup_django
 
     setup_django(migrate=True)
-    from csphub.casework.geography import place_saved_locations
+    from csphub.casework.geography import (
+        open_place_lookup,
+        place_saved_locations,
+        require_directory,
+    )
+    from csphub.dialin.services import place_saved_entries
 
-    click.echo(str(place_saved_locations(dry_run=dry_run)))
+    with open_place_lookup() as lookup:
+        require_directory(lookup)
+        click.echo(str(place_saved_locations(dry_run=dry_run, lookup=lookup)))
+        click.echo(str(place_saved_entries(dry_run=dry_run, lookup=lookup)))
 
 
 @click.group()

@@ -30,6 +30,18 @@ def text(max_length: int) -> Any:
     return Annotated[str, Field(max_length=max_length), AfterValidator(_no_nul)]
 
 
+def _reason_given(value: str) -> str:
+    if not value.strip():
+        raise ValueError("say why the record is corrected (it is kept in its history)")
+    return value.strip()
+
+
+#: Why a record is corrected (kept on its history row, at most 100 characters): a blank one is
+#: refused on the body's own field, ``reason``.
+Reason = Annotated[str, Field(max_length=100, description="Why the record is corrected: kept in its history"),
+                   AfterValidator(_no_nul), AfterValidator(_reason_given)]
+
+
 EARLIEST, LATEST = date(1900, 1, 1), date(2100, 12, 31)
 DATE_RANGE = f"{EARLIEST} to {LATEST}"
 

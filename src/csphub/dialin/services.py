@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -52,6 +52,9 @@ from .models import (
     EntryType,
     Urgency,
 )
+
+if TYPE_CHECKING:
+    from csphub.casework.geography import PlaceLookup, PlacingReport
 
 NEARBY_METRES = 50  # two points this close are the same place (police.uk snaps to map points)
 
@@ -96,22 +99,62 @@ class NamedPerson:
 
 
 def _place(row: rules.EntryRow, typed_ward: str) -> dict[str, Any]:
-    """The fields placing an entry, as a casework location is placed (casework.geography): the
-    map point's ward by the loaded boundaries; without a point, the ward and the postcode's
-    centre from the loaded postcode directory. A postcode the directory lacks is flagged
-    (postcode_status "not_found") and gives nothing; a ward typed by hand is kept when neither
-    gives a ward's name."""
-    from csphub.casework.geography import postcode_place, ward_for
+    """The fields placing a new entry (``place_entry``), opening the warehouse for this one."""
+    from csphub.casework.geography import open_place_lookup
 
-    postcode = rules.normalise_postcode(row.postcode)
-    status, found = postcode_place(postcode) if postcode else (PostcodeStatus.NOT_GIVEN, None)
-    ward_code, ward_name = ward_for(row.latitude, row.longitude)
-    if (row.latitude is None or row.longitude is None) and found is not None:
-        ward_code, ward_name = found.ward_code, found.ward_name
-    return {"postcode": postcode, "postcode_status": status, "ward_code": ward_code,
-            "ward_name": ward_name or typed_ward.strip(),
-            "postcode_latitude": found.latitude if found else None,
-            "postcode_longitude": found.longitude if found else None}
+    entry = DialInEntry(postcode=row.postcode, latitude=row.latitude, longitude=row.longitude, ward_name=typed_ward)
+    with open_place_lookup() as lookup:
+        place_entry(entry, lookup)
+    return {name: getattr(entry, name) for name in ENTRY_PLACING_FIELDS}
+
+
+#: What placing by postcode sets on an entry.
+ENTRY_PLACING_FIELDS = ("postcode", "postcode_status", "ward_code", "ward_name", "postcode_latitude",
+                        "postcode_longitude")
+#: The reason on the history row of an entry placed after it was saved.
+ENTRY_PLACED_REASON = "Placed from the postcode directory loaded after the entry was saved"
+
+
+def place_entry(entry: DialInEntry, lookup: PlaceLookup) -> None:
+    """Place an entry as a casework location is placed (casework.geography.place), with an open
+    lookup: the map point's ward by the loaded boundaries; without a point, the ward and the
+    postcode's centre from the loaded postcode directory. A postcode the directory lacks is
+    flagged (postcode_status "not_found") and gives nothing; the ward name already on the entry
+    (typed by hand) is kept when neither gives a ward's name."""
+    from csphub.casework.geography import place
+
+    entry.postcode = rules.normalise_postcode(entry.postcode)
+    placing = place(entry.postcode, entry.latitude, entry.longitude, lookup)
+    found = placing.found
+    entry.postcode_status = placing.postcode_status
+    entry.ward_code, entry.ward_name = placing.ward_code, placing.ward_name or entry.ward_name.strip()
+    entry.postcode_latitude = found.latitude if found else None
+    entry.postcode_longitude = found.longitude if found else None
+
+
+def place_saved_entries(*, dry_run: bool = False, lookup: PlaceLookup | None = None) -> PlacingReport:
+    """Place the entries saved with a postcode and no map point before the postcode directory
+    was loaded (or while it could not be read, or whose postcode it lacked then), with
+    ``place_entry`` as logging one does, through one open lookup (opened here when not given).
+    Each entry placed gets a history row (``ENTRY_PLACED_REASON``) and an audit entry
+    (``dialin_entry``, its id); a postcode still missing stays flagged, never guessed; a second
+    run places nothing. NotFoundError when no postcode directory is loaded.
+
+    Examples:
+        >>> print(place_saved_entries(dry_run=True))  # doctest: +SKIP
+        4 Daily Dial In entry(ies) would be placed from the postcode directory, 0 still unknown ...
+    """
+    from csphub.casework.geography import lookup_or_open, place_saved, require_directory
+
+    with lookup_or_open(lookup) as opened:
+        require_directory(opened)
+        candidates = DialInEntry.objects.filter(archived_on__isnull=True).exclude(postcode="").filter(
+            Q(latitude__isnull=True) | Q(longitude__isnull=True))
+        unplaced = candidates.exclude(postcode_status=PostcodeStatus.FOUND) | candidates.filter(ward_code="")
+        already = candidates.count() - unplaced.count()
+        return place_saved(unplaced, already, place_entry, ENTRY_PLACING_FIELDS, opened,
+                           reason=ENTRY_PLACED_REASON, audit_type="dialin_entry",
+                           what="Daily Dial In entry(ies)", dry_run=dry_run)
 
 
 def log_entry(user: Any, row: rules.EntryRow, *, people: Sequence[NamedPerson] = (), dial_in_on: date | None = None,
