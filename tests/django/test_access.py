@@ -377,3 +377,41 @@ def test_a_locked_database_answers_503_with_retry_after_not_500(client, world, m
     client.raise_request_exception = False
     page = client.get("/")
     assert page.status_code == 503 and "try again" in page.content.decode()
+
+
+def test_a_case_page_writes_all_its_read_entries_in_one_statement_in_the_order_read(client, world):
+    """A case page reads several kinds of record (the case, its parties, the person...): each kind
+    still gets its own entry, but all are written by one INSERT once the page has answered, with
+    the times they were read. A change in the same request (a note added) keeps the log's order:
+    the reads before it are written first."""
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(world["officer"])
+    case = world["case"]
+    before = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(f"/cases/{case.pk}/").status_code == 200
+    inserts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('INSERT INTO "audit_auditentry"')]
+    written = list(AuditEntry.objects.filter(pk__gt=before).order_by("pk"))
+    assert len(inserts) == 1 and len(written) >= 3, (len(inserts), [(e.action, e.object_type) for e in written])
+    assert {"case", "party"} <= {e.object_type for e in written}
+    assert [e.at for e in written] == sorted(e.at for e in written)
+
+    from csphub.audit.services import Action, reads_collected, record
+    with reads_collected():
+        record(world["officer"], Action.VIEWED, "case", case.pk, purpose="first")
+        record(world["officer"], Action.CHANGED, "case", case.pk, summary="then a change")
+        record(world["officer"], Action.VIEWED, "case", case.pk, purpose="then a read")
+        assert not AuditEntry.objects.filter(purpose="then a read").exists()  # still waiting
+    last = list(AuditEntry.objects.order_by("-pk")[:3])[::-1]
+    assert [(e.action, e.purpose or e.summary) for e in last] == [
+        ("viewed", "first"), ("changed", "then a change"), ("viewed", "then a read")]
+
+
+def test_reads_are_still_written_when_the_request_fails_after_them(world):
+    from csphub.audit.services import Action, reads_collected, record
+
+    with pytest.raises(RuntimeError), reads_collected():
+        record(world["officer"], Action.VIEWED, "case", world["case"].pk, purpose="read before the error")
+        raise RuntimeError("the page failed after reading")
+    assert AuditEntry.objects.filter(purpose="read before the error").count() == 1

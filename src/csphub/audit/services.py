@@ -6,7 +6,9 @@ by the domain services. Entries hold ids, the purpose and structural detail, nev
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import timedelta
 from typing import Any
 
@@ -35,6 +37,36 @@ def _who(user: Any) -> dict[str, Any]:
     }
 
 
+#: Read entries (viewed, listed) waiting to be written in one statement at the end of a web or
+#: API request (csphub.web.middleware.ReadAuditMiddleware); None outside a request, where each
+#: entry is written at once.
+_pending_reads: ContextVar[list[AuditEntry] | None] = ContextVar("csphub_pending_reads", default=None)
+_READS = frozenset({Action.VIEWED, Action.LISTED})
+
+
+def _flush_reads() -> None:
+    pending = _pending_reads.get()
+    if pending:
+        AuditEntry.objects.bulk_create(pending)
+        pending.clear()
+
+
+@contextmanager
+def reads_collected() -> Iterator[None]:
+    """Within it, read entries are kept and written together, in one INSERT, when it ends (also
+    when it ends with an error: a read is audited whether or not the answer got out). Any other
+    entry (a change, a refusal, an export) first writes the reads kept so far, so the log keeps
+    the order things happened in. Each entry keeps the time it was recorded."""
+    token = _pending_reads.set([])
+    try:
+        yield
+    finally:
+        try:
+            _flush_reads()
+        finally:
+            _pending_reads.reset(token)
+
+
 def record(
     user: Any,
     action: str,
@@ -49,8 +81,9 @@ def record(
     """Write one audit entry. ``user`` may be None for system jobs (retention, the CLI).
 
     ``summary`` is for structural detail only (``"status -> closed"``, a rule's name): never a
-    name, an address or text a user typed."""
-    return AuditEntry.objects.create(
+    name, an address or text a user typed. Inside :func:`reads_collected` a read (viewed,
+    listed) is kept to be written with the request's other reads."""
+    entry = AuditEntry(
         **_who(user),
         action=action,
         channel=channel,
@@ -60,6 +93,13 @@ def record(
         purpose=purpose[:100],
         summary=summary[:1000],
     )
+    pending = _pending_reads.get()
+    if pending is not None and action in _READS:
+        pending.append(entry)
+        return entry
+    _flush_reads()
+    entry.save()
+    return entry
 
 
 def record_list(user: Any, object_type: str, ids: Iterable[object], *, channel: str, purpose: str) -> AuditEntry:

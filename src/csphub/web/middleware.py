@@ -17,12 +17,14 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 from django.utils.cache import add_never_cache_headers
 
+from csphub.audit.services import reads_collected
+
 from .errors import error_body
 
 PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in (
-    "accelerometer", "camera", "geolocation", "gyroscope", "magnetometer", "microphone", "payment", "usb",
+    "accelerometer", "camera", "gyroscope", "magnetometer", "microphone", "payment", "usb",
     "interest-cohort", "browsing-topics",
-))
+)) + ", geolocation=(self)"  # the Daily Dial In's "Use my location" on a phone; this site only
 RETRY_AFTER_SECONDS = 2
 
 
@@ -40,6 +42,25 @@ def busy_response(request: HttpRequest) -> HttpResponse:
         response = HttpResponse(loader.get_template("errors/503.html").render({"title": "Busy"}), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
+
+
+class ReadAuditMiddleware:
+    """Every read a request audits (csphub.access.reads: one entry per kind of record shown) is
+    written in one INSERT when the view has answered (csphub.audit.services.reads_collected),
+    not one statement each: a case page reads a dozen kinds of record. If that write fails the
+    answer is not sent (a locked database answers 503, as a view's would)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            with reads_collected():
+                return self.get_response(request)
+        except OperationalError as error:
+            if is_busy(error):
+                return busy_response(request)
+            raise
 
 
 class SecurityHeadersMiddleware:

@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Permissions-Policy, no-store for signed-in and API answers, a locked database as 503.
     "csphub.web.middleware.SecurityHeadersMiddleware",
+    # The request's read audit entries written together once the view has answered.
+    "csphub.web.middleware.ReadAuditMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
