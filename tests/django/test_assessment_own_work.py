@@ -183,3 +183,44 @@ def test_panel_referrals_and_iom_harm_before_and_during(tmp_path):
     assert row["percent_change"] == -99.7
     # totals only: no person (no name, no list of members) leaves the database
     assert "Pat" not in json.dumps(harm) and not any(isinstance(v, list | dict) for v in row.values())
+
+
+@pytest.mark.django_db
+def test_asb_case_review_statistics_with_their_change():
+    """Case reviews by hand: 2022/23 one application (1 March 2022 is the first record, before
+    the year, so the years compare: received 1 June 2022, threshold met, review held). 2023/24
+    three: two met (one review with recommendations, one held without), one not met; so received
+    3 against 1 (up 200.0%), met 2 against 1, not met 1 against 0, reviews held 2 against 1,
+    with recommendations 1 against 0."""
+    from csphub.casereview import services as casereview
+    from csphub.casereview.services import ComplaintInput
+
+    officer = create_user("officer", create_agency("Council ASB Team"), "cr.officer")
+    police = create_agency("Police", "police")
+
+    def apply(received: date, complaints: int, review: str | None = None) -> None:
+        days = [date(received.year - (received.month <= m), (received.month - m - 1) % 12 + 1, 1)
+                for m in range(complaints)]  # one a month in the months before
+        app = casereview.receive_application(
+            officer, applicant=create_person(officer), behaviour="Noise", received_on=received,
+            complaints=[ComplaintInput(reported_on=d, behaviour_on=d, agency=police) for d in days])
+        if received > date(2022, 3, 1):
+            casereview.decide_threshold(officer, app, on=received)
+        if review is not None:
+            casereview.record_review(officer, app, held_on=date(received.year, received.month, 20),
+                                     recommendations=review)
+
+    apply(date(2022, 3, 1), 0)  # the first record, in neither year
+    apply(date(2022, 6, 1), 3, "")
+    apply(date(2023, 6, 1), 3, "Mediation")
+    apply(date(2023, 9, 1), 3, "")
+    apply(date(2023, 11, 1), 1)
+    section = own_work_section(read_own_work(*YEAR, *EARLIER, required=True), *YEAR, EARLIER[0])
+    reviews = section["groups"]["case_reviews"]
+    assert reviews["recorded"] is True and reviews["comparison"] is True
+    assert _rows(section, "case_reviews") == {
+        "applications_received": (3, 1, "up 200.0% (from 1 to 3)"),
+        "threshold_met": (2, 1, "up 100.0% (from 1 to 2)"),
+        "threshold_not_met": (1, 0, "up from none to 1 (no percentage)"),
+        "reviews_held": (2, 1, "up 100.0% (from 1 to 2)"),
+        "reviews_with_recommendations": (1, 0, "up from none to 1 (no percentage)")}

@@ -126,3 +126,21 @@ def test_crime_groups_from_police_uk_with_subgroups_and_change(figures):
     assert theft["subgroups"] == [{"subgroup": "Shoplifting", "count": 96,
                                    "share": round(96 / 1351, 4)}]
     assert "police.uk merges violence" in crime["by_group_note"]
+
+
+def test_each_change_is_tested_on_the_twelve_monthly_counts_and_the_report_states_the_method(figures):
+    from csphub.analytics.assessment.figures import CHANGE_TEST
+    from csphub.analytics.assessment.render import render_html
+    from csphub.analytics.assessment.stats import EXACT_TEST, QUASI_POISSON_TEST, compare_monthly
+    from csphub.analytics.assessment.tables import report_tables
+
+    for section in ("crime", "asb"):
+        change = figures[section]["change"]
+        months = figures[section]["by_month"]
+        # the same test as on the twelve pairs of monthly counts, with their dispersion
+        again = compare_monthly([m["count"] for m in months], [m["previous_year_count"] for m in months])
+        assert change["months_tested"] == 12 and change["test"].startswith((QUASI_POISSON_TEST, EXACT_TEST)), section
+        assert (change["test"], change["p_value"]) == (again.test, round(again.p_value, 4)), section
+        assert change["dispersion"] == round(again.dispersion, 3), section
+    assert "quasi-Poisson" in CHANGE_TEST and figures["data_notes"]["change_test"] == CHANGE_TEST
+    assert CHANGE_TEST.replace("'", "&#39;") in render_html(figures, report_tables(figures), [])
