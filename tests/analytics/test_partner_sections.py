@@ -280,3 +280,29 @@ def test_the_html_appendix_lists_each_partner_file_in_background_and_data_inform
     assert report.index("partner.files(f)", background) > background
     sections = env.get_template("partner_sections_all.html.j2").render(f=figures)
     assert "Partner data files" not in sections
+
+
+def test_the_survey_section_quotes_only_the_free_text_an_officer_marked_publishable(con, tmp_path):
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    from csphub.analytics.partner.survey import mark_publishable
+
+    ingest_survey(con, write_survey(tmp_path / "s.csv", RESPONDENTS_2024), parse_mapping(MAPPING, "m.toml"), "2024",
+                  authority=TESTFORD)
+    env = Environment(loader=PackageLoader("csphub.analytics.assessment", "templates"),
+                      autoescape=select_autoescape())
+
+    def rendered():
+        figures = {"area": {"name": "Testford"}, "year": YEAR.name,
+                   "partner": partner_sections(con, AREA, YEAR, "2023", 4000)}
+        return figures["partner"], env.from_string(
+            '{% import "partner_sections.html.j2" as partner %}{{ partner.survey(f) }}').render(f=figures)
+
+    section, html = rendered()
+    assert section["sections"]["survey"]["surveys"][0]["published_comments"] == []
+    assert "Elm Road" not in html and "More police" not in html and "What respondents said" not in html
+    mark_publishable(con, "community", "2024", 6, "comments", "A. Officer")  # line 6: "More police please"
+    section, html = rendered()
+    assert section["sections"]["survey"]["surveys"][0]["published_comments"] == [
+        {"question": "comments", "answer": "More police please"}]
+    assert "<li>More police please</li>" in html and "Elm Road" not in html
