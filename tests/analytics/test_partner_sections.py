@@ -306,3 +306,26 @@ def test_the_survey_section_quotes_only_the_free_text_an_officer_marked_publisha
     assert section["sections"]["survey"]["surveys"][0]["published_comments"] == [
         {"question": "comments", "answer": "More police please"}]
     assert "<li>More police please</li>" in html and "Elm Road" not in html
+
+
+def test_deliberate_fires_are_shown_by_primary_and_secondary_and_casualties_by_road_user(con, tmp_path):
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    load(con, write_csv_file(tmp_path / "fires.csv",
+                             ["Incident Date", "Property Category", "Fire Type", "Motive", "LSOA Code"], [
+        ["01/06/2023", "Dwelling", "Primary fire", "Deliberate", "E01000901"],
+        ["02/06/2023", "Refuse", "Secondary fire", "Deliberate", "E01000901"],
+        ["03/06/2023", "Grassland", "Secondary fire", "Deliberate", "E01000903"],
+        ["04/06/2023", "Dwelling", "Primary fire", "Accidental", "E01000903"]]), "fire")
+    north = point_in("E01000901")
+    load(con, write_csv_file(tmp_path / "stats19.csv", ["date", "casualty_severity", "mode", "lon", "lat", "area_name"], [
+        ["2023-06-01", "Slight", "Pedestrian", *north, "Testford"], ["2023-06-02", "Serious", "Car", *north, "Testford"],
+        ["2023-06-03", "Slight", "Pedestrian", *north, "Testford"]]), "stats19")
+    figures = {"area": {"name": "Testford"}, "year": YEAR.name, "partner": partner_sections(con, AREA, YEAR, "2023", 4000)}
+    fires = figures["partner"]["sections"]["deliberate_fires"]["datasets"][0]
+    assert [(r["fire_type"], r["count"]) for r in fires["by_fire_type"]] == [("Secondary fire", 2), ("Primary fire", 1)]
+    env = Environment(loader=PackageLoader("csphub.analytics.assessment", "templates"), autoescape=select_autoescape())
+    html = env.get_template("partner_sections_all.html.j2").render(f=figures)
+    assert "<caption>By fire type (primary and secondary)</caption>" in html
+    assert "<td>Secondary fire</td><td class=\"num\">2</td>" in html and "<td>Primary fire</td><td class=\"num\">1</td>" in html
+    assert "<caption>By road user</caption>" in html and "<td>Pedestrian</td><td class=\"num\">2</td>" in html
