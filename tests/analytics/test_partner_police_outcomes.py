@@ -107,3 +107,18 @@ def test_stop_and_search_without_boundaries_says_so(tmp_path):
         result = stop_search_section(con, AREA, YEAR, population=8000)
         assert not result["available"] and "load the area's LSOA boundaries" in result["note"]
         assert not stop_search_section(con, AREA, FinancialYear(2020), 8000)["available"]
+
+
+def test_stop_and_search_by_outcome_and_self_defined_ethnicity_where_the_officer_gave_none(con):
+    search(con, "E01000901", "Controlled drugs", "Arrest", "True", "White", "18-24")
+    search(con, "E01000901", "Controlled drugs", "A no further action disposal", "False", "", "18-24")
+    search(con, "E01000903", "Offensive weapons", "A no further action disposal", "False", "", "25-34")
+    con.execute("update stop_search set self_defined_ethnicity = 'Asian/Asian British - Indian' "
+                "where outcome = 'A no further action disposal' and object_of_search = 'Controlled drugs'")
+    result = stop_search_section(con, AREA, YEAR, population=3000)
+    assert result["rate_per_1000"] == 1.0 and result["no_further_action_share"] == round(2 / 3, 4)
+    assert [(r["group"], r["searches"], r["no_further_action_share"]) for r in result["by_outcome"]] == [
+        ("A no further action disposal", 2, 1.0), ("Arrest", 1, 0.0)]
+    # officer-defined first; the self-defined one where the officer recorded none; else "Not stated"
+    assert {r["group"]: r["searches"] for r in result["by_ethnicity"]} == {
+        "White": 1, "Asian/Asian British - Indian": 1, "Not stated": 1}

@@ -280,3 +280,52 @@ def test_the_html_appendix_lists_each_partner_file_in_background_and_data_inform
     assert report.index("partner.files(f)", background) > background
     sections = env.get_template("partner_sections_all.html.j2").render(f=figures)
     assert "Partner data files" not in sections
+
+
+def test_the_survey_section_quotes_only_the_free_text_an_officer_marked_publishable(con, tmp_path):
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    from csphub.analytics.partner.survey import mark_publishable
+
+    ingest_survey(con, write_survey(tmp_path / "s.csv", RESPONDENTS_2024), parse_mapping(MAPPING, "m.toml"), "2024",
+                  authority=TESTFORD)
+    env = Environment(loader=PackageLoader("csphub.analytics.assessment", "templates"),
+                      autoescape=select_autoescape())
+
+    def rendered():
+        figures = {"area": {"name": "Testford"}, "year": YEAR.name,
+                   "partner": partner_sections(con, AREA, YEAR, "2023", 4000)}
+        return figures["partner"], env.from_string(
+            '{% import "partner_sections.html.j2" as partner %}{{ partner.survey(f) }}').render(f=figures)
+
+    section, html = rendered()
+    assert section["sections"]["survey"]["surveys"][0]["published_comments"] == []
+    assert "Elm Road" not in html and "More police" not in html and "What respondents said" not in html
+    mark_publishable(con, "community", "2024", 6, "comments", "A. Officer")  # line 6: "More police please"
+    section, html = rendered()
+    assert section["sections"]["survey"]["surveys"][0]["published_comments"] == [
+        {"question": "comments", "answer": "More police please"}]
+    assert "<li>More police please</li>" in html and "Elm Road" not in html
+
+
+def test_deliberate_fires_are_shown_by_primary_and_secondary_and_casualties_by_road_user(con, tmp_path):
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    load(con, write_csv_file(tmp_path / "fires.csv",
+                             ["Incident Date", "Property Category", "Fire Type", "Motive", "LSOA Code"], [
+        ["01/06/2023", "Dwelling", "Primary fire", "Deliberate", "E01000901"],
+        ["02/06/2023", "Refuse", "Secondary fire", "Deliberate", "E01000901"],
+        ["03/06/2023", "Grassland", "Secondary fire", "Deliberate", "E01000903"],
+        ["04/06/2023", "Dwelling", "Primary fire", "Accidental", "E01000903"]]), "fire")
+    north = point_in("E01000901")
+    load(con, write_csv_file(tmp_path / "stats19.csv", ["date", "casualty_severity", "mode", "lon", "lat", "area_name"], [
+        ["2023-06-01", "Slight", "Pedestrian", *north, "Testford"], ["2023-06-02", "Serious", "Car", *north, "Testford"],
+        ["2023-06-03", "Slight", "Pedestrian", *north, "Testford"]]), "stats19")
+    figures = {"area": {"name": "Testford"}, "year": YEAR.name, "partner": partner_sections(con, AREA, YEAR, "2023", 4000)}
+    fires = figures["partner"]["sections"]["deliberate_fires"]["datasets"][0]
+    assert [(r["fire_type"], r["count"]) for r in fires["by_fire_type"]] == [("Secondary fire", 2), ("Primary fire", 1)]
+    env = Environment(loader=PackageLoader("csphub.analytics.assessment", "templates"), autoescape=select_autoescape())
+    html = env.get_template("partner_sections_all.html.j2").render(f=figures)
+    assert "<caption>By fire type (primary and secondary)</caption>" in html
+    assert "<td>Secondary fire</td><td class=\"num\">2</td>" in html and "<td>Primary fire</td><td class=\"num\">1</td>" in html
+    assert "<caption>By road user</caption>" in html and "<td>Pedestrian</td><td class=\"num\">2</td>" in html

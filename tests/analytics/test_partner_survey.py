@@ -154,6 +154,24 @@ def test_weighting_by_age_and_sex_against_a_hand_computation(con, tmp_path):
     assert (dark["lower"], dark["upper"]) == (round(lower * 100, 1), round(upper * 100, 1))
 
 
+def test_the_ons_detailed_mid_year_estimates_load_as_published_reading_the_years_column(con, tmp_path):
+    load(con, write_survey(tmp_path / "s.csv", RESPONDENTS_2024))
+    # MYEB1's layout: ladcode23, laname23, country, sex (1 male, 2 female), age, a column a year.
+    # The 2023 column has the same equal quarters as the hand computation above; 2022's do not.
+    header = ["ladcode23", "laname23", "country", "sex", "age", "population_2022", "population_2023"]
+    rows = [[TESTFORD, "Testford", "E", sex, age, "999", pop] for sex, age, pop in [
+        ("2", "20", "60"), ("2", "30", "40"), ("2", "40", "100"), ("1", "20", "100"), ("1", "90", "100"),
+        ("2", "5", "500")]] + [["E06000902", "Otherton", "E", "1", "20", "1", "7"]]
+    path = write_csv_file(tmp_path / "myeb1.csv", header, rows)
+    assert load_survey_population(con, path, 2023, parse_age_bands(["16-34", "35+"])) == 5  # 4 Testford + 1
+    assert con.execute("select sex, age_band, population from survey_population where area_code = ? "
+                       "order by 1, 2", [TESTFORD]).fetchall() == [
+        ("Female", "16-34", 100.0), ("Female", "35+", 100.0), ("Male", "16-34", 100.0), ("Male", "35+", 100.0)]
+    assert by_measure(survey_results(con, "community", weighted=True))["safe_dark"]["percent"] == 50.0
+    with pytest.raises(InputFileError, match="population_2021 in the ONS detailed estimates"):
+        load_survey_population(con, path, 2021, parse_age_bands(["16-34", "35+"]))
+
+
 def test_change_on_last_year_only_when_significant_and_groups_only_where_n_allows(con, tmp_path):
     earlier = [(w, a, s, d, "Fairly unsafe" if i else "Fairly safe", dr, p, "")
                for i, (w, a, s, d, _, dr, p, _) in enumerate(RESPONDENTS_2024)]

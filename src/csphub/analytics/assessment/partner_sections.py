@@ -383,8 +383,9 @@ def _sources(con: duckdb.DuckDBPyConnection, dataset: str) -> list[dict]:
 
 def _survey_section(con: duckdb.DuckDBPyConnection, year: FinancialYear) -> dict | None:
     """The latest wave of each survey loaded up to the year (a wave named 2024 or 2024/25 counts
-    for 2024/25): its measures with n, percentages, margins and significant changes."""
-    from csphub.analytics.partner.survey import has_survey_tables, survey_results, waves
+    for 2024/25): its measures with n, percentages, margins and significant changes, and the
+    free-text answers an officer marked publishable (no other free text)."""
+    from csphub.analytics.partner.survey import free_text, has_survey_tables, survey_results, waves
 
     if not has_survey_tables(con):
         return None
@@ -395,6 +396,9 @@ def _survey_section(con: duckdb.DuckDBPyConnection, year: FinancialYear) -> dict
         if not usable:
             continue
         result = survey_results(con, survey, usable[-1])
+        # only the answers an officer marked publishable (csphub survey publish), never the rest
+        result["published_comments"] = [{"question": c["question"], "answer": c["answer"]}
+                                        for c in free_text(con, survey, usable[-1])]
         out.append(result)
     return {"surveys": out} if out else None
 

@@ -344,7 +344,7 @@ def partner_tables(figures: dict) -> list[ReportTable]:
     search = figures.get("stop_search") or {}
     if search.get("available"):
         for key, title in (("by_object", "Object of search"), ("by_outcome", "Outcome"),
-                           ("by_ethnicity", "Ethnicity (officer-defined)"), ("by_age", "Age range")):
+                           ("by_ethnicity", "Ethnicity (officer-defined, else self-defined)"), ("by_age", "Age range")):
             if search.get(key):
                 tables.append(ReportTable(f"Stop and search {title.split()[0].lower()}", f"Stop and search: {title}",
                                           [title, "Searches", "Share", "No further action", "Find rate"],

@@ -540,7 +540,9 @@ def load_survey_population(con: duckdb.DuckDBPyConnection, path: Path, year: int
 
     Columns: an area code (``area_code``, ``lad_code``, ``code``...), ``sex``, ``age`` (single
     years, summed into ``age_bands`` such as {'16-24': (16, 24)}) or ``age_band``, and
-    ``population``. Rows that are not numbers go to quarantine; a year loaded again is replaced.
+    ``population``. The ONS detailed file (MYEB1: ``ladcode23``, ``sex`` 1/2, ``age`` 0 to 90,
+    ``population_2022``, ``population_2023``...) loads as it is, the column of ``year`` read.
+    Rows that are not numbers go to quarantine; a year loaded again is replaced.
     """
     raw = read_any(Path(path))
     names = [_key(h) for h in raw.header]
@@ -549,12 +551,16 @@ def load_survey_population(con: duckdb.DuckDBPyConnection, path: Path, year: int
         return next((names.index(o) for o in options if o in names), None)
 
     code = find("area code", "lad code", "lad23cd", "lad22cd", "ltla22cd", "code", "geography code", "ward code")
+    if code is None:  # the ONS detailed estimates (MYEB1): ladcode23, ladcode21 ...
+        code = next((i for i, n in enumerate(names) if re.fullmatch(r"(ladcode|lad|ltla)\d{2}(cd)?", n)), None)
     sex = find("sex", "gender")
     age = find("age band", "age group", "age")
-    pop = find("population", "count", "value", "persons")
+    # the ONS detailed estimates have a column a year (population_2022, population_2023 ...)
+    pop = find("population", "count", "value", "persons", f"population {year}")
     if code is None or sex is None or age is None or pop is None:
         raise InputFileError(InputProblem(raw.label, 1, "header", ",".join(raw.header),
-                                          "columns for the area code, sex, age (or age band) and population"))
+                                          "columns for the area code, sex, age (or age band) and population "
+                                          f"(population, or population_{year} in the ONS detailed estimates)"))
     rows: dict[tuple[str, str, str], float] = {}
     bad = []
     for row in raw.table.to_pylist():
