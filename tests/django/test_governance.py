@@ -231,7 +231,16 @@ def test_grant_returns_and_the_return_to_the_funder(tmp_path, council, police):
     assert [c.value for c in sheet[2]][:6] == ["Workstream", "Measure", "Unit", "Planned", "2024/25 Q1", "2024/25 Q2"]
     assert [c.value for c in sheet[3]][:6] + [sheet.cell(3, sheet.max_column).value] == [
         "Door staff training", "Outputs", "training courses", 6, 2, 2, 4]
-    assert returns.write_return_docx(grant, tmp_path / "r.docx").stat().st_size > 0
+    services.add_paper(officer, uploaded=SimpleUploadedFile("sheets.pdf", b"%PDF-1.4\n%%EOF\n"),
+                       title="Training attendance sheets", grant=grant)
+    word = Document(str(returns.write_return_docx(grant, tmp_path / "r.docx")))
+    [table] = word.tables
+    assert [c.text for c in table.rows[0].cells][:5] == ["Workstream", "Measure", "Planned", "2024/25 Q1", "2024/25 Q2"]
+    assert [c.text for c in table.rows[1].cells][:5] + [table.rows[1].cells[-1].text] == [
+        "Door staff training", "Outputs training courses", "6", "2", "2", "4"]
+    assert [c.text for c in table.rows[3].cells][:3] + [table.rows[3].cells[-1].text] == [
+        "Door staff training", "Spend (£)", "12,000", "7,500"]
+    assert "Training attendance sheets" in [p.text for p in word.paragraphs]  # the evidence attached
 
 
 # ---- The briefing note: its figures against a hand count -------------------------------------------
@@ -307,6 +316,27 @@ def test_a_briefing_note_counts_what_a_person_would(seeded, tmp_path):
     text = "\n".join(p.text for p in Document(str(docx)).paragraphs)
     assert "BRIEFING NOTE – No. 02/25" in text and "1.1. The Strategic Executive Group (SEG) has met on 2 occasions" in text
     assert papers.write_pdf(paper, tmp_path / "briefing.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_every_section_of_both_papers_says_what_it_was_built_from_in_word_and_pdf(seeded, tmp_path):
+    from csphub.casework.models import AsbCase
+
+    start, end = papers.period_of("2025-04", "2025-09")
+    grant = services.create_grant(None, fund="Safer Streets", round="5", amount=Decimal(190000),
+                                  starts_on=date(2025, 4, 1), ends_on=date(2026, 3, 31), led_by=Action.objects.first().led_by)
+    services.add_workstream(None, grant, title="Neighbourhood Watch", budget=Decimal(8000))
+    for paper in (papers.briefing(seeded, start, end, cases=AsbCase.objects.all()),
+                  papers.portfolio_report(start, end, cases=AsbCase.objects.all())):
+        titles = [s.title for s in paper.sections]
+        assert [s.title for s in paper.sections if not s.sources] == (["Background"] if paper.kind == "portfolio" else [])
+        assert "Funded projects" in titles and "Community engagement" in titles
+        text = [p.text for p in Document(str(papers.write_docx(paper, tmp_path / f"{paper.kind}.docx"))).paragraphs]
+        built = [t for t in text if t.startswith("Built from: ")]
+        assert len(built) >= len([s for s in paper.sections if s.sources])
+        assert f"Built from: grants {grant.pk}" in built
+        assert papers.to_html(paper).count("Built from: ") == sum(
+            1 for s in papers.flat(paper.sections) if s["section"].sources)  # the PDF is written from this HTML
+        assert papers.write_pdf(paper, tmp_path / f"{paper.kind}.pdf").read_bytes().startswith(b"%PDF")
 
 
 def test_other_apps_plug_sections_into_the_paper(seeded):
@@ -414,6 +444,12 @@ def test_plan_progress_feeds_the_strategic_assessment(tmp_path, seeded, plan):
     assert priority["priority"] == "Priority 1"
     assert priority["paragraphs"][0] == "3 actions: 1 green, 1 amber, 1 red, 0 without an update."
     assert priority["paragraphs"][1] == "Bikeability for year 6 (Council ASB Team, GREEN, 2025/26 Q2): 600 so far"
+    from csphub.analytics.assessment.narrative_file import commentary
+
+    progress = commentary(None, {}, activity(path))["sections"]["priorities"]
+    assert progress["title"] == "Progress on priorities" and progress["written"]
+    assert progress["priorities"][0]["name"] == "Priority 1"
+    assert progress["priorities"][0]["progress"][0]["text"] == "3 actions: 1 green, 1 amber, 1 red, 0 without an update."
 
 
 def test_actions_arising_are_marked_done_and_returns_sent(client, manager, council):

@@ -288,7 +288,7 @@ def grants_section(start: date, end: date) -> Section | None:
                      f"{len(figures)} workstreams; {_money(spend)} spent to date.", bullets],
             sources=[_ids("grant", [g]), _ids("workstream returns", [r for f in figures for r in f.by_quarter])]))
     return Section("Funded projects", [f"{len(grants)} funded projects were live in the period."],
-                   subsections=subsections)
+                   subsections=subsections, sources=[_ids("grants", grants)])
 
 
 def engagement_section(start: date, end: date) -> Section | None:
