@@ -72,6 +72,8 @@ class ToolsAndPowersConfig:
     closure_notice_max_hours: int = 48  # s77: 24 hours, extendable to 48
     closure_order_max_months: int = 3  # s80(5): up to 3 months (extendable to 6 in total)
     fixed_penalty_payment_days: int = 14  # ss52(2), 68(2): no proceedings within 14 days of the notice
+    # The lesser amount a notice may offer is payable this many days after it (the notice states it).
+    fixed_penalty_early_payment_days: int = penalties.EARLY_PAYMENT_DAYS
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, object]) -> ToolsAndPowersConfig:
@@ -88,6 +90,9 @@ class ToolsAndPowersConfig:
             raise ValueError(f"A fixed penalty gives at least {penalties.PAYMENT_DAYS_IN_LAW} days to pay "
                              f"(2014 Act ss52(2), 68(2)); fixed_penalty_payment_days is "
                              f"{config.fixed_penalty_payment_days}")
+        if not 1 <= config.fixed_penalty_early_payment_days <= config.fixed_penalty_payment_days:
+            raise ValueError(f"fixed_penalty_early_payment_days is {config.fixed_penalty_early_payment_days}; "
+                             f"expected 1 to fixed_penalty_payment_days ({config.fixed_penalty_payment_days})")
         # The cap is a dated table (csphub.core.penalties); the cap on the offence date is checked
         # again when a penalty is issued.
         if (config.cpn_fixed_penalty_amount > penalties.highest_cap(penalties.CPN)
