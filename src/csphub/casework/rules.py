@@ -118,6 +118,7 @@ class InterventionRequest:
     relies_on: int | None = None  # id of the earlier intervention this one follows
     comply_by: date | None = None  # a CPW: the last day of the time it gives to comply
     offence_on: date | None = None  # a fixed penalty: the day of the offence (default: issued_on)
+    early_payment_amount: int | None = None  # a fixed penalty: the lesser amount the notice offers
 
 
 @dataclass(frozen=True)
@@ -354,7 +355,22 @@ def check_intervention(
         refusals += _min_age(request, config.civil_injunction_min_age, "civil_injunction_min_age", "A civil injunction")
     elif kind == CBO:
         refusals += _min_age(request, config.cbo_min_age, "cbo_min_age", "A Criminal Behaviour Order")
-    return refusals
+    return refusals + _early_payment(request, config)
+
+
+def _early_payment(request: InterventionRequest, config: ToolsAndPowersConfig) -> list[Refusal]:
+    """A fixed penalty notice may offer a lesser amount if paid early; it is less than the full one."""
+    early = request.early_payment_amount
+    if early is None:
+        return []
+    if request.kind not in FIXED_PENALTIES:
+        return [Refusal("early_payment_amount", "Only a fixed penalty notice offers an early-payment amount.",
+                        "early_payment_amount")]
+    full = request.amount if request.amount is not None else default_amount(request.kind, config)
+    if full is None or not 0 < early < full:
+        return [Refusal("early_payment_amount", f"An early-payment amount is less than the full penalty "
+                        f"(GBP {full}); GBP {early} was entered.", "early_payment_amount")]
+    return []
 
 
 def default_expiry(kind: str, issued_on: date, config: ToolsAndPowersConfig | None = None) -> date | None:
