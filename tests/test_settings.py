@@ -38,6 +38,7 @@ BAD_VALUES = {
     "CSPHUB_PSPO_FIXED_PENALTY": "-5",
     "CSPHUB_PENALTY_CAPS": "pspo:2026-13-01:500",
     "CSPHUB_PENALTY_PAYMENT_DAYS": "13",
+    "CSPHUB_PENALTY_EARLY_PAYMENT_DAYS": "0",
     "CSPHUB_CASE_REVIEW_COMPLAINTS": "3.5",
     "CSPHUB_CASE_REVIEW_WINDOW_MONTHS": "half a year",
     "CSPHUB_CASE_REVIEW_HATE_COMPLAINTS": "0",
@@ -115,6 +116,15 @@ def test_the_case_review_settings_must_agree_with_each_other():
     with pytest.raises(ConfigurationError, match=r"^CSPHUB_CASE_REVIEW_REVIEW_DAYS='8': expected at least "
                                                  r"CSPHUB_CASE_REVIEW_DECIDE_DAYS \(10\)"):
         load_settings({"CSPHUB_CASE_REVIEW_REVIEW_DAYS": "8"})
+
+
+def test_the_early_payment_period_ends_by_the_day_the_penalty_is_due():
+    assert load_settings({"CSPHUB_PENALTY_EARLY_PAYMENT_DAYS": "14"}).penalty_early_payment_days == 14
+    with pytest.raises(ConfigurationError, match=r"^CSPHUB_PENALTY_EARLY_PAYMENT_DAYS='15': expected at most "
+                                                 r"CSPHUB_PENALTY_PAYMENT_DAYS \(14\)"):
+        load_settings({"CSPHUB_PENALTY_EARLY_PAYMENT_DAYS": "15"})
+    assert load_settings({"CSPHUB_PENALTY_EARLY_PAYMENT_DAYS": "28",
+                          "CSPHUB_PENALTY_PAYMENT_DAYS": "28"}).penalty_early_payment_days == 28
 
 
 def test_an_empty_environment_gives_the_laptop_defaults(tmp_path, monkeypatch):

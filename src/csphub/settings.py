@@ -50,6 +50,8 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "CSPHUB_PENALTY_CAPS": "new maximum fixed penalties once the law changes them: kind:YYYY-MM-DD:amount, "
                            "comma separated (e.g. pspo:2026-06-01:500,cpn:2026-06-01:500)",
     "CSPHUB_PENALTY_PAYMENT_DAYS": "days after issue a fixed penalty (CPN or PSPO) is due by (at least 14, the law's)",
+    "CSPHUB_PENALTY_EARLY_PAYMENT_DAYS": "days after issue within which a notice's lesser early-payment amount may "
+                                         "be paid (at most CSPHUB_PENALTY_PAYMENT_DAYS)",
     "CSPHUB_CASE_REVIEW_COMPLAINTS": "complaints that meet the ASB Case Review threshold",
     "CSPHUB_CASE_REVIEW_WINDOW_MONTHS": "months within which those complaints must fall",
     "CSPHUB_CASE_REVIEW_HATE_COMPLAINTS": "lower threshold for hate incidents (unset: none)",
@@ -118,6 +120,9 @@ class Settings:
     penalty_caps: tuple[tuple[str, date, int], ...] = ()
     #: Days after issue a fixed penalty is due by (2014 Act ss52(2), 68(2): no fewer than 14).
     penalty_payment_days: int = 14
+    #: Days after issue within which a notice's lesser early-payment amount may be paid (the
+    #: period the partnership's notices state; at most penalty_payment_days).
+    penalty_early_payment_days: int = 10
     case_review_complaints: int = 3
     case_review_window_months: int = 6
     #: None: the partnership has no lower threshold for hate incidents.
@@ -333,6 +338,7 @@ PARSERS: dict[str, tuple[str, Callable[[str], object]]] = {
     "CSPHUB_PSPO_FIXED_PENALTY": ("pspo_fixed_penalty", _whole_number(0, 10_000, "pounds")),
     "CSPHUB_PENALTY_CAPS": ("penalty_caps", _penalty_caps),
     "CSPHUB_PENALTY_PAYMENT_DAYS": ("penalty_payment_days", _whole_number(14, 90, "days")),
+    "CSPHUB_PENALTY_EARLY_PAYMENT_DAYS": ("penalty_early_payment_days", _whole_number(1, 90, "days")),
     "CSPHUB_CASE_REVIEW_COMPLAINTS": ("case_review_complaints", _whole_number(1, 100, "complaints")),
     "CSPHUB_CASE_REVIEW_WINDOW_MONTHS": ("case_review_window_months", _whole_number(1, 120, "months")),
     "CSPHUB_CASE_REVIEW_HATE_COMPLAINTS": ("case_review_hate_complaints",
@@ -371,6 +377,11 @@ def _check_penalties(settings: Settings) -> None:
             raise ConfigurationError(
                 f"{name}='{amount}': expected a whole number of pounds from 0 to {highest}, the highest cap "
                 "in law (CSPHUB_PENALTY_CAPS adds a new one once the law changes)")
+    if settings.penalty_early_payment_days > settings.penalty_payment_days:
+        raise ConfigurationError(
+            f"CSPHUB_PENALTY_EARLY_PAYMENT_DAYS='{settings.penalty_early_payment_days}': expected at most "
+            f"CSPHUB_PENALTY_PAYMENT_DAYS ({settings.penalty_payment_days}): the early-payment period ends "
+            "on or before the day the penalty is due")
 
 
 def _check_case_review(settings: Settings) -> None:

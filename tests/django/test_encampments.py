@@ -16,7 +16,7 @@ from csphub.casework import services as casework
 from csphub.dates import FinancialYear
 from csphub.encampments import services
 from csphub.encampments.models import Incursion
-from csphub.errors import NotFoundError, PermissionRefused, RuleRefused
+from csphub.errors import ConfigurationError, NotFoundError, PermissionRefused, RuleRefused
 
 from .factories import create_agency, create_case, create_person, create_user
 
@@ -69,6 +69,21 @@ def test_the_timetable_across_easter_and_what_is_overdue(partnership):
     assert (s77.status, s77.working_days_taken) == ("done late", 2)
     step = incursion.steps.get(step="s77")
     assert step.no_return_until == date(2026, 7, 7)  # 3 months less a day (s77(3))
+
+
+def test_a_council_that_chooses_a_slower_procedure_gets_its_own_deadlines(partnership, settings):
+    """CSPHUB_ENCAMPMENT_PROCEDURE (docs/encampments.md): s77 on day 2, court on day 4, cleared by
+    day 6, counted in working days from a Thursday before Easter 2026."""
+    officer = partnership["officer"]
+    incursion = create_incursion(officer, create_site(officer), at(date(2026, 4, 2), 18))
+    settings.CSPHUB_ENCAMPMENT_PROCEDURE = {"s77_direction_working_days": 2, "s78_complaint_working_days": 4,
+                                            "removal_working_days": 6}
+    due = {s.step: s.due_on for s in services.timetable_for(incursion, today=date(2026, 4, 8))}
+    assert due == {"welfare_check": date(2026, 4, 7), "s77": date(2026, 4, 8), "s78": date(2026, 4, 10),
+                   "left": date(2026, 4, 14)}
+    settings.CSPHUB_ENCAMPMENT_PROCEDURE = {"s77_direction_working_days": 3, "s78_complaint_working_days": 2}
+    with pytest.raises(ConfigurationError, match="out of order"):
+        services.timetable_for(incursion, today=date(2026, 4, 8))
 
 
 def test_s78_needs_a_s77_direction_on_an_earlier_day(partnership):

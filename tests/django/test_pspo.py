@@ -256,6 +256,28 @@ def test_payment_and_prosecution(partnership):
     assert fpn.is_paid and fpn.paid_amount == 75
 
 
+def test_the_early_payment_amount_is_accepted_only_up_to_the_day_the_notice_states(partnership, settings):
+    """Given 6 June 2025 with CSPHUB_PENALTY_EARLY_PAYMENT_DAYS at its default 10: GBP 75 settles
+    it up to 16 June, GBP 100 is due from 17 June; a partnership's 14 days moves the day."""
+    order, pc = make_order(partnership["officer"]), partnership["pc"]
+    on_the_day, day_after = (enforce(pc, order, "fpn", notice_number=f"K-E{n}", amount=100, early_payment_amount=75)
+                             for n in (1, 2))
+    assert on_the_day.early_payment_by == date(2025, 6, 16) and on_the_day.payment_due_on == date(2025, 6, 20)
+    services.record_payment(pc, on_the_day, paid_on=date(2025, 6, 16), paid_amount=75)
+    with pytest.raises(RuleRefused, match=r"GBP 75\) was payable up to 16 June 2025; paid on 17 June 2025, "
+                                          r"the full penalty \(GBP 100\) is due"):
+        services.record_payment(pc, day_after, paid_on=date(2025, 6, 17), paid_amount=75)
+    services.record_payment(pc, day_after, paid_on=date(2025, 6, 17), paid_amount=100)
+    assert Enforcement.objects.get(pk=day_after.pk).paid_amount == 100
+    no_offer = enforce(pc, order, "fpn", notice_number="K-E3", amount=100)
+    assert no_offer.early_payment_by is None
+    with pytest.raises(RuleRefused, match=r"full penalty \(GBP 100\); GBP 75 was entered"):
+        services.record_payment(pc, no_offer, paid_on=date(2025, 6, 7), paid_amount=75)
+    settings.CSPHUB_TOOLS_AND_POWERS = {**settings.CSPHUB_TOOLS_AND_POWERS, "fixed_penalty_early_payment_days": 14}
+    later = enforce(pc, order, "fpn", notice_number="K-E4", amount=100, early_payment_amount=50)
+    assert later.early_payment_by == later.payment_due_on == date(2025, 6, 20)
+
+
 def test_a_breach_by_a_person_in_casework_links_to_their_record(client: Client, partnership):
     officer, pc = partnership["officer"], partnership["pc"]
     drinker = create_person(officer, first_name="Lee", last_name="Street")

@@ -15,7 +15,9 @@ from django.test import Client
 from django.utils import timezone
 
 from csphub.casework import services as casework
+from csphub.casework.models import Intervention
 from csphub.casework.notices import post_overdue_penalties as post_case_penalties
+from csphub.errors import RuleRefused
 from csphub.inbox.models import InboxItem
 from csphub.pspo import services
 from csphub.pspo.models import Enforcement
@@ -151,6 +153,34 @@ def test_a_casework_cpn_fixed_penalty_unpaid_is_prompted_once_a_day():
     assert all("Brown" not in i.title and penalty.reference in i.title for i in items)
     casework.record_penalty_payment(officer, penalty, "paid", TODAY, expected_version=penalty.version)
     assert post_case_penalties(TODAY + timedelta(days=1)) == 0  # paid: no more prompts
+
+
+def test_casework_accepts_the_early_payment_amount_only_up_to_the_day_the_notice_states():
+    """The same rule as the PSPO register's: CSPHUB_PENALTY_EARLY_PAYMENT_DAYS (10) after issue."""
+    council = create_agency("Council ASB Team")
+    officer = create_user("officer", council, "asb.o")
+    case = create_case(officer, opened_on=TODAY - timedelta(days=90))
+    subject = create_person(officer, first_name="Alex", last_name="Brown", date_of_birth=date(1990, 1, 1))
+    casework.add_party(officer, case, subject, "subject")
+    casework.issue_intervention(officer, case, kind="cpw", person=subject, conduct="Loud music after 11pm",
+                                issued_on=TODAY - timedelta(days=60), comply_by=TODAY - timedelta(days=40))
+    casework.issue_intervention(officer, case, kind="cpn", person=subject, conduct="Loud music after 11pm",
+                                issued_on=TODAY - timedelta(days=30))
+    with pytest.raises(RuleRefused, match=r"early-payment amount is less than the full penalty \(GBP 100\)"):
+        casework.issue_intervention(officer, case, kind="cpn_fpn", person=subject, issued_on=TODAY - timedelta(days=11),
+                                    early_payment_amount=100)
+    on_time, late = (casework.issue_intervention(officer, case, kind="cpn_fpn", person=subject,
+                                                 issued_on=TODAY - timedelta(days=11), early_payment_amount=60)
+                     for _ in range(2))
+    assert on_time.early_payment_by == TODAY - timedelta(days=1) and on_time.payment_due_on == TODAY + timedelta(days=3)
+    with pytest.raises(RuleRefused, match="Give the amount paid"):
+        casework.record_penalty_payment(officer, on_time, "paid", TODAY - timedelta(days=1))
+    casework.record_penalty_payment(officer, on_time, "paid", TODAY - timedelta(days=1), paid_amount=60)
+    assert Intervention.objects.get(pk=on_time.pk).paid_amount == 60
+    with pytest.raises(RuleRefused, match=r"GBP 60\) was payable up to .*; paid on .*, the full penalty \(GBP 100\) is due"):
+        casework.record_penalty_payment(officer, late, "paid", TODAY, paid_amount=60)
+    casework.record_penalty_payment(officer, late, "paid", TODAY, paid_amount=100)
+    assert Intervention.objects.get(pk=late.pk).payment_status == "paid"
 
 
 def test_the_command_posts_both_apps_penalties(world):

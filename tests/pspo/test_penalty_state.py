@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from csphub.casework import rules as casework_rules
 from csphub.core import penalties
 from csphub.pspo import rules
@@ -64,3 +66,36 @@ def test_paid_not_pursued_and_summonsed_are_not_prompted():
     assert rules.next_step(summonsed, "summonsed") == "Prosecution under way."
     considered = state_on(date(2026, 2, 10), prosecution="considered")
     assert rules.needs_prompt(considered, "considered")
+
+
+# ---- Early payment: the lesser amount a notice offers, within the period it states -------------
+
+def test_the_early_payment_period_runs_from_the_notice_and_ends_by_the_due_date():
+    assert penalties.early_payment_by(OFFENCE) == date(2026, 1, 25)  # 10 days, as the due date counts
+    assert penalties.early_payment_by(OFFENCE, 14) == penalties.payment_due_on(OFFENCE) == date(2026, 1, 29)
+    assert penalties.early_payment_by(OFFENCE, 28, pay_within_days=28) == date(2026, 2, 12)
+    for days in (0, 15):
+        with pytest.raises(ValueError, match="1 to 14 days"):
+            penalties.early_payment_by(OFFENCE, days)
+
+
+def test_the_early_amount_settles_up_to_the_last_day_and_the_full_amount_on_any_day():
+    def refusal(paid: int | None, on: date, early: int | None = 75) -> str | None:
+        return penalties.paid_amount_refusal(paid_amount=paid, amount=100, early_amount=early, paid_on=on,
+                                             early_by=date(2026, 1, 25) if early else None)
+
+    assert refusal(75, date(2026, 1, 25)) is None
+    assert refusal(75, date(2026, 1, 26)) == ("The early-payment amount (GBP 75) was payable up to 25 January 2026; "
+                                              "paid on 26 January 2026, the full penalty (GBP 100) is due.")
+    assert refusal(100, date(2026, 1, 26)) is None and refusal(100, date(2026, 1, 16)) is None
+    assert refusal(50, date(2026, 1, 16)) == ("The amount paid is the full penalty (GBP 100) or the early-payment "
+                                              "amount (GBP 75); GBP 50 was entered.")
+    assert refusal(75, date(2026, 1, 16), early=None) == "The amount paid is the full penalty (GBP 100); GBP 75 was entered."
+
+
+def test_casework_refuses_an_early_payment_period_longer_than_the_time_to_pay():
+    config = casework_rules.ToolsAndPowersConfig.from_mapping({"fixed_penalty_early_payment_days": 14})
+    assert config.fixed_penalty_early_payment_days == 14
+    for bad in (15, 0):
+        with pytest.raises(ValueError, match=f"fixed_penalty_early_payment_days is {bad}; expected 1 to"):
+            casework_rules.ToolsAndPowersConfig.from_mapping({"fixed_penalty_early_payment_days": bad})

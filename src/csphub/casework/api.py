@@ -161,6 +161,10 @@ class InterventionOut(Schema):
     payment_due_on: date | None = Field(None, description="a fixed penalty: the last day to pay")
     payment_status: str | None = Field(None, description="a fixed penalty: unpaid, paid or withdrawn")
     payment_status_on: date | None = Field(None, description="a fixed penalty: when it was paid or withdrawn")
+    early_payment_amount: int | None = Field(None, description="a fixed penalty: the lesser amount if paid early")
+    early_payment_by: date | None = Field(None, description="a fixed penalty offering an early-payment amount: the "
+                                                            "last day it may be paid")
+    paid_amount: int | None = Field(None, description="a fixed penalty paid: the amount paid")
 
 
 KindChoice = Annotated[str, Field(json_schema_extra={"enum": list(rules.INTERVENTION_KINDS)})]
@@ -177,6 +181,7 @@ class InterventionIn(Schema):
     amount: Annotated[int, Field(ge=0, le=100_000)] | None = None
     comply_by: Day | None = None
     offence_on: Day | None = None
+    early_payment_amount: Annotated[int, Field(ge=1, le=100_000)] | None = None
 
 
 class ReferralOut(Schema):
@@ -268,7 +273,8 @@ def intervention_out(user: Any, i: Intervention) -> dict[str, Any]:
             "issuing_agency": i.issuing_agency.name, "outcome": _text(user, i.outcome),
             "relies_on_id": i.relies_on_id, "comply_by": i.comply_by, "offence_on": i.offence_on,
             "payment_due_on": i.payment_due_on, "payment_status": i.payment_status or None,
-            "payment_status_on": i.payment_status_on}
+            "payment_status_on": i.payment_status_on, "early_payment_amount": i.early_payment_amount,
+            "early_payment_by": i.early_payment_by, "paid_amount": i.paid_amount}
 
 
 def referral_out(user: Any, r: Referral) -> dict[str, Any]:
@@ -357,7 +363,8 @@ def create_intervention(request: HttpRequest, case_id: Id, payload: Intervention
         request.auth, case, kind=payload.kind, issued_on=payload.issued_on,
         person=_person_for(request.auth, payload.person_id), conduct=payload.conduct, written=payload.written,
         premises=payload.premises, expires_on=payload.expires_on, amount=payload.amount,
-        comply_by=payload.comply_by, offence_on=payload.offence_on, channel=API)
+        comply_by=payload.comply_by, offence_on=payload.offence_on,
+        early_payment_amount=payload.early_payment_amount, channel=API)
     return Status(201, intervention_out(request.auth, i))
 
 

@@ -84,6 +84,9 @@ class InterventionForm(GovukForm):
                                help_text="The last day the warning gives to stop the conduct; a notice may follow after it")
     offence_on = GovukDateField(required=False, label="Date of the offence (fixed penalties)",
                                 help_text="Leave blank if it was the day the penalty was issued")
+    early_payment_amount = forms.IntegerField(required=False, min_value=1, max_value=100_000,
+                                              label="Early-payment amount (fixed penalties, GBP)",
+                                              help_text="A lesser amount the notice offers if paid within its period")
 
     def __init__(self, *args: Any, people: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -102,6 +105,8 @@ class PenaltyPaymentForm(GovukForm):
     status = forms.ChoiceField(choices=list(penalties.PAYMENT_STATUSES.items()), widget=forms.RadioSelect,
                                label="Has the fixed penalty been paid?")
     on = GovukDateField(required=False, label="Date paid or withdrawn", help_text="Not needed for unpaid")
+    paid_amount = forms.IntegerField(required=False, min_value=1, max_value=100_000, label="Amount paid (GBP)",
+                                     help_text="Paid: the full penalty, or the early-payment amount within its period")
 
 
 class ReferralForm(GovukForm):

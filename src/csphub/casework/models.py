@@ -264,6 +264,10 @@ class Intervention(BaseRecord):
     payment_due_on = models.DateField(null=True, blank=True, help_text="A fixed penalty: the last day to pay")
     payment_status = models.CharField(max_length=10, blank=True, choices=list(penalties.PAYMENT_STATUSES.items()))
     payment_status_on = models.DateField(null=True, blank=True, help_text="When it was paid or withdrawn")
+    early_payment_amount = models.PositiveIntegerField(null=True, blank=True,
+                                                       help_text="A fixed penalty: the lesser amount if paid early, GBP")
+    early_payment_by = models.DateField(null=True, blank=True, help_text="A fixed penalty: the last day to pay early")
+    paid_amount = models.PositiveIntegerField(null=True, blank=True, help_text="A fixed penalty: the amount paid, GBP")
     issued_by = models.ForeignKey(User, null=True, on_delete=models.PROTECT, related_name="+")
     issuing_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     outcome = models.TextField(blank=True)

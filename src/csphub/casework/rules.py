@@ -72,6 +72,8 @@ class ToolsAndPowersConfig:
     closure_notice_max_hours: int = 48  # s77: 24 hours, extendable to 48
     closure_order_max_months: int = 3  # s80(5): up to 3 months (extendable to 6 in total)
     fixed_penalty_payment_days: int = 14  # ss52(2), 68(2): no proceedings within 14 days of the notice
+    # The lesser amount a notice may offer is payable this many days after it (the notice states it).
+    fixed_penalty_early_payment_days: int = penalties.EARLY_PAYMENT_DAYS
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, object]) -> ToolsAndPowersConfig:
@@ -88,6 +90,9 @@ class ToolsAndPowersConfig:
             raise ValueError(f"A fixed penalty gives at least {penalties.PAYMENT_DAYS_IN_LAW} days to pay "
                              f"(2014 Act ss52(2), 68(2)); fixed_penalty_payment_days is "
                              f"{config.fixed_penalty_payment_days}")
+        if not 1 <= config.fixed_penalty_early_payment_days <= config.fixed_penalty_payment_days:
+            raise ValueError(f"fixed_penalty_early_payment_days is {config.fixed_penalty_early_payment_days}; "
+                             f"expected 1 to fixed_penalty_payment_days ({config.fixed_penalty_payment_days})")
         # The cap is a dated table (csphub.core.penalties); the cap on the offence date is checked
         # again when a penalty is issued.
         if (config.cpn_fixed_penalty_amount > penalties.highest_cap(penalties.CPN)
@@ -113,6 +118,7 @@ class InterventionRequest:
     relies_on: int | None = None  # id of the earlier intervention this one follows
     comply_by: date | None = None  # a CPW: the last day of the time it gives to comply
     offence_on: date | None = None  # a fixed penalty: the day of the offence (default: issued_on)
+    early_payment_amount: int | None = None  # a fixed penalty: the lesser amount the notice offers
 
 
 @dataclass(frozen=True)
@@ -349,7 +355,22 @@ def check_intervention(
         refusals += _min_age(request, config.civil_injunction_min_age, "civil_injunction_min_age", "A civil injunction")
     elif kind == CBO:
         refusals += _min_age(request, config.cbo_min_age, "cbo_min_age", "A Criminal Behaviour Order")
-    return refusals
+    return refusals + _early_payment(request, config)
+
+
+def _early_payment(request: InterventionRequest, config: ToolsAndPowersConfig) -> list[Refusal]:
+    """A fixed penalty notice may offer a lesser amount if paid early; it is less than the full one."""
+    early = request.early_payment_amount
+    if early is None:
+        return []
+    if request.kind not in FIXED_PENALTIES:
+        return [Refusal("early_payment_amount", "Only a fixed penalty notice offers an early-payment amount.",
+                        "early_payment_amount")]
+    full = request.amount if request.amount is not None else default_amount(request.kind, config)
+    if full is None or not 0 < early < full:
+        return [Refusal("early_payment_amount", f"An early-payment amount is less than the full penalty "
+                        f"(GBP {full}); GBP {early} was entered.", "early_payment_amount")]
+    return []
 
 
 def default_expiry(kind: str, issued_on: date, config: ToolsAndPowersConfig | None = None) -> date | None:

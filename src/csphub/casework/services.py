@@ -356,12 +356,15 @@ def issue_intervention(user: Any, case: AsbCase, *, kind: str, issued_on: date,
                        person: Person | None = None, conduct: str = "", written: bool = True,
                        premises: str = "", expires_on: date | None = None, amount: int | None = None,
                        relies_on: Intervention | None = None, comply_by: date | None = None,
-                       offence_on: date | None = None, channel: str = Channel.WEB) -> Intervention:
+                       offence_on: date | None = None, early_payment_amount: int | None = None,
+                       channel: str = Channel.WEB) -> Intervention:
     """Issue a warning, notice, contract, order or penalty, if the rules allow it.
 
     A warning may give the time to comply (``comply_by``, its last day); a fixed penalty is due
     ``fixed_penalty_payment_days`` after issue (CSPHUB_PENALTY_PAYMENT_DAYS) and is for the
-    offence of ``offence_on`` (default: the day it is issued).
+    offence of ``offence_on`` (default: the day it is issued); it may offer a lesser
+    ``early_payment_amount``, payable up to ``fixed_penalty_early_payment_days`` after issue
+    (CSPHUB_PENALTY_EARLY_PAYMENT_DAYS; the day is kept on the notice).
 
     Refused with RuleRefused naming the first broken rule (and the others) and why. The
     refusal is audited outside any transaction of this function, so it is kept."""
@@ -376,6 +379,7 @@ def issue_intervention(user: Any, case: AsbCase, *, kind: str, issued_on: date,
         date_of_birth=person.date_of_birth if person else None, written=written,
         expires_on=expires_on, amount=amount, premises=premises,
         relies_on=relies_on.pk if relies_on else None, comply_by=comply_by, offence_on=offence_on,
+        early_payment_amount=early_payment_amount,
     )
     refusals = rules.check_intervention(request, [e.as_earlier() for e in earlier], config)
     if refusals:
@@ -398,6 +402,10 @@ def issue_intervention(user: Any, case: AsbCase, *, kind: str, issued_on: date,
         intervention.offence_on = offence_on or issued_on
         intervention.payment_due_on = rules.payment_due_on(kind, issued_on, config)
         intervention.payment_status = penalties.UNPAID
+        if early_payment_amount is not None:
+            intervention.early_payment_amount = early_payment_amount
+            intervention.early_payment_by = penalties.early_payment_by(
+                issued_on, config.fixed_penalty_early_payment_days, config.fixed_penalty_payment_days)
     with transaction.atomic():
         intervention.save_by(user)
         record(user, Action.CREATED, "intervention", intervention.pk, channel=channel,
@@ -673,10 +681,14 @@ def notice_from_warning(user: Any, warning_id: object, *, issued_on: date, expir
 
 @transaction.atomic
 def record_penalty_payment(user: Any, intervention: Intervention, status: str, on: date | None, *,
-                           expected_version: int | None = None, channel: str = Channel.WEB) -> Intervention:
+                           paid_amount: int | None = None, expected_version: int | None = None,
+                           channel: str = Channel.WEB) -> Intervention:
     """Mark a fixed penalty paid or withdrawn on a day (or back to unpaid, with no day).
 
-    The day may not be in the future nor before the penalty was issued."""
+    The day may not be in the future nor before the penalty was issued. Paid, ``paid_amount``
+    (default: the full amount) is the full amount, or the early-payment amount the notice offered
+    up to its ``early_payment_by`` (the same rule as the PSPO register's, csphub.core.penalties);
+    a notice offering one needs the amount said."""
     _lock(intervention)
     require_change(user, intervention.case)
     intervention.check_version(expected_version)
@@ -695,6 +707,18 @@ def record_penalty_payment(user: Any, intervention: Intervention, status: str, o
                                        "the day the penalty was issued", "on"))
         if refusals:
             raise RuleRefused(refusals[0].rule, refusals[0].message, refusals[0].field)
+    if status == penalties.PAID:
+        if paid_amount is None and intervention.early_payment_amount is not None:
+            raise RuleRefused("paid_amount", f"Give the amount paid: the full penalty (GBP {intervention.amount}) or "
+                              f"the early-payment amount (GBP {intervention.early_payment_amount}).", "paid_amount")
+        paid_amount = intervention.amount if paid_amount is None else paid_amount
+        assert on is not None  # a payment has its day (checked above)
+        wrong = penalties.paid_amount_refusal(paid_amount=paid_amount, amount=intervention.amount,
+                                              early_amount=intervention.early_payment_amount, paid_on=on,
+                                              early_by=intervention.early_payment_by)
+        if wrong:
+            raise RuleRefused("paid_amount", wrong, "paid_amount")
+    intervention.paid_amount = paid_amount if status == penalties.PAID else None
     intervention.payment_status, intervention.payment_status_on = status, on
     intervention.save_by(user)
     record(user, Action.CHANGED, "intervention", intervention.pk, channel=channel, summary=f"penalty {status}")

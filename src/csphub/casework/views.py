@@ -201,7 +201,7 @@ def _save_intervention(user: Any, case: Any, d: dict[str, Any], form: Any) -> st
     intervention = services.issue_intervention(
         user, case, kind=d["kind"], person=_person(user, d["person"]), conduct=d["conduct"], written=d["written"],
         premises=d["premises"], issued_on=d["issued_on"], expires_on=d["expires_on"], amount=d["amount"],
-        comply_by=d.get("comply_by"), offence_on=d.get("offence_on"))
+        comply_by=d.get("comply_by"), offence_on=d.get("offence_on"), early_payment_amount=d.get("early_payment_amount"))
     return f"{intervention.get_kind_display()} issued"
 
 
@@ -362,11 +362,13 @@ def intervention_payment(request: HttpRequest, pk: int) -> HttpResponse:
     """Record a fixed penalty paid, unpaid or withdrawn, with the day."""
     penalty = services.intervention_for_change(request.user, pk, purpose="penalty payment")
     form = forms.PenaltyPaymentForm(request.POST or None, initial={
-        "status": penalty.payment_status or "unpaid", "on": penalty.payment_status_on, "version": penalty.version})
+        "status": penalty.payment_status or "unpaid", "on": penalty.payment_status_on,
+        "paid_amount": penalty.paid_amount, "version": penalty.version})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            services.record_penalty_payment(request.user, penalty, d["status"], d["on"], expected_version=d["version"])
+            services.record_penalty_payment(request.user, penalty, d["status"], d["on"], paid_amount=d["paid_amount"],
+                                            expected_version=d["version"])
         except RuleRefused as e:
             show_refusal(form, e)
         else:

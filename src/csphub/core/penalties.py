@@ -181,6 +181,48 @@ def payment_due_on(issued_on: date, days: int = PAYMENT_DAYS_IN_LAW) -> date:
     return date.fromordinal(issued_on.toordinal() + days)
 
 
+#: Days after the notice within which the lesser amount a notice may offer is accepted (the
+#: partnership's notices state the period; CSPHUB_PENALTY_EARLY_PAYMENT_DAYS, at most the days to pay).
+EARLY_PAYMENT_DAYS = 10
+
+
+def early_payment_by(issued_on: date, days: int = EARLY_PAYMENT_DAYS, pay_within_days: int = PAYMENT_DAYS_IN_LAW) -> date:
+    """The last day on which the early-payment amount a notice offers may be paid: ``days`` after
+    the notice, counted as the due date is, and never after the due date.
+
+    Examples:
+        >>> early_payment_by(date(2026, 1, 1))
+        datetime.date(2026, 1, 11)
+    """
+    if not 1 <= days <= pay_within_days:
+        raise ValueError(f"The early-payment period is 1 to {pay_within_days} days (the days to pay); {days} was set")
+    return date.fromordinal(issued_on.toordinal() + days)
+
+
+def paid_amount_refusal(*, paid_amount: int | None, amount: int | None, early_amount: int | None,
+                        paid_on: date, early_by: date | None) -> str | None:
+    """Why ``paid_amount`` paid on ``paid_on`` does not settle the penalty, or None if it does: the
+    full amount settles it on any day; the early-payment amount only up to ``early_by``.
+
+    Examples:
+        >>> print(paid_amount_refusal(paid_amount=75, amount=100, early_amount=75, paid_on=date(2026, 1, 11),
+        ...                           early_by=date(2026, 1, 11)))
+        None
+        >>> print(paid_amount_refusal(paid_amount=75, amount=100, early_amount=75, paid_on=date(2026, 1, 12),
+        ...                           early_by=date(2026, 1, 11)))
+        The early-payment amount (GBP 75) was payable up to 11 January 2026; paid on 12 January 2026, the full penalty (GBP 100) is due.
+    """
+    if paid_amount is not None and paid_amount == amount:
+        return None
+    if early_amount is not None and paid_amount == early_amount:
+        if early_by is not None and paid_on > early_by:
+            return (f"The early-payment amount (GBP {early_amount}) was payable up to {early_by.day} "
+                    f"{early_by:%B %Y}; paid on {paid_on.day} {paid_on:%B %Y}, the full penalty (GBP {amount}) is due.")
+        return None
+    offered = f" or the early-payment amount (GBP {early_amount})" if early_amount is not None else ""
+    return f"The amount paid is the full penalty (GBP {amount}){offered}; GBP {paid_amount} was entered."
+
+
 def prosecution_by(offence_on: date, table: Sequence[ProsecutionTimeLimit] = PROSECUTION_TIME_LIMITS) -> date:
     """The last day to lay the information for the offence (six months to the day, MCA 1980 s127;
     the 31st of a month ends on the last day of a shorter month), by the limit in force on the

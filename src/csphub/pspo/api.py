@@ -101,6 +101,9 @@ class EnforcementOut(Schema):
     notice_number: str
     amount: int | None
     early_payment_amount: int | None
+    early_payment_by: date | None = Field(None, description="an FPN offering an early-payment amount: the last day "
+                                                            "it may be paid (CSPHUB_PENALTY_EARLY_PAYMENT_DAYS after "
+                                                            "the notice)")
     paid_on: date | None
     paid_amount: int | None
     prosecution: str
@@ -160,6 +163,7 @@ def enforcement_out(request: HttpRequest, e: Enforcement) -> dict[str, Any]:
     return {"id": e.pk, "order_id": e.order_id, "kind": e.kind, "occurred_at": e.occurred_at, "latitude": e.latitude,
             "longitude": e.longitude, "agency": e.agency.name, "person_id": person.pk if person else None,
             "notice_number": e.notice_number, "amount": e.amount, "early_payment_amount": e.early_payment_amount,
+            "early_payment_by": e.early_payment_by,
             "paid_on": e.paid_on, "paid_amount": e.paid_amount, "prosecution": e.prosecution, **penalty_out(e)}
 
 

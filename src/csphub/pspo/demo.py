@@ -125,7 +125,8 @@ def _enforce(order: Any, area: Any, start: date, today: date, council: Any, poli
         if kind == "fpn":
             if rng.random() < 0.65:
                 paid_on = min(found.occurred_on + timedelta(days=rng.randint(3, 20)), timezone.localdate())
-                services.record_payment(who, found, paid_on=paid_on, paid_amount=rng.choice([75, 100]))
+                early = found.early_payment_by is not None and paid_on <= found.early_payment_by
+                services.record_payment(who, found, paid_on=paid_on, paid_amount=rng.choice([75, 100]) if early else 100)
             elif found.occurred_on < today - timedelta(days=60):
                 services.record_payment(who, found, paid_on=None, paid_amount=None,
                                         prosecution=rng.choice(["summonsed", "convicted", "considered"]))

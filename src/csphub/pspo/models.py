@@ -187,6 +187,8 @@ class Enforcement(BaseRecord):
     # The last day to pay: the rule casework's penalties use (CSPHUB_PENALTY_PAYMENT_DAYS after
     # the notice), fixed when the notice is given, as the notice tells the person.
     payment_due_on = models.DateField(null=True, blank=True, help_text="A fixed penalty: the last day to pay")
+    early_payment_by = models.DateField(null=True, blank=True,
+                                        help_text="A fixed penalty offering an early-payment amount: the last day for it")
     paid_on = models.DateField(null=True, blank=True)
     paid_amount = models.PositiveIntegerField(null=True, blank=True)
     prosecution = models.CharField(max_length=20, choices=Prosecution.choices, blank=True)

@@ -23,7 +23,7 @@ from csphub.audit.services import Action, Channel, record
 from csphub.casework import rules as casework_rules
 from csphub.casework import services as casework_services
 from csphub.casework.models import Person
-from csphub.core import filetypes, uploads
+from csphub.core import filetypes, penalties, uploads
 from csphub.core.listing import Slice, Window, take
 from csphub.core.models import lock
 from csphub.dates import add_months
@@ -416,6 +416,15 @@ def fpn_due_on(issued_on: date) -> date:
     return due
 
 
+def fpn_early_payment_by(issued_on: date) -> date:
+    """The last day the early-payment amount of a PSPO fixed penalty given on ``issued_on`` may be
+    paid: casework's configured ``fixed_penalty_early_payment_days``
+    (CSPHUB_PENALTY_EARLY_PAYMENT_DAYS), the same rule as casework's penalties."""
+    config = casework_services.tools_and_powers_config()
+    return penalties.early_payment_by(issued_on, config.fixed_penalty_early_payment_days,
+                                      config.fixed_penalty_payment_days)
+
+
 def _check_penalty(data: EnforcementInput, day: date) -> None:
     """An FPN has a number and an amount within the cap on the offence date; nothing else has one."""
     if data.kind == Enforcement.Kind.FPN:
@@ -459,6 +468,8 @@ def record_enforcement(user: Any, order: Order, data: EnforcementInput, *, chann
     found = Enforcement(order=order, agency=m.agency, officer=user, **data.__dict__)
     if data.kind == Enforcement.Kind.FPN:
         found.payment_due_on = fpn_due_on(day)
+        if data.early_payment_amount is not None:  # the period the notice states, fixed when it is given
+            found.early_payment_by = fpn_early_payment_by(day)
     found.save_by(user)
     record(user, Action.CREATED, "pspo_enforcement", found.pk, channel=channel, summary=data.kind)
     return found
@@ -468,8 +479,9 @@ def record_enforcement(user: Any, order: Order, data: EnforcementInput, *, chann
 def record_payment(user: Any, fpn: Enforcement, *, paid_on: date | None, paid_amount: int | None,
                    prosecution: str = "", expected_version: int | None = None,
                    channel: str = Channel.WEB) -> Enforcement:
-    """Paid (on a day, how much: the early-payment amount within the period, else the full
-    amount) or, unpaid, the prosecution's progress."""
+    """Paid (on a day, how much: the early-payment amount up to the notice's ``early_payment_by``
+    (CSPHUB_PENALTY_EARLY_PAYMENT_DAYS after it), else the full amount) or, unpaid, the
+    prosecution's progress."""
     lock(fpn)
     if not policy.pspo_enforcement(user).filter(pk=fpn.pk).exists():
         raise NotFoundError(f"No enforcement record {fpn.pk}.")
@@ -484,11 +496,11 @@ def record_payment(user: Any, fpn: Enforcement, *, paid_on: date | None, paid_am
         if paid_on > timezone.localdate():
             raise RuleRefused("paid_in_future", f"The payment is dated {paid_on:%d %B %Y}, in the future: record a "
                               "payment on or after the day it is made.", "paid_on")
-        allowed = {fpn.amount, fpn.early_payment_amount} - {None}
-        if paid_amount not in allowed:
-            raise RuleRefused("paid_amount", "The amount paid is the full penalty (GBP "
-                              f"{fpn.amount}) or the early-payment amount (GBP {fpn.early_payment_amount}).",
-                              "paid_amount")
+        wrong = penalties.paid_amount_refusal(paid_amount=paid_amount, amount=fpn.amount,
+                                              early_amount=fpn.early_payment_amount, paid_on=paid_on,
+                                              early_by=fpn.early_payment_by)
+        if wrong:
+            raise RuleRefused("paid_amount", wrong, "paid_amount")
         if prosecution and prosecution != Enforcement.Prosecution.WITHDRAWN:
             raise RuleRefused("paid_and_prosecuted", "A paid penalty discharges the liability: no prosecution.",
                               "prosecution")

@@ -214,6 +214,7 @@ CSPHUB_TOOLS_AND_POWERS = {
     "cpn_fixed_penalty_amount": CSPHUB.cpn_fixed_penalty,
     "pspo_fixed_penalty_amount": CSPHUB.pspo_fixed_penalty,
     "fixed_penalty_payment_days": CSPHUB.penalty_payment_days,
+    "fixed_penalty_early_payment_days": CSPHUB.penalty_early_payment_days,
 }
 
 # ASB Case Review: the partnership's published threshold and service standards (working days).
