@@ -345,3 +345,24 @@ def test_the_figures_against_a_hand_count(partnership, tmp_path, monkeypatch):
     assert not later.available and later.reason.endswith("Jun 2024, Jul 2024, Jun 2025")
     with pytest.raises(PermissionRefused):
         services.figures(officer)
+
+
+def test_an_order_six_months_from_expiry_is_put_in_the_makers_inbox_once(partnership):
+    """28 Feb 2027 expiry: nothing on 27 Aug 2026, one item for the council on 28 Aug 2026 (its
+    title names the order and the date, nobody), nothing more that day or the next; extended to
+    2030, the new expiry is told when it in turn comes within six months."""
+    from csphub.inbox.models import InboxItem
+    from csphub.pspo.notices import post_expiring_orders
+
+    order = make_order(partnership["officer"], effective=date(2024, 3, 1), expires_on=date(2027, 2, 28))
+    assert post_expiring_orders(date(2026, 8, 27)) == 0
+    assert post_expiring_orders(date(2026, 8, 28)) == 1
+    item = InboxItem.objects.get(object_type="pspo_order")
+    assert item.agency == partnership["council"] and item.user is None
+    assert item.title == (f"PSPO {order.reference} (Gillingham alcohol PSPO) expires on 28 February 2027: consult on "
+                          "an extension, or let it lapse")
+    assert post_expiring_orders(date(2026, 8, 28)) == 0 and post_expiring_orders(date(2026, 8, 29)) == 0
+    order.expires_on = date(2030, 2, 28)
+    order.save()
+    assert post_expiring_orders(date(2026, 9, 1)) == 0
+    assert post_expiring_orders(date(2029, 8, 28)) == 1

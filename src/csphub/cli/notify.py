@@ -28,8 +28,9 @@ def notify() -> None:
 def overdue(day: str | None) -> None:
     """Put each overdue task, each case review due and each fixed penalty unpaid after its due date
     (on a case, or a PSPO fixed penalty notice) in the inbox of its owner (the issuing officer) and
-    of the owner's supervisors in the same agency. Once per record per day: running it again the same day adds
-    nothing. Prints how many items were posted."""
+    of the owner's supervisors in the same agency, once per record per day; and each PSPO that
+    expires within six months in the inbox of the agency that made it, once per expiry date.
+    Running it again the same day adds nothing. Prints how many items were posted."""
     try:
         today = date.fromisoformat(day) if day else date.today()
     except ValueError as e:
@@ -38,12 +39,12 @@ def overdue(day: str | None) -> None:
     from django.db import transaction
 
     from csphub.casework.notices import post_overdue
-    from csphub.pspo.notices import post_overdue_penalties
+    from csphub.pspo.notices import post_expiring_orders, post_overdue_penalties
 
-    with transaction.atomic():  # each app posts its own: casework's tasks, reviews and penalties, then PSPO FPNs
-        posted = post_overdue(today) + post_overdue_penalties(today)
-    click.echo(f"{posted} inbox item{'' if posted == 1 else 's'} posted for overdue tasks, reviews due and unpaid "
-               f"fixed penalties on {today:%d %B %Y}.")
+    with transaction.atomic():  # each app posts its own: casework's tasks, reviews and penalties, then PSPO's
+        posted = post_overdue(today) + post_overdue_penalties(today) + post_expiring_orders(today)
+    click.echo(f"{posted} inbox item{'' if posted == 1 else 's'} posted for overdue tasks, reviews due, unpaid "
+               f"fixed penalties and expiring PSPOs on {today:%d %B %Y}.")
 
 
 @notify.command("daily")
