@@ -466,7 +466,7 @@ def get_person(request: HttpRequest, response: HttpResponse, person_id: Id) -> A
     return person_out(request.auth, person)
 
 
-__all__ = ["cases", "people", "referrals", "risk_assessments", "tasks"]
+__all__ = ["cases", "locations", "people", "referrals", "risk_assessments", "tasks"]
 
 
 # ---- Corrections (issue 12, item 1) -----------------------------------------------------------
@@ -627,6 +627,68 @@ def correct_intervention(request: HttpRequest, response: HttpResponse, case_id: 
                             expected_version=if_match(request), case_id=case_id, channel=API)
     etag(response, result.record.version)
     return _correction_out(result)
+
+
+class ReferralCorrection(Schema):
+    """The referral's own ``reason`` is one of its fields, so why it is corrected is
+    ``correction_reason`` here."""
+
+    model_config = FORBID_OTHERS
+
+    service: text(200) | None = None  # type: ignore[valid-type]
+    reason: text(5000) | None = Field(None, description="Why the person is referred (not empty)")  # type: ignore[valid-type]
+    consent_obtained: StrictBool | None = None
+    correction_reason: Reason
+
+
+@cases.patch("/{case_id}/referrals/{referral_id}", response={200: CorrectionOut, **ERRORS},
+             summary="Correct a referral the case made (service, reason, consent), saying why in "
+                     "`correction_reason`; with If-Match, refused (409) if changed since")
+def correct_referral(request: HttpRequest, response: HttpResponse, case_id: Id, referral_id: Id,
+                     payload: ReferralCorrection) -> Any:
+    from .corrections import correct_record
+
+    changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if k != "correction_reason" and v is not None}
+    result = correct_record(request.auth, "referral", referral_id, changes, reason=payload.correction_reason,
+                            expected_version=if_match(request), case_id=case_id, channel=API)
+    etag(response, result.record.version)
+    return _correction_out(result)
+
+
+locations = Router(tags=["locations"])
+
+
+class LocationCorrection(Schema):
+    model_config = FORBID_OTHERS
+
+    address: text(300) | None = None  # type: ignore[valid-type]
+    postcode: text(10) | None = None  # type: ignore[valid-type]
+    latitude: float | None = Field(None, ge=49, le=61, description="null clears it (the postcode then places it)")
+    longitude: float | None = Field(None, ge=-9, le=2.5)
+    reason: Reason
+
+
+class LocationCorrectionOut(CorrectionOut):
+    postcode: str = Field(description="As stored (normalised: upper case, one space)")
+    postcode_status: str = Field(description="found, not_found (flagged, nothing guessed), no_directory or empty")
+    ward_code: str
+    ward_name: str
+
+
+@locations.patch("/{location_id}", response={200: LocationCorrectionOut, **ERRORS},
+                 summary="Correct a place (address, postcode, coordinates), saying why; its ward follows the "
+                         "postcode; with If-Match, refused (409) if changed since")
+def correct_location(request: HttpRequest, response: HttpResponse, location_id: Id,
+                     payload: LocationCorrection) -> Any:
+    from .corrections import correct_record
+
+    result = correct_record(request.auth, "location", location_id,
+                            _changes(payload, nullable=("latitude", "longitude")), reason=payload.reason,
+                            expected_version=if_match(request), channel=API)
+    etag(response, result.record.version)
+    place = result.record
+    return {**_correction_out(result), "postcode": place.postcode, "postcode_status": place.postcode_status,
+            "ward_code": place.ward_code, "ward_name": place.ward_name}
 
 
 # ---- Notes, visits, risk assessments, breaches and outcomes on a case ------------------------
