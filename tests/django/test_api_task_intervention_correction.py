@@ -100,13 +100,14 @@ def test_a_stale_task_correction_is_409_and_saves_nothing(client: Client, settin
 
 
 @pytest.mark.parametrize(("body", "field"), [
-    ({"done_on": "2099-01-01", "reason": "Done"}, "done_on"),  # not in the future (same rule as the page)
+    ({"done_on": "tomorrow", "reason": "Done"}, "done_on"),  # not in the future (same rule as the page)
     ({"case_id": 1, "reason": "Move it"}, "case_id"),  # not a field a correction changes
+    ({"title": "  ", "reason": "Blank"}, "title"),  # required, as on the page
     ({"title": "Visit"}, "reason"),
 ])
 def test_a_refused_task_value_or_field_is_422_naming_it(client: Client, setting, body, field):
     task = setting["task"]
-    if "done_on" in body:  # within the accepted date range but in the future
+    if body.get("done_on") == "tomorrow":
         body = {**body, "done_on": (setting["today"] + timedelta(days=1)).isoformat()}
     refused = _patch(client, f"/api/v1/cases/{setting['case'].pk}/tasks/{task.pk}", body, setting["auth"], 1)
     assert refused.status_code == 422, refused.content

@@ -309,6 +309,8 @@ def _validate_breach(target: Breach) -> None:
 
 
 def _validate_task(target: Task) -> None:
+    if not target.title.strip():  # the page's form requires it; the API's PATCH is held to the same
+        raise RuleRefused("title_required", "Say what the task is.", "title")
     target.owner = _task_owner(target.case, target.owner)
     refuse(rules.not_in_future(target.done_on, timezone.localdate(), "The date a task was done", "done_on"))
 
