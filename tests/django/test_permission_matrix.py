@@ -461,6 +461,22 @@ API_ROUTES: dict[str, tuple[Exercise, ...]] = {
     "PATCH /api/v1/cases/{case_id}/visits/{visit_id}": (Exercise(
         "record_correct", params={"case_id": "case", "visit_id": "visit"},
         body=lambda w: {"findings": "Quiet all night", "reason": "Fuller findings"}, refused="visit", ok=200),),
+    "PATCH /api/v1/cases/{case_id}/tasks/{task_id}": (Exercise(
+        "record_correct", params={"case_id": "case", "task_id": "task"},
+        body=lambda w: {"owner": "supervisor.lead", "reason": "Handed over"}, refused="task", ok=200),),
+    "PATCH /api/v1/cases/{case_id}/interventions/{intervention_id}": (Exercise(
+        "record_correct", params={"case_id": "case", "intervention_id": "intervention"},
+        body=lambda w: {"conduct": "Loud music at night", "reason": "As on the letter"}, refused="intervention",
+        ok=200),),
+    # Corrected by the case's officers; the agency the referral was sent to answers it (403 here).
+    "PATCH /api/v1/cases/{case_id}/referrals/{referral_id}": (Exercise(
+        "referral_correct", params={"case_id": "case", "referral_id": "referral"},
+        body=lambda w: {"reason": "Rehousing after repeat incidents", "correction_reason": "Fuller reason"},
+        refused="referral", ok=200),),
+    "PATCH /api/v1/locations/{location_id}": (Exercise(
+        "case_person", params={"location_id": "location"},
+        body=lambda w: {"address": "1 Castle Street, Riverford", "reason": "Town added"}, refused="location",
+        ok=200),),
     # A risk assessment by its id: read and corrected by the officers and supervisors on its case.
     "GET /api/v1/risk-assessments/{assessment_id}": (Exercise(
         "record_correct", params={"assessment_id": "risk"}, reads=(Read("risk_assessment", "risk"),),

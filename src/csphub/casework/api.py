@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from django.http import FileResponse, HttpRequest, HttpResponse
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from pydantic import StrictBool
+from pydantic import ConfigDict, StrictBool
 
 from csphub.access import policy
 from csphub.core.api import (
@@ -473,7 +473,7 @@ def get_person(request: HttpRequest, response: HttpResponse, person_id: Id) -> A
     return person_out(request.auth, person)
 
 
-__all__ = ["cases", "people", "referrals", "risk_assessments", "tasks"]
+__all__ = ["cases", "locations", "people", "referrals", "risk_assessments", "tasks"]
 
 
 # ---- Corrections (issue 12, item 1) -----------------------------------------------------------
@@ -512,11 +512,12 @@ def _correction_out(result: Any) -> dict[str, Any]:
             "effects": result.effects}
 
 
-def _changes(payload: Schema) -> dict[str, Any]:
-    """The fields sent, without the reason (a null date of birth clears it; other nulls are not sent)."""
+def _changes(payload: Schema, nullable: tuple[str, ...] = ("date_of_birth",)) -> dict[str, Any]:
+    """The fields sent, without the reason (a null in a ``nullable`` field, e.g. the date of
+    birth, clears it; other nulls are not sent)."""
     sent = payload.dict(exclude_unset=True)
     sent.pop("reason", None)
-    return {k: v for k, v in sent.items() if v is not None or k == "date_of_birth"}
+    return {k: v for k, v in sent.items() if v is not None or k in nullable}
 
 
 @people.patch("/{person_id}", response={200: CorrectionOut, **ERRORS},
@@ -577,6 +578,124 @@ def correct_visit(request: HttpRequest, response: HttpResponse, case_id: Id, vis
                             expected_version=if_match(request), case_id=case_id, channel=API)
     etag(response, result.record.version)
     return _correction_out(result)
+
+
+#: A field the PATCH does not correct (e.g. an intervention's ``kind``) is refused by name (422),
+#: not silently dropped.
+FORBID_OTHERS = ConfigDict(extra="forbid")
+
+
+class TaskCorrection(Schema):
+    model_config = FORBID_OTHERS
+
+    title: text(300) | None = None  # type: ignore[valid-type]
+    owner: text(150) | None = Field(None, description="A username: an officer or supervisor of an agency on "  # type: ignore[valid-type]
+                                                       "the case")
+    due_on: Day | None = None
+    done_on: Day | None = Field(None, description="null reopens the task")
+    reason: Reason
+
+
+@cases.patch("/{case_id}/tasks/{task_id}", response={200: CorrectionOut, **ERRORS},
+             summary="Correct a task (its owner by username), saying why; with If-Match, refused (409) if "
+                     "changed since")
+def correct_task(request: HttpRequest, response: HttpResponse, case_id: Id, task_id: Id,
+                 payload: TaskCorrection) -> Any:
+    from .corrections import correct_task
+
+    result = correct_task(request.auth, task_id, _changes(payload, nullable=("done_on",)), case_id=case_id,
+                          reason=payload.reason, expected_version=if_match(request), channel=API)
+    etag(response, result.record.version)
+    return _correction_out(result)
+
+
+class InterventionCorrection(Schema):
+    model_config = FORBID_OTHERS
+
+    conduct: text(2000) | None = None  # type: ignore[valid-type]
+    written: StrictBool | None = None
+    premises: text(300) | None = None  # type: ignore[valid-type]
+    issued_on: Day | None = None
+    expires_on: Day | None = Field(None, description="null: no end date")
+    amount: Annotated[int, Field(ge=0, le=100_000)] | None = Field(None, description="null: no amount")
+    outcome: text(5000) | None = None  # type: ignore[valid-type]
+    reason: Reason
+
+
+@cases.patch("/{case_id}/interventions/{intervention_id}", response={200: CorrectionOut, **ERRORS},
+             summary="Correct a tool or power, saying why: the 2014 Act rules are checked again and `effects` "
+                     "says what changed; with If-Match, refused (409) if changed since")
+def correct_intervention(request: HttpRequest, response: HttpResponse, case_id: Id, intervention_id: Id,
+                         payload: InterventionCorrection) -> Any:
+    from .corrections import correct_record
+
+    result = correct_record(request.auth, "intervention", intervention_id,
+                            _changes(payload, nullable=("expires_on", "amount")), reason=payload.reason,
+                            expected_version=if_match(request), case_id=case_id, channel=API)
+    etag(response, result.record.version)
+    return _correction_out(result)
+
+
+class ReferralCorrection(Schema):
+    """The referral's own ``reason`` is one of its fields, so why it is corrected is
+    ``correction_reason`` here."""
+
+    model_config = FORBID_OTHERS
+
+    service: text(200) | None = None  # type: ignore[valid-type]
+    reason: text(5000) | None = Field(None, description="Why the person is referred (not empty)")  # type: ignore[valid-type]
+    consent_obtained: StrictBool | None = None
+    correction_reason: Reason
+
+
+@cases.patch("/{case_id}/referrals/{referral_id}", response={200: CorrectionOut, **ERRORS},
+             summary="Correct a referral the case made (service, reason, consent), saying why in "
+                     "`correction_reason`; with If-Match, refused (409) if changed since")
+def correct_referral(request: HttpRequest, response: HttpResponse, case_id: Id, referral_id: Id,
+                     payload: ReferralCorrection) -> Any:
+    from .corrections import correct_record
+
+    changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if k != "correction_reason" and v is not None}
+    result = correct_record(request.auth, "referral", referral_id, changes, reason=payload.correction_reason,
+                            expected_version=if_match(request), case_id=case_id, channel=API)
+    etag(response, result.record.version)
+    return _correction_out(result)
+
+
+locations = Router(tags=["locations"])
+
+
+class LocationCorrection(Schema):
+    model_config = FORBID_OTHERS
+
+    address: text(300) | None = None  # type: ignore[valid-type]
+    postcode: text(10) | None = None  # type: ignore[valid-type]
+    latitude: float | None = Field(None, ge=49, le=61, description="null clears it (the postcode then places it)")
+    longitude: float | None = Field(None, ge=-9, le=2.5)
+    reason: Reason
+
+
+class LocationCorrectionOut(CorrectionOut):
+    postcode: str = Field(description="As stored (normalised: upper case, one space)")
+    postcode_status: str = Field(description="found, not_found (flagged, nothing guessed), no_directory or empty")
+    ward_code: str
+    ward_name: str
+
+
+@locations.patch("/{location_id}", response={200: LocationCorrectionOut, **ERRORS},
+                 summary="Correct a place (address, postcode, coordinates), saying why; its ward follows the "
+                         "postcode; with If-Match, refused (409) if changed since")
+def correct_location(request: HttpRequest, response: HttpResponse, location_id: Id,
+                     payload: LocationCorrection) -> Any:
+    from .corrections import correct_record
+
+    result = correct_record(request.auth, "location", location_id,
+                            _changes(payload, nullable=("latitude", "longitude")), reason=payload.reason,
+                            expected_version=if_match(request), channel=API)
+    etag(response, result.record.version)
+    place = result.record
+    return {**_correction_out(result), "postcode": place.postcode, "postcode_status": place.postcode_status,
+            "ward_code": place.ward_code, "ward_name": place.ward_name}
 
 
 # ---- Notes, visits, risk assessments, breaches and outcomes on a case ------------------------

@@ -33,7 +33,7 @@ from ninja.utils import normalize_path, replace_path_param_notation
 from csphub.accounts.models import ApiToken
 from csphub.audit.services import Action, Channel, record
 from csphub.casereview.api import router as case_reviews
-from csphub.casework.api import cases, people, referrals, risk_assessments, tasks
+from csphub.casework.api import cases, locations, people, referrals, risk_assessments, tasks
 from csphub.cctv.api import router as cctv
 from csphub.dialin.api import router as dialin
 from csphub.encampments.api import router as encampments  # Encampments
@@ -222,6 +222,7 @@ api.add_router("/referrals", referrals)
 api.add_router("/tasks", tasks)
 api.add_router("/people", people)
 api.add_router("/risk-assessments", risk_assessments)
+api.add_router("/locations", locations)
 api.add_router("/panels", panels)
 api.add_router("/case-reviews", case_reviews)
 api.add_router("/cctv", cctv)
