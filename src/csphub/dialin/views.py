@@ -148,7 +148,7 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     entry = services.get_entry(user, pk, purpose="dial-in entry page")
     named = services.people_named(user, [entry], purpose=f"dial-in entry {entry.pk}").get(entry.pk, [])
-    all_forms = _entry_forms(request, entry, [(n.person_id, n.person.full_name) for n in named])
+    all_forms = _entry_forms(request, entry, services.referable_people(user, named))
     action = request.POST.get("action", "")
     if request.method == "POST" and action in all_forms:
         form = all_forms[action]
