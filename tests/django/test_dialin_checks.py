@@ -246,3 +246,55 @@ def test_a_person_the_officer_may_not_see_cannot_be_referred(client, partnership
     assert not PanelReferral.objects.exists()
     entry.refresh_from_db()
     assert entry.panel_referral is None
+
+
+# ---- 5. Quick entry names up to three people found by the search -----------------------------------------
+
+def _quick(**people: object) -> dict[str, object]:
+    now = timezone.localtime() - timedelta(hours=1)
+    entry_type = services.entry_type_named("Street drinking").pk
+    return {"entry_type": entry_type, "occurred_at": f"{now:%Y-%m-%d %H:%M}", "account": "Shouting over the fence", "address": "4 Elm Road",
+            "postcode": "", "latitude": "", "longitude": "", "ward": "", "urgency": "routine", "reference": "",
+            **people}
+
+
+def test_quick_entry_names_up_to_three_people_from_the_search(client, partnership):  # noqa: F811
+    asb = partnership["asb"]
+    dana, wyn, ray = (create_person(asb, first_name=first, last_name="Dialin") for first in ("Dana", "Wyn", "Ray"))
+    client.force_login(asb)
+    page = client.get("/dial-in/new/?q=Dialin").content.decode()
+    for field in ("id_person", "id_person_2", "id_person_3"):
+        assert f'<select name="{field[3:]}"' in page and f'id="{field}"' in page, field
+    response = client.post("/dial-in/new/?q=Dialin", _quick(
+        person=dana.pk, person_role="victim", person_2=wyn.pk, person_2_role="subject",
+        person_3=ray.pk, person_3_role="witness"))
+    assert response.status_code == 302
+    (entry,) = DialInEntry.objects.all()
+    assert sorted((n.person.first_name, n.role) for n in entry.named.all()) == [
+        ("Dana", "victim"), ("Ray", "witness"), ("Wyn", "subject")]
+
+
+def test_quick_entry_offers_as_many_choices_as_people_found_and_refuses_a_person_twice(client, partnership):  # noqa: F811
+    asb = partnership["asb"]
+    dana = create_person(asb, first_name="Dana", last_name="Dialin")
+    create_person(asb, first_name="Wyn", last_name="Dialin")
+    client.force_login(asb)
+    page = client.get("/dial-in/new/?q=Dana").content.decode()
+    assert '<select name="person"' in page and '<select name="person_2"' not in page
+    page = client.get("/dial-in/new/?q=Dialin").content.decode()
+    assert '<select name="person_2"' in page and '<select name="person_3"' not in page
+    twice = client.post("/dial-in/new/?q=Dialin", _quick(person=dana.pk, person_role="victim", person_2=dana.pk,
+                                                       person_2_role="witness"))
+    assert twice.status_code == 200 and "Name each person once" in twice.content.decode()
+    assert not DialInEntry.objects.exists()
+
+
+def test_quick_entry_cannot_name_a_person_the_officer_may_not_see(client, partnership):  # noqa: F811
+    dana = create_person(partnership["asb"], first_name="Dana", last_name="Dialin")
+    mine = create_person(partnership["pc"], first_name="Pat", last_name="Police")
+    client.force_login(partnership["pc"])
+    assert "Dana" not in client.get("/dial-in/new/?q=Dialin").content.decode()
+    refused = client.post("/dial-in/new/", _quick(person=mine.pk, person_role="victim", person_2=dana.pk,
+                                                  person_2_role="witness"))
+    assert refused.status_code == 404 and "Dana" not in refused.content.decode()
+    assert not DialInEntry.objects.exists() and not EntryPerson.objects.exists()
