@@ -13,6 +13,9 @@ from django import forms
 
 from .models import EntryPerson, EntryType, OutputKind, Urgency
 
+#: The quick-entry form's person choices and their roles: up to three people from the search.
+PERSON_SLOTS = (("person", "person_role"), ("person_2", "person_2_role"), ("person_3", "person_3_role"))
+
 
 class QuickEntryForm(GovukForm):
     """One incident in seconds: what, when, where; who if known (from the person search)."""
@@ -37,14 +40,27 @@ class QuickEntryForm(GovukForm):
     person = forms.ChoiceField(required=False, label="Person (from the search above)")
     person_role = forms.ChoiceField(choices=EntryPerson.Role.choices, required=False, initial=EntryPerson.Role.VICTIM,
                                     label="Their role")
+    person_2 = forms.ChoiceField(required=False, label="Second person (from the search above)")
+    person_2_role = forms.ChoiceField(choices=EntryPerson.Role.choices, required=False, initial=EntryPerson.Role.OTHER,
+                                      label="The second person's role")
+    person_3 = forms.ChoiceField(required=False, label="Third person (from the search above)")
+    person_3_role = forms.ChoiceField(choices=EntryPerson.Role.choices, required=False, initial=EntryPerson.Role.OTHER,
+                                      label="The third person's role")
     reference = forms.CharField(required=False, max_length=100, label="Your reference (e.g. CAD number)")
 
     def __init__(self, *args: Any, people: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].choices = [("", "Nobody named")] + [(str(i), n) for i, n in people or []]
-        if not people:
-            self.fields["person"].widget = forms.HiddenInput()
-            self.fields["person_role"].widget = forms.HiddenInput()
+        people = people or []
+        for slot, (person, role) in enumerate(PERSON_SLOTS):
+            self.fields[person].choices = [("", "Nobody named")] + [(str(i), n) for i, n in people]
+            if len(people) <= slot:  # a second (third) choice only when the search found two (three)
+                self.fields[person].widget = forms.HiddenInput()
+                self.fields[role].widget = forms.HiddenInput()
+
+    def named_people(self) -> list[tuple[int, str]]:
+        """(person id, role) of each person chosen, in the form's order (call after is_valid)."""
+        d = self.cleaned_data
+        return [(int(d[person]), d[role] or EntryPerson.Role.OTHER) for person, role in PERSON_SLOTS if d.get(person)]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -52,6 +68,11 @@ class QuickEntryForm(GovukForm):
             self.add_error("longitude", "Give both latitude and longitude, or neither")
         if data.get("occurred_at") and data["occurred_at"] > timezone.now() + timezone.timedelta(minutes=5):
             self.add_error("occurred_at", "The time cannot be in the future")
+        chosen: list[str] = []
+        for person, _ in PERSON_SLOTS:
+            if data.get(person) and data[person] in chosen:
+                self.add_error(person, "Name each person once")
+            chosen.append(data.get(person) or "")
         return data
 
 

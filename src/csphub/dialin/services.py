@@ -570,6 +570,14 @@ def refer(user: Any, pk: object, *, panel_id: object, reason: str, consent: str,
     return referral
 
 
+def referable_people(user: Any, named: Sequence[EntryPerson]) -> list[tuple[int, str]]:
+    """The people named in an entry whom the user may refer to a panel: those the user may see
+    in casework (panels.refer_to_panel refuses anyone else). The morning view shows casework
+    roles on the distribution everyone named, so the entry page may list a person that user
+    cannot refer."""
+    return [(n.person_id, n.person.full_name) for n in named if policy.can_view_person(user, n.person)]
+
+
 def name_person(user: Any, pk: object, *, person_id: object, role: str, channel: str = Channel.WEB) -> EntryPerson:
     """Name one more person in an entry: someone the user may see (the casework person search)."""
     entry = _entry_for_change(user, pk, channel)

@@ -38,9 +38,10 @@ def entry_new(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     found = services.find_people(user, q) if q else []
     people = [(p.pk, p.full_name) for p in found]
-    if request.method == "POST" and request.POST.get("person"):  # the chosen person, searched before
-        person = services.casework.get_person(user, request.POST["person"], purpose="dial-in entry")
-        people = [(person.pk, person.full_name)]
+    chosen = {} if request.method != "POST" else {  # the chosen people, searched before
+        pk: services.casework.get_person(user, pk, purpose="dial-in entry")
+        for pk in dict.fromkeys(request.POST.get(f, "").strip() for f, _ in forms.PERSON_SLOTS) if pk}
+    people += [(p.pk, p.full_name) for p in chosen.values() if p not in found]
     now = timezone.localtime().replace(second=0, microsecond=0)
     form = forms.QuickEntryForm(request.POST or None, people=people, initial={"occurred_at": now})
     if request.method == "POST" and form.is_valid():
@@ -48,7 +49,8 @@ def entry_new(request: HttpRequest) -> HttpResponse:
         row = rules.EntryRow(occurred_at=d["occurred_at"], entry_type=d["entry_type"].name, account=d["account"],
                              address=d["address"], postcode=d["postcode"], latitude=d["latitude"],
                              longitude=d["longitude"], urgency=d["urgency"], reference=d["reference"])
-        named = [services.NamedPerson(person, d["person_role"] or "other")] if d.get("person") else []
+        by_id = {p.pk: p for p in chosen.values()}
+        named = [services.NamedPerson(by_id[pk], role) for pk, role in form.named_people()]
         try:
             entry, created = services.log_entry(user, row, people=named, ward_name=d["ward"], source=EntrySource.WEB)
         except RuleRefused as e:
@@ -148,7 +150,7 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     entry = services.get_entry(user, pk, purpose="dial-in entry page")
     named = services.people_named(user, [entry], purpose=f"dial-in entry {entry.pk}").get(entry.pk, [])
-    all_forms = _entry_forms(request, entry, [(n.person_id, n.person.full_name) for n in named])
+    all_forms = _entry_forms(request, entry, services.referable_people(user, named))
     action = request.POST.get("action", "")
     if request.method == "POST" and action in all_forms:
         form = all_forms[action]
