@@ -173,6 +173,7 @@ def test_a_conduct_correction_has_no_effects_and_a_stale_one_saves_nothing(clien
     ({"written": "yes", "reason": "Typo"}, "written"),
     ({"amount": -5, "reason": "Typo"}, "amount"),
     ({"conduct": "Loud music"}, "reason"),
+    ({"issued_on": "2099-01-01", "reason": "Typo"}, "issued_on"),  # a decision in the future
 ])
 def test_a_refused_intervention_field_is_422_naming_it(client: Client, setting, body, field):
     warning = setting["warning"]

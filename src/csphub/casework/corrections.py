@@ -366,6 +366,10 @@ VALIDATORS: dict[str, Callable[[Any], None]] = {
     "incident": _validate_incident,
     "visit": lambda t: refuse(rules.not_in_future(t.visited_on, timezone.localdate(), "A visit", "visited_on")),
     "breach": _validate_breach,
+    # Issued in the future is a decision not yet taken (issue 12 item 9); the other rules a
+    # corrected date breaks are re-checked and reported as effects, as on issuing.
+    "intervention": lambda t: refuse(rules.not_in_future(t.issued_on, timezone.localdate(), "An intervention",
+                                                         "issued_on")),
     "task": _validate_task,
     "note": _required("text", "note_required", "Write the note."),
     "referral": _required("reason", "reason_required", "Say why you are referring."),
