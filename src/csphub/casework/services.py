@@ -760,15 +760,13 @@ def add_attachment(user: Any, case: AsbCase, uploaded: Any, description: str, *,
     attachment = Attachment(case=case, description=description, original_name=(uploaded.name or "")[:255],
                             content_type=kind.content_type, size=uploaded.size, scan_status=scan.status,
                             scan_detail=scan.detail[:200])
-    attachment.file.save(uploads.stored_name(kind), uploaded, save=False)
-    try:
-        with transaction.atomic():
-            require_change(user, case)  # again: the case may have closed during the scan
-            attachment.save_by(user)
-            record(user, Action.CREATED, "attachment", attachment.pk, channel=channel, summary=f"case {case.pk}")
-    except BaseException:
-        attachment.file.delete(save=False)  # no row, so no file either
-        raise
+
+    def save() -> None:
+        require_change(user, case)  # again: the case may have closed during the scan
+        attachment.save_by(user)
+        record(user, Action.CREATED, "attachment", attachment.pk, channel=channel, summary=f"case {case.pk}")
+
+    uploads.store_with_file(attachment, kind, uploaded, save)
     return attachment
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -155,6 +156,21 @@ def check_upload(uploaded: Any, *, limit: int | None = None) -> FileKind:
 def stored_name(kind: FileKind) -> str:
     """A random file name with the kind's extension, e.g. ``'3f2b...9c.pdf'`` (32 hex digits)."""
     return f"{uuid.uuid4().hex}{kind.extension}"
+
+
+def store_with_file(record: Any, kind: FileKind, uploaded: Any, save: Callable[[], None]) -> None:
+    """Write the uploaded bytes to ``record.file`` under a random name, then run ``save`` (the
+    row and its audit entry) in one transaction; if that fails the file is removed again: no
+    row, no file. For every stored upload (case attachments, governance papers, PSPO orders)."""
+    from django.db import transaction
+
+    record.file.save(stored_name(kind), uploaded, save=False)
+    try:
+        with transaction.atomic():
+            save()
+    except BaseException:
+        record.file.delete(save=False)
+        raise
 
 
 def check_and_scan(user: Any, uploaded: Any, *, object_type: str, channel: str, summary: str = "",

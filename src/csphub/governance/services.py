@@ -762,14 +762,12 @@ def add_paper(user: Any, *, uploaded: Any, title: str, meeting: Meeting | None =
     kind, scan = uploads.check_and_scan(user, uploaded, object_type="governance_paper", channel=channel)
     paper = Paper(meeting=meeting, grant=grant, title=title, original_name=(uploaded.name or "")[:255],
                   content_type=kind.content_type, size=uploaded.size, scan_status=scan.status)
-    paper.file.save(uploads.stored_name(kind), uploaded, save=False)
-    try:
-        with transaction.atomic():
-            paper.save_by(user)
-            record(user, Audit.CREATED, "governance_paper", paper.pk, channel=channel)
-    except BaseException:
-        paper.file.delete(save=False)
-        raise
+
+    def save() -> None:
+        paper.save_by(user)
+        record(user, Audit.CREATED, "governance_paper", paper.pk, channel=channel)
+
+    uploads.store_with_file(paper, kind, uploaded, save)
     return paper
 
 

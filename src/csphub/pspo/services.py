@@ -141,14 +141,12 @@ def add_document(user: Any, order: Order, uploaded: Any, description: str, *,
     document = OrderDocument(order=order, description=description.strip()[:300],
                              original_name=(uploaded.name or "")[:255], content_type=kind.content_type,
                              size=uploaded.size, scan_status=scan.status, scan_detail=scan.detail[:200])
-    document.file.save(uploads.stored_name(kind), uploaded, save=False)
-    try:
-        with transaction.atomic():
-            document.save_by(user)
-            record(user, Action.CREATED, "pspo_document", document.pk, channel=channel, summary=f"order {order.pk}")
-    except BaseException:
-        document.file.delete(save=False)  # no row, so no file either
-        raise
+
+    def save() -> None:
+        document.save_by(user)
+        record(user, Action.CREATED, "pspo_document", document.pk, channel=channel, summary=f"order {order.pk}")
+
+    uploads.store_with_file(document, kind, uploaded, save)
     return document
 
 
