@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from csphub.accounts.models import Agency
 from csphub.core import penalties
-from csphub.core.models import BaseRecord, LetterRecord, next_reference
+from csphub.core.models import BaseRecord, LetterRecord, PostcodePoint, next_reference
 
 from . import rules
 
@@ -109,7 +109,7 @@ class PostcodeStatus(models.TextChoices):
     UNAVAILABLE = "unavailable", "The postcode directory could not be read"
 
 
-class Location(BaseRecord):
+class Location(PostcodePoint, BaseRecord):
     """A place: address, coordinates, and the ward looked up in the warehouse's geography.
 
     Typed coordinates place it in a ward by the loaded boundaries; without them, the postcode
@@ -131,15 +131,6 @@ class Location(BaseRecord):
 
     def __str__(self) -> str:
         return self.address
-
-    @property
-    def point(self) -> tuple[float, float] | None:
-        """(longitude, latitude) to draw: the typed coordinates, else the postcode's centre."""
-        if self.latitude is not None and self.longitude is not None:
-            return self.longitude, self.latitude
-        if self.postcode_latitude is not None and self.postcode_longitude is not None:
-            return self.postcode_longitude, self.postcode_latitude
-        return None
 
 
 class Group(BaseRecord):

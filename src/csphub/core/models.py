@@ -125,6 +125,26 @@ class BaseRecord(models.Model):
         return self.archived_on is not None
 
 
+class PostcodePoint:
+    """For a record with a typed map point (``latitude``, ``longitude``) and the centre of its
+    postcode from the directory (``postcode_latitude``, ``postcode_longitude``): a casework
+    location, a dial-in entry."""
+
+    latitude: float | None
+    longitude: float | None
+    postcode_latitude: float | None
+    postcode_longitude: float | None
+
+    @property
+    def point(self) -> tuple[float, float] | None:
+        """(longitude, latitude) to draw: the typed coordinates, else the postcode's centre."""
+        if self.latitude is not None and self.longitude is not None:
+            return self.longitude, self.latitude
+        if self.postcode_latitude is not None and self.postcode_longitude is not None:
+            return self.postcode_longitude, self.postcode_latitude
+        return None
+
+
 class LetterRecord(models.Model):
     """That a letter was written (issue 12, item 7): which template wording (its sha256) and
     format, by whom and when. The letter itself is not kept: it is written again from the record,

@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from csphub.accounts.models import Agency
 from csphub.casework.models import AsbCase, Incident, Person, PostcodeStatus, Task
-from csphub.core.models import BaseRecord
+from csphub.core.models import BaseRecord, PostcodePoint
 from csphub.panels.models import PanelReferral
 
 User = settings.AUTH_USER_MODEL
@@ -59,7 +59,7 @@ class EntrySource(models.TextChoices):
     DEMO = "demo", "Demo"
 
 
-class DialInEntry(BaseRecord):
+class DialInEntry(PostcodePoint, BaseRecord):
     """One incident of the last 24 hours reported by a partner agency for the Daily Dial In."""
 
     occurred_at = models.DateTimeField()
@@ -75,7 +75,7 @@ class DialInEntry(BaseRecord):
     longitude = models.FloatField(null=True, blank=True)
     ward_code = models.CharField(max_length=9, blank=True)
     ward_name = models.CharField(max_length=100, blank=True)
-    # What the loaded postcode directory said of the postcode (casework.geography.postcode_place,
+    # What the loaded postcode directory said of the postcode (casework.geography.place,
     # as for a casework location): without a map point the ward and the postcode's centre come
     # from it; a postcode it lacks is flagged "not_found", never guessed.
     postcode_status = models.CharField(max_length=20, choices=PostcodeStatus.choices, blank=True)
@@ -107,15 +107,6 @@ class DialInEntry(BaseRecord):
         return ", ".join(p for p in (self.address, self.postcode) if p) or (
             f"{self.latitude:.5f}, {self.longitude:.5f}" if self.latitude is not None and self.longitude is not None
             else "Place not given")
-
-    @property
-    def point(self) -> tuple[float, float] | None:
-        """(longitude, latitude) of the entry: the map point given, else the postcode's centre."""
-        if self.latitude is not None and self.longitude is not None:
-            return self.longitude, self.latitude
-        if self.postcode_latitude is not None and self.postcode_longitude is not None:
-            return self.postcode_longitude, self.postcode_latitude
-        return None
 
     @property
     def converted(self) -> bool:
