@@ -115,17 +115,6 @@ def place(postcode: str, latitude: float | None, longitude: float | None, lookup
     return Placing(status, found, ward_code, ward_name)
 
 
-def ward_for(latitude: float | None, longitude: float | None) -> tuple[str, str]:
-    """(ward code, ward name) containing the point, or ("", "") if unknown.
-
-    A missing warehouse or boundaries is not an error: the location is saved without a ward,
-    and the page says so; the ward is then filled when boundaries are loaded."""
-    if latitude is None or longitude is None:
-        return "", ""
-    with open_place_lookup() as lookup:
-        return lookup.ward(latitude, longitude)
-
-
 def place_by_postcode(location: Any) -> None:
     """Fill a location's LSOA, ward and postcode centre from the loaded postcode directory
     (opening the warehouse for this one location; ``place_location`` with an open lookup)."""
@@ -150,13 +139,6 @@ def place_location(location: Any, lookup: PlaceLookup) -> None:
     location.postcode_latitude = found.latitude if found else None
     location.postcode_longitude = found.longitude if found else None
     location.ward_code, location.ward_name = placing.ward_code, placing.ward_name
-
-
-def postcode_place(postcode: str) -> tuple[str, PostcodePlace | None]:
-    """(a PostcodeStatus, the postcode's place in the loaded directory or None), opening the
-    warehouse for this one postcode (``PlaceLookup.postcode`` with an open lookup)."""
-    with open_place_lookup() as lookup:
-        return lookup.postcode(postcode)
 
 
 @dataclass(frozen=True)
