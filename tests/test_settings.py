@@ -61,6 +61,7 @@ BAD_VALUES = {
     "CSPHUB_EMAIL_USER": "csp hub",
     "CSPHUB_EMAIL_FROM": "noreply",
     "CSPHUB_SITE_URL": "csphub.example.gov.uk",
+    "CSPHUB_ENCAMPMENT_PROCEDURE": "s77:2,s78:1",
 }
 
 
@@ -246,3 +247,26 @@ def test_the_django_settings_take_their_values_from_csphub_settings(tmp_path):
         "8 {'threshold': 4, 'window_days': 365} "
         "{'complaints_required': 3, 'window_months': 6, 'report_within_months': 1, 'hate_complaints_required': 1} "
         "('supervisor',) WLS ['csphub.example.gov.uk'] True from-the-environment")
+
+
+def test_the_encampment_timetable_names_only_the_steps_it_changes():
+    settings = load_settings({"CSPHUB_ENCAMPMENT_PROCEDURE": " s77:2, s78:4 ,removal:5"})
+    assert settings.encampment_procedure == (("s77", 2), ("s78", 4), ("removal", 5))
+    assert load_settings({}).encampment_procedure == ()
+
+
+@pytest.mark.parametrize("value", ["s79:2", "s77:2,s77:3", "s77:x", "removal:1", "s78:61", "s77"])
+def test_a_wrong_encampment_timetable_is_refused_at_start_up(value):
+    # removal:1 puts removal before the default s78 (day 2): out of order.
+    with pytest.raises(ConfigurationError, match="CSPHUB_ENCAMPMENT_PROCEDURE"):
+        load_settings({"CSPHUB_ENCAMPMENT_PROCEDURE": value})
+
+
+def test_the_encampment_steps_defaults_are_the_procedures_own():
+    from csphub.config.settings.common import _ENCAMPMENT_FIELDS
+    from csphub.encampments.rules import Procedure
+    from csphub.settings import ENCAMPMENT_STEPS
+
+    default = Procedure()
+    assert set(_ENCAMPMENT_FIELDS) == set(ENCAMPMENT_STEPS)
+    assert {step: getattr(default, name) for step, name in _ENCAMPMENT_FIELDS.items()} == ENCAMPMENT_STEPS

@@ -77,6 +77,8 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "CSPHUB_EMAIL_PASSWORD": "password to sign in to the SMTP server",
     "CSPHUB_EMAIL_FROM": "the From address of CSP Hub's emails (default CSP Hub <csphub@localhost>)",
     "CSPHUB_SITE_URL": "the address users open CSP Hub at, for links in emails (default http://localhost:8000)",
+    "CSPHUB_ENCAMPMENT_PROCEDURE": "the council's encampment timetable in working days after arrival: "
+                                   "step:days, comma separated (e.g. welfare_check:1,s77:1,s78:2,removal:3)",
 }
 
 #: Which Django settings module ``CSPHUB_ENV`` may choose (``csphub.config.settings.<env>``).
@@ -157,6 +159,9 @@ class Settings:
     email_from: str = "CSP Hub <csphub@localhost>"
     #: Where users open CSP Hub: the links in emails (no trailing slash).
     site_url: str = "http://localhost:8000"
+    #: The council's encampment timetable (csphub.encampments.rules.Procedure): the steps it
+    #: changes from the defaults, as (step, working days after arrival).
+    encampment_procedure: tuple[tuple[str, int], ...] = ()
 
     def __post_init__(self) -> None:
         _check_penalties(self)
@@ -293,6 +298,32 @@ def _place_names(text: str) -> tuple[str, ...]:
     return names
 
 
+#: The encampment steps a council may time (csphub.encampments.rules.Procedure's fields, kept
+#: here because settings load before Django), with their defaults in working days.
+ENCAMPMENT_STEPS = {"welfare_check": 1, "s77": 1, "s78": 2, "removal": 3}
+
+
+def _encampment_procedure(text: str) -> tuple[tuple[str, int], ...]:
+    expected = ("comma-separated step:days with step one of " + ", ".join(ENCAMPMENT_STEPS)
+                + " and a whole number of working days from 0 to 60, each step at most once, "
+                  "e.g. s77:2,s78:4,removal:5")
+    found: dict[str, int] = {}
+    for item in _items(text):
+        step, _, days = item.partition(":")
+        step = step.strip()
+        if step not in ENCAMPMENT_STEPS or step in found or not re.fullmatch(r"[0-9]{1,2}", days.strip()) \
+                or int(days) > 60:
+            raise ValueError(expected)
+        found[step] = int(days)
+    if not found:
+        raise ValueError(expected)
+    timetable = {**ENCAMPMENT_STEPS, **found}
+    if not timetable["s77"] <= timetable["s78"] <= timetable["removal"]:
+        raise ValueError(expected + "; and in order: s77 <= s78 <= removal (with the defaults "
+                         + ", ".join(f"{k}:{v}" for k, v in ENCAMPMENT_STEPS.items()) + " for steps not given)")
+    return tuple(found.items())
+
+
 PENALTY_KINDS = ("pspo", "cpn")
 #: The 2014 Act's cap (ss52(6), 68(6)), the first row of csphub.core.penalties' dated table
 #: (which reads it from here: settings sits below core and checks amounts against it).
@@ -364,6 +395,7 @@ PARSERS: dict[str, tuple[str, Callable[[str], object]]] = {
     "CSPHUB_EMAIL_PASSWORD": ("email_password", _text),
     "CSPHUB_EMAIL_FROM": ("email_from", _from_address),
     "CSPHUB_SITE_URL": ("site_url", _site_url),
+    "CSPHUB_ENCAMPMENT_PROCEDURE": ("encampment_procedure", _encampment_procedure),
 }
 
 

@@ -232,6 +232,11 @@ CSPHUB_CASE_REVIEW_TIMETABLE = {
 }
 # Bank holidays for working-day deadlines: ENG (England) or WLS (Wales).
 CSPHUB_NATION = CSPHUB.nation
+# The council's encampment timetable (csphub.encampments.rules.Procedure's fields): the steps
+# CSPHUB_ENCAMPMENT_PROCEDURE changes from the defaults.
+_ENCAMPMENT_FIELDS = {"welfare_check": "welfare_check_working_days", "s77": "s77_direction_working_days",
+                      "s78": "s78_complaint_working_days", "removal": "removal_working_days"}
+CSPHUB_ENCAMPMENT_PROCEDURE = {_ENCAMPMENT_FIELDS[step]: days for step, days in CSPHUB.encampment_procedure}
 
 # ---- Email: the inbox's notifications (say only that something is waiting; docs/inbox.md) ----
 # Printed to the console unless CSPHUB_EMAIL_HOST names an SMTP server. Django 6.1 configures
