@@ -61,32 +61,57 @@ def _newest(con: duckdb.DuckDBPyConnection, kind: str) -> str | None:
     return row[0] if row else None
 
 
-def areas_around(con: duckdb.DuckDBPyConnection, longitude: float, latitude: float) -> list[MapArea]:
+@dataclass(frozen=True)
+class Boundaries:
+    """The newest ward and LSOA boundaries loaded, parsed once (:func:`load_boundaries`), to
+    find the areas around any number of points (:func:`areas_in`) without reading the
+    warehouse again."""
+
+    wards: tuple[MapArea, ...]
+    lsoas: tuple[MapArea, ...]
+
+
+def load_boundaries(con: duckdb.DuckDBPyConnection) -> Boundaries:
+    """The newest vintage of ward and of LSOA boundaries in the warehouse, parsed and prepared."""
+    import shapely
+
+    found: dict[str, tuple[MapArea, ...]] = {}
+    for kind in ("ward", "lsoa"):
+        vintage = _newest(con, kind)
+        rows = [] if vintage is None else con.execute(
+            "select code, coalesce(name, ''), geometry_wkb from boundaries where kind = ? and vintage = ?",
+            [kind, vintage]).fetchall()
+        areas = tuple(MapArea(kind, code, name, shapely.from_wkb(wkb)) for code, name, wkb in rows)
+        if areas:
+            shapely.prepare([a.geometry for a in areas])  # faster covers/intersects, same answers
+        found[kind] = areas
+    return Boundaries(found["ward"], found["lsoa"])
+
+
+def areas_in(boundaries: Boundaries, longitude: float, latitude: float) -> list[MapArea]:
     """The newest ward holding the point and the LSOAs meeting that ward (or, outside every ward
     loaded, the LSOA holding the point); [] when no boundary loaded holds the point."""
     import shapely
 
     point = shapely.Point(longitude, latitude)
     out: list[MapArea] = []
-    ward_vintage, lsoa_vintage = _newest(con, "ward"), _newest(con, "lsoa")
-    if ward_vintage is not None:
-        for code, name, wkb in con.execute(
-                "select code, coalesce(name, ''), geometry_wkb from boundaries where kind = 'ward' and vintage = ?",
-                [ward_vintage]).fetchall():
-            geometry = shapely.from_wkb(wkb)
-            if geometry.covers(point):
-                out.append(MapArea("ward", code, name, geometry))
-                break
-    if lsoa_vintage is not None:
+    for ward in boundaries.wards:
+        if ward.geometry.covers(point):
+            out.append(ward)
+            break
+    if boundaries.lsoas:
         reach = out[0].geometry if out else point
-        for code, name, wkb in con.execute(
-                "select code, coalesce(name, ''), geometry_wkb from boundaries where kind = 'lsoa' and vintage = ?",
-                [lsoa_vintage]).fetchall():
-            geometry = shapely.from_wkb(wkb)
+        for lsoa in boundaries.lsoas:
+            geometry = lsoa.geometry
             if geometry.intersects(reach) and (not out or geometry.intersection(reach).area > 0 or
                                                geometry.covers(point)):
-                out.append(MapArea("lsoa", code, name, geometry))
+                out.append(lsoa)
     return out
+
+
+def areas_around(con: duckdb.DuckDBPyConnection, longitude: float, latitude: float) -> list[MapArea]:
+    """:func:`areas_in` the boundaries in the warehouse, read now."""
+    return areas_in(load_boundaries(con), longitude, latitude)
 
 
 def _rings(geometry: Any) -> list[Any]:

@@ -4,10 +4,12 @@ directory (when loaded)."""
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
@@ -20,6 +22,9 @@ from csphub.analytics.postcodes import (
 )
 from csphub.analytics.warehouse import open_warehouse
 from csphub.settings import load_settings
+
+if TYPE_CHECKING:
+    from csphub.analytics.maps import Boundaries
 
 log = logging.getLogger(__name__)
 
@@ -268,9 +273,48 @@ def map_of(location: Any, image_format: str = "svg") -> tuple[bytes | None, str]
     return (drawn.image, "") if drawn else (None, NO_BOUNDARIES)
 
 
+#: The boundaries read from each warehouse file, with the file's state when they were read
+#: (:func:`_file_state`): one read per worker process until the warehouse changes, not one per
+#: place on every case page (each read opened the warehouse and parsed every boundary).
+_BOUNDARIES: dict[str, tuple[tuple[Any, ...], Boundaries]] = {}
+_BOUNDARIES_LOCK = threading.Lock()
+
+
+def _file_state(path: Path) -> tuple[Any, ...]:
+    """What changes whenever DuckDB writes the warehouse: the file's and its write-ahead log's
+    inode, size and modification time (None for a missing log)."""
+    state: list[Any] = []
+    for file in (path, path.with_name(path.name + ".wal")):
+        try:
+            st = file.stat()
+        except FileNotFoundError:
+            state.append(None)
+        else:
+            state.append((st.st_ino, st.st_size, st.st_mtime_ns))
+    return tuple(state)
+
+
+def loaded_boundaries(path: Path) -> Boundaries:
+    """The newest ward and LSOA boundaries in the warehouse at ``path``, read again only when the
+    file has changed since the last read (a new load, a checkpoint). Raises duckdb.Error when
+    it cannot be read (a failed read is not kept)."""
+    from csphub.analytics.maps import load_boundaries
+
+    key = str(path)
+    state = _file_state(path)  # before reading: a write during the read is seen next time
+    with _BOUNDARIES_LOCK:
+        kept = _BOUNDARIES.get(key)
+        if kept is not None and kept[0] == state:
+            return kept[1]
+        with open_warehouse(path, read_only=True) as con:
+            boundaries = load_boundaries(con)
+        _BOUNDARIES[key] = (state, boundaries)
+        return boundaries
+
+
 def can_map(location: Any) -> str:
     """"" when a map of the location can be drawn, else the sentence the page shows instead."""
-    from csphub.analytics.maps import areas_around
+    from csphub.analytics.maps import areas_in
 
     point = location.point
     if point is None:
@@ -279,8 +323,7 @@ def can_map(location: Any) -> str:
     if not path.exists():
         return NO_BOUNDARIES
     try:
-        with open_warehouse(path, read_only=True) as con:
-            return "" if areas_around(con, point[0], point[1]) else NO_BOUNDARIES
+        return "" if areas_in(loaded_boundaries(path), point[0], point[1]) else NO_BOUNDARIES
     except duckdb.Error as e:
         log.warning("map check of location %s failed: %s", location.pk, e)
         return "No map: the boundaries could not be read just now."

@@ -596,11 +596,24 @@ def repeat_flags(case: AsbCase, as_of: date | None = None) -> dict[str, list[str
     as_of = as_of or timezone.localdate()
     rule = repeat_rule()
     flags: dict[str, list[str]] = {"victims": [], "subjects": [], "location": []}
-    for party in case.parties.filter(role__in=[PartyRole.VICTIM, PartyRole.SUBJECT]).select_related("person"):
-        dates = Incident.objects.filter(case__parties__person=party.person, case__parties__role=party.role,
-                                        archived_on__isnull=True).values_list("occurred_at", flat=True)
-        if rules.is_repeat([timezone.localtime(d).date() for d in dates], as_of, rule):
-            flags["victims" if party.role == PartyRole.VICTIM else "subjects"].append(str(party.person_id))
+    # Three queries whatever the number of parties: the victims and subjects, every case where
+    # each has that role, and those cases' incidents (each incident once per such role held).
+    roles = [PartyRole.VICTIM, PartyRole.SUBJECT]
+    parties = list(case.parties.filter(role__in=roles).values_list("person_id", "role"))
+    cases_of: dict[tuple[int, str], list[int]] = {}
+    if parties:
+        for person_id, role, case_id in (CaseParty.objects.filter(person_id__in={p for p, _ in parties}, role__in=roles)
+                                         .values_list("person_id", "role", "case_id")):
+            cases_of.setdefault((person_id, role), []).append(case_id)
+    dates_of: dict[int, list[date]] = {}
+    for case_id, occurred in (Incident.objects.filter(case_id__in={c for ids in cases_of.values() for c in ids},
+                                                      archived_on__isnull=True).values_list("case_id", "occurred_at")
+                              if cases_of else []):
+        dates_of.setdefault(case_id, []).append(timezone.localtime(occurred).date())
+    for person_id, role in parties:
+        dates = [d for case_id in cases_of.get((person_id, role), []) for d in dates_of.get(case_id, [])]
+        if rules.is_repeat(dates, as_of, rule):
+            flags["victims" if role == PartyRole.VICTIM else "subjects"].append(str(person_id))
     if case.location_id:
         dates = Incident.objects.filter(location_id=case.location_id, archived_on__isnull=True).values_list("occurred_at", flat=True)
         if rules.is_repeat([timezone.localtime(d).date() for d in dates], as_of, rule):
