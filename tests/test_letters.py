@@ -79,7 +79,7 @@ def test_the_word_letter_holds_the_filled_values():
     assert "Dear Alex Brown," in text
     assert "12 Castle Street\nCT1 2AB" in text  # the address block keeps its line breaks
     assert "Playing loud music after 11pm\nShouting in the stairwell" in text
-    assert "issued on 1 February 2025 and applies until 1 August 2025" in text
+    assert "Issued on: 1 February 2025\nApplies until: 1 August 2025" in text
     assert "{{" not in text
 
 
@@ -144,4 +144,16 @@ def test_the_cpn_letter_cites_the_warning_and_the_cpw_the_time_to_comply():
     assert "On 1 January 2025 you were given a written warning (our reference ASB-2025-00012/CPW/9)" in cpn
     assert "Our reference: ASB-2025-00012/CPW/17" in cpn
     cpw = "\n".join(docx_text(letters.render("cpw.txt", VALUES, "docx", letters_dir=None).content))
-    assert "You must stop this conduct by 15 February 2025." in cpw
+    assert "Time to comply ends: 15 February 2025" in cpw
+
+
+@pytest.mark.parametrize("template", ["cpw.txt", "cpn.txt", "abc.txt"])
+def test_a_letter_without_a_time_to_comply_or_an_end_date_still_reads_as_english(template):
+    """The words put in when nothing is recorded ('now', 'no end date', as casework.letters fills
+    them) sit after a label, never in a sentence ("stop this conduct by now", "until no end date")."""
+    blank = {**VALUES, "comply_by": "now", "expires_on": "no end date"}
+    text = "\n".join(docx_text(letters.render(template, blank, "docx", letters_dir=None).content))
+    assert "by now" not in text and "until no end date" not in text
+    assert re.search(r"^(Applies|Lasts) until: no end date$", text, re.M)
+    if template == "cpw.txt":
+        assert "Time to comply ends: now" in text.splitlines()

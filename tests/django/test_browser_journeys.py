@@ -89,6 +89,8 @@ def test_the_main_pages_have_no_serious_accessibility_problems(live_server, monk
     from csphub.panels.models import Panel
     from csphub.pspo.models import Enforcement, OrderDocument
 
+    placed = (AsbCase.objects.filter(lead_officer__username="asb.officer", location__isnull=False)
+              .order_by("pk").first())  # a place's page, with its map (issue 12, items 5 and 6)
     review = CaseReviewApplication.objects.order_by("pk").first()
     panel = Panel.objects.order_by("pk").first()
     case = f"/cases/{officer_case.pk}"
@@ -101,7 +103,7 @@ def test_the_main_pages_have_no_serious_accessibility_problems(live_server, monk
              "/cases/new/", f"{case}/people/add/", f"{case}/incidents/add/", f"{case}/interventions/add/",
              f"{case}/referrals/add/", f"{case}/tasks/add/", f"{case}/timeline/", f"{case}/history/",
              f"/people/{person.pk}/edit/", "/referrals/", "/caseload/", "/case-reviews/new/",
-             "/case-reviews/recommendations/", "/case-reviews/people-to-tell/",
+             "/case-reviews/recommendations/", "/case-reviews/people-to-tell/", f"/locations/{placed.location_id}/",
              "/encampments/sites/", "/encampments/tents/", "/pspos/figures/", "/account/notifications/",
              f"/pspos/{pspo_order.pk}/", f"/pspos/enforcement/{fpn.pk}/", f"/pspos/{pspo_order.pk}/documents/new/"]
 

@@ -103,9 +103,12 @@ def test_an_overdue_recommendation_shows_on_its_owner_agencys_dashboard_only(cli
     services.add_recommendation(officer, app, text="Offer a management move", owner_agency=housing, due_on=due)
     services.add_recommendation(officer, app, text="Not yet due", owner_agency=housing,
                                 due_on=timezone.localdate() + timedelta(days=30))
+    services.add_recommendation(officer, app, text="Repair the door entry", owner_agency=housing,
+                                due_on=due - timedelta(days=5))
     client.force_login(create_user("officer", housing))
     page = client.get("/").content.decode()
     assert "Offer a management move" in page and "Not yet due" not in page
+    assert page.index("Repair the door entry") < page.index("Offer a management move")  # most overdue first
     client.force_login(create_user("officer", police))
     assert "Offer a management move" not in client.get("/").content.decode()
     client.force_login(officer)  # the council sees the review, but does not own the recommendation

@@ -3,7 +3,7 @@ supervisor's view of the team's caseload; dashboards most overdue first."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -73,6 +73,19 @@ def test_the_case_list_filters_by_each_field(client: Client, world):
     assert _refs(client, "status=not_closed") == [dogs, noise]
     assert _refs(client, "status=closed") == [quiet]
     assert world["hidden"].reference not in _refs(client, "q=loud")
+
+
+def test_the_address_filter_finds_a_case_with_an_incident_there_as_the_location_page_does(client: Client, world):
+    """A case whose own place is elsewhere (or none) is found by the address of an incident on it."""
+    officer, castle = world["officer"], world["castle"]
+    services.record_incident(officer, world["quiet"], occurred_at=datetime(2026, 7, 2, 22, 0), description="Shouting",
+                             location=castle, reported_on=date(2026, 7, 2))
+    client.force_login(officer)
+    assert _refs(client, "address=castle") == [world["quiet"].reference, world["noise"].reference]
+    assert _refs(client, "address=CT12AB") == [world["quiet"].reference, world["noise"].reference]
+    location_page = client.get(f"/locations/{castle.pk}/").content.decode()
+    assert world["quiet"].reference in location_page and world["noise"].reference in location_page
+    assert _refs(client, "address=harbour") == [world["dogs"].reference]  # not every case with an incident
 
 
 def test_the_case_list_sorts_by_each_column_from_a_whitelist(client: Client, world):

@@ -113,3 +113,27 @@ def test_the_partnerships_template_is_used_and_a_mistake_in_it_is_named(world, t
     with pytest.raises(RuleRefused, match=r"cpw.txt, line 4.*'vehicle'"):
         generate_letter(world["officer"], world["cpw"].pk, "docx")
     assert GeneratedLetter.objects.count() == 1
+
+
+@pytest.mark.parametrize("kind, title, extra", [
+    ("abc", "Acceptable Behaviour Contract", {}),
+    ("s59_warning", "Section 59 warning: vehicle used in a manner causing alarm, distress or annoyance",
+     {"premises": "Red Ford Fiesta AB12 CDE"}),
+])
+def test_an_abc_and_a_section_59_warning_are_written_as_word_and_pdf_from_their_page(client: Client, world, kind,
+                                                                                    title, extra):
+    issued = services.issue_intervention(world["officer"], world["case"], kind=kind, person=world["subject"],
+                                         conduct="Revving engines in the car park",
+                                         issued_on=timezone.localdate() - timedelta(days=3), **extra)
+    client.force_login(world["officer"])
+    assert "Write the letter as Word" in client.get(f"/interventions/{issued.pk}/").content.decode()
+    word = client.post(f"/interventions/{issued.pk}/letter/", {"format": "docx"})
+    assert word.status_code == 200
+    text = words(word.content)
+    assert text.startswith(title) and "Alex Brown\n12 Castle Street\nCT1 2AB" in text
+    assert "Revving engines in the car park" in text
+    if kind == "s59_warning":
+        assert "Vehicle: Red Ford Fiesta AB12 CDE" in text
+    pdf = client.post(f"/interventions/{issued.pk}/letter/", {"format": "pdf"})
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
+    assert [(g.kind, g.format) for g in GeneratedLetter.objects.order_by("pk")] == [(kind, "docx"), (kind, "pdf")]

@@ -86,7 +86,7 @@ def test_an_officer_writes_a_cpw_letter_from_the_warnings_page(live_server, monk
             text = "\n".join(p.text for p in Document(io.BytesIO(saved.read_bytes())).paragraphs)
             assert "Dear Bob Subject," in text
             assert "Playing loud music late at night" in text
-            assert f"You must stop this conduct by {comply_by.day} {comply_by:%B %Y}." in text
+            assert f"Time to comply ends: {comply_by.day} {comply_by:%B %Y}" in text
 
             page.reload()
             letters = page.locator("#letters").inner_text()

@@ -157,3 +157,30 @@ def test_without_boundaries_the_case_page_shows_the_no_map_image(data_dir: Path,
     assert 'alt="1 High Street: No map: boundaries not loaded for this place."' in page
     image = client.get(f"/locations/{case.location.pk}/map.svg")
     assert image.status_code == 200 and b"No map: boundaries not loaded" in image.content
+
+
+def test_opening_a_case_at_an_unknown_postcode_says_so_and_the_case_page_flags_it(directory: dict[str, str],
+                                                                                   officer: Any):
+    """The officer is told when they save, and whoever opens the case sees the flag by the address."""
+    from csphub.casework.models import AsbCase, CaseType
+
+    client = Client()
+    client.force_login(officer)
+    today = date.today()
+    response = client.post("/cases/new/", {
+        "case_type": CaseType.objects.get_or_create(name="Noise nuisance")[0].pk, "summary": "Loud music",
+        "address": "2 Nowhere Road", "postcode": "ME7 9ZZ",
+        "opened_on-day": today.day, "opened_on-month": today.month, "opened_on-year": today.year}, follow=True)
+    page = response.content.decode()
+    case = AsbCase.objects.get()
+    assert case.location.postcode_status == PostcodeStatus.NOT_FOUND
+    assert "Postcode ME7 9ZZ is not in the loaded postcode directory: the case has no ward." in page
+    assert 'id="postcode-unknown"' in client.get(f"/cases/{case.pk}/").content.decode()
+    # A postcode the directory knows: no warning, no flag, and the ward by the address.
+    response = client.post("/cases/new/", {
+        "case_type": CaseType.objects.get_or_create(name="Noise nuisance")[0].pk, "summary": "Loud music",
+        "address": "1 High Street", "postcode": "me71aa",
+        "opened_on-day": today.day, "opened_on-month": today.month, "opened_on-year": today.year}, follow=True)
+    page = response.content.decode()
+    assert "not in the loaded postcode directory" not in page and 'id="postcode-unknown"' not in page
+    assert f"ME7 1AA ({directory['ward_name']} ward)" in page

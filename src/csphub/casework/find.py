@@ -22,7 +22,7 @@ from csphub.access import policy, reads
 from csphub.audit.services import Channel
 from csphub.errors import PermissionRefused
 
-from .models import CaseStatus, Location, Task
+from .models import CaseStatus, Incident, Location, Task
 
 #: The case list's sorts: the name in the address -> the columns it orders by (then newest first).
 SORTS: dict[str, tuple[str, ...]] = {
@@ -102,10 +102,19 @@ def case_list(user: Any, filters: CaseFilters, *, channel: str = Channel.WEB, pu
     if (name := _clean(filters.person)) and people_too:
         found = found.filter(id__in=_cases_with_person(user, name))
     if (address := _clean(filters.address)) and people_too:
-        found = found.annotate(postcode_key=postcode_key("location__postcode")).filter(
-            Q(location__address__icontains=address) | Q(postcode_key__contains=_key(address)))
+        found = found.filter(_at_address(address))
     return {"cases": _by_facts(found, filters).order_by(*ordering(filters.sort)),
             "can_create": policy.can_create_case(user), "people_filters": people_too}
+
+
+def _at_address(address: str) -> Q:
+    """Cases whose place, or the place of an incident on them, has the address or postcode: the
+    cases a location's page lists. Subqueries, so a case is listed once and the count of queries
+    stays the same whatever the list's length."""
+    places = Location.objects.annotate(postcode_key=postcode_key("postcode")).filter(
+        Q(address__icontains=address) | Q(postcode_key__contains=_key(address)))
+    incidents = Incident.objects.filter(location__in=places, archived_on__isnull=True)
+    return Q(location__in=places) | Q(id__in=incidents.values("case_id"))
 
 
 def _by_facts(found: QuerySet[Any], filters: CaseFilters) -> QuerySet[Any]:

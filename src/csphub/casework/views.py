@@ -19,7 +19,7 @@ from csphub.core.forms import attempt, show_refusal
 from csphub.errors import RuleRefused
 
 from . import chronology, corrections, exports, find, forms, history, letters, pages, services
-from .models import CaseType, Intervention
+from .models import CaseType, Intervention, PostcodeStatus
 
 
 def _people_on(case: Any) -> list[tuple[int, str]]:
@@ -116,6 +116,9 @@ def case_create(request: HttpRequest) -> HttpResponse:
             show_refusal(form, e)
         else:
             messages.success(request, f"Case {case.reference} opened")
+            if case.location is not None and case.location.postcode_status == PostcodeStatus.NOT_FOUND:
+                messages.warning(request, f"Postcode {case.location.postcode} is not in the loaded postcode "
+                                 "directory: the case has no ward. Check the postcode and correct the place.")
             return redirect("case-detail", pk=case.pk)
     return _form_page(request, form, "Open a case")
 
