@@ -258,3 +258,21 @@ def test_three_counts_at_once_all_succeed(january, data_dir):
     assert [code for _, code in results] == [0, 0, 0], [err for (_, err), _ in results]
     assert len({out for (out, _), _ in results}) == 1  # the same answer three times
     assert _by_month(results[0][0][0]) == {"2024-01": 2}
+
+
+def test_every_read_command_shares_the_warehouse_with_another_reader(january, data_dir, tmp_path):
+    """`csphub area list` and `csphub assess` only read the warehouse, so they open it read-only
+    (issue 19, item 2): with another reader holding the file, a command that opened it to write
+    would be refused ("the warehouse ... is open in another program")."""
+    held = duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True)
+    try:
+        areas = _csphub(data_dir, "area", "list", "--format", "json")
+        assessed = _csphub(data_dir, "assess", "--area", "Townshire", "--year", "2023/24", "--no-casework",
+                           "--out", str(tmp_path / "assessment"))
+    finally:
+        held.close()
+    assert areas.returncode == 0, areas.stderr
+    assert json.loads(areas.stdout) == [{"area": "Townshire", "lad_codes": LAD}]
+    assert assessed.returncode == 0, assessed.stderr
+    figures = json.loads((tmp_path / "assessment" / "figures.json").read_text())
+    assert figures["area"]["name"] == "Townshire"

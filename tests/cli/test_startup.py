@@ -72,3 +72,15 @@ def test_the_command_time_counts_from_the_process_start():
                           env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
     assert done.returncode == 0, done.stderr
     assert float(done.stdout) >= 0.3
+
+
+def test_importing_the_command_line_imports_no_heavy_library():
+    """``import csphub.cli`` (what every command pays before it runs) loads none of the statistics,
+    data-frame, chart, document or linkage libraries: they are imported where they are used."""
+    done = subprocess.run([sys.executable, "-c", "import json, sys, csphub.cli\n"
+                           "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))"],
+                          capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    assert done.returncode == 0, done.stderr
+    heavy = {"scipy", "pandas", "matplotlib", "weasyprint", "docx", "splink"}
+    assert sorted(set(json.loads(done.stdout)) & heavy) == []

@@ -25,6 +25,7 @@ from pathlib import Path
 import duckdb
 
 from csphub.analytics.offence_codes import normalise_code
+from csphub.analytics.query import measure_value
 from csphub.analytics.warehouse import transaction
 from csphub.errors import InputFileError, InputProblem
 
@@ -100,19 +101,25 @@ def load_severity_weights(con: duckdb.DuckDBPyConnection, path: Path | str) -> i
     return con.execute("select count(*) from severity_weights").fetchall()[0][0]
 
 
+def _has_weights_table(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether weights were ever loaded (``csphub ingest severity-weights`` creates the table)."""
+    return measure_value(con, "severity weights loaded",
+                         "select count(*) from duckdb_tables() where table_name = 'severity_weights'") > 0
+
+
 def weights(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
     """Weight per offence code, in its one spelling (a warehouse loaded before codes were
     normalised at load is read the same way)."""
-    con.execute(WEIGHTS_TABLE)
+    if not _has_weights_table(con):  # none loaded yet; a read never creates it (read-only warehouse)
+        return {}
     return {normalise_code(code): w for code, w in
             con.execute("select offence_code, weight from severity_weights order by offence_code").fetchall()}
 
 
 def category_weights(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, float], str]:
     """Weight per police.uk category for the estimate, and how it was derived."""
-    con.execute(WEIGHTS_TABLE)
     table = con.execute("""select offence_code, offence_description, weight, police_uk_category
-        from severity_weights where police_uk_category is not null""").fetchall()
+        from severity_weights where police_uk_category is not null""").fetchall() if _has_weights_table(con) else []
     volumes = _normalised(dict(con.execute(
         "select offence_code, sum(count) from offence_counts group by 1").fetchall()))
     by_category: dict[str, list[tuple[float, int]]] = {}

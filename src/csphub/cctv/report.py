@@ -172,14 +172,16 @@ def _reviews(start: date, end: date) -> dict[str, Any]:
 
 
 def _deployments(start: date, end: date) -> dict[str, Any]:
-    active = list(RapidDeployment.objects.filter(archived_on__isnull=True, deployed_on__lte=end)
-                  .filter(Q(removed_on__isnull=True) | Q(removed_on__gte=start)).select_related("camera"))
-    from .services import footage_count
+    from .services import with_footage_counts
+
+    active = list(with_footage_counts(RapidDeployment.objects.filter(archived_on__isnull=True, deployed_on__lte=end)
+                                      .filter(Q(removed_on__isnull=True) | Q(removed_on__gte=start))
+                                      .select_related("camera")))
 
     return {"active": len(active), "reviews_due_by_end": sum(d.removed_on is None and d.review_due_on <= end for d in active),
             "list": [{"camera_id": d.camera.camera_id, "site": d.site, "purpose": d.get_purpose_display(),
                       "from": d.deployed_on.isoformat(), "to": d.removed_on.isoformat() if d.removed_on else None,
-                      "review_due_on": d.review_due_on.isoformat(), "footage_requests": footage_count(d)}
+                      "review_due_on": d.review_due_on.isoformat(), "footage_requests": d.footage_requests}
                      for d in active]}
 
 

@@ -116,7 +116,7 @@ def _compute(area_name: str, options, rolling: int | None, casework: bool | None
     from csphub.analytics.assessment.figures import rolling_period
     from csphub.analytics.assessment.render import map_layers
 
-    with warehouse() as con:
+    with warehouse(read_only=True) as con:
         area = resolve_area(con, area_name)
         if rolling:
             options.year = rolling_period(con, area, rolling, options.ward_vintage)

@@ -154,6 +154,6 @@ def area_list(output_format: str) -> None:
     """List the areas defined."""
     from csphub.analytics.areas import list_areas
 
-    with warehouse() as con:
+    with warehouse(read_only=True) as con:
         rows = [{"area": a.name, "lad_codes": ",".join(a.lad_codes)} for a in list_areas(con)]
     emit(rows, output_format)

@@ -398,29 +398,36 @@ def _repeat_prompts(entries: Sequence[DialInEntry], named: dict[int, list[EntryP
     entries and casework incidents. Only the flag is shown, never the other records."""
     rule = casework.repeat_rule()
     start = day - timedelta(days=rule.window_days - 1)
-    window = DialInEntry.objects.filter(archived_on__isnull=True, dial_in_on__gte=start, dial_in_on__lte=day)
+    # Read for every entry of the day at once (a query per kind, not per entry: issue 19, item 1).
+    postcodes = {entry.postcode for entry in entries if rules.place_key(entry.address, entry.postcode)}
+    at_place: dict[str, list[date]] = defaultdict(list)
+    for e in (DialInEntry.objects.filter(archived_on__isnull=True, dial_in_on__gte=start, dial_in_on__lte=day,
+                                         postcode__in=postcodes).only("address", "postcode", "dial_in_on")):
+        at_place[rules.place_key(e.address, e.postcode)].append(e.dial_in_on)
+    for i in Incident.objects.filter(archived_on__isnull=True, location__postcode__in=postcodes).select_related("location"):
+        at_place[rules.place_key(i.location.address, i.location.postcode)].append(timezone.localtime(i.occurred_at).date())
+    victims = {p.person_id for people in named.values() for p in people if p.role == EntryPerson.Role.VICTIM}
+    as_victim: dict[int, list[date]] = defaultdict(list)
+    for person_id, on in EntryPerson.objects.filter(
+            person_id__in=victims, role=EntryPerson.Role.VICTIM, entry__archived_on__isnull=True,
+            entry__dial_in_on__gte=start, entry__dial_in_on__lte=day).values_list("person_id", "entry__dial_in_on"):
+        as_victim[person_id].append(on)
+    for person_id, at in Incident.objects.filter(
+            case__parties__person_id__in=victims, case__parties__role="victim",
+            archived_on__isnull=True).values_list("case__parties__person_id", "occurred_at"):
+        as_victim[person_id].append(timezone.localtime(at).date())
     prompts: dict[int, list[Prompt]] = defaultdict(list)
     for entry in entries:
         key = rules.place_key(entry.address, entry.postcode)
         if key:
-            dates = [e.dial_in_on for e in window.filter(postcode=entry.postcode).only("address", "postcode", "dial_in_on")
-                     if rules.place_key(e.address, e.postcode) == key]
-            dates += [timezone.localtime(i.occurred_at).date() for i in Incident.objects.filter(
-                archived_on__isnull=True, location__postcode=entry.postcode).select_related("location")
-                if rules.place_key(i.location.address, i.location.postcode) == key]
+            dates = at_place[key]
             if casework_rules.is_repeat(dates, day, rule):
                 prompts[entry.pk].append(Prompt("repeat_location", f"Repeat location: {len(dates)} reports in "
                                                 f"{rule.window_days} days (rule: {rule.threshold})"))
         for named_person in named.get(entry.pk, []):
             if named_person.role != EntryPerson.Role.VICTIM:
                 continue
-            dates = [d for d in EntryPerson.objects.filter(
-                person_id=named_person.person_id, role=EntryPerson.Role.VICTIM, entry__archived_on__isnull=True,
-                entry__dial_in_on__gte=start, entry__dial_in_on__lte=day).values_list("entry__dial_in_on", flat=True)]
-            dates += [timezone.localtime(d).date() for d in Incident.objects.filter(
-                case__parties__person_id=named_person.person_id, case__parties__role="victim",
-                archived_on__isnull=True).values_list("occurred_at", flat=True)]
-            if casework_rules.is_repeat(dates, day, rule):
+            if casework_rules.is_repeat(as_victim[named_person.person_id], day, rule):
                 prompts[entry.pk].append(Prompt("repeat_victim", f"Repeat victim: {named_person.person.full_name}"))
     return prompts
 

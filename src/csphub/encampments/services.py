@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Exists, F, OuterRef, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
 from csphub.access import policy, reads, roles
@@ -157,7 +157,12 @@ def step_choices(user: Any) -> list[tuple[str, str]]:
 def incursion_list(user: Any, *, channel: str = Channel.WEB, purpose: str = "incursion list",
                    limit: int = 300) -> list[Incursion]:
     _require_view(user)
-    return list(reads.incursions(user, purpose=purpose, channel=channel).select_related("site")[:limit])
+    # Each incursion's steps and whether its site had one before, read for the whole list at once
+    # (timetable_for and is_repeat_site then ask nothing more: issue 19, item 1).
+    steps = Prefetch("steps", queryset=LegalStep.objects.filter(archived_on__isnull=True).order_by("taken_on"),
+                     to_attr="live_steps")
+    return list(_with_repeat(reads.incursions(user, purpose=purpose, channel=channel).select_related("site"))
+                .prefetch_related(steps)[:limit])
 
 
 def incursion_window(user: Any, window: Window, *, channel: str = Channel.API,
@@ -341,7 +346,8 @@ def powers(incursion: Incursion, on: date | None = None) -> list[rules.PowerChec
 
 def _done(incursion: Incursion) -> dict[str, date | None]:
     first: dict[str, date] = {}
-    for s in incursion.steps.filter(archived_on__isnull=True).order_by("taken_on"):
+    steps = getattr(incursion, "live_steps", None)  # prefetched by incursion_list
+    for s in steps if steps is not None else incursion.steps.filter(archived_on__isnull=True).order_by("taken_on"):
         first.setdefault(s.step, s.taken_on)
     return {"welfare_check": incursion.welfare_checked_on or first.get("welfare_check"),
             rules.S77: first.get(rules.S77), rules.S78: first.get(rules.S78), "left": incursion.left_on}
