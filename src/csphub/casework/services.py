@@ -509,8 +509,10 @@ def _task_owner(case: AsbCase, owner: Any) -> Any:
         found = task_owners(case).filter(**{"username" if isinstance(owner, str) else "pk":
                                             owner if isinstance(owner, str) else owner.pk}).first()
     if found is None:
-        raise RuleRefused("task_owner_cannot_see_case", "The owner must be an officer or supervisor in an agency "
-                          "on this case; share the case with their agency first.", "owner")
+        named = owner if isinstance(owner, str) else getattr(owner, "username", "")
+        raise RuleRefused("task_owner_cannot_see_case", f"No officer or supervisor {named!r} in an agency on this "
+                          "case: a task's owner must be one of them (share the case with their agency first).",
+                          "owner")
     return found
 
 
