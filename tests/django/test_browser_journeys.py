@@ -80,6 +80,40 @@ def _visit(page, url: str) -> int:
     return response.status
 
 
+def _record_pages(case: AsbCase) -> list[str]:
+    """The pages an officer opens on one case's records (the case's forms, each record's
+    correction page, its places and timelines), for the records the demo case has."""
+    from csphub.casework.models import Breach
+
+    c = f"/cases/{case.pk}"
+    paths = [f"{c}/notes/add/", f"{c}/visits/add/", f"{c}/status/", f"{c}/share/", f"{c}/lead/", f"{c}/risk/",
+             f"{c}/breaches/add/", f"{c}/groups/add/", f"{c}/interventions/outcome/", f"{c}/attachments/add/",
+             f"{c}/edit/"]
+    party = case.parties.order_by("pk").first()
+    paths += [f"/parties/{party.pk}/edit/", f"/people/{party.person_id}/history/",
+              f"/people/{party.person_id}/timeline/"]
+    for prefix, record in (("incidents", case.incidents.order_by("pk").first()),
+                           ("visits", case.visits.order_by("pk").first()),
+                           ("notes", case.notes.order_by("pk").first()),
+                           ("tasks", case.tasks.order_by("pk").first()),
+                           ("interventions", case.interventions.order_by("pk").first()),
+                           ("breaches", Breach.objects.filter(intervention__case=case).order_by("pk").first()),
+                           ("referrals", case.referrals.order_by("pk").first()),
+                           ("risk-assessments", case.risk_assessments.order_by("pk").first())):
+        if record is not None:
+            paths.append(f"/{prefix}/{record.pk}/edit/")
+    intervention = case.interventions.order_by("pk").first()
+    if intervention is not None:
+        paths.append(f"/interventions/{intervention.pk}/")
+    referral = case.referrals.order_by("pk").first()
+    if referral is not None:
+        paths.append(f"/referrals/{referral.pk}/")
+    if case.location_id:
+        paths += [f"/locations/{case.location_id}/", f"/locations/{case.location_id}/edit/",
+                  f"/locations/{case.location_id}/timeline/"]
+    return paths
+
+
 def test_the_main_pages_have_no_serious_accessibility_problems(live_server, monkeypatch):
     passwords = _seed_demo()
     officer_case = (AsbCase.objects.filter(lead_officer__username="asb.officer").exclude(status="closed")
@@ -96,6 +130,8 @@ def test_the_main_pages_have_no_serious_accessibility_problems(live_server, monk
     case = f"/cases/{officer_case.pk}"
     pspo_order = OrderDocument.objects.get().order  # the one with its published document
     fpn = Enforcement.objects.filter(kind="fpn", order=pspo_order).order_by("pk").first()
+    record_pages = _record_pages(officer_case)
+    assert len(record_pages) >= 22  # the case's forms, and its records' correction pages, places and timelines
     paths = ["/", "/cases/", f"{case}/", f"/people/{person.pk}/", "/inbox/", "/statistics/",
              "/case-reviews/", f"/case-reviews/{review.pk}/", "/panels/", f"/panels/{panel.pk}/", "/cctv/",
              "/encampments/", "/pspos/", "/governance/", "/dial-in/", "/search/?q=Smith",
@@ -105,7 +141,8 @@ def test_the_main_pages_have_no_serious_accessibility_problems(live_server, monk
              f"/people/{person.pk}/edit/", "/referrals/", "/caseload/", "/case-reviews/new/",
              "/case-reviews/recommendations/", "/case-reviews/people-to-tell/", f"/locations/{placed.location_id}/",
              "/encampments/sites/", "/encampments/tents/", "/pspos/figures/", "/account/notifications/",
-             f"/pspos/{pspo_order.pk}/", f"/pspos/enforcement/{fpn.pk}/", f"/pspos/{pspo_order.pk}/documents/new/"]
+             f"/pspos/{pspo_order.pk}/", f"/pspos/enforcement/{fpn.pk}/", f"/pspos/{pspo_order.pk}/documents/new/",
+             *record_pages]
 
     found, refused = [], []
     with browser_page(monkeypatch) as session:

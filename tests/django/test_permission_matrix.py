@@ -109,6 +109,8 @@ RULES.update({
     # Free text on a case (incidents, notes, ...): casework roles on the case; others, as if absent.
     "record_correct": lambda role, relation: ALLOWED if role in CASEWORK and relation in ON_CASE else 404,
     "caseload": lambda role, relation: ALLOWED if role == "supervisor" else 403,
+    # Record a case review application: officers and supervisors who may see the applicant.
+    "case_review_apply": lambda role, relation: (ALLOWED if relation != "none" else 404) if role in CASEWORK else 403,
 })
 
 # ---- The world -----------------------------------------------------------------------
@@ -484,6 +486,17 @@ API_ROUTES: dict[str, tuple[Exercise, ...]] = {
     "PATCH /api/v1/risk-assessments/{assessment_id}": (Exercise(
         "record_correct", params={"assessment_id": "risk"}, refused="risk_assessment", ok=200,
         body=lambda w: {"answers": {"fear": True}, "reason": "Fear confirmed on the second visit"}),),
+    # The last parameter names the refused record: the role on the case.
+    "GET /api/v1/cases/{case_id}/parties/{party_id}": (Exercise(
+        "record_correct", params={"case_id": "case", "party_id": "party"},
+        reads=(Read("party", "party"), VICTIM_READ), refused="party"),),
+    "PATCH /api/v1/cases/{case_id}/parties/{party_id}": (Exercise(
+        "record_correct", params={"case_id": "case", "party_id": "party"}, refused="party", ok=200,
+        body=lambda w: {"role": "complainant", "reason": "Reported it herself"}),),
+    "POST /api/v1/case-reviews/": (Exercise("case_review_apply", body=lambda w: {
+        "applicant_id": w.pk("victim"), "behaviour": "Loud music every night", "complaints": [
+            {"reported_on": iso(w.today - timedelta(days=2)), "behaviour_on": iso(w.today - timedelta(days=2)),
+             "agency": "Council ASB Team"}]}),),
     "GET /api/v1/case-reviews/": (Exercise("casework_role", shown=(
         Shown("case_review", "case_review", "case_review", api_ids),)),),
     "GET /api/v1/case-reviews/{application_id}": (Exercise(

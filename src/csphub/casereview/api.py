@@ -18,6 +18,7 @@ from csphub.core.api import (
     Id,
     ListParams,
     Page,
+    RequestBody,
     etag,
     if_match,
     page,
@@ -70,6 +71,36 @@ def list_applications(request: HttpRequest, params: Query[ListParams]) -> Any:
     return page(request, found, [application_out(a, request.auth, facts) for a, facts in found.rows])
 
 
+class ComplaintIn(RequestBody):
+    reported_on: Day = Field(description="When the complaint was made (not before the behaviour, not in the future)")
+    behaviour_on: Day = Field(description="When the behaviour complained of happened")
+    agency: text(200) = Field(description="The agency it was made to, by name")  # type: ignore[valid-type]
+    is_hate: bool = False
+    reference: text(100) = ""  # type: ignore[valid-type]
+
+
+class ApplicationIn(RequestBody):
+    applicant_id: BodyId = Field(description="A person the caller may see (404 otherwise)")
+    behaviour: text(5000) = Field(description="The behaviour complained of (not empty)")  # type: ignore[valid-type]
+    received_on: Day | None = Field(None, description="Default today; not in the future")
+    on_behalf_of: text(200) = ""  # type: ignore[valid-type]
+    complaints: list[ComplaintIn] = Field([], description="Complaints not already recorded as incidents on a "
+                                                          "case (link the case for those)")
+
+
+@router.post("/", response={201: ApplicationOut, **ERRORS},
+             summary="Record an application (officers and supervisors): the threshold is checked at once; the "
+                     "same date rules as the page")
+def create_application(request: HttpRequest, payload: ApplicationIn) -> Any:
+    application = services.receive_application_by_id(
+        request.auth, applicant_id=payload.applicant_id, behaviour=payload.behaviour,
+        received_on=payload.received_on, on_behalf_of=payload.on_behalf_of,
+        complaints=[services.ComplaintInput(c.reported_on, c.behaviour_on, agency_named(c.agency, "complaints"),
+                                            c.is_hate, c.reference) for c in payload.complaints],
+        channel=API)
+    return Status(201, application_out(application, request.auth))
+
+
 @router.get("/{application_id}", response={200: ApplicationOut, **ERRORS})
 def get_application(request: HttpRequest, application_id: Id) -> Any:
     return application_out(services.get_application(request.auth, application_id, channel=API), request.auth)
@@ -85,7 +116,7 @@ def decide(request: HttpRequest, application_id: Id) -> Any:
 
 # ---- The workflow (issue 12, item 8) ---------------------------------------------------------
 
-class LinkCaseIn(Schema):
+class LinkCaseIn(RequestBody):
     case_id: BodyId
 
 
@@ -97,7 +128,7 @@ def link_case(request: HttpRequest, application_id: Id, payload: LinkCaseIn) -> 
     return application_out(application, request.auth)
 
 
-class DiscretionIn(Schema):
+class DiscretionIn(RequestBody):
     reason: text(5000)  # type: ignore[valid-type]
 
 
@@ -110,12 +141,12 @@ def decide_discretionary(request: HttpRequest, application_id: Id, payload: Disc
     return application_out(application, request.auth)
 
 
-class AttendanceIn(Schema):
+class AttendanceIn(RequestBody):
     agency: text(200)  # type: ignore[valid-type]
     name_role: text(200)  # type: ignore[valid-type]
 
 
-class MeetingIn(Schema):
+class MeetingIn(RequestBody):
     held_on: Day
     chair: text(200)  # type: ignore[valid-type]
     independent_chair: text(200) = ""  # type: ignore[valid-type]
@@ -158,7 +189,7 @@ def record_meeting(request: HttpRequest, application_id: Id, payload: MeetingIn)
     return Status(201, meeting_out(meeting))
 
 
-class MeetingCorrection(Schema):
+class MeetingCorrection(RequestBody):
     held_on: Day | None = None
     chair: text(200) | None = None  # type: ignore[valid-type]
     independent_chair: text(200) | None = None  # type: ignore[valid-type]
@@ -190,7 +221,7 @@ def correct_meeting(request: HttpRequest, response: HttpResponse, application_id
     return {**meeting_out(result.record), "changed": result.changed, "effects": result.effects}
 
 
-class RecommendationIn(Schema):
+class RecommendationIn(RequestBody):
     text: text(5000)  # type: ignore[valid-type]
     owner_agency: text(200)  # type: ignore[valid-type]
     due_on: Day
@@ -225,7 +256,7 @@ def add_recommendation(request: HttpRequest, application_id: Id, payload: Recomm
     return Status(201, recommendation_out(r))
 
 
-class RecommendationPatch(Schema):
+class RecommendationPatch(RequestBody):
     status: str = Field(description="open, done or not_accepted")
     status_reason: text(5000) = ""  # type: ignore[valid-type]
     due_on: Day | None = None

@@ -103,6 +103,21 @@ class ComplaintInput:
     reference: str = ""
 
 
+def receive_application_by_id(user: Any, *, applicant_id: object, behaviour: str,
+                              complaints: Sequence[ComplaintInput], channel: str = Channel.WEB,
+                              **details: Any) -> CaseReviewApplication:
+    """``receive_application`` with the applicant named by id (the API's way in): read through
+    access (audited; NotFoundError otherwise); an empty ``behaviour`` is refused, as the page's
+    form refuses it."""
+    if not policy.can_handle_case_reviews(user):
+        raise PermissionRefused("Only officers and supervisors record case review applications.")
+    if not behaviour.strip():
+        raise RuleRefused("behaviour_required", "Say what behaviour the application complains of.", "behaviour")
+    applicant = reads.person(user, applicant_id, purpose="case review applicant", channel=channel)
+    return receive_application(user, applicant=applicant, behaviour=behaviour, complaints=complaints,
+                               channel=channel, **details)
+
+
 @transaction.atomic
 def receive_application(user: Any, *, applicant: Person, behaviour: str, complaints: Sequence[ComplaintInput],
                         received_on: date | None = None, case: Any = None, on_behalf_of: str = "",

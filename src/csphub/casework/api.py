@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from django.http import FileResponse, HttpRequest, HttpResponse
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from pydantic import ConfigDict, StrictBool
+from pydantic import StrictBool
 
 from csphub.access import policy
 from csphub.core.api import (
@@ -23,6 +23,7 @@ from csphub.core.api import (
     Moment,
     Page,
     Reason,
+    RequestBody,
     accepts_multipart,
     etag,
     if_match,
@@ -33,6 +34,7 @@ from csphub.core.api import (
 from . import pages, rules, services
 from .models import (
     AsbCase,
+    CaseParty,
     CaseStatus,
     ConsentToShare,
     Intervention,
@@ -63,7 +65,7 @@ class PersonOut(Schema):
     flags: list[FlagOut]
 
 
-class PersonIn(Schema):
+class PersonIn(RequestBody):
     first_name: text(100)  # type: ignore[valid-type]
     last_name: text(100)  # type: ignore[valid-type]
     date_of_birth: Day | None = None
@@ -76,12 +78,17 @@ class PersonIn(Schema):
 
 
 class PartyOut(Schema):
+    id: int = Field(description="The person's role on the case: GET or PATCH /cases/{case_id}/parties/{id}")
     person_id: int
     role: str
     name: str | None = None
 
 
-class PartyIn(Schema):
+def party_out(party: CaseParty) -> dict[str, Any]:
+    return {"id": party.pk, "person_id": party.person_id, "role": party.role, "name": party.person.full_name}
+
+
+class PartyIn(RequestBody):
     person_id: BodyId
     role: PartyRole
 
@@ -109,7 +116,7 @@ class CaseOut(Schema):
     parties: list[PartyOut] | None = Field(None, description="Omitted for roles that may not see who is involved")
 
 
-class CaseIn(Schema):
+class CaseIn(RequestBody):
     case_type: text(100)  # type: ignore[valid-type]
     summary: text(5000)  # type: ignore[valid-type]
     opened_on: Day | None = None
@@ -120,7 +127,7 @@ class CaseIn(Schema):
     longitude: float | None = Field(None, ge=-9, le=2.5)
 
 
-class CasePatch(Schema):
+class CasePatch(RequestBody):
     status: CaseStatus
     outcome: text(20) = ""  # type: ignore[valid-type]
 
@@ -134,7 +141,7 @@ class IncidentOut(Schema):
     is_hate: bool
 
 
-class IncidentIn(Schema):
+class IncidentIn(RequestBody):
     occurred_at: Moment
     description: text(5000)  # type: ignore[valid-type]
     reported_by_agency: text(200) | None = None  # type: ignore[valid-type]
@@ -170,7 +177,7 @@ class InterventionOut(Schema):
 KindChoice = Annotated[str, Field(json_schema_extra={"enum": list(rules.INTERVENTION_KINDS)})]
 
 
-class InterventionIn(Schema):
+class InterventionIn(RequestBody):
     kind: KindChoice
     issued_on: Day
     person_id: BodyId | None = None
@@ -199,7 +206,7 @@ class ReferralOut(Schema):
     outcome: str | None = Field(None, description=FREE_TEXT)
 
 
-class ReferralIn(Schema):
+class ReferralIn(RequestBody):
     to_agency: text(200)  # type: ignore[valid-type]
     reason: text(5000)  # type: ignore[valid-type]
     service: text(200) = ""  # type: ignore[valid-type]
@@ -207,7 +214,7 @@ class ReferralIn(Schema):
     consent_obtained: bool = False
 
 
-class ReferralPatch(Schema):
+class ReferralPatch(RequestBody):
     status: Referral.Status
     outcome: text(5000) = ""  # type: ignore[valid-type]
 
@@ -222,7 +229,7 @@ class TaskOut(Schema):
     overdue: bool
 
 
-class TaskIn(Schema):
+class TaskIn(RequestBody):
     title: text(300)  # type: ignore[valid-type]
     owner: text(150)  # type: ignore[valid-type]
     due_on: Day
@@ -256,7 +263,7 @@ def case_out(user: Any, case: AsbCase, parties: list[Any] | None = None) -> dict
         "ward_code": case.location.ward_code if case.location else "",
         "ward_name": case.location.ward_name if case.location else "",
         "parties": None if parties is None else
-        [{"person_id": p.person_id, "role": p.role, "name": p.person.full_name} for p in parties],
+        [party_out(p) for p in parties],
     }
 
 
@@ -331,7 +338,7 @@ def patch_case(request: HttpRequest, response: HttpResponse, case_id: Id, payloa
 def add_party(request: HttpRequest, case_id: Id, payload: PartyIn) -> Any:
     case = services.case_for_change(request.auth, case_id, channel=API)
     party = services.add_existing_party(request.auth, case, payload.person_id, payload.role, channel=API)
-    return Status(201, {"person_id": party.person_id, "role": party.role, "name": party.person.full_name})
+    return Status(201, party_out(party))
 
 
 @cases.get("/{case_id}/incidents", response={200: Page[IncidentOut], **ERRORS})
@@ -485,7 +492,7 @@ class CorrectionOut(Schema):
     effects: list[str] = Field(description="What the rules re-checked after the change now say")
 
 
-class PersonCorrection(Schema):
+class PersonCorrection(RequestBody):
     first_name: text(100) | None = None  # type: ignore[valid-type]
     last_name: text(100) | None = None  # type: ignore[valid-type]
     date_of_birth: Day | None = None
@@ -497,7 +504,7 @@ class PersonCorrection(Schema):
     reason: Reason
 
 
-class IncidentCorrection(Schema):
+class IncidentCorrection(RequestBody):
     occurred_at: Moment | None = None
     description: text(5000) | None = None  # type: ignore[valid-type]
     reported_on: Day | None = None
@@ -543,12 +550,12 @@ def correct_incident(request: HttpRequest, response: HttpResponse, case_id: Id, 
     return _correction_out(result)
 
 
-class NoteCorrection(Schema):
+class NoteCorrection(RequestBody):
     text: text(20000)  # type: ignore[valid-type]
     reason: Reason
 
 
-class VisitCorrection(Schema):
+class VisitCorrection(RequestBody):
     visited_on: Day | None = None
     findings: text(20000) | None = None  # type: ignore[valid-type]
     reason: Reason
@@ -580,14 +587,39 @@ def correct_visit(request: HttpRequest, response: HttpResponse, case_id: Id, vis
     return _correction_out(result)
 
 
-#: A field the PATCH does not correct (e.g. an intervention's ``kind``) is refused by name (422),
-#: not silently dropped.
-FORBID_OTHERS = ConfigDict(extra="forbid")
+class PartyDetailOut(PartyOut):
+    version: int = Field(description="Send it back as If-Match on PATCH: a stale change is refused (409)")
 
 
-class TaskCorrection(Schema):
-    model_config = FORBID_OTHERS
+class PartyCorrection(RequestBody):
+    role: PartyRole
+    reason: Reason
 
+
+@cases.get("/{case_id}/parties/{party_id}", response={200: PartyDetailOut, **ERRORS},
+           summary="A person's role on a case (officers and supervisors on the case); its ETag is its version")
+def get_party(request: HttpRequest, response: HttpResponse, case_id: Id, party_id: Id) -> Any:
+    from .corrections import party, version_of
+
+    found = party(request.auth, case_id, party_id, channel=API)
+    etag(response, version_of(found))
+    return {**party_out(found), "version": version_of(found)}
+
+
+@cases.patch("/{case_id}/parties/{party_id}", response={200: CorrectionOut, **ERRORS},
+             summary="Correct a person's role on a case, saying why (as the page does); with If-Match, refused "
+                     "(409) if changed since")
+def correct_party(request: HttpRequest, response: HttpResponse, case_id: Id, party_id: Id,
+                  payload: PartyCorrection) -> Any:
+    from .corrections import correct_record, version_of
+
+    result = correct_record(request.auth, "party", party_id, {"role": str(payload.role)}, reason=payload.reason,
+                            expected_version=if_match(request), case_id=case_id, channel=API)
+    etag(response, version_of(result.record))
+    return _correction_out(result)
+
+
+class TaskCorrection(RequestBody):
     title: text(300) | None = None  # type: ignore[valid-type]
     owner: text(150) | None = Field(None, description="A username: an officer or supervisor of an agency on "  # type: ignore[valid-type]
                                                        "the case")
@@ -609,9 +641,7 @@ def correct_task(request: HttpRequest, response: HttpResponse, case_id: Id, task
     return _correction_out(result)
 
 
-class InterventionCorrection(Schema):
-    model_config = FORBID_OTHERS
-
+class InterventionCorrection(RequestBody):
     conduct: text(2000) | None = None  # type: ignore[valid-type]
     written: StrictBool | None = None
     premises: text(300) | None = None  # type: ignore[valid-type]
@@ -636,11 +666,9 @@ def correct_intervention(request: HttpRequest, response: HttpResponse, case_id: 
     return _correction_out(result)
 
 
-class ReferralCorrection(Schema):
+class ReferralCorrection(RequestBody):
     """The referral's own ``reason`` is one of its fields, so why it is corrected is
     ``correction_reason`` here."""
-
-    model_config = FORBID_OTHERS
 
     service: text(200) | None = None  # type: ignore[valid-type]
     reason: text(5000) | None = Field(None, description="Why the person is referred (not empty)")  # type: ignore[valid-type]
@@ -665,9 +693,7 @@ def correct_referral(request: HttpRequest, response: HttpResponse, case_id: Id, 
 locations = Router(tags=["locations"])
 
 
-class LocationCorrection(Schema):
-    model_config = FORBID_OTHERS
-
+class LocationCorrection(RequestBody):
     address: text(300) | None = None  # type: ignore[valid-type]
     postcode: text(10) | None = None  # type: ignore[valid-type]
     latitude: float | None = Field(None, ge=49, le=61, description="null clears it (the postcode then places it)")
@@ -700,7 +726,7 @@ def correct_location(request: HttpRequest, response: HttpResponse, location_id: 
 
 # ---- Notes, visits, risk assessments, breaches and outcomes on a case ------------------------
 
-class NoteIn(Schema):
+class NoteIn(RequestBody):
     text: text(20000)  # type: ignore[valid-type]
 
 
@@ -727,7 +753,7 @@ def create_note(request: HttpRequest, case_id: Id, payload: NoteIn) -> Any:
     return Status(201, note_out(request.auth, services.add_note(request.auth, case, payload.text, channel=API)))
 
 
-class VisitIn(Schema):
+class VisitIn(RequestBody):
     visited_on: Day
     findings: text(20000)  # type: ignore[valid-type]
 
@@ -760,7 +786,7 @@ def create_visit(request: HttpRequest, case_id: Id, payload: VisitIn) -> Any:
     return Status(201, visit_out(request.auth, visit))
 
 
-class RiskIn(Schema):
+class RiskIn(RequestBody):
     person_id: BodyId
     answers: dict[str, bool | None] = Field(description="question key -> yes/no; a key left out or null is "
                                                         "'not answered', never 'no'")
@@ -800,7 +826,7 @@ def create_risk_assessment(request: HttpRequest, case_id: Id, payload: RiskIn) -
 risk_assessments = Router(tags=["risk assessments"])
 
 
-class RiskCorrection(Schema):
+class RiskCorrection(RequestBody):
     answers: dict[str, StrictBool | None] = Field(description="question key -> true (yes), false (no) or null (not "
                                                               "answered); a question not sent keeps its answer")
     reason: Reason
@@ -836,7 +862,7 @@ def correct_risk_assessment(request: HttpRequest, response: HttpResponse, assess
     return {**risk_out(result.record), "changed": result.changed, "effects": result.effects}
 
 
-class BreachIn(Schema):
+class BreachIn(RequestBody):
     intervention_id: BodyId
     occurred_on: Day
     description: text(5000)  # type: ignore[valid-type]
@@ -875,7 +901,7 @@ def create_breach(request: HttpRequest, case_id: Id, payload: BreachIn) -> Any:
     return Status(201, breach_out(request.auth, breach))
 
 
-class OutcomeIn(Schema):
+class OutcomeIn(RequestBody):
     outcome: text(5000)  # type: ignore[valid-type]
 
 

@@ -504,6 +504,15 @@ def risk_assessment(user: Any, assessment_id: object, *, channel: str = Channel.
     return found
 
 
+def party(user: Any, case_id: object, party_id: object, *, channel: str = Channel.WEB) -> CaseParty:
+    """A person's role on case ``case_id``, read through access (audited, with the person it
+    names) by the officers and supervisors who see the case (NotFoundError, audited, otherwise)."""
+    found: CaseParty = load(user, "party", party_id, case=case_id, channel=channel,  # type: ignore[arg-type]
+                            purpose="party")
+    reads.shown(user, "person", [found.person], purpose=f"party {found.pk}", channel=channel)
+    return found
+
+
 def correct_risk_answers(user: Any, assessment_id: object, answers: Mapping[str, bool | None], *, reason: str,
                          expected_version: int | None = None, channel: str = Channel.WEB) -> Correction:
     """Correct some answers of a risk assessment (the API's PATCH): each question sent takes its
@@ -525,22 +534,16 @@ def correct_task(user: Any, task_id: object, changes: Mapping[str, Any], *, case
                  expected_version: int | None = None, channel: str = Channel.WEB) -> Correction:
     """Correct a task on case ``case_id`` (the API's PATCH), its owner named by username: the
     owner must be one the page offers, an officer or supervisor of an agency on the case
-    (``forms.task_owners``). An unknown username and one not allowed get the same refusal on
-    ``owner``, so the API reveals no usernames; who may correct the task is checked first.
+    (``services.task_owners``, as when the task is set). An unknown username and one not
+    allowed get the same refusal on ``owner``, so the API reveals no usernames; who may correct
+    the task is checked first.
 
     Examples:
         >>> correct_task(officer, 4, {"owner": "pat.supervisor"}, case_id=2, reason="Handed over")  # doctest: +SKIP
     """
-    from .forms import task_owners
-
     target: Task = load(user, "task", task_id, case=case_id, channel=channel, purpose="correct task")  # type: ignore[arg-type]
     require_correct(user, "task", target)
     changes = dict(changes)
     if "owner" in changes:
-        owner = task_owners(target.case).filter(username=changes["owner"]).first()
-        if owner is None:
-            raise RuleRefused("task_owner_not_allowed", f"No officer or supervisor {changes['owner']!r} in an agency "
-                              "on this case: a task's owner must be one of them (share the case with their agency "
-                              "first).", "owner")
-        changes["owner"] = owner
+        changes["owner"] = _task_owner(target.case, changes["owner"])
     return correct(user, "task", target, changes, reason=reason, expected_version=expected_version, channel=channel)

@@ -22,6 +22,7 @@ from .models import (
     Referral,
     VulnerabilityFlag,
 )
+from .services import task_owners
 from .stats import QUARTERS
 
 
@@ -134,9 +135,7 @@ class TaskForm(GovukForm):
 
     def __init__(self, *args: Any, case: AsbCase, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        agency_ids = [case.lead_agency_id, *case.agencies.values_list("id", flat=True)]
-        user_ids = Membership.objects.filter(agency_id__in=agency_ids, role__in=["officer", "supervisor"]).values("user_id")
-        self.fields["owner"].queryset = get_user_model().objects.filter(id__in=user_ids, is_active=True).order_by("username")
+        self.fields["owner"].queryset = task_owners(case)
 
 
 class NoteForm(GovukForm):
@@ -344,13 +343,6 @@ def correction_form_for(kind: str, model: type, fields: tuple[str, ...], target:
     owners = task_owners(case) if kind == "task" and case is not None else None
     current = {name: getattr(target, model._meta.get_field(name).attname) for name in fields}
     return correction_form(model, fields, owners=owners), current
-
-
-def task_owners(case: AsbCase) -> Any:
-    """Officers and supervisors of the agencies on the case (the users a task may be given to)."""
-    agency_ids = [case.lead_agency_id, *case.agencies.values_list("id", flat=True)]
-    user_ids = Membership.objects.filter(agency_id__in=agency_ids, role__in=["officer", "supervisor"]).values("user_id")
-    return get_user_model().objects.filter(id__in=user_ids, is_active=True).order_by("username")
 
 
 class SearchForm(GovukForm):

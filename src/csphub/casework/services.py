@@ -491,18 +491,29 @@ def record_visit(user: Any, case: AsbCase, *, visited_on: date, findings: str,
     return visit
 
 
-def _task_owner(case: AsbCase, owner: Any) -> Any:
-    """The owner (a user or a username) if they work in an agency on the case. One answer for an
-    unknown username and for a user not on the case, so the API reveals no usernames."""
+def task_owners(case: AsbCase) -> Any:
+    """Officers and supervisors of the agencies on the case: the users a task may be given to,
+    when it is set and when it is corrected, on the page and through the API."""
     from django.contrib.auth import get_user_model
 
-    if isinstance(owner, str):
-        owner = get_user_model().objects.filter(username=owner, is_active=True).first()
-    m = Membership.objects.filter(user=owner).first() if owner is not None else None
-    if m is None or not policy.agency_on_case(case, m.agency_id):
-        raise RuleRefused("task_owner_cannot_see_case", "The owner must be a user in an agency on this case; "
-                          "share the case with their agency first.", "owner")
-    return owner
+    agency_ids = [case.lead_agency_id, *case.agencies.values_list("id", flat=True)]
+    user_ids = Membership.objects.filter(agency_id__in=agency_ids, role__in=["officer", "supervisor"]).values("user_id")
+    return get_user_model().objects.filter(id__in=user_ids, is_active=True).order_by("username")
+
+
+def _task_owner(case: AsbCase, owner: Any) -> Any:
+    """The owner (a user or a username) if they are one of ``task_owners(case)``. One answer
+    for an unknown username and for a user not allowed, so the API reveals no usernames."""
+    found = None
+    if owner is not None:
+        found = task_owners(case).filter(**{"username" if isinstance(owner, str) else "pk":
+                                            owner if isinstance(owner, str) else owner.pk}).first()
+    if found is None:
+        named = owner if isinstance(owner, str) else getattr(owner, "username", "")
+        raise RuleRefused("task_owner_cannot_see_case", f"No officer or supervisor {named!r} in an agency on this "
+                          "case: a task's owner must be one of them (share the case with their agency first).",
+                          "owner")
+    return found
 
 
 @transaction.atomic

@@ -10,7 +10,19 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
-from csphub.core.api import API, ERRORS, BodyId, Day, Id, ListParams, Page, if_match, page, text
+from csphub.core.api import (
+    API,
+    ERRORS,
+    BodyId,
+    Day,
+    Id,
+    ListParams,
+    Page,
+    RequestBody,
+    if_match,
+    page,
+    text,
+)
 
 from . import report, rules, services
 from .models import Camera, Fault, FootageRequest, Review, SegMeeting
@@ -44,7 +56,7 @@ def camera_out(c: Camera) -> dict[str, Any]:
     return {k: getattr(c, k) for k in CameraOut.model_fields if k != "id"} | {"id": c.pk}
 
 
-class FaultIn(Schema):
+class FaultIn(RequestBody):
     kind: Fault.Kind
     reported_by: text(200)  # type: ignore[valid-type]
     reported_on: Day | None = None
@@ -123,7 +135,7 @@ def review_out(r: Review) -> dict[str, Any]:
             "rationale": r.rationale}
 
 
-class DecisionIn(Schema):
+class DecisionIn(RequestBody):
     decision: Review.Decision
     meeting_reference: text(40) = ""  # type: ignore[valid-type]
     rationale: text(5000) = ""  # type: ignore[valid-type]
@@ -154,7 +166,7 @@ def decide(request: HttpRequest, review_id: Id, body: DecisionIn) -> Any:
     return review_out(review)
 
 
-class FootageIn(Schema):
+class FootageIn(RequestBody):
     camera_id: BodyId
     incident_on: Day
     reference: text(100)  # type: ignore[valid-type]

@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
-from csphub.core.api import API, ERRORS, Day, Id, ListParams, Moment, Page, page, text
+from csphub.core.api import API, ERRORS, Day, Id, ListParams, Moment, Page, RequestBody, page, text
 
 from . import operations, rules, services
 from .models import DialInEntry, EntrySource
@@ -19,7 +19,7 @@ from .models import DialInEntry, EntrySource
 router = Router(tags=["daily dial in"])
 
 
-class EntryIn(Schema):
+class EntryIn(RequestBody):
     occurred_at: Moment
     type: text(100)  # type: ignore[valid-type]
     account: text(2000)  # type: ignore[valid-type]
@@ -32,7 +32,7 @@ class EntryIn(Schema):
     ward: text(100) = ""  # type: ignore[valid-type]
 
 
-class BulkIn(Schema):
+class BulkIn(RequestBody):
     entries: Annotated[list[EntryIn], Field(min_length=1, max_length=500)]
     dial_in_on: Day | None = None
 
@@ -158,7 +158,7 @@ def list_operations(request: HttpRequest, params: Query[ListParams]) -> Any:
     return page(request, found, [operation_out(op, totals) for op, totals in found.rows])
 
 
-class OutputIn(Schema):
+class OutputIn(RequestBody):
     kind: text(100)  # type: ignore[valid-type]
     quantity: Annotated[Decimal, Field(ge=0, max_digits=10, decimal_places=2)]
     on: Day

@@ -18,6 +18,7 @@ from csphub.core.api import (
     ListParams,
     Moment,
     Page,
+    RequestBody,
     etag,
     if_match,
     page,
@@ -44,7 +45,7 @@ class SiteOut(Schema):
     ward_name: str
 
 
-class SiteIn(Schema):
+class SiteIn(RequestBody):
     name: text(200)  # type: ignore[valid-type]
     land_owner: LandOwner
     description: text(300) = ""  # type: ignore[valid-type]
@@ -104,7 +105,7 @@ class IncursionOut(Schema):
     steps: list[StepOut] = []
 
 
-class IncursionIn(Schema):
+class IncursionIn(RequestBody):
     site_id: BodyId
     arrived_at: Moment
     reported_by: Incursion.Reported = Incursion.Reported.PUBLIC
@@ -123,7 +124,7 @@ class IncursionIn(Schema):
     impact_notes: text(5000) = ""  # type: ignore[valid-type]
 
 
-class IncursionPatch(Schema):
+class IncursionPatch(RequestBody):
     """Any of the facts, the welfare assessment or the outcome; only the fields sent change."""
 
     caravans: int | None = Field(None, ge=0, le=500)
@@ -148,7 +149,7 @@ class IncursionPatch(Schema):
     site_reentered: bool | None = None
 
 
-class StepIn(Schema):
+class StepIn(RequestBody):
     step: Literal[tuple(c for c, _ in LegalStep.STEP_CHOICES)]  # type: ignore[valid-type]
     taken_on: Day
     vehicles_seized: int = Field(0, ge=0, le=200)
@@ -171,7 +172,7 @@ class TentOut(Schema):
     outcome_on: date | None
 
 
-class TentIn(Schema):
+class TentIn(RequestBody):
     location: text(300)  # type: ignore[valid-type]
     reported_on: Day
     reasons: list[Literal["not_engaging", "alternative_accommodation", "asb"]]

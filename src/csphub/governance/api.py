@@ -15,7 +15,19 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
 from csphub.accounts.services import agency_named
-from csphub.core.api import API, ERRORS, Day, Id, ListParams, Page, etag, if_match, page, text
+from csphub.core.api import (
+    API,
+    ERRORS,
+    Day,
+    Id,
+    ListParams,
+    Page,
+    RequestBody,
+    etag,
+    if_match,
+    page,
+    text,
+)
 from csphub.errors import RuleRefused
 
 from . import rules, services
@@ -153,7 +165,7 @@ def get_action(request: HttpRequest, response: HttpResponse, action_id: Id) -> A
     return action_out(action, updates[0] if updates else None)
 
 
-class UpdateIn(Schema):
+class UpdateIn(RequestBody):
     quarter: text(12)  # type: ignore[valid-type]
     narrative: text(5000)  # type: ignore[valid-type]
     achieved: Decimal | None = None
@@ -428,7 +440,7 @@ def list_calendar(request: HttpRequest, params: Query[ListParams]) -> Any:
     return page(request, found, [calendar_out(r) for r in found.rows])
 
 
-class DoneIn(Schema):
+class DoneIn(RequestBody):
     done_on: Day
 
 
@@ -483,7 +495,7 @@ def _no_nulls(sent: dict[str, Any], *nullable: str) -> None:
         raise RuleRefused("null_value", f"Send a value, not null, for {bad[0]}.", bad[0])
 
 
-class PlanPatch(Schema):
+class PlanPatch(RequestBody):
     name: text(200) | None = None  # type: ignore[valid-type]
     kind: text(20) | None = None  # type: ignore[valid-type]
     starts_on: Day | None = None
@@ -503,7 +515,7 @@ def patch_plan(request: HttpRequest, response: HttpResponse, plan_id: Id, body: 
     return _changed(response, plan, sent)
 
 
-class PriorityPatch(Schema):
+class PriorityPatch(RequestBody):
     aim: text(5000)  # type: ignore[valid-type]
     reason: text(300)  # type: ignore[valid-type]
 
@@ -517,7 +529,7 @@ def patch_priority(request: HttpRequest, response: HttpResponse, priority_id: Id
     return _changed(response, priority, {"aim": priority.aim})
 
 
-class ActionPatch(Schema):
+class ActionPatch(RequestBody):
     objective: text(200) | None = None  # type: ignore[valid-type]
     title: text(5000) | None = None  # type: ignore[valid-type]
     done_so_far: text(5000) | None = None  # type: ignore[valid-type]
@@ -547,7 +559,7 @@ def patch_action(request: HttpRequest, response: HttpResponse, action_id: Id, bo
     return _changed(response, action, sent)
 
 
-class BoardPatch(Schema):
+class BoardPatch(RequestBody):
     name: text(200) | None = None  # type: ignore[valid-type]
     short_name: text(20) | None = None  # type: ignore[valid-type]
     frequency: text(15) | None = None  # type: ignore[valid-type]
@@ -570,7 +582,7 @@ def patch_board(request: HttpRequest, response: HttpResponse, board_id: Id, body
     return _changed(response, board, sent)
 
 
-class MeetingPatch(Schema):
+class MeetingPatch(RequestBody):
     held_on: Day | None = None
     place: text(200) | None = None  # type: ignore[valid-type]
 
@@ -590,7 +602,7 @@ def patch_meeting(request: HttpRequest, response: HttpResponse, meeting_id: Id, 
 Text5000, Text15, Text30 = text(5000), text(15), text(30)
 
 
-class DecisionPatch(Schema):
+class DecisionPatch(RequestBody):
     text: Text5000 | None = None  # type: ignore[valid-type]
     kind: Text15 | None = None  # type: ignore[valid-type]
     topic: Text30 | None = None  # type: ignore[valid-type]
@@ -608,7 +620,7 @@ def patch_decision(request: HttpRequest, response: HttpResponse, decision_id: Id
     return _changed(response, decision, sent)
 
 
-class MeetingActionPatch(Schema):
+class MeetingActionPatch(RequestBody):
     description: text(5000) | None = None  # type: ignore[valid-type]
     owner_agency: text(200) | None = None  # type: ignore[valid-type]
     due_on: Day | None = None
@@ -629,7 +641,7 @@ def patch_meeting_action(request: HttpRequest, response: HttpResponse, meeting_a
     return _changed(response, action, sent)
 
 
-class GrantPatch(Schema):
+class GrantPatch(RequestBody):
     fund: text(200) | None = None  # type: ignore[valid-type]
     round: text(60) | None = None  # type: ignore[valid-type]
     amount: Decimal | None = None
@@ -653,7 +665,7 @@ def patch_grant(request: HttpRequest, response: HttpResponse, grant_id: Id, body
     return _changed(response, grant, sent)
 
 
-class WorkstreamPatch(Schema):
+class WorkstreamPatch(RequestBody):
     title: text(200) | None = None  # type: ignore[valid-type]
     description: text(5000) | None = None  # type: ignore[valid-type]
     budget: Decimal | None = None
@@ -674,7 +686,7 @@ def patch_workstream(request: HttpRequest, response: HttpResponse, workstream_id
     return _changed(response, workstream, sent)
 
 
-class EventPatch(Schema):
+class EventPatch(RequestBody):
     title: text(200) | None = None  # type: ignore[valid-type]
     held_on: Day | None = None
     place: text(200) | None = None  # type: ignore[valid-type]
@@ -705,7 +717,7 @@ def patch_event(request: HttpRequest, response: HttpResponse, event_id: Id, body
 # answered by its GET (404). A meeting archived takes its decisions out of the register.
 
 
-class ArchiveIn(Schema):
+class ArchiveIn(RequestBody):
     reason: text(300)  # type: ignore[valid-type]
 
 

@@ -10,7 +10,19 @@ from ninja import Query, Router, Schema, Status
 
 from csphub.accounts.services import agency_named
 from csphub.casework import services as casework_services
-from csphub.core.api import API, ERRORS, BodyId, Day, Id, ListParams, Page, if_match, page, text
+from csphub.core.api import (
+    API,
+    ERRORS,
+    BodyId,
+    Day,
+    Id,
+    ListParams,
+    Page,
+    RequestBody,
+    if_match,
+    page,
+    text,
+)
 
 from . import services
 from .models import Panel, PanelAction, PanelMeeting, PanelReferral
@@ -47,7 +59,7 @@ class PanelReferralOut(Schema):
     duplicate_of: int | None = None
 
 
-class PanelReferralIn(Schema):
+class PanelReferralIn(RequestBody):
     person_id: BodyId | None = None
     location: text(300) = ""  # type: ignore[valid-type]
     reason: text(5000)  # type: ignore[valid-type]
@@ -55,7 +67,7 @@ class PanelReferralIn(Schema):
     consent: PanelReferral.Consent
 
 
-class DecisionIn(Schema):
+class DecisionIn(RequestBody):
     status: PanelReferral.Status
     reason: text(5000) = ""  # type: ignore[valid-type]
 
@@ -113,7 +125,7 @@ def decide(request: HttpRequest, referral_id: Id, payload: DecisionIn) -> Any:
 
 # ---- Meetings and actions ------------------------------------------------------------------
 
-class MeetingIn(Schema):
+class MeetingIn(RequestBody):
     held_on: Day
     agencies: list[text(200)] = []  # type: ignore[valid-type]
     attendees: text(5000) = ""  # type: ignore[valid-type]
@@ -153,7 +165,7 @@ def create_meeting(request: HttpRequest, panel_id: Id, payload: MeetingIn) -> An
     return Status(201, meeting_out(meeting))
 
 
-class ActionIn(Schema):
+class ActionIn(RequestBody):
     description: text(5000)  # type: ignore[valid-type]
     owner_agency: text(200)  # type: ignore[valid-type]
     due_on: Day
@@ -169,7 +181,7 @@ class ActionOut(Schema):
     modified_on: datetime
 
 
-class RagIn(Schema):
+class RagIn(RequestBody):
     rag: PanelAction.Rag
 
 

@@ -19,6 +19,7 @@ from csphub.core.api import (
     ListParams,
     Moment,
     Page,
+    RequestBody,
     accepts_multipart,
     etag,
     if_match,
@@ -50,7 +51,7 @@ class OrderOut(Schema):
     document_url: str
 
 
-class OrderIn(Schema):
+class OrderIn(RequestBody):
     name: text(200)  # type: ignore[valid-type]
     made_on: Day
     effective_on: Day
@@ -63,13 +64,13 @@ class OrderIn(Schema):
     document_url: text(200) = ""  # type: ignore[valid-type]
 
 
-class ExtensionIn(Schema):
+class ExtensionIn(RequestBody):
     decided_on: Day
     new_expiry: Day
     description: text(5000) = ""  # type: ignore[valid-type]
 
 
-class ConsultationIn(Schema):
+class ConsultationIn(RequestBody):
     purpose: Literal["make", "extend", "vary", "discharge"]
     opened_on: Day
     closed_on: Day | None = None
@@ -130,7 +131,7 @@ class DocumentOut(Schema):
     current: bool = Field(..., description="the newest: the order as published; the others are earlier versions")
 
 
-class EnforcementIn(Schema):
+class EnforcementIn(RequestBody):
     kind: Enforcement.Kind
     occurred_at: Moment
     latitude: float = Field(..., ge=-90, le=90)
@@ -144,7 +145,7 @@ class EnforcementIn(Schema):
     early_payment_amount: int | None = Field(None, ge=1, le=100_000)
 
 
-class PaymentIn(Schema):
+class PaymentIn(RequestBody):
     paid_on: Day | None = None
     paid_amount: int | None = Field(None, ge=1, le=100_000)
     prosecution: Enforcement.Prosecution = Enforcement.Prosecution.NONE
