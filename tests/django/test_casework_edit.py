@@ -294,3 +294,17 @@ def test_a_place_is_corrected_by_an_agency_working_a_case_there(client: Client, 
     stranger = create_user("officer", create_agency("Fire and Rescue"))
     client.force_login(stranger)
     assert client.get(f"/locations/{castle.pk}/edit/").status_code == 404
+
+
+def test_a_corrected_breach_is_in_the_case_history_with_its_reason(client: Client, world):
+    officer = world["officer"]
+    contract = services.issue_intervention(officer, world["case"], kind="abc", person=world["subject"],
+                                           conduct="Music", issued_on=_ago(20))
+    breach = services.record_breach(officer, contract, occurred_on=_ago(5), description="Music again")
+    corrections.correct(officer, "breach", breach, {"occurred_on": _ago(6)}, reason="It was the night before")
+    client.force_login(officer)
+    page = client.get(f"/cases/{world['case'].pk}/history/").content.decode()
+    assert "It was the night before" in page
+    assert f"{_ago(5):%d %B %Y} &rarr; {_ago(6):%d %B %Y}" in page
+    listed = AuditEntry.objects.filter(user=officer, object_type="breach", action="listed").latest("id")
+    assert str(breach.pk) in listed.object_ids
