@@ -191,3 +191,17 @@ def person_history(user: Any, pk: object, *, channel: str = Channel.WEB) -> dict
     found = entries_of(rows, lambda r: "Their details")
     found.sort(key=lambda e: e.when, reverse=True)
     return {"person": person, "entries": found[:LIMIT], "more": max(0, len(found) - LIMIT)}
+
+
+def location_history(user: Any, pk: object, *, channel: str = Channel.WEB) -> dict[str, Any]:
+    """A place's history (its address, postcode, point and the ward and LSOA that follow them),
+    newest first: officers and supervisors who may see the place."""
+    from .models import Location
+
+    location = reads.location(user, pk, purpose="place history", channel=channel)
+    if not policy.can_read_free_text(user):
+        raise PermissionRefused("A place's history is for officers and supervisors.")
+    rows = list(Location.history.filter(id=location.pk).select_related("history_user"))
+    found = entries_of(rows, lambda r: "The place")
+    found.sort(key=lambda e: e.when, reverse=True)
+    return {"location": location, "entries": found[:LIMIT], "more": max(0, len(found) - LIMIT)}
