@@ -294,3 +294,58 @@ def test_a_place_is_corrected_by_an_agency_working_a_case_there(client: Client, 
     stranger = create_user("officer", create_agency("Fire and Rescue"))
     client.force_login(stranger)
     assert client.get(f"/locations/{castle.pk}/edit/").status_code == 404
+
+
+def test_a_corrected_breach_is_in_the_case_history_with_its_reason(client: Client, world):
+    officer = world["officer"]
+    contract = services.issue_intervention(officer, world["case"], kind="abc", person=world["subject"],
+                                           conduct="Music", issued_on=_ago(20))
+    breach = services.record_breach(officer, contract, occurred_on=_ago(5), description="Music again")
+    corrections.correct(officer, "breach", breach, {"occurred_on": _ago(6)}, reason="It was the night before")
+    client.force_login(officer)
+    page = client.get(f"/cases/{world['case'].pk}/history/").content.decode()
+    assert "It was the night before" in page
+    assert f"{_ago(5):%d %B %Y} &rarr; {_ago(6):%d %B %Y}" in page
+    listed = AuditEntry.objects.filter(user=officer, object_type="breach", action="listed").latest("id")
+    assert str(breach.pk) in listed.object_ids
+
+
+def test_a_panel_referral_and_its_actions_have_a_history_page(client: Client, world):
+    from csphub.panels import services as panels
+    from csphub.panels.models import Panel
+
+    officer, council = world["officer"], world["council"]
+    panel = Panel.objects.create(name="Vulnerability Panel", kind="vulnerability")
+    panel.members.set([council])
+    referral = panels.refer_to_panel(officer, panel, person=world["victim"], reason="High risk", consent="given")
+    action = panels.add_action(officer, referral, description="Safety plan", owner_agency=council, due_on=_ago(-7))
+    corrections.correct(officer, "panel_referral", referral, {"reason": "High risk: three incidents"},
+                        reason="Fuller reason")
+    corrections.correct(officer, "panel_action", action, {"due_on": _ago(-14)}, reason="Panel moved the date")
+    client.force_login(officer)
+    detail = client.get(f"/panels/referrals/{referral.pk}/").content.decode()
+    assert f'href="/panels/referrals/{referral.pk}/history/"' in detail
+    page = client.get(f"/panels/referrals/{referral.pk}/history/").content.decode()
+    assert page.index("Panel moved the date") < page.index("Fuller reason")  # newest first
+    assert "High risk &rarr; High risk: three incidents" in page
+    assert f"{_ago(-7):%d %B %Y} &rarr; {_ago(-14):%d %B %Y}" in page
+    assert "Jo Officer" in page
+    listed = AuditEntry.objects.filter(user=officer, object_type="panel_action", action="listed").latest("id")
+    assert str(action.pk) in listed.object_ids
+    # Not a member of the panel: as if it did not exist.
+    client.force_login(create_user("officer", create_agency("Fire and Rescue")))
+    assert client.get(f"/panels/referrals/{referral.pk}/history/").status_code == 404
+
+
+def test_a_corrected_place_has_a_history_page(client: Client, world):
+    officer = world["officer"]
+    castle = services.location_for(officer, address="1 Castel Street", postcode="CT1 2AB")
+    services.record_incident(officer, world["case"], occurred_at=timezone.now() - timedelta(days=1),
+                             description="Music", location=castle)
+    corrections.correct(officer, "location", castle, {"address": "1 Castle Street"}, reason="Spelling")
+    client.force_login(officer)
+    assert f'href="/locations/{castle.pk}/history/"' in client.get(f"/locations/{castle.pk}/").content.decode()
+    page = client.get(f"/locations/{castle.pk}/history/").content.decode()
+    assert "1 Castel Street &rarr; 1 Castle Street" in page and "Spelling" in page
+    client.force_login(create_user("analyst", world["council"]))
+    assert client.get(f"/locations/{castle.pk}/history/").status_code in (403, 404)

@@ -151,3 +151,17 @@ def test_analysts_and_other_agencies_see_no_timeline(client: Client, world):
     assert not AuditEntry.objects.filter(user=analyst, object_type="incident").exists()
     client.force_login(create_user("officer", create_agency("Fire and Rescue")))
     assert client.get(f"/cases/{world['case'].pk}/timeline/").status_code == 404
+
+
+def test_a_case_review_linked_to_the_case_is_on_its_timeline(client: Client, world):
+    """An application linked to the case (issue 12 item 8: linked, not made on it) is one of the
+    case's events, once, like one made on the case."""
+    officer, case = world["officer"], world["case"]
+    linked = casereview.receive_application(officer, applicant=world["subject"], behaviour="Shouting",
+                                            complaints=[], received_on=_ago(3))
+    casereview.link_case(officer, linked, case.pk)
+    client.force_login(officer)
+    events = client.get(f"/cases/{case.pk}/timeline/?kind=case_review").context["events"]
+    titles = [e.title for e in events]
+    assert titles.count(f"Case review {linked.reference}: application received") == 1
+    assert f"Case review {world['review'].reference}: application received" in titles

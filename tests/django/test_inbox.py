@@ -178,3 +178,43 @@ def test_a_high_risk_victim_puts_the_panel_task_in_the_supervisors_inbox(partner
     [item] = list(inbox.inbox(supervisor))
     assert item.kind == "task" and case.reference in item.title and "Oyelaran" not in item.title
     assert list(inbox.inbox(partners["officer"])) == []
+
+
+def test_a_task_handed_over_by_a_correction_goes_to_the_new_owners_inbox(partners):
+    from csphub.casework import corrections
+
+    officer = partners["officer"]
+    colleague = create_user("officer", partners["council"], "asb.colleague")
+    case = create_case(officer)
+    task = services.add_task(officer, case, title="Call the housing team", owner=officer, due_on=date(2030, 1, 1))
+    assert inbox.unread_count(colleague) == 0
+    result = corrections.correct(officer, "task", task, {"owner": colleague}, reason="Handed over: on leave")
+    [item] = list(inbox.inbox(colleague))
+    assert item.kind == "task" and item.object_id == str(task.pk)
+    assert "The task is now in asb.colleague's inbox." in result.effects
+    # A correction that keeps the owner posts nothing more.
+    corrections.correct(officer, "task", task, {"title": "Call housing"}, reason="Shorter")
+    assert len(list(inbox.inbox(colleague))) == 1
+
+
+def test_a_panel_action_handed_to_another_agency_goes_to_that_agencys_inbox(partners):
+    from csphub.casework import corrections
+    from csphub.panels import services as panels
+    from csphub.panels.models import Panel
+
+    officer, council, housing = partners["officer"], partners["council"], partners["housing"]
+    panel = Panel.objects.create(name="Vulnerability Panel", kind="vulnerability")
+    panel.members.set([council, housing])
+    referral = panels.refer_to_panel(officer, panel, person=create_person(officer), reason="High risk",
+                                     consent="given")
+    action = panels.add_action(officer, referral, description="Safety plan", owner_agency=council,
+                               due_on=date(2030, 1, 1), owner=officer)
+    assert inbox.unread_count(partners["housing_a"]) == 0
+    result = corrections.correct(officer, "panel_action", action, {"owner_agency": housing},
+                                 reason="Housing leads on this")
+    [item] = list(inbox.inbox(partners["housing_a"]))
+    assert item.kind == "panel_action" and item.object_id == str(action.pk)
+    assert inbox.unread_count(partners["housing_b"]) == 1  # the agency's, not the council officer's
+    assert "The action is now in Housing's inbox." in result.effects
+    action.refresh_from_db()
+    assert action.owner_id is None  # the named council owner no longer owns it

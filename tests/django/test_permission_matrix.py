@@ -278,7 +278,8 @@ PAGES: dict[str, tuple[Exercise, ...]] = {
         "case_type": CaseType.objects.get(name="Noise nuisance").pk, "summary": "Loud music and shouting",
         "opened_on": "2026-04-01", "correction_reason": "Fuller summary"}),
     "/cases/<int:pk>/history/": (Exercise("case_change", params=CASE, refused="case", reads=(
-        CASE_READ, Read("note", "note"), Read("incident", "incident"), Read("party", "party"))),),
+        CASE_READ, Read("note", "note"), Read("incident", "incident"), Read("party", "party"),
+        Read("breach", "breach"))),),
     "/people/<int:pk>/edit/": correction("person_correct", "victim", "person", lambda w: {
         "first_name": "Sam", "last_name": "Jones", "date_of_birth": "1990-01-01", "consent_to_share": "not_asked",
         "phone": "07700 900123", "correction_reason": "Phone number confirmed"}),
@@ -312,6 +313,11 @@ PAGES: dict[str, tuple[Exercise, ...]] = {
     "/panels/actions/<int:pk>/edit/": correction("panel_member", "panel_action", "panel_action", lambda w: {
         "description": "Safety plan with the victim", "owner_agency": w.agencies["lead"].pk,
         "due_on": iso(w.today + timedelta(days=10)), "correction_reason": "Moved"}),
+    "/panels/referrals/<int:pk>/history/": (Exercise(
+        "panel_member", params={"pk": "panel_referral"}, refused="panel_referral",
+        reads=(Read("panel_referral", "panel_referral"), VICTIM_READ, Read("panel_action", "panel_action"))),),
+    "/locations/<int:pk>/history/": (Exercise("case_person", params={"pk": "location"}, refused="location",
+                                              reads=(Read("location", "location"),)),),
     "/case-reviews/<int:pk>/edit/": correction("case_review", "case_review", "case_review", lambda w: {
         "behaviour": "Loud music every night", "received_on": iso(w.today), "correction_reason": "Fuller"}),
     "/case-reviews/complaints/<int:pk>/edit/": correction("case_review", "complaint", "case_review_complaint",

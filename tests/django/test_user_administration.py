@@ -157,6 +157,8 @@ def test_unlock_after_lockout(partnership, client):
     admin.post(f"/administration/users/{officer.pk}/", {"action": "unlock"})
     assert client.post("/login/", {"username": officer.username, "password": PASSWORD},
                        REMOTE_ADDR="10.9.9.9").status_code == 302
+    # The audit says whom the admin unlocked (by id), as for every other change to a user.
+    assert any(s.startswith("unlocked: ") for s in changes_of(officer, partnership["council_admin"]))
 
 
 def test_last_login_is_shown_and_tokens_revoked_from_the_user_page(partnership):
@@ -178,6 +180,8 @@ def test_only_a_partnership_admin_manages_agencies_and_their_two_factor_rule(par
                                               "mfa_required": "on"})
     yos = Agency.objects.get(name="Youth Offending Service")
     assert yos.mfa_required
+    assert AuditEntry.objects.filter(object_type="agency", object_id=str(yos.pk), action=AuditEntry.Action.CREATED,
+                                     user=partnership["csp_admin"], channel="web").exists()
     client.post(f"/administration/agencies/{yos.pk}/mfa/", {"mfa_required": "no"})
     yos.refresh_from_db()
     assert not yos.mfa_required

@@ -50,12 +50,14 @@ def find_agency(name_or_id: str) -> Agency:
     return agency
 
 
-def add_agency(name: str, kind: str) -> Agency:
+def add_agency(name: str, kind: str, *, by: Any = None, channel: str = Channel.CLI) -> Agency:
     if kind not in Agency.Kind.values:
         raise CsphubError(f"Unknown agency kind {kind!r}; expected one of {', '.join(Agency.Kind.values)}.")
     if Agency.objects.filter(name__iexact=name).exists():
         raise CsphubError(f"An agency called {name!r} already exists.")
-    return Agency.objects.create(name=name, kind=kind)
+    agency = Agency.objects.create(name=name, kind=kind)
+    record(by, Action.CREATED, "agency", agency.pk, channel=channel, summary=f"kind {kind}")
+    return agency
 
 
 @transaction.atomic
@@ -166,9 +168,10 @@ def reset_mfa(user: Any, *, by: Any = None, channel: str = Channel.CLI) -> int:
 
 
 def unlock(*, username: str | None = None, ip_address: str | None = None, by: Any = None,
-           channel: str = Channel.CLI) -> int:
+           channel: str = Channel.CLI, user: Any = None) -> int:
     """Lift the sign-in lockouts of a username (from every address) or of an address (for every
-    username); returns how many throttling records were removed."""
+    username); returns how many throttling records were removed. With ``user`` (the account the
+    username is), the audit entry names that user by id, as every other change to a user does."""
     from axes.utils import reset
 
     if username is None and ip_address is None:
@@ -178,7 +181,11 @@ def unlock(*, username: str | None = None, ip_address: str | None = None, by: An
         removed += reset(username=username)
     if ip_address is not None:
         removed += reset(ip=ip_address)
-    record(by, Action.CHANGED, "sign_in_lockout", "", channel=channel, summary=f"{removed} record(s) removed")
+    if user is not None:
+        record(by, Action.CHANGED, "user", user.pk, channel=channel,
+               summary=f"unlocked: {removed} lockout record(s) removed")
+    else:
+        record(by, Action.CHANGED, "sign_in_lockout", "", channel=channel, summary=f"{removed} record(s) removed")
     return removed
 
 

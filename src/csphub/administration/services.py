@@ -160,7 +160,7 @@ def reset_password(admin: Any, pk: object, *, base_url: str) -> str:
 
 def unlock(admin: Any, pk: object) -> int:
     user = _managed(admin, pk, "unlock a user")
-    return accounts.unlock(username=user.username, by=admin, channel=Channel.WEB)
+    return accounts.unlock(username=user.username, by=admin, channel=Channel.WEB, user=user)
 
 
 def reset_authenticator(admin: Any, pk: object) -> int:
@@ -185,7 +185,7 @@ def agency_list(admin: Any) -> list[Agency]:
 def add_agency(admin: Any, *, name: str, kind: str, mfa_required: bool = True) -> Agency:
     if not policy.can_manage_agencies(admin):
         raise PermissionRefused("Agencies are managed by partnership admins.")
-    agency = accounts.add_agency(name, kind)
+    agency = accounts.add_agency(name, kind, by=admin, channel=Channel.WEB)
     if not mfa_required:
         accounts.set_agency_mfa(agency, False, by=admin, channel=Channel.WEB)
     return agency

@@ -193,7 +193,8 @@ def _case_review_events(user: Any, scope: Q, window: Window, purpose: str, chann
     if not window.wants("case_review") and not window.wants("letter"):
         return []
     found: list[Event] = []
-    applications = reads.case_reviews(user, purpose=purpose, channel=channel).filter(scope).select_related("case")
+    applications = (reads.case_reviews(user, purpose=purpose, channel=channel).filter(scope).distinct()
+                    .select_related("case"))
     for a in applications.prefetch_related("letters__generated_by"):
         ref, case_id = (a.case.reference, a.case_id) if a.case_id else (a.reference, None)
         if window.wants("letter"):  # the letters to the applicant (issue 12, item 7)
@@ -244,7 +245,8 @@ def case_timeline(user: Any, pk: object, window: Window, *, newest_first: bool =
     purpose = f"case timeline {case.pk}"
     scope = Q(case=case)
     events = (_events(user, scope, window, purpose, channel) + _panel_events(user, scope, window, purpose, channel)
-              + _case_review_events(user, scope, window, purpose, channel) + _case_events([case], window))
+              + _case_review_events(user, scope | Q(case_links__case=case), window, purpose, channel)
+              + _case_events([case], window))
     return {"case": case, "events": _ordered(events, newest_first), "subject": case.reference}
 
 

@@ -480,7 +480,18 @@ def _recheck_risk(user: Any, assessment: RiskAssessment, before: dict[str, Any],
     return effects
 
 
+def _recheck_task(user: Any, task: Task, before: dict[str, Any], changed: list[str]) -> list[str]:
+    """A task handed over (its owner corrected) goes into the new owner's inbox, as a new task does."""
+    from . import notices
+
+    if "owner" not in changed or task.owner_id is None:
+        return []
+    notices.task_assigned(task)
+    return [f"The task is now in {task.owner.get_full_name() or task.owner.username}'s inbox."]
+
+
 RECHECKS: dict[str, Callable[[Any, Any, dict[str, Any], list[str]], list[str]]] = {
+    "task": _recheck_task,
     "person": _recheck_person,
     "intervention": _recheck_intervention,
     "incident": _recheck_incident,

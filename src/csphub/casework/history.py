@@ -147,6 +147,21 @@ CASE_KINDS = (
 )
 
 
+def _breach_entries(user: Any, interventions: list[Any], purpose: str, channel: str) -> list[Entry]:
+    """The history of the breaches of the tools and powers shown (audited by the ids shown)."""
+    from .models import Breach
+
+    breaches = reads.shown(user, "breach", Breach.objects.filter(intervention__in=interventions,
+                                                                  archived_on__isnull=True),
+                           purpose=purpose, channel=channel)
+    if not breaches:
+        return []
+    kinds = {i.pk: i.get_kind_display() for i in interventions}
+    rows = list(Breach.history.filter(id__in=[b.pk for b in breaches]).select_related("history_user"))
+    return entries_of(rows, lambda r: f"Breach of the {kinds.get(r.intervention_id, 'tool or power')} "
+                                      f"of {r.occurred_on:%d %B %Y}")
+
+
 def case_history(user: Any, pk: object, *, channel: str = Channel.WEB) -> dict[str, Any]:
     """The case's history and every record on it the user may see, newest first."""
     case = reads.case(user, pk, purpose="case history", channel=channel)
@@ -164,6 +179,8 @@ def case_history(user: Any, pk: object, *, channel: str = Channel.WEB) -> dict[s
         rows = list(model.history.filter(id__in=[r.pk for r in records])  # type: ignore[attr-defined]
                     .select_related("history_user"))
         found += entries_of(rows, name)
+        if reader == "interventions":
+            found += _breach_entries(user, records, purpose, channel)
     found.sort(key=lambda e: e.when, reverse=True)
     return {"case": case, "entries": found[:LIMIT], "more": max(0, len(found) - LIMIT)}
 
@@ -174,3 +191,17 @@ def person_history(user: Any, pk: object, *, channel: str = Channel.WEB) -> dict
     found = entries_of(rows, lambda r: "Their details")
     found.sort(key=lambda e: e.when, reverse=True)
     return {"person": person, "entries": found[:LIMIT], "more": max(0, len(found) - LIMIT)}
+
+
+def location_history(user: Any, pk: object, *, channel: str = Channel.WEB) -> dict[str, Any]:
+    """A place's history (its address, postcode, point and the ward and LSOA that follow them),
+    newest first: officers and supervisors who may see the place."""
+    from .models import Location
+
+    location = reads.location(user, pk, purpose="place history", channel=channel)
+    if not policy.can_read_free_text(user):
+        raise PermissionRefused("A place's history is for officers and supervisors.")
+    rows = list(Location.history.filter(id=location.pk).select_related("history_user"))
+    found = entries_of(rows, lambda r: "The place")
+    found.sort(key=lambda e: e.when, reverse=True)
+    return {"location": location, "entries": found[:LIMIT], "more": max(0, len(found) - LIMIT)}

@@ -55,6 +55,7 @@ urlpatterns = [
     path("caseload/", views.caseload, name="caseload"),
     path("locations/<int:pk>/", views.location_detail, name="location-detail"),
     path("locations/<int:pk>/edit/", views.correct_location, name="location-correct"),
+    path("locations/<int:pk>/history/", views.location_history, name="location-history"),
     path("locations/<int:pk>/map.svg", views.location_map, name="location-map"),
     # Chronology (issue 12, item 4); ?format=pdf for the PDF
     path("cases/<int:pk>/timeline/", views.case_timeline, name="case-timeline"),

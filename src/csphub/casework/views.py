@@ -524,6 +524,12 @@ def person_history(request: HttpRequest, pk: int) -> HttpResponse:
                                                      **context})
 
 
+def location_history(request: HttpRequest, pk: int) -> HttpResponse:
+    context = history.location_history(request.user, pk)
+    return render(request, "casework/history.html", {"title": f"History of {context['location'].address}",
+                                                     **context})
+
+
 # ---- Chronology (issue 12, item 4) ---------------------------------------------------------------
 
 def _timeline_page(build: Callable[..., dict[str, Any]], what: str) -> Callable[..., HttpResponse]:

@@ -9,10 +9,12 @@ from typing import Any
 from django.urls import reverse
 
 from csphub.access import policy
+from csphub.access.roles import agency_id_of
 from csphub.casework.corrections import Spec, register
 from csphub.errors import RuleRefused
 
 from .models import PanelAction, PanelReferral
+from .services import action_in_inbox
 
 
 def _validate_referral(referral: PanelReferral) -> None:
@@ -28,6 +30,16 @@ def _validate_action(action: PanelAction) -> None:
     if not action.referral.panel.members.filter(pk=action.owner_agency_id).exists():
         raise RuleRefused("owner_not_a_member", f"{action.owner_agency} is not a member of {action.referral.panel}.",
                           "owner_agency")
+    if action.owner_id is not None and agency_id_of(action.owner) != action.owner_agency_id:
+        action.owner = None  # the named owner was of the agency it was handed over from
+
+
+def _recheck_action(user: Any, action: PanelAction, before: dict[str, Any], changed: list[str]) -> list[str]:
+    """An action handed to another agency goes into that agency's inbox, as a new action does."""
+    if "owner_agency" not in changed:
+        return []
+    action_in_inbox(action)
+    return [f"The action is now in {action.owner_agency.name}'s inbox."]
 
 
 def _referral_page(record: Any) -> str:
@@ -39,4 +51,4 @@ register("panel_referral", Spec(PanelReferral, ("reason", "risks", "consent", "l
                                 validate=_validate_referral, page=_referral_page))
 register("panel_action", Spec(PanelAction, ("description", "owner_agency", "due_on"), "panel action", "panel_action",
                               scope=policy.panel_actions, require=lambda user, record: None,
-                              validate=_validate_action, page=_referral_page))
+                              validate=_validate_action, recheck=_recheck_action, page=_referral_page))

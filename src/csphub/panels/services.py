@@ -236,11 +236,11 @@ def add_action(user: Any, referral: PanelReferral, *, description: str, owner_ag
     action = PanelAction(referral=referral, description=description, owner_agency=owner_agency, owner=owner, due_on=due_on)
     action.save_by(user)
     record(user, Action.CREATED, "panel_action", action.pk, channel=channel)
-    _action_in_inbox(action)
+    action_in_inbox(action)
     return action
 
 
-def _action_in_inbox(action: PanelAction) -> None:
+def action_in_inbox(action: PanelAction) -> None:
     """The owner agency's inbox (its owner's, when one is named): a neutral title, no person."""
     from django.urls import reverse
 

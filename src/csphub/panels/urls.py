@@ -14,5 +14,6 @@ urlpatterns = [
     path("referrals/<int:pk>/", views.referral_detail, name="panel-referral"),
     # Corrections, with a reason kept in the history (issue 12, item 1)
     path("referrals/<int:pk>/edit/", correction_page("panel_referral"), name="panel-referral-correct"),
+    path("referrals/<int:pk>/history/", views.referral_history, name="panel-referral-history"),
     path("actions/<int:pk>/edit/", correction_page("panel_action"), name="panel-action-correct"),
 ]

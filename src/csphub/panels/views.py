@@ -96,3 +96,11 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = context["meeting"]
     return render(request, "panels/meeting_detail.html", {
         "title": f"{meeting.panel} meeting {meeting.held_on:%d %b %Y}", **context})
+
+
+def referral_history(request: HttpRequest, pk: int) -> HttpResponse:
+    from .history import referral_history as history
+
+    context = history(request.user, pk)
+    return render(request, "casework/history.html", {"title": f"History of the referral to {context['referral'].panel}",
+                                                     **context})
