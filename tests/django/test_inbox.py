@@ -218,3 +218,54 @@ def test_a_panel_action_handed_to_another_agency_goes_to_that_agencys_inbox(part
     assert "The action is now in Housing's inbox." in result.effects
     action.refresh_from_db()
     assert action.owner_id is None  # the named council owner no longer owns it
+
+
+def test_an_overdue_panel_action_tells_its_owner_and_supervisor_until_it_is_complete(partners):
+    from csphub.panels import services as panels
+    from csphub.panels.models import Panel
+    from csphub.panels.notices import post_overdue_actions
+
+    officer, council, housing = partners["officer"], partners["council"], partners["housing"]
+    create_user("supervisor", council, "asb.supervisor")
+    panel = Panel.objects.create(name="Vulnerability Panel", kind="vulnerability")
+    panel.members.set([council, housing])
+    referral = panels.refer_to_panel(officer, panel, person=create_person(officer), reason="High risk",
+                                     consent="given")
+    due = timezone.localdate() + timedelta(days=1)
+    named = panels.add_action(officer, referral, description="Safety plan", owner_agency=council, due_on=due,
+                              owner=officer)
+    unnamed = panels.add_action(officer, referral, description="Check tenancy", owner_agency=housing, due_on=due)
+    assert post_overdue_actions(due) == 0  # due today is not overdue
+    today = due + timedelta(days=1)
+    assert post_overdue_actions(today) == 3  # the officer, their supervisor, housing's inbox
+    assert post_overdue_actions(today) == 0  # once a day
+    items = InboxItem.objects.filter(kind="overdue", object_type="panel_action")
+    assert sorted((i.object_id, i.user.username if i.user else None) for i in items) == sorted(
+        [(str(named.pk), "asb.officer"), (str(named.pk), "asb.supervisor"), (str(unnamed.pk), None)])
+    assert all("Vulnerability Panel" in i.title and "was due" in i.title for i in items)
+    assert inbox.unread_count(partners["housing_a"]) == 2  # the new action and its overdue item
+    panels.update_action(officer, named, "complete")
+    panels.update_action(officer, unnamed, "complete")
+    assert post_overdue_actions(today + timedelta(days=1)) == 0  # complete: no longer told
+
+
+def test_an_overdue_case_review_recommendation_goes_to_its_owner_agency(partners):
+    from csphub.casereview import services as reviews
+    from csphub.casereview.models import Recommendation
+    from csphub.casereview.notices import post_overdue_recommendations
+
+    officer, housing = partners["officer"], partners["housing"]
+    application = reviews.receive_application(officer, applicant=create_person(officer),
+                                              behaviour="Noise every night", complaints=[],
+                                              received_on=timezone.localdate())
+    due = timezone.localdate() + timedelta(days=10)
+    rec = Recommendation.objects.create(application=application, text="Offer mediation", owner_agency=housing,
+                                        due_on=due)
+    assert post_overdue_recommendations(due) == 0
+    assert post_overdue_recommendations(due + timedelta(days=1)) == 1
+    assert post_overdue_recommendations(due + timedelta(days=1)) == 0
+    [item] = InboxItem.objects.filter(kind="overdue", object_type="recommendation")
+    assert item.agency_id == housing.pk and item.user_id is None and application.reference in item.title
+    rec.status = Recommendation.Status.DONE
+    rec.save()
+    assert post_overdue_recommendations(due + timedelta(days=2)) == 0

@@ -19,7 +19,8 @@ def _django() -> None:
 
 @click.group()
 def notify() -> None:
-    """Tell people what is waiting: overdue tasks, case reviews due and unpaid fixed penalties into their inbox, and the
+    """Tell people what is waiting: overdue tasks, panel actions and case review recommendations, case reviews due
+    and unpaid fixed penalties into their inbox, and the
     once-a-day summary email for those who chose it."""
 
 
@@ -28,7 +29,10 @@ def notify() -> None:
 def overdue(day: str | None) -> None:
     """Put each overdue task, each case review due and each fixed penalty unpaid after its due date
     (on a case, or a PSPO fixed penalty notice) in the inbox of its owner (the issuing officer) and
-    of the owner's supervisors in the same agency, once per record per day; and each PSPO that
+    of the owner's supervisors in the same agency, once per record per day; each panel action past
+    its due date and not complete in its named owner's and their supervisors' inboxes (else its
+    owner agency's); each open ASB Case Review recommendation past its due date in its owner
+    agency's inbox; and each PSPO that
     expires within six months in the inbox of the agency that made it, once per expiry date.
     Running it again the same day adds nothing. Prints how many items were posted."""
     try:
@@ -38,13 +42,16 @@ def overdue(day: str | None) -> None:
     _django()
     from django.db import transaction
 
+    from csphub.casereview.notices import post_overdue_recommendations
     from csphub.casework.notices import post_overdue
+    from csphub.panels.notices import post_overdue_actions
     from csphub.pspo.notices import post_expiring_orders, post_overdue_penalties
 
-    with transaction.atomic():  # each app posts its own: casework's tasks, reviews and penalties, then PSPO's
-        posted = post_overdue(today) + post_overdue_penalties(today) + post_expiring_orders(today)
-    click.echo(f"{posted} inbox item{'' if posted == 1 else 's'} posted for overdue tasks, reviews due, unpaid "
-               f"fixed penalties and expiring PSPOs on {today:%d %B %Y}.")
+    with transaction.atomic():  # each app posts its own: casework's tasks, reviews and penalties, then the others'
+        posted = (post_overdue(today) + post_overdue_actions(today) + post_overdue_recommendations(today)
+                  + post_overdue_penalties(today) + post_expiring_orders(today))
+    click.echo(f"{posted} inbox item{'' if posted == 1 else 's'} posted for overdue tasks, panel actions and case "
+               f"review recommendations, reviews due, unpaid fixed penalties and expiring PSPOs on {today:%d %B %Y}.")
 
 
 @notify.command("daily")
