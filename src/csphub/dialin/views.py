@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from csphub.casework.models import PostcodeStatus
 from csphub.core.forms import show_refusal
@@ -170,8 +171,13 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_archive": services.policy.can_archive_dialin_entry(user, entry) and not entry.converted})
 
 
+@require_POST
 def decision_done(request: HttpRequest, pk: int) -> HttpResponse:
-    decision = services.complete_decision(request.user, pk)
+    try:
+        decision = services.complete_decision(request.user, pk)
+    except RuleRefused as e:  # already done (by someone else, or this form sent again)
+        messages.error(request, str(e))
+        return redirect("dialin-morning")
     messages.success(request, "Decision marked done")
     return redirect("dialin-entry", pk=decision.entry_id)
 
@@ -192,10 +198,10 @@ def digest_pdf(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@require_POST
 def digest_email(request: HttpRequest) -> HttpResponse:
     services._require_morning(request.user)
-    day = _day(request) if request.method == "GET" else date.fromisoformat(request.POST.get("day") or
-                                                                            timezone.localdate().isoformat())
+    day = date.fromisoformat(request.POST.get("day") or timezone.localdate().isoformat())
     link = request.build_absolute_uri(reverse("dialin-digest") + f"?day={day.isoformat()}")
     sent = services.send_digest(day, link, user=request.user, channel=services.Channel.WEB)
     messages.success(request, f"Digest email sent to {sent} addresses" if sent else

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from csphub.core.forms import attempt, show_refusal
 from csphub.errors import InputFileError, RuleRefused
@@ -162,8 +163,13 @@ def calendar(request: HttpRequest) -> HttpResponse:
                                                         "can_manage": services.policy.can_manage_governance(request.user)})
 
 
+@require_POST
 def calendar_done(request: HttpRequest, pk: int) -> HttpResponse:
-    following = pages.calendar_done(request.user, pk)
+    try:
+        following = pages.calendar_done(request.user, pk)
+    except RuleRefused as e:  # e.g. already marked done by someone else: say so on the calendar
+        messages.error(request, str(e))
+        return redirect("governance-calendar")
     messages.success(request, "Marked done" + (f"; next due {following.due_on:%d %B %Y}" if following else ""))
     return redirect("governance-calendar")
 

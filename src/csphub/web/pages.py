@@ -1,8 +1,9 @@
 """The page decorator every page gets from the URL map (csphub.web.urls), so none can forget it.
 
 Sign-in required; a record the user may not see is a 404 (already audited as refused by
-csphub.access.reads); a refused change is a 403 page saying why (audited); pages are never
-cached, as most show personal data.
+csphub.access.reads); a refused change is a 403 page saying why (audited); a rule that refuses
+a change the view did not put on a form (an action button: "mark done" pressed twice) is a 422
+page saying why, never a server error; pages are never cached, as most show personal data.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from django.utils.cache import add_never_cache_headers
 
 from csphub.audit.services import Action, Channel, record
 from csphub.core.models import SubmittedForm
-from csphub.errors import NotFoundError, PermissionRefused
+from csphub.errors import NotFoundError, PermissionRefused, RuleRefused, StaleEdit
 
 
 def page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -36,6 +37,12 @@ def page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
                    purpose="change refused", summary=type(e).__name__)
             response = render(request, "casework/refused.html", {"reason": str(e), "title": "You cannot do this"},
                               status=403)
+        except StaleEdit as e:
+            response = render(request, "casework/refused.html", {"reason": str(e), "title": "This record has changed",
+                                                                 "rule": True}, status=409)
+        except RuleRefused as e:
+            response = render(request, "casework/refused.html", {"reason": str(e), "title": "This was not done",
+                                                                 "rule": True}, status=422)
         add_never_cache_headers(response)
         return response
 
