@@ -71,7 +71,7 @@ def test_a_new_warehouse_stores_crime_ids_uncompressed_and_reads_them_back(tmp_p
     from csphub.analytics.police_uk import ingest_police_uk
     from tests.analytics.police_uk_files import street_row, write_street
 
-    rows = [street_row(), street_row()]
+    rows = [street_row() for _ in range(5_000)]  # enough for DuckDB to choose FSST unasked
     january = write_street(tmp_path / "load", "2024-01", rows)
     with open_warehouse(tmp_path / "w.duckdb") as con:
         ingest_police_uk(con, [january])
