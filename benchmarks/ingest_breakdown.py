@@ -66,7 +66,7 @@ def ingest_once(archive: Path, folder: Path) -> dict[str, tuple[float, float]]:
     load_lookup(con, archive / "lookup.csv")
     statements: dict[str, float] = defaultdict(float)
     load_batch = police_uk._load_batch
-    police_uk._load_batch = lambda c, batch: load_batch(_Timed(c, statements), batch)  # type: ignore[assignment]
+    police_uk._load_batch = lambda c, batch: load_batch(_Timed(c, statements), batch)  # type: ignore[assignment, arg-type]
     try:
         started, cpu = time.perf_counter(), _cpu()
         police_uk.ingest_police_uk(con, _files(archive))
