@@ -163,9 +163,12 @@ SCHEMA: list[str] = [
     # --- police.uk -------------------------------------------------------------------
     # Street-level crime and ASB (ASB is crime_type 'Anti-social behaviour'). A row is traced to its
     # source by file_id (source_files); rows are not numbered (schema 3), quarantined rows are.
+    # Crime IDs (64 random hex digits) are stored uncompressed: DuckDB's FSST halves them but
+    # costs about 12% of a load's time (docs/performance.md); nothing but a join reads them.
+    # A warehouse made before keeps its compressed column: the columns are the same.
     """CREATE TABLE IF NOT EXISTS street_crime (
         file_id INTEGER NOT NULL,
-        crime_id VARCHAR,
+        crime_id VARCHAR USING COMPRESSION uncompressed,
         month DATE NOT NULL,
         force VARCHAR NOT NULL,
         reported_by VARCHAR,
@@ -181,7 +184,7 @@ SCHEMA: list[str] = [
     )""",
     """CREATE TABLE IF NOT EXISTS outcomes (
         file_id INTEGER NOT NULL,
-        crime_id VARCHAR,
+        crime_id VARCHAR USING COMPRESSION uncompressed,
         month DATE NOT NULL,
         force VARCHAR NOT NULL,
         reported_by VARCHAR,
