@@ -115,8 +115,11 @@ def _ids() -> list[tuple[str, Callable[[], Any]]]:
     mine = {"case__lead_officer__username": OFFICER}
 
     def on_case(related: str) -> Callable[[], Any]:
-        return lambda: getattr(case, related).order_by("pk").first() or apps.get_model(
-            "casework", getattr(case, related).model.__name__).objects.filter(**mine).order_by("pk").first()
+        def get() -> Any:
+            model = apps.get_model("casework", getattr(case, related).model.__name__)
+            return getattr(case, related).order_by("pk").first() or (
+                model.objects.filter(**mine).exclude(case__status="closed").order_by("pk").first())
+        return get
 
     return [
         ("cases/", lambda: case), ("parties/", on_case("parties")), ("incidents/", on_case("incidents")),
@@ -124,7 +127,7 @@ def _ids() -> list[tuple[str, Callable[[], Any]]]:
         ("interventions/", on_case("interventions")), ("referrals/", on_case("referrals")),
         ("risk-assessments/", on_case("risk_assessments")),
         ("breaches/", lambda: Breach.objects.filter(intervention__case__lead_officer__username=OFFICER)
-         .order_by("pk").first()),
+         .exclude(intervention__case__status="closed").order_by("pk").first()),
         ("people/", lambda: case.parties.order_by("pk").first().person),
         ("locations/", lambda: case.location or AsbCase.objects.filter(
             lead_officer__username=OFFICER, location__isnull=False).order_by("pk").first().location),
