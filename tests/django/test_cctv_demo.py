@@ -44,3 +44,24 @@ def test_the_demo_estate_fills_the_quarter_paper(data_dir):
     assert f["reviews"]["decisions"] and f["reviews"]["new_camera_requests"] == 2
     assert f["rapid_deployments"]["active"] >= 1 and f["rapid_deployments"]["reviews_due_by_end"] == 1
     assert f["footage_requests"]["total"] > 0 and f["uptime"]["uptime_percent"] is not None
+
+
+def test_the_demo_estate_seeds_on_an_area_of_one_ward(data_dir):
+    """A small area (two LSOAs, one ward) gets the whole estate: several cameras per LSOA, not an
+    IndexError because the estate assumed 48 LSOAs."""
+    for name in ["Neighbour dispute", "Noise nuisance"]:
+        CaseType.objects.get_or_create(name=name)
+    small = [lsoa for lsoa in lsoas() if lsoa.ward_name == "Ward 0"][:2]
+    seed_casework(small, ["Ward 0"], cases=5, seed=7, today=TODAY)
+    result = seed_cctv(small, seed=7, today=TODAY, cameras=24)
+    assert result.cameras == 24 and result.deployments == 2 and result.reviews_by_rule >= 2
+    assert set(Camera.objects.values_list("ward_name", flat=True)) == {"Ward 0"}
+    assert set(Camera.objects.values_list("lsoa_code", flat=True)) == {lsoa.code for lsoa in small}
+    assert Camera.objects.filter(kind="rapid").count() == 3
+
+
+def test_the_demo_estate_says_what_it_needs(data_dir):
+    with pytest.raises(ValueError, match="at least one LSOA"):
+        seed_cctv([], seed=7, today=TODAY)
+    with pytest.raises(ValueError, match="at least 24 cameras"):
+        seed_cctv(lsoas(), seed=7, today=TODAY, cameras=10)

@@ -49,8 +49,18 @@ def _users() -> dict[str, Any]:
     return found
 
 
+#: The fewest cameras the estate's story needs: three quiet ones (the 4th, 12th and 21st), two
+#: ANPR (the 7th and 19th) and three rapid-deployment cameras after them (the last three).
+MIN_CAMERAS = 24
+
+
 def seed_cctv(lsoas: Sequence[Any], *, seed: int = 2024, today: date | None = None, cameras: int = 48) -> DemoCctv:
-    """Seed the estate over the demo area's LSOAs (with ward_code, ward_name, corners)."""
+    """Seed the estate over the demo area's LSOAs (with ward_code, ward_name, corners): any area
+    with at least one LSOA; an area with fewer LSOAs than cameras has several cameras in one."""
+    if not lsoas:
+        raise ValueError("The CCTV demo needs an area with at least one LSOA (load the geography first).")
+    if cameras < MIN_CAMERAS:
+        raise ValueError(f"The CCTV demo estate has at least {MIN_CAMERAS} cameras, not {cameras}.")
     result = DemoCctv()
     if Camera.objects.filter(camera_id__startswith=PREFIX).exists():
         return result
@@ -81,6 +91,7 @@ def seed_cctv(lsoas: Sequence[Any], *, seed: int = 2024, today: date | None = No
 
 def _cameras(lead: Any, lsoas: Sequence[Any], rng: random.Random, today: date, n: int) -> list[Camera]:
     chosen = rng.sample(list(lsoas), min(n, len(lsoas)))
+    chosen = [chosen[i % len(chosen)] for i in range(n)]  # a small area: more than one camera per LSOA
     estate = []
     for i, lsoa in enumerate(chosen, start=1):
         lon = float(sum(c[0] for c in lsoa.corners) / len(lsoa.corners)) + rng.uniform(-0.002, 0.002)
