@@ -249,8 +249,9 @@ class CaseFilterForm(GovukForm):
         kinds: fields and choices are the key); a filled-in form is rendered each time."""
         if self.is_bound or args or kwargs:
             return super().render(*args, **kwargs)
-        self.fields["case_type"].choices = list(self.fields["case_type"].choices)  # one query, rendered from this
-        key = tuple((name, tuple((str(v), str(label)) for v, label in getattr(field, "choices", ())))
+        types = list(iter(self.fields["case_type"].choices))  # one query (list() alone also counts them)
+        key = tuple((name, tuple((str(v), str(label)) for v, label in (types if name == "case_type" else
+                                                                          getattr(field, "choices", ()))))
                     for name, field in self.fields.items())
         html = _EMPTY_FILTER_FORMS.get(key)
         if html is None:
@@ -258,6 +259,8 @@ class CaseFilterForm(GovukForm):
                 _EMPTY_FILTER_FORMS.clear()
             html = _EMPTY_FILTER_FORMS[key] = super().render()
         return html
+
+    __str__ = __html__ = render  # as Django's RenderableMixin binds them, to its own render
 
 
 _EMPTY_FILTER_FORMS: dict[tuple[Any, ...], Any] = {}
