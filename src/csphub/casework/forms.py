@@ -249,7 +249,7 @@ class CaseFilterForm(GovukForm):
         kinds: fields and choices are the key); a filled-in form is rendered each time."""
         if self.is_bound or args or kwargs:
             return super().render(*args, **kwargs)
-        types = list(iter(self.fields["case_type"].choices))  # one query (list() alone also counts them)
+        types = list(iter(self.fields["case_type"].choices))  # type: ignore[attr-defined]  # one query; list() alone also counts
         key = tuple((name, tuple((str(v), str(label)) for v, label in (types if name == "case_type" else
                                                                           getattr(field, "choices", ()))))
                     for name, field in self.fields.items())
