@@ -6,6 +6,7 @@ page in one query, as the single-case route shows them."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -123,3 +124,42 @@ def test_the_api_list_shows_the_shared_agencies_the_case_route_shows(client: Cli
         assert listed[case.pk] == client.get(f"/api/v1/cases/{case.pk}", **auth).json()["shared_with"]
     assert listed[cases[0].pk] == ["Fire and Rescue", "Housing", "Police"]
     assert (listed[cases[1].pk], listed[cases[2].pk]) == ([], ["Housing"])
+
+
+def test_the_kept_empty_filter_form_shows_a_new_type_and_lead_officer(client: Client, data_dir: Path):
+    """The empty filter form is rendered once per worker and kept by its choices: a type, ward
+    or lead officer that appears later is in the next page, and a filled-in form keeps its values."""
+    council = create_agency("Council ASB Team")
+    officer = create_user("officer", council)
+    client.force_login(officer)
+    create_case(officer)
+    first = client.get("/cases/").content.decode()
+    assert ">Noise nuisance</option>" in first and ">Graffiti</option>" not in first
+    other = create_user("officer", council, username="pat.lee")
+    create_case(other, case_type="Graffiti")
+    second = client.get("/cases/").content.decode()
+    assert ">Graffiti</option>" in second and ">pat.lee</option>" in second
+    filled = client.get("/cases/?q=ASB").content.decode()
+    assert 'value="ASB"' in filled and 'value="ASB"' not in client.get("/cases/").content.decode()
+
+
+def test_the_case_list_rows_show_each_cases_facts_escaped(client: Client, data_dir: Path):
+    """The rows written in Python show what the row template showed: the linked reference, type,
+    agency, officer (their name, else their username), status and dates, with markup escaped."""
+    council = create_agency("Council <ASB> Team")
+    officer = create_user("officer", council, username="sam.o")
+    officer.first_name, officer.last_name = "Sam", "O'Neil & Co"
+    officer.save()
+    named = create_case(officer, case_type="Noise <nuisance>", opened_on=date(2026, 3, 9))
+    plain = create_user("officer", council, username="jo.b")
+    unnamed = create_case(plain, opened_on=date(2026, 4, 1))
+    client.force_login(officer)
+    page = client.get("/cases/").content.decode()
+    row = page[page.index(f'href="/cases/{named.pk}/"'):]
+    row = row[:row.index("</tr>")]
+    assert f">{named.reference}</a>" in row and ">Noise &lt;nuisance&gt;</td>" in row
+    assert ">Council &lt;ASB&gt; Team</td>" in row and ">Sam O&#x27;Neil &amp; Co</td>" in row
+    assert '<strong class="govuk-tag">Open</strong>' in row and ">9 Mar 2026</td>" in row
+    other = page[page.index(f'href="/cases/{unnamed.pk}/"'):]
+    assert ">jo.b</td>" in other[:other.index("</tr>")]
+    assert "No cases match." in client.get("/cases/?q=nothing-like-this").content.decode()

@@ -243,6 +243,28 @@ class CaseFilterForm(GovukForm):
         self.fields["ward"].choices = [("", "Any ward"), *(wards or [])]
         self.fields["lead_officer"].choices = [("", "Any officer"), *[(str(i), n) for i, n in officers or []]]
 
+    def render(self, *args: Any, **kwargs: Any) -> Any:
+        """An empty filter form (every visit to /cases/ without filters) is the same HTML for the
+        same fields and choices, so it is rendered once per worker process and kept (up to 64
+        kinds: fields and choices are the key); a filled-in form is rendered each time."""
+        if self.is_bound or args or kwargs:
+            return super().render(*args, **kwargs)
+        types = list(iter(self.fields["case_type"].choices))  # type: ignore[attr-defined]  # one query; list() alone also counts
+        key = tuple((name, tuple((str(v), str(label)) for v, label in (types if name == "case_type" else
+                                                                          getattr(field, "choices", ()))))
+                    for name, field in self.fields.items())
+        html = _EMPTY_FILTER_FORMS.get(key)
+        if html is None:
+            if len(_EMPTY_FILTER_FORMS) >= 64:
+                _EMPTY_FILTER_FORMS.clear()
+            html = _EMPTY_FILTER_FORMS[key] = super().render()
+        return html
+
+    __str__ = __html__ = render  # as Django's RenderableMixin binds them, to its own render
+
+
+_EMPTY_FILTER_FORMS: dict[tuple[Any, ...], Any] = {}
+
 
 class BreachForm(GovukForm):
     intervention = forms.ChoiceField(label="Which warning, notice, contract or order was breached")
