@@ -6,6 +6,7 @@ Counts are checked against pandas over the very files the demo wrote.
 from __future__ import annotations
 
 import json
+import shutil
 
 import duckdb
 import pandas as pd
@@ -111,8 +112,12 @@ def test_a_second_run_adds_nothing(demo_run):
     assert "0 files loaded, 24 already loaded" in again.output
 
 
-def test_fresh_rebuilds_the_demo_and_leaves_real_data_alone(demo_run):
-    data_dir, env, _, figures = demo_run
+def test_fresh_rebuilds_the_demo_and_leaves_real_data_alone(demo_run, tmp_path):
+    # on a copy of the module's data directory: the real rows added here would otherwise reach
+    # any test that reads the shared warehouse after this one
+    _, _, _, figures = demo_run
+    data_dir = shutil.copytree(demo_run[0], tmp_path / "data")
+    env = {**demo_run[1], "CSPHUB_DATA_DIR": str(data_dir)}
     year = last_complete_financial_year_end().year - 1  # the demo's population year
     con = duckdb.connect(str(data_dir / "warehouse.duckdb"))
     con.execute("insert into areas values ('Medway', 'E06000035')")

@@ -5,18 +5,23 @@ person from offence-code counts.
 Hand-made files with answers worked out by hand: Gridshire (handmade.py, 9,000 residents) and its
 group Peerton, Lowtown, Hightown. ``../shared/data`` holds no CSS table or MSG file, so there is no
 real-file test of these loaders.
+
+Every test starts from its own copy of one warehouse built once for the module, and loads the
+published files it needs itself: no test depends on another having run first (pytest-xdist shares
+a module's tests between workers, each with its own module fixtures).
 """
 
 from __future__ import annotations
 
 import csv
+import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from openpyxl import Workbook
 
-from csphub.analytics.areas import add_area
+from csphub.analytics.areas import add_area, resolve_area
 from csphub.analytics.assessment import AssessmentOptions, build_figures
 from csphub.analytics.assessment.periods import FinancialYear
 from csphub.analytics.assessment.render import render_html
@@ -64,7 +69,8 @@ def write_xlsx(path: Path, rows: list[list]) -> Path:
 
 
 @pytest.fixture(scope="module")
-def grid(tmp_path_factory):
+def grid_warehouse(tmp_path_factory) -> Path:
+    """The hand-made partnership and Peerton, with no CSS table or MSG file loaded; built once."""
     folder = tmp_path_factory.mktemp("published")
     files = handmade.write_partnership(folder / "src")
     peer_lookup = write_csv(folder / "peer-lookup.csv", [
@@ -91,9 +97,42 @@ def grid(tmp_path_factory):
         ingest_police_uk(con, [files["police"]])
         load_severity_weights(con, weights)
         load_offence_counts(con, counts, "csp")
-        area = add_area(con, "Gridshire", [LAD])
+        add_area(con, "Gridshire", [LAD])
         add_area(con, "Peerton", [PEERTON_LAD])
-        yield con, area, folder
+    return folder / "w.duckdb"
+
+
+@pytest.fixture
+def grid(grid_warehouse, tmp_path):
+    """A copy of the module's warehouse for one test: what a test loads stays in its own copy."""
+    path = shutil.copy(grid_warehouse, tmp_path / "w.duckdb")
+    with open_warehouse(path) as con:
+        yield con, resolve_area(con, "Gridshire"), tmp_path
+
+
+def load_css_and_msg(con, folder: Path) -> None:
+    """The CSS table (CSS_ROWS: Lowtown [x] in 2022/23, Hightown '..' in 2023/24) and Gridshire's
+    MSG: Peerton 1, Lowtown 2, Hightown 4 (position 3 names Gridshire itself and is quarantined)."""
+    load_css_table(con, write_csv(folder / "css.csv", [*TITLE, HEADER, *CSS_ROWS]))
+    load_msg(con, write_msg(folder / "msg.csv"))
+
+
+def write_msg(path: Path) -> Path:
+    return write_csv(path, [["CSP name", "MSG name", "Position"],
+                            ["Gridshire", "Peerton", "1"], ["Gridshire", "Lowtown", "2"],
+                            ["Gridshire CSP", "Gridshire", "3"], ["Gridshire", "Hightown", "4"]])
+
+
+def load_previous_year_counts(con, folder: Path) -> None:
+    """2022/23 offence-code counts: Gridshire the whole year (75 VAP: 1 homicide, 74 with injury;
+    burglary is not VAP), Peerton quarters 1 and 2 only, Lowtown none."""
+    load_offence_counts(con, write_csv(folder / "counts-2022.csv", [
+        ["area_code", "area_name", "financial_year", "quarter", "offence_code", "count"],
+        *[[LAD, "Gridshire", "2022/23", str(q), code, n] for q, code, n in (
+            (1, "1/4.1/4.10/4.2", "1"), (1, "8N", "20"), (2, "8N", "18"), (3, "8N", "20"), (4, "8N", "16"),
+            (4, "28E", "400"))],
+        [PEERTON_LAD, "Peerton", "2022/23", "1", "105A", "10"],
+        [PEERTON_LAD, "Peerton", "2022/23", "2", "105A", "12"]]), "csp")
 
 
 def _values(con, year: str) -> dict:
@@ -120,9 +159,7 @@ def test_the_css_table_loads_below_its_title_rows_keeping_x_as_missing(grid):
 
 def test_the_msg_file_never_makes_the_area_its_own_peer(grid):
     con, area, folder = grid
-    path = write_csv(folder / "msg.csv", [["CSP name", "MSG name", "Position"],
-                                          ["Gridshire", "Peerton", "1"], ["Gridshire", "Lowtown", "2"],
-                                          ["Gridshire CSP", "Gridshire", "3"], ["Gridshire", "Hightown", "4"]])
+    path = write_msg(folder / "msg.csv")
     result = load_msg(con, path)
     assert (result.loaded, result.quarantined) == (3, 1)
     reason = con.execute("select reason from quarantine where file = ?", [str(path)]).fetchone()[0]
@@ -138,6 +175,7 @@ def _figures(con, area, year=2023):
 
 def test_a_missing_peer_value_gives_no_rank_and_the_subject_is_listed_once(grid):
     con, area, folder = grid
+    load_css_and_msg(con, folder)
     pub = _figures(con, area)["benchmark"]["published_css"]
     names = [r["area_name"] for r in pub["rows"]]
     assert names == ["Gridshire", "Peerton", "Lowtown", "Hightown"]  # subject once, then the MSG in order
@@ -162,6 +200,7 @@ def test_a_missing_peer_value_gives_no_rank_and_the_subject_is_listed_once(grid)
 
 def test_a_reissued_release_replaces_the_old_values_and_ranks_only_on_one_release(grid):
     con, area, folder = grid
+    load_css_and_msg(con, folder)
     partial = write_xlsx(folder / "css-hightown.xlsx", [*TITLE, HEADER, ["E22000003", "Hightown", "30.0", "28.0"]])
     result = load_css_table(con, partial)
     assert (result.loaded, result.replaced) == (2, 2)
@@ -197,7 +236,8 @@ def test_a_reissued_release_replaces_the_old_values_and_ranks_only_on_one_releas
 
 
 def test_violence_against_the_person_is_benchmarked_from_offence_codes(grid):
-    con, area, _ = grid
+    con, area, folder = grid
+    load_msg(con, write_msg(folder / "msg.csv"))
     figures = _figures(con, area)
     vap = figures["benchmark"]["violence"]
     rows = {r["area_name"]: r for r in vap["rows"]}
@@ -245,15 +285,8 @@ def test_the_cli_loads_a_css_table_and_an_msg_file(data_dir, tmp_path):
 
 def test_violence_against_the_person_is_compared_with_the_year_before_only_like_for_like(grid):
     con, area, folder = grid
-    # 2022/23: Gridshire whole year (75 VAP: 1 homicide, 74 with injury; burglary is not VAP);
-    # Peerton quarters 1 and 2 only
-    load_offence_counts(con, write_csv(folder / "counts-2022.csv", [
-        ["area_code", "area_name", "financial_year", "quarter", "offence_code", "count"],
-        *[[LAD, "Gridshire", "2022/23", str(q), code, n] for q, code, n in (
-            (1, "1/4.1/4.10/4.2", "1"), (1, "8N", "20"), (2, "8N", "18"), (3, "8N", "20"), (4, "8N", "16"),
-            (4, "28E", "400"))],
-        [PEERTON_LAD, "Peerton", "2022/23", "1", "105A", "10"],
-        [PEERTON_LAD, "Peerton", "2022/23", "2", "105A", "12"]]), "csp")
+    load_msg(con, write_msg(folder / "msg.csv"))
+    load_previous_year_counts(con, folder)
     figures = _figures(con, area)
     rows = {r["area_name"]: r for r in figures["benchmark"]["violence"]["rows"]}
     own, peer = rows["Gridshire"], rows["Peerton"]
@@ -277,7 +310,9 @@ def test_the_wide_benchmark_tables_stay_inside_the_pdf_page(grid, tmp_path):
     """The violence table (11 columns with the year before) and the benchmark's reasons column."""
     from .test_pdf_overflow import boxes_wider_than_the_text_block
 
-    con, area, _ = grid
+    con, area, folder = grid
+    load_css_and_msg(con, folder)
+    load_previous_year_counts(con, folder)
     figures = _figures(con, area)
     tables = report_tables(figures)
     assert any(t.key == "Benchmarking violence" for t in tables)
