@@ -72,14 +72,18 @@ def production(tmp_path):
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     proxy = _proxy(port)
     try:
-        for _ in range(120):
+        # A fresh production start migrates a new database first: ~25 s of CPU, and minutes when
+        # the machine's two cores are shared with the rest of the suite. Give up at once if it exits.
+        for _ in range(480):
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=1).close()
                 break
             except OSError:
+                if process.poll() is not None:
+                    pytest.fail(f"csphub serve stopped: {process.stderr.read()}")
                 time.sleep(0.5)
         else:
-            pytest.fail(f"csphub serve did not start: {process.stderr.read() if process.poll() is not None else ''}")
+            pytest.fail("csphub serve did not answer within 4 minutes")
         yield {"proxy": proxy.server_address, "server": ("127.0.0.1", port), "data": data}
     finally:
         proxy.shutdown()
