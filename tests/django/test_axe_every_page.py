@@ -36,8 +36,6 @@ OFFICER, SUPERVISOR, ANALYST, AGENCY_ADMIN, ADMIN = ("asb.officer", "asb.supervi
                                                      "csp.admin")
 
 #: Every page route the sweep opens (the route as the URL map writes it) and who opens it.
-PAGES: dict[str, str] = {}
-
 #: Routes that are not a page to check, by the start of the route, with the reason.
 NOT_PAGES: dict[str, str] = {
     "api/v1/": "the JSON API (docs/api.md); its OpenAPI docs page is Ninja's, not a GOV.UK page",
