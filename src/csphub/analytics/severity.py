@@ -25,7 +25,7 @@ from pathlib import Path
 import duckdb
 
 from csphub.analytics.offence_codes import normalise_code
-from csphub.analytics.query import measure_value
+from csphub.analytics.query import table_exists
 from csphub.analytics.warehouse import transaction
 from csphub.errors import InputFileError, InputProblem
 
@@ -103,8 +103,7 @@ def load_severity_weights(con: duckdb.DuckDBPyConnection, path: Path | str) -> i
 
 def _has_weights_table(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether weights were ever loaded (``csphub ingest severity-weights`` creates the table)."""
-    return measure_value(con, "severity weights loaded",
-                         "select count(*) from duckdb_tables() where table_name = 'severity_weights'") > 0
+    return table_exists(con, "severity_weights")
 
 
 def weights(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
