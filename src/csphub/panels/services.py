@@ -87,11 +87,13 @@ def panel_referral_window(user: Any, panel: Panel, window: Window, *, channel: s
 #: A referral counts towards its panel's cohort (and its cap) when adopted and not archived: the
 #: one definition for a single panel's count and for a list's annotation.
 _IN_COHORT = {"status__in": PanelReferral.IN_COHORT, "archived_on__isnull": True}
+#: The same rule over a panel's referrals, to count its cohort in a list's one query.
+_PANEL_IN_COHORT = Q(**{f"referrals__{k}": v for k, v in _IN_COHORT.items()})
 
 
 def panel_window(user: Any, window: Window, *, channel: str = Channel.API, purpose: str = "api panel list") -> Slice:
     """A window of the panels, each with its members and the size of its cohort (``in_cohort``)."""
-    in_cohort = Count("referrals", filter=Q(**{f"referrals__{k}": v for k, v in _IN_COHORT.items()}))
+    in_cohort = Count("referrals", filter=_PANEL_IN_COHORT)
     return take(reads.panels(user, purpose=purpose, channel=channel).annotate(in_cohort=in_cohort)
                 .prefetch_related("members"), window)
 
@@ -298,9 +300,8 @@ def panel_page(user: Any, pk: object) -> dict[str, Any]:
 
 def panel_list(user: Any) -> dict[str, Any]:
     # Counted in the one query of the list, not two queries per panel (issue 19, item 1).
-    in_cohort = Q(referrals__status__in=PanelReferral.IN_COHORT, referrals__archived_on__isnull=True)
     found = panels_for(user).annotate(
-        size=Count("referrals", filter=in_cohort, distinct=True),
+        size=Count("referrals", filter=_PANEL_IN_COHORT, distinct=True),
         waiting=Count("referrals", filter=Q(referrals__status="referred"), distinct=True))
     panels = [{"panel": p, "size": p.size, "waiting": p.waiting} for p in found]
     return {"panels": panels, "can_refer": policy.can_refer_to_panel(user)}
