@@ -504,10 +504,10 @@ def task_owners(case: AsbCase) -> Any:
 def _task_owner(case: AsbCase, owner: Any) -> Any:
     """The owner (a user or a username) if they are one of ``task_owners(case)``. One answer
     for an unknown username and for a user not allowed, so the API reveals no usernames."""
-    found = None
-    if owner is not None:
-        found = task_owners(case).filter(**{"username" if isinstance(owner, str) else "pk":
-                                            owner if isinstance(owner, str) else owner.pk}).first()
+    if isinstance(owner, str):
+        found = task_owners(case).filter(username=owner).first()
+    else:
+        found = task_owners(case).filter(pk=owner.pk).first() if owner is not None else None
     if found is None:
         named = owner if isinstance(owner, str) else getattr(owner, "username", "")
         raise RuleRefused("task_owner_cannot_see_case", f"No officer or supervisor {named!r} in an agency on this "
