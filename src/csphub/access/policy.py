@@ -9,10 +9,13 @@ none. What each role may do in each relation is tabled in docs/casework.md.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from threading import Lock
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from csphub.accounts.models import Agency, ApiToken, Membership, Role
 from csphub.audit.models import AuditEntry
@@ -57,6 +60,34 @@ from .roles import (
     works_cases,
 )
 
+# ---- Scopes compiled once ---------------------------------------------------------------
+# A scope that nests others (the people a user may see: on the cases they see, referred to their
+# agency, on its panels, applying for its case reviews) is a tree of subqueries, and Django
+# resolves and compiles the whole tree again for every queryset that filters by it: on a case
+# page, a dozen reads, most of the page's CPU. The SQL of such a scope depends only on the
+# membership values it is built from (the agency's id and the role), never on the data, so it is
+# compiled once per process for those values and used as raw SQL with its parameters. The rows
+# it selects are read fresh by every query, as before: only the SQL text is kept.
+
+_COMPILED: dict[tuple[Any, ...], tuple[str, tuple[Any, ...]]] = {}
+_COMPILED_MAX = 4096
+_COMPILED_LOCK = Lock()
+
+
+def _ids(key: tuple[Any, ...], build: Callable[[], QuerySet[Any]]) -> RawSQL:
+    """``build()``'s ids as SQL, compiled once per process for ``key``: the scope's name and
+    every membership value ``build`` reads (never a value from the data)."""
+    found = _COMPILED.get(key)
+    if found is None:
+        sql, params = build().values("id").query.sql_with_params()
+        found = (sql, tuple(params))
+        with _COMPILED_LOCK:
+            if len(_COMPILED) >= _COMPILED_MAX:
+                _COMPILED.clear()
+            _COMPILED[key] = found
+    return RawSQL(*found)
+
+
 # ---- Cases ------------------------------------------------------------------------------
 
 
@@ -67,8 +98,13 @@ def cases(user: Any) -> QuerySet[AsbCase]:
     m = membership(user)
     if m is None or m.role not in CASE_VIEW_ROLES:
         return AsbCase.objects.none()
-    ids = AsbCase.objects.filter(Q(lead_agency_id=m.agency_id) | Q(agencies__id=m.agency_id)).values("id")
-    return AsbCase.objects.filter(id__in=ids, archived_on__isnull=True)
+    return AsbCase.objects.filter(id__in=_case_ids(m.agency_id))
+
+
+def _case_ids(agency_id: int) -> RawSQL:
+    """The ids of the cases the agency leads or shares (not archived), compiled once."""
+    return _ids(("cases", agency_id), lambda: AsbCase.objects.filter(
+        Q(lead_agency_id=agency_id) | Q(agencies__id=agency_id), archived_on__isnull=True))
 
 
 def can_list_cases(user: Any) -> bool:
@@ -149,7 +185,7 @@ def can_read_free_text(user: Any) -> bool:
 def _on_readable_case(user: Any, model: type) -> QuerySet[Any]:
     if not can_read_free_text(user):
         return model.objects.none()
-    return model.objects.filter(case__in=cases(user), archived_on__isnull=True)
+    return model.objects.filter(case_id__in=_case_ids(agency_id_of(user)), archived_on__isnull=True)
 
 
 def incidents(user: Any) -> QuerySet[Incident]:
@@ -184,14 +220,15 @@ def parties(user: Any) -> QuerySet[CaseParty]:
     """Who is on the cases the user may see: officers and supervisors only."""
     if not works_cases(user):
         return CaseParty.objects.none()
-    return CaseParty.objects.filter(case__in=cases(user))
+    return CaseParty.objects.filter(case_id__in=_case_ids(agency_id_of(user)))
 
 
 def groups(user: Any) -> QuerySet[Group]:
     if not works_cases(user):
         return Group.objects.none()
-    return Group.objects.filter(Q(members__in=people(user)) | Q(recorded_by_agency_id=agency_id_of(user)),
-                                archived_on__isnull=True).distinct()
+    m = membership(user)
+    return Group.objects.filter(id__in=_ids(("groups", m.agency_id, m.role), lambda: Group.objects.filter(
+        Q(members__in=people(user)) | Q(recorded_by_agency_id=m.agency_id), archived_on__isnull=True)))
 
 
 def alerts(user: Any) -> QuerySet[Alert]:
@@ -207,8 +244,8 @@ def case_referrals(user: Any) -> QuerySet[Referral]:
     the referral, its reason and the referred person, read-only, not the case)."""
     if not works_cases(user):
         return Referral.objects.none()
-    visible = Q(case__in=cases(user)) | Q(to_agency_id=agency_id_of(user))
-    return Referral.objects.filter(visible, archived_on__isnull=True)
+    agency = agency_id_of(user)
+    return Referral.objects.filter(Q(case_id__in=_case_ids(agency)) | Q(to_agency_id=agency), archived_on__isnull=True)
 
 
 def referrals_received(user: Any) -> QuerySet[Referral]:
@@ -232,15 +269,13 @@ def people(user: Any) -> QuerySet[Person]:
     m = membership(user)
     if m is None or m.role not in CASEWORK_ROLES:
         return Person.objects.none()
-    visible = (
-        Q(case_roles__case__in=cases(user))
+    return Person.objects.filter(id__in=_ids(("people", m.agency_id, m.role), lambda: Person.objects.filter(
+        Q(case_roles__case_id__in=_case_ids(m.agency_id))
         | Q(recorded_by_agency_id=m.agency_id)
         | Q(referrals__in=referrals_received(user))
         | Q(panel_referrals__in=panel_referrals(user))
-        | Q(case_review_applications__in=case_reviews(user))
-    )
-    ids = Person.objects.filter(visible).values("id")
-    return Person.objects.filter(id__in=ids, archived_on__isnull=True)
+        | Q(case_review_applications__in=case_reviews(user)),
+        archived_on__isnull=True)))
 
 
 def can_view_person(user: Any, person: Person) -> bool:
@@ -291,7 +326,9 @@ def panels(user: Any) -> QuerySet[Panel]:
     confidential to members."""
     if not works_cases(user):
         return Panel.objects.none()
-    return Panel.objects.filter(members__id=agency_id_of(user), archived_on__isnull=True).distinct()
+    agency = agency_id_of(user)
+    return Panel.objects.filter(id__in=_ids(("panels", agency), lambda: Panel.objects.filter(
+        members__id=agency, archived_on__isnull=True)))
 
 
 def is_panel_member(user: Any, panel: Panel) -> bool:
@@ -327,11 +364,11 @@ def case_reviews(user: Any) -> QuerySet[CaseReviewApplication]:
     officers and supervisors."""
     if not works_cases(user):
         return CaseReviewApplication.objects.none()
-    visible = cases(user)
-    mine = (Q(received_by_agency_id=agency_id_of(user)) | Q(case__in=visible)
-            | Q(case_links__case__in=visible))
-    ids = CaseReviewApplication.objects.filter(mine).values("id")
-    return CaseReviewApplication.objects.filter(id__in=ids, archived_on__isnull=True)
+    agency = agency_id_of(user)
+    return CaseReviewApplication.objects.filter(id__in=_ids(("case reviews", agency), lambda: (
+        CaseReviewApplication.objects.filter(
+            Q(received_by_agency_id=agency) | Q(case_id__in=_case_ids(agency))
+            | Q(case_links__case_id__in=_case_ids(agency)), archived_on__isnull=True))))
 
 
 def case_review_recommendations(user: Any) -> QuerySet[Recommendation]:
@@ -339,9 +376,10 @@ def case_review_recommendations(user: Any) -> QuerySet[Recommendation]:
     (the owner acts on them, whether or not it sees the application): officers and supervisors."""
     if not works_cases(user):
         return Recommendation.objects.none()
-    mine = Q(application__in=case_reviews(user)) | Q(owner_agency_id=agency_id_of(user))
-    ids = Recommendation.objects.filter(mine).values("id")
-    return Recommendation.objects.filter(id__in=ids, archived_on__isnull=True, application__archived_on__isnull=True)
+    agency = agency_id_of(user)
+    return Recommendation.objects.filter(id__in=_ids(("recommendations", agency), lambda: Recommendation.objects.filter(
+        Q(application__in=case_reviews(user)) | Q(owner_agency_id=agency),
+        archived_on__isnull=True, application__archived_on__isnull=True)))
 
 
 def can_handle_case_reviews(user: Any) -> bool:
@@ -797,9 +835,9 @@ def locations(user: Any) -> QuerySet[Location]:
     Officers and supervisors only (an address may be someone's home)."""
     if not works_cases(user):
         return Location.objects.none()
-    visible = cases(user)
-    ids = Location.objects.filter(Q(cases__in=visible) | Q(incidents__case__in=visible)).values("id")
-    return Location.objects.filter(id__in=ids, archived_on__isnull=True)
+    agency = agency_id_of(user)
+    return Location.objects.filter(id__in=_ids(("locations", agency), lambda: Location.objects.filter(
+        Q(cases__in=_case_ids(agency)) | Q(incidents__case_id__in=_case_ids(agency)), archived_on__isnull=True)))
 
 
 def can_view_caseload(user: Any) -> bool:
