@@ -60,8 +60,8 @@ def repeat_rule() -> rules.RepeatRule:
 def get_case(user: Any, case_id: object, *, channel: str = Channel.WEB, purpose: str = "case") -> AsbCase:
     """The case if the user may see it (audited as viewed); NotFoundError otherwise, as if it
     did not exist (audited as refused), so a refusal reveals nothing."""
-    case = reads.case(user, case_id, purpose=purpose, channel=channel)
-    return AsbCase.objects.select_related("case_type", "lead_agency", "lead_officer", "location").get(pk=case.pk)
+    visible = policy.cases(user).select_related("case_type", "lead_agency", "lead_officer", "location")
+    return reads.one(visible, user, "case", case_id, purpose=purpose, channel=channel)
 
 
 def get_case_by_reference(user: Any, reference: str, *, channel: str = Channel.WEB) -> AsbCase:
