@@ -59,7 +59,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     fmt = request.GET.get("format")
     if fmt is not None and not form.errors:
         return _download(exports.case_list_file(user, filters, fmt))
-    found = find.case_list(user, filters)
+    found = find.case_list(user, filters, columns=find.CASE_LIST_COLUMNS)
     page = Paginator(found["cases"], 50).get_page(request.GET.get("page"))
     keep = request.GET.copy()
     keep.pop("page", None)
