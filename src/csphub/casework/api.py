@@ -24,6 +24,7 @@ from csphub.core.api import (
     Page,
     Reason,
     RequestBody,
+    ResponseBody,
     accepts_multipart,
     etag,
     if_match,
@@ -77,7 +78,7 @@ class PersonIn(RequestBody):
     flags: list[VulnerabilityFlag.Kind] = []
 
 
-class PartyOut(Schema):
+class PartyOut(ResponseBody):
     id: int = Field(description="The person's role on the case: GET or PATCH /cases/{case_id}/parties/{id}")
     person_id: int
     role: str
@@ -96,7 +97,7 @@ class PartyIn(RequestBody):
 FREE_TEXT = "Omitted (null) for roles that may not read free text (analysts)"
 
 
-class CaseOut(Schema):
+class CaseOut(ResponseBody):
     id: int
     version: int = Field(description="Send it back as If-Match on PATCH: a stale change is refused (409)")
     reference: str

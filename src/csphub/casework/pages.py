@@ -16,6 +16,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from csphub.access import policy, reads
+from csphub.accounts.models import Agency
 from csphub.audit.services import Channel
 from csphub.core.listing import Slice, Window, take
 from csphub.dates import financial_year_of
@@ -95,10 +96,12 @@ def _read_shared_agencies(cases: list[AsbCase]) -> None:
     ``prefetch_related("agencies")`` gives, without the related manager and queryset it makes
     for every case, which cost as much as reading the cases themselves."""
     by_case: dict[int, list[Any]] = {c.pk: [] for c in cases}
-    links = (AsbCase.agencies.through.objects.filter(asbcase_id__in=list(by_case)).select_related("agency")
-             .order_by("agency__name", "agency_id"))
-    for link in links:
-        by_case[link.asbcase_id].append(link.agency)
+    links = list(AsbCase.agencies.through.objects.filter(asbcase_id__in=list(by_case))
+                 .values_list("asbcase_id", "agency_id"))
+    # The few agencies once each (not one instance per link), in their own order: by name.
+    agencies = {a.pk: a for a in Agency.objects.filter(pk__in={agency for _, agency in links})}
+    for case_id, agency_id in sorted(links, key=lambda link: (agencies[link[1]].name, link[1])):
+        by_case[case_id].append(agencies[agency_id])
     for c in cases:
         c._prefetched_objects_cache = {**getattr(c, "_prefetched_objects_cache", {}), "agencies": by_case[c.pk]}
 
