@@ -1,8 +1,9 @@
 """One benchmark measurement, run in its own process so its peak memory is its own.
 
 Usage: ``python benchmarks/measure.py NAME ARCHIVE_DIR WAREHOUSE`` where NAME is one of
-``ingest``, ``noop``, ``count``, ``pandas``, ``polars``, ``duckdb``, ``bare``, ``bare-default``
-or ``bare-load``. Prints one JSON line: seconds, rows, peak_mb (the process's peak resident
+``ingest``, ``noop`` (also run as ``noop-cold`` after the caller dropped the page cache),
+``count``, ``native``, ``pandas``, ``polars``, ``duckdb``, ``bare``, ``bare-default`` or
+``bare-load``. Prints one JSON line: seconds, rows, peak_mb (the process's peak resident
 memory, ``ru_maxrss``, not a DuckDB setting) and extras; ``count``, ``pandas``, ``polars`` and
 ``duckdb`` also write their month x crime type x ward table to ``results/NAME.parquet`` beside
 WAREHOUSE (one folder per run) so the run can check they agree.
@@ -63,7 +64,10 @@ def measure_noop(archive: Path, warehouse: Path) -> dict:
 
 
 def measure_count(archive: Path, warehouse: Path) -> dict:
-    """A month x crime type x ward count over every authority, through ``count_table``.
+    """A month x crime type x ward count over every authority, through ``count_table``; then
+    the same count again (``repeat_seconds``: the repeated national count), and before either,
+    as the first question of a fresh connection, one authority's count (``one_authority_seconds``:
+    the authority with the most rows, month x crime type x ward), all in this one process.
 
     The answer is an Arrow table, as pandas' is a Series: turning its 970,000 groups into
     Python dicts for printing (``count_by``) is output formatting, not counting, and is not
@@ -73,15 +77,63 @@ def measure_count(archive: Path, warehouse: Path) -> dict:
     from csphub.analytics.counts import count_table
     from csphub.analytics.warehouse import connect
 
+    dims = ["month", "crime_type", "ward"]
     con = connect(warehouse)
+    largest = _largest_authority(archive)
+    started = time.perf_counter()
+    count_table(con, Area(name=largest, lad_codes=(largest,)), None, None, dims)
+    one_authority = time.perf_counter() - started
     area = Area(name="England and Wales (synthetic)", lad_codes=tuple(_lad_codes(archive)))
     started = time.perf_counter()
-    answer = count_table(con, area, None, None, ["month", "crime_type", "ward"])
+    answer = count_table(con, area, None, None, dims)
     seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    count_table(con, area, None, None, dims)
+    repeat = time.perf_counter() - started
     con.close()
     table = answer.to_pandas()
     _save(warehouse, "count", table[["month", "crime_type", "ward_code", "count"]])
-    return {"seconds": seconds, "rows": int(table["count"].sum()), "groups": len(table)}
+    return {"seconds": seconds, "repeat_seconds": repeat, "one_authority_seconds": one_authority,
+            "one_authority": largest, "rows": int(table["count"].sum()), "groups": len(table)}
+
+
+def _largest_authority(archive: Path) -> str:
+    """The authority with the most LSOAs in the lookup (the synthetic archive gives each LSOA
+    about the same share of its force's rows, so it is among the largest by rows)."""
+    lads = pd.read_csv(archive / "lookup.csv", usecols=["LAD23CD"])["LAD23CD"]
+    return str(lads.value_counts().sort_index().idxmax())
+
+
+def measure_native(archive: Path, warehouse: Path) -> dict:
+    """The same count on a plain DuckDB native table: every file copied as text into a table of
+    a new database file, with the lookup beside it (not timed), then ``read_csv``-free GROUP BY
+    month x crime type x ward joined to the lookup, run twice: ``seconds`` is the second run,
+    the repeated count CSP Hub's ``repeat_seconds`` is compared with."""
+    import duckdb
+
+    target = warehouse.with_name("native.duckdb")
+    target.unlink(missing_ok=True)
+    con = duckdb.connect(str(target))
+    con.execute("""create table street as select "Month" as month, "Crime type" as crime_type,
+                          "LSOA code" as lsoa_code from read_csv(?, header = true, all_varchar = true)""",
+                [[str(p) for p in _files(archive)]])
+    con.execute("create table lookup as select * from read_csv(?, header = true, all_varchar = true)",
+                [str(archive / "lookup.csv")])
+    query = """select s.month, s.crime_type, l.WD23CD as ward_code, any_value(l.WD23NM) as ward_name,
+                      count(*) as count
+               from street s join lookup l on s.lsoa_code = l.LSOA21CD
+               group by s.month, s.crime_type, l.WD23CD order by 1, 2, 3"""
+    first_started = time.perf_counter()
+    con.execute(query).to_arrow_table()
+    first = time.perf_counter() - first_started
+    started = time.perf_counter()
+    answer = con.execute(query).to_arrow_table()  # Arrow, as count_table answers
+    seconds = time.perf_counter() - started
+    con.close()
+    table = answer.to_pandas()
+    target.unlink(missing_ok=True)
+    _save(warehouse, "native", table[["month", "crime_type", "ward_code", "count"]])
+    return {"seconds": seconds, "first_seconds": first, "rows": int(table["count"].sum()), "groups": len(table)}
 
 
 def measure_pandas(archive: Path, warehouse: Path) -> dict:
@@ -187,7 +239,9 @@ def _save(warehouse: Path, name: str, table: pd.DataFrame) -> None:
 MEASUREMENTS = {
     "ingest": measure_ingest,
     "noop": measure_noop,
+    "noop-cold": measure_noop,
     "count": measure_count,
+    "native": measure_native,
     "pandas": measure_pandas,
     "polars": measure_polars,
     "duckdb": measure_duckdb,
