@@ -163,3 +163,25 @@ def test_the_case_list_rows_show_each_cases_facts_escaped(client: Client, data_d
     other = page[page.index(f'href="/cases/{unnamed.pk}/"'):]
     assert ">jo.b</td>" in other[:other.index("</tr>")]
     assert "No cases match." in client.get("/cases/?q=nothing-like-this").content.decode()
+
+
+def test_a_pages_read_audit_is_one_insert_that_asks_nothing_back(client: Client, data_dir: Path):
+    """The case page's reads (case, parties, people...) are written in one INSERT with no
+    RETURNING: under SQLite such a statement takes and frees the write lock inside one call, so a
+    read never holds the lock while it waits for Python (docs/performance.md). Every entry is
+    still there, with its time, ids and purpose."""
+    officer = create_user("officer", create_agency("Council ASB Team"))
+    case = create_case(officer)
+    victim = create_person(officer, last_name="Vantablack")
+    services.add_party(officer, case, victim, "victim")
+    client.force_login(officer)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(f"/cases/{case.pk}/").status_code == 200
+    inserts = [q["sql"] for q in captured if q["sql"].startswith('INSERT INTO "audit_auditentry"')]
+    assert len(inserts) == 1 and "RETURNING" not in inserts[0].upper()
+    from csphub.audit.models import AuditEntry
+
+    written = AuditEntry.objects.filter(purpose=f"case page {case.pk}")
+    assert {e.object_type for e in written} >= {"party", "person"}
+    assert [str(victim.pk)] in [e.object_ids for e in written.filter(object_type="person")]
+    assert all(e.at is not None and e.username == officer.username for e in written)

@@ -12,7 +12,7 @@ from contextvars import ContextVar
 from datetime import timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import router, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -47,8 +47,23 @@ _READS = frozenset({Action.VIEWED, Action.LISTED})
 def _flush_reads() -> None:
     pending = _pending_reads.get()
     if pending:
-        AuditEntry.objects.bulk_create(pending)
+        _insert(pending)
         pending.clear()
+
+
+#: Every column an entry writes (its id is the database's).
+_COLUMNS = [f for f in AuditEntry._meta.concrete_fields if not f.primary_key and not f.generated]
+
+
+def _insert(entries: list[AuditEntry]) -> None:
+    """The entries in one INSERT statement, asking nothing back. ``bulk_create`` asks for the new
+    ids (``INSERT ... RETURNING``), and SQLite commits such a statement only once its rows have
+    been read back: between the two the thread waits for Python's interpreter lock while holding
+    the database's write lock, and under load every other process's write sleeps on it (a read's
+    audit write took 17 ms at the median and 90 ms at p95 with 32 clients, for 1.2 ms of work).
+    A plain INSERT in autocommit takes and frees the write lock inside the one call into SQLite.
+    Within a transaction it is part of that transaction, as before."""
+    AuditEntry.objects._insert(entries, fields=_COLUMNS, using=router.db_for_write(AuditEntry))
 
 
 @contextmanager
