@@ -8,8 +8,8 @@ supervisor of the lead agency in, and sends ``--requests`` requests per client c
 routes (the case list page ``/cases/``, one case page, and ``GET /api/v1/cases/``) from that
 many concurrent clients, each on its own keep-alive connection. Two servers are measured in
 the same run, interleaved (A B A B ...) ``--repeats`` times: the baseline, one waitress process
-(``--workers 1``, what `csphub serve` was), and gunicorn with one worker per core (today's
-default). Printed per route, server and client count: p50, p95 and p99 latency and throughput
+of 8 threads (``--workers 1``, what `csphub serve` was), and `csphub serve` with its defaults
+(gunicorn, two single-request worker processes per core). Printed per route, server and client count: p50, p95 and p99 latency and throughput
 (medians over the repeats, with their range), and throughput against the baseline.
 
 Targets (issue 19, item 1): p95 under 300 ms at 32 clients for each route; throughput rising
@@ -104,8 +104,8 @@ class Server:
     def __init__(self, env: dict[str, str], workers: int) -> None:
         self.port = _free_port()
         self.process = subprocess.Popen(
-            [str(CSPHUB), "serve", "--host", "127.0.0.1", "--port", str(self.port), "--workers", str(workers),
-             "--threads", "8"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            [str(CSPHUB), "serve", "--host", "127.0.0.1", "--port", str(self.port),
+             *(["--workers", str(workers)] if workers else [])], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
@@ -190,8 +190,10 @@ def load(port: int, path: str, headers: dict[str, str], clients: int, requests: 
 
 
 def bench(env: dict[str, str], args: argparse.Namespace) -> dict:
-    cores = os.cpu_count() or 1
-    servers = {"waitress x1 (baseline)": 1, f"gunicorn x{cores}": cores}
+    from csphub.cli.casework import default_workers
+
+    # The baseline: one waitress process of 8 threads (what `serve` was); then serve's defaults.
+    servers = {"waitress x1 (baseline)": 1, f"gunicorn x{default_workers()} (default)": 0}
     running = {name: Server(env, workers) for name, workers in servers.items()}
     try:
         any_port = next(iter(running.values())).port

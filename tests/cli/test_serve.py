@@ -1,7 +1,7 @@
-"""`csphub serve` runs several worker processes (issue 19, item 1): gunicorn with one worker per
-core by default (`--workers`), and a single waitress process with `--workers 1` (as where
-gunicorn cannot run). The server is started for real on 127.0.0.1 and its worker processes
-counted from /proc."""
+"""`csphub serve` runs several worker processes (issue 19, item 1): gunicorn with two
+single-request workers per core by default (`--workers`, `--threads`), and a single waitress
+process with `--workers 1` (as where gunicorn cannot run). The server is started for real on
+127.0.0.1 and its worker processes counted, and their CPU time read, from /proc."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -42,9 +43,31 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("serve") / "data"
 
 
-def _serve(data_dir: Path, *args: str) -> tuple[str, int, list[int]]:
+def _cpu(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # user + system time
+
+
+def _load(port: int, clients: int, each: int) -> None:
+    """``clients`` threads, each sending ``each`` GET /login/ on its own kept connection."""
+    def client() -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        for _ in range(each):
+            connection.request("GET", "/login/")
+            connection.getresponse().read()
+        connection.close()
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+def _serve(data_dir: Path, *args: str, clients: int = 0) -> tuple[str, int, list[int], list[int]]:
     """Start `csphub serve ARGS`, answer one request, and return what it printed, the status of
-    GET /login/ and its child processes."""
+    GET /login/, its child processes and, with ``clients``, the children that each did at least
+    a fifth of an equal share of the work of ``clients`` concurrent clients (by CPU time)."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("CSPHUB_")}
     env.pop("DJANGO_SETTINGS_MODULE", None)
@@ -67,32 +90,45 @@ def _serve(data_dir: Path, *args: str) -> tuple[str, int, list[int]]:
             pytest.fail("csphub serve did not start")
         time.sleep(1)  # gunicorn forks its workers as it starts; give the last a moment
         children = _children(process.pid)
+        busy: list[int] = []
+        if clients:
+            before = {pid: _cpu(pid) for pid in children}
+            _load(port, clients, 10)
+            used = {pid: _cpu(pid) - before[pid] for pid in children}
+            share = sum(used.values()) / len(used)  # an equal share of the work
+            busy = [pid for pid, seconds in used.items() if seconds >= 0.2 * share]
     finally:
         process.terminate()
         out, _ = process.communicate(timeout=30)
-    return out, status, children
+    return out, status, children, busy
 
 
-def test_serve_runs_one_gunicorn_worker_per_core_by_default(data_dir):
-    cores = max(1, os.cpu_count() or 1)
-    out, status, children = _serve(data_dir)
+def test_serve_runs_two_single_request_gunicorn_workers_per_core_by_default(data_dir):
+    workers = max(2, 2 * (os.cpu_count() or 1))
+    out, status, children = _serve(data_dir)[:3]
     assert status == 200
-    if cores == 1:  # one core: one waitress process
-        assert "waitress, 1 process(es)" in out
-        return
-    assert f"gunicorn, {cores} process(es) x 8 threads" in out
-    assert len(children) == cores, children
+    assert f"gunicorn, {workers} process(es) x 1 threads" in out
+    assert len(children) == workers, children
+
+
+def test_requests_from_many_clients_are_shared_among_the_workers(data_dir):
+    """32 clients at once, each keeping its connection: the default (sync) workers each take a
+    connection only when free, so more than one worker answers (threaded workers let one worker
+    hold all 32; docs/adr/0005-serve-sync-workers.md). Each answer names its worker's pid."""
+    out, status, children, pids = _serve(data_dir, clients=32)
+    assert status == 200 and len(children) >= 2
+    assert len(pids) >= 2, pids  # at least two workers did a fair part of the work
 
 
 def test_serve_with_two_workers_answers_from_two_processes(data_dir):
-    out, status, children = _serve(data_dir, "--workers", "2", "--threads", "2")
+    out, status, children = _serve(data_dir, "--workers", "2", "--threads", "2")[:3]
     assert status == 200
     assert "gunicorn, 2 process(es) x 2 threads" in out
     assert len(children) == 2, children
 
 
 def test_serve_with_one_worker_is_one_waitress_process(data_dir):
-    out, status, children = _serve(data_dir, "--workers", "1")
+    out, status, children = _serve(data_dir, "--workers", "1")[:3]
     assert status == 200
     assert "waitress, 1 process(es) x 8 threads" in out
     assert children == []

@@ -256,23 +256,32 @@ def token_revoke(username: str, token_id: int | None) -> None:
 
 
 def default_workers() -> int:
-    """One worker process per core (at least 1): the measured limit of one process was the
-    Python interpreter lock, not the database."""
+    """Two single-request worker processes per core (at least 2): a request is Python work, so
+    a process serves one core, and the second per core takes the next request while the first
+    waits on the database (docs/adr/0005-serve-sync-workers.md)."""
     import os
 
-    return max(1, os.cpu_count() or 1)
+    return max(2, 2 * (os.cpu_count() or 1))
+
+
+#: Threads of the single waitress process (--workers 1) when --threads is not given.
+WAITRESS_THREADS = 8
 
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
 @click.option("--workers", default=None, type=click.IntRange(1, 64),
-              help="Worker processes (gunicorn); default one per core. 1 runs a single waitress process "
+              help="Worker processes (gunicorn); default two per core. 1 runs a single waitress process "
                    "(also where gunicorn cannot run, e.g. Windows).")
-@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64), help="Threads per worker.")
-def serve(host: str, port: int, workers: int | None, threads: int) -> None:
-    """Run the web app and API: several worker processes (gunicorn, threaded workers) or one
-    waitress process; static files served by WhiteNoise.
+@click.option("--threads", default=None, type=click.IntRange(1, 64),
+              help="Threads per worker process. Default 1 for gunicorn (each process serves one request at a "
+                   f"time, and the kernel hands the next connection to a free one); {WAITRESS_THREADS} for waitress.")
+def serve(host: str, port: int, workers: int | None, threads: int | None) -> None:
+    """Run the web app and API: several worker processes (gunicorn; one request at a time each,
+    unless --threads) or one waitress process; static files served by WhiteNoise. Run it behind
+    the reverse proxy that terminates HTTPS (docs/deployment.md): it buffers slow clients, so a
+    worker is never held by one.
 
     Open http://HOST:PORT/ to sign in; the API is at /api/v1/ (docs at /api/v1/docs).
     """
@@ -283,6 +292,7 @@ def serve(host: str, port: int, workers: int | None, threads: int) -> None:
         settings.ALLOWED_HOSTS.append(host)
     workers = workers or default_workers()
     server = "waitress" if workers == 1 or not _gunicorn_runs() else "gunicorn"
+    threads = threads or (1 if server == "gunicorn" else WAITRESS_THREADS)
     click.echo(f"CSP Hub on http://{host}:{port}/  (API: http://{host}:{port}/api/v1/docs)  "
                f"{server}, {workers if server == 'gunicorn' else 1} process(es) x {threads} threads. Ctrl+C stops it.")
     if server == "gunicorn":
@@ -312,7 +322,11 @@ def _serve_waitress(host: str, port: int, threads: int) -> None:
 
 
 def _serve_gunicorn(host: str, port: int, workers: int, threads: int) -> None:
-    """gunicorn in this process, with the settings already loaded. Each worker opens its own
+    """gunicorn in this process, with the settings already loaded. One thread per worker runs
+    gunicorn's sync workers: a worker takes a connection only when it is free, so the kernel's
+    accept queue shares the requests among them. Threaded (gthread) workers, with --threads,
+    accept every connection they can and keep it alive: measured at 32 clients, all 32 were held
+    by one of two workers, which then served alone (docs/adr/0005-serve-sync-workers.md). Each worker opens its own
     database connections after the fork (no preload: an SQLite or PostgreSQL connection must not
     be shared between processes). Uploads past the limit are refused while they stream in by
     csphub.core.uploads, whatever the server; X-Forwarded-* are judged by csphub.web.proxy alone,
@@ -324,7 +338,7 @@ def _serve_gunicorn(host: str, port: int, workers: int, threads: int) -> None:
     class CsphubServer(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
             for key, value in {"bind": f"{host}:{port}", "workers": workers, "threads": threads,
-                               "worker_class": "gthread", "timeout": 120, "graceful_timeout": 10,
+                               "worker_class": "sync" if threads == 1 else "gthread", "timeout": 120, "graceful_timeout": 10,
                                "secure_scheme_headers": {}, "accesslog": None, "errorlog": "-",
                                "loglevel": "warning", "proc_name": "csphub"}.items():
                 self.cfg.set(key, value)
