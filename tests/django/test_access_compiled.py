@@ -52,3 +52,35 @@ def test_an_archived_case_leaves_the_scope_on_the_next_read(two_agencies):
     case.archived_on = case.opened_on
     case.save(update_fields=["archived_on"])
     assert list(policy.cases(officer)) == []
+
+
+def test_a_case_read_for_one_user_is_not_taken_as_seen_by_another(two_agencies):
+    """reads.one marks the case it read for a user, so the page's later checks need not ask
+    again; the mark is that user's, and a change of lead or an archive since asks again."""
+    from csphub.access import reads
+
+    officer, police_officer, case = two_agencies["officer"], two_agencies["police_officer"], two_agencies["case"]
+    seen = reads.case(officer, case.pk, purpose="test")
+    assert policy.can_view_case(officer, seen)
+    assert not policy.can_view_case(police_officer, seen)  # marked for the council officer only
+    seen.lead_agency = two_agencies["police"]
+    seen.save(update_fields=["lead_agency"])
+    assert not policy.can_view_case(officer, seen)  # the lead changed: asked again, and refused
+    assert policy.can_view_case(police_officer, seen)
+
+
+def test_a_signed_in_page_reads_the_user_membership_and_agency_in_one_query(client, two_agencies):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from .factories import PASSWORD
+
+    answer = client.post("/login/", {"username": "council.officer", "password": PASSWORD})
+    assert answer.status_code == 302
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/cases/").status_code == 200
+    reads = [q["sql"] for q in captured if q["sql"].startswith("SELECT")]
+    user_reads = [q for q in reads if 'FROM "auth_user"' in q]
+    assert 'INNER JOIN "accounts_membership"' in user_reads[0] or 'JOIN "accounts_membership"' in user_reads[0]
+    assert not [q for q in reads if q.startswith('SELECT "accounts_membership"')]
+    assert not [q for q in reads if q.startswith('SELECT "accounts_agency"') and "WHERE \"accounts_agency\".\"id\" =" in q]

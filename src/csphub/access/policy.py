@@ -113,7 +113,21 @@ def can_list_cases(user: Any) -> bool:
 
 
 def can_view_case(user: Any, case: AsbCase) -> bool:
+    """Whether the user may see the case: asked of the database, unless this very case object
+    was read for this user through access in this request (csphub.access.reads.one marks it)."""
+    if getattr(case, SEEN_BY, None) == seen_by(user, case):
+        return True
     return cases(user).filter(pk=case.pk).exists()
+
+
+#: The attribute csphub.access.reads.one sets on a case it read for a user: seen_by() then.
+SEEN_BY = "_csphub_seen_by"
+
+
+def seen_by(user: Any, case: AsbCase) -> tuple[Any, ...]:
+    """Who a case was read for (the user, their agency and role) and what decided it then (its
+    lead agency, whether archived): a change of either since asks the database again."""
+    return (getattr(user, "pk", None), agency_id_of(user), role_of(user), case.lead_agency_id, case.archived_on)
 
 
 def agency_on_case(case: AsbCase, agency_id: int | None) -> bool:

@@ -65,6 +65,8 @@ def one(queryset: QuerySet[Any], user: Any, object_type: str, pk: object, *, pur
         record_refused(user, object_type, pk if valid else NOT_AN_ID, channel=channel, purpose=purpose)
         raise NotFoundError(f"No {label or object_type.replace('_', ' ')} {pk if valid else 'with that id'}.")
     record(user, Action.VIEWED, object_type, found.pk, channel=channel, purpose=purpose)
+    if object_type == "case":  # read through the user's scope: can_view_case need not ask again
+        setattr(found, policy.SEEN_BY, policy.seen_by(user, found))
     return found
 
 

@@ -110,7 +110,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading a signed-in user with their membership and agency at once.
+    "csphub.accounts.backends.MembershipBackend",
 ]
 
 # Strong password hashing: Argon2 first, the others only to upgrade old hashes on login.
