@@ -88,6 +88,13 @@ def _ids(key: tuple[Any, ...], build: Callable[[], QuerySet[Any]]) -> RawSQL:
     return RawSQL(*found)
 
 
+def scope_key(user: Any) -> tuple[Any, ...]:
+    """What the SQL of a case's records scope depends on (csphub.core.plans): the membership's
+    agency and role; (None, None) for a user with none (anonymous, inactive, no agency)."""
+    m = membership(user)
+    return (m.agency_id, m.role) if m else (None, None)
+
+
 # ---- Cases ------------------------------------------------------------------------------
 
 

@@ -10,13 +10,14 @@ names or search terms.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from typing import Any
 
 from django.db.models import Model, QuerySet
 from django.db.models.query import ModelIterable
 
 from csphub.audit.services import Action, Channel, record, record_list, record_refused
+from csphub.core.plans import planned
 from csphub.errors import NotFoundError, PermissionRefused
 
 from . import policy
@@ -54,11 +55,16 @@ def audited(queryset: QuerySet[Any], user: Any, object_type: str, *, purpose: st
 
 
 def one(queryset: QuerySet[Any], user: Any, object_type: str, pk: object, *, purpose: str,
-        channel: str = Channel.WEB, label: str | None = None) -> Any:
+        channel: str = Channel.WEB, label: str | None = None, plan: Hashable | None = None) -> Any:
     """The record ``pk`` of ``queryset`` (a policy filter), audited as viewed; if it is not
-    there, a coalesced refused entry and NotFoundError, as for a record that does not exist."""
+    there, a coalesced refused entry and NotFoundError, as for a record that does not exist.
+    With ``plan`` (a key naming the scope and the joins of ``queryset``: csphub.core.plans),
+    the read's SQL is compiled once per process for that key."""
     valid = _valid_pk(pk)
-    found = queryset.filter(pk=pk).first() if valid else None
+    if valid and plan is not None:
+        found = next(iter(planned(plan, lambda i: queryset.filter(pk=i).order_by("pk")[:1], int(str(pk)))), None)
+    else:
+        found = queryset.filter(pk=pk).first() if valid else None
     if found is None:
         # Something that is not an id (typed into an address) is audited as such: the entry holds
         # ids, never what was typed, and a long or NUL-bearing value would not fit the column.
@@ -101,6 +107,35 @@ def _reader(object_type: str, scope: Callable[[Any], QuerySet[Any]], label: str 
     single.__doc__ = f"One {object_type} the user may see, audited as viewed (NotFoundError otherwise)."
     many.__doc__ = f"The {object_type} records the user may see; evaluating it audits the ids shown."
     return single, many
+
+
+# ---- Reads of one case's records, compiled once (csphub.core.plans) ------------------------
+
+#: What each kind of record on a case is read through (the scope the user may see).
+_ON_CASE: dict[str, tuple[Callable[[Any], QuerySet[Any]], str]] = {
+    "party": (policy.parties, "case_id"), "incident": (policy.incidents, "case_id"),
+    "note": (policy.notes, "case_id"), "visit": (policy.visits, "case_id"),
+    "intervention": (policy.interventions, "case_id"), "attachment": (policy.attachments, "case_id"),
+    "task": (policy.tasks, "case_id"), "risk_assessment": (policy.risk_assessments, "case_id"),
+    "referral": (policy.case_referrals, "case_id"),
+    "group": (policy.groups, "members__case_roles__case_id"),  # the groups its people are in
+}
+
+
+def of_case(object_type: str, user: Any, case: Model, *, purpose: str, related: tuple[str, ...] = (),
+            prefetch: tuple[str, ...] = (), channel: str = Channel.WEB) -> list[Any]:
+    """The ``object_type`` records on ``case`` the user may see, with ``related`` joined and
+    ``prefetch`` read after, audited as listed: ``many(user).filter(case=case)``, but its SQL
+    compiled once per process for the user's scope (their agency and role) and these joins."""
+    scope, via = _ON_CASE[object_type]
+
+    def build(case_id: int) -> QuerySet[Any]:
+        found = scope(user).filter(**{via: case_id})
+        found = found.select_related(*related) if related else found
+        return found.distinct() if "__" in via else found
+
+    found = planned(("of case", object_type, policy.scope_key(user), related), build, case.pk)
+    return list(audited(found, user, object_type, purpose=purpose, channel=channel).prefetch_related(*prefetch))
 
 
 case, cases = _reader("case", policy.cases)

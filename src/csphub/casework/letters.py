@@ -23,6 +23,7 @@ from django.utils import timezone
 from csphub.access import reads
 from csphub.audit.services import Action, Channel, record
 from csphub.core import letters
+from csphub.core.plans import planned
 from csphub.errors import RuleRefused
 
 from . import rules
@@ -113,4 +114,5 @@ def generate_letter(user: Any, intervention_id: object, fmt: str, *,
 
 def letters_on(case: Any) -> list[GeneratedLetter]:
     """The letters generated on the case, newest first (kinds, formats, who and when: no names)."""
-    return list(GeneratedLetter.objects.filter(case=case).select_related("generated_by", "intervention"))
+    return list(planned(("letters on",), lambda case_id: GeneratedLetter.objects.filter(case_id=case_id)
+                        .select_related("generated_by", "intervention"), case.pk))

@@ -261,27 +261,27 @@ def case_page(user: Any, pk: object) -> dict[str, Any]:
     if not policy.can_read_free_text(user):
         return {**base, "facts_only": True, **case_facts(case)}
     purpose = f"case page {case.pk}"
-    parties = list(reads.parties(user, purpose=purpose).filter(case=case).select_related("person")
-                   .prefetch_related("person__flags"))  # one query for every party's flags
+    # Each kind read through access, its SQL compiled once per process (reads.of_case).
+    parties = reads.of_case("party", user, case, purpose=purpose, related=("person",),
+                            prefetch=("person__flags",))  # one query for every party's flags
     people = {p.person_id: p.person for p in parties}
     reads.shown(user, "person", people.values(), purpose=purpose)
     flags = {pid: policy.shown_flags(user, person) for pid, person in people.items()}
-    incidents = list(reads.incidents(user, purpose=purpose).filter(case=case)
-                     .select_related("reported_by_agency", "location"))
+    incidents = reads.of_case("incident", user, case, purpose=purpose, related=("reported_by_agency", "location"))
     return {
         **base, "facts_only": False,
         "parties": [{"party": p, "flags": flags[p.person_id]} for p in parties],
         "incidents": incidents,
         "places": case_places(user, case, incidents, purpose=purpose),
-        "interventions": list(reads.interventions(user, purpose=purpose).filter(case=case)
-                              .select_related("person", "issuing_agency").prefetch_related("breaches")),
-        "referrals": list(reads.referrals(user, purpose=purpose).filter(case=case).select_related("to_agency", "person")),
-        "tasks": list(reads.tasks(user, purpose=purpose).filter(case=case).select_related("owner")),
-        "notes": list(reads.notes(user, purpose=purpose).filter(case=case).select_related("created_by")),
-        "visits": list(reads.visits(user, purpose=purpose).filter(case=case).select_related("officer")),
-        "risk": list(reads.risk_assessments(user, purpose=purpose).filter(case=case).select_related("person")),
-        "attachments": list(reads.attachments(user, purpose=purpose).filter(case=case)),
-        "groups": list(reads.groups(user, purpose=purpose).filter(members__case_roles__case=case).distinct()),
+        "interventions": reads.of_case("intervention", user, case, purpose=purpose,
+                                       related=("person", "issuing_agency"), prefetch=("breaches",)),
+        "referrals": reads.of_case("referral", user, case, purpose=purpose, related=("to_agency", "person")),
+        "tasks": reads.of_case("task", user, case, purpose=purpose, related=("owner",)),
+        "notes": reads.of_case("note", user, case, purpose=purpose, related=("created_by",)),
+        "visits": reads.of_case("visit", user, case, purpose=purpose, related=("officer",)),
+        "risk": reads.of_case("risk_assessment", user, case, purpose=purpose, related=("person",)),
+        "attachments": reads.of_case("attachment", user, case, purpose=purpose),
+        "groups": reads.of_case("group", user, case, purpose=purpose),
         "repeat": repeat_flags(case),
         "letters": letters_on(case), "letter_kinds": list(LETTER_TEMPLATES),  # issue 12, item 7: kinds, formats, who and when (no names)
         "high_risk_unreferred": case.risk_assessments.filter(level="high").exists()

@@ -60,8 +60,13 @@ def repeat_rule() -> rules.RepeatRule:
 def get_case(user: Any, case_id: object, *, channel: str = Channel.WEB, purpose: str = "case") -> AsbCase:
     """The case if the user may see it (audited as viewed); NotFoundError otherwise, as if it
     did not exist (audited as refused), so a refusal reveals nothing."""
-    visible = policy.cases(user).select_related("case_type", "lead_agency", "lead_officer", "location")
-    return reads.one(visible, user, "case", case_id, purpose=purpose, channel=channel)
+    visible = policy.cases(user).select_related(*CASE_JOINS)
+    return reads.one(visible, user, "case", case_id, purpose=purpose, channel=channel,
+                     plan=("case", policy.scope_key(user), CASE_JOINS))
+
+
+#: What a case is read with wherever it is shown.
+CASE_JOINS = ("case_type", "lead_agency", "lead_officer", "location")
 
 
 def get_case_by_reference(user: Any, reference: str, *, channel: str = Channel.WEB) -> AsbCase:

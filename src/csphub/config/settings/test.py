@@ -13,3 +13,5 @@ STORAGES = {
 # Two-factor sign-in off unless a test turns it on (settings.CSPHUB_MFA_REQUIRED = True): most
 # tests sign in with client.force_login. tests/django/test_accounts.py tests the real flow.
 CSPHUB_MFA_REQUIRED = False
+# Every planned read (csphub.core.plans) also compiled afresh and compared with its kept plan.
+CSPHUB_CHECK_PLANS = True
