@@ -131,6 +131,20 @@ def test_the_api_case_list_records_the_people_it_returned(client, world):
     assert _audited(officer, "person", world["victim"].pk, "listed")
 
 
+def test_a_list_read_as_values_is_audited_by_its_ids_and_refused_without_them(world):
+    """The API case list reads values, not records (issue 19: cheaper); access still audits
+    exactly the ids returned, and a values read that leaves the id out cannot be audited."""
+    from csphub.access import reads
+
+    officer, case = world["officer"], world["case"]
+    rows = list(reads.cases(officer, purpose="values test").values("id", "reference"))
+    assert rows == [{"id": case.pk, "reference": case.reference}]
+    entry = AuditEntry.objects.filter(user=officer, purpose="values test").get()
+    assert entry.action == "listed" and entry.object_ids == [str(case.pk)]
+    with pytest.raises(TypeError):
+        list(reads.cases(officer, purpose="values test").values("reference"))
+
+
 def test_refused_reads_are_audited_and_a_burst_is_one_entry(client, world):
     outsider = world["housing_officer"]
     client.force_login(outsider)

@@ -14,7 +14,7 @@ from collections.abc import Callable, Hashable, Iterable
 from typing import Any
 
 from django.db.models import Model, QuerySet
-from django.db.models.query import ModelIterable
+from django.db.models.query import ModelIterable, ValuesIterable
 
 from csphub.audit.services import Action, Channel, record, record_list, record_refused
 from csphub.core.plans import planned
@@ -38,11 +38,15 @@ class AuditedQuerySet(QuerySet):
         fresh = self._result_cache is None
         super()._fetch_all()
         if fresh and self._audit is not None:
-            if not issubclass(self._iterable_class, ModelIterable):
-                raise TypeError("An audited read returns records; use access.policy for ids or values.")
+            if issubclass(self._iterable_class, ModelIterable):
+                ids = [obj.pk for obj in self._result_cache or []]
+            elif issubclass(self._iterable_class, ValuesIterable) and "id" in (self._fields or ()):
+                ids = [row["id"] for row in self._result_cache or []]  # .values("id", ...): rows as dicts
+            else:
+                raise TypeError("An audited read returns records, or .values() with their id; "
+                                "use access.policy for ids or other values.")
             a = self._audit
-            record_list(a["user"], a["object_type"], [obj.pk for obj in self._result_cache or []],
-                        channel=a["channel"], purpose=a["purpose"])
+            record_list(a["user"], a["object_type"], ids, channel=a["channel"], purpose=a["purpose"])
 
 
 def audited(queryset: QuerySet[Any], user: Any, object_type: str, *, purpose: str,
@@ -84,6 +88,14 @@ def shown(user: Any, object_type: str, records: Iterable[Model], *, purpose: str
     if found:
         record_list(user, object_type, [r.pk for r in found], channel=channel, purpose=purpose)
     return found
+
+
+def shown_ids(user: Any, object_type: str, ids: Iterable[int], *, purpose: str, channel: str = Channel.WEB) -> None:
+    """Audit, by id, records an answer is about to show that were read as values (e.g. the
+    people named in an API list's parties)."""
+    found = list(dict.fromkeys(ids))
+    if found:
+        record_list(user, object_type, found, channel=channel, purpose=purpose)
 
 
 NOT_AN_ID = "(not an id)"

@@ -89,6 +89,12 @@ def party_out(party: CaseParty) -> dict[str, Any]:
     return {"id": party.pk, "person_id": party.person_id, "role": party.role, "name": party.person.full_name}
 
 
+def party_answer(party: dict[str, Any]) -> dict[str, Any]:
+    """A party read as values (csphub.casework.pages.API_PARTY_VALUES), as party_out answers it."""
+    return {"id": party["id"], "person_id": party["person_id"], "role": party["role"],
+            "name": Person.name_of(party["person__first_name"], party["person__last_name"])}
+
+
 class PartyIn(RequestBody):
     person_id: BodyId
     role: PartyRole
@@ -253,18 +259,33 @@ def _text(user: Any, value: str) -> str | None:
 
 def case_out(user: Any, case: AsbCase, parties: list[Any] | None = None) -> dict[str, Any]:
     """``parties`` are the case's parties as read (audited) for the caller, or None to omit."""
+    place = case.location
+    return case_answer(user, {
+        "id": case.pk, "version": case.version, "reference": case.reference, "case_type__name": case.case_type.name,
+        "summary": case.summary, "lead_agency__name": case.lead_agency.name,
+        "shared_with": [a.name for a in case.agencies.all()], "status": case.status, "outcome": case.outcome,
+        "opened_on": case.opened_on, "closed_on": case.closed_on, "next_review_on": case.next_review_on,
+        "location_id": case.location_id, "location__address": place.address if place else None,
+        "location__postcode": place.postcode if place else None,
+        "location__ward_code": place.ward_code if place else None, "location__ward_name": place.ward_name if place else None,
+    }, None if parties is None else [party_out(p) for p in parties])
+
+
+def case_answer(user: Any, case: dict[str, Any], parties: list[dict[str, Any]] | None) -> dict[str, Any]:
+    """A case as the API answers it, from its values (csphub.casework.pages.API_CASE_VALUES and
+    ``shared_with``): a single case and each row of the list are written by this one function."""
+    placed = case["location_id"] is not None
     return {
-        "id": case.pk, "version": case.version, "reference": case.reference, "case_type": case.case_type.name,
-        "summary": _text(user, case.summary),
-        "lead_agency": case.lead_agency.name, "shared_with": [a.name for a in case.agencies.all()],
-        "status": case.status, "outcome": case.outcome, "opened_on": case.opened_on, "closed_on": case.closed_on,
-        "next_review_on": case.next_review_on,
-        "address": _text(user, case.location.address) if case.location else None,
-        "postcode": _text(user, case.location.postcode) if case.location else None,
-        "ward_code": case.location.ward_code if case.location else "",
-        "ward_name": case.location.ward_name if case.location else "",
-        "parties": None if parties is None else
-        [party_out(p) for p in parties],
+        "id": case["id"], "version": case["version"], "reference": case["reference"], "case_type": case["case_type__name"],
+        "summary": _text(user, case["summary"]),
+        "lead_agency": case["lead_agency__name"], "shared_with": case["shared_with"],
+        "status": case["status"], "outcome": case["outcome"], "opened_on": case["opened_on"],
+        "closed_on": case["closed_on"], "next_review_on": case["next_review_on"],
+        "address": _text(user, case["location__address"]) if placed else None,
+        "postcode": _text(user, case["location__postcode"]) if placed else None,
+        "ward_code": case["location__ward_code"] if placed else "",
+        "ward_name": case["location__ward_name"] if placed else "",
+        "parties": parties,
     }
 
 
@@ -309,7 +330,8 @@ cases = Router(tags=["cases"])
 @cases.get("/", response={200: Page[CaseOut], **ERRORS}, summary="Cases the caller's agency can see")
 def list_cases(request: HttpRequest, params: Query[ListParams], status: CaseStatus | None = None) -> Any:
     found = pages.api_case_list(request.auth, status=status or "", window=params.window())
-    return page(request, found, [case_out(request.auth, c, parties) for c, parties in found.rows])
+    return page(request, found, [case_answer(request.auth, c, None if parties is None else
+                                             [party_answer(p) for p in parties]) for c, parties in found.rows])
 
 
 @cases.post("/", response={201: CaseOut, **ERRORS}, summary="Open a case led by the caller's agency")

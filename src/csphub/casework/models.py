@@ -65,7 +65,12 @@ class Person(BaseRecord):
 
     @property
     def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}"
+        return self.name_of(self.first_name, self.last_name)
+
+    @staticmethod
+    def name_of(first_name: str, last_name: str) -> str:
+        """A person's name as shown, from its parts (for rows read as values)."""
+        return f"{first_name} {last_name}"
 
 
 class VulnerabilityFlag(models.Model):

@@ -16,7 +16,6 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from csphub.access import policy, reads
-from csphub.accounts.models import Agency
 from csphub.audit.services import Channel
 from csphub.core.listing import Slice, Window, take
 from csphub.dates import financial_year_of
@@ -61,49 +60,48 @@ def case_list(user: Any, *, status: str = "", q: str = "", channel: str = Channe
 
 
 def api_case_list(user: Any, *, status: str = "", window: Window = FIRST) -> Slice:
-    """A window of the API case list (see csphub.core.listing), each row a case with its parties
-    (None for roles that may not see who is involved); audited by the cases and the people
-    returned. Empty for roles that do not work cases."""
+    """A window of the API case list (see csphub.core.listing), each row the values of a case
+    (API_CASE_VALUES, with ``shared_with``: its shared agencies' names) and its parties' values
+    (API_PARTY_VALUES; None for roles that may not see who is involved); audited by the cases
+    and the people returned. Empty for roles that do not work cases.
+
+    Read as values, not model instances: the answer shows a few columns of each case and party,
+    and building four or five instances per case (the case, its type, agency and place, each
+    party and person) was most of the list's cost."""
     if not policy.can_list_cases(user):
         return Slice([], 0)
-    cases = (case_list(user, status=status, channel=Channel.API, purpose="api case list")["cases"]
-             .select_related(None).select_related("case_type", "lead_agency", "location").only(*API_CASE_COLUMNS))
-    found = take(cases, window)
+    cases = case_list(user, status=status, channel=Channel.API, purpose="api case list")["cases"]
+    found = take(cases.select_related(None).values(*API_CASE_VALUES), window)
     _read_shared_agencies(found.rows)
     if not policy.works_cases(user):
         return replace(found, rows=[(c, None) for c in found.rows])
-    by_case: dict[int, list[Any]] = {c.pk: [] for c in found.rows}
-    for p in (reads.parties(user, purpose="api case list", channel=Channel.API).filter(case__in=found.rows)
-              .select_related("person").only(*API_PARTY_COLUMNS)):
-        by_case[p.case_id].append(p)
-    reads.shown(user, "person", {p.person_id: p.person for ps in by_case.values() for p in ps}.values(),
-                purpose="api case list", channel=Channel.API)
-    return replace(found, rows=[(c, by_case[c.pk]) for c in found.rows])
+    by_case: dict[int, list[dict[str, Any]]] = {c["id"]: [] for c in found.rows}
+    for p in (reads.parties(user, purpose="api case list", channel=Channel.API).filter(case_id__in=list(by_case))
+              .values(*API_PARTY_VALUES)):
+        by_case[p["case_id"]].append(p)
+    reads.shown_ids(user, "person", (p["person_id"] for ps in by_case.values() for p in ps),
+                    purpose="api case list", channel=Channel.API)
+    return replace(found, rows=[(c, by_case[c["id"]]) for c in found.rows])
 
 
-#: The columns the API's case list shows (csphub.casework.api.case_out and party_out), read
-#: alone: a case's other columns, its lead officer and each person's details (address, phone,
-#: date of birth...) made most of the model instances' cost and are not in the answer.
-API_CASE_COLUMNS = ("id", "version", "modified_on", "reference", "summary", "status", "outcome", "opened_on",
-                    "closed_on", "next_review_on", "case_type__name", "lead_agency__name", "location__address",
-                    "location__postcode", "location__ward_code", "location__ward_name")
-API_PARTY_COLUMNS = ("id", "case_id", "role", "person__first_name", "person__last_name")
+#: The values of a case the API's case list shows (csphub.casework.api.case_answer).
+API_CASE_VALUES = ("id", "version", "modified_on", "reference", "summary", "status", "outcome", "opened_on",
+                   "closed_on", "next_review_on", "case_type__name", "lead_agency__name", "location_id",
+                   "location__address", "location__postcode", "location__ward_code", "location__ward_name")
+#: The values of a party it shows with each case (csphub.casework.api.party_answer).
+API_PARTY_VALUES = ("id", "case_id", "person_id", "role", "person__first_name", "person__last_name")
 
 
-def _read_shared_agencies(cases: list[AsbCase]) -> None:
-    """Each case's shared agencies, read for the whole window in one query and kept where
-    ``case.agencies.all()`` finds them (in the agencies' own order, by name): what
-    ``prefetch_related("agencies")`` gives, without the related manager and queryset it makes
-    for every case, which cost as much as reading the cases themselves."""
-    by_case: dict[int, list[Any]] = {c.pk: [] for c in cases}
-    links = list(AsbCase.agencies.through.objects.filter(asbcase_id__in=list(by_case))
-                 .values_list("asbcase_id", "agency_id"))
-    # The few agencies once each (not one instance per link), in their own order: by name.
-    agencies = {a.pk: a for a in Agency.objects.filter(pk__in={agency for _, agency in links})}
-    for case_id, agency_id in sorted(links, key=lambda link: (agencies[link[1]].name, link[1])):
-        by_case[case_id].append(agencies[agency_id])
+def _read_shared_agencies(cases: list[dict[str, Any]]) -> None:
+    """Each case's shared agencies' names (in name order), read for the whole window in one
+    query, as ``shared_with`` of each case's values."""
+    by_case: dict[int, list[str]] = {c["id"]: [] for c in cases}
+    links = (AsbCase.agencies.through.objects.filter(asbcase_id__in=list(by_case))
+             .values_list("asbcase_id", "agency__name").order_by("agency__name", "agency_id"))
+    for case_id, name in links:
+        by_case[case_id].append(name)
     for c in cases:
-        c._prefetched_objects_cache = {**getattr(c, "_prefetched_objects_cache", {}), "agencies": by_case[c.pk]}
+        c["shared_with"] = by_case[c["id"]]
 
 
 def api_case(user: Any, pk: object) -> tuple[AsbCase, list[Any] | None]:

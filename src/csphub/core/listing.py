@@ -91,7 +91,11 @@ def take(queryset: QuerySet[Any], window: Window, *, changed: str = "modified_on
         ordered = ordered.filter(Q(**{f"{changed}__gt": when}) | Q(**{changed: when, "pk__gt": pk}))
     rows = list(ordered[:window.limit])
     last = rows[-1] if len(rows) == window.limit else None
-    return Slice(rows, total, next_cursor=encode_cursor(getattr(last, changed), last.pk) if last else None)
+    if last is None:
+        return Slice(rows, total)
+    if isinstance(last, dict):  # rows read as .values(): the change time and "id" are keys
+        return Slice(rows, total, next_cursor=encode_cursor(last[changed], last["id"]))
+    return Slice(rows, total, next_cursor=encode_cursor(getattr(last, changed), last.pk))
 
 
 def _stable(queryset: QuerySet[Any]) -> QuerySet[Any]:
