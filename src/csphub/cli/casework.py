@@ -333,7 +333,13 @@ def _serve_gunicorn(host: str, port: int, workers: int, threads: int) -> None:
     so gunicorn is told to read none of them (no secure_scheme_headers): a client that is not a
     trusted proxy cannot make a request look like https."""
     from django.core.wsgi import get_wsgi_application
+    from django.db import connections
     from gunicorn.app.base import BaseApplication
+
+    # The start-up migration opened a connection in this process; a worker forked with it open
+    # would share its socket with every other worker (PostgreSQL answers one worker's query to
+    # another: measured, half the answers at 8 clients were 500s, sessions read as another's).
+    connections.close_all()
 
     class CsphubServer(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:

@@ -287,3 +287,15 @@ CSPHUB_CLAMD = ({"socket": CSPHUB.clamd_socket} if CSPHUB.clamd_socket
                 else {"address": CSPHUB.clamd_address} if CSPHUB.clamd_address else None)
 # The scanner hook: a function returning a csphub.core.scanner.Scanner, or None for no scanner.
 CSPHUB_UPLOAD_SCANNER = "csphub.core.scanner.clamd_from_settings"
+
+# ---- Logging: a failed request leaves its traceback on standard error ----------------------
+# Django's own default sends an unhandled error (a 500) to the console only when DEBUG is on and
+# otherwise mails ADMINS, which CSP Hub does not set: in production a 500 left no trace at all.
+# `csphub serve` and the process manager above it keep standard error (docs/deployment.md).
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s pid=%(process)d: %(message)s"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "loggers": {"django.request": {"handlers": ["stderr"], "level": "ERROR", "propagate": False}},
+}
