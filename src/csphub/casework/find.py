@@ -84,8 +84,9 @@ def _clean(text: str) -> str:
     return text.replace("\x00", "").strip()[:100]  # PostgreSQL cannot compare NUL characters
 
 
-#: The columns the case list page shows (csphub.casework.templatetags.case_rows), read alone: the
-#: rest of each case, its officer and its place made most of the cost of its 50 model instances.
+#: The values the case list page shows (csphub.casework.templatetags.case_rows), read as values:
+#: each case's other columns, then building its five model instances (the case, its type,
+#: agency, officer and place), made most of the cost of its 50 rows.
 CASE_LIST_COLUMNS = ("id", "reference", "status", "opened_on", "next_review_on", "case_type__name",
                      "lead_agency__name", "lead_officer__username", "lead_officer__first_name",
                      "lead_officer__last_name", "location__ward_name")
@@ -95,7 +96,7 @@ def case_list(user: Any, filters: CaseFilters, *, channel: str = Channel.WEB, pu
               columns: tuple[str, ...] = ()) -> dict[str, Any]:
     """The cases the user may see, filtered and sorted; evaluating a page of it audits the ids
     (with ``purpose``, else "case list", and "(search)" when searching by words). ``columns``:
-    read only these (the page's CASE_LIST_COLUMNS), else every column."""
+    each case as a dict of these values (the page's CASE_LIST_COLUMNS), else as a record."""
     if not policy.can_list_cases(user):
         raise PermissionRefused("Your role does not work cases.")
     searching = any([filters.q, filters.person, filters.address])
@@ -103,7 +104,7 @@ def case_list(user: Any, filters: CaseFilters, *, channel: str = Channel.WEB, pu
     found = reads.cases(user, purpose=purpose, channel=channel)
     found = found.select_related("case_type", "lead_agency", "lead_officer", "location")
     if columns:
-        found = found.only(*columns)
+        found = found.values(*columns)
     people_too = policy.works_cases(user)
     if q := _clean(filters.q):
         text = Q(reference__icontains=q)

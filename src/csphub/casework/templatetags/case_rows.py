@@ -16,9 +16,12 @@ from django.utils.translation import get_language
 
 from django import template
 
+from ..models import CaseStatus
+
 register = template.Library()
 
 _CELL = '<td class="govuk-table__cell">'
+_STATUS = dict(CaseStatus.choices)  # what get_status_display() shows
 _PLACEHOLDER = 2_147_483_647
 
 
@@ -35,16 +38,20 @@ def case_rows(cases: Any) -> SafeString:
     link = reverse("case-detail", args=[_PLACEHOLDER]).replace(str(_PLACEHOLDER), "{}")
     language = get_language()
     rows = []
-    for c in cases:
-        officer = c.lead_officer
-        who = escape(officer.get_full_name() or officer.username) if officer else ""
-        ward = escape(c.location.ward_name or "") if c.location else ""
-        review = _day(c.next_review_on, language) if c.next_review_on else ""
+    for c in cases:  # each the values of csphub.casework.find.CASE_LIST_COLUMNS
+        if c["lead_officer__username"] is None:
+            who = ""
+        else:  # as the officer's get_full_name(), else their username
+            who = escape(f"{c['lead_officer__first_name']} {c['lead_officer__last_name']}".strip()
+                         or c["lead_officer__username"])
+        ward = escape(c["location__ward_name"] or "")
+        review = _day(c["next_review_on"], language) if c["next_review_on"] else ""
         rows.append(
-            f'<tr class="govuk-table__row">{_CELL}<a class="govuk-link" href="{link.format(c.pk)}">'
-            f"{escape(c.reference)}</a></td>{_CELL}{escape(c.case_type)}</td>{_CELL}{escape(c.lead_agency)}</td>"
-            f"{_CELL}{who}</td>{_CELL}{ward}</td>{_CELL}<strong class=\"govuk-tag\">{escape(c.get_status_display())}"
-            f"</strong></td>{_CELL}{_day(c.opened_on, language)}</td>{_CELL}{review}</td></tr>")
+            f'<tr class="govuk-table__row">{_CELL}<a class="govuk-link" href="{link.format(c["id"])}">'
+            f"{escape(c['reference'])}</a></td>{_CELL}{escape(c['case_type__name'])}</td>"
+            f"{_CELL}{escape(c['lead_agency__name'])}</td>{_CELL}{who}</td>{_CELL}{ward}</td>"
+            f"{_CELL}<strong class=\"govuk-tag\">{escape(_STATUS.get(c['status'], c['status']))}"
+            f"</strong></td>{_CELL}{_day(c['opened_on'], language)}</td>{_CELL}{review}</td></tr>")
     if not rows:
         rows.append(f'<tr class="govuk-table__row">{_CELL[:-1]} colspan="8">No cases match. Try fewer filters.</td></tr>')
     return mark_safe("".join(rows))  # noqa: S308 - every value above is escaped
