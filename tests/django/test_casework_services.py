@@ -255,3 +255,20 @@ def test_far_dates_and_repeated_flags_on_forms_are_bad_input_not_errors(team, cl
                                                           "confirm_new": "1"})
     assert added.status_code == 302
     assert Person.objects.get(first_name="Una").flags.count() == 1
+
+
+def test_the_case_page_prompts_a_panel_referral_while_a_high_risk_assessment_stands(client, team):
+    """The prompt reads the assessments the page already shows (issue 19: a query fewer): a
+    standing high risk prompts it; an archived one (withdrawn) does not."""
+    _, officer, _ = team
+    case = create_case(officer)
+    victim = create_person(officer)
+    services.add_party(officer, case, victim, "victim")
+    client.force_login(officer)
+    prompt = "Refer them to the Vulnerability Panel"
+    assert prompt not in client.get(f"/cases/{case.pk}/").content.decode()
+    high = services.assess_risk(officer, case, victim, {"hate": True, "violence": True, "fear": True,
+                                                         "repeat": True, "moving": True})
+    assert prompt in client.get(f"/cases/{case.pk}/").content.decode()
+    high.archive(officer, "recorded on the wrong case")
+    assert prompt not in client.get(f"/cases/{case.pk}/").content.decode()

@@ -266,6 +266,7 @@ def case_page(user: Any, pk: object) -> dict[str, Any]:
     reads.shown(user, "person", people.values(), purpose=purpose)
     flags = {pid: policy.shown_flags(user, person) for pid, person in people.items()}
     incidents = reads.of_case("incident", user, case, purpose=purpose, related=("reported_by_agency", "location"))
+    risk = reads.of_case("risk_assessment", user, case, purpose=purpose, related=("person",))
     return {
         **base, "facts_only": False,
         "parties": [{"party": p, "flags": flags[p.person_id]} for p in parties],
@@ -277,13 +278,13 @@ def case_page(user: Any, pk: object) -> dict[str, Any]:
         "tasks": reads.of_case("task", user, case, purpose=purpose, related=("owner",)),
         "notes": reads.of_case("note", user, case, purpose=purpose, related=("created_by",)),
         "visits": reads.of_case("visit", user, case, purpose=purpose, related=("officer",)),
-        "risk": reads.of_case("risk_assessment", user, case, purpose=purpose, related=("person",)),
+        "risk": risk,
         "attachments": reads.of_case("attachment", user, case, purpose=purpose),
         "groups": reads.of_case("group", user, case, purpose=purpose),
-        "repeat": repeat_flags(case),
+        "repeat": repeat_flags(case, parties_read=parties),
         "letters": letters_on(case), "letter_kinds": list(LETTER_TEMPLATES),  # issue 12, item 7: kinds, formats, who and when (no names)
-        "high_risk_unreferred": case.risk_assessments.filter(level="high").exists()
-        and not case.panel_referrals.exists(),
+        # A high risk assessment standing (not archived) and no referral to a panel.
+        "high_risk_unreferred": any(r.level == rules.HIGH for r in risk) and not case.panel_referrals.exists(),
     }
 
 

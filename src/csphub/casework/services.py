@@ -7,7 +7,7 @@ and the demo all call these; none of them writes casework records directly.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from typing import Any
 
@@ -604,8 +604,10 @@ def _alert_supervisors(user: Any, case: AsbCase, result: rules.RiskResult) -> No
 
 # ---- Repeat flags ------------------------------------------------------------------------
 
-def repeat_flags(case: AsbCase, as_of: date | None = None) -> dict[str, list[str]]:
+def repeat_flags(case: AsbCase, as_of: date | None = None, *,
+                 parties_read: Iterable[CaseParty] | None = None) -> dict[str, list[str]]:
     """Which of the case's people and its location are repeats over the configured window.
+    ``parties_read``: the case's parties when the caller has read them already (all of them).
 
     Repeat victim/subject: the person's role on incidents across all cases (they need not be
     visible to the user: only the flag is shown, never the other cases)."""
@@ -615,7 +617,10 @@ def repeat_flags(case: AsbCase, as_of: date | None = None) -> dict[str, list[str
     # Three queries whatever the number of parties: the victims and subjects, every case where
     # each has that role, and those cases' incidents (each incident once per such role held).
     roles = [PartyRole.VICTIM, PartyRole.SUBJECT]
-    parties = list(case.parties.filter(role__in=roles).values_list("person_id", "role"))
+    if parties_read is None:
+        parties = list(case.parties.filter(role__in=roles).values_list("person_id", "role"))
+    else:
+        parties = [(p.person_id, p.role) for p in parties_read if p.role in roles]
     cases_of: dict[tuple[int, str], list[int]] = {}
     if parties:
         for person_id, role, case_id in (CaseParty.objects.filter(person_id__in={p for p, _ in parties}, role__in=roles)
