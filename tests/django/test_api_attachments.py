@@ -114,10 +114,39 @@ def test_an_attachment_of_another_case_is_not_served_under_this_one(client, sett
 
 
 def test_only_the_upload_route_takes_multipart_and_it_takes_nothing_else(client, setting):
-    assert api.multipart_routes() == {"cases/<case_id>/attachments": frozenset({"POST"}),
-                                      "pspos/<order_id>/documents": frozenset({"POST"})}
+    takes = frozenset({"file", "description"})
+    assert api.multipart_routes() == {"cases/<case_id>/attachments": {"POST": takes},
+                                      "pspos/<order_id>/documents": {"POST": takes}}
     as_json = client.post(setting["path"], {"description": "x"}, content_type="application/json", **setting["auth"])
     assert as_json.status_code == 415 and "multipart/form-data" in as_json.json()["error"]["message"]
     form_to_notes = client.post(f"/api/v1/cases/{setting['case'].pk}/notes", {"text": "A note"}, **setting["auth"])
     assert form_to_notes.status_code == 415 and form_to_notes.json()["error"]["code"] == "unsupported_media_type"
     assert not setting["case"].notes.exists()
+
+
+def test_a_misspelt_field_is_refused_by_name_and_nothing_is_stored(client, setting):
+    sent = {"descripton": "Diary sheets", "description": "Diary", "file": SimpleUploadedFile("a.pdf", PDF)}
+    refused = client.post(setting["path"], sent, **setting["auth"])
+    assert refused.status_code == 422, refused.content
+    (detail,) = refused.json()["error"]["details"]
+    assert detail["field"] == "form.descripton"
+    assert detail["message"] == "Not a field of this route; it takes 'description', 'file'."
+    assert not Attachment.objects.exists()
+
+
+def test_two_files_in_one_upload_are_refused_rather_than_one_kept(client, setting):
+    # before: the second file was stored and the first silently dropped
+    sent = {"description": "Diary", "file": [SimpleUploadedFile("a.pdf", PDF), SimpleUploadedFile("b.pdf", PDF)]}
+    refused = client.post(setting["path"], sent, **setting["auth"])
+    assert refused.status_code == 422
+    assert refused.json()["error"]["details"] == [{"field": "file.file", "message": "Given 2 times; send it once."}]
+    assert not Attachment.objects.exists()
+
+
+def test_a_file_sent_under_another_name_is_refused_on_that_name(client, setting):
+    sent = {"description": "Diary", "file": SimpleUploadedFile("a.pdf", PDF),
+            "photo": SimpleUploadedFile("b.pdf", PDF)}
+    refused = client.post(setting["path"], sent, **setting["auth"])
+    assert refused.status_code == 422
+    assert [d["field"] for d in refused.json()["error"]["details"]] == ["file.photo"]
+    assert not Attachment.objects.exists()

@@ -92,24 +92,32 @@ class CsphubAPI(NinjaAPI):
         uploads = self.multipart_routes()
         for pattern in patterns:
             if isinstance(pattern, URLPattern):
-                pattern.callback = _json_not_allowed(pattern.callback, uploads.pop(str(pattern.pattern), frozenset()))
+                pattern.callback = _json_not_allowed(pattern.callback, uploads.pop(str(pattern.pattern), None))
         if uploads:  # a marked route that no URL pattern matched would silently answer 415
             raise ImproperlyConfigured(f"Multipart routes without a URL pattern: {sorted(uploads)}")
         return patterns
 
-    def multipart_routes(self) -> dict[str, frozenset[str]]:
-        """The routes (as Django URL patterns, e.g. ``cases/<case_id>/attachments``) and methods
-        that take ``multipart/form-data``: those marked with csphub.core.api.accepts_multipart."""
-        found: dict[str, frozenset[str]] = {}
+    def multipart_routes(self) -> dict[str, dict[str, frozenset[str]]]:
+        """The routes (as Django URL patterns, e.g. ``cases/<case_id>/attachments``) that take
+        ``multipart/form-data`` (those marked with csphub.core.api.accepts_multipart): for each
+        method, the form and file fields its signature takes, and no others."""
+        found: dict[str, dict[str, frozenset[str]]] = {}
         for bound in self._get_bound_routers():
             prefix = replace_path_param_notation(bound.prefix)
             for path, path_view in bound.path_operations.items():
                 route = normalize_path("/".join(i for i in (prefix, replace_path_param_notation(path)) if i))
-                methods = {m for op in path_view.operations if getattr(op.view_func, "accepts_multipart", False)
-                           for m in op.methods}
+                methods = {m: _form_fields(op) for op in path_view.operations
+                           if getattr(op.view_func, "accepts_multipart", False) for m in op.methods}
                 if methods:
-                    found[route.lstrip("/")] = frozenset(methods)
+                    found[route.lstrip("/")] = methods
         return found
+
+
+def _form_fields(operation: Any) -> frozenset[str]:
+    """The names of the form and file fields a ninja operation reads from a multipart body."""
+    return frozenset(field.alias or name for model in operation.models
+                     if model.__ninja_param_source__ in ("form", "file")
+                     for name, field in model.model_fields.items())
 
 
 WITH_BODY = ("POST", "PUT", "PATCH")
@@ -133,14 +141,36 @@ def _multipart(request: HttpRequest) -> bool:
     return (request.content_type or "") == "multipart/form-data"
 
 
-def _json_not_allowed(view: Any, multipart: frozenset[str] = frozenset()) -> Any:
+def _unexpected_fields(request: HttpRequest, fields: frozenset[str]) -> list[dict[str, Any]]:
+    """What a multipart body sends beyond ``fields``, or more than once: each refused by name,
+    never dropped, so a misspelt ``descripton`` or a second file is heard of rather than lost."""
+    problems: list[dict[str, Any]] = []
+    for source, values in (("form", request.POST), ("file", request.FILES)):
+        for name in values:
+            given = len(values.getlist(name))
+            if name not in fields:
+                problems.append({"field": f"{source}.{name}", "message": "Not a field of this route; it takes "
+                                 + ", ".join(f"'{f}'" for f in sorted(fields)) + "."})
+            elif given > 1:
+                problems.append({"field": f"{source}.{name}", "message": f"Given {given} times; send it once."})
+    return problems
+
+
+def _json_not_allowed(view: Any, multipart: dict[str, frozenset[str]] | None = None) -> Any:
     """``view`` answering 405 and 415 in the one error shape; ``multipart`` names the methods
-    (of an upload route) that also take ``multipart/form-data``."""
+    (of an upload route) that also take ``multipart/form-data``, and the fields each takes."""
+    multipart = multipart or {}
+
     @wraps(view)  # keeps csrf_exempt
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        if request.method in multipart and not _multipart(request):
-            return _error(request, 415, "unsupported_media_type", "Send the file as Content-Type: "
-                          f"multipart/form-data, not {request.content_type or 'none'}.")
+        if request.method in multipart:
+            if not _multipart(request):
+                return _error(request, 415, "unsupported_media_type", "Send the file as Content-Type: "
+                              f"multipart/form-data, not {request.content_type or 'none'}.")
+            # a body Django cannot parse raises here as it would in the view's own parse
+            if unexpected := _unexpected_fields(request, multipart[request.method]):
+                return _error(request, 422, "invalid_input", "The request did not match what was expected.",
+                              unexpected)
         if request.method in WITH_BODY and request.method not in multipart and not _json_or_empty(request):
             return _error(request, 415, "unsupported_media_type", "The body must be JSON sent as Content-Type: "
                           f"application/json, not {request.content_type or 'none'}.")
