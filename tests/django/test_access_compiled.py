@@ -84,3 +84,16 @@ def test_a_signed_in_page_reads_the_user_membership_and_agency_in_one_query(clie
     assert 'INNER JOIN "accounts_membership"' in user_reads[0] or 'JOIN "accounts_membership"' in user_reads[0]
     assert not [q for q in reads if q.startswith('SELECT "accounts_membership"')]
     assert not [q for q in reads if q.startswith('SELECT "accounts_agency"') and "WHERE \"accounts_agency\".\"id\" =" in q]
+
+
+def test_a_case_shared_with_several_agencies_is_in_the_scope_once_and_the_scope_sorts_nothing(two_agencies):
+    """The case scope reads "led by" or "shared with" as a subquery of the sharing table: a case
+    shared with three agencies is one case, and the scope's SQL (an ``id IN (...)``) holds no
+    ORDER BY, which only cost a sort of every case on every read."""
+    officer, case = two_agencies["officer"], two_agencies["case"]
+    for agency in (two_agencies["police"], create_agency("Housing", "housing"), create_agency("Fire", "fire")):
+        services.share_case(officer, case, agency)
+    assert list(policy.cases(officer)) == [case]
+    assert list(policy.cases(two_agencies["police_officer"])) == [case]
+    scope = str(policy.cases(officer).order_by().query)  # the outer list's own order taken off
+    assert " IN (SELECT" in scope and "ORDER BY" not in scope
