@@ -14,7 +14,7 @@ from csphub.audit.models import AuditEntry
 from csphub.casework import find, services
 from csphub.casework.models import CaseType, Location
 
-from .factories import create_agency, create_case, create_person, create_user
+from .factories import create_agency, create_case, create_person, create_token, create_user
 
 pytestmark = pytest.mark.django_db
 
@@ -112,6 +112,28 @@ def test_the_case_list_paginates_and_keeps_the_filters(client: Client, world):
     assert 'href="?q=noise&amp;page=2"' in first.content.decode()
     second = client.get("/cases/?q=noise&page=2")
     assert len(second.context["page"].object_list) == 5
+
+
+def test_the_case_list_counts_without_the_joins_of_the_columns_it_shows(client: Client, world):
+    """The page shows each case's type, agency, officer and ward, read as values with their joins;
+    its count ("N cases", the pages) counts the same cases with none of those joins, unless a
+    filter needs one: the ward filter's join to the place stays, and still counts right."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(world["officer"])
+    for query, expected in (("", 3), ("ward=Westgate", 1)):
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(f"/cases/?{query}")
+        (count,) = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"]]
+        assert page.context["page"].paginator.count == expected
+        assert "auth_user" not in count and "casework_casetype" not in count
+        assert ("casework_location" in count) == bool(query)
+    token = {"HTTP_AUTHORIZATION": f"Bearer {create_token(world['officer'])}"}
+    with CaptureQueriesContext(connection) as queries:
+        answer = client.get("/api/v1/cases/", **token).json()
+    (count,) = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"]]
+    assert answer["total"] == 3 and "JOIN" not in count.split(" WHERE ", 1)[0]
 
 
 def test_analysts_cannot_find_cases_by_person_or_address(client: Client, world):

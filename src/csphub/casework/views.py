@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from csphub.core.forms import attempt, show_refusal
+from csphub.core.listing import CountedPaginator
 from csphub.errors import RuleRefused
 
 from . import chronology, corrections, exports, find, forms, history, letters, pages, services
@@ -60,7 +61,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     if fmt is not None and not form.errors:
         return _download(exports.case_list_file(user, filters, fmt))
     found = find.case_list(user, filters, columns=find.CASE_LIST_COLUMNS)
-    page = Paginator(found["cases"], 50).get_page(request.GET.get("page"))
+    page = CountedPaginator(found["cases"], 50, counted=found["counted"]).get_page(request.GET.get("page"))
     keep = request.GET.copy()
     keep.pop("page", None)
     keep.pop("format", None)

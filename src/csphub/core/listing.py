@@ -22,8 +22,10 @@ import base64
 import binascii
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
 
+from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 
 from csphub.errors import RuleRefused
@@ -74,13 +76,18 @@ def decode_cursor(token: str) -> tuple[datetime, int]:
                           "cursor") from e
 
 
-def take(queryset: QuerySet[Any], window: Window, *, changed: str = "modified_on") -> Slice:
+def take(queryset: QuerySet[Any], window: Window, *, changed: str = "modified_on",
+         counted: QuerySet[Any] | None = None) -> Slice:
     """The window's rows of ``queryset`` (the caller's filtered, possibly audited, list).
 
-    Paging by offset keeps the list's own order; syncing orders by ``changed`` then id."""
+    Paging by offset keeps the list's own order; syncing orders by ``changed`` then id.
+    ``counted``: the same list before ``.values()`` named related columns, counted instead of
+    ``queryset`` (a values list keeps every join its columns need in its count too)."""
     if window.updated_since is not None:
-        queryset = queryset.filter(**{f"{changed}__gte": window.updated_since})
-    total = queryset.count()
+        since = {f"{changed}__gte": window.updated_since}
+        queryset = queryset.filter(**since)
+        counted = counted.filter(**since) if counted is not None else None
+    total = (counted if counted is not None else queryset).count()
     if not window.syncing:
         rows = list(_stable(queryset)[window.offset:window.offset + window.limit])
         more = window.offset + len(rows) < total
@@ -98,6 +105,20 @@ def take(queryset: QuerySet[Any], window: Window, *, changed: str = "modified_on
     return Slice(rows, total, next_cursor=encode_cursor(getattr(last, changed), last.pk))
 
 
+class CountedPaginator(Paginator):
+    """Django's Paginator over one queryset (a page's ``.values()``), counting another: the same
+    list before its values named related columns, so the count joins nothing it does not filter
+    by (on PostgreSQL the case list's count took twice as long with the joins)."""
+
+    def __init__(self, object_list: QuerySet[Any], per_page: int, *, counted: QuerySet[Any]) -> None:
+        super().__init__(object_list, per_page)
+        self._counted = counted
+
+    @cached_property
+    def count(self) -> int:
+        return self._counted.count()
+
+
 def _stable(queryset: QuerySet[Any]) -> QuerySet[Any]:
     """The list's own order with the id last, so that offset pages neither repeat nor skip rows
     that tie on the order's columns."""
@@ -107,4 +128,4 @@ def _stable(queryset: QuerySet[Any]) -> QuerySet[Any]:
     return queryset.order_by(*order, "pk")
 
 
-__all__ = ["MAX_LIMIT", "Slice", "Window", "decode_cursor", "encode_cursor", "take"]
+__all__ = ["MAX_LIMIT", "CountedPaginator", "Slice", "Window", "decode_cursor", "encode_cursor", "take"]
