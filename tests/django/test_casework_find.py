@@ -136,6 +136,30 @@ def test_the_case_list_counts_without_the_joins_of_the_columns_it_shows(client: 
     assert answer["total"] == 3 and "JOIN" not in count.split(" WHERE ", 1)[0]
 
 
+def test_the_filters_offer_the_wards_and_lead_officers_of_the_cases_the_user_sees_by_surname(client: Client, world):
+    """Only the visible cases' wards and lead officers (not the police case's officer), each once,
+    officers by surname whatever its case, shown by full name or, without one, username."""
+    officer, other = world["officer"], world["other"]
+    officer.first_name, officer.last_name = "Jo", "walker"
+    officer.save()
+    other.first_name, other.last_name = "Kim", "Adebayo"
+    other.save()
+    create_case(officer, summary="Another at the castle", location=world["castle"])
+    choices = find.filter_choices(officer)
+    assert choices["wards"] == [("Westgate", "Westgate"), ("Whitstable", "Whitstable")]
+    assert choices["officers"] == [(other.pk, "Kim Adebayo"), (officer.pk, "Jo walker")]
+    world["hidden"].lead_officer.first_name = "Hidden"
+    world["hidden"].lead_officer.save()
+    client.force_login(officer)
+    page = client.get("/cases/").content.decode()
+    select = page[page.index('name="lead_officer"'):]
+    select = select[:select.index("</select>")]
+    assert select.index("Kim Adebayo") < select.index("Jo walker") and "Hidden" not in page
+    assert find.filter_choices(world["analyst"])["officers"] == choices["officers"]  # facts, not people
+    supervisor_elsewhere = create_user("supervisor", create_agency("Fire"), "fire.supervisor")
+    assert find.filter_choices(supervisor_elsewhere) == {"people": True, "wards": [], "officers": []}
+
+
 def test_analysts_cannot_find_cases_by_person_or_address(client: Client, world):
     client.force_login(world["analyst"])
     page = client.get("/cases/?person=jones&address=castle")
