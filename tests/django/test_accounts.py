@@ -115,6 +115,27 @@ def test_a_password_alone_opens_no_page_until_an_app_is_set_up_and_a_code_given(
     assert client.get("/").status_code == 200
 
 
+def test_a_page_is_given_the_signed_in_user_itself_with_its_two_factor_state(client, mfa_on):
+    """Once the two-factor check has read the user, the page gets the user object, not Django's
+    lazy stand-in (whose every attribute read went through a proxy), and keeps what django-otp
+    set on it; a request signed in with no one stays anonymous and goes to sign in."""
+    from django.contrib.auth import get_user_model
+
+    officer = create_user("officer", username="amira")
+    sign_in(client, "amira")
+    client.get("/login/mfa/setup/")
+    device = TOTPDevice.objects.get(user=officer, confirmed=False)
+    assert client.post("/login/mfa/setup/", {"code": code_for(device), "next": "/cases/"}).status_code == 302
+    page = client.get("/cases/")
+    user = page.wsgi_request.user
+    assert page.status_code == 200 and type(user) is get_user_model() and user.pk == officer.pk
+    assert user.is_verified() and user.otp_device == device
+    client.post("/logout/")
+    anonymous = client.get("/cases/")
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith("/login/")
+    assert not anonymous.wsgi_request.user.is_authenticated
+
+
 def test_wrong_codes_are_throttled(client, mfa_on):
     officer = create_user("officer", username="amira")
     device = TOTPDevice.objects.create(user=officer, name="app", confirmed=True)
