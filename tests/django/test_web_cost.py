@@ -6,6 +6,7 @@ page in one query, as the single-case route shows them."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -74,13 +75,16 @@ def test_the_case_page_reads_the_boundaries_once_until_the_warehouse_changes(med
 
 
 def test_the_kept_boundaries_answer_as_a_fresh_read_does(medway: Path):
-    from csphub.analytics.maps import areas_around, areas_in
+    from csphub.analytics.maps import areas_around, areas_in, holds_point
 
     kept = geography.loaded_boundaries(medway)
     with open_warehouse(medway, read_only=True) as con:
         for point in ((LON, LAT), ELSEWHERE, (0.52, 51.37), (0.60, 51.40)):
             fresh = [(a.kind, a.code) for a in areas_around(con, *point)]
             assert [(a.kind, a.code) for a in areas_in(kept, *point)] == fresh
+            assert holds_point(kept, *point) == bool(fresh)  # the case page's question, asked alone
+            lsoas_only = replace(kept, wards=())  # a warehouse holding LSOA boundaries alone
+            assert holds_point(lsoas_only, *point) == bool(areas_in(lsoas_only, *point))
     assert [(a.kind, a.code) for a in areas_in(kept, *ELSEWHERE)] == []
     assert {a.kind for a in areas_in(kept, LON, LAT)} == {"ward", "lsoa"}
 

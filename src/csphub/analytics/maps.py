@@ -109,6 +109,16 @@ def areas_in(boundaries: Boundaries, longitude: float, latitude: float) -> list[
     return out
 
 
+def holds_point(boundaries: Boundaries, longitude: float, latitude: float) -> bool:
+    """Whether :func:`areas_in` would find any area for the point, without finding them all: a
+    ward holding it, or an LSOA meeting it (what the case page asks before offering a map)."""
+    import shapely
+
+    point = shapely.Point(longitude, latitude)
+    return (any(ward.geometry.covers(point) for ward in boundaries.wards)
+            or any(lsoa.geometry.intersects(point) for lsoa in boundaries.lsoas))
+
+
 def areas_around(con: duckdb.DuckDBPyConnection, longitude: float, latitude: float) -> list[MapArea]:
     """:func:`areas_in` the boundaries in the warehouse, read now."""
     return areas_in(load_boundaries(con), longitude, latitude)

@@ -314,7 +314,7 @@ def loaded_boundaries(path: Path) -> Boundaries:
 
 def can_map(location: Any) -> str:
     """"" when a map of the location can be drawn, else the sentence the page shows instead."""
-    from csphub.analytics.maps import areas_in
+    from csphub.analytics.maps import holds_point
 
     point = location.point
     if point is None:
@@ -323,7 +323,7 @@ def can_map(location: Any) -> str:
     if not path.exists():
         return NO_BOUNDARIES
     try:
-        return "" if areas_in(loaded_boundaries(path), point[0], point[1]) else NO_BOUNDARIES
+        return "" if holds_point(loaded_boundaries(path), point[0], point[1]) else NO_BOUNDARIES
     except duckdb.Error as e:
         log.warning("map check of location %s failed: %s", location.pk, e)
         return "No map: the boundaries could not be read just now."
