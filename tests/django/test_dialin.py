@@ -46,6 +46,26 @@ def row(account: str = "Group drinking outside the shop", *, address: str = "12 
                           account=account, address=address, postcode=postcode, reference=reference)
 
 
+def test_the_navigation_knows_the_distribution_without_a_query_and_sees_a_change_next_page(client, partnership):
+    """The signed-in user is read with whether their agency is on the distribution, so a page's
+    navigation asks no query of its own; an agency added since shows on the next page."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(partnership["housing"])
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/").content.decode()
+    assert 'href="/dial-in/new/"' in page and 'href="/dial-in/"' not in page
+    assert not [q for q in queries.captured_queries if ' FROM "dialin_distribution" ' in q["sql"]]
+    Distribution.objects.create(agency=partnership["homes"], emails="asb@medway-homes.example")
+    assert 'href="/dial-in/"' in client.get("/").content.decode()
+    client.force_login(partnership["pc"])
+    assert 'href="/dial-in/"' in client.get("/").content.decode()
+    from csphub.access import policy  # a user object not read by sign-in asks the database
+    assert policy.on_dialin_distribution(partnership["pc"]) and not policy.on_dialin_distribution(
+        partnership["analyst"])
+
+
 # ---- Logging ------------------------------------------------------------------------------------
 
 def test_the_same_entry_sent_twice_is_saved_once(partnership):

@@ -899,8 +899,16 @@ def caseload_cases(user: Any) -> QuerySet[AsbCase]:
 
 
 def on_dialin_distribution(user: Any) -> bool:
-    """An officer or supervisor of an agency on the dial-in's distribution."""
-    return works_cases(user) and Distribution.objects.filter(agency_id=agency_id_of(user)).exists()
+    """An officer or supervisor of an agency on the dial-in's distribution. A signed-in page's
+    user was read with it (csphub.accounts.backends), so the navigation asks no query; any other
+    user object asks the database each time."""
+    if not works_cases(user):
+        return False
+    agency = membership(user).agency  # type: ignore[union-attr]  # works_cases: a membership
+    related = Agency.dialin_distribution.related  # type: ignore[attr-defined]
+    if related.is_cached(agency):
+        return related.get_cached_value(agency) is not None
+    return Distribution.objects.filter(agency_id=agency.pk).exists()
 
 
 def can_log_dialin(user: Any) -> bool:

@@ -18,7 +18,9 @@ class MembershipBackend(ModelBackend):
     ``get_user`` also reads the membership and its agency."""
 
     def get_user(self, user_id: Any) -> Any:
-        users = get_user_model()._default_manager.select_related("membership__agency")
+        # and whether the agency is on the Daily Dial In's distribution (the navigation asks on
+        # every page): the reverse one-to-one of csphub.dialin, named, not imported
+        users = get_user_model()._default_manager.select_related("membership__agency__dialin_distribution")
         try:
             user = users.get(pk=user_id)
         except get_user_model().DoesNotExist:
