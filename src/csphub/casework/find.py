@@ -91,6 +91,12 @@ CASE_LIST_COLUMNS = ("id", "reference", "status", "opened_on", "next_review_on",
                      "lead_officer__last_name", "location__ward_name")
 
 
+def staff_name(first_name: str, last_name: str, username: str) -> str:
+    """A member of staff as Django's ``get_full_name()`` shows them, else their username: for
+    rows read as values, which carry the three columns and not the user."""
+    return f"{first_name} {last_name}".strip() or username
+
+
 def case_list(user: Any, filters: CaseFilters, *, channel: str = Channel.WEB, purpose: str = "",
               columns: tuple[str, ...] = ()) -> dict[str, Any]:
     """The cases the user may see, filtered and sorted; evaluating a page of it audits the ids
@@ -164,15 +170,15 @@ def filter_choices(user: Any) -> dict[str, Any]:
         "location__ward_name", "lead_officer_id", "lead_officer__first_name", "lead_officer__last_name",
         "lead_officer__username").distinct()
     wards: set[str] = set()
-    officers: dict[int, tuple[str, str, str]] = {}
+    officers: dict[int, tuple[tuple[str, str], str]] = {}  # id: ((surname, username) to sort by, name)
     for ward, officer_id, first, last, username in pairs:
         if ward:
             wards.add(ward)
         if officer_id is not None:
-            officers[officer_id] = (last, username, f"{first} {last}".strip() or username)
-    by_name = sorted(officers.items(), key=lambda item: (item[1][0].casefold(), item[1][1].casefold()))
+            officers[officer_id] = ((last.casefold(), username.casefold()), staff_name(first, last, username))
+    by_name = sorted(officers.items(), key=lambda item: item[1][0])
     return {"people": policy.works_cases(user), "wards": [(w, w) for w in sorted(wards)],
-            "officers": [(pk, shown) for pk, (_, _, shown) in by_name]}
+            "officers": [(pk, shown) for pk, (_, shown) in by_name]}
 
 
 # ---- The search box -------------------------------------------------------------------------------

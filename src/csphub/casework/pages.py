@@ -71,7 +71,7 @@ def api_case_list(user: Any, *, status: str = "", window: Window = FIRST) -> Sli
     if not policy.can_list_cases(user):
         return Slice([], 0)
     cases = case_list(user, status=status, channel=Channel.API, purpose="api case list")["cases"]
-    found = take(cases.select_related(None).values(*API_CASE_VALUES), window, counted=cases.select_related(None))
+    found = take(cases.select_related(None).values(*API_CASE_VALUES), window, counted=cases)
     _read_shared_agencies(found.rows)
     if not policy.works_cases(user):
         return replace(found, rows=[(c, None) for c in found.rows])

@@ -121,6 +121,8 @@ def _form_fields(operation: Any) -> frozenset[str]:
 
 
 WITH_BODY = ("POST", "PUT", "PATCH")
+#: The message of every 422 whose details name the fields that did not match.
+DID_NOT_MATCH = "The request did not match what was expected."
 
 
 def _json_or_empty(request: HttpRequest) -> bool:
@@ -169,8 +171,7 @@ def _json_not_allowed(view: Any, multipart: dict[str, frozenset[str]] | None = N
                               f"multipart/form-data, not {request.content_type or 'none'}.")
             # a body Django cannot parse raises here as it would in the view's own parse
             if unexpected := _unexpected_fields(request, multipart[request.method]):
-                return _error(request, 422, "invalid_input", "The request did not match what was expected.",
-                              unexpected)
+                return _error(request, 422, "invalid_input", DID_NOT_MATCH, unexpected)
         if request.method in WITH_BODY and request.method not in multipart and not _json_or_empty(request):
             return _error(request, 415, "unsupported_media_type", "The body must be JSON sent as Content-Type: "
                           f"application/json, not {request.content_type or 'none'}.")
@@ -226,7 +227,7 @@ def _rule(request: HttpRequest, exc: RuleRefused) -> HttpResponse:
 @api.exception_handler(ValidationError)
 def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     details = [{"field": ".".join(str(p) for p in e.get("loc", ())), "message": e.get("msg", "")} for e in exc.errors]
-    return _error(request, 422, "invalid_input", "The request did not match what was expected.", details)
+    return _error(request, 422, "invalid_input", DID_NOT_MATCH, details)
 
 
 @api.exception_handler(AuthenticationError)

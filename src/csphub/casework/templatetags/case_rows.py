@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 
 from django import template
 
+from ..find import staff_name
 from ..models import CaseStatus
 
 register = template.Library()
@@ -39,11 +40,8 @@ def case_rows(cases: Any) -> SafeString:
     language = get_language()
     rows = []
     for c in cases:  # each the values of csphub.casework.find.CASE_LIST_COLUMNS
-        if c["lead_officer__username"] is None:
-            who = ""
-        else:  # as the officer's get_full_name(), else their username
-            who = escape(f"{c['lead_officer__first_name']} {c['lead_officer__last_name']}".strip()
-                         or c["lead_officer__username"])
+        who = "" if c["lead_officer__username"] is None else escape(staff_name(
+            c["lead_officer__first_name"], c["lead_officer__last_name"], c["lead_officer__username"]))
         ward = escape(c["location__ward_name"] or "")
         review = _day(c["next_review_on"], language) if c["next_review_on"] else ""
         rows.append(
